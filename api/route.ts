@@ -1,0 +1,97 @@
+// Each route declares, in one place, its method and path, the schemas of what it takes
+// and returns, and who may call it. The router, the request validation, the OpenAPI
+// document and the authorization walk test are all built from these declarations.
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { validationError } from './errors.ts';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route. `public`: anyone. Access rules beyond `public` are enforced by
+ * the middleware registered under their name with `registerAccessGuard`.
+ */
+export type Access = 'public' | (string & { readonly __access?: never }) | readonly string[];
+
+export interface RouteContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: HttpMethod;
+  /** Express path, e.g. `/api/jobs/:id`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  access: Access;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Schema of the success response, for the OpenAPI document. */
+  response?: z.ZodType;
+  /** Success status; 200 by default. */
+  status?: number;
+  /** Extra middleware run after access checks and before validation (uploads, rate limits). */
+  before?: RequestHandler[];
+  /**
+   * Returns the JSON body to send with `status`, or undefined when the handler wrote the
+   * response itself (streams, redirects).
+   */
+  handler: (ctx: RouteContext<B, Q, P>) => Promise<unknown> | unknown;
+}
+
+export type AnyRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  spec: RouteSpec<B, Q, P>,
+): RouteSpec<B, Q, P> {
+  return spec;
+}
+
+export type AccessGuard = (access: Access) => RequestHandler | undefined;
+
+function parseInto<T>(
+  where: 'body' | 'query' | 'params',
+  schema: z.ZodType<T> | undefined,
+  value: unknown,
+): T {
+  if (!schema) return value as T;
+  const parsed = schema.safeParse(value ?? (where === 'body' ? {} : value));
+  if (!parsed.success) throw validationError(where, parsed.error);
+  return parsed.data;
+}
+
+/** Mounts routes on a router: access guard, extra middleware, validation, handler. */
+export function mountRoutes(router: Router, routes: readonly AnyRoute[], guard: AccessGuard): void {
+  for (const spec of routes) {
+    const handlers: RequestHandler[] = [];
+    const accessCheck = guard(spec.access);
+    if (accessCheck) handlers.push(accessCheck);
+    handlers.push(...(spec.before ?? []));
+    handlers.push(async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const ctx: RouteContext<unknown, unknown, unknown> = {
+          body: parseInto('body', spec.body, req.body),
+          query: parseInto('query', spec.query, req.query),
+          params: parseInto('params', spec.params, req.params),
+          req,
+          res,
+        };
+        const result = await spec.handler(ctx);
+        if (result !== undefined && !res.headersSent) res.status(spec.status ?? 200).json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+    router[spec.method](spec.path, ...handlers);
+  }
+}
+
+/** `/api/jobs/:id` -> `/api/jobs/{id}` for OpenAPI. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

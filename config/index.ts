@@ -1,0 +1,204 @@
+// The one place the environment is read. Every value has a development default so a
+// fresh clone runs with no setup; in production a value without a safe default must be
+// given, and a bad or missing one stops the process with the variable's name.
+import { z } from 'zod';
+
+export type RuntimeEnv = 'development' | 'test' | 'production';
+
+interface Setting<T> {
+  schema: z.ZodType<T>;
+  /** Used in development and test when the variable is unset. */
+  dev?: string;
+  /** Used in production when unset; without it the variable is required there. */
+  prod?: string;
+  /** Secrets are never echoed in error messages. */
+  secret?: boolean;
+}
+
+const str = (dev?: string, prod?: string): Setting<string> => ({ schema: z.string().min(1), dev, prod });
+const secret = (dev: string): Setting<string> => ({ schema: z.string().min(16), dev, secret: true });
+const port = (dev: string, prod = dev): Setting<number> => ({
+  schema: z.coerce.number().int().min(0).max(65535),
+  dev,
+  prod,
+});
+const url = (dev?: string, prod?: string): Setting<string> => ({ schema: z.url(), dev, prod });
+const bool = (dev: string, prod = dev): Setting<boolean> => ({
+  schema: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+  dev,
+  prod,
+});
+const oneOf = <const T extends string>(values: readonly [T, ...T[]], dev: T, prod: T = dev): Setting<T> => ({
+  schema: z.enum(values),
+  dev,
+  prod,
+});
+const positiveInt = (dev: string, prod = dev): Setting<number> => ({
+  schema: z.coerce.number().int().positive(),
+  dev,
+  prod,
+});
+const optional = (): Setting<string | undefined> => ({ schema: z.string().min(1).optional() });
+
+const settings = {
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+
+  API_HOST: str('127.0.0.1', '0.0.0.0'),
+  API_PORT: port('3000'),
+  /** Largest JSON body the API accepts; bigger ones get 413. */
+  API_BODY_LIMIT: str('100kb'),
+  /** Where the site is served; the only origin CORS and CSRF checks accept. */
+  PUBLIC_WEB_URL: url('http://localhost:5173'),
+  /** Where browsers and emailed links reach the API (through the site's proxy by default). */
+  PUBLIC_API_URL: url('http://localhost:5173'),
+  WEB_PORT: port('5173', '3001'),
+  /** Address the site's server uses to reach the API. */
+  API_INTERNAL_URL: url('http://127.0.0.1:3000'),
+
+  DATABASE_URL: url('postgres://postgres:postgres@127.0.0.1:5433/clipwise'),
+  DATABASE_POOL_MAX: positiveInt('10'),
+
+  TEMPORAL_ADDRESS: str('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: str('default', 'default'),
+  TEMPORAL_UI_URL: url('http://localhost:8233'),
+  /** Upper bound for one Temporal connection attempt, so readiness never hangs. */
+  TEMPORAL_CONNECT_TIMEOUT_MS: positiveInt('3000'),
+  /** Production workers load this prebuilt bundle; development bundles from source. */
+  WORKFLOW_BUNDLE_PATH: optional(),
+
+  /** Unset in production means AWS S3 itself; set it for R2, MinIO or another S3 service. */
+  S3_ENDPOINT: { schema: z.url().optional(), dev: 'http://127.0.0.1:9000' },
+  S3_REGION: str('us-east-1'),
+  S3_BUCKET: str('clipwise'),
+  S3_ACCESS_KEY_ID: { ...str('clipwise-dev'), secret: true },
+  S3_SECRET_ACCESS_KEY: { ...str('clipwise-dev-secret'), secret: true },
+  S3_FORCE_PATH_STYLE: bool('true', 'false'),
+  /** Server-side encryption asked of the store for every object (R-CRYPTO). */
+  S3_SSE: oneOf(['AES256', 'aws:kms'], 'AES256'),
+
+  STRIPE_SECRET_KEY: secret('sk_test_clipwise_development_key'),
+  /** stripe-mock in development and tests; unset in production means api.stripe.com. */
+  STRIPE_API_URL: { schema: z.url().optional(), dev: 'http://127.0.0.1:12111' },
+  STRIPE_WEBHOOK_SECRET: secret('whsec_clipwise_development_secret'),
+
+  SMTP_URL: url('smtp://127.0.0.1:1025'),
+  MAIL_FROM: str('Clipwise <no-reply@clipwise.local>'),
+
+  /** Keys cookies, CSRF tokens and signed links. */
+  SESSION_SECRET: secret('development-session-secret-not-for-production'),
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+export type Env = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function runtimeEnv(source: NodeJS.ProcessEnv = process.env): RuntimeEnv {
+  const value = source.NODE_ENV ?? 'development';
+  if (value === 'development' || value === 'test' || value === 'production') return value;
+  throw new ConfigError(`NODE_ENV: must be development, test or production (got "${value}")`);
+}
+
+/** Reads and checks every setting at once, so one start-up lists every problem. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_ENV: RuntimeEnv } {
+  const env = runtimeEnv(source);
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { NODE_ENV: env };
+  for (const [name, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    const given = source[name];
+    const raw =
+      given !== undefined && given !== '' ? given : env === 'production' ? setting.prod : setting.dev;
+    if (raw === undefined) {
+      if (setting.schema.safeParse(undefined).success) {
+        out[name] = undefined;
+        continue;
+      }
+      problems.push(`${name}: required in ${env} but not set`);
+      continue;
+    }
+    const parsed = setting.schema.safeParse(raw);
+    if (!parsed.success) {
+      const shown = setting.secret ? '' : ` (got "${raw}")`;
+      problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}${shown}`);
+      continue;
+    }
+    if (env === 'production' && setting.secret && given !== undefined && given === setting.dev) {
+      problems.push(`${name}: the development default must not be used in production`);
+      continue;
+    }
+    out[name] = parsed.data;
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return out as Env & { NODE_ENV: RuntimeEnv };
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      bodyLimit: env.API_BODY_LIMIT,
+      publicUrl: env.PUBLIC_API_URL,
+      internalUrl: env.API_INTERNAL_URL,
+    },
+    web: { publicUrl: env.PUBLIC_WEB_URL, port: env.WEB_PORT },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      uiUrl: env.TEMPORAL_UI_URL,
+      connectTimeoutMs: env.TEMPORAL_CONNECT_TIMEOUT_MS,
+      workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
+    },
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      serverSideEncryption: env.S3_SSE,
+    },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      apiUrl: env.STRIPE_API_URL,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+    },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    sessionSecret: env.SESSION_SECRET,
+  };
+}
+
+/** Builds the configuration from an environment (defaults to this process's). */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  return buildConfig(readEnv(source));
+}
+
+/** Names, defaults and secrecy of every setting, for the README table and its test. */
+export function describeSettings(): { name: string; dev?: string; prod?: string; secret: boolean }[] {
+  return Object.entries(settings).map(([name, s]) => {
+    const setting = s as Setting<unknown>;
+    return { name, dev: setting.dev, prod: setting.prod, secret: setting.secret ?? false };
+  });
+}
+
+/** Loads the configuration or exits with the problems named, for process entry points. */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

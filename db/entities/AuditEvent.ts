@@ -1,0 +1,22 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+
+/** Append-only and hash-chained: each event carries the hash of the one before (S-AUDIT). */
+export const AuditEvent = defineEntity({
+  name: 'AuditEvent',
+  tableName: 'audit_events',
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    occurredAt: p.datetime().onCreate(() => new Date()),
+    actorId: p.uuid().nullable(),
+    actorRole: p.string().length(32).nullable(),
+    action: p.string().length(64).index(),
+    targetType: p.string().length(32).nullable(),
+    targetId: p.string().length(255).nullable(),
+    /** The person the event is about, for access exports and the legal team. */
+    subjectUserId: p.uuid().nullable().index(),
+    details: p.json<Record<string, unknown>>().default('{}'),
+    prevHash: p.string().length(64),
+    hash: p.string().length(64).unique(),
+  },
+});
+export type AuditEvent = InferEntity<typeof AuditEvent>;

@@ -1,0 +1,26 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { LEDGER_KINDS } from '../../domain/credits.ts';
+import { User } from './User.ts';
+
+/**
+ * Append-only. A job's reserve, capture and release are unique per (job, kind), so
+ * each step happens exactly once however often an activity retries.
+ */
+export const CreditLedgerEntry = defineEntity({
+  name: 'CreditLedgerEntry',
+  tableName: 'credit_ledger',
+  uniques: [{ properties: ['jobId', 'kind'] }, { properties: ['reference'] }],
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
+    kind: p.enum(LEDGER_KINDS),
+    /** Signed change to the spendable balance. */
+    amount: p.integer(),
+    jobId: p.uuid().nullable(),
+    /** An external id (payment, grant) that makes the entry idempotent. */
+    reference: p.string().length(255).nullable(),
+    note: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type CreditLedgerEntry = InferEntity<typeof CreditLedgerEntry>;

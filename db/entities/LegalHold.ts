@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+
+/** A hold on a user (all their data) or on one asset; while active, nothing it covers is deleted (R-HOLD). */
+export const LegalHold = defineEntity({
+  name: 'LegalHold',
+  tableName: 'legal_holds',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    userId: p.uuid().nullable().index(),
+    assetId: p.uuid().nullable().index(),
+    reason: p.text(),
+    placedBy: p.uuid(),
+    placedAt: p.datetime().onCreate(() => new Date()),
+    releasedBy: p.uuid().nullable(),
+    releasedAt: p.datetime().nullable(),
+    releaseReason: p.text().nullable(),
+  },
+});
+export type LegalHold = InferEntity<typeof LegalHold>;

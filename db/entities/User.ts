@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { ACCOUNT_STATUSES, ROLES } from '../../domain/accounts.ts';
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    /** Stored lower-cased; unique among accounts. */
+    email: p.string().length(320).unique(),
+    emailVerifiedAt: p.datetime().nullable(),
+    name: p.string().length(200),
+    passwordHash: p.text().nullable().hidden(),
+    googleSubject: p.string().length(255).nullable().unique(),
+    dateOfBirth: p.date().nullable(),
+    parentEmail: p.string().length(320).nullable(),
+    parentalConsentAt: p.datetime().nullable(),
+    role: p.enum(ROLES).default('creator'),
+    status: p.enum(ACCOUNT_STATUSES).default('active'),
+    mfaSecret: p.text().nullable().hidden(),
+    mfaEnabledAt: p.datetime().nullable(),
+    preferences: p.json<Record<string, unknown>>().default('{}'),
+    /** D-RESTRICT: no new generation or analytics while set. */
+    restrictedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    deletedAt: p.datetime().nullable(),
+  },
+});
+export type User = InferEntity<typeof User>;

@@ -1,0 +1,34 @@
+export { User } from './User.ts';
+export { Session } from './Session.ts';
+export { Asset } from './Asset.ts';
+export { GenerationJob } from './GenerationJob.ts';
+export { CreditLedgerEntry } from './CreditLedgerEntry.ts';
+export { PrivacyRequest } from './PrivacyRequest.ts';
+export { LegalHold } from './LegalHold.ts';
+export { Consent } from './Consent.ts';
+export { AuditEvent } from './AuditEvent.ts';
+export { DiagnosticCheck } from './DiagnosticCheck.ts';
+
+import { User } from './User.ts';
+import { Session } from './Session.ts';
+import { Asset } from './Asset.ts';
+import { GenerationJob } from './GenerationJob.ts';
+import { CreditLedgerEntry } from './CreditLedgerEntry.ts';
+import { PrivacyRequest } from './PrivacyRequest.ts';
+import { LegalHold } from './LegalHold.ts';
+import { Consent } from './Consent.ts';
+import { AuditEvent } from './AuditEvent.ts';
+import { DiagnosticCheck } from './DiagnosticCheck.ts';
+
+export const entities = [
+  User,
+  Session,
+  Asset,
+  GenerationJob,
+  CreditLedgerEntry,
+  PrivacyRequest,
+  LegalHold,
+  Consent,
+  AuditEvent,
+  DiagnosticCheck,
+];

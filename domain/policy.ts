@@ -1,0 +1,107 @@
+// The retention policy table: the one source of every retention duration the code
+// enforces and the privacy page publishes (PROMISES.md, section R). Tests may shorten
+// the durations through configuration; they never change here.
+import { DAY, days } from './time.ts';
+
+export const POLICY_VERSION = '2026-11-01';
+
+export type RetentionSubject =
+  | 'output'
+  | 'input'
+  | 'export'
+  | 'temp'
+  | 'sessionLog'
+  | 'analyticsPersonal'
+  | 'supportTicket'
+  | 'emailCommunication'
+  | 'paymentRecord'
+  | 'deletedAccount';
+
+export interface RetentionRule {
+  subject: RetentionSubject;
+  /** Promise ID in PROMISES.md that this row keeps. */
+  promise: string;
+  /** How long the data is kept, in milliseconds. */
+  keepMs: number;
+  /** Words for the privacy page. */
+  what: string;
+  period: string;
+}
+
+export const RETENTION_POLICY: Readonly<Record<RetentionSubject, RetentionRule>> = Object.freeze({
+  output: {
+    subject: 'output',
+    promise: 'R-OUT-7D',
+    keepMs: days(7),
+    what: 'Generated videos',
+    period: '7 days after generation, on every plan',
+  },
+  input: {
+    subject: 'input',
+    promise: 'R-IN-30D',
+    keepMs: days(30),
+    what: 'Uploaded images, videos and voice recordings',
+    period: '30 days after upload',
+  },
+  export: {
+    subject: 'export',
+    promise: 'D-ACCESS',
+    keepMs: days(7),
+    what: 'Your data export archives',
+    period: '7 days after they are ready',
+  },
+  temp: {
+    subject: 'temp',
+    promise: 'R-TEMP',
+    keepMs: DAY,
+    what: 'Temporary processing files',
+    period: 'deleted as soon as the generation ends; 1 day at most if anything interrupts it',
+  },
+  sessionLog: {
+    subject: 'sessionLog',
+    promise: 'R-SESSION-30D',
+    keepMs: days(30),
+    what: 'Session logs (IP address, browser, times)',
+    period: '30 days',
+  },
+  analyticsPersonal: {
+    subject: 'analyticsPersonal',
+    promise: 'R-ANALYTICS-12M',
+    keepMs: days(365),
+    what: 'Analytics that can identify you',
+    period: '12 months; de-identified totals may be kept',
+  },
+  supportTicket: {
+    subject: 'supportTicket',
+    promise: 'R-SUPPORT-3Y',
+    keepMs: days(3 * 365),
+    what: 'Support tickets',
+    period: '3 years',
+  },
+  emailCommunication: {
+    subject: 'emailCommunication',
+    promise: 'R-SUPPORT-3Y',
+    keepMs: days(2 * 365),
+    what: 'Email communications',
+    period: '2 years',
+  },
+  paymentRecord: {
+    subject: 'paymentRecord',
+    promise: 'R-PAY-7Y',
+    keepMs: days(7 * 365),
+    what: 'Payment and transaction records',
+    period: '7 years for tax law, detached from you after account deletion',
+  },
+  deletedAccount: {
+    subject: 'deletedAccount',
+    promise: 'R-ACCT-90D',
+    keepMs: days(90),
+    what: 'Account data after you delete your account',
+    period: 'deleted or anonymized within 90 days',
+  },
+});
+
+/** A retention duration, shortened by a factor in tests (1 in production). */
+export function retentionMs(subject: RetentionSubject, timeScale = 1): number {
+  return Math.max(1, Math.round(RETENTION_POLICY[subject].keepMs * timeScale));
+}

@@ -1,0 +1,32 @@
+// Names shared by the API (which starts workflows), the worker (which runs them) and the
+// dev server (which registers the search attributes operators filter by).
+
+export const TASK_QUEUES = {
+  /** Generation jobs and their provider calls. */
+  generation: 'generation',
+  /** Asset retention timers and deletion. */
+  storage: 'storage',
+  /** Rights requests, exports and account deletion. */
+  privacy: 'privacy',
+  /** Platform housekeeping: sweeps and diagnostics. */
+  system: 'system',
+} as const;
+export type TaskQueue = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
+
+export const SEARCH_ATTRIBUTES = {
+  UserId: 'Keyword',
+  JobStatus: 'Keyword',
+  RequestType: 'Keyword',
+  AssetKind: 'Keyword',
+  DueAt: 'Datetime',
+} as const;
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+
+/** Workflow ids are stable and meaningful so an operator can find them in the Web UI. */
+export const workflowIds = {
+  generation: (jobId: string) => `generation-${jobId}`,
+  retention: (assetId: string) => `retention-${assetId}`,
+  dsar: (requestId: string) => `dsar-${requestId}`,
+  accountDeletion: (userId: string) => `account-deletion-${userId}`,
+  diagnostic: (checkId: string) => `diagnostic-${checkId}`,
+};

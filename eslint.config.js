@@ -1,0 +1,55 @@
+// One lint set-up for the whole repository: TypeScript everywhere, Svelte in web/.
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules',
+      '.data',
+      '.tools',
+      'dist',
+      'web/.svelte-kit',
+      'web/build',
+      'test-artifacts',
+      'db/migrations/.snapshot-*.json',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    // Workflow code must stay deterministic: no Node built-ins, no I/O libraries.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https'],
+              message: 'workflow code must be deterministic',
+            },
+            {
+              group: ['../activities/*', '../db/*', '../platform/*', '../api/*', '../config/*'],
+              allowTypeImports: true,
+              message: 'workflows import only domain/ and other workflow code (activities as types)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

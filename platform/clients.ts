@@ -1,0 +1,39 @@
+// The clients both processes share, built once from the configuration.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config/index.ts';
+import { closeOrm, getOrm } from '../db/orm.ts';
+import type { Logger } from './logger.ts';
+import { createMailer, type Mailer } from './mail.ts';
+import { createObjectStore, type ObjectStore } from './s3.ts';
+import { createTemporalClient, type TemporalClients } from './temporal.ts';
+
+export interface Clients {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  store: ObjectStore;
+  temporal: TemporalClients;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export async function createClients(config: Config, logger: Logger): Promise<Clients> {
+  const orm = await getOrm(config.database);
+  const store = createObjectStore(config.s3);
+  const temporal = createTemporalClient(config.temporal);
+  const mailer = createMailer(config.mail);
+  return {
+    config,
+    logger,
+    orm,
+    store,
+    temporal,
+    mailer,
+    async close() {
+      mailer.transport.close();
+      store.client.destroy();
+      await temporal.connection.close().catch(() => {});
+      await closeOrm(config.database);
+    },
+  };
+}

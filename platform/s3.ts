@@ -1,0 +1,51 @@
+// The object store client. Every object is written with server-side encryption
+// (AES-256 by default, R-CRYPTO); the bucket is created on start-up in development.
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { Config } from '../config/index.ts';
+
+export interface ObjectStore {
+  client: S3Client;
+  bucket: string;
+  serverSideEncryption: Config['s3']['serverSideEncryption'];
+}
+
+export function createObjectStore(s3: Config['s3'], options: { timeoutMs?: number } = {}): ObjectStore {
+  const client = new S3Client({
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: s3.forcePathStyle,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    // A store that is down must fail fast, not hang a readiness probe or a request.
+    requestHandler: { connectionTimeout: options.timeoutMs ?? 3000, requestTimeout: 30_000 },
+    maxAttempts: 3,
+  });
+  return { client, bucket: s3.bucket, serverSideEncryption: s3.serverSideEncryption };
+}
+
+/** Creates the bucket if it is missing and makes AES-256 its default encryption. */
+export async function ensureBucket(store: ObjectStore): Promise<void> {
+  try {
+    await store.client.send(new HeadBucketCommand({ Bucket: store.bucket }));
+  } catch (err) {
+    if (!(err instanceof S3ServiceException) || err.$metadata.httpStatusCode !== 404) throw err;
+    await store.client.send(new CreateBucketCommand({ Bucket: store.bucket }));
+  }
+  await store.client.send(
+    new PutBucketEncryptionCommand({
+      Bucket: store.bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: store.serverSideEncryption } }],
+      },
+    }),
+  );
+}
+
+export async function checkObjectStore(store: ObjectStore): Promise<void> {
+  await store.client.send(new HeadBucketCommand({ Bucket: store.bucket }));
+}

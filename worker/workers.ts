@@ -1,0 +1,91 @@
+// One Temporal worker per task queue in this process, sharing one workflow bundle and
+// one set of activities. Tests build the same workers against the test stack.
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { Config } from '../config/index.ts';
+import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+/** Routes the SDK's own logs through our logger, once per process. */
+function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) =>
+        logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
+      trace: (message, meta) => logger.trace(meta ?? {}, message),
+      debug: (message, meta) => logger.debug(meta ?? {}, message),
+      info: (message, meta) => logger.info(meta ?? {}, message),
+      warn: (message, meta) => logger.warn(meta ?? {}, message),
+      error: (message, meta) => logger.error(meta ?? {}, message),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}
+
+/** The prebuilt bundle in production; a fresh bundle from source in development and tests. */
+export async function loadWorkflowBundle(config: Config): Promise<WorkflowBundle> {
+  if (config.temporal.workflowBundlePath) {
+    return { code: await readFile(config.temporal.workflowBundlePath, 'utf8') };
+  }
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ignoreModules: [] });
+  return { code };
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Settles when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkers(options: {
+  config: Config;
+  logger: Logger;
+  deps: ActivityDeps;
+  queues?: TaskQueue[];
+  bundle?: WorkflowBundle;
+}): Promise<RunningWorkers> {
+  const { config, logger, deps } = options;
+  installRuntime(logger);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const bundle = options.bundle ?? (await loadWorkflowBundle(config));
+  const activities = createActivities(deps);
+  const queues = options.queues ?? Object.values(TASK_QUEUES);
+  const workers = await Promise.all(
+    queues.map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+        shutdownGraceTime: '10s',
+      }),
+    ),
+  );
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return {
+    workers,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
