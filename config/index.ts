@@ -46,7 +46,7 @@ const settings = {
   API_HOST: str('127.0.0.1', '0.0.0.0'),
   API_PORT: port('3000'),
   /** Largest JSON body the API accepts; bigger ones get 413. */
-  API_BODY_LIMIT: str('100kb'),
+  API_BODY_LIMIT: str('100kb', '100kb'),
   /** Where the site is served; the only origin CORS and CSRF checks accept. */
   PUBLIC_WEB_URL: url('http://localhost:5173'),
   /** Where browsers and emailed links reach the API (through the site's proxy by default). */
@@ -68,8 +68,8 @@ const settings = {
 
   /** Unset in production means AWS S3 itself; set it for R2, MinIO or another S3 service. */
   S3_ENDPOINT: { schema: z.url().optional(), dev: 'http://127.0.0.1:9000' },
-  S3_REGION: str('us-east-1'),
-  S3_BUCKET: str('clipwise'),
+  S3_REGION: str('us-east-1', 'us-east-1'),
+  S3_BUCKET: str('clipwise', 'clipwise'),
   S3_ACCESS_KEY_ID: { ...str('clipwise-dev'), secret: true },
   S3_SECRET_ACCESS_KEY: { ...str('clipwise-dev-secret'), secret: true },
   S3_FORCE_PATH_STYLE: bool('true', 'false'),
@@ -183,10 +183,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Names, defaults and secrecy of every setting, for the README table and its test. */
-export function describeSettings(): { name: string; dev?: string; prod?: string; secret: boolean }[] {
+export function describeSettings(): {
+  name: string;
+  dev?: string;
+  prod?: string;
+  secret: boolean;
+  /** True when the setting may stay unset everywhere. */
+  optional: boolean;
+}[] {
   return Object.entries(settings).map(([name, s]) => {
     const setting = s as Setting<unknown>;
-    return { name, dev: setting.dev, prod: setting.prod, secret: setting.secret ?? false };
+    return {
+      name,
+      dev: setting.dev,
+      prod: setting.prod,
+      secret: setting.secret ?? false,
+      optional: setting.schema.safeParse(undefined).success,
+    };
   });
 }
 

@@ -20,6 +20,7 @@ export function ormOptions(database: Config['database'], overrides: Partial<Opti
       path: MIGRATIONS_DIR,
       glob: '!(*.d).ts',
       emit: 'ts',
+      silent: true,
       transactional: true,
       allOrNothing: true,
       snapshot: true,

@@ -36,13 +36,30 @@ function installRuntime(logger: Logger): void {
   });
 }
 
+/** The bundler reports every module at info level; only its warnings and errors matter here. */
+export function bundlerLogger(logger: Pick<Logger, 'warn' | 'error'>) {
+  const noop = () => {};
+  return {
+    log: noop,
+    trace: noop,
+    debug: noop,
+    info: noop,
+    warn: (message: string, meta?: Record<string, unknown>) => logger.warn(meta ?? {}, message),
+    error: (message: string, meta?: Record<string, unknown>) => logger.error(meta ?? {}, message),
+  };
+}
+
+export async function buildWorkflowBundle(logger: Pick<Logger, 'warn' | 'error'>): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: bundlerLogger(logger) });
+  return code;
+}
+
 /** The prebuilt bundle in production; a fresh bundle from source in development and tests. */
-export async function loadWorkflowBundle(config: Config): Promise<WorkflowBundle> {
+export async function loadWorkflowBundle(config: Config, logger: Logger): Promise<WorkflowBundle> {
   if (config.temporal.workflowBundlePath) {
     return { code: await readFile(config.temporal.workflowBundlePath, 'utf8') };
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ignoreModules: [] });
-  return { code };
+  return { code: await buildWorkflowBundle(logger) };
 }
 
 export interface RunningWorkers {
@@ -62,7 +79,7 @@ export async function startWorkers(options: {
   const { config, logger, deps } = options;
   installRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const bundle = options.bundle ?? (await loadWorkflowBundle(config));
+  const bundle = options.bundle ?? (await loadWorkflowBundle(config, logger));
   const activities = createActivities(deps);
   const queues = options.queues ?? Object.values(TASK_QUEUES);
   const workers = await Promise.all(

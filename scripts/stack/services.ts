@@ -160,6 +160,8 @@ export interface TemporalOptions {
   /** SQLite file that keeps workflows and timers across restarts; omitted means in memory. */
   dbFile?: string;
   namespaces?: string[];
+  /** Extra dynamic configuration, e.g. a faster namespace cache for tests. */
+  dynamicConfig?: Record<string, unknown>;
   log: LogSink;
 }
 
@@ -181,6 +183,9 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
   }
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);
   const service = startProcess('temporal', locateTool('temporal'), args, {

@@ -1,0 +1,106 @@
+// The real stack for a test run: PostgreSQL, Temporal, S3 (MinIO), stripe-mock and the
+// mail catcher, each on a free loopback port with its data in a temporary folder that
+// is removed afterwards. Never the developer's running instance.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config/index.ts';
+import { closeOrm, getOrm, migrate } from '../../db/orm.ts';
+import { createObjectStore, ensureBucket } from '../../platform/s3.ts';
+import { freePort, silentLog, type LogSink, type Service } from '../../scripts/stack/process.ts';
+import {
+  newKmsSecretKey,
+  startMailCatcher,
+  startObjectStore,
+  startPostgres,
+  startStripeMock,
+  startTemporal,
+} from '../../scripts/stack/services.ts';
+
+export interface TestStack {
+  /** Environment variables that point the platform at this stack. */
+  env: Record<string, string>;
+  /** Ports of the stack's services, for tests that stop or restart one. */
+  dir: string;
+  services: Record<'postgres' | 'temporal' | 's3' | 'stripe' | 'mail', Service>;
+  mailWebUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(options: { log?: LogSink } = {}): Promise<TestStack> {
+  const log =
+    options.log ?? (process.env.STACK_LOG ? (s, l) => process.stderr.write(`${s} | ${l}\n`) : silentLog);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-test-'));
+  // PostgreSQL runs as its own user when we are root; it must reach its data folder.
+  await chmod(dir, 0o755);
+  const [pgPort, temporalPort, s3Port, stripePort, smtpPort, mailWebPort] = await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
+  );
+  const accessKeyId = 'clipwise-test';
+  const secretAccessKey = 'clipwise-test-secret';
+  const started: Service[] = [];
+  const track = <T extends Service>(s: T): T => {
+    started.push(s);
+    return s;
+  };
+  try {
+    const [postgres, temporal, s3, stripe, mail] = await Promise.all([
+      startPostgres({
+        port: pgPort!,
+        dataDir: path.join(dir, 'postgres'),
+        database: 'clipwise_test',
+        ephemeral: true,
+        log,
+      }).then(track),
+      startTemporal({
+        port: temporalPort!,
+        // Each test file registers its own namespace; make it usable at once.
+        dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
+        log,
+      }).then(track),
+      startObjectStore({
+        port: s3Port!,
+        dataDir: path.join(dir, 's3'),
+        accessKeyId,
+        secretAccessKey,
+        kmsSecretKey: newKmsSecretKey(),
+        log,
+      }).then(track),
+      startStripeMock({ port: stripePort!, log }).then(track),
+      startMailCatcher({ smtpPort: smtpPort!, webPort: mailWebPort!, log }).then(track),
+    ]);
+    const env: Record<string, string> = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY_ID: accessKeyId,
+      S3_SECRET_ACCESS_KEY: secretAccessKey,
+      S3_BUCKET: 'clipwise-test',
+      STRIPE_API_URL: stripe.url,
+      SMTP_URL: mail.smtpUrl,
+    };
+    const config = loadConfig({ ...process.env, ...env });
+    const orm = await getOrm(config.database);
+    await migrate(orm);
+    await closeOrm(config.database);
+    const store = createObjectStore(config.s3);
+    await ensureBucket(store);
+    store.client.destroy();
+    return {
+      env,
+      dir,
+      services: { postgres, temporal, s3, stripe, mail },
+      mailWebUrl: mail.webUrl,
+      async stop() {
+        await Promise.all(started.map((s) => s.stop()));
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stop()));
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// Each integration test file gets its own Temporal namespace, so its workflows, task
+// queues and workers never meet another file's.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { temporal as proto } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
+
+const TYPES: Record<string, proto.api.enums.v1.IndexedValueType> = {
+  Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  Text: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  Int: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  Bool: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+};
+
+export async function createTestNamespace(address: string, prefix = 'test'): Promise<string> {
+  const namespace = `${prefix}-${randomBytes(5).toString('hex')}`;
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+    const searchAttributes = Object.fromEntries(
+      Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, TYPES[type]!]),
+    );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+        await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        break;
+      } catch (err) {
+        if (attempt > 50) throw err;
+        await sleep(100);
+      }
+    }
+    return namespace;
+  } finally {
+    await connection.close();
+  }
+}
