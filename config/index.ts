@@ -86,6 +86,28 @@ const settings = {
 
   /** Keys cookies, CSRF tokens and signed links. */
   SESSION_SECRET: secret('development-session-secret-not-for-production'),
+
+  // Video providers. A provider without its key is not offered; `local` needs none.
+  RUNWAY_API_KEY: { ...optional(), secret: true },
+  RUNWAY_BASE_URL: url('https://api.dev.runwayml.com', 'https://api.dev.runwayml.com'),
+  LUMA_API_KEY: { ...optional(), secret: true },
+  LUMA_BASE_URL: url('https://api.lumalabs.ai', 'https://api.lumalabs.ai'),
+  /** Pika runs through fal's queue API. */
+  FAL_KEY: { ...optional(), secret: true },
+  FAL_QUEUE_URL: url('https://queue.fal.run', 'https://queue.fal.run'),
+  /** Volcano Engine Ark (Seedance). */
+  ARK_API_KEY: { ...optional(), secret: true },
+  ARK_BASE_URL: url('https://ark.cn-beijing.volces.com', 'https://ark.cn-beijing.volces.com'),
+  /** Veo 3 through Evolink. */
+  EVOLINK_API_KEY: { ...optional(), secret: true },
+  EVOLINK_BASE_URL: url('https://api.evolink.ai', 'https://api.evolink.ai'),
+  /** ffmpeg for the local renderer; defaults to the binary shipped by @ffmpeg-installer/ffmpeg. */
+  FFMPEG_PATH: optional(),
+  /**
+   * Multiplies every retention and generation duration; tests shorten timers with it.
+   * Refused in production, where the policy table's values always apply.
+   */
+  TIME_SCALE: { schema: z.coerce.number().positive().max(1), dev: '1', prod: '1' },
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -129,6 +151,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
       continue;
     }
     out[name] = parsed.data;
+  }
+  if (env === 'production' && out.TIME_SCALE !== undefined && out.TIME_SCALE !== 1) {
+    problems.push('TIME_SCALE: must be 1 in production (the policy table applies unchanged)');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -174,6 +199,15 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sessionSecret: env.SESSION_SECRET,
+    providers: {
+      runway: { apiKey: env.RUNWAY_API_KEY, baseUrl: env.RUNWAY_BASE_URL },
+      luma: { apiKey: env.LUMA_API_KEY, baseUrl: env.LUMA_BASE_URL },
+      pika: { apiKey: env.FAL_KEY, baseUrl: env.FAL_QUEUE_URL },
+      seedance: { apiKey: env.ARK_API_KEY, baseUrl: env.ARK_BASE_URL },
+      veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
+    },
+    ffmpegPath: env.FFMPEG_PATH,
+    timeScale: env.TIME_SCALE,
   };
 }
 
