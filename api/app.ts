@@ -1,30 +1,57 @@
 // The Express application: request ids and logs, security headers, body limits, every
 // domain's routes, the OpenAPI document, and JSON errors.
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Clients } from '../platform/clients.ts';
 import { pathOnly } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { mountRoutes, type AccessGuard, type AnyRoute } from './route.ts';
+import { accessMiddleware } from './auth/access.ts';
+import { createCsrf } from './auth/csrf.ts';
+import { createRateLimiters } from './auth/rateLimit.ts';
+import { sessionMiddleware } from './auth/sessions.ts';
+import type { ApiDeps } from './deps.ts';
+import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
+import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { opsRoutes } from './routes/ops.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /** Every route of the API, in one list: the router, the OpenAPI document and the access walk use it. */
-export function allRoutes(deps: Clients): AnyRoute[] {
-  return [...healthRoutes(deps), ...opsRoutes(deps)];
+export function allRoutes(deps: ApiDeps): AnyRoute[] {
+  return [
+    ...healthRoutes(deps),
+    ...authRoutes(deps),
+    ...accountRoutes(deps),
+    ...adminRoutes(deps),
+    ...opsRoutes(deps),
+  ];
 }
 
-const publicOnly: AccessGuard = (access) => {
-  if (access !== 'public') throw new Error(`no access guard is registered for ${String(access)}`);
-  return undefined;
-};
+const SAFE_METHODS = new Set(['get', 'head', 'options']);
 
-export function createApp(deps: Clients, options: { guard?: AccessGuard } = {}): Express {
+/** Access check, then CSRF for state-changing routes, then the route's rate limit. */
+function routeMiddleware(deps: ApiDeps): RouteMiddleware {
+  const limiters = createRateLimiters(deps);
+  return (spec) => {
+    const handlers: RequestHandler[] = [];
+    const access = accessMiddleware(spec.access);
+    if (access) handlers.push(access);
+    if (!SAFE_METHODS.has(spec.method) && spec.csrf !== false) handlers.push(deps.csrf.protect);
+    if (spec.rateLimit) handlers.push(limiters[spec.rateLimit]);
+    return handlers;
+  };
+}
+
+export function createApp(clients: Clients): Express {
+  const deps: ApiDeps = { ...clients, csrf: createCsrf(clients) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -52,11 +79,16 @@ export function createApp(deps: Clients, options: { guard?: AccessGuard } = {}):
     }),
   );
   app.use(helmet());
+  // Browsers reach the API through the site's own origin; no other origin may call it with cookies.
+  const siteOrigin = new URL(deps.config.web.publicUrl).origin;
+  app.use(cors({ origin: (origin, done) => done(null, origin === siteOrigin), credentials: true }));
+  app.use(cookieParser());
   app.use(express.json({ limit: deps.config.api.bodyLimit }));
+  app.use(sessionMiddleware(deps));
 
   const routes = allRoutes(deps);
   const router = express.Router();
-  mountRoutes(router, routes, options.guard ?? publicOnly);
+  mountRoutes(router, routes, routeMiddleware(deps));
   app.use(router);
   const document = buildOpenApiDocument(routes);
   app.get('/api/openapi.json', (_req, res) => {

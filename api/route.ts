@@ -3,15 +3,22 @@
 // document and the authorization walk test are all built from these declarations.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import type { Role } from '../domain/accounts.ts';
+import type { RateLimitName } from './auth/rateLimit.ts';
 import { validationError } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
- * Who may call a route. `public`: anyone. Access rules beyond `public` are enforced by
- * the middleware registered under their name with `registerAccessGuard`.
+ * Who may call a route:
+ * - `public`: anyone;
+ * - `session`: any signed-in browser, even an account still waiting for a parent's consent;
+ * - `signed-in`: an active account;
+ * - `verified`: an active account whose email address is verified;
+ * - a list of roles: an active account with one of them; staff roles also need a session
+ *   that passed multi-factor authentication (S-MFA).
  */
-export type Access = 'public' | (string & { readonly __access?: never }) | readonly string[];
+export type Access = 'public' | 'session' | 'signed-in' | 'verified' | readonly Role[];
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -35,8 +42,15 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   response?: z.ZodType;
   /** Success status; 200 by default. */
   status?: number;
-  /** Extra middleware run after access checks and before validation (uploads, rate limits). */
+  /** Extra middleware run after access checks and before validation (uploads). */
   before?: RequestHandler[];
+  /** The rate limit that protects this route (S-RATE). */
+  rateLimit?: RateLimitName;
+  /**
+   * CSRF protection applies to every state-changing route; only callers that carry no
+   * cookie at all (provider and payment webhooks, authenticated by signature) opt out.
+   */
+  csrf?: false;
   /**
    * Returns the JSON body to send with `status`, or undefined when the handler wrote the
    * response itself (streams, redirects).
@@ -52,7 +66,8 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   return spec;
 }
 
-export type AccessGuard = (access: Access) => RequestHandler | undefined;
+/** The middleware a route gets before its handler: access, CSRF, rate limit. */
+export type RouteMiddleware = (spec: AnyRoute) => RequestHandler[];
 
 function parseInto<T>(
   where: 'body' | 'query' | 'params',
@@ -65,13 +80,10 @@ function parseInto<T>(
   return parsed.data;
 }
 
-/** Mounts routes on a router: access guard, extra middleware, validation, handler. */
-export function mountRoutes(router: Router, routes: readonly AnyRoute[], guard: AccessGuard): void {
+/** Mounts routes on a router: access, CSRF and rate limit, extra middleware, validation, handler. */
+export function mountRoutes(router: Router, routes: readonly AnyRoute[], middleware: RouteMiddleware): void {
   for (const spec of routes) {
-    const handlers: RequestHandler[] = [];
-    const accessCheck = guard(spec.access);
-    if (accessCheck) handlers.push(accessCheck);
-    handlers.push(...(spec.before ?? []));
+    const handlers: RequestHandler[] = [...middleware(spec), ...(spec.before ?? [])];
     handlers.push(async (req: Request, res: Response, next: NextFunction) => {
       try {
         const ctx: RouteContext<unknown, unknown, unknown> = {

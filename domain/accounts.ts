@@ -1,7 +1,10 @@
-// Who an account is and what it may do.
+// Who an account is, what it may do, and the limits that protect it.
+import { DAY, HOUR, MINUTE } from './time.ts';
+
 export const ROLES = ['creator', 'support', 'legal', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: readonly Role[] = ['support', 'legal', 'operator', 'admin'];
+export const isStaff = (role: Role): boolean => STAFF_ROLES.includes(role);
 
 export const ACCOUNT_STATUSES = [
   'active',
@@ -13,3 +16,102 @@ export const ACCOUNT_STATUSES = [
   'deleted',
 ] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+// ---------------------------------------------------------------- age gate (D-MINOR)
+
+/** Below this age nobody may sign up, with or without consent. */
+export const MINIMUM_AGE = 13;
+/** From this age no parental consent is needed. */
+export const ADULT_AGE = 18;
+
+export type AgeBand = 'under_minimum' | 'minor' | 'adult';
+
+/** Whole years between a date of birth (YYYY-MM-DD) and a day, by the calendar. */
+export function ageOn(dateOfBirth: string, on: Date): number {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  let age = on.getUTCFullYear() - y;
+  const beforeBirthday = on.getUTCMonth() + 1 < m || (on.getUTCMonth() + 1 === m && on.getUTCDate() < d);
+  if (beforeBirthday) age -= 1;
+  return age;
+}
+
+export function ageBand(dateOfBirth: string, on: Date): AgeBand {
+  const age = ageOn(dateOfBirth, on);
+  if (age < MINIMUM_AGE) return 'under_minimum';
+  if (age < ADULT_AGE) return 'minor';
+  return 'adult';
+}
+
+// ---------------------------------------------------------------- credentials
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 128;
+export const NAME_MAX_LENGTH = 200;
+export const EMAIL_MAX_LENGTH = 320;
+
+/**
+ * argon2id cost (OWASP's second recommended profile: 19 MiB, 2 passes, 1 lane); the
+ * sign-in latency it costs is measured by bench/auth.ts.
+ */
+export const ARGON2_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+// ---------------------------------------------------------------- sessions (R-COOKIE, R-SESSION-30D)
+
+/** A session ends after this long without use. */
+export const SESSION_IDLE_TIMEOUT_MS = 24 * HOUR;
+/** …and after this long in any case. */
+export const SESSION_ABSOLUTE_TIMEOUT_MS = 7 * DAY;
+/** Last-seen times are written at most this often, to keep reads cheap. */
+export const SESSION_TOUCH_INTERVAL_MS = 5 * MINUTE;
+
+// ---------------------------------------------------------------- emailed tokens
+
+export const TOKEN_PURPOSES = ['verify_email', 'reset_password', 'parental_consent'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+export const TOKEN_TTL_MS: Readonly<Record<TokenPurpose, number>> = {
+  verify_email: 2 * DAY,
+  reset_password: HOUR,
+  parental_consent: 7 * DAY,
+};
+
+// ---------------------------------------------------------------- MFA (S-MFA)
+
+export const RECOVERY_CODE_COUNT = 10;
+/** TOTP codes from the step before and after are accepted, for clock drift. */
+export const TOTP_WINDOW_STEPS = 1;
+
+// ---------------------------------------------------------------- rate limits (S-RATE)
+
+export interface RateLimitRule {
+  /** Requests allowed per window and key. */
+  limit: number;
+  windowMs: number;
+}
+
+export const RATE_LIMITS = {
+  signIn: { limit: 10, windowMs: 15 * MINUTE },
+  signUp: { limit: 5, windowMs: HOUR },
+  passwordReset: { limit: 5, windowMs: HOUR },
+  verification: { limit: 10, windowMs: HOUR },
+  mfa: { limit: 10, windowMs: 15 * MINUTE },
+  generation: { limit: 30, windowMs: MINUTE },
+} as const satisfies Record<string, RateLimitRule>;
+
+/**
+ * Failed sign-ins for one email address before it is locked, and how long the lock
+ * lasts (doubling with each further failure, up to the maximum).
+ */
+export const SIGN_IN_LOCKOUT = {
+  freeFailures: 5,
+  firstLockMs: MINUTE,
+  maxLockMs: HOUR,
+  /** Failures older than this no longer count. */
+  windowMs: DAY,
+} as const;
+
+/** Lock length after `failures` consecutive failed sign-ins; 0 while below the threshold. */
+export function lockoutMs(failures: number): number {
+  const over = failures - SIGN_IN_LOCKOUT.freeFailures;
+  if (over < 0) return 0;
+  return Math.min(SIGN_IN_LOCKOUT.firstLockMs * 2 ** over, SIGN_IN_LOCKOUT.maxLockMs);
+}

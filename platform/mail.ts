@@ -24,3 +24,15 @@ export function createMailer(mail: Config['mail']): Mailer {
   });
   return { transport, from: mail.from };
 }
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  /** Marketing mail carries a List-Unsubscribe header (D-UNSUB); transactional mail does not. */
+  headers?: Record<string, string>;
+}
+
+export async function sendMail(mailer: Mailer, message: MailMessage): Promise<void> {
+  await mailer.transport.sendMail({ from: mailer.from, ...message });
+}

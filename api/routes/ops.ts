@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { DiagnosticCheck } from '../../db/entities/index.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
-import type { Clients } from '../../platform/clients.ts';
+import type { ApiDeps } from '../deps.ts';
 import type { diagnosticWorkflow } from '../../workflows/diagnostic.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -19,19 +19,19 @@ const diagnosticView = z.object({
   temporalUiUrl: z.url(),
 });
 
-export function workflowUiUrl(deps: Clients, workflowId: string): string {
+export function workflowUiUrl(deps: ApiDeps, workflowId: string): string {
   const { uiUrl, namespace } = deps.config.temporal;
   return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-export function opsRoutes(deps: Clients) {
+export function opsRoutes(deps: ApiDeps) {
   return [
     defineRoute({
       method: 'post',
       path: '/api/ops/diagnostics',
       summary: 'Start an end-to-end diagnostic workflow (PostgreSQL, S3, Temporal)',
       tags: ['ops'],
-      access: 'public',
+      access: ['operator', 'admin'],
       status: 202,
       response: diagnosticView,
       handler: async () => {
@@ -57,7 +57,7 @@ export function opsRoutes(deps: Clients) {
       path: '/api/ops/diagnostics/:id',
       summary: 'A diagnostic run and its outcome',
       tags: ['ops'],
-      access: 'public',
+      access: ['operator', 'admin'],
       params: z.object({ id: z.uuid() }),
       response: diagnosticView,
       handler: async ({ params }) => {

@@ -23,6 +23,8 @@ export const User = defineEntity({
     status: p.enum(ACCOUNT_STATUSES).default('active'),
     mfaSecret: p.text().nullable().hidden(),
     mfaEnabledAt: p.datetime().nullable(),
+    /** The last TOTP time step accepted, so a code cannot be replayed. */
+    mfaLastTimeStep: p.bigint('number').nullable(),
     preferences: p.json<Record<string, unknown>>().default('{}'),
     /** D-RESTRICT: no new generation or analytics while set. */
     restrictedAt: p.datetime().nullable(),

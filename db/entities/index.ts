@@ -8,6 +8,10 @@ export { LegalHold } from './LegalHold.ts';
 export { Consent } from './Consent.ts';
 export { AuditEvent } from './AuditEvent.ts';
 export { DiagnosticCheck } from './DiagnosticCheck.ts';
+export { AccountToken } from './AccountToken.ts';
+export { MfaRecoveryCode } from './MfaRecoveryCode.ts';
+export { RateLimitBucket } from './RateLimitBucket.ts';
+export { SignInFailure } from './SignInFailure.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -19,6 +23,10 @@ import { LegalHold } from './LegalHold.ts';
 import { Consent } from './Consent.ts';
 import { AuditEvent } from './AuditEvent.ts';
 import { DiagnosticCheck } from './DiagnosticCheck.ts';
+import { AccountToken } from './AccountToken.ts';
+import { MfaRecoveryCode } from './MfaRecoveryCode.ts';
+import { RateLimitBucket } from './RateLimitBucket.ts';
+import { SignInFailure } from './SignInFailure.ts';
 
 export const entities = [
   User,
@@ -31,4 +39,8 @@ export const entities = [
   Consent,
   AuditEvent,
   DiagnosticCheck,
+  AccountToken,
+  MfaRecoveryCode,
+  RateLimitBucket,
+  SignInFailure,
 ];

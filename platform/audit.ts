@@ -1,0 +1,144 @@
+// The audit log (S-AUDIT): append-only (a database trigger refuses updates and deletes)
+// and hash-chained, each event carrying the hash of the one before, so an edited or
+// removed event is detected by `verifyAuditChain`.
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  action: string;
+  actorId?: string | null;
+  actorRole?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  /** The person the event is about. */
+  subjectUserId?: string | null;
+  /** Never personal data or secrets: ids, field names, reasons. */
+  details?: Record<string, unknown>;
+}
+
+interface StoredEvent {
+  id: string | number;
+  occurred_at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  subject_user_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted at every depth, so the same event always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
+}
+
+export function eventHash(prevHash: string, event: Omit<StoredEvent, 'id' | 'hash' | 'prev_hash'>): string {
+  return createHash('sha256')
+    .update(
+      canonical([
+        prevHash,
+        event.occurred_at,
+        event.actor_id,
+        event.actor_role,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.subject_user_id,
+        event.details,
+      ]),
+    )
+    .digest('hex');
+}
+
+// One fixed advisory lock serialises appends, so the chain never forks.
+const AUDIT_LOCK_KEY = 0x6175646974; // "audit"
+
+/** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
+export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
+  const append = async (tx: EntityManager) => {
+    await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY]);
+    const [last] = await tx.execute<{ hash: string }[]>(
+      'select hash from audit_events order by id desc limit 1',
+    );
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
+    const event = {
+      occurred_at: new Date(Date.now()),
+      actor_id: input.actorId ?? null,
+      actor_role: input.actorRole ?? null,
+      action: input.action,
+      target_type: input.targetType ?? null,
+      target_id: input.targetId ?? null,
+      subject_user_id: input.subjectUserId ?? null,
+      details: input.details ?? {},
+    };
+    const hash = eventHash(prevHash, event);
+    await tx.execute(
+      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+      [
+        event.occurred_at,
+        event.actor_id,
+        event.actor_role,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.subject_user_id,
+        JSON.stringify(event.details),
+        prevHash,
+        hash,
+      ],
+    );
+    return hash;
+  };
+  return em.isInTransaction() ? append(em) : em.fork().transactional(append);
+}
+
+export type AuditChainResult =
+  { ok: true; events: number } | { ok: false; events: number; brokenAtId: string; reason: string };
+
+/** Walks the whole chain in order; reports the first event whose hash or link does not hold. */
+export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditChainResult> {
+  let prevHash = GENESIS_HASH;
+  let afterId = '0';
+  let count = 0;
+  for (;;) {
+    const rows = await em.execute<StoredEvent[]>(
+      `select id::text as id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, prev_hash, hash
+         from audit_events where audit_events.id > ?::bigint order by audit_events.id limit ?`,
+      [afterId, batchSize],
+    );
+    if (rows.length === 0) return { ok: true, events: count };
+    for (const row of rows) {
+      count++;
+      const id = String(row.id);
+      // Raw rows carry timestamps as text; hash the instant, as when it was written.
+      row.occurred_at = new Date(row.occurred_at);
+      if (row.prev_hash !== prevHash) {
+        return {
+          ok: false,
+          events: count,
+          brokenAtId: id,
+          reason: 'an event before this one was removed or changed',
+        };
+      }
+      if (eventHash(row.prev_hash, row) !== row.hash) {
+        return { ok: false, events: count, brokenAtId: id, reason: 'this event was edited' };
+      }
+      prevHash = row.hash;
+      afterId = id;
+    }
+  }
+}
