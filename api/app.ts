@@ -19,6 +19,7 @@ import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { googleRoutes } from './routes/google.ts';
 import { healthRoutes } from './routes/health.ts';
 import { opsRoutes } from './routes/ops.ts';
 
@@ -29,6 +30,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     ...healthRoutes(deps),
     ...authRoutes(deps),
+    ...googleRoutes(deps),
     ...accountRoutes(deps),
     ...adminRoutes(deps),
     ...opsRoutes(deps),

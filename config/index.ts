@@ -87,6 +87,11 @@ const settings = {
   /** Keys cookies, CSRF tokens and signed links. */
   SESSION_SECRET: secret('development-session-secret-not-for-production'),
 
+  /** Sign in with Google (OpenID Connect); unset client id means the option is not offered. */
+  GOOGLE_CLIENT_ID: optional(),
+  GOOGLE_CLIENT_SECRET: { ...optional(), secret: true },
+  GOOGLE_ISSUER: url('https://accounts.google.com', 'https://accounts.google.com'),
+
   // Video providers. A provider without its key is not offered; `local` needs none.
   RUNWAY_API_KEY: { ...optional(), secret: true },
   RUNWAY_BASE_URL: url('https://api.dev.runwayml.com', 'https://api.dev.runwayml.com'),
@@ -199,6 +204,9 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sessionSecret: env.SESSION_SECRET,
+    google: env.GOOGLE_CLIENT_ID
+      ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET, issuer: env.GOOGLE_ISSUER }
+      : undefined,
     providers: {
       runway: { apiKey: env.RUNWAY_API_KEY, baseUrl: env.RUNWAY_BASE_URL },
       luma: { apiKey: env.LUMA_API_KEY, baseUrl: env.LUMA_BASE_URL },

@@ -1,7 +1,13 @@
 // Rate limits (S-RATE) through express-rate-limit, with counters in PostgreSQL so every
 // API instance shares them. Keys (IP addresses, account ids) are stored only as keyed
 // hashes: a counter never holds personal data.
-import { ipKeyGenerator, rateLimit, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
+import {
+  ipKeyGenerator,
+  rateLimit,
+  type IncrementResponse,
+  type Options,
+  type Store,
+} from 'express-rate-limit';
 import type { RequestHandler } from 'express';
 import { RATE_LIMITS } from '../../domain/accounts.ts';
 import { keyedHash } from '../../platform/crypto.ts';
@@ -63,7 +69,8 @@ export function createRateLimiters(deps: Clients): Record<RateLimitName, Request
       legacyHeaders: false,
       store: new PostgresRateLimitStore(deps, name),
       // IPv6 clients are grouped by /56 network, so one host cannot rotate addresses around the limit.
-      keyGenerator: (req) => (req.auth ? `user:${req.auth.user.id}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`),
+      keyGenerator: (req) =>
+        req.auth ? `user:${req.auth.user.id}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
       handler: (_req, res, next) => {
         const retryAfter = res.getHeader('Retry-After');
         next(

@@ -24,18 +24,25 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(
-  options: { env?: Record<string, string>; workers?: boolean } = {},
+export interface PlatformOptions {
+  env?: Record<string, string>;
+  workers?: boolean;
+  apiPort?: number;
+}
+
+/** Starts the platform against a stack described by `stackEnv` (tests, benchmarks). */
+export async function startPlatform(
+  stackEnv: Record<string, string>,
+  options: PlatformOptions = {},
 ): Promise<TestPlatform> {
-  const stackEnv = inject('stackEnv');
   const namespace =
     options.env?.TEMPORAL_NAMESPACE ?? (await createTestNamespace(stackEnv.TEMPORAL_ADDRESS!));
-  const config = testConfig({ TEMPORAL_NAMESPACE: namespace, ...options.env });
+  const config = loadConfig({ ...process.env, ...stackEnv, TEMPORAL_NAMESPACE: namespace, ...options.env });
   const logger = createLogger({ level: config.logLevel, name: 'test' });
   const clients = await createClients(config, logger);
   const workers =
     options.workers === false ? undefined : await startWorkers({ config, logger, deps: clients });
-  const api = await startApi(clients, { port: 0, host: '127.0.0.1' });
+  const api = await startApi(clients, { port: options.apiPort ?? 0, host: '127.0.0.1' });
   return {
     config,
     clients,
@@ -49,4 +56,9 @@ export async function startTestPlatform(
       await clients.close();
     },
   };
+}
+
+/** The platform against the test run's stack, on a fresh Temporal namespace. */
+export function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  return startPlatform(inject('stackEnv'), options);
 }

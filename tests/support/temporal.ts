@@ -4,10 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { temporal as proto } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 
-const TYPES: Record<string, proto.api.enums.v1.IndexedValueType> = {
+// The package is CommonJS; its namespaces come through the default export under plain Node.
+const proto = protos.temporal;
+const TYPES: Record<string, protos.temporal.api.enums.v1.IndexedValueType> = {
   Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   Datetime: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   Text: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,

@@ -1,0 +1,70 @@
+// The intended access to every API route, written by hand (see authorization.test.ts).
+// Adding a route means adding its line here, deciding on purpose who may call it.
+import type { Role } from '../../domain/accounts.ts';
+
+export type Caller =
+  | 'anonymous'
+  | 'creator'
+  | 'otherCreator'
+  | 'unverified'
+  | 'pendingMinor'
+  | 'support'
+  | 'legal'
+  | 'operator'
+  | 'admin'
+  | 'adminWithoutMfa';
+
+export interface Intended {
+  allow: 'public' | 'session' | 'signed-in' | 'verified' | Role[];
+  /** The route's :id is this record of the owner (`creator`); anybody else must get 404. */
+  ownerRecord?: 'session' | 'user' | string;
+  /** A body that passes access checks but fails validation, so nothing changes. */
+  probeBody?: unknown;
+  /** 404 is a legitimate answer for a permitted caller (a feature not configured in the walk). */
+  mayBeNotConfigured?: true;
+}
+
+const STAFF_VIEWERS: Role[] = ['support', 'legal', 'admin'];
+
+export const ACCESS_POLICY: Record<string, Intended> = {
+  'GET /healthz': { allow: 'public' },
+  'GET /readyz': { allow: 'public' },
+
+  'GET /api/auth/session': { allow: 'public' },
+  'POST /api/auth/sign-up': { allow: 'public' },
+  'POST /api/auth/verify-email': { allow: 'public' },
+  'POST /api/auth/resend-verification': { allow: 'public' },
+  'POST /api/auth/sign-in': { allow: 'public' },
+  'POST /api/auth/sign-out': { allow: 'session' },
+  'POST /api/auth/sign-out-everywhere': { allow: 'session' },
+  'POST /api/auth/password-reset/request': { allow: 'public' },
+  'POST /api/auth/password-reset/confirm': { allow: 'public' },
+  'POST /api/auth/parental-consent/confirm': { allow: 'public' },
+  'POST /api/auth/mfa/verify': { allow: 'signed-in' },
+  'GET /api/auth/providers': { allow: 'public' },
+  'GET /api/auth/google/start': { allow: 'public', mayBeNotConfigured: true },
+  'GET /api/auth/google/callback': { allow: 'public', mayBeNotConfigured: true },
+  'POST /api/auth/google/complete': { allow: 'public' },
+
+  'GET /api/account': { allow: 'session' },
+  'PATCH /api/account': { allow: 'signed-in', probeBody: { name: '' } },
+  'PUT /api/account/preferences': { allow: 'signed-in', probeBody: { theme: 'neon' } },
+  'POST /api/account/password': { allow: 'signed-in' },
+  'GET /api/account/sessions': { allow: 'session' },
+  'DELETE /api/account/sessions/:id': { allow: 'session', ownerRecord: 'session' },
+  'POST /api/account/mfa/setup': { allow: 'signed-in' },
+  'POST /api/account/mfa/enable': { allow: 'signed-in' },
+  'POST /api/account/mfa/disable': { allow: 'signed-in' },
+
+  'GET /api/staff/users': { allow: STAFF_VIEWERS },
+  'GET /api/staff/users/:id': { allow: STAFF_VIEWERS, ownerRecord: 'user' },
+  'PUT /api/admin/users/:id/role': { allow: ['admin'], ownerRecord: 'user' },
+  'GET /api/admin/audit/verify': { allow: ['legal', 'admin'] },
+
+  'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
+  'GET /api/ops/diagnostics/:id': {
+    allow: ['operator', 'admin'],
+    ownerRecord: 'user',
+    mayBeNotConfigured: true,
+  },
+};
