@@ -1,0 +1,128 @@
+// fal's queue API shape (docs.fal.ai model-endpoints/queue), through which Pika is sold:
+// submit to the model's path, read status/result/cancel under the app id, webhooks with
+// `{request_id, status: OK|ERROR, payload}`.
+import type { SimTask } from './core.ts';
+import { asObject, json, liveTask, str } from './http.ts';
+import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+
+const POLICY_MESSAGE =
+  'The content could not be processed because it contained material flagged by a content checker.';
+
+function requestUrls(ctx: SimContext, task: SimTask) {
+  const base = `${ctx.baseUrl}/${task.appId}/requests/${task.id}`;
+  return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+}
+
+/** The result endpoint's answer: the model's output, or its error. */
+function result(task: SimTask): SimResponse {
+  if (task.status === 'succeeded') {
+    return json(200, {
+      video: { url: task.outputUrl, content_type: 'video/mp4', file_name: 'output.mp4' },
+      seed: Number(asObject(task.request).seed ?? 0),
+    });
+  }
+  if (task.status === 'cancelled') return json(400, { detail: 'Request was cancelled' });
+  if (task.failure === 'moderation_input' || task.failure === 'moderation_output') {
+    // An input refusal points at the field it refused; an output refusal at the body.
+    const loc = task.failure === 'moderation_input' ? ['body', 'prompt'] : ['body'];
+    return json(422, { detail: [{ loc, msg: POLICY_MESSAGE, type: 'content_policy_violation' }] });
+  }
+  return json(500, { detail: [{ loc: ['body'], msg: 'Internal error', type: 'internal_server_error' }] });
+}
+
+function create(ctx: SimContext, match: RegExpExecArray, req: SimRequest): SimResponse {
+  const body = asObject(req.body);
+  const modelPath = match[1] ?? '';
+  const appId = modelPath.split('/').slice(0, 2).join('/');
+  if (!str(body.prompt)) {
+    return json(422, { detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'missing' }] });
+  }
+  const task = ctx.state.createTask('pika', {
+    model: modelPath,
+    request: body,
+    prompt: str(body.prompt),
+    webhookUrl: req.query.get('fal_webhook') ?? undefined,
+    appId,
+  });
+  return json(200, {
+    request_id: task.id,
+    gateway_request_id: task.id,
+    ...requestUrls(ctx, task),
+    queue_position: ctx.state.queuePosition(task),
+  });
+}
+
+function webhookBody(task: SimTask): unknown {
+  const answer = result(task);
+  const ok = answer.status === 200;
+  return {
+    request_id: task.id,
+    gateway_request_id: task.id,
+    status: ok ? 'OK' : 'ERROR',
+    payload: answer.body,
+    error: ok ? null : `Request failed with status ${answer.status}`,
+  };
+}
+
+const REQUEST = /^\/([^/]+\/[^/]+)\/requests\/([^/]+)/;
+
+export const fal: ProviderShape = {
+  provider: 'pika',
+  authScheme: 'Key',
+  moderatesInputAt: 'task',
+  errorBody: (_status, message) => ({ detail: message }),
+  accountError: () =>
+    json(403, {
+      detail: 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.',
+    }),
+  inputModerationAtSubmit: () =>
+    json(422, {
+      detail: [{ loc: ['body', 'prompt'], msg: POLICY_MESSAGE, type: 'content_policy_violation' }],
+    }),
+  webhookBody,
+  routes: [
+    {
+      provider: 'pika',
+      method: 'GET',
+      pattern: new RegExp(`${REQUEST.source}/status$`),
+      handle(ctx, match) {
+        const task = liveTask(ctx, 'pika', match[2] ?? '');
+        if (!task) return json(404, { detail: 'Request not found' });
+        const status =
+          task.status === 'queued' ? 'IN_QUEUE' : task.status === 'running' ? 'IN_PROGRESS' : 'COMPLETED';
+        return json(200, {
+          status,
+          ...(status === 'IN_QUEUE' ? { queue_position: ctx.state.queuePosition(task) } : {}),
+          ...requestUrls(ctx, task),
+          logs: null,
+        });
+      },
+    },
+    {
+      provider: 'pika',
+      method: 'PUT',
+      pattern: new RegExp(`${REQUEST.source}/cancel$`),
+      handle(ctx, match) {
+        const task = liveTask(ctx, 'pika', match[2] ?? '');
+        if (!task) return json(404, { detail: 'Request not found' });
+        if (task.status !== 'queued') return json(400, { status: 'ALREADY_COMPLETED' });
+        ctx.state.cancel(task);
+        return json(202, { status: 'CANCELLATION_REQUESTED' });
+      },
+    },
+    {
+      provider: 'pika',
+      method: 'GET',
+      pattern: new RegExp(`${REQUEST.source}$`),
+      handle(ctx, match) {
+        const task = liveTask(ctx, 'pika', match[2] ?? '');
+        if (!task) return json(404, { detail: 'Request not found' });
+        if (task.status === 'queued' || task.status === 'running')
+          return json(400, { detail: 'Request is still in progress' });
+        return result(task);
+      },
+    },
+    // Any other POST under an owner is a model path: `fal-ai/pika/v2.2/text-to-video`.
+    { provider: 'pika', method: 'POST', pattern: /^\/(fal-ai\/[^?]+)$/, creates: true, handle: create },
+  ],
+};

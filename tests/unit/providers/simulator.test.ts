@@ -1,0 +1,67 @@
+// The simulator itself: what other tests (and the platform's integration tests) rely on.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLumaAdapter } from '../../../activities/providers/luma.ts';
+import { createRunwayAdapter } from '../../../activities/providers/runway.ts';
+import { PROMPT_MARKERS, SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
+import type { ProviderSimulator } from '../../support/simulator/index.ts';
+import { follow, model, requestFor } from './helpers.ts';
+
+const STUCK_CHECK_MS = 500;
+
+let sim: ProviderSimulator;
+beforeAll(async () => {
+  sim = await startProviderSimulator();
+});
+afterAll(() => sim.stop());
+afterEach(() => sim.resetFaults());
+const runway = () => createRunwayAdapter({ apiKey: SIMULATOR_API_KEY, baseUrl: sim.url });
+
+describe('provider simulator', () => {
+  it('refuses calls without the provider’s authorization scheme', async () => {
+    const res = await fetch(`${sim.url}/dream-machine/v1/generations/x`);
+    expect(res.status).toBe(401);
+    const fal = await fetch(`${sim.url}/fal-ai/pika/requests/x/status`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    expect(fal.status).toBe(401);
+  });
+
+  it('serves a real MP4 for finished tasks only', async () => {
+    sim.setFaults({ instant: true });
+    const { taskId } = await runway().submit(requestFor(model('runway-gen4-turbo')));
+    const url = (await runway().getTask(taskId)).outputUrl ?? '';
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.headers.get('content-type')).toBe('video/mp4');
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect((await fetch(`${sim.url}/files/nobody.mp4`)).status).toBe(404);
+  });
+
+  it('counts submissions per provider and in total, not failed attempts', async () => {
+    const runwayBefore = sim.submissions('runway');
+    const totalBefore = sim.submissions();
+    sim.setFaults({ failNext: { count: 1, status: 503 } });
+    await expect(runway().submit(requestFor(model('runway-gen4-turbo')))).rejects.toThrow();
+    await runway().submit(requestFor(model('runway-gen4-turbo')));
+    expect(sim.submissions('runway')).toBe(runwayBefore + 1);
+    expect(sim.submissions()).toBe(totalBefore + 1);
+  });
+
+  it('keeps a stuck task running, and completeNow ends it on demand', async () => {
+    const { taskId } = await runway().submit(
+      requestFor(model('runway-gen4-turbo'), { prompt: `x ${PROMPT_MARKERS.stuck}` }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, STUCK_CHECK_MS));
+    expect((await runway().getTask(taskId)).status).toBe('running');
+    sim.completeNow(taskId, 'moderation_output');
+    expect((await runway().getTask(taskId)).failure?.code).toBe('moderation_output');
+  });
+
+  it('applies a per-provider fault to that provider only', async () => {
+    sim.setFaults({ moderateOutput: true }, 'luma');
+    const { taskId } = await runway().submit(requestFor(model('runway-gen4-turbo')));
+    expect((await follow(runway(), taskId)).final.status).toBe('succeeded');
+    const luma = createLumaAdapter({ apiKey: SIMULATOR_API_KEY, baseUrl: sim.url });
+    const { taskId: lumaTask } = await luma.submit(requestFor(model('luma-ray-2')));
+    expect((await follow(luma, lumaTask)).final.failure?.code).toBe('moderation_output');
+  });
+});
