@@ -22,6 +22,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Real Chromium against the production build of the site and the platform's own
+        // processes (tests/support/e2e-setup.ts starts them once for the run).
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          pool: 'forks',
+          globalSetup: ['tests/support/e2e-setup.ts'],
+          // One file at a time: the site, API, worker and stack already share the machine.
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,175 @@
+// The browser tests' world, started once per run: the real stack (PostgreSQL, Temporal,
+// MinIO, stripe-mock, MailDev) on free loopback ports, the platform as its production
+// processes (`node api/main.ts`, `node worker/main.ts`) and the site as built for
+// production (`vite build` with adapter-node, then `node web/build/index.js`), with
+// PUBLIC_WEB_URL pointing at the site so emailed links, CORS and CSRF all match it.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { createLogger } from '../../platform/logger.ts';
+import {
+  freePort,
+  prefixedLog,
+  startProcess,
+  waitUntil,
+  type LogSink,
+  type Service,
+} from '../../scripts/stack/process.ts';
+import { buildWorkflowBundle } from '../../worker/workers.ts';
+import { startTestStack } from './stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The site's origin, e.g. http://127.0.0.1:41234. */
+    siteUrl: string;
+    /** The API's own address (tests reach it through the site's /api proxy, like a browser). */
+    apiUrl: string;
+  }
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WEB = path.join(ROOT, 'web');
+
+/** Keeps each process's last lines, printed only if start-up fails (or always with STACK_LOG=1). */
+function logKeeper() {
+  const recent: string[] = [];
+  const sink: LogSink = (service, line) => {
+    if (process.env.STACK_LOG) prefixedLog(service, line);
+    recent.push(`${service} | ${line}`);
+    if (recent.length > 300) recent.shift();
+  };
+  return { sink, dump: () => recent.join('\n') };
+}
+
+/** `vite build` of the site, as the Dockerfile does it. */
+function buildSite(log: LogSink): Promise<void> {
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: WEB,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        log('vite', line);
+      }
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`vite build failed (${code}):\n${lines.slice(-40).join('\n')}`)),
+    );
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const { sink: log, dump } = logKeeper();
+  const services: Service[] = [];
+  const started = Date.now();
+  const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-e2e-bundle-'));
+  const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+
+  const [stack] = await Promise.all([
+    startTestStack({ log }),
+    buildWorkflowBundle(createLogger({ level: 'warn', name: 'bundle' })).then((code) =>
+      writeFile(bundlePath, code),
+    ),
+    buildSite(log),
+  ]);
+
+  const stopAll = async () => {
+    await Promise.all(services.reverse().map((s) => s.stop()));
+    await stack.stop();
+    await rm(bundleDir, { recursive: true, force: true });
+  };
+
+  try {
+    const [apiPort, webPort] = await Promise.all([freePort(), freePort()]);
+    const siteUrl = `http://127.0.0.1:${webPort}`;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const platformEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      API_INTERNAL_URL: apiUrl,
+      PUBLIC_WEB_URL: siteUrl,
+      PUBLIC_API_URL: siteUrl,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      FORCE_COLOR: '0',
+    };
+    for (const [name, entry] of [
+      ['worker', 'worker/main.ts'],
+      ['api', 'api/main.ts'],
+    ] as const) {
+      services.push(
+        startProcess(name, process.execPath, [path.join(ROOT, entry)], {
+          cwd: ROOT,
+          env: platformEnv,
+          log,
+          stopTimeoutMs: 15_000,
+        }),
+      );
+    }
+    const api = services.at(-1)!;
+    await waitUntil('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      exited: api.exited,
+    });
+
+    const web = startProcess('web', process.execPath, [path.join(WEB, 'build', 'index.js')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(webPort),
+        API_INTERNAL_URL: apiUrl,
+        // As behind a load balancer, which tells the site each browser's address and the
+        // scheme it used (adapter-node 6 reads no ORIGIN; without a protocol header it assumes
+        // https, and SvelteKit's CSRF check would refuse http form posts). Each test's browser
+        // presents its own address, so per-address rate limits apply per test user.
+        ADDRESS_HEADER: 'x-forwarded-for',
+        XFF_DEPTH: '1',
+        PROTOCOL_HEADER: 'x-forwarded-proto',
+      },
+      log,
+    });
+    services.push(web);
+    await waitUntil(
+      'web',
+      async () =>
+        (
+          await fetch(`${siteUrl}/privacy`, {
+            headers: { 'x-forwarded-for': '10.0.0.1', 'x-forwarded-proto': 'http' },
+          })
+        ).ok,
+      { timeoutMs: 60_000, intervalMs: 200, exited: web.exited },
+    );
+
+    project.provide('siteUrl', siteUrl);
+    project.provide('apiUrl', apiUrl);
+    project.provide('mailWebUrl', stack.mailWebUrl);
+    project.provide('stackEnv', { ...stack.env, WORKFLOW_BUNDLE_PATH: bundlePath });
+    console.log(
+      JSON.stringify({ e2e: 'setup', seconds: Math.round((Date.now() - started) / 100) / 10, siteUrl }),
+    );
+  } catch (err) {
+    process.stderr.write(`\n--- e2e start-up failed; recent logs ---\n${dump()}\n`);
+    await stopAll();
+    throw err;
+  }
+
+  return stopAll;
+}

@@ -1,0 +1,32 @@
+// What a form action answers, shared by the actions (#lib/server/forms.ts) and the pages.
+
+/** A failed submission: shown at the top of the form and next to each field. */
+export interface FormFailure {
+  /** Which form on the page, when a page has several. */
+  form?: string;
+  code: string;
+  message: string;
+  fields: Record<string, string>;
+  /** What the user typed, to put back (never passwords). */
+  values: Record<string, string>;
+}
+
+/** Narrows an action's answer to the failure of one form (or of the page's only form). */
+export function failureOf(result: unknown, form?: string): FormFailure | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const r = result as Partial<FormFailure>;
+  if (typeof r.message !== 'string' || typeof r.code !== 'string' || !r.fields) return undefined;
+  if (form !== undefined && r.form !== form) return undefined;
+  return r as FormFailure;
+}
+
+/**
+ * A named action's URL that keeps the page's own query (an emailed token, `next`), so the
+ * page rendered after the action, and the action itself, still see them.
+ */
+export function actionUrl(name: string, search: { toString(): string }): string {
+  const rest = new URLSearchParams(search.toString());
+  for (const key of [...rest.keys()]) if (key.startsWith('/')) rest.delete(key);
+  const query = rest.toString();
+  return `?/${name}${query ? `&${query}` : ''}`;
+}

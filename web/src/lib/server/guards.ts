@@ -1,0 +1,20 @@
+// Who may see a signed-in page: someone signed in, whose parent has agreed (D-MINOR), and
+// who has passed two-factor authentication when it is on.
+import { redirect } from '@sveltejs/kit';
+import type { User } from '../api/types.ts';
+import { toSignIn } from './forms.ts';
+
+interface GuardEvent {
+  parent: () => Promise<{ user: User | null }>;
+  url: URL;
+}
+
+export async function requireUser(event: GuardEvent): Promise<User> {
+  const { user } = await event.parent();
+  if (!user) toSignIn(event.url);
+  if (user.status === 'awaiting_parental_consent') redirect(303, '/waiting');
+  if (user.mfaEnabled && !user.mfaVerified) {
+    redirect(303, `/mfa?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+  }
+  return user;
+}

@@ -1,0 +1,65 @@
+// Status words and colours for badges, from the project's own vocabularies: a status added
+// in domain/ is a type error here until it has words.
+import type { AccountStatus } from '../../../domain/accounts.ts';
+import type { JobStatus } from '../../../domain/generation.ts';
+import type { RequestStatus } from '../../../domain/privacy.ts';
+import type { AssetStatus } from '../../../domain/storage.ts';
+
+export type Tone = 'neutral' | 'info' | 'progress' | 'success' | 'warning' | 'danger';
+export interface StatusWords {
+  label: string;
+  tone: Tone;
+}
+
+export const JOB_STATUS_WORDS: Readonly<Record<JobStatus, StatusWords>> = {
+  moderating: { label: 'Checking prompt', tone: 'progress' },
+  awaiting_review: { label: 'In review', tone: 'warning' },
+  queued: { label: 'Queued', tone: 'info' },
+  submitted: { label: 'Submitted', tone: 'progress' },
+  running: { label: 'Generating', tone: 'progress' },
+  saving: { label: 'Saving', tone: 'progress' },
+  succeeded: { label: 'Ready', tone: 'success' },
+  failed: { label: 'Failed', tone: 'danger' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+  rejected: { label: 'Refused', tone: 'danger' },
+};
+
+export const ACCOUNT_STATUS_WORDS: Readonly<Record<AccountStatus, StatusWords>> = {
+  active: { label: 'Active', tone: 'success' },
+  awaiting_parental_consent: { label: 'Waiting for parent', tone: 'warning' },
+  suspended_minor: { label: 'Suspended', tone: 'danger' },
+  deletion_requested: { label: 'Being deleted', tone: 'warning' },
+  deleted: { label: 'Deleted', tone: 'neutral' },
+};
+
+export const REQUEST_STATUS_WORDS: Readonly<Record<RequestStatus, StatusWords>> = {
+  awaiting_verification: { label: 'Confirm it’s you', tone: 'warning' },
+  verified: { label: 'Verified', tone: 'info' },
+  in_progress: { label: 'In progress', tone: 'progress' },
+  paused: { label: 'Paused', tone: 'warning' },
+  completed: { label: 'Done', tone: 'success' },
+  rejected: { label: 'Refused', tone: 'danger' },
+  expired: { label: 'Expired', tone: 'neutral' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+};
+
+export const ASSET_STATUS_WORDS: Readonly<Record<AssetStatus, StatusWords>> = {
+  pending: { label: 'Uploading', tone: 'progress' },
+  stored: { label: 'Stored', tone: 'success' },
+  deleting: { label: 'Deleting', tone: 'warning' },
+  deleted: { label: 'Deleted', tone: 'neutral' },
+  missing: { label: 'Missing', tone: 'danger' },
+};
+
+export const STATUS_VOCABULARIES = {
+  job: JOB_STATUS_WORDS,
+  account: ACCOUNT_STATUS_WORDS,
+  request: REQUEST_STATUS_WORDS,
+  asset: ASSET_STATUS_WORDS,
+} as const;
+export type StatusKind = keyof typeof STATUS_VOCABULARIES;
+
+export function statusWords(kind: StatusKind, status: string): StatusWords {
+  const table = STATUS_VOCABULARIES[kind] as Record<string, StatusWords>;
+  return table[status] ?? { label: status.replaceAll('_', ' '), tone: 'neutral' };
+}
