@@ -7,6 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
+# The site's public origin, built in (see web/vite.config.ts).
+ARG SITE_ORIGIN=http://localhost:3001
+ENV SITE_ORIGIN=$SITE_ORIGIN
 COPY . .
 RUN node worker/bundle.ts dist/workflow-bundle.js \
   && cd web && node ../node_modules/vite/bin/vite.js build \

@@ -1,16 +1,26 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config/index.ts';
 import type { ObjectStore } from '../platform/s3.ts';
+import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostics.ts';
+import { createGenerationActivities } from './generation/index.ts';
+import { createStorageActivities } from './storage/index.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
   store: ObjectStore;
+  /** Time scale of retention timers, among other settings. */
+  config: Config;
+  /** For activities that start or signal workflows (retention of temporary files). */
+  temporal: TemporalClients;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticActivities(deps),
+    ...createStorageActivities(deps),
+    ...createGenerationActivities(deps),
   };
 }
 

@@ -18,9 +18,16 @@ import type { ApiDeps } from './deps.ts';
 import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { assetRoutes } from './routes/assets.ts';
 import { authRoutes } from './routes/auth.ts';
+import { consentRoutes } from './routes/consent.ts';
+import { creditRoutes } from './routes/credits.ts';
+import { generationRoutes } from './routes/generation.ts';
+import { moderationRoutes } from './routes/moderation.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { googleRoutes } from './routes/google.ts';
 import { healthRoutes } from './routes/health.ts';
+import { legalHoldRoutes } from './routes/legal.ts';
 import { opsRoutes } from './routes/ops.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -34,6 +41,13 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...adminRoutes(deps),
     ...opsRoutes(deps),
+    ...assetRoutes(deps),
+    ...legalHoldRoutes(deps),
+    ...generationRoutes(deps),
+    ...creditRoutes(deps),
+    ...moderationRoutes(deps),
+    ...webhookRoutes(deps),
+    ...consentRoutes(deps),
   ];
 }
 
@@ -56,7 +70,8 @@ export function createApp(clients: Clients): Express {
   const deps: ApiDeps = { ...clients, csrf: createCsrf(clients) };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const trust = deps.config.api.trustProxy;
+  app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((s) => s.trim()));
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -94,7 +94,10 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], middlew
           res,
         };
         const result = await spec.handler(ctx);
-        if (result !== undefined && !res.headersSent) res.status(spec.status ?? 200).json(result);
+        if (result !== undefined && !res.headersSent) {
+          // A handler may answer with another success status (a replayed create answers 200).
+          res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
+        }
       } catch (err) {
         next(err);
       }

@@ -44,6 +44,12 @@ const settings = {
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 
   API_HOST: str('127.0.0.1', '0.0.0.0'),
+  /**
+   * Which proxies' X-Forwarded-For to believe (Express "trust proxy": loopback, a subnet
+   * such as 172.16.0.0/12, or a hop count), so rate limits and session logs see the
+   * browser's address and not the site server's.
+   */
+  TRUST_PROXY: str('loopback', 'loopback'),
   API_PORT: port('3000'),
   /** Largest JSON body the API accepts; bigger ones get 413. */
   API_BODY_LIMIT: str('100kb', '100kb'),
@@ -176,6 +182,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       host: env.API_HOST,
       port: env.API_PORT,
       bodyLimit: env.API_BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
       publicUrl: env.PUBLIC_API_URL,
       internalUrl: env.API_INTERNAL_URL,
     },

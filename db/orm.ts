@@ -14,8 +14,9 @@ export function ormOptions(database: Config['database'], overrides: Partial<Opti
     entities,
     extensions: [Migrator],
     pool: { min: 0, max: database.poolMax },
-    // A database that is down must fail fast, not hang readiness probes.
-    driverOptions: { connectionTimeoutMillis: 3000 },
+    // Waiting for a pooled connection under load is normal; a database that is down is
+    // reported by the readiness probe's own, shorter deadline.
+    driverOptions: { connectionTimeoutMillis: 10_000 },
     migrations: {
       path: MIGRATIONS_DIR,
       glob: '!(*.d).ts',

@@ -94,7 +94,7 @@ export const RATE_LIMITS = {
   passwordReset: { limit: 5, windowMs: HOUR },
   verification: { limit: 10, windowMs: HOUR },
   mfa: { limit: 10, windowMs: 15 * MINUTE },
-  generation: { limit: 30, windowMs: MINUTE },
+  generation: { limit: 60, windowMs: MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /**

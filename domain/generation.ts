@@ -1,4 +1,7 @@
-// Generation jobs: the project's own status vocabulary, shared by every provider.
+// Generation jobs: the project's own status vocabulary (every provider's statuses are
+// translated into it), the reasons a job ends without a video, and the job's limits.
+import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
+
 export const JOB_STATUSES = [
   'moderating',
   'awaiting_review',
@@ -13,3 +16,55 @@ export const JOB_STATUSES = [
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'rejected'];
+export const isTerminal = (status: JobStatus): boolean => TERMINAL_JOB_STATUSES.includes(status);
+
+/** Why a job ended without a video; each one releases the reserved credits. */
+export const FAILURE_CODES = [
+  'moderation_refused',
+  'review_rejected',
+  'review_expired',
+  'moderation_output',
+  'provider_failed',
+  'provider_unavailable',
+  'submission_outcome_unknown',
+  'timed_out',
+  'cancelled',
+  'output_unavailable',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** What creators read when a job ends without a video. */
+export const FAILURE_MESSAGES: Readonly<Record<FailureCode, string>> = {
+  moderation_refused: 'This prompt is not allowed. Your credits were returned.',
+  review_rejected: 'Our team did not approve this request. Your credits were returned.',
+  review_expired: 'The review took too long, so the job was stopped. Your credits were returned.',
+  moderation_output:
+    "The provider's safety check refused the finished video. Your credits were returned in full.",
+  provider_failed: 'The provider could not make this video. Your credits were returned.',
+  provider_unavailable:
+    'The provider is unavailable right now. Your credits were returned; please try again later.',
+  submission_outcome_unknown:
+    'We could not confirm that the provider received the job, so we stopped it rather than risk charging twice. Your credits were returned.',
+  timed_out: 'The provider took too long, so the job was stopped. Your credits were returned.',
+  cancelled: 'You cancelled this job. Your credits were returned.',
+  output_unavailable: "We could not copy the provider's video into storage. Your credits were returned.",
+};
+
+export const REVISION_KINDS = ['extend', 'variation', 'regenerate'] as const;
+export type RevisionKind = (typeof REVISION_KINDS)[number];
+
+/** A job that has not finished by then is stopped and refunded (per job, whatever the provider). */
+export const JOB_TIMEOUT_MS = 2 * HOUR;
+/** A held job waits this long for a human decision, then ends with a refund. */
+export const REVIEW_TIMEOUT_MS = 2 * DAY;
+/** Webhooks can be lost: a running task is polled at least this often (never under the provider's minimum). */
+export const MAX_POLL_INTERVAL_MS = 30 * SECOND;
+/** Downloading the provider's output into our storage must finish within this. */
+export const OUTPUT_COPY_TIMEOUT_MS = 10 * MINUTE;
+
+/** Circuit breaker per provider: this many failures in a row open it for the cool-down. */
+export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } as const;
+
+/** Idempotency keys: what clients may send in `Idempotency-Key`. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+export const JOB_PAGE_SIZE_MAX = 100;

@@ -1,9 +1,31 @@
-// Stored objects and why they go away.
+// Stored objects: what may be uploaded, where objects live, when and why they go away,
+// and the housekeeping that keeps storage and its records in step. Pure: safe to import
+// from workflow code.
+import { retentionMs, type RetentionSubject } from './policy.ts';
+import { DAY, HOUR, MINUTE } from './time.ts';
+
 export const ASSET_KINDS = ['input', 'output', 'export', 'temp'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
-export const ASSET_STATUSES = ['pending', 'stored', 'deleted'] as const;
+export const ASSET_STATUSES = [
+  /** The row exists and its bytes are on their way (an upload in flight). */
+  'pending',
+  'stored',
+  /** Deletion was requested and is under way (or deferred by a legal hold). */
+  'deleting',
+  'deleted',
+  /** The orphan check found no object for a row that should have one. */
+  'missing',
+] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+/** Rows whose object may exist: an object under one of them is never an orphan. */
+export const LIVE_ASSET_STATUSES = [
+  'pending',
+  'stored',
+  'deleting',
+  'missing',
+] as const satisfies readonly AssetStatus[];
 
 export const DELETION_REASONS = [
   'timer',
@@ -14,3 +36,157 @@ export const DELETION_REASONS = [
   'job_finished',
 ] as const;
 export type DeletionReason = (typeof DELETION_REASONS)[number];
+
+// ---------------------------------------------------------------- retention
+
+/** The row of the policy table that sets each kind's lifetime. */
+export const RETENTION_SUBJECT: Readonly<Record<AssetKind, RetentionSubject>> = {
+  input: 'input',
+  output: 'output',
+  export: 'export',
+  temp: 'temp',
+};
+
+/** When an object stored at `storedAt` must be gone (time scale 1 in production). */
+export function assetDeleteAt(kind: AssetKind, storedAt: Date, timeScale = 1): Date {
+  return new Date(storedAt.getTime() + retentionMs(RETENTION_SUBJECT[kind], timeScale));
+}
+
+/** Where a retention workflow stands; its state query answers with it. */
+export const RETENTION_STATUSES = ['scheduled', 'held', 'deleting', 'deleted'] as const;
+export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
+
+/**
+ * A held retention workflow re-reads the holds from the database this often, so a
+ * release whose signal was lost (the API died between the two) still resumes deletion.
+ */
+export const HOLD_RECHECK_INTERVAL_MS = DAY;
+
+/** How many retention workflows a hold placement or release signals at once. */
+export const HOLD_SIGNAL_CONCURRENCY = 16;
+
+// ---------------------------------------------------------------- object keys
+
+/** Every asset object lives under this prefix; the orphan check looks only here. */
+export const ASSET_KEY_PREFIX = 'users/';
+
+const KIND_FOLDERS: Readonly<Record<AssetKind, string>> = {
+  input: 'inputs',
+  output: 'outputs',
+  export: 'exports',
+  temp: 'temp',
+};
+
+/** `users/<userId>/inputs/<assetId>`: ids only, never names, emails or file names. */
+export function assetObjectKey(userId: string, kind: AssetKind, assetId: string): string {
+  return `${ASSET_KEY_PREFIX}${userId}/${KIND_FOLDERS[kind]}/${assetId}`;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const KEY_PATTERN = new RegExp(`^users/(${UUID})/(inputs|outputs|exports|temp)/(${UUID})$`);
+
+/** The owner, kind and asset id a key names, or null for a key the platform did not make. */
+export function parseAssetObjectKey(
+  key: string,
+): { userId: string; kind: AssetKind; assetId: string } | null {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return null;
+  const kind = (Object.keys(KIND_FOLDERS) as AssetKind[]).find((k) => KIND_FOLDERS[k] === match[2]);
+  return kind ? { userId: match[1]!, kind, assetId: match[3]! } : null;
+}
+
+// ---------------------------------------------------------------- uploads
+
+export const MEDIA_TYPES = ['image', 'video', 'audio'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+const MiB = 1024 * 1024;
+export const MAX_IMAGE_UPLOAD_BYTES = 20 * MiB;
+export const MAX_VIDEO_UPLOAD_BYTES = 500 * MiB;
+export const MAX_AUDIO_UPLOAD_BYTES = 100 * MiB;
+export const UPLOAD_LIMIT_BYTES: Readonly<Record<MediaType, number>> = {
+  image: MAX_IMAGE_UPLOAD_BYTES,
+  video: MAX_VIDEO_UPLOAD_BYTES,
+  audio: MAX_AUDIO_UPLOAD_BYTES,
+};
+/** The largest file of any type: bigger requests are refused before a byte is read. */
+export const MAX_UPLOAD_BYTES = Math.max(...Object.values(UPLOAD_LIMIT_BYTES));
+/** Room for multipart boundaries and part headers around the one file. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/** Bytes read before deciding what a file is (file-type's recommended sample). */
+export const CONTENT_SNIFF_BYTES = 4100;
+/** Multipart part size towards S3, and parts in flight: memory per upload stays near their product. */
+export const UPLOAD_PART_BYTES = 8 * MiB;
+export const UPLOAD_PARTS_IN_FLIGHT = 2;
+
+export interface AllowedUpload {
+  mediaType: MediaType;
+  /** The content type stored and served, decided from the bytes. */
+  contentType: string;
+  label: string;
+}
+
+/**
+ * What may be uploaded, keyed by the extension `file-type` reports after reading the
+ * file's own bytes (its magic numbers). File names and declared types are ignored.
+ */
+export const ALLOWED_UPLOADS: Readonly<Record<string, AllowedUpload>> = {
+  jpg: { mediaType: 'image', contentType: 'image/jpeg', label: 'JPEG' },
+  png: { mediaType: 'image', contentType: 'image/png', label: 'PNG' },
+  webp: { mediaType: 'image', contentType: 'image/webp', label: 'WebP' },
+  mp4: { mediaType: 'video', contentType: 'video/mp4', label: 'MP4' },
+  webm: { mediaType: 'video', contentType: 'video/webm', label: 'WebM' },
+  mov: { mediaType: 'video', contentType: 'video/quicktime', label: 'QuickTime' },
+  mp3: { mediaType: 'audio', contentType: 'audio/mpeg', label: 'MP3' },
+  wav: { mediaType: 'audio', contentType: 'audio/wav', label: 'WAV' },
+  ogg: { mediaType: 'audio', contentType: 'audio/ogg', label: 'OGG' },
+  // Ogg with the Opus codec is an OGG audio file too.
+  opus: { mediaType: 'audio', contentType: 'audio/ogg', label: 'OGG' },
+  m4a: { mediaType: 'audio', contentType: 'audio/mp4', label: 'M4A' },
+};
+
+/** For error messages: "JPEG, PNG, WebP images; MP4, ...". */
+export function describeAllowedUploads(): string {
+  return MEDIA_TYPES.map((media) => {
+    const labels = [
+      ...new Set(
+        Object.values(ALLOWED_UPLOADS)
+          .filter((a) => a.mediaType === media)
+          .map((a) => a.label),
+      ),
+    ];
+    return `${labels.join(', ')} ${media === 'audio' ? 'audio' : `${media}s`} up to ${UPLOAD_LIMIT_BYTES[media] / MiB} MB`;
+  }).join('; ');
+}
+
+// ---------------------------------------------------------------- downloads
+
+/** Lifetime of a presigned download link; never past the asset's delete-at either. */
+export const DOWNLOAD_URL_TTL_SECONDS = 5 * 60;
+
+export const ASSET_LIST_DEFAULT_LIMIT = 25;
+export const ASSET_LIST_MAX_LIMIT = 100;
+
+// ---------------------------------------------------------------- sweeps
+
+/** How often session logs past their retention are deleted (R-SESSION-30D). */
+export const SESSION_LOG_SWEEP_INTERVAL_MS = HOUR;
+/** How often storage and its records are reconciled (orphaned objects, missing objects). */
+export const ORPHAN_SWEEP_INTERVAL_MS = 6 * HOUR;
+/**
+ * Objects and rows younger than this are never judged: an upload in flight has bytes in
+ * the bucket before its row says stored.
+ */
+export const ORPHAN_GRACE_MS = HOUR;
+/** Rows or keys handled per database round trip by a sweep. */
+export const SWEEP_BATCH_SIZE = 1000;
+/** Object existence checks in flight at once during the missing-object check. */
+export const SWEEP_HEAD_CONCURRENCY = 16;
+/** A schedule that missed its time (worker or server down) still runs within this window. */
+export const SWEEP_CATCHUP_WINDOW_MS = 30 * MINUTE;
+
+/** Stable ids, so an operator finds each sweep's schedule in the Web UI. */
+export const SCHEDULE_IDS = {
+  sessionLogSweep: 'sweep-session-logs',
+  orphanSweep: 'sweep-orphaned-objects',
+} as const;

@@ -6,6 +6,9 @@ export default defineConfig({
   plugins: [
     sveltekit({
       adapter: adapter({ out: 'build' }),
+      // Deployed without a proxy in front (docker-compose), the server cannot tell its own
+      // origin from a request: the build is told it, so form posts pass the origin check.
+      ...(process.env.SITE_ORIGIN ? { paths: { origin: process.env.SITE_ORIGIN } } : {}),
       // The site's styles are small: inlined, they cost no extra round trip before first paint,
       // and the startup script is not held back waiting for a stylesheet.
       inlineStyleThreshold: 10_000,

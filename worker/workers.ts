@@ -14,6 +14,7 @@ import type { Config } from '../config/index.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
+import { ensureSweepSchedules } from './schedules.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -75,6 +76,8 @@ export async function startWorkers(options: {
   deps: ActivityDeps;
   queues?: TaskQueue[];
   bundle?: WorkflowBundle;
+  /** Create or update the sweep schedules (worker/schedules.ts); on unless false. */
+  schedules?: boolean;
 }): Promise<RunningWorkers> {
   const { config, logger, deps } = options;
   installRuntime(logger);
@@ -94,6 +97,7 @@ export async function startWorkers(options: {
       }),
     ),
   );
+  if (options.schedules !== false) await ensureSweepSchedules(deps.temporal.client, logger);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
   });

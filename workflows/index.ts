@@ -1,2 +1,5 @@
 // Every workflow the worker runs. Workflow code imports only domain/ and other workflow code.
 export { diagnosticWorkflow } from './diagnostic.ts';
+export { assetRetentionWorkflow } from './retention.ts';
+export { orphanSweepWorkflow, sessionLogSweepWorkflow } from './sweeps.ts';
+export { generationWorkflow } from './generation.ts';

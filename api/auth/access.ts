@@ -19,6 +19,8 @@ function problemFor(access: Access, auth: AuthContext | undefined): AppError | u
   if (!auth) return unauthorized();
   const { user, session } = auth;
   if (access === 'session') return undefined;
+  // Anyone who turned on two-factor authentication must pass it in this session first.
+  if (user.mfaEnabledAt && !session.mfaVerifiedAt) return mfaRequired();
   if (user.status === 'awaiting_parental_consent') {
     return new AppError(
       403,

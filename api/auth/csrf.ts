@@ -35,7 +35,9 @@ export function createCsrf(deps: Clients): Csrf {
         req.visitorId = randomToken(24);
         res.cookie(names.visitor, req.visitorId, baseCookieOptions(secure));
       }
-      return generateCsrfToken(req, res, { overwrite: true });
+      // A token still valid for this session (or visitor) is reused, so a page load in one
+      // tab does not invalidate forms open in another; a new session gets a new one.
+      return generateCsrfToken(req, res, { overwrite: false });
     },
     protect: (req, res, next) => {
       doubleCsrfProtection(req, res, (err?: unknown) => {

@@ -12,6 +12,8 @@ import {
 } from '../../domain/accounts.ts';
 import { POLICY_VERSION } from '../../domain/policy.ts';
 import { User, type Session } from '../../db/entities/index.ts';
+import { STARTING_GRANT_CREDITS } from '../../domain/credits.ts';
+import { grantStartingCredits } from '../../db/ledger.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { emails } from '../../platform/emails.ts';
 import { sendMail } from '../../platform/mail.ts';
@@ -152,6 +154,7 @@ export function authRoutes(deps: ApiDeps) {
           updatedAt: new Date(),
         });
         await em.flush();
+        await grantStartingCredits(em, user.id, STARTING_GRANT_CREDITS);
         await recordAudit(em, {
           action: 'account.created',
           actorId: user.id,
@@ -428,7 +431,7 @@ export function authRoutes(deps: ApiDeps) {
       path: '/api/auth/mfa/verify',
       summary: 'Pass two-factor authentication for this session with a TOTP code or a recovery code',
       tags: ['auth'],
-      access: 'signed-in',
+      access: 'session',
       rateLimit: 'mfa',
       body: z.union([
         z.object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your app.') }),

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { ageBand } from '../../domain/accounts.ts';
 import { POLICY_VERSION } from '../../domain/policy.ts';
 import { User } from '../../db/entities/index.ts';
+import { STARTING_GRANT_CREDITS } from '../../domain/credits.ts';
+import { grantStartingCredits } from '../../db/ledger.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { seal, unseal } from '../../platform/crypto.ts';
 import { emails } from '../../platform/emails.ts';
@@ -275,6 +277,7 @@ export function googleRoutes(deps: ApiDeps) {
         });
         await em.flush();
         res.clearCookie(pendingCookie, baseCookieOptions(secure));
+        await grantStartingCredits(em, user.id, STARTING_GRANT_CREDITS);
         await recordAudit(em, {
           action: 'account.created',
           actorId: user.id,

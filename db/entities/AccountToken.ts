@@ -8,7 +8,10 @@ export const AccountToken = defineEntity({
   name: 'AccountToken',
   tableName: 'account_tokens',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     purpose: p.enum(TOKEN_PURPOSES),
     tokenHash: p.string().length(64).unique().hidden(),

@@ -14,8 +14,10 @@ export const CreditLedgerEntry = defineEntity({
     id: p.bigint('number').primary().autoincrement(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
     kind: p.enum(LEDGER_KINDS),
-    /** Signed change to the spendable balance. */
+    /** Signed change to the spendable balance (see BALANCE_EFFECT). */
     amount: p.integer(),
+    /** How many credits the entry is about, always >= 0 (a capture charges without changing the balance). */
+    credits: p.integer().check('credits >= 0'),
     jobId: p.uuid().nullable(),
     /** An external id (payment, grant) that makes the entry idempotent. */
     reference: p.string().length(255).nullable(),

@@ -24,10 +24,26 @@ export const GenerationJob = defineEntity({
     creditsCharged: p.integer().nullable(),
     failureCode: p.string().length(64).nullable(),
     failureReason: p.text().nullable(),
-    parentJobId: p.uuid().nullable(),
+    /** sha256 of the request, so a repeated Idempotency-Key with another request is refused. */
+    requestHash: p.string().length(64),
+    quoteId: p.uuid().nullable(),
+    /** The model first chosen, when a fallback replaced it. */
+    originalModel: p.string().length(64).nullable(),
+    moderationVerdict: p.string().length(16).nullable(),
+    moderationCategories: p.json<string[]>().nullable(),
+    reviewedBy: p.uuid().nullable(),
+    reviewedAt: p.datetime().nullable(),
+    reviewReason: p.text().nullable(),
+    /** Set just before a submission is sent, cleared once its answer is known (exactly-once submission). */
+    submitAttemptedAt: p.datetime().nullable(),
+    submittedAt: p.datetime().nullable(),
+    parentJobId: p.uuid().nullable().index(),
     revisionKind: p.string().length(32).nullable(),
     outputAssetId: p.uuid().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .index(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
   },

@@ -7,7 +7,10 @@ export const MfaRecoveryCode = defineEntity({
   name: 'MfaRecoveryCode',
   tableName: 'mfa_recovery_codes',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     codeHash: p.string().length(64).unique().hidden(),
     createdAt: p.datetime().onCreate(() => new Date()),

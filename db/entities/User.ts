@@ -26,8 +26,17 @@ export const User = defineEntity({
     /** The last TOTP time step accepted, so a code cannot be replayed. */
     mfaLastTimeStep: p.bigint('number').nullable(),
     preferences: p.json<Record<string, unknown>>().default('{}'),
+    /** Spendable credits; the ledger is the record, this its running total (never below zero). */
+    creditBalance: p.integer().default(0).check('credit_balance >= 0'),
     /** D-RESTRICT: no new generation or analytics while set. */
     restrictedAt: p.datetime().nullable(),
+    /** D-OBJECT: the user objected to analytics about them. */
+    objectedToAnalyticsAt: p.datetime().nullable(),
+    /** D-OBJECT: the user objected to direct marketing. */
+    objectedToMarketingAt: p.datetime().nullable(),
+    /** D-POLICY: the privacy policy version this user last accepted. */
+    policyVersionAccepted: p.string().length(32).nullable(),
+    policyAcceptedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

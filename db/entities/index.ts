@@ -12,6 +12,10 @@ export { AccountToken } from './AccountToken.ts';
 export { MfaRecoveryCode } from './MfaRecoveryCode.ts';
 export { RateLimitBucket } from './RateLimitBucket.ts';
 export { SignInFailure } from './SignInFailure.ts';
+export { ProviderHealth } from './ProviderHealth.ts';
+export { PriceQuote } from './PriceQuote.ts';
+export { AnalyticsEvent } from './AnalyticsEvent.ts';
+export { DeletionProof } from './DeletionProof.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -27,6 +31,10 @@ import { AccountToken } from './AccountToken.ts';
 import { MfaRecoveryCode } from './MfaRecoveryCode.ts';
 import { RateLimitBucket } from './RateLimitBucket.ts';
 import { SignInFailure } from './SignInFailure.ts';
+import { ProviderHealth } from './ProviderHealth.ts';
+import { PriceQuote } from './PriceQuote.ts';
+import { AnalyticsEvent } from './AnalyticsEvent.ts';
+import { DeletionProof } from './DeletionProof.ts';
 
 export const entities = [
   User,
@@ -43,4 +51,8 @@ export const entities = [
   MfaRecoveryCode,
   RateLimitBucket,
   SignInFailure,
+  ProviderHealth,
+  PriceQuote,
+  AnalyticsEvent,
+  DeletionProof,
 ];

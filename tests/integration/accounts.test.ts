@@ -56,7 +56,10 @@ describe('sign-up, verification and sign-in', () => {
     const again = await client.post('/api/auth/verify-email', { token: tokenFrom(mail) });
     expect(again.status).toBe(400);
 
-    const signInRes = await client.post('/api/auth/sign-in', { email: email.toUpperCase(), password: TEST_PASSWORD });
+    const signInRes = await client.post('/api/auth/sign-in', {
+      email: email.toUpperCase(),
+      password: TEST_PASSWORD,
+    });
     expect(signInRes.status).toBe(200);
     const body = await json(signInRes);
     expect(body.user).toMatchObject({ email, emailVerified: true, role: 'creator' });
@@ -99,11 +102,17 @@ describe('sign-up, verification and sign-in', () => {
     const client = await anonymous();
     const email = uniqueEmail('teen');
     const parent = uniqueEmail('parent');
-    const missingParent = await client.post('/api/auth/sign-up', signUpBody(email, { dateOfBirth: yearsAgo(15) }));
+    const missingParent = await client.post(
+      '/api/auth/sign-up',
+      signUpBody(email, { dateOfBirth: yearsAgo(15) }),
+    );
     expect(missingParent.status).toBe(400);
     expect((await json(missingParent)).error.fields[0].field).toBe('parentEmail');
 
-    const res = await client.post('/api/auth/sign-up', signUpBody(email, { dateOfBirth: yearsAgo(15), parentEmail: parent }));
+    const res = await client.post(
+      '/api/auth/sign-up',
+      signUpBody(email, { dateOfBirth: yearsAgo(15), parentEmail: parent }),
+    );
     expect(res.status).toBe(202);
     expect((await json(res)).status).toBe('awaiting_parental_consent');
     const user = await em().findOneOrFail(User, { email });
@@ -119,7 +128,9 @@ describe('sign-up, verification and sign-in', () => {
     expect((await client.get('/api/account')).status).toBe(200);
 
     const consent = await waitForMail(parent, /would like to use Clipwise/);
-    const confirm = await (await anonymous()).post('/api/auth/parental-consent/confirm', { token: tokenFrom(consent) });
+    const confirm = await (
+      await anonymous()
+    ).post('/api/auth/parental-consent/confirm', { token: tokenFrom(consent) });
     expect(confirm.status).toBe(200);
     expect((await em().findOneOrFail(User, { email })).parentalConsentAt).toBeInstanceOf(Date);
     expect((await client.put('/api/account/preferences', { theme: 'dark' })).status).toBe(200);
@@ -129,7 +140,10 @@ describe('sign-up, verification and sign-in', () => {
     const user = await createAccount(platform);
     const client = await anonymous();
     const wrong = await client.post('/api/auth/sign-in', { email: user.email, password: 'not the password' });
-    const unknown = await client.post('/api/auth/sign-in', { email: uniqueEmail('nobody'), password: 'not the password' });
+    const unknown = await client.post('/api/auth/sign-in', {
+      email: uniqueEmail('nobody'),
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect((await json(wrong)).error.message).toBe((await json(unknown)).error.message);
@@ -137,10 +151,16 @@ describe('sign-up, verification and sign-in', () => {
 
   it('names every offending field of a bad sign-up', async () => {
     const client = await anonymous();
-    const res = await client.post('/api/auth/sign-up', { name: '', email: 'not-an-email', password: 'short' });
+    const res = await client.post('/api/auth/sign-up', {
+      name: '',
+      email: 'not-an-email',
+      password: 'short',
+    });
     expect(res.status).toBe(400);
     const fields = (await json(res)).error.fields.map((f: { field: string }) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['name', 'email', 'password', 'dateOfBirth', 'acceptPolicyVersion']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'email', 'password', 'dateOfBirth', 'acceptPolicyVersion']),
+    );
   });
 });
 
@@ -149,7 +169,10 @@ describe('rate limits and lock-out [S-RATE]', () => {
     const client = await anonymous();
     const statuses: number[] = [];
     for (let i = 0; i < RATE_LIMITS.signIn.limit + 1; i++) {
-      const res = await client.post('/api/auth/sign-in', { email: uniqueEmail('rate'), password: 'whatever-pass' });
+      const res = await client.post('/api/auth/sign-in', {
+        email: uniqueEmail('rate'),
+        password: 'whatever-pass',
+      });
       statuses.push(res.status);
       if (res.status === 429) {
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -174,7 +197,9 @@ describe('rate limits and lock-out [S-RATE]', () => {
     const client = await anonymous();
     const statuses: number[] = [];
     for (let i = 0; i < RATE_LIMITS.passwordReset.limit + 1; i++) {
-      statuses.push((await client.post('/api/auth/password-reset/request', { email: uniqueEmail('reset') })).status);
+      statuses.push(
+        (await client.post('/api/auth/password-reset/request', { email: uniqueEmail('reset') })).status,
+      );
     }
     expect(statuses.at(-1)).toBe(429);
   });
@@ -184,16 +209,22 @@ describe('rate limits and lock-out [S-RATE]', () => {
     let last: Response | undefined;
     for (let i = 0; i <= SIGN_IN_LOCKOUT.freeFailures; i++) {
       // A new client address each time: the lock follows the account, not the address.
-      last = await (await anonymous()).post('/api/auth/sign-in', { email: user.email, password: `wrong-${i}` });
+      last = await (
+        await anonymous()
+      ).post('/api/auth/sign-in', { email: user.email, password: `wrong-${i}` });
     }
     expect(last!.status).toBe(429);
     expect((await json(last!)).error.code).toBe('sign_in_locked');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
-    const right = await (await anonymous()).post('/api/auth/sign-in', { email: user.email, password: TEST_PASSWORD });
+    const right = await (
+      await anonymous()
+    ).post('/api/auth/sign-in', { email: user.email, password: TEST_PASSWORD });
     expect(right.status).toBe(429);
     expect(await em().count(AuditEvent, { action: 'auth.sign_in_locked', subjectUserId: user.id })).toBe(1);
     // The failure that reaches the threshold locks; attempts while locked are refused before any check.
-    expect(await em().count(AuditEvent, { action: 'auth.sign_in_failed', subjectUserId: user.id })).toBe(SIGN_IN_LOCKOUT.freeFailures);
+    expect(await em().count(AuditEvent, { action: 'auth.sign_in_failed', subjectUserId: user.id })).toBe(
+      SIGN_IN_LOCKOUT.freeFailures,
+    );
   });
 });
 
@@ -201,10 +232,20 @@ describe('sessions and CSRF', () => {
   it('refuses a state-changing request without the CSRF token, or with another session’s', async () => {
     const a = await signedIn(platform);
     const b = await signedIn(platform);
-    const none = await a.client.request('PUT', '/api/account/preferences', { theme: 'dark' }, { 'x-csrf-token': '' });
+    const none = await a.client.request(
+      'PUT',
+      '/api/account/preferences',
+      { theme: 'dark' },
+      { 'x-csrf-token': '' },
+    );
     expect(none.status).toBe(403);
     expect((await json(none)).error.code).toBe('csrf_failed');
-    const foreign = await a.client.request('PUT', '/api/account/preferences', { theme: 'dark' }, { 'x-csrf-token': b.client.csrfToken! });
+    const foreign = await a.client.request(
+      'PUT',
+      '/api/account/preferences',
+      { theme: 'dark' },
+      { 'x-csrf-token': b.client.csrfToken! },
+    );
     expect(foreign.status).toBe(403);
     expect((await a.client.put('/api/account/preferences', { theme: 'dark' })).status).toBe(200);
   });
@@ -215,7 +256,11 @@ describe('sessions and CSRF', () => {
     expect((await expired.client.get('/api/account')).status).toBe(401);
 
     const idle = await signedIn(platform);
-    await em().nativeUpdate(Session, { user: idle.user.id }, { lastSeenAt: new Date(Date.now() - SESSION_IDLE_TIMEOUT_MS - 1000) });
+    await em().nativeUpdate(
+      Session,
+      { user: idle.user.id },
+      { lastSeenAt: new Date(Date.now() - SESSION_IDLE_TIMEOUT_MS - 1000) },
+    );
     expect((await idle.client.get('/api/account')).status).toBe(401);
 
     const user = await createAccount(platform);
@@ -249,21 +294,38 @@ describe('sessions and CSRF', () => {
     const client = await signIn(platform, user);
     const anon = await anonymous();
     expect((await anon.post('/api/auth/password-reset/request', { email: user.email })).status).toBe(202);
-    expect((await anon.post('/api/auth/password-reset/request', { email: uniqueEmail('ghost') })).status).toBe(202);
+    expect(
+      (await anon.post('/api/auth/password-reset/request', { email: uniqueEmail('ghost') })).status,
+    ).toBe(202);
     const token = tokenFrom(await waitForMail(user.email, /Reset your password/));
-    const confirm = await anon.post('/api/auth/password-reset/confirm', { token, newPassword: 'a brand new passphrase' });
+    const confirm = await anon.post('/api/auth/password-reset/confirm', {
+      token,
+      newPassword: 'a brand new passphrase',
+    });
     expect(confirm.status).toBe(200);
-    expect((await anon.post('/api/auth/password-reset/confirm', { token, newPassword: 'another passphrase' })).status).toBe(400);
+    expect(
+      (await anon.post('/api/auth/password-reset/confirm', { token, newPassword: 'another passphrase' }))
+        .status,
+    ).toBe(400);
     expect((await client.get('/api/account')).status).toBe(401);
-    const res = await anon.post('/api/auth/sign-in', { email: user.email, password: 'a brand new passphrase' });
+    const res = await anon.post('/api/auth/sign-in', {
+      email: user.email,
+      password: 'a brand new passphrase',
+    });
     expect(res.status).toBe(200);
   });
 
   it('answers only the site’s own origin for CORS and sends security headers', async () => {
-    const res = await fetch(`${platform.api.url}/api/auth/session`, { headers: { origin: 'https://evil.example' } });
+    const res = await fetch(`${platform.api.url}/api/auth/session`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const own = await fetch(`${platform.api.url}/api/auth/session`, { headers: { origin: platform.config.web.publicUrl } });
-    expect(own.headers.get('access-control-allow-origin')).toBe(new URL(platform.config.web.publicUrl).origin);
+    const own = await fetch(`${platform.api.url}/api/auth/session`, {
+      headers: { origin: platform.config.web.publicUrl },
+    });
+    expect(own.headers.get('access-control-allow-origin')).toBe(
+      new URL(platform.config.web.publicUrl).origin,
+    );
     expect(own.headers.get('x-content-type-options')).toBe('nosniff');
     expect(own.headers.get('content-security-policy')).toBeTruthy();
   });
@@ -285,7 +347,11 @@ describe('profile and preferences [D-RECTIFY]', () => {
       generationDefaults: { model: 'local-v1', durationSeconds: 5 },
     });
     expect((await json(prefs)).preferences).toMatchObject({ language: 'de', theme: 'dark' });
-    const events = await em().find(AuditEvent, { subjectUserId: user.id, action: { $like: 'account.%' } }, { orderBy: { id: 'asc' } });
+    const events = await em().find(
+      AuditEvent,
+      { subjectUserId: user.id, action: { $like: 'account.%' } },
+      { orderBy: { id: 'asc' } },
+    );
     expect(events.map((e) => [e.action, e.details])).toEqual([
       ['account.rectified', { fields: ['name'] }],
       ['account.rectified', { fields: ['email'] }],
@@ -335,7 +401,9 @@ describe('staff multi-factor authentication [S-MFA]', () => {
     expect(used.status).toBe(200);
     const again = await signIn(platform, staff);
     expect((await again.post('/api/auth/mfa/verify', { recoveryCode: recoveryCodes[0] })).status).toBe(401);
-    const actions = (await em().find(AuditEvent, { subjectUserId: staff.id }, { orderBy: { id: 'asc' } })).map((e) => e.action);
+    const actions = (
+      await em().find(AuditEvent, { subjectUserId: staff.id }, { orderBy: { id: 'asc' } })
+    ).map((e) => e.action);
     expect(actions).toContain('account.mfa_enabled');
     expect(actions).toContain('auth.mfa_failed');
   });
@@ -355,9 +423,19 @@ describe('roles and staff access [S-RBAC]', () => {
     const person = await createAccount(platform);
     const personClient = await signIn(platform, person);
     const support = await signedIn(platform, { role: 'support', mfa: true });
-    expect((await support.client.put(`/api/admin/users/${person.id}/role`, { role: 'operator', reason: 'new hire' })).status).toBe(403);
+    expect(
+      (
+        await support.client.put(`/api/admin/users/${person.id}/role`, {
+          role: 'operator',
+          reason: 'new hire',
+        })
+      ).status,
+    ).toBe(403);
     const admin = await signedIn(platform, { role: 'admin', mfa: true });
-    const res = await admin.client.put(`/api/admin/users/${person.id}/role`, { role: 'operator', reason: 'new hire' });
+    const res = await admin.client.put(`/api/admin/users/${person.id}/role`, {
+      role: 'operator',
+      reason: 'new hire',
+    });
     expect(res.status).toBe(200);
     expect((await json(res)).role).toBe('operator');
     expect((await personClient.get('/api/account')).status).toBe(401);

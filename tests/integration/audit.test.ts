@@ -16,7 +16,11 @@ afterAll(async () => {
  * append-only trigger), checks what verification finds, then puts the row back so the
  * chain is whole again for every other test.
  */
-async function whileTampered<T>(tamper: (em: EntityManager) => Promise<unknown>, restore: (em: EntityManager) => Promise<unknown>, check: () => Promise<T>): Promise<T> {
+async function whileTampered<T>(
+  tamper: (em: EntityManager) => Promise<unknown>,
+  restore: (em: EntityManager) => Promise<unknown>,
+  check: () => Promise<T>,
+): Promise<T> {
   const em = platform.clients.orm.em.fork();
   await em.transactional(async (tx) => {
     await tx.execute('set local session_replication_role = replica');
@@ -36,13 +40,22 @@ describe('audit log [S-AUDIT]', () => {
   it('is append-only: the database refuses to change or remove an event', async () => {
     const em = platform.clients.orm.em.fork();
     await recordAudit(em, { action: 'test.append_only', details: { n: 1 } });
-    await expect(em.execute(`update audit_events set action = 'x' where action = 'test.append_only'`)).rejects.toThrow(/append-only/);
-    await expect(em.execute(`delete from audit_events where action = 'test.append_only'`)).rejects.toThrow(/append-only/);
+    await expect(
+      em.execute(`update audit_events set action = 'x' where action = 'test.append_only'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(em.execute(`delete from audit_events where action = 'test.append_only'`)).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('chains every event to the one before and detects an edited or removed event', async () => {
     const em = platform.clients.orm.em.fork();
-    for (let i = 0; i < 5; i++) await recordAudit(em, { action: 'test.chain', targetId: `t${i}`, details: { i, nested: { b: 2, a: 1 } } });
+    for (let i = 0; i < 5; i++)
+      await recordAudit(em, {
+        action: 'test.chain',
+        targetId: `t${i}`,
+        details: { i, nested: { b: 2, a: 1 } },
+      });
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
 
     const rows = await em.execute<{ id: string; details: unknown; prev_hash: string; hash: string }[]>(
@@ -52,12 +65,18 @@ describe('audit log [S-AUDIT]', () => {
 
     const edited = await whileTampered(
       (tx) => tx.execute(`update audit_events set details = '{"i": 99}'::jsonb where id = ?`, [victim.id]),
-      (tx) => tx.execute(`update audit_events set details = ?::jsonb where id = ?`, [JSON.stringify(victim.details), victim.id]),
+      (tx) =>
+        tx.execute(`update audit_events set details = ?::jsonb where id = ?`, [
+          JSON.stringify(victim.details),
+          victim.id,
+        ]),
       () => verifyAuditChain(platform.clients.orm.em.fork()),
     );
     expect(edited).toMatchObject({ ok: false, brokenAtId: victim.id, reason: 'this event was edited' });
 
-    const full = await em.execute<Record<string, unknown>[]>(`select * from audit_events where id = ?`, [victim.id]);
+    const full = await em.execute<Record<string, unknown>[]>(`select * from audit_events where id = ?`, [
+      victim.id,
+    ]);
     const removed = await whileTampered(
       (tx) => tx.execute(`delete from audit_events where id = ?`, [victim.id]),
       (tx) => {
@@ -65,19 +84,39 @@ describe('audit log [S-AUDIT]', () => {
         return tx.execute(
           `insert into audit_events (id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, prev_hash, hash)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
-          [r.id, r.occurred_at, r.actor_id, r.actor_role, r.action, r.target_type, r.target_id, r.subject_user_id, JSON.stringify(r.details), r.prev_hash, r.hash],
+          [
+            r.id,
+            r.occurred_at,
+            r.actor_id,
+            r.actor_role,
+            r.action,
+            r.target_type,
+            r.target_id,
+            r.subject_user_id,
+            JSON.stringify(r.details),
+            r.prev_hash,
+            r.hash,
+          ],
         );
       },
       () => verifyAuditChain(platform.clients.orm.em.fork()),
     );
-    expect(removed).toMatchObject({ ok: false, brokenAtId: rows[3]!.id, reason: 'an event before this one was removed or changed' });
+    expect(removed).toMatchObject({
+      ok: false,
+      brokenAtId: rows[3]!.id,
+      reason: 'an event before this one was removed or changed',
+    });
 
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
 
   it('keeps one unbroken chain when many events are written at once', async () => {
     const em = platform.clients.orm.em.fork();
-    await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(em.fork(), { action: 'test.concurrent', details: { i } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        recordAudit(em.fork(), { action: 'test.concurrent', details: { i } }),
+      ),
+    );
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
 });

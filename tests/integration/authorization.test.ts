@@ -2,13 +2,16 @@
 // caller, answers as the policy below intends. The policy is written here by hand, not
 // read from the route declarations, so a route whose declared access drifts from the
 // intent fails; and a route added without an entry here fails too.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../api/app.ts';
 import { createCsrf } from '../../api/auth/csrf.ts';
 import { createSession } from '../../api/auth/sessions.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
-import type { User } from '../../db/entities/index.ts';
+import { GenerationJob, type User } from '../../db/entities/index.ts';
+import { Asset, LegalHold } from '../../db/entities/index.ts';
+import { assetObjectKey } from '../../domain/storage.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -33,6 +36,48 @@ beforeAll(async () => {
     users[role as Exclude<Caller, 'anonymous'>] = await createAccount(platform, { role, mfa: true });
   users.adminWithoutMfa = await createAccount(platform, { role: 'admin' });
   ownerRecords.user = users.creator.id;
+  // A stored file of the owner (its deletion by the owner is part of the walk), and a
+  // legal hold on a file nobody else needs.
+  const assetId = randomUUID();
+  const assets = platform.clients.orm.em.fork();
+  await assets.insert(Asset, {
+    id: assetId,
+    user: users.creator.id,
+    kind: 'input',
+    status: 'stored',
+    objectKey: assetObjectKey(users.creator.id, 'input', assetId),
+    createdAt: new Date(),
+    storedAt: new Date(),
+    deleteAt: new Date(Date.now() + 60 * 60_000),
+  });
+  ownerRecords.asset = assetId;
+  ownerRecords.legalHold = randomUUID();
+  await assets.insert(LegalHold, {
+    id: ownerRecords.legalHold,
+    assetId: randomUUID(),
+    reason: 'authorization walk',
+    placedBy: users.legal.id,
+    placedAt: new Date(),
+  });
+  // A finished job of the owner: routes answer without changing it (a cancel is refused as too late).
+  const em = platform.clients.orm.em.fork();
+  const job = em.create(GenerationJob, {
+    user: users.creator.id,
+    model: 'local-v1',
+    provider: 'local',
+    prompt: 'authorization walk',
+    parameters: { durationSeconds: 2, aspectRatio: '16:9', resolution: '540p', inputs: [] },
+    requestHash: '0'.repeat(64),
+    status: 'succeeded',
+    creditsQuoted: 2,
+    creditsCharged: 2,
+    createdAt: new Date(),
+    finishedAt: new Date(),
+  });
+  await em.flush();
+  ownerRecords.job = job.id;
+  ownerRecords.jobId = job.id;
+  ownerRecords.provider = 'luma';
 });
 afterAll(async () => {
   await platform?.stop();

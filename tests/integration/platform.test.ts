@@ -3,11 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticCheck } from '../../db/entities/index.ts';
 import { json } from '../support/http.ts';
+import { signedIn } from '../support/accounts.ts';
+import type { TestClient } from '../support/client.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
+let operator: TestClient;
 beforeAll(async () => {
   platform = await startTestPlatform();
+  operator = (await signedIn(platform, { role: 'operator', mfa: true })).client;
 });
 afterAll(async () => {
   await platform?.stop();
@@ -17,7 +21,7 @@ async function waitForDiagnostic(
   id: string,
 ): Promise<{ status: string; objectKey: string | null; detail: string | null }> {
   for (let i = 0; i < 200; i++) {
-    const res = await platform.fetch(`/api/ops/diagnostics/${id}`);
+    const res = await operator.get(`/api/ops/diagnostics/${id}`);
     const body = await json(res);
     if (body.status !== 'running') return body;
     await sleep(100);
@@ -37,7 +41,7 @@ describe('platform wiring', () => {
   });
 
   it('runs a workflow started through the API that writes PostgreSQL and S3, both read back', async () => {
-    const res = await platform.fetch('/api/ops/diagnostics', { method: 'POST' });
+    const res = await operator.post('/api/ops/diagnostics');
     expect(res.status).toBe(202);
     const started = await json(res);
     expect(started.workflowId).toBe(`diagnostic-${started.id}`);
@@ -79,10 +83,10 @@ describe('platform wiring', () => {
   });
 
   it('answers an unknown diagnostic id with a JSON 404 and a bad one with a 400 naming the field', async () => {
-    const missing = await platform.fetch('/api/ops/diagnostics/00000000-0000-4000-8000-000000000000');
+    const missing = await operator.get('/api/ops/diagnostics/00000000-0000-4000-8000-000000000000');
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.code).toBe('not_found');
-    const bad = await platform.fetch('/api/ops/diagnostics/not-a-uuid');
+    const bad = await operator.get('/api/ops/diagnostics/not-a-uuid');
     expect(bad.status).toBe(400);
     const body = await json(bad);
     expect(body.error.code).toBe('invalid_request');
@@ -103,7 +107,7 @@ describe('HTTP conventions', () => {
     expect(unknown.status).toBe(404);
     expect((await json(unknown)).error).toMatchObject({ code: 'not_found' });
 
-    const malformed = await platform.fetch('/api/ops/diagnostics', {
+    const malformed = await platform.fetch('/api/auth/sign-in', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"broken":',
@@ -111,7 +115,7 @@ describe('HTTP conventions', () => {
     expect(malformed.status).toBe(400);
     expect((await json(malformed)).error.code).toBe('invalid_request');
 
-    const huge = await platform.fetch('/api/ops/diagnostics', {
+    const huge = await platform.fetch('/api/auth/sign-in', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ padding: 'x'.repeat(200 * 1024) }),

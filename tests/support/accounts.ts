@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import type { Role } from '../../domain/accounts.ts';
 import { User } from '../../db/entities/index.ts';
+import { writeLedger } from '../../db/ledger.ts';
 import { hashPassword } from '../../api/auth/passwords.ts';
 import { newMfaSeed } from '../../api/auth/mfa.ts';
 import { TestClient } from './client.ts';
@@ -29,7 +30,16 @@ export function totp(seed: string): Promise<string> {
 
 export async function createAccount(
   platform: TestPlatform,
-  options: { role?: Role; verified?: boolean; mfa?: boolean; status?: User['status']; name?: string; email?: string } = {},
+  options: {
+    role?: Role;
+    verified?: boolean;
+    mfa?: boolean;
+    status?: User['status'];
+    name?: string;
+    email?: string;
+    /** Credits granted at creation. */
+    credits?: number;
+  } = {},
 ): Promise<User & { mfaSeed?: string }> {
   cachedHash ??= hashPassword(TEST_PASSWORD);
   const em = platform.clients.orm.em.fork();
@@ -49,6 +59,14 @@ export async function createAccount(
     updatedAt: new Date(),
   });
   await em.flush();
+  if (options.credits) {
+    await writeLedger(em, {
+      userId: user.id,
+      kind: 'grant',
+      credits: options.credits,
+      reference: `test:${user.id}`,
+    });
+  }
   return Object.assign(user, { mfaSeed: mfa?.seed });
 }
 

@@ -25,11 +25,17 @@ export class TestClient {
     }
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body !== undefined) h['content-type'] = 'application/json';
-    if (this.csrfToken && method !== 'GET' && !('x-csrf-token' in headers)) h['x-csrf-token'] = this.csrfToken;
+    if (this.csrfToken && method !== 'GET' && !('x-csrf-token' in headers))
+      h['x-csrf-token'] = this.csrfToken;
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: h,

@@ -1,0 +1,84 @@
+// Object-store operations on assets, shared by the storage activities and the API: an
+// existence check, deletion that proves the object is gone, and presigned downloads.
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectStore } from '../../platform/s3.ts';
+
+export interface ObjectHead {
+  sizeBytes: number | null;
+  lastModified: Date | null;
+  serverSideEncryption: string | null;
+}
+
+function isNotFound(err: unknown): boolean {
+  return (
+    err instanceof S3ServiceException &&
+    (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey')
+  );
+}
+
+/** The object's metadata, or null when the store answers 404 for it. */
+export async function headObject(store: ObjectStore, key: string): Promise<ObjectHead | null> {
+  try {
+    const head = await store.client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
+    return {
+      sizeBytes: head.ContentLength ?? null,
+      lastModified: head.LastModified ?? null,
+      serverSideEncryption: head.ServerSideEncryption ?? null,
+    };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export const VERIFICATION_METHOD = 'HeadObject: 404 Not Found';
+
+export interface VerifiedDeletion {
+  /** What the store had before the delete; null when the object was already gone. */
+  before: ObjectHead | null;
+  deletedAt: Date;
+  verifiedAt: Date;
+  verification: string;
+}
+
+/**
+ * Deletes an object and checks with HEAD that the store no longer has it. Idempotent:
+ * deleting an absent object succeeds. A store that still answers for the object after
+ * the delete throws, so the caller's retry policy tries again.
+ */
+export async function deleteObjectVerified(store: ObjectStore, key: string): Promise<VerifiedDeletion> {
+  const before = await headObject(store, key);
+  await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key }));
+  const deletedAt = new Date();
+  const after = await headObject(store, key);
+  if (after) throw new Error(`object ${key} still present after delete`);
+  return { before, deletedAt, verifiedAt: new Date(), verification: VERIFICATION_METHOD };
+}
+
+/** Best effort, for cleaning up after a failed upload: never throws. */
+export async function deleteObjectQuietly(store: ObjectStore, key: string): Promise<void> {
+  try {
+    await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key }));
+  } catch {
+    // The orphan sweep removes whatever is left.
+  }
+}
+
+/** A GET URL that works for `expiresInSeconds`, served as an attachment. */
+export async function presignDownload(
+  store: ObjectStore,
+  key: string,
+  expiresInSeconds: number,
+): Promise<string> {
+  return getSignedUrl(
+    store.client,
+    new GetObjectCommand({ Bucket: store.bucket, Key: key, ResponseContentDisposition: 'attachment' }),
+    { expiresIn: expiresInSeconds },
+  );
+}

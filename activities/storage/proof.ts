@@ -1,0 +1,138 @@
+// Deletion proofs (R-PROOF): one record per deletion with a SHA-256 over its fields,
+// written in the same transaction as the asset row's final state and the audit event,
+// so a deletion is either fully recorded or retried.
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Asset, type DeletionProof } from '../../db/entities/index.ts';
+import type { AssetKind, DeletionReason } from '../../domain/storage.ts';
+import { recordAudit, type AuditInput } from '../../platform/audit.ts';
+
+export interface DeletionProofFields {
+  dedupeKey: string;
+  assetId: string | null;
+  objectKey: string;
+  kind: AssetKind | null;
+  ownerId: string | null;
+  reason: DeletionReason;
+  requestedBy: string | null;
+  requestedAt: Date;
+  deletedAt: Date;
+  objectExisted: boolean;
+  contentSha256: string | null;
+  sizeBytes: number | null;
+  verifiedAt: Date;
+  verification: string;
+}
+
+/** Fixed field order; dates as ISO instants, so what is hashed is what PostgreSQL gives back. */
+export function deletionProofHash(f: DeletionProofFields): string {
+  const fields = [
+    f.dedupeKey,
+    f.assetId,
+    f.objectKey,
+    f.kind,
+    f.ownerId,
+    f.reason,
+    f.requestedBy,
+    f.requestedAt.toISOString(),
+    f.deletedAt.toISOString(),
+    f.objectExisted,
+    f.contentSha256,
+    f.sizeBytes,
+    f.verifiedAt.toISOString(),
+    f.verification,
+  ];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** True when a stored proof still hashes to its recorded hash. */
+export function verifyDeletionProof(proof: DeletionProof): boolean {
+  const fields: DeletionProofFields = {
+    dedupeKey: proof.dedupeKey,
+    assetId: proof.assetId ?? null,
+    objectKey: proof.objectKey,
+    kind: proof.kind ?? null,
+    ownerId: proof.ownerId ?? null,
+    reason: proof.reason,
+    requestedBy: proof.requestedBy ?? null,
+    requestedAt: proof.requestedAt,
+    deletedAt: proof.deletedAt,
+    objectExisted: proof.objectExisted,
+    contentSha256: proof.contentSha256 ?? null,
+    sizeBytes: proof.sizeBytes ?? null,
+    verifiedAt: proof.verifiedAt,
+    verification: proof.verification,
+  };
+  return deletionProofHash(fields) === proof.recordHash;
+}
+
+export const assetDedupeKey = (assetId: string) => `asset:${assetId}`;
+export const orphanDedupeKey = (sweepId: string, objectKey: string) => `orphan:${sweepId}:${objectKey}`;
+
+/** Millisecond precision, as PostgreSQL will return it. */
+const ms = (d: Date) => new Date(d.getTime());
+
+/**
+ * Writes the proof, marks the asset row deleted (when there is one) and appends the
+ * audit event. Idempotent by the proof's dedupe key: a second call writes nothing and
+ * returns the first proof's id.
+ */
+export async function recordDeletion(
+  em: EntityManager,
+  input: Omit<DeletionProofFields, 'requestedAt' | 'deletedAt' | 'verifiedAt'> & {
+    requestedAt: Date;
+    deletedAt: Date;
+    verifiedAt: Date;
+  },
+  audit: Omit<AuditInput, 'details'> & { details?: Record<string, unknown> },
+): Promise<{ proofId: string; created: boolean }> {
+  const fields: DeletionProofFields = {
+    ...input,
+    requestedAt: ms(input.requestedAt),
+    deletedAt: ms(input.deletedAt),
+    verifiedAt: ms(input.verifiedAt),
+  };
+  const recordHash = deletionProofHash(fields);
+  return em.fork().transactional(async (tx) => {
+    const inserted = await tx.execute<{ id: string }[]>(
+      `insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, reason, requested_by,
+         requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (dedupe_key) do nothing returning id`,
+      [
+        fields.dedupeKey,
+        fields.assetId,
+        fields.objectKey,
+        fields.kind,
+        fields.ownerId,
+        fields.reason,
+        fields.requestedBy,
+        fields.requestedAt,
+        fields.deletedAt,
+        fields.objectExisted,
+        fields.contentSha256,
+        fields.sizeBytes,
+        fields.verifiedAt,
+        fields.verification,
+        recordHash,
+      ],
+    );
+    if (fields.assetId && fields.reason !== 'orphan') {
+      await tx.nativeUpdate(
+        Asset,
+        { id: fields.assetId, status: { $ne: 'deleted' } },
+        { status: 'deleted', deletedAt: fields.deletedAt, deletionReason: fields.reason },
+      );
+    }
+    const created = inserted[0]?.id;
+    if (created) {
+      await recordAudit(tx, { ...audit, details: { ...audit.details, proofId: created } });
+      return { proofId: created, created: true };
+    }
+    const [existing] = await tx.execute<{ id: string }[]>(
+      'select id from deletion_proofs where dedupe_key = ?',
+      [fields.dedupeKey],
+    );
+    return { proofId: existing!.id, created: false };
+  });
+}

@@ -1,0 +1,228 @@
+// Receives one uploaded file from a multipart request and streams it to S3: never held
+// whole in memory, hashed (SHA-256) and counted as it passes, its type decided from its
+// own first bytes (magic numbers), not from its name or declared type. A file of the
+// wrong type or size stops the upload; the S3 multipart upload is aborted, and the
+// caller removes whatever else it created.
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { Upload } from '@aws-sdk/lib-storage';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { fileTypeFromBuffer } from 'file-type';
+import {
+  ALLOWED_UPLOADS,
+  CONTENT_SNIFF_BYTES,
+  MAX_UPLOAD_BYTES,
+  MULTIPART_OVERHEAD_BYTES,
+  UPLOAD_LIMIT_BYTES,
+  UPLOAD_PARTS_IN_FLIGHT,
+  UPLOAD_PART_BYTES,
+  describeAllowedUploads,
+  type AllowedUpload,
+} from '../../domain/storage.ts';
+import type { ObjectStore } from '../../platform/s3.ts';
+import { AppError, badRequest } from '../errors.ts';
+
+const MB = 1024 * 1024;
+
+export function fileTooLarge(type?: AllowedUpload): AppError {
+  const message = type
+    ? `This ${type.label} file is too large: ${type.mediaType} uploads can be at most ${UPLOAD_LIMIT_BYTES[type.mediaType] / MB} MB.`
+    : `This file is too large: uploads can be at most ${MAX_UPLOAD_BYTES / MB} MB.`;
+  return new AppError(413, 'file_too_large', message);
+}
+
+export function unsupportedFileType(): AppError {
+  return new AppError(
+    415,
+    'unsupported_file_type',
+    `This kind of file is not accepted. Upload ${describeAllowedUploads()}.`,
+  );
+}
+
+export const uploadInterrupted = () =>
+  new AppError(400, 'upload_interrupted', 'The upload was interrupted. Nothing was kept; please try again.');
+
+export const storageUnavailable = () =>
+  new AppError(
+    503,
+    'storage_unavailable',
+    'We could not store your file just now. Nothing was kept; please try again.',
+  );
+
+/** Refuses, before a byte is read, a request that cannot carry an acceptable file. */
+export function checkUploadRequest(req: Request): void {
+  if (!req.is('multipart/form-data')) {
+    throw new AppError(415, 'multipart_required', 'Send the file as multipart/form-data, in one file field.');
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES) {
+    throw fileTooLarge();
+  }
+}
+
+/**
+ * Passes the file through: holds back the first bytes until their type is known, then
+ * forwards everything, hashing and counting, and fails as soon as the type's limit is
+ * passed.
+ */
+class Inspector extends Transform {
+  readonly hash = createHash('sha256');
+  size = 0;
+  type: AllowedUpload | undefined;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly onDetected: (type: AllowedUpload) => Promise<void>;
+
+  constructor(onDetected: (type: AllowedUpload) => Promise<void>) {
+    super();
+    this.onDetected = onDetected;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.accept(chunk).then(() => done(), done);
+  }
+
+  override _flush(done: TransformCallback): void {
+    (this.type ? Promise.resolve() : this.detect()).then(() => done(), done);
+  }
+
+  private async accept(chunk: Buffer): Promise<void> {
+    this.size += chunk.length;
+    if (this.type) {
+      this.checkSize();
+      this.forward(chunk);
+      return;
+    }
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes >= CONTENT_SNIFF_BYTES) await this.detect();
+  }
+
+  private async detect(): Promise<void> {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (head.length === 0) throw badRequest('The file is empty.');
+    const found = await fileTypeFromBuffer(head);
+    const type = found ? ALLOWED_UPLOADS[found.ext] : undefined;
+    if (!type) throw unsupportedFileType();
+    this.type = type;
+    this.checkSize();
+    await this.onDetected(type);
+    this.forward(head);
+  }
+
+  private checkSize(): void {
+    if (this.type && this.size > UPLOAD_LIMIT_BYTES[this.type.mediaType]) throw fileTooLarge(this.type);
+  }
+
+  private forward(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.push(chunk);
+  }
+}
+
+export interface ReceivedUpload {
+  type: AllowedUpload;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * Streams the request's one file to `key`. `onDetected` runs once the type is known and
+ * before any byte reaches the store (the caller records the row there, so the object is
+ * never without one). The request is always read to its end before this settles, so the
+ * client gets the answer instead of a reset connection.
+ */
+export async function receiveUpload(
+  req: Request,
+  store: ObjectStore,
+  key: string,
+  onDetected: (type: AllowedUpload) => Promise<void>,
+): Promise<ReceivedUpload> {
+  let failure: unknown;
+  let inspector: Inspector | undefined;
+  let upload: Upload | undefined;
+  let uploaded: Promise<unknown> | undefined;
+  let fileDone: Promise<void> | undefined;
+
+  const bb = busboy({
+    headers: req.headers,
+    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
+  });
+
+  bb.on('file', (_field, file) => {
+    if (inspector) {
+      file.resume(); // only the first file is taken
+      return;
+    }
+    const current = new Inspector(async (type) => {
+      await onDetected(type);
+      upload = new Upload({
+        client: store.client,
+        params: {
+          Bucket: store.bucket,
+          Key: key,
+          Body: current,
+          ContentType: type.contentType,
+          ServerSideEncryption: store.serverSideEncryption,
+        },
+        partSize: UPLOAD_PART_BYTES,
+        queueSize: UPLOAD_PARTS_IN_FLIGHT,
+        leavePartsOnError: false,
+      });
+      uploaded = upload.done();
+      // A store that fails stops reading: drain the request so the answer can be sent.
+      uploaded.catch((err: unknown) => {
+        failure ??= err;
+        file.unpipe(current);
+        file.resume();
+        current.destroy();
+      });
+    });
+    inspector = current;
+    fileDone = new Promise<void>((resolve, reject) => {
+      current.on('finish', resolve);
+      current.on('error', (err) => {
+        failure ??= err;
+        file.unpipe(current);
+        file.resume();
+        void upload?.abort();
+        reject(err);
+      });
+    });
+    fileDone.catch(() => {});
+    file.pipe(current);
+  });
+
+  const parsed = new Promise<void>((resolve, reject) => {
+    bb.on('close', resolve);
+    bb.on('error', () => reject(badRequest('The upload could not be read as multipart/form-data.')));
+    req.on('close', () => {
+      if (!req.complete) reject(uploadInterrupted());
+    });
+  });
+  // Chunked requests carry no length to check up front: count, and cut off an endless one.
+  let received = 0;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES) req.destroy();
+  });
+  req.pipe(bb);
+
+  try {
+    await parsed;
+    if (failure) throw failure;
+    if (!inspector || !fileDone) throw badRequest('Attach one file to upload.');
+    await fileDone;
+    if (!uploaded || !inspector.type) throw badRequest('The file is empty.');
+    await uploaded;
+    if (failure) throw failure;
+    return { type: inspector.type, sizeBytes: inspector.size, sha256: inspector.hash.digest('hex') };
+  } catch (err) {
+    inspector?.destroy();
+    await upload?.abort();
+    if (uploaded) await uploaded.catch(() => {});
+    throw failure instanceof AppError ? failure : err instanceof AppError ? err : storageUnavailable();
+  }
+}

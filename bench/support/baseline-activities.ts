@@ -1,0 +1,3 @@
+export async function noop(i: number): Promise<number> {
+  return i;
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { User } from './User.ts';
+
+/** A price given for one exact request, valid for a few minutes; a job made with it is charged exactly this. */
+export const PriceQuote = defineEntity({
+  name: 'PriceQuote',
+  tableName: 'price_quotes',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
+    requestHash: p.string().length(64),
+    model: p.string().length(64),
+    credits: p.integer(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
+  },
+});
+export type PriceQuote = InferEntity<typeof PriceQuote>;

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY, SECOND } from '../../domain/time.ts';
+import { retentionStateQuery } from '../../workflows/retention.ts';
+import { freePort, silentLog, type Service } from '../../scripts/stack/process.ts';
+import { startTemporal } from '../../scripts/stack/services.ts';
+import { signedIn } from '../support/accounts.ts';
+import { eventually, objectExists, storeAsset, waitForDeleted } from '../support/assets.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { createTestNamespace } from '../support/temporal.ts';
+
+// A Temporal dev server of this file's own, persisting to a SQLite file, so it can be
+// stopped and started again on the same port while retention timers are pending.
+const TIME_SCALE = String((10 * SECOND) / (30 * DAY)); // uploads kept 10 s
+const LATENESS_MS = 10 * SECOND;
+
+let dir: string;
+let port: number;
+let temporal: Service & { address: string };
+let platform: TestPlatform;
+const log = process.env.STACK_LOG
+  ? (s: string, l: string) => process.stderr.write(`${s} | ${l}\n`)
+  : silentLog;
+const startServer = () =>
+  startTemporal({
+    port,
+    dbFile: path.join(dir, 'temporal.db'),
+    dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
+    log,
+  });
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-temporal-restart-'));
+  port = await freePort();
+  temporal = await startServer();
+  const namespace = await createTestNamespace(temporal.address);
+  platform = await startTestPlatform({
+    env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace, TIME_SCALE },
+  });
+});
+afterAll(async () => {
+  await platform?.stop();
+  await temporal?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('a Temporal server restarted while timers are pending', () => {
+  it('[R-IN-30D] [R-OUT-7D] still deletes every object: overdue ones when it is back, the rest on time', async () => {
+    const owner = (await signedIn(platform)).user;
+    const now = Date.now();
+    // Due while the server is down (6 s from now), and after it is back (16 s).
+    const duringOutage = await Promise.all(
+      [0, 1, 2].map(() =>
+        storeAsset(platform, owner.id, { kind: 'input', storedAt: new Date(now - 4 * SECOND) }),
+      ),
+    );
+    const afterOutage = await Promise.all(
+      [0, 1, 2].map(() =>
+        storeAsset(platform, owner.id, { kind: 'input', storedAt: new Date(now + 6 * SECOND) }),
+      ),
+    );
+    for (const asset of [...duringOutage, ...afterOutage]) {
+      await eventually(
+        () =>
+          platform.clients.temporal.client.workflow
+            .getHandle(`retention-${asset.id}`)
+            .query(retentionStateQuery)
+            .catch(() => undefined),
+        20_000,
+        `retention-${asset.id} running`,
+      );
+    }
+
+    await temporal.stop();
+    await sleep(Math.max(0, duringOutage[0]!.deleteAt!.getTime() + 2 * SECOND - Date.now()));
+    // The timers are the server's: with it down, nothing was deleted.
+    for (const asset of duringOutage) expect(await objectExists(platform, asset.objectKey)).toBe(true);
+
+    const restartedAt = Date.now();
+    temporal = await startServer();
+    for (const asset of duringOutage) {
+      const deleted = await waitForDeleted(platform, asset.id, 60_000);
+      expect(deleted.deletedAt!.getTime()).toBeGreaterThan(restartedAt);
+      expect(await objectExists(platform, asset.objectKey)).toBe(false);
+    }
+    for (const asset of afterOutage) {
+      const deleted = await waitForDeleted(platform, asset.id, 60_000);
+      expect(deleted.deletedAt!.getTime()).toBeGreaterThanOrEqual(asset.deleteAt!.getTime());
+      expect(deleted.deletedAt!.getTime() - asset.deleteAt!.getTime()).toBeLessThan(LATENESS_MS);
+      expect(await objectExists(platform, asset.objectKey)).toBe(false);
+    }
+  }, 150_000);
+});

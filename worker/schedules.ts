@@ -1,0 +1,66 @@
+// The sweeps run from Temporal Schedules, created when a worker starts. Creating is
+// idempotent: a schedule that exists is brought to the interval and action declared
+// here (so a changed interval reaches production with the next deploy), and one paused
+// by an operator stays paused.
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ORPHAN_SWEEP_INTERVAL_MS,
+  SCHEDULE_IDS,
+  SESSION_LOG_SWEEP_INTERVAL_MS,
+  SWEEP_CATCHUP_WINDOW_MS,
+} from '../domain/storage.ts';
+import { TASK_QUEUES } from '../domain/temporal.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { orphanSweepWorkflow, sessionLogSweepWorkflow } from '../workflows/sweeps.ts';
+
+export interface SweepSchedule {
+  scheduleId: string;
+  workflowType: 'sessionLogSweepWorkflow' | 'orphanSweepWorkflow';
+  everyMs: number;
+}
+
+export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
+  {
+    scheduleId: SCHEDULE_IDS.sessionLogSweep,
+    workflowType: 'sessionLogSweepWorkflow',
+    everyMs: SESSION_LOG_SWEEP_INTERVAL_MS,
+  },
+  {
+    scheduleId: SCHEDULE_IDS.orphanSweep,
+    workflowType: 'orphanSweepWorkflow',
+    everyMs: ORPHAN_SWEEP_INTERVAL_MS,
+  },
+];
+
+type SweepWorkflow = typeof sessionLogSweepWorkflow | typeof orphanSweepWorkflow;
+
+function definition(schedule: SweepSchedule) {
+  return {
+    spec: { intervals: [{ every: schedule.everyMs }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: schedule.workflowType,
+      // Each run's id is this plus the scheduled time, so the UI lists them together.
+      workflowId: schedule.scheduleId,
+      taskQueue: TASK_QUEUES.system,
+      args: [] as [],
+    },
+    // One sweep at a time; a run missed while the platform was down happens once on return.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: SWEEP_CATCHUP_WINDOW_MS },
+  };
+}
+
+export async function ensureSweepSchedules(client: Client, logger?: Pick<Logger, 'info'>): Promise<void> {
+  for (const schedule of SWEEP_SCHEDULES) {
+    const wanted = definition(schedule);
+    try {
+      await client.schedule.create<SweepWorkflow>({ scheduleId: schedule.scheduleId, ...wanted });
+      logger?.info({ scheduleId: schedule.scheduleId, everyMs: schedule.everyMs }, 'sweep schedule created');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule
+        .getHandle(schedule.scheduleId)
+        .update<SweepWorkflow>((previous) => ({ ...wanted, state: previous.state }));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Storage housekeeping, started by Temporal Schedules (worker/schedules.ts): session logs
+// past their retention (R-SESSION-30D), and the reconciliation of the bucket with the
+// asset rows (orphaned objects deleted with proof, missing objects reported).
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { StorageActivities } from '../activities/storage/index.ts';
+import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/storage.ts';
+import { MINUTE, SECOND } from '../domain/time.ts';
+
+// A sweep that keeps failing gives up: the next scheduled run starts afresh.
+const sweeps = proxyActivities<StorageActivities>({
+  startToCloseTimeout: 30 * MINUTE,
+  heartbeatTimeout: 2 * MINUTE,
+  retry: {
+    initialInterval: 5 * SECOND,
+    backoffCoefficient: 2,
+    maximumInterval: 5 * MINUTE,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['InvalidSweepScope'],
+  },
+});
+
+export interface SessionLogSweepResult {
+  deleted: number;
+  cutoff: string;
+}
+
+export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {
+  return sweeps.deleteOldSessionLogs();
+}
+
+export interface OrphanSweepInput {
+  /** Defaults to every asset object (`users/`); tests narrow it to their own user. */
+  prefix?: string;
+  graceMs?: number;
+}
+
+export interface OrphanSweepResult {
+  scanned: number;
+  orphansDeleted: number;
+  orphansHeld: number;
+  checked: number;
+  missing: number;
+}
+
+export async function orphanSweepWorkflow(input: OrphanSweepInput = {}): Promise<OrphanSweepResult> {
+  const scope = {
+    sweepId: workflowInfo().runId,
+    prefix: input.prefix ?? ASSET_KEY_PREFIX,
+    graceMs: input.graceMs ?? ORPHAN_GRACE_MS,
+  };
+  const orphans = await sweeps.sweepOrphanObjects(scope);
+  const missing = await sweeps.findMissingObjects(scope);
+  return { ...orphans, ...missing };
+}
