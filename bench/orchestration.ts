@@ -88,7 +88,10 @@ try {
   const history = await platform.clients.temporal.client.workflow
     .getHandle(`generation-${first!.id}`)
     .fetchHistory();
-  const activityCalls = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+  // Local activities (status writes) count too: they appear as markers, not scheduled tasks.
+  const activityCalls = (history.events ?? []).filter(
+    (e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes,
+  ).length;
 
   // The baseline: a bare workflow with as many no-op activities, on its own worker.
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address });

@@ -95,6 +95,7 @@ export const RATE_LIMITS = {
   verification: { limit: 10, windowMs: HOUR },
   mfa: { limit: 10, windowMs: 15 * MINUTE },
   generation: { limit: 60, windowMs: MINUTE },
+  upload: { limit: 60, windowMs: 10 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /**

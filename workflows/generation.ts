@@ -15,6 +15,7 @@ import {
   defineUpdate,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -109,6 +110,17 @@ const NOT_RETRYABLE = [
 // Database steps retry until the database answers: a job must always reach its end.
 const records = proxyActivities<GenerationActivities>({
   startToCloseTimeout: 30 * SECOND,
+  retry: {
+    initialInterval: SECOND,
+    backoffCoefficient: 2,
+    maximumInterval: MINUTE,
+    nonRetryableErrorTypes: NOT_RETRYABLE,
+  },
+});
+// Status writes are small and frequent: as local activities they cost no task-queue round
+// trip (the job's status is also in the workflow's own state and search attribute).
+const statusWrites = proxyLocalActivities<GenerationActivities>({
+  startToCloseTimeout: 10 * SECOND,
   retry: {
     initialInterval: SECOND,
     backoffCoefficient: 2,
@@ -238,7 +250,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const setStatus = async (status: JobStatus, started = false) => {
     state.status = status;
     upsertSearchAttributes([{ key: jobStatusSearchAttribute, value: status }]);
-    await records.setJobStatus(jobId, status, { started });
+    await statusWrites.setJobStatus(jobId, status, { started });
   };
 
   /** Ends the job: releases credits unless it succeeded, removes temp files, records the end. */

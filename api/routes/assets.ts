@@ -137,6 +137,7 @@ export function assetRoutes(deps: ApiDeps) {
         'Upload a reference image, video or voice recording (multipart/form-data, one file); kept 30 days (R-IN-30D)',
       tags: ['assets'],
       access: 'verified',
+      rateLimit: 'upload',
       status: 201,
       response: assetViewSchema,
       handler: async ({ req }) => {

@@ -407,6 +407,23 @@ describe('staff multi-factor authentication [S-MFA]', () => {
     expect(actions).toContain('account.mfa_enabled');
     expect(actions).toContain('auth.mfa_failed');
   });
+  it('asks a creator who turned on two-factor for the code at every sign-in before anything else', async () => {
+    const creator = await createAccount(platform);
+    const client = await signIn(platform, creator);
+    const setup = await json(await client.post('/api/account/mfa/setup'));
+    const enable = await client.post('/api/account/mfa/enable', { code: await totp(setup.secret) });
+    expect(enable.status).toBe(200);
+    const next = await signIn(platform, creator);
+    const blocked = await next.put('/api/account/preferences', { theme: 'dark' });
+    expect(blocked.status).toBe(403);
+    expect((await json(blocked)).error.code).toBe('mfa_required');
+    expect((await next.get('/api/account')).status).toBe(200);
+    const { recoveryCodes } = await json(enable);
+    const verified = await next.post('/api/auth/mfa/verify', { recoveryCode: recoveryCodes[1] });
+    expect(verified.status).toBe(200);
+    next.csrfToken = (await json(verified)).csrfToken;
+    expect((await next.put('/api/account/preferences', { theme: 'dark' })).status).toBe(200);
+  });
 });
 
 describe('roles and staff access [S-RBAC]', () => {
