@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           pool: 'forks',
+          // Projects run one after the other: each integration and browser stack wants the
+          // machine's cores to itself.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -17,6 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           pool: 'forks',
+          sequence: { groupOrder: 1 },
           globalSetup: ['tests/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -29,6 +33,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           pool: 'forks',
+          sequence: { groupOrder: 2 },
           globalSetup: ['tests/support/e2e-setup.ts'],
           // One file at a time: the site, API, worker and stack already share the machine.
           fileParallelism: false,
