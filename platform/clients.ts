@@ -5,6 +5,8 @@ import { closeOrm, getOrm } from '../db/orm.ts';
 import type { Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail.ts';
 import { createObjectStore, type ObjectStore } from './s3.ts';
+import { createStripe } from './stripe.ts';
+import type Stripe from 'stripe';
 import { createTemporalClient, type TemporalClients } from './temporal.ts';
 
 export interface Clients {
@@ -14,6 +16,7 @@ export interface Clients {
   store: ObjectStore;
   temporal: TemporalClients;
   mailer: Mailer;
+  stripe: Stripe;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
   const store = createObjectStore(config.s3);
   const temporal = createTemporalClient(config.temporal);
   const mailer = createMailer(config.mail);
+  const stripe = createStripe(config.stripe);
   return {
     config,
     logger,
@@ -29,6 +33,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
     store,
     temporal,
     mailer,
+    stripe,
     async close() {
       mailer.transport.close();
       store.client.destroy();
