@@ -1,10 +1,12 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
+import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostics.ts';
 import { createGenerationActivities } from './generation/index.ts';
+import { createPrivacyActivities } from './privacy/index.ts';
 import { createStorageActivities } from './storage/index.ts';
 
 export interface ActivityDeps {
@@ -14,6 +16,8 @@ export interface ActivityDeps {
   config: Config;
   /** For activities that start or signal workflows (retention of temporary files). */
   temporal: TemporalClients;
+  /** For activities that email people (rights requests, announcements). */
+  mailer: Mailer;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -21,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticActivities(deps),
     ...createStorageActivities(deps),
     ...createGenerationActivities(deps),
+    ...createPrivacyActivities(deps),
   };
 }
 

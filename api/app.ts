@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { accessMiddleware } from './auth/access.ts';
 import { createCsrf } from './auth/csrf.ts';
+import { policyGate } from './auth/policyGate.ts';
 import { createRateLimiters } from './auth/rateLimit.ts';
 import { sessionMiddleware } from './auth/sessions.ts';
 import type { ApiDeps } from './deps.ts';
@@ -28,6 +29,8 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { googleRoutes } from './routes/google.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal.ts';
+import { legalRequestRoutes } from './routes/legal-requests.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { opsRoutes } from './routes/ops.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -48,6 +51,8 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...moderationRoutes(deps),
     ...webhookRoutes(deps),
     ...consentRoutes(deps),
+    ...privacyRoutes(deps),
+    ...legalRequestRoutes(deps),
   ];
 }
 
@@ -56,10 +61,13 @@ const SAFE_METHODS = new Set(['get', 'head', 'options']);
 /** Access check, then CSRF for state-changing routes, then the route's rate limit. */
 function routeMiddleware(deps: ApiDeps): RouteMiddleware {
   const limiters = createRateLimiters(deps);
+  const gate = policyGate(deps.orm);
   return (spec) => {
     const handlers: RequestHandler[] = [];
     const access = accessMiddleware(spec.access);
     if (access) handlers.push(access);
+    // D-POLICY: routes for active accounts wait until a policy change needing consent is accepted.
+    if (spec.access !== 'public' && spec.access !== 'session' && !spec.policyExempt) handlers.push(gate);
     if (!SAFE_METHODS.has(spec.method) && spec.csrf !== false) handlers.push(deps.csrf.protect);
     if (spec.rateLimit) handlers.push(limiters[spec.rateLimit]);
     return handlers;

@@ -52,6 +52,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
    */
   csrf?: false;
   /**
+   * Reachable before a policy change that needs consent is accepted (D-POLICY): the
+   * acceptance itself. Every other route for active accounts waits for it.
+   */
+  policyExempt?: true;
+  /**
    * Returns the JSON body to send with `status`, or undefined when the handler wrote the
    * response itself (streams, redirects).
    */

@@ -9,13 +9,20 @@ import {
   SESSION_LOG_SWEEP_INTERVAL_MS,
   SWEEP_CATCHUP_WINDOW_MS,
 } from '../domain/storage.ts';
+import {
+  ANALYTICS_SWEEP_INTERVAL_MS,
+  EMAIL_LOG_SWEEP_INTERVAL_MS,
+  PRIVACY_SCHEDULE_IDS,
+} from '../domain/privacy.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { analyticsSweepWorkflow, emailLogSweepWorkflow } from '../workflows/privacySweeps.ts';
 import type { orphanSweepWorkflow, sessionLogSweepWorkflow } from '../workflows/sweeps.ts';
 
 export interface SweepSchedule {
   scheduleId: string;
-  workflowType: 'sessionLogSweepWorkflow' | 'orphanSweepWorkflow';
+  workflowType:
+    'sessionLogSweepWorkflow' | 'orphanSweepWorkflow' | 'analyticsSweepWorkflow' | 'emailLogSweepWorkflow';
   everyMs: number;
 }
 
@@ -30,9 +37,25 @@ export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
     workflowType: 'orphanSweepWorkflow',
     everyMs: ORPHAN_SWEEP_INTERVAL_MS,
   },
+  // R-ANALYTICS-12M: identifying analytics past 12 months become de-identified totals.
+  {
+    scheduleId: PRIVACY_SCHEDULE_IDS.analyticsSweep,
+    workflowType: 'analyticsSweepWorkflow',
+    everyMs: ANALYTICS_SWEEP_INTERVAL_MS,
+  },
+  // R-SUPPORT-3Y: the email log is kept 2 years.
+  {
+    scheduleId: PRIVACY_SCHEDULE_IDS.emailLogSweep,
+    workflowType: 'emailLogSweepWorkflow',
+    everyMs: EMAIL_LOG_SWEEP_INTERVAL_MS,
+  },
 ];
 
-type SweepWorkflow = typeof sessionLogSweepWorkflow | typeof orphanSweepWorkflow;
+type SweepWorkflow =
+  | typeof sessionLogSweepWorkflow
+  | typeof orphanSweepWorkflow
+  | typeof analyticsSweepWorkflow
+  | typeof emailLogSweepWorkflow;
 
 function definition(schedule: SweepSchedule) {
   return {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config/index.ts';
@@ -282,7 +282,11 @@ export function createGenerationActivities(deps: GenerationDeps) {
       const job = await loadJob(jobId);
       const provider = job.provider as ProviderName;
       const adapter = adapterFor(provider);
-      if (job.providerTaskId) return { taskId: job.providerTaskId, status: 'queued' };
+      if (job.providerTaskId) {
+        // A retry after the task id was saved: the recipients ledger may still miss it.
+        await recordRecipient(orm.em.fork(), job, job.providerTaskId);
+        return { taskId: job.providerTaskId, status: 'queued' };
+      }
       if (!job.submitAttemptedAt && (await breakerOpen(provider))) {
         throw fail(`${provider} is failing; its circuit breaker is open`, 'ProviderUnavailable');
       }
@@ -302,6 +306,7 @@ export function createGenerationActivities(deps: GenerationDeps) {
             { id: jobId },
             { providerTaskId: found.taskId, submittedAt: new Date() },
           );
+          await recordRecipient(em, job, found.taskId);
           await recordAudit(em, {
             action: 'job.submission_reconciled',
             actorRole: 'system',
@@ -322,6 +327,7 @@ export function createGenerationActivities(deps: GenerationDeps) {
           { id: jobId },
           { providerTaskId: state.taskId, submittedAt: new Date(), submitAttemptedAt: null },
         );
+        await recordRecipient(em, job, state.taskId);
         return state;
       } catch (err) {
         if (err instanceof ProviderError && !err.outcomeUnknown) {
@@ -550,6 +556,27 @@ export function createGenerationActivities(deps: GenerationDeps) {
       });
     },
   };
+}
+
+/**
+ * D-RECIPIENTS: the recipients ledger learns that this provider received the job's
+ * prompt (and its input images), so an account deletion can ask it to erase them.
+ * Once per task (its provider and task id are unique).
+ */
+async function recordRecipient(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
+  const inputs = (job.parameters as unknown as JobParameters).inputs?.length ?? 0;
+  await em.execute(
+    `insert into data_recipients (id, user_id, job_id, provider, provider_task_id, data_categories, input_count, sent_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (provider, provider_task_id) do nothing`,
+    [
+      job.user ?? null,
+      job.id,
+      job.provider,
+      taskId,
+      JSON.stringify(inputs > 0 ? ['prompt', 'input_images'] : ['prompt']),
+      inputs,
+    ],
+  );
 }
 
 function retained(asset: Asset) {

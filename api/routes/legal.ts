@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Asset, LegalHold, User } from '../../db/entities/index.ts';
 import { LIVE_ASSET_STATUSES } from '../../domain/storage.ts';
+import { signalDeletionHoldChange } from '../../activities/privacy/start.ts';
 import { signalLegalHold } from '../../activities/storage/retention.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { caller } from '../auth/access.ts';
@@ -113,6 +114,8 @@ export function legalHoldRoutes(deps: ApiDeps) {
           hold.id,
           'placed',
         );
+        // An account deletion of the person pauses too (R-HOLD); one that is not running ignores it.
+        await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
         return { ...holdView(hold), workflowsSignalled: signalled };
       },
     }),
@@ -158,6 +161,8 @@ export function legalHoldRoutes(deps: ApiDeps) {
           hold.id,
           'released',
         );
+        // A deletion of the person paused by this hold resumes (R-HOLD).
+        await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
         return { ...holdView(hold), workflowsSignalled: signalled };
       },
     }),

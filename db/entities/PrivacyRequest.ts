@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { JURISDICTIONS, REQUEST_STATUSES, REQUEST_TYPES } from '../../domain/privacy.ts';
+import {
+  DELETION_ORIGINS,
+  JURISDICTIONS,
+  PAUSE_REASONS,
+  REQUEST_STATUSES,
+  REQUEST_TYPES,
+} from '../../domain/privacy.ts';
 import { User } from './User.ts';
 
+/**
+ * A rights request and its statutory clock (D-CLOCK). The row outlives the account it is
+ * about: after an erasure it points at the anonymized placeholder, so the legal team
+ * keeps the record of what was asked and when it was answered.
+ */
 export const PrivacyRequest = defineEntity({
   name: 'PrivacyRequest',
   tableName: 'privacy_requests',
@@ -22,6 +33,23 @@ export const PrivacyRequest = defineEntity({
     extensionReason: p.text().nullable(),
     completedAt: p.datetime().nullable(),
     workflowId: p.string().length(255).nullable(),
+    /** D-VERIFY: keyed hash of the current code (never the code), its expiry and wrong tries. */
+    verificationCodeHash: p.string().length(64).nullable().hidden(),
+    verificationSentAt: p.datetime().nullable(),
+    verificationExpiresAt: p.datetime().nullable(),
+    verificationAttempts: p.integer().default(0),
+    /** When an unverified request ends as expired. */
+    expiresAt: p.datetime().nullable(),
+    /** Deletion only: the owner's request, or support's finding of an under-age user (D-MINOR). */
+    origin: p.enum(DELETION_ORIGINS).default('user'),
+    /** Why the request waits, while it is paused. */
+    pausedReason: p.enum(PAUSE_REASONS).nullable(),
+    /** Request-specific input (corrections, objection purposes); no secrets. */
+    details: p.json<Record<string, unknown>>().default('{}'),
+    /** The export archive's asset (access, portability). */
+    resultAssetId: p.uuid().nullable(),
+    /** When the user was told of an extension (D-CLOCK: within the first period). */
+    extensionNoticeSentAt: p.datetime().nullable(),
   },
 });
 export type PrivacyRequest = InferEntity<typeof PrivacyRequest>;

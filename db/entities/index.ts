@@ -16,6 +16,11 @@ export { ProviderHealth } from './ProviderHealth.ts';
 export { PriceQuote } from './PriceQuote.ts';
 export { AnalyticsEvent } from './AnalyticsEvent.ts';
 export { DeletionProof } from './DeletionProof.ts';
+export { DataRecipient } from './DataRecipient.ts';
+export { DeletionCertificate } from './DeletionCertificate.ts';
+export { PolicyVersion } from './PolicyVersion.ts';
+export { EmailLog } from './EmailLog.ts';
+export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -35,6 +40,11 @@ import { ProviderHealth } from './ProviderHealth.ts';
 import { PriceQuote } from './PriceQuote.ts';
 import { AnalyticsEvent } from './AnalyticsEvent.ts';
 import { DeletionProof } from './DeletionProof.ts';
+import { DataRecipient } from './DataRecipient.ts';
+import { DeletionCertificate } from './DeletionCertificate.ts';
+import { PolicyVersion } from './PolicyVersion.ts';
+import { EmailLog } from './EmailLog.ts';
+import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 
 export const entities = [
   User,
@@ -55,4 +65,9 @@ export const entities = [
   PriceQuote,
   AnalyticsEvent,
   DeletionProof,
+  DataRecipient,
+  DeletionCertificate,
+  PolicyVersion,
+  EmailLog,
+  AnalyticsDailyTotal,
 ];

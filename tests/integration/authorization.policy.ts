@@ -88,6 +88,37 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/legal/holds/:id/release': { allow: ['legal', 'admin'], ownerRecord: 'legalHold' },
   'GET /api/legal/holds': { allow: ['legal', 'admin'] },
 
+  // Data rights (api/routes/privacy.ts, api/routes/legal-requests.ts).
+  'POST /api/privacy/requests': { allow: 'signed-in' },
+  'GET /api/privacy/requests': { allow: 'signed-in' },
+  'GET /api/privacy/requests/:id': { allow: 'signed-in', ownerRecord: 'privacyRequest' },
+  // A well-formed (wrong) code, so the owner check, not validation, decides for others.
+  'POST /api/privacy/requests/:id/verify': {
+    allow: 'signed-in',
+    ownerRecord: 'privacyRequest',
+    probeBody: { code: '000000' },
+  },
+  'POST /api/privacy/requests/:id/code': { allow: 'signed-in', ownerRecord: 'privacyRequest' },
+  'POST /api/privacy/requests/:id/cancel': { allow: 'signed-in', ownerRecord: 'privacyRequest' },
+  // Public: the signed link is the authorization (the account may be gone).
+  'GET /api/privacy/requests/:id/certificate': { allow: 'public', ownerRecord: 'privacyRequest' },
+  'GET /api/privacy/settings': { allow: 'signed-in' },
+  'PUT /api/privacy/restriction': { allow: 'signed-in' },
+  'PUT /api/privacy/objection': { allow: 'signed-in' },
+  'GET /api/privacy/policy': { allow: 'public' },
+  'POST /api/privacy/policy/accept': { allow: 'signed-in' },
+  'GET /api/privacy/unsubscribe': { allow: 'public' },
+  'POST /api/privacy/unsubscribe': { allow: 'public' },
+  'GET /api/legal/requests': { allow: ['legal', 'admin'] },
+  'GET /api/legal/requests/:id': { allow: ['legal', 'admin'], ownerRecord: 'privacyRequest' },
+  'POST /api/legal/requests/:id/extend': { allow: ['legal', 'admin'], ownerRecord: 'privacyRequest' },
+  'GET /api/legal/requests/:id/audit': { allow: ['legal', 'admin'], ownerRecord: 'privacyRequest' },
+  'GET /api/legal/requests/:id/certificate': { allow: ['legal', 'admin'], ownerRecord: 'certifiedRequest' },
+  'GET /api/legal/certificates': { allow: ['legal', 'admin'] },
+  'POST /api/legal/policy-versions': { allow: ['legal', 'admin'] },
+  'POST /api/staff/users/:id/minor': { allow: ['support', 'legal', 'admin'], ownerRecord: 'user' },
+  'POST /api/admin/marketing/campaigns': { allow: ['admin'] },
+
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {
     allow: ['operator', 'admin'],

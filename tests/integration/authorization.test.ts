@@ -10,7 +10,7 @@ import { createSession } from '../../api/auth/sessions.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
 import { GenerationJob, type User } from '../../db/entities/index.ts';
-import { Asset, LegalHold } from '../../db/entities/index.ts';
+import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/storage.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
@@ -76,6 +76,41 @@ beforeAll(async () => {
   });
   await em.flush();
   ownerRecords.job = job.id;
+  // A rights request of the owner waiting for its code (no workflow: the walk runs none),
+  // and a finished deletion request with its certificate, for the legal team's routes.
+  const request = em.create(PrivacyRequest, {
+    user: users.creator.id,
+    type: 'access',
+    jurisdiction: 'GDPR',
+    status: 'awaiting_verification',
+    createdAt: new Date(),
+    expiresAt: new Date(Date.now() + 60 * 60_000),
+    origin: 'user',
+    details: {},
+    verificationAttempts: 0,
+  });
+  const certified = em.create(PrivacyRequest, {
+    user: users.otherCreator.id,
+    type: 'deletion',
+    jurisdiction: 'GDPR',
+    status: 'completed',
+    createdAt: new Date(),
+    origin: 'user',
+    details: {},
+    verificationAttempts: 0,
+  });
+  await em.flush();
+  await em.insert(DeletionCertificate, {
+    id: randomUUID(),
+    requestId: certified.id,
+    subjectId: randomUUID(),
+    origin: 'user',
+    issuedAt: new Date(),
+    contents: { walk: true },
+    certificateHash: '0'.repeat(64),
+  });
+  ownerRecords.privacyRequest = request.id;
+  ownerRecords.certifiedRequest = certified.id;
   ownerRecords.jobId = job.id;
   ownerRecords.provider = 'luma';
 });

@@ -1,0 +1,152 @@
+// Privacy mail: the words of every email about rights requests, policy changes and
+// marketing, and one way to send them that records what went to whom in the email log
+// (R-SUPPORT-3Y: a keyed hash of the address, never the address, no subject or body).
+// Marketing mail goes only with opt-in and no objection, and always carries a working
+// one-click unsubscribe link and the List-Unsubscribe headers (D-CONSENT, D-OBJECT, D-UNSUB).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.ts';
+import { Consent, EmailLog, User } from '../../db/entities/index.ts';
+import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory, type RequestType } from '../../domain/privacy.ts';
+import { keyedHash } from '../../platform/crypto.ts';
+import { sendMail, type MailMessage, type Mailer } from '../../platform/mail.ts';
+import { signLink } from './links.ts';
+
+const sign = '\n\n— Clipwise';
+
+const REQUEST_WORDS: Readonly<Record<RequestType, string>> = {
+  access: 'a copy of your data',
+  portability: 'a portable copy of your data and videos',
+  deletion: 'the deletion of your account',
+  rectification: 'the correction of your data',
+  restriction: 'the restriction of processing of your data',
+  objection: 'your objection to processing of your data',
+  consent_withdrawal: 'the withdrawal of your consent',
+};
+
+export const privacyEmails = {
+  verificationCode: (to: string, type: RequestType, code: string, minutes: number): MailMessage => ({
+    to,
+    subject: 'Your code to confirm your privacy request',
+    text: `You asked for ${REQUEST_WORDS[type]}.\n\nTo confirm it is you, enter this code on the request page:\n\n    ${code}\n\nThe code works for ${minutes} minutes. If you did not ask for this, ignore this email: nothing happens without the code.${sign}`,
+  }),
+  exportReady: (to: string, link: string, until: Date): MailMessage => ({
+    to,
+    subject: 'Your data export is ready',
+    text: `The copy of your data you asked for is ready. Download it from your privacy page while signed in:\n${link}\n\nThe archive is deleted on ${until.toISOString().slice(0, 10)}.${sign}`,
+  }),
+  requestCompleted: (to: string, type: RequestType): MailMessage => ({
+    to,
+    subject: 'Your privacy request is done',
+    text: `We have carried out ${REQUEST_WORDS[type]}. You can see the details on your privacy page.${sign}`,
+  }),
+  deadlineExtended: (to: string, type: RequestType, until: Date, reason: string): MailMessage => ({
+    to,
+    subject: 'We need more time for your privacy request',
+    text: `We are working on ${REQUEST_WORDS[type]}, and we need more time to complete it.\n\nNew deadline: ${until.toISOString().slice(0, 10)}\nWhy: ${reason}\n\nThe law allows this extension once. You may complain to a data protection authority if you disagree.${sign}`,
+  }),
+  deletionDone: (to: string, certificateLink: string, until: Date): MailMessage => ({
+    to,
+    subject: 'Your Clipwise account is deleted',
+    text: `Your account is deleted: your files are gone, and your data is erased or anonymized. We told the video providers that processed your jobs to delete them too.\n\nYour deletion certificate lists what was deleted:\n${certificateLink}\n\nThe link works until ${until.toISOString().slice(0, 10)}. This is the last email we send to this address.${sign}`,
+  }),
+  minorAccountStopped: (to: string): MailMessage => ({
+    to,
+    subject: 'A Clipwise account registered to your child has been closed',
+    text: `Hello,\n\nYour address was given as the parent or guardian of a Clipwise user who is under 18 and has no confirmed parental consent. We have stopped all use of the account and are deleting all of its data, including its files. Nothing needs to be done.${sign}`,
+  }),
+  policyChanged: (to: string, version: string, summary: string, needsConsent: boolean, link: string) => ({
+    to,
+    subject: needsConsent
+      ? 'Our privacy policy changed: please review and accept it'
+      : 'Our privacy policy changed',
+    text: `We changed our privacy policy (version ${version}).\n\nWhat changed: ${summary}\n\nRead it here: ${link}${needsConsent ? '\n\nThe change needs your agreement: you will be asked to accept it the next time you use Clipwise.' : ''}${sign}`,
+  }),
+  marketing: (to: string, subject: string, body: string, unsubscribeLink: string): MailMessage => ({
+    to,
+    subject,
+    text: `${body}\n\nYou get this because you agreed to news from Clipwise. Unsubscribe with one click: ${unsubscribeLink}${sign}`,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeLink}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  }),
+};
+
+export interface PrivacyMailDeps {
+  mailer: Mailer;
+  config: Config;
+}
+
+/** The keyed hash the email log keeps instead of an address. */
+export function recipientHash(config: Config, address: string): string {
+  return keyedHash(config.sessionSecret, 'email-log', address.toLowerCase());
+}
+
+/**
+ * Sends a message once per `dedupeKey` and logs it. A key already in the log means it
+ * was sent: nothing happens. The log row is written after the send, so a crash between
+ * the two may send the message again on retry (at least once, never silently lost).
+ */
+export async function sendLoggedMail(
+  deps: PrivacyMailDeps,
+  em: EntityManager,
+  entry: { dedupeKey: string; userId: string | null; template: string; category: EmailCategory },
+  message: MailMessage,
+): Promise<'sent' | 'already_sent'> {
+  const seen = await em.fork().findOne(EmailLog, { dedupeKey: entry.dedupeKey }, { fields: ['id'] });
+  if (seen) return 'already_sent';
+  await sendMail(deps.mailer, message);
+  await em.execute(
+    `insert into email_log (dedupe_key, user_id, recipient_hash, template, category, sent_at)
+     values (?, ?, ?, ?, ?, now()) on conflict (dedupe_key) do nothing`,
+    [entry.dedupeKey, entry.userId, recipientHash(deps.config, message.to), entry.template, entry.category],
+  );
+  return 'sent';
+}
+
+export type MarketingRefusal = 'no_consent' | 'objected' | 'restricted' | 'inactive';
+
+/** Why a user may not get marketing mail now, or null when they may (opt-in, no objection). */
+export async function marketingRefusal(em: EntityManager, user: User): Promise<MarketingRefusal | null> {
+  if (user.status !== 'active') return 'inactive';
+  if (user.objectedToMarketingAt) return 'objected';
+  if (user.restrictedAt) return 'restricted';
+  const [latest] = await em.find(
+    Consent,
+    { user: user.id, purpose: 'marketing_email' },
+    { orderBy: { id: 'desc' }, limit: 1 },
+  );
+  return latest?.granted ? null : 'no_consent';
+}
+
+/** The one-click unsubscribe link of a user (D-UNSUB): signed, no state kept. */
+export function unsubscribeLink(config: Config, userId: string, now = Date.now()): string {
+  const token = signLink(config.sessionSecret, 'unsubscribe', userId, now + UNSUBSCRIBE_LINK_TTL_MS);
+  return `${config.api.publicUrl}/api/privacy/unsubscribe?u=${userId}&token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Sends a marketing message to one user if, and only if, they opted in and did not
+ * object; with the unsubscribe link and headers. Deduplicated by campaign.
+ */
+export async function sendMarketingMail(
+  deps: PrivacyMailDeps,
+  em: EntityManager,
+  input: { campaignId: string; userId: string; subject: string; body: string },
+): Promise<'sent' | 'already_sent' | MarketingRefusal> {
+  const user = await em.fork().findOne(User, { id: input.userId });
+  if (!user) return 'inactive';
+  const refusal = await marketingRefusal(em.fork(), user);
+  if (refusal) return refusal;
+  return sendLoggedMail(
+    deps,
+    em,
+    {
+      dedupeKey: `marketing:${input.campaignId}:${user.id}`,
+      userId: user.id,
+      template: 'marketing',
+      category: 'marketing',
+    },
+    privacyEmails.marketing(user.email, input.subject, input.body, unsubscribeLink(deps.config, user.id)),
+  );
+}
