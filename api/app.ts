@@ -18,6 +18,7 @@ import { sessionMiddleware } from './auth/sessions.ts';
 import type { ApiDeps } from './deps.ts';
 import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
 import { accountRoutes } from './routes/account.ts';
+import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -51,6 +52,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...moderationRoutes(deps),
     ...webhookRoutes(deps),
     ...consentRoutes(deps),
+    ...billingRoutes(deps),
     ...privacyRoutes(deps),
     ...legalRequestRoutes(deps),
   ];
@@ -108,6 +110,8 @@ export function createApp(clients: Clients): Express {
   const siteOrigin = new URL(deps.config.web.publicUrl).origin;
   app.use(cors({ origin: (origin, done) => done(null, origin === siteOrigin), credentials: true }));
   app.use(cookieParser());
+  // Stripe signs the exact bytes it sent: its webhook gets the raw body, everything else JSON.
+  app.use('/api/webhooks/stripe', express.raw({ type: '*/*', limit: deps.config.api.bodyLimit }));
   app.use(express.json({ limit: deps.config.api.bodyLimit }));
   app.use(sessionMiddleware(deps));
 

@@ -82,7 +82,7 @@ const settings = {
   /** Server-side encryption asked of the store for every object (R-CRYPTO). */
   S3_SSE: oneOf(['AES256', 'aws:kms'], 'AES256'),
 
-  STRIPE_SECRET_KEY: secret('sk_test_clipwise_development_key'),
+  STRIPE_SECRET_KEY: secret('sk_test_ClipwiseDevelopmentKey0001'),
   /** stripe-mock in development and tests; unset in production means api.stripe.com. */
   STRIPE_API_URL: { schema: z.url().optional(), dev: 'http://127.0.0.1:12111' },
   STRIPE_WEBHOOK_SECRET: secret('whsec_clipwise_development_secret'),

@@ -71,6 +71,7 @@ export interface ErasedRows {
   jobsAnonymized: number;
   assetRows: number;
   ledgerEntriesDetached: number;
+  paymentsDetached: number;
   creditsExpired: number;
 }
 
@@ -363,6 +364,8 @@ export function createDeletionActivities(deps: DeletionDeps) {
               where user_id = ? returning id`,
             [userId, userId],
           ),
+          // R-PAY-7Y: the purchases stay for the tax record, without the person.
+          paymentsDetached: await run('update payments set user_id = null where user_id = ? returning id'),
           creditsExpired,
         };
         await tx.execute(`update users set credit_balance = 0 where id = ?`, [userId]);

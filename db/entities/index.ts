@@ -14,6 +14,8 @@ export { RateLimitBucket } from './RateLimitBucket.ts';
 export { SignInFailure } from './SignInFailure.ts';
 export { ProviderHealth } from './ProviderHealth.ts';
 export { PriceQuote } from './PriceQuote.ts';
+export { StripeEvent } from './StripeEvent.ts';
+export { Payment } from './Payment.ts';
 export { AnalyticsEvent } from './AnalyticsEvent.ts';
 export { DeletionProof } from './DeletionProof.ts';
 export { DataRecipient } from './DataRecipient.ts';
@@ -38,6 +40,8 @@ import { RateLimitBucket } from './RateLimitBucket.ts';
 import { SignInFailure } from './SignInFailure.ts';
 import { ProviderHealth } from './ProviderHealth.ts';
 import { PriceQuote } from './PriceQuote.ts';
+import { StripeEvent } from './StripeEvent.ts';
+import { Payment } from './Payment.ts';
 import { AnalyticsEvent } from './AnalyticsEvent.ts';
 import { DeletionProof } from './DeletionProof.ts';
 import { DataRecipient } from './DataRecipient.ts';
@@ -63,6 +67,8 @@ export const entities = [
   SignInFailure,
   ProviderHealth,
   PriceQuote,
+  StripeEvent,
+  Payment,
   AnalyticsEvent,
   DeletionProof,
   DataRecipient,

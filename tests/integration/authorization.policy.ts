@@ -119,6 +119,11 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/staff/users/:id/minor': { allow: ['support', 'legal', 'admin'], ownerRecord: 'user' },
   'POST /api/admin/marketing/campaigns': { allow: ['admin'] },
 
+  'GET /api/billing/packs': { allow: 'public' },
+  'POST /api/billing/checkout': { allow: 'verified' },
+  'POST /api/webhooks/stripe': { allow: 'public' },
+  'GET /api/billing/payments/:id': { allow: 'signed-in', ownerRecord: 'payment' },
+
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {
     allow: ['operator', 'admin'],

@@ -9,7 +9,7 @@ import { createCsrf } from '../../api/auth/csrf.ts';
 import { createSession } from '../../api/auth/sessions.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
-import { GenerationJob, type User } from '../../db/entities/index.ts';
+import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/storage.ts';
 import { createAccount } from '../support/accounts.ts';
@@ -113,6 +113,18 @@ beforeAll(async () => {
   ownerRecords.certifiedRequest = certified.id;
   ownerRecords.jobId = job.id;
   ownerRecords.provider = 'luma';
+  const payment = em.create(Payment, {
+    id: `cs_walk_${users.creator.id}`,
+    user: users.creator.id,
+    pack: 'starter',
+    credits: 100,
+    amount: 500,
+    currency: 'usd',
+    status: 'paid',
+    createdAt: new Date(),
+  });
+  await em.flush();
+  ownerRecords.payment = payment.id;
 });
 afterAll(async () => {
   await platform?.stop();

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { Payment } from '../../db/entities/index.ts';
+import { creditBalance } from '../../db/ledger.ts';
+import { findPack } from '../../domain/billing.ts';
+import { signedIn } from '../support/accounts.ts';
+import { json } from '../support/http.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ workers: false });
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+const em = () => platform.clients.orm.em.fork();
+
+/** A webhook delivery as Stripe signs it (the stripe package's own test helper). */
+async function deliver(
+  event: Record<string, unknown>,
+  secret = platform.config.stripe.webhookSecret,
+): Promise<Response> {
+  const payload = JSON.stringify(event);
+  const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret });
+  return fetch(`${platform.api.url}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
+}
+
+const completed = (eventId: string, sessionId: string, paid = true) => ({
+  id: eventId,
+  object: 'event',
+  type: 'checkout.session.completed',
+  data: { object: { id: sessionId, object: 'checkout.session', payment_status: paid ? 'paid' : 'unpaid' } },
+});
+
+describe('buying credits with Stripe Checkout', () => {
+  it('adds a paid pack’s credits once, however often Stripe delivers the event', async () => {
+    const { user, client } = await signedIn(platform);
+    const checkout = await client.post('/api/billing/checkout', { packId: 'starter' });
+    expect(checkout.status).toBe(201);
+    const { sessionId, url } = await json(checkout);
+    expect(sessionId).toBeTruthy();
+    expect(url).toBeTruthy();
+    expect(await creditBalance(em(), user.id)).toBe(0);
+
+    const pack = findPack('starter')!;
+    expect((await deliver(completed('evt_a1', sessionId))).status).toBe(200);
+    expect(await creditBalance(em(), user.id)).toBe(pack.credits);
+    // The same event again, and another event for the same session: nothing more.
+    expect(await json(await deliver(completed('evt_a1', sessionId)))).toMatchObject({ duplicate: true });
+    await deliver(completed('evt_a2', sessionId));
+    expect(await creditBalance(em(), user.id)).toBe(pack.credits);
+    const payment = await em().findOneOrFail(Payment, { id: sessionId });
+    expect(payment).toMatchObject({ status: 'paid', amount: pack.amount, currency: 'usd', user: user.id });
+    expect((await json(await client.get(`/api/billing/payments/${sessionId}`))).status).toBe('paid');
+  });
+
+  it('refuses a webhook whose signature does not match', async () => {
+    const res = await deliver(completed('evt_forged', 'cs_forged'), 'whsec_not_the_real_secret_000000');
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.code).toBe('invalid_signature');
+  });
+
+  it('adds nothing for an unpaid session', async () => {
+    const { user, client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'creator' }));
+    await deliver(completed(`evt_unpaid_${sessionId}`, sessionId, false));
+    expect(await creditBalance(em(), user.id)).toBe(0);
+  });
+
+  it('[R-NOCARD] never stores a card number: no column for one, and no card-like number anywhere after a purchase', async () => {
+    const { client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'studio' }));
+    await deliver(completed(`evt_card_${sessionId}`, sessionId));
+    const columns = await em().execute<{ table_name: string; column_name: string }[]>(
+      `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+    );
+    expect(columns.filter((c) => /card|pan\b|cvc|cvv|iban/i.test(c.column_name))).toEqual([]);
+    // Every text-like value in the database, searched for a 13–19 digit number that passes the Luhn check.
+    const luhn = (digits: string) =>
+      digits
+        .split('')
+        .reverse()
+        .map(Number)
+        .reduce((sum, d, i) => sum + (i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0) %
+        10 ===
+      0;
+    const textColumns = await em().execute<{ table_name: string; column_name: string }[]>(
+      `select table_name, column_name from information_schema.columns
+        where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json')`,
+    );
+    const found: string[] = [];
+    for (const { table_name, column_name } of textColumns) {
+      const rows = await em().execute<{ v: string | null }[]>(
+        `select "${column_name}"::text as v from "${table_name}"`,
+      );
+      for (const { v } of rows) {
+        for (const match of v?.match(/\b\d{13,19}\b/g) ?? [])
+          if (luhn(match)) found.push(`${table_name}.${column_name}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
