@@ -74,6 +74,11 @@ const settings = {
 
   /** Unset in production means AWS S3 itself; set it for R2, MinIO or another S3 service. */
   S3_ENDPOINT: { schema: z.url().optional(), dev: 'http://127.0.0.1:9000' },
+  /**
+   * Where browsers and providers reach the store, when that differs from S3_ENDPOINT (an
+   * internal address): download and input links are signed for this one.
+   */
+  S3_PUBLIC_ENDPOINT: { schema: z.url().optional() },
   S3_REGION: str('us-east-1', 'us-east-1'),
   S3_BUCKET: str('clipwise', 'clipwise'),
   S3_ACCESS_KEY_ID: { ...str('clipwise-dev'), secret: true },
@@ -197,6 +202,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
     },
     s3: {
       endpoint: env.S3_ENDPOINT,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT,
       region: env.S3_REGION,
       bucket: env.S3_BUCKET,
       accessKeyId: env.S3_ACCESS_KEY_ID,

@@ -37,6 +37,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
     async close() {
       mailer.transport.close();
       store.client.destroy();
+      if (store.signer !== store.client) store.signer.destroy();
       await temporal.connection.close().catch(() => {});
       await closeOrm(config.database);
     },

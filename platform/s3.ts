@@ -11,6 +11,8 @@ import type { Config } from '../config/index.ts';
 
 export interface ObjectStore {
   client: S3Client;
+  /** Signs links for browsers and providers (the public endpoint when it differs). */
+  signer: S3Client;
   bucket: string;
   serverSideEncryption: Config['s3']['serverSideEncryption'];
 }
@@ -25,7 +27,16 @@ export function createObjectStore(s3: Config['s3'], options: { timeoutMs?: numbe
     requestHandler: { connectionTimeout: options.timeoutMs ?? 3000, requestTimeout: 30_000 },
     maxAttempts: 3,
   });
-  return { client, bucket: s3.bucket, serverSideEncryption: s3.serverSideEncryption };
+  // Signing is local computation: a client for the public endpoint never sends a request.
+  const signer = s3.publicEndpoint
+    ? new S3Client({
+        region: s3.region,
+        endpoint: s3.publicEndpoint,
+        forcePathStyle: s3.forcePathStyle,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      })
+    : client;
+  return { client, signer, bucket: s3.bucket, serverSideEncryption: s3.serverSideEncryption };
 }
 
 /** Creates the bucket if it is missing and makes AES-256 its default encryption. */

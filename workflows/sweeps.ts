@@ -25,7 +25,10 @@ export interface SessionLogSweepResult {
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {
-  return sweeps.deleteOldSessionLogs();
+  const result = await sweeps.deleteOldSessionLogs();
+  // The same hourly pass clears expired quotes, tokens and counters.
+  await sweeps.deleteExpiredEphemera();
+  return result;
 }
 
 export interface OrphanSweepInput {

@@ -77,7 +77,7 @@ export async function presignDownload(
   expiresInSeconds: number,
 ): Promise<string> {
   return getSignedUrl(
-    store.client,
+    store.signer,
     new GetObjectCommand({ Bucket: store.bucket, Key: key, ResponseContentDisposition: 'attachment' }),
     { expiresIn: expiresInSeconds },
   );

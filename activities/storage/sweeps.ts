@@ -101,6 +101,34 @@ export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore;
     },
 
     /**
+     * Removes short-lived records whose use is over: expired price quotes, spent or
+     * expired emailed tokens, finished rate-limit windows and old sign-in failure counts.
+     * They hold no more than ids and hashes, but nothing is kept without a reason.
+     */
+    async deleteExpiredEphemera(): Promise<Record<string, number>> {
+      const em = orm.em.fork();
+      const day = 24 * 3600 * 1000;
+      const count = async (sql: string, params: unknown[]) =>
+        (await em.execute<{ id: unknown }[]>(sql, params)).length;
+      const aDayAgo = new Date(Date.now() - day);
+      return {
+        priceQuotes: await count('delete from price_quotes where expires_at < ? returning id', [aDayAgo]),
+        accountTokens: await count(
+          'delete from account_tokens where (used_at is not null or expires_at < now()) and created_at < ? returning id',
+          [aDayAgo],
+        ),
+        rateLimitBuckets: await count(
+          'delete from rate_limit_buckets where reset_at < now() returning key as id',
+          [],
+        ),
+        signInFailures: await count(
+          'delete from sign_in_failures where last_failed_at < ? and (locked_until is null or locked_until < now()) returning email_hash as id',
+          [aDayAgo],
+        ),
+      };
+    },
+
+    /**
      * Lists the bucket under the prefix and deletes every object older than the grace
      * period that no live asset row accounts for, each with a proof and an audit event.
      */

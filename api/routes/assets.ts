@@ -43,6 +43,8 @@ export const assetViewSchema = z.object({
   deleteAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
   deletionReason: z.enum(DELETION_REASONS).nullable(),
+  /** The job that made this video (outputs), for the library's links. */
+  jobId: z.uuid().nullable(),
   /** A legal hold keeps this file; its reason is not shown to the owner. */
   legalHold: z.boolean(),
 });
@@ -58,6 +60,7 @@ export function assetView(asset: Asset, legalHold: boolean): z.infer<typeof asse
     createdAt: asset.createdAt.toISOString(),
     storedAt: iso(asset.storedAt),
     deleteAt: iso(asset.deleteAt),
+    jobId: asset.jobId ?? null,
     deletedAt: iso(asset.deletedAt),
     deletionReason: asset.deletionReason ?? null,
     legalHold,

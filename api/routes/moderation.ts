@@ -27,7 +27,8 @@ export function moderationRoutes(deps: ApiDeps) {
         const em = deps.orm.em.fork();
         const held = await em.find(
           GenerationJob,
-          { status: 'awaiting_review' },
+          // Decided ones leave the queue at once, before their workflow moves on.
+          { status: 'awaiting_review', reviewedAt: null },
           { orderBy: { createdAt: 'asc' }, limit: 100 },
         );
         for (const job of held) {

@@ -216,3 +216,34 @@ describe('sweep schedules', () => {
     expect(result.deleted).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('expired short-lived records', () => {
+  it('removes expired price quotes and spent tokens, keeping live ones', async () => {
+    const { createSweepActivities } = await import('../../activities/storage/sweeps.ts');
+    const { PriceQuote } = await import('../../db/entities/index.ts');
+    const { createAccount } = await import('../support/accounts.ts');
+    const owner = await createAccount(platform);
+    const em = platform.clients.orm.em.fork();
+    const old = em.create(PriceQuote, {
+      user: owner.id,
+      requestHash: 'a'.repeat(64),
+      model: 'local-v1',
+      credits: 2,
+      createdAt: new Date(Date.now() - 3 * 86_400_000),
+      expiresAt: new Date(Date.now() - 2 * 86_400_000),
+    });
+    const live = em.create(PriceQuote, {
+      user: owner.id,
+      requestHash: 'b'.repeat(64),
+      model: 'local-v1',
+      credits: 2,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+    await em.flush();
+    const removed = await createSweepActivities(platform.clients).deleteExpiredEphemera();
+    expect(removed.priceQuotes).toBeGreaterThanOrEqual(1);
+    const left = await platform.clients.orm.em.fork().find(PriceQuote, { id: { $in: [old.id, live.id] } });
+    expect(left.map((q) => q.id)).toEqual([live.id]);
+  });
+});
