@@ -85,7 +85,8 @@ export function certificateLink(config: Config, requestId: string, now = Date.no
   const expiresAt = now + CERTIFICATE_LINK_TTL_MS;
   const token = signLink(config.sessionSecret, 'certificate', requestId, expiresAt);
   return {
-    url: `${config.api.publicUrl}/api/privacy/requests/${requestId}/certificate?token=${encodeURIComponent(token)}`,
+    // The site's page shows the certificate (and fetches it from the API with the same token).
+    url: `${config.web.publicUrl}/privacy/requests/${requestId}/certificate?token=${encodeURIComponent(token)}`,
     expiresAt: new Date(expiresAt),
   };
 }

@@ -61,12 +61,18 @@ export const privacyEmails = {
       : 'Our privacy policy changed',
     text: `We changed our privacy policy (version ${version}).\n\nWhat changed: ${summary}\n\nRead it here: ${link}${needsConsent ? '\n\nThe change needs your agreement: you will be asked to accept it the next time you use Clipwise.' : ''}${sign}`,
   }),
-  marketing: (to: string, subject: string, body: string, unsubscribeLink: string): MailMessage => ({
+  marketing: (
+    to: string,
+    subject: string,
+    body: string,
+    unsubscribeLink: string,
+    oneClickUrl: string,
+  ): MailMessage => ({
     to,
     subject,
     text: `${body}\n\nYou get this because you agreed to news from Clipwise. Unsubscribe with one click: ${unsubscribeLink}${sign}`,
     headers: {
-      'List-Unsubscribe': `<${unsubscribeLink}>`,
+      'List-Unsubscribe': `<${oneClickUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   }),
@@ -120,9 +126,23 @@ export async function marketingRefusal(em: EntityManager, user: User): Promise<M
 }
 
 /** The one-click unsubscribe link of a user (D-UNSUB): signed, no state kept. */
-export function unsubscribeLink(config: Config, userId: string, now = Date.now()): string {
-  const token = signLink(config.sessionSecret, 'unsubscribe', userId, now + UNSUBSCRIBE_LINK_TTL_MS);
-  return `${config.api.publicUrl}/api/privacy/unsubscribe?u=${userId}&token=${encodeURIComponent(token)}`;
+/**
+ * The link in the email's text opens the site's page, which changes nothing until its
+ * button is pressed (mail scanners open links); the List-Unsubscribe header points at
+ * the API for RFC 8058 one-click posts from mail clients.
+ */
+export function unsubscribeLinks(
+  config: Config,
+  userId: string,
+  now = Date.now(),
+): { page: string; oneClick: string } {
+  const token = encodeURIComponent(
+    signLink(config.sessionSecret, 'unsubscribe', userId, now + UNSUBSCRIBE_LINK_TTL_MS),
+  );
+  return {
+    page: `${config.web.publicUrl}/unsubscribe?u=${userId}&token=${token}`,
+    oneClick: `${config.api.publicUrl}/api/privacy/unsubscribe?u=${userId}&token=${token}`,
+  };
 }
 
 /**
@@ -138,6 +158,7 @@ export async function sendMarketingMail(
   if (!user) return 'inactive';
   const refusal = await marketingRefusal(em.fork(), user);
   if (refusal) return refusal;
+  const links = unsubscribeLinks(deps.config, user.id);
   return sendLoggedMail(
     deps,
     em,
@@ -147,6 +168,6 @@ export async function sendMarketingMail(
       template: 'marketing',
       category: 'marketing',
     },
-    privacyEmails.marketing(user.email, input.subject, input.body, unsubscribeLink(deps.config, user.id)),
+    privacyEmails.marketing(user.email, input.subject, input.body, links.page, links.oneClick),
   );
 }

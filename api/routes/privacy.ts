@@ -295,6 +295,8 @@ export function privacyRoutes(deps: ApiDeps) {
         'Make a rights request (access, portability, deletion, rectification, restriction, objection, consent withdrawal); a 6-digit code is emailed to confirm it',
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       rateLimit: 'verification',
       status: 201,
       body: requestBody,
@@ -393,6 +395,8 @@ export function privacyRoutes(deps: ApiDeps) {
       summary: 'My rights requests, newest first, with their deadlines',
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       response: z.object({ requests: z.array(requestViewSchema) }),
       handler: async ({ req }) => {
         const { user } = caller(req);
@@ -411,6 +415,8 @@ export function privacyRoutes(deps: ApiDeps) {
       summary: 'One of my requests: status, deadline, days left and each step of its workflow',
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       params: idParams,
       response: requestViewSchema,
       handler: async ({ params, req }) => {
@@ -425,6 +431,8 @@ export function privacyRoutes(deps: ApiDeps) {
       summary: `Confirm my request with the emailed ${VERIFICATION_CODE_DIGITS}-digit code (${VERIFICATION_MAX_ATTEMPTS} tries, ${VERIFICATION_CODE_TTL_MS / MINUTE} minutes); the deadline starts now`,
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       rateLimit: 'verification',
       params: idParams,
       body: z.object({
@@ -501,6 +509,8 @@ export function privacyRoutes(deps: ApiDeps) {
       summary: 'Email me a new code for this request (the old one stops working)',
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       rateLimit: 'verification',
       params: idParams,
       response: requestViewSchema,
@@ -524,6 +534,8 @@ export function privacyRoutes(deps: ApiDeps) {
       summary: 'Cancel my request while nothing has started (a deletion: until the deletion begins)',
       tags: ['privacy'],
       access: 'signed-in',
+      // Rights are never held hostage to a policy change (a refusal is itself a right).
+      policyExempt: true,
       params: idParams,
       response: requestViewSchema,
       handler: async ({ params, req }) => {
@@ -717,7 +729,7 @@ export function privacyRoutes(deps: ApiDeps) {
         summary:
           method === 'post'
             ? 'One-click unsubscribe from marketing email (RFC 8058 List-Unsubscribe-Post), by the signed link'
-            : 'Unsubscribe from marketing email by the link in every marketing email (D-UNSUB)',
+            : 'Whether the signed link’s owner still gets marketing email (reading it changes nothing)',
         tags: ['privacy'],
         access: 'public',
         // Mail clients post without cookies: the signed link is the authentication.
@@ -731,6 +743,10 @@ export function privacyRoutes(deps: ApiDeps) {
           const user = await em.findOne(User, { id: query.u, status: { $ne: 'deleted' } });
           if (!user) return { status: 'unsubscribed' };
           const consents = await currentConsents(em, { user: user.id });
+          if (method === 'get') {
+            // Reading the link changes nothing: mail scanners open links too.
+            return { status: consents.marketing_email?.granted ? 'subscribed' : 'unsubscribed' };
+          }
           if (consents.marketing_email?.granted) {
             // A withdrawal, like any choice (D-CONSENT): a new row; earlier mail stays lawful.
             em.create(Consent, {
@@ -747,7 +763,7 @@ export function privacyRoutes(deps: ApiDeps) {
               actorId: user.id,
               actorRole: user.role,
               subjectUserId: user.id,
-              details: { via: method === 'post' ? 'one_click' : 'link' },
+              details: { via: 'link' },
             });
           }
           return {

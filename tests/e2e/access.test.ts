@@ -75,7 +75,9 @@ describe('keyboard only', () => {
     expect((await focusInfo(page)).name).toBe('password');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.waitForURL('**/account');
+    // Signing in lands on the create page, the creator's home (#lib/nav.ts).
+    await page.waitForURL('**/create');
+    await page.goto('/account');
     expect(await page.getByLabel('Name').inputValue()).toBe('Kay Board');
     await leave(visitor);
   });
@@ -98,7 +100,7 @@ describe('on a phone', () => {
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/account');
+    await page.waitForURL('**/create');
     for (const path of ['/account', '/account/security']) {
       await page.goto(path);
       await hydrated(page);
@@ -127,7 +129,8 @@ describe('without JavaScript', () => {
     await page.getByText('That email and password do not match.').waitFor();
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/account');
+    await page.waitForURL('**/create');
+    await page.goto('/account');
     expect(await page.getByLabel('Name').inputValue()).toBe('Noel Script');
 
     await page.getByLabel('Theme').selectOption('light');

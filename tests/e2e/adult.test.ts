@@ -99,7 +99,9 @@ describe('an adult creator', () => {
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/account');
+    // Signing in lands on the create page, the creator's home (#lib/nav.ts).
+    await page.waitForURL('**/create');
+    await page.goto('/account');
     expect(await page.getByLabel('Name').inputValue()).toBe(NAME);
     expect(await page.getByLabel('Email address').inputValue()).toBe(email);
     // The header shows who is signed in, and the menu offers the account.
@@ -157,7 +159,7 @@ describe('an adult creator', () => {
   it('sees where they are signed in, signs one device out, then every device', async () => {
     const { page } = me;
     await signIn(otherDevice.page, email);
-    await otherDevice.page.waitForURL('**/account');
+    await otherDevice.page.waitForURL('**/create');
 
     await page.goto('/account/security');
     const sessions = page.getByTestId('session');
@@ -184,7 +186,7 @@ describe('an adult creator', () => {
 
     // Back on the other device, then out everywhere.
     await signIn(otherDevice.page, email);
-    await otherDevice.page.waitForURL('**/account');
+    await otherDevice.page.waitForURL('**/create');
     await page.reload();
     expect(await sessions.count()).toBe(2);
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
@@ -205,7 +207,7 @@ describe('an adult creator', () => {
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/account');
+    await page.waitForURL('**/create');
   });
 });
 

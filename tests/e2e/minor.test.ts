@@ -92,7 +92,8 @@ describe('[D-MINOR] a 15-year-old', () => {
     await leave(parent);
 
     // The waiting page notices by itself and moves on.
-    await page.waitForURL('**/account', { timeout: 20_000 });
+    await page.waitForURL('**/create', { timeout: 20_000 });
+    await page.goto('/account');
     expect(await page.getByLabel('Name').inputValue()).toBe('Sam Young');
     await leave(teen);
   });

@@ -74,7 +74,7 @@ describe('a forgotten password', () => {
     await signIn(page, email, PASSWORD);
     await page.getByText('That email and password do not match.').waitFor();
     await signIn(page, email, newPassword);
-    await page.waitForURL('**/account');
+    await page.waitForURL('**/create');
 
     // The link is spent.
     await page.goto(link);
@@ -94,7 +94,8 @@ describe('[D-RECTIFY] a creator', () => {
     const visitor = await newVisitor(browser);
     const { page } = visitor;
     await signIn(page, email, PASSWORD);
-    await page.waitForURL('**/account');
+    await page.waitForURL('**/create');
+    await page.goto('/account');
     await hydrated(page);
 
     await page.getByLabel('Name').fill('Rob Tipo');
@@ -116,7 +117,7 @@ describe('[D-RECTIFY] a creator', () => {
     await signIn(other.page, email, PASSWORD);
     await other.page.getByText('That email and password do not match.').waitFor();
     await signIn(other.page, corrected, PASSWORD);
-    await other.page.waitForURL('**/account');
+    await other.page.waitForURL('**/create');
     await leave(other);
     await leave(visitor);
   });

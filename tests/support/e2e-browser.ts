@@ -54,6 +54,8 @@ export async function newVisitor(
     height?: number;
     javaScriptEnabled?: boolean;
     colorScheme?: 'light' | 'dark';
+    /** Cookies (a signed-in session) to start with, from another context's `storageState()`. */
+    storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
   } = {},
 ): Promise<Visitor> {
   // A private address of its own, so per-address rate limits apply per visitor.
@@ -66,6 +68,7 @@ export async function newVisitor(
     // What the load balancer in front of the site would add (see e2e-setup.ts).
     extraHTTPHeaders: { 'x-forwarded-for': address, 'x-forwarded-proto': 'http' },
     locale: 'en-GB',
+    ...(options.storageState ? { storageState: options.storageState } : {}),
   });
   context.setDefaultTimeout(15_000);
   const problems: string[] = [];
@@ -90,12 +93,22 @@ export async function leave(visitor: Visitor): Promise<void> {
   if (visitor.problems.length) throw new Error(`problems in the browser:\n${visitor.problems.join('\n')}`);
 }
 
-/** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a full-page screenshot as test-artifacts/screenshots/<name>.png (or just the window
+ * with `fullPage: false`, where something sticks to its bottom edge, like the cookie banner).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   // From the top, so the sticky header sits where it belongs in the stitched image.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: options.fullPage ?? true,
+  });
 }
 
 /** Waits until the page's JavaScript has taken over (the root layout marks it). */

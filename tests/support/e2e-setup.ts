@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from '../../domain/storage.ts';
 import { createLogger } from '../../platform/logger.ts';
 import {
   freePort,
@@ -19,6 +20,7 @@ import {
   type Service,
 } from '../../scripts/stack/process.ts';
 import { buildWorkflowBundle } from '../../worker/workers.ts';
+import { SIMULATOR_API_KEY, startProviderSimulator } from './simulator/index.ts';
 import { startTestStack } from './stack.ts';
 
 declare module 'vitest' {
@@ -78,8 +80,11 @@ export default async function setup(project: TestProject) {
   const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-e2e-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
 
-  const [stack] = await Promise.all([
+  const [stack, simulator] = await Promise.all([
     startTestStack({ log }),
+    // Every provider's API on loopback, so the site offers every model (uploads, image roles,
+    // fallbacks) while the tests still render with the local provider where they choose it.
+    startProviderSimulator(),
     buildWorkflowBundle(createLogger({ level: 'warn', name: 'bundle' })).then((code) =>
       writeFile(bundlePath, code),
     ),
@@ -89,6 +94,7 @@ export default async function setup(project: TestProject) {
   const stopAll = async () => {
     await Promise.all(services.reverse().map((s) => s.stop()));
     await stack.stop();
+    await simulator.stop();
     await rm(bundleDir, { recursive: true, force: true });
   };
 
@@ -107,6 +113,16 @@ export default async function setup(project: TestProject) {
       PUBLIC_API_URL: siteUrl,
       WORKFLOW_BUNDLE_PATH: bundlePath,
       FORCE_COLOR: '0',
+      RUNWAY_API_KEY: SIMULATOR_API_KEY,
+      RUNWAY_BASE_URL: simulator.url,
+      LUMA_API_KEY: SIMULATOR_API_KEY,
+      LUMA_BASE_URL: simulator.url,
+      FAL_KEY: SIMULATOR_API_KEY,
+      FAL_QUEUE_URL: simulator.url,
+      ARK_API_KEY: SIMULATOR_API_KEY,
+      ARK_BASE_URL: simulator.url,
+      EVOLINK_API_KEY: SIMULATOR_API_KEY,
+      EVOLINK_BASE_URL: simulator.url,
     };
     for (const [name, entry] of [
       ['worker', 'worker/main.ts'],
@@ -143,6 +159,12 @@ export default async function setup(project: TestProject) {
         ADDRESS_HEADER: 'x-forwarded-for',
         XFF_DEPTH: '1',
         PROTOCOL_HEADER: 'x-forwarded-proto',
+        // Videos play from the object storage through presigned links: the pages' content
+        // security policy allows that origin for media (web/src/hooks.server.ts).
+        S3_ENDPOINT: stack.env.S3_ENDPOINT!,
+        // Uploads stream through the site's /api proxy; adapter-node's 512 KB default would
+        // refuse most images before the API could judge them.
+        BODY_SIZE_LIMIT: String(MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES),
       },
       log,
     });

@@ -1,9 +1,38 @@
 // The site and the API share one origin: the site's server forwards /api/* to the API
 // process, so the session cookie is first-party and CORS never has to open up.
-import { API_INTERNAL_URL } from '$app/env/private';
+// Videos are the exception: the browser plays them from the object storage through
+// short-lived presigned links, so pages allow that origin (and only it) for media; and a
+// credit purchase goes on to Stripe Checkout's page.
+import { API_INTERNAL_URL, MEDIA_ORIGINS, S3_ENDPOINT } from '$app/env/private';
+import { dev } from '$app/env';
 import type { Handle } from '@sveltejs/kit/hooks';
 
 const API = API_INTERNAL_URL;
+const DEV_STORAGE = ['http://127.0.0.1:9000', 'http://localhost:9000'];
+const MEDIA = [
+  ...new Set(MEDIA_ORIGINS?.length ? MEDIA_ORIGINS : S3_ENDPOINT ? [S3_ENDPOINT] : dev ? DEV_STORAGE : []),
+].join(' ');
+
+/** Stripe Checkout's page, where a credit purchase form sends the browser (R-NOCARD: the card is typed there). */
+const PAYMENT_PAGE = 'https://checkout.stripe.com';
+
+/**
+ * Widens SvelteKit's policy by exactly what the studio needs: the storage origin for media
+ * and images, and Stripe Checkout as a place a form may lead to (a form post that redirects
+ * there is checked against form-action).
+ */
+function extendPolicy(response: Response): Response {
+  const csp = response.headers.get('content-security-policy');
+  if (!csp) return response;
+  let policy = csp.replace(/(^|;\s*)(form-action)([^;]*)/, `$1$2$3 ${PAYMENT_PAGE}`);
+  if (MEDIA) policy = policy.replace(/(^|;\s*)(media-src|img-src)([^;]*)/g, `$1$2$3 ${MEDIA}`);
+  try {
+    response.headers.set('content-security-policy', policy);
+  } catch {
+    // Immutable headers (a redirect): nothing is shown there anyway.
+  }
+  return response;
+}
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -15,7 +44,7 @@ const HOP_BY_HOP = new Set([
 
 export const handle: Handle = async ({ event, resolve }) => {
   const { pathname, search } = event.url;
-  if (!pathname.startsWith('/api/')) return resolve(event);
+  if (!pathname.startsWith('/api/')) return extendPolicy(await resolve(event));
   const headers = new Headers();
   for (const [name, value] of event.request.headers) if (!HOP_BY_HOP.has(name)) headers.set(name, value);
   headers.set('x-forwarded-for', event.getClientAddress());

@@ -6,6 +6,23 @@
 import { UNREACHABLE, problemFrom, type ApiProblem } from './errors.ts';
 import type {
   Accepted,
+  AnalyticsEventBody,
+  Asset,
+  AssetPage,
+  Consents,
+  CreateJobBody,
+  CreditPack,
+  Credits,
+  DownloadLink,
+  HeldJob,
+  Job,
+  JobPage,
+  JobRequestBody,
+  OfferedModel,
+  OpsAsset,
+  OpsJob,
+  PaymentView,
+  Quote,
   GoogleCompleteBody,
   MfaEnabled,
   MfaProof,
@@ -26,6 +43,8 @@ export interface ApiRequest {
   path: string;
   body?: unknown;
   csrfToken?: string;
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
 }
 
 /** Sends one request and returns the raw answer; throws only when the API cannot be reached. */
@@ -40,7 +59,11 @@ export class ApiClient {
     this.#transport = transport;
   }
 
-  async call<T>(method: Method, path: string, options: { body?: unknown; csrfToken?: string } = {}) {
+  async call<T>(
+    method: Method,
+    path: string,
+    options: { body?: unknown; csrfToken?: string; headers?: Record<string, string> } = {},
+  ) {
     let res: Response;
     try {
       res = await this.#transport({ method, path, ...options });
@@ -155,4 +178,136 @@ export class ApiClient {
   disableMfa(proof: MfaProof, csrfToken: string) {
     return this.call<{ status: string }>('POST', '/api/account/mfa/disable', { body: proof, csrfToken });
   }
+
+  // ------------------------------------------------------------ generation
+
+  models() {
+    return this.call<{ models: OfferedModel[] }>('GET', '/api/models');
+  }
+
+  quote(body: JobRequestBody, csrfToken: string) {
+    return this.call<Quote>('POST', '/api/quotes', { body, csrfToken });
+  }
+
+  /** The same `idempotencyKey` always answers with the same job: a retry never makes a second one. */
+  createJob(body: CreateJobBody, idempotencyKey: string, csrfToken: string) {
+    return this.call<Job>('POST', '/api/jobs', {
+      body,
+      csrfToken,
+      headers: { 'idempotency-key': idempotencyKey },
+    });
+  }
+
+  jobs(query: { status?: string; modelId?: string; cursor?: string; limit?: number } = {}) {
+    return this.call<JobPage>('GET', `/api/jobs${queryString(query)}`);
+  }
+
+  job(id: string) {
+    return this.call<Job>('GET', `/api/jobs/${encodeURIComponent(id)}`);
+  }
+
+  cancelJob(id: string, csrfToken: string) {
+    return this.call<Job>('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`, { body: {}, csrfToken });
+  }
+
+  revisions(id: string) {
+    return this.call<{ jobs: Job[] }>('GET', `/api/jobs/${encodeURIComponent(id)}/revisions`);
+  }
+
+  opsJob(id: string) {
+    return this.call<OpsJob>('GET', `/api/ops/jobs/${encodeURIComponent(id)}`);
+  }
+
+  // ------------------------------------------------------------ assets
+
+  assets(query: { kind?: string; cursor?: string; limit?: number } = {}) {
+    return this.call<AssetPage>('GET', `/api/assets${queryString(query)}`);
+  }
+
+  asset(id: string) {
+    return this.call<Asset>('GET', `/api/assets/${encodeURIComponent(id)}`);
+  }
+
+  /** A short-lived link to the file itself (the owner's only). */
+  downloadLink(id: string) {
+    return this.call<DownloadLink>('GET', `/api/assets/${encodeURIComponent(id)}/download`);
+  }
+
+  deleteAsset(id: string, csrfToken: string) {
+    return this.call<Asset>('DELETE', `/api/assets/${encodeURIComponent(id)}`, { csrfToken });
+  }
+
+  opsAsset(id: string) {
+    return this.call<OpsAsset>('GET', `/api/ops/assets/${encodeURIComponent(id)}`);
+  }
+
+  // ------------------------------------------------------------ credits
+
+  credits(query: { before?: number; limit?: number } = {}) {
+    return this.call<Credits>('GET', `/api/credits${queryString(query)}`);
+  }
+
+  creditPacks() {
+    return this.call<{ packs: CreditPack[] }>('GET', '/api/billing/packs');
+  }
+
+  /** Starts paying for a pack: answers with Stripe Checkout's page, where the card is typed. */
+  checkout(packId: string, csrfToken: string) {
+    return this.call<{ sessionId: string; url: string }>('POST', '/api/billing/checkout', {
+      body: { packId },
+      csrfToken,
+    });
+  }
+
+  payment(id: string) {
+    return this.call<PaymentView>('GET', `/api/billing/payments/${encodeURIComponent(id)}`);
+  }
+
+  // ------------------------------------------------------------ moderation
+
+  moderationQueue() {
+    return this.call<{ jobs: HeldJob[] }>('GET', '/api/moderation/queue');
+  }
+
+  decideReview(id: string, body: { approve: boolean; reason: string }, csrfToken: string) {
+    return this.call<{ id: string; decision: 'approved' | 'rejected' }>(
+      'POST',
+      `/api/moderation/jobs/${encodeURIComponent(id)}/decision`,
+      { body, csrfToken },
+    );
+  }
+
+  // ------------------------------------------------------------ consent and analytics
+
+  consents() {
+    return this.call<Consents>('GET', '/api/consents');
+  }
+
+  saveConsents(
+    body: {
+      analytics?: boolean;
+      marketingEmail?: boolean;
+      source: 'banner' | 'settings' | 'sign_up' | 'privacy_center';
+    },
+    csrfToken: string,
+  ) {
+    return this.call<Omit<Consents, 'doNotTrack'>>('PUT', '/api/consents', { body, csrfToken });
+  }
+
+  sendAnalytics(events: AnalyticsEventBody[], csrfToken: string) {
+    return this.call<{ stored: number; reason?: string }>('POST', '/api/analytics/events', {
+      body: { events },
+      csrfToken,
+    });
+  }
+}
+
+/** `?a=1&b=2` from the defined values, or nothing. */
+function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }

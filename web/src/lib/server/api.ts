@@ -3,8 +3,9 @@
 // rate limits and the session log describe the browser, not this server), and hands every
 // cookie the API sets back to the browser.
 import { API_INTERNAL_URL } from '$app/env/private';
-import type { RequestEvent } from '@sveltejs/kit';
-import { ApiClient } from '../api/client.ts';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { ApiClient, type ApiResult, type Method, type Transport } from '../api/client.ts';
+import { needsPolicyAcceptance, policyAcceptanceUrl } from '../privacy/policyGate.ts';
 
 const TIMEOUT_MS = 10_000;
 
@@ -24,9 +25,36 @@ export function relayCookies(event: Pick<RequestEvent, 'cookies'>, res: Response
   }
 }
 
+/**
+ * D-POLICY: any call that answers `policy_acceptance_required` sends the browser to the
+ * acceptance page and back afterwards, from whichever load or form action made it
+ * (#lib/privacy/policyGate.ts).
+ */
+class SiteServerApi extends ApiClient {
+  readonly #url: URL;
+
+  constructor(transport: Transport, url: URL) {
+    super(transport);
+    this.#url = url;
+  }
+
+  override async call<T>(
+    method: Method,
+    path: string,
+    options?: Parameters<ApiClient['call']>[2],
+  ): Promise<ApiResult<T>> {
+    const result = await super.call<T>(method, path, options);
+    if (!result.ok && needsPolicyAcceptance(result.problem)) {
+      const to = policyAcceptanceUrl(this.#url);
+      if (to) redirect(303, to);
+    }
+    return result;
+  }
+}
+
 export function serverApi(event: RequestEvent): ApiClient {
-  return new ApiClient(async ({ method, path, body, csrfToken }) => {
-    const headers = new Headers({ accept: 'application/json' });
+  return new SiteServerApi(async ({ method, path, body, csrfToken, headers: extra }) => {
+    const headers = new Headers({ ...extra, accept: 'application/json' });
     // Cookies set earlier in this same request (by an action, before the page's loads) count too.
     const cookie = event.cookies
       .getAll()
@@ -55,5 +83,5 @@ export function serverApi(event: RequestEvent): ApiClient {
     });
     relayCookies(event, res);
     return res;
-  });
+  }, event.url);
 }

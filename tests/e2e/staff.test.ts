@@ -1,0 +1,180 @@
+// The staff pages in a real browser (S-MOD, S-MFA, S-RBAC): a prompt the automatic check
+// holds waits on its job page with an explanation; a support agent, signed in with a
+// two-factor code, approves it from the review queue with a reason, and the creator's page
+// goes on to the finished video. An operator looks the job and its video up and gets the
+// links into the Temporal UI. Staff pages stay closed to other roles and to staff without
+// two-factor authentication.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  hydrated,
+  launchChromium,
+  leave,
+  newVisitor,
+  screenshot,
+  skipBrowserValidation,
+  type Visitor,
+} from '../support/e2e-browser.ts';
+import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
+import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
+
+let browser: Browser;
+let db: E2eDb;
+beforeAll(async () => {
+  [browser, db] = await Promise.all([launchChromium(), openE2eDb()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await db?.close();
+});
+
+/** Fills the create page and submits; answers with the new job's id. */
+async function createVideo(page: Page, prompt: string): Promise<string> {
+  await page.goto('/create');
+  await hydrated(page);
+  await page.getByLabel('Prompt').fill(prompt);
+  await page.getByLabel('Length').selectOption('2');
+  await page.getByLabel('Resolution').selectOption('540p');
+  await page.getByRole('button', { name: /^Create video/ }).click();
+  await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/);
+  await hydrated(page);
+  return new URL(page.url()).pathname.split('/').at(-1)!;
+}
+
+describe('[S-MOD] a held request, reviewed by a person', () => {
+  let creator: Visitor;
+  let support: Visitor;
+  let operator: Visitor;
+  let heldJob: string;
+  let outputId: string;
+
+  beforeAll(async () => {
+    const [c, s, o] = await Promise.all([
+      db.account({ name: 'Cleo Creator', credits: 50 }),
+      db.account({ name: 'Sam Support', role: 'support', mfa: true }),
+      db.account({ name: 'Otto Operator', role: 'operator', mfa: true }),
+    ]);
+    [creator, support, operator] = await Promise.all([
+      newVisitor(browser),
+      newVisitor(browser),
+      newVisitor(browser),
+    ]);
+    await signInThroughPages(creator.page, c);
+    await answerCookieBanner(creator.page, 'essential');
+    await signInThroughPages(support.page, s);
+    await answerCookieBanner(support.page, 'essential');
+    await signInThroughPages(operator.page, o);
+    await answerCookieBanner(operator.page, 'essential');
+  });
+  afterAll(async () => {
+    for (const v of [creator, support, operator]) if (v) await leave(v);
+  });
+
+  it('holds a prompt about a famous singer, and says why on the job page', async () => {
+    const { page } = creator;
+    heldJob = await createVideo(page, 'a famous singer performing on a rooftop at sunset');
+    await page
+      .locator('[data-testid="job-live"][data-status="awaiting_review"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('review-reason').textContent()).toContain('real, identifiable people');
+    expect(await page.getByText('Held for review').count()).toBe(1);
+    await screenshot(page, 'job-held');
+  });
+
+  it('[S-MFA] the support agent approves it from the review queue, with a reason', async () => {
+    const { page } = support;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
+    await page.waitForURL('**/staff');
+    await page.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Review queue' }).click();
+    await page.waitForURL('**/staff/moderation');
+    await hydrated(page);
+    const held = page.locator(`[data-testid="held-job"][data-job="${heldJob}"]`);
+    expect(await held.locator('blockquote').textContent()).toBe(
+      'a famous singer performing on a rooftop at sunset',
+    );
+    expect(await held.textContent()).toContain('A real, identifiable person');
+    await screenshot(page, 'moderation-queue');
+
+    // A decision needs a reason (the server says so too, when the browser's own check is skipped).
+    await skipBrowserValidation(page);
+    await held.getByLabel('Reason').fill('ok');
+    await held.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Say why, in a few words').waitFor();
+    await held.getByLabel('Reason').fill('A generic performer; no real person is named or shown.');
+    await held.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('decided').waitFor();
+    expect(await page.getByTestId('decided').textContent()).toBe('Approved. The video starts now.');
+    expect(await held.count()).toBe(0);
+  });
+
+  it('the creator’s page, still open, goes on to the finished video', async () => {
+    const { page } = creator;
+    await page.locator('[data-testid="job-live"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('video').waitFor();
+    outputId = ((await (await page.request.get(`/api/jobs/${heldJob}`)).json()) as any).output.assetId;
+  });
+
+  it('a held request can be cancelled by its creator, who sees the final state and the credits returned', async () => {
+    const { page } = creator;
+    await createVideo(page, 'a famous singer waving from a balcony');
+    await page
+      .locator('[data-testid="job-live"][data-status="awaiting_review"]')
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel this video' }).click();
+    await page.locator('[data-testid="job-live"][data-status="cancelled"]').waitFor();
+    expect(await page.getByTestId('cancel-result').textContent()).toContain('This job was cancelled.');
+    expect(await page.getByTestId('credits-returned').innerText()).toBe(
+      '2 credits were returned to your balance.',
+    );
+    expect(await page.getByTestId('failure').textContent()).toContain('Your credits were returned.');
+  });
+
+  it('the operator looks up the job and its video, with links into the Temporal UI', async () => {
+    const { page } = operator;
+    await page.goto('/staff/ops');
+    await page.getByLabel('Id').fill(heldJob);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('ops-job').waitFor();
+    const link = page.getByTestId('temporal-link');
+    expect(await link.getAttribute('href')).toMatch(
+      new RegExp(`/namespaces/default/workflows/generation-${heldJob}$`),
+    );
+    await screenshot(page, 'ops');
+
+    await page.getByTestId('ops-job').getByRole('link', { name: outputId }).click();
+    await page.getByTestId('ops-asset').waitFor();
+    expect(await page.getByTestId('temporal-link').getAttribute('href')).toMatch(
+      new RegExp(`/workflows/retention-${outputId}$`),
+    );
+    expect(await page.getByTestId('ops-asset').textContent()).toContain('scheduled');
+    await screenshot(page, 'ops-asset');
+  });
+
+  it('[S-RBAC] keeps each staff page to its roles', async () => {
+    // The operator has no review queue; the support agent no operations; the creator no staff area.
+    await operator.page.goto('/staff/moderation');
+    expect(await operator.page.getByRole('heading', { level: 1 }).textContent()).toBe('That did not work');
+    await support.page.goto('/staff/ops');
+    await support.page.getByText('Operations are for operators.').waitFor();
+    await creator.page.goto('/staff');
+    await creator.page.getByText('This area is for Clipwise staff.').waitFor();
+    expect(
+      await creator.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Staff' })
+        .count(),
+    ).toBe(0);
+  });
+});
+
+describe('[S-MFA] staff without two-factor authentication', () => {
+  it('are sent to set it up before any staff page opens', async () => {
+    const account = await db.account({ name: 'Nina Nofactor', role: 'support' });
+    const visitor = await newVisitor(browser);
+    await signInThroughPages(visitor.page, account);
+    await visitor.page.goto('/staff/moderation');
+    await visitor.page.getByText('Staff access needs two-factor authentication').waitFor();
+    expect(await visitor.page.getByTestId('review-queue').count()).toBe(0);
+    await leave(visitor);
+  });
+});
