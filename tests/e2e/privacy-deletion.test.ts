@@ -92,7 +92,23 @@ describe('deleting my account', () => {
 
     // One of the first steps signs the creator out everywhere: the page moves on to the
     // deletion's signed-out view, and the header shows a signed-out visitor.
-    await page.waitForURL(`**/privacy/requests/${requestId}/certificate`, { timeout: 60_000 });
+    await page
+      .waitForURL(`**/privacy/requests/${requestId}/certificate`, { timeout: 60_000 })
+      .catch(async (err: Error) => {
+        // Which side stopped: the workflow (sessions still live) or the page (no move on a 401)?
+        const em = db.orm.em.fork();
+        const [row] = await em.execute(`select status, verified_at from privacy_requests where id = ?`, [
+          requestId,
+        ]);
+        const [live] = await em.execute<{ n: number }[]>(
+          `select count(*)::int as n from sessions where user_id = ? and revoked_at is null`,
+          [creator.id],
+        );
+        const shown = await page.getByTestId('request-status').getAttribute('data-status', { timeout: 1000 });
+        throw new Error(
+          `${err.message}\nrequest ${JSON.stringify(row)}, live sessions ${live?.n}, page shows ${shown}`,
+        );
+      });
     await page.getByTestId('deletion-signed-out').waitFor();
     expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
     await screenshot(page, 'delete-account-signed-out');

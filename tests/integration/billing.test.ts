@@ -80,9 +80,10 @@ describe('buying credits with Stripe Checkout', () => {
       `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
     );
     expect(columns.filter((c) => /card|pan\b|cvc|cvv|iban/i.test(c.column_name))).toEqual([]);
-    // Every text-like value in the database, searched for a 13–19 digit number that looks like
-    // a card: a network's leading digit (2–6) and a valid Luhn check. (Millisecond times, which
-    // begin with 1, are not cards.)
+    // Every text-like value in the database, searched for a standalone 13–19 digit number that
+    // looks like a card: a network's leading digit (2–6) and a valid Luhn check. Digits inside a
+    // larger token (a provider's `cgt-20261122031152-ab12` task id carries its creation time) and
+    // millisecond times, which begin with 1, are not cards.
     const luhn = (digits: string) =>
       digits
         .split('')
@@ -101,7 +102,7 @@ describe('buying credits with Stripe Checkout', () => {
         `select "${column_name}"::text as v from "${table_name}"`,
       );
       for (const { v } of rows) {
-        for (const match of v?.match(/\b[2-6]\d{12,18}\b/g) ?? [])
+        for (const match of v?.match(/(?<![\w-])[2-6]\d{12,18}(?![\w-])/g) ?? [])
           if (luhn(match)) found.push(`${table_name}.${column_name}`);
       }
     }

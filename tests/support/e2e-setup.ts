@@ -35,15 +35,38 @@ declare module 'vitest' {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB = path.join(ROOT, 'web');
 
-/** Keeps each process's last lines, printed only if start-up fails (or always with STACK_LOG=1). */
+/** The platform's own processes, whose errors are worth reading after a failed test. */
+const PLATFORM_SERVICES = new Set(['worker', 'api', 'web']);
+const PINO_ERROR = 50;
+
+/** An error-level JSON log line, or a line that is not JSON at all (a stack trace, a crash). */
+function isProblem(line: string): boolean {
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return typeof level === 'number' && level >= PINO_ERROR;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Keeps each process's last lines, printed only if start-up fails (or always with
+ * STACK_LOG=1), and the platform's errors during the run, printed when the run ends: a
+ * browser test that waits in vain for a workflow says little; the worker's log says why.
+ */
 function logKeeper() {
   const recent: string[] = [];
+  const problems: string[] = [];
   const sink: LogSink = (service, line) => {
     if (process.env.STACK_LOG) prefixedLog(service, line);
     recent.push(`${service} | ${line}`);
     if (recent.length > 300) recent.shift();
+    if (PLATFORM_SERVICES.has(service) && isProblem(line)) {
+      problems.push(`${service} | ${line}`);
+      if (problems.length > 80) problems.shift();
+    }
   };
-  return { sink, dump: () => recent.join('\n') };
+  return { sink, dump: () => recent.join('\n'), problems: () => problems.join('\n') };
 }
 
 /** `vite build` of the site, as the Dockerfile does it. */
@@ -74,8 +97,16 @@ function buildSite(log: LogSink): Promise<void> {
 }
 
 export default async function setup(project: TestProject) {
-  const { sink: log, dump } = logKeeper();
+  const { sink: log, dump, problems } = logKeeper();
   const services: Service[] = [];
+  let stopping = false;
+  /** A platform process that ends during the run fails every test after it: say so at once. */
+  const watch = (service: Service) => {
+    void service.exited.then((code) => {
+      if (!stopping) process.stderr.write(`\n--- e2e: ${service.name} exited (${code}) during the run ---\n`);
+    });
+    return service;
+  };
   const started = Date.now();
   const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-e2e-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
@@ -92,6 +123,9 @@ export default async function setup(project: TestProject) {
   ]);
 
   const stopAll = async () => {
+    stopping = true;
+    const logged = problems();
+    if (logged) process.stderr.write(`\n--- e2e: errors the platform logged during the run ---\n${logged}\n`);
     await Promise.all(services.reverse().map((s) => s.stop()));
     await stack.stop();
     await simulator.stop();
@@ -129,12 +163,14 @@ export default async function setup(project: TestProject) {
       ['api', 'api/main.ts'],
     ] as const) {
       services.push(
-        startProcess(name, process.execPath, [path.join(ROOT, entry)], {
-          cwd: ROOT,
-          env: platformEnv,
-          log,
-          stopTimeoutMs: 15_000,
-        }),
+        watch(
+          startProcess(name, process.execPath, [path.join(ROOT, entry)], {
+            cwd: ROOT,
+            env: platformEnv,
+            log,
+            stopTimeoutMs: 15_000,
+          }),
+        ),
       );
     }
     const api = services.at(-1)!;
@@ -168,7 +204,7 @@ export default async function setup(project: TestProject) {
       },
       log,
     });
-    services.push(web);
+    services.push(watch(web));
     await waitUntil(
       'web',
       async () =>

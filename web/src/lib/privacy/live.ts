@@ -24,15 +24,16 @@ export function followRequest(id: string, handlers: FollowHandlers): () => void 
     if (stopped) return;
     const result = await api.request(id);
     if (stopped) return;
-    if (result.ok) {
-      handlers.onUpdate(result.data);
-      if (isFinished(result.data.status)) return stop();
-    } else if (result.problem.status === 401) {
+    if (!result.ok && result.problem.status === 401) {
       stop();
       handlers.onSignedOut?.();
       return;
     }
-    timer = setTimeout(poll, REQUEST_POLL_MS);
+    // The next poll is set before the page hears of this one: a page that fails to show an
+    // answer must not stop the following (a deletion's sign-out is only seen by a poll).
+    if (result.ok && isFinished(result.data.status)) stop();
+    else timer = setTimeout(poll, REQUEST_POLL_MS);
+    if (result.ok) handlers.onUpdate(result.data);
   };
 
   const stop = () => {
