@@ -146,3 +146,16 @@ describe('without JavaScript', () => {
     await leave(visitor);
   });
 });
+
+describe('behind the load balancer', () => {
+  it('refuses an API call that arrives without the client address header, in JSON, and serves one with it', async () => {
+    const site = inject('siteUrl');
+    const bare = await fetch(`${site}/api/auth/session`, { headers: { 'x-forwarded-proto': 'http' } });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: { code: string } }).error.code).toBe('client_address_missing');
+    const proxied = await fetch(`${site}/api/auth/session`, {
+      headers: { 'x-forwarded-for': '10.9.8.7', 'x-forwarded-proto': 'http' },
+    });
+    expect(proxied.status).toBe(200);
+  });
+});

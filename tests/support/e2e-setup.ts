@@ -39,13 +39,13 @@ const WEB = path.join(ROOT, 'web');
 const PLATFORM_SERVICES = new Set(['worker', 'api', 'web']);
 const PINO_ERROR = 50;
 
-/** An error-level JSON log line, or a line that is not JSON at all (a stack trace, a crash). */
+/** An error-level JSON log line, or plain text that reads as an error (a stack trace, a crash). */
 function isProblem(line: string): boolean {
   try {
     const level = (JSON.parse(line) as { level?: unknown }).level;
     return typeof level === 'number' && level >= PINO_ERROR;
   } catch {
-    return true;
+    return /error|exception|fatal|^\s+at /i.test(line);
   }
 }
 

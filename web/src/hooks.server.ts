@@ -42,12 +42,36 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/**
+ * The browser's address, which the API's per-address rate limits need. Behind a proxy
+ * (ADDRESS_HEADER) a request without the header has none: it is refused, not guessed.
+ */
+function clientAddress(event: Parameters<Handle>[0]['event']): string | null {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return null;
+  }
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   const { pathname, search } = event.url;
   if (!pathname.startsWith('/api/')) return extendPolicy(await resolve(event));
+  const client = clientAddress(event);
+  if (!client) {
+    return Response.json(
+      {
+        error: {
+          code: 'client_address_missing',
+          message: 'The request reached the site without the client address header its proxy should add.',
+        },
+      },
+      { status: 400 },
+    );
+  }
   const headers = new Headers();
   for (const [name, value] of event.request.headers) if (!HOP_BY_HOP.has(name)) headers.set(name, value);
-  headers.set('x-forwarded-for', event.getClientAddress());
+  headers.set('x-forwarded-for', client);
   headers.set('x-forwarded-proto', event.url.protocol.replace(':', ''));
   headers.set('x-forwarded-host', event.url.host);
   const hasBody = event.request.method !== 'GET' && event.request.method !== 'HEAD';
