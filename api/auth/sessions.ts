@@ -12,6 +12,7 @@ import { Session, User } from '../../db/entities/index.ts';
 import { randomToken, sha256Hex } from '../../platform/crypto.ts';
 import type { Clients } from '../../platform/clients.ts';
 import './context.ts';
+import { carryVisitorChoices } from './visitorChoices.ts';
 
 export interface CookieNames {
   session: string;
@@ -61,6 +62,7 @@ export async function createSession(
     userAgent: ua(req),
   });
   await em.flush();
+  if (req.visitorId) await carryVisitorChoices(em, user.id, req.visitorId);
   return { token, session };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsEvent, Consent, User } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/policy.ts';
-import { signedIn } from '../support/accounts.ts';
+import { TEST_PASSWORD, createAccount, signedIn } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -68,6 +68,54 @@ describe('consent [D-CONSENT]', () => {
     expect((await json(await b.post('/api/analytics/events', events()))).reason).toBe('no_consent');
     const marketing = await a.put('/api/consents', { marketingEmail: true, source: 'banner' });
     expect(marketing.status).toBe(400);
+  });
+
+  it('carries a banner choice made before sign-in to the account, unless the account chose since', async () => {
+    const signInAs = async (client: TestClient, email: string) => {
+      await client.refreshCsrf();
+      const res = await client.post('/api/auth/sign-in', { email, password: TEST_PASSWORD });
+      expect(res.status).toBe(200);
+    };
+    // A first sign-in after answering the banner: the account has the browser's choice,
+    // with its own time and source, and is not asked again.
+    const fresh = await createAccount(platform);
+    const browser = await visitor();
+    await browser.put('/api/consents', { analytics: true, source: 'banner' });
+    const answeredBy = Date.now();
+    await signInAs(browser, fresh.email);
+    const carried = await em().find(Consent, { user: fresh.id });
+    expect(carried.map((c) => [c.purpose, c.granted, c.source])).toEqual([['analytics', true, 'banner']]);
+    // The time is the banner answer's, not the sign-in's: the browser's own row has it.
+    expect(carried[0]!.createdAt.getTime()).toBeLessThanOrEqual(answeredBy);
+    expect(
+      await em().count(Consent, {
+        visitorId: { $ne: null },
+        createdAt: carried[0]!.createdAt,
+        granted: true,
+      }),
+    ).toBe(1);
+    expect((await json(await browser.get('/api/consents'))).choices.analytics.granted).toBe(true);
+    // Signing in again carries nothing twice.
+    await browser.post('/api/auth/sign-out', {});
+    await signInAs(browser, fresh.email);
+    expect(await em().count(Consent, { user: fresh.id })).toBe(1);
+
+    // A fresh "no" on the banner wins over the account's older "yes"...
+    const { user: decided, client: settings } = await signedIn(platform);
+    await settings.put('/api/consents', { analytics: true, source: 'settings' });
+    const declining = await visitor();
+    await declining.put('/api/consents', { analytics: false, source: 'banner' });
+    await signInAs(declining, decided.email);
+    expect((await json(await declining.get('/api/consents'))).choices.analytics.granted).toBe(false);
+
+    // ...and an account's choice made after the banner's stays.
+    const early = await visitor();
+    await early.put('/api/consents', { analytics: true, source: 'banner' });
+    const { user: later, client: laterClient } = await signedIn(platform);
+    await laterClient.put('/api/consents', { analytics: false, source: 'settings' });
+    await signInAs(early, later.email);
+    expect((await json(await early.get('/api/consents'))).choices.analytics.granted).toBe(false);
+    expect(await em().count(Consent, { user: later.id })).toBe(1);
   });
 
   it('stores paths without query strings or fragments', async () => {
