@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MfaRecoveryCode, Session, User } from '../../db/entities/index.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { emails } from '../../platform/emails.ts';
-import { sendMail } from '../../platform/mail.ts';
+import { sendAccountMail } from '../accountMail.ts';
 import { caller } from '../auth/access.ts';
 import { issueRecoveryCodes, newMfaSeed, otpauthUrl, useRecoveryCode, verifyTotp } from '../auth/mfa.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
@@ -73,8 +73,10 @@ export function accountRoutes(deps: ApiDeps) {
         if (changed.includes('email')) {
           await revokeTokens(em, user.id, 'verify_email');
           const token = await issueToken(em, user.id, 'verify_email', user.email);
-          await sendMail(
-            deps.mailer,
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: user.id, template: 'verify_email' },
             emails.verifyEmail(
               user.email,
               user.name,

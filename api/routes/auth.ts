@@ -16,7 +16,7 @@ import { STARTING_GRANT_CREDITS } from '../../domain/credits.ts';
 import { grantStartingCredits } from '../../db/ledger.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { emails } from '../../platform/emails.ts';
-import { sendMail } from '../../platform/mail.ts';
+import { sendAccountMail } from '../accountMail.ts';
 import { caller } from '../auth/access.ts';
 import { clearFailures, emailKey, lockedForMs, recordFailure } from '../auth/lockout.ts';
 import { useRecoveryCode, verifyTotp } from '../auth/mfa.ts';
@@ -138,7 +138,12 @@ export function authRoutes(deps: ApiDeps) {
         const existing = await em.findOne(User, { email: body.email });
         if (existing) {
           // Same answer as a new sign-up; the owner of the address learns of the attempt.
-          await sendMail(deps.mailer, emails.alreadyRegistered(body.email, `${site}/sign-in`));
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: existing.id, template: 'already_registered' },
+            emails.alreadyRegistered(body.email, `${site}/sign-in`),
+          );
           return answer;
         }
         const user = em.create(User, {
@@ -162,14 +167,18 @@ export function authRoutes(deps: ApiDeps) {
           details: { band },
         });
         const verifyToken = await issueToken(em, user.id, 'verify_email', user.email);
-        await sendMail(
-          deps.mailer,
+        await sendAccountMail(
+          deps,
+          em,
+          { userId: user.id, template: 'verify_email' },
           emails.verifyEmail(user.email, user.name, link('/verify-email', verifyToken)),
         );
         if (band === 'minor') {
           const consentToken = await issueToken(em, user.id, 'parental_consent', body.parentEmail!);
-          await sendMail(
-            deps.mailer,
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: user.id, template: 'parental_consent' },
             emails.parentalConsent(
               body.parentEmail!,
               user.name,
@@ -222,8 +231,10 @@ export function authRoutes(deps: ApiDeps) {
         if (user) {
           await revokeTokens(em, user.id, 'verify_email');
           const token = await issueToken(em, user.id, 'verify_email', user.email);
-          await sendMail(
-            deps.mailer,
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: user.id, template: 'verify_email' },
             emails.verifyEmail(user.email, user.name, link('/verify-email', token)),
           );
         }
@@ -274,8 +285,10 @@ export function authRoutes(deps: ApiDeps) {
               subjectUserId: user.id,
               details: { lockMs },
             });
-            await sendMail(
-              deps.mailer,
+            await sendAccountMail(
+              deps,
+              em,
+              { userId: user.id, template: 'sign_in_locked' },
               emails.signInLocked(user.email, Math.ceil(lockMs / 60_000), `${site}/reset-password`),
             );
           }
@@ -359,7 +372,12 @@ export function authRoutes(deps: ApiDeps) {
         if (user) {
           await revokeTokens(em, user.id, 'reset_password');
           const token = await issueToken(em, user.id, 'reset_password', user.email);
-          await sendMail(deps.mailer, emails.passwordReset(user.email, link('/reset-password', token)));
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: user.id, template: 'password_reset' },
+            emails.passwordReset(user.email, link('/reset-password', token)),
+          );
           await recordAudit(em, { action: 'auth.password_reset_requested', subjectUserId: user.id });
         }
         return { status: 'sent', message: 'If an account uses that address, we sent it a reset link.' };

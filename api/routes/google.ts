@@ -13,7 +13,7 @@ import { grantStartingCredits } from '../../db/ledger.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { seal, unseal } from '../../platform/crypto.ts';
 import { emails } from '../../platform/emails.ts';
-import { sendMail } from '../../platform/mail.ts';
+import { sendAccountMail } from '../accountMail.ts';
 import {
   createSession,
   baseCookieOptions,
@@ -286,8 +286,10 @@ export function googleRoutes(deps: ApiDeps) {
         });
         if (band === 'minor') {
           const consentToken = await issueToken(em, user.id, 'parental_consent', body.parentEmail!);
-          await sendMail(
-            deps.mailer,
+          await sendAccountMail(
+            deps,
+            em,
+            { userId: user.id, template: 'parental_consent' },
             emails.parentalConsent(
               body.parentEmail!,
               user.name,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountToken, AuditEvent, Session, User } from '../../db/entities/index.ts';
+import { recipientHash } from '../../activities/privacy/mail.ts';
+import { AccountToken, AuditEvent, EmailLog, Session, User } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/policy.ts';
 import { RATE_LIMITS, SESSION_IDLE_TIMEOUT_MS, SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';
 import { TEST_PASSWORD, createAccount, signIn, signedIn, totp, uniqueEmail } from '../support/accounts.ts';
@@ -313,6 +314,33 @@ describe('sessions and CSRF', () => {
       password: 'a brand new passphrase',
     });
     expect(res.status).toBe(200);
+  });
+
+  it('[R-SUPPORT-3Y] logs every account email by template and a keyed hash of the address, never the address', async () => {
+    const client = await anonymous();
+    const email = uniqueEmail('logged');
+    const parent = uniqueEmail('logged-parent');
+    await client.post(
+      '/api/auth/sign-up',
+      signUpBody(email, { dateOfBirth: yearsAgo(16), parentEmail: parent }),
+    );
+    const user = await em().findOneOrFail(User, { email });
+    await client.post('/api/auth/sign-up', signUpBody(email, { name: 'Someone Else' }));
+    await client.post('/api/auth/password-reset/request', { email });
+    await client.post('/api/auth/password-reset/request', { email: uniqueEmail('nobody') });
+
+    const rows = await em().find(EmailLog, { user: user.id }, { orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.template, r.category, r.recipientHash])).toEqual([
+      ['verify_email', 'transactional', recipientHash(platform.config, email)],
+      ['parental_consent', 'transactional', recipientHash(platform.config, parent)],
+      ['already_registered', 'transactional', recipientHash(platform.config, email)],
+      ['password_reset', 'transactional', recipientHash(platform.config, email)],
+    ]);
+    // No address, link or token anywhere in the log.
+    const raw = JSON.stringify(await em().execute(`select * from email_log where user_id = ?`, [user.id]));
+    expect(raw).not.toContain(email);
+    expect(raw).not.toContain(parent);
+    expect(raw).not.toContain('token=');
   });
 
   it('answers only the site’s own origin for CORS and sends security headers', async () => {
