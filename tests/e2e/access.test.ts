@@ -4,10 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { POLICY_VERSION } from '../../domain/policy.ts';
-import { TestClient } from '../support/client.ts';
 import {
-  dateOfBirth,
   documentWidth,
   focusInfo,
   hydrated,
@@ -15,7 +12,7 @@ import {
   leave,
   newVisitor,
   screenshot,
-  uniqueEmail,
+  signUpThroughApi,
 } from '../support/e2e-browser.ts';
 
 let browser: Browser;
@@ -28,21 +25,8 @@ afterAll(async () => {
 
 const PASSWORD = 'keyboard only passphrase';
 
-/** An account made through the API, the way the sign-up page makes one. */
-async function account(name: string): Promise<string> {
-  const email = uniqueEmail('access');
-  const client = new TestClient(inject('siteUrl'));
-  await client.refreshCsrf();
-  const res = await client.post('/api/auth/sign-up', {
-    name,
-    email,
-    password: PASSWORD,
-    dateOfBirth: dateOfBirth(35),
-    acceptPolicyVersion: POLICY_VERSION,
-  });
-  expect(res.status).toBe(202);
-  return email;
-}
+const account = (name: string) =>
+  signUpThroughApi({ name, password: PASSWORD, emailLabel: 'access', age: 35 });
 
 describe('keyboard only', () => {
   it('signs in without a mouse, with a visible focus ring at every stop', async () => {

@@ -3,19 +3,15 @@
 // else opens, and a recovery code gets in.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { RECOVERY_CODE_COUNT } from '../../domain/accounts.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
 import { totp } from '../support/accounts.ts';
-import { TestClient } from '../support/client.ts';
 import {
-  dateOfBirth,
   hydrated,
   launchChromium,
   leave,
   newVisitor,
   screenshot,
-  uniqueEmail,
+  signUpThroughApi,
 } from '../support/e2e-browser.ts';
 
 let browser: Browser;
@@ -30,17 +26,12 @@ const PASSWORD = 'two factors are better';
 
 describe('[S-MFA] two-factor authentication', () => {
   it('is set up from the security page, then asked for at sign-in; a recovery code gets in once', async () => {
-    const email = uniqueEmail('mfa');
-    const client = new TestClient(inject('siteUrl'));
-    await client.refreshCsrf();
-    const created = await client.post('/api/auth/sign-up', {
+    const email = await signUpThroughApi({
       name: 'Tess Factor',
-      email,
       password: PASSWORD,
-      dateOfBirth: dateOfBirth(41),
-      acceptPolicyVersion: POLICY_VERSION,
+      emailLabel: 'mfa',
+      age: 41,
     });
-    expect(created.status).toBe(202);
 
     const visitor = await newVisitor(browser);
     const { page } = visitor;

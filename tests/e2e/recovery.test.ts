@@ -2,11 +2,7 @@
 // emailed link, and a creator correcting their own name and address (D-RECTIFY).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { POLICY_VERSION } from '../../domain/policy.ts';
-import { TestClient } from '../support/client.ts';
 import {
-  dateOfBirth,
   emailedLink,
   hydrated,
   launchChromium,
@@ -14,6 +10,7 @@ import {
   newVisitor,
   screenshot,
   uniqueEmail,
+  signUpThroughApi,
 } from '../support/e2e-browser.ts';
 
 let browser: Browser;
@@ -26,20 +23,8 @@ afterAll(async () => {
 
 const PASSWORD = 'first password of many';
 
-async function account(name: string): Promise<string> {
-  const email = uniqueEmail('recovery');
-  const client = new TestClient(inject('siteUrl'));
-  await client.refreshCsrf();
-  const res = await client.post('/api/auth/sign-up', {
-    name,
-    email,
-    password: PASSWORD,
-    dateOfBirth: dateOfBirth(28),
-    acceptPolicyVersion: POLICY_VERSION,
-  });
-  expect(res.status).toBe(202);
-  return email;
-}
+const account = (name: string) =>
+  signUpThroughApi({ name, password: PASSWORD, emailLabel: 'recovery', age: 28 });
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');

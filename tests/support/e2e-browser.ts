@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { POLICY_VERSION } from '../../domain/policy.ts';
+import { TestClient } from './client.ts';
 import { waitForMail } from './mail.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -124,6 +126,30 @@ export function dateOfBirth(years: number, days = 0): string {
   d.setUTCFullYear(d.getUTCFullYear() - years);
   d.setUTCDate(d.getUTCDate() - days);
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * An adult's account made through the site's /api, as the sign-up page makes one (its
+ * address still to confirm); answers the address.
+ */
+export async function signUpThroughApi(person: {
+  name: string;
+  password: string;
+  emailLabel: string;
+  age: number;
+}): Promise<string> {
+  const email = uniqueEmail(person.emailLabel);
+  const client = new TestClient(inject('siteUrl'));
+  await client.refreshCsrf();
+  const res = await client.post('/api/auth/sign-up', {
+    name: person.name,
+    email,
+    password: person.password,
+    dateOfBirth: dateOfBirth(person.age),
+    acceptPolicyVersion: POLICY_VERSION,
+  });
+  if (res.status !== 202) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
+  return email;
 }
 
 /** The site link in the newest mail to `address` whose subject matches. */
