@@ -6,7 +6,7 @@ import { SECOND } from './time.ts';
 export const PROVIDER_NAMES = ['local', 'runway', 'luma', 'pika', 'seedance', 'veo'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** How an uploaded image is used. Mirrors `InputRole` in activities/providers/types.ts. */
+/** How an uploaded image is used. Mirrors `InputRole` in providers/types.ts. */
 export const INPUT_ROLES = ['first_frame', 'last_frame', 'reference'] as const;
 export type InputRole = (typeof INPUT_ROLES)[number];
 

@@ -23,7 +23,7 @@ import {
 } from '@temporalio/workflow';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import type { GenerationActivities, OutputSource, ProviderChoice } from '../activities/generation/index.ts';
-import type { ProviderTaskState } from '../activities/providers/types.ts';
+import type { ProviderTaskState } from '../providers/types.ts';
 import type { StorageActivities } from '../activities/storage/index.ts';
 import {
   FAILURE_MESSAGES,

@@ -25,16 +25,16 @@ import { InsufficientCredits, writeLedger } from '../../db/ledger.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { createProviderAdapters, configuredProviders } from '../providers/index.ts';
-import { renderLocalVideo, resolutionSize } from '../providers/local.ts';
+import { createProviderAdapters, configuredProviders } from '../../providers/index.ts';
+import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import {
   ProviderError,
   type GenerationRequest,
   type ProviderAdapter,
   type ProviderTaskState,
-} from '../providers/types.ts';
+} from '../../providers/types.ts';
 import { presignDownload } from '../storage/objects.ts';
-import { webhookUrlFor } from './webhooks.ts';
+import { webhookUrlFor } from '../../providers/webhooks.ts';
 
 export interface GenerationDeps {
   orm: MikroORM;

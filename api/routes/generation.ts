@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { fallbackCandidates, type JobParameters } from '../../activities/generation/index.ts';
-import { configuredProviders } from '../../activities/providers/index.ts';
+import { configuredProviders } from '../../providers/index.ts';
 import { QUOTE_TTL_MS } from '../../domain/credits.ts';
 import {
   FAILURE_MESSAGES,

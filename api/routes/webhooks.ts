@@ -3,8 +3,8 @@
 // always read back from the provider's API.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { createProviderAdapters } from '../../activities/providers/index.ts';
-import { webhookSignatureValid } from '../../activities/generation/webhooks.ts';
+import { createProviderAdapters } from '../../providers/index.ts';
+import { webhookSignatureValid } from '../../providers/webhooks.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../domain/models.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { providerUpdateSignal } from '../../workflows/generation.ts';

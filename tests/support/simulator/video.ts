@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderLocalVideo } from '../../../activities/providers/local.ts';
+import { renderLocalVideo } from '../../../providers/local.ts';
 
 const SAMPLE = { width: 320, height: 180, durationSeconds: 1, fps: 12 } as const;
 

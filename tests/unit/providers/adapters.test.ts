@@ -2,13 +2,13 @@
 // provider's real API shape: statuses normalised, errors classified for the workflow's
 // retry decisions, moderation told apart before and after the render.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLumaAdapter } from '../../../activities/providers/luma.ts';
-import { createPikaAdapter } from '../../../activities/providers/pika.ts';
-import { createRunwayAdapter } from '../../../activities/providers/runway.ts';
-import { createSeedanceAdapter } from '../../../activities/providers/seedance.ts';
-import { createVeoAdapter } from '../../../activities/providers/veo.ts';
-import type { AdapterOptions } from '../../../activities/providers/http.ts';
-import type { GenerationRequest, ProviderAdapter } from '../../../activities/providers/types.ts';
+import { createLumaAdapter } from '../../../providers/luma.ts';
+import { createPikaAdapter } from '../../../providers/pika.ts';
+import { createRunwayAdapter } from '../../../providers/runway.ts';
+import { createSeedanceAdapter } from '../../../providers/seedance.ts';
+import { createVeoAdapter } from '../../../providers/veo.ts';
+import type { AdapterOptions } from '../../../providers/http.ts';
+import type { GenerationRequest, ProviderAdapter } from '../../../providers/types.ts';
 import type { ModelSpec } from '../../../domain/models.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator, SimProvider } from '../../support/simulator/index.ts';

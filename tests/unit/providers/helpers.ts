@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { findModel } from '../../../domain/models.ts';
 import type { ModelSpec } from '../../../domain/models.ts';
-import { ProviderError } from '../../../activities/providers/types.ts';
+import { ProviderError } from '../../../providers/types.ts';
 import type {
   GenerationRequest,
   ProviderAdapter,
   ProviderTaskState,
   ProviderTaskStatus,
-} from '../../../activities/providers/types.ts';
+} from '../../../providers/types.ts';
 
 /** Tests poll far faster than a workflow would; the simulator's tasks take ~0.3 s. */
 export const TEST_POLL_MS = 20;

@@ -7,7 +7,7 @@ import {
   createHttpClient,
   errorDetail,
   parseRetryAfter,
-} from '../../../activities/providers/http.ts';
+} from '../../../providers/http.ts';
 import { providerError } from './helpers.ts';
 
 const KEY = 'sk-live-very-secret-key';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableModels, createProviderAdapters } from '../../../activities/providers/index.ts';
-import type { ProvidersConfig } from '../../../activities/providers/index.ts';
+import { availableModels, createProviderAdapters } from '../../../providers/index.ts';
+import type { ProvidersConfig } from '../../../providers/index.ts';
 import { MODELS } from '../../../domain/models.ts';
 import { startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';

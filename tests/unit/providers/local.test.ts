@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLocalVideo, resolutionSize } from '../../../activities/providers/local.ts';
+import { renderLocalVideo, resolutionSize } from '../../../providers/local.ts';
 
 const run = promisify(execFile);
 const ffprobePath = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;

@@ -1,7 +1,7 @@
 // What only Luma does: its request body, and finding a generation after a lost answer by
 // the callback URL it echoes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LUMA_LIST_PAGE_SIZE, createLumaAdapter, lumaFailure } from '../../../activities/providers/luma.ts';
+import { LUMA_LIST_PAGE_SIZE, createLumaAdapter, lumaFailure } from '../../../providers/luma.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { model, providerError, requestFor } from './helpers.ts';

@@ -7,8 +7,8 @@ import {
   falFailure,
   falTaskId,
   parseFalTaskId,
-} from '../../../activities/providers/pika.ts';
-import { ProviderError } from '../../../activities/providers/types.ts';
+} from '../../../providers/pika.ts';
+import { ProviderError } from '../../../providers/types.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { model, providerError, requestFor } from './helpers.ts';

@@ -1,6 +1,6 @@
 // What only Runway does: endpoint by input, pixel ratios, failure codes, DELETE semantics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunwayAdapter, runwayFailure, runwayRatio } from '../../../activities/providers/runway.ts';
+import { createRunwayAdapter, runwayFailure, runwayRatio } from '../../../providers/runway.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { follow, model, providerError, requestFor } from './helpers.ts';

@@ -1,7 +1,7 @@
 // What only Ark (Seedance) does: settings inside the prompt, image roles, error codes that
 // decide more than the HTTP status, and cancel only while queued.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { arkFailure, arkPromptText, createSeedanceAdapter } from '../../../activities/providers/seedance.ts';
+import { arkFailure, arkPromptText, createSeedanceAdapter } from '../../../providers/seedance.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { follow, model, providerError, requestFor } from './helpers.ts';

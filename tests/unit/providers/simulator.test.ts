@@ -1,7 +1,7 @@
 // The simulator itself: what other tests (and the platform's integration tests) rely on.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLumaAdapter } from '../../../activities/providers/luma.ts';
-import { createRunwayAdapter } from '../../../activities/providers/runway.ts';
+import { createLumaAdapter } from '../../../providers/luma.ts';
+import { createRunwayAdapter } from '../../../providers/runway.ts';
 import { PROMPT_MARKERS, SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { follow, model, requestFor } from './helpers.ts';

@@ -1,7 +1,7 @@
 // What only Evolink (Veo) does: its body, percent progress with an estimate, one policy
 // code read by its wording, HTTPS-only callbacks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVeoAdapter, evolinkFailure } from '../../../activities/providers/veo.ts';
+import { createVeoAdapter, evolinkFailure } from '../../../providers/veo.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { follow, model, requestFor } from './helpers.ts';

@@ -2,7 +2,7 @@
 // speaks it. Luma echoes the whole request, callback URL included, in every generation
 // it lists; since our callback URL carries the job id, a create whose answer was lost
 // can be found again by listing recent generations.
-import { DAY } from '../../domain/time.ts';
+import { DAY } from '../domain/time.ts';
 import { createHttpClient, field, numberField, stringField, unexpected } from './http.ts';
 import type { AdapterOptions, HttpResponse } from './http.ts';
 import { ProviderError } from './types.ts';

@@ -1,9 +1,9 @@
 // Provider callbacks carry the job id and an HMAC of it in their URL: most providers do
 // not sign their webhooks, so the URL itself is the credential, and a callback is only
 // ever a hint to poll the provider (its content is never trusted on its own).
-import type { Config } from '../../config/index.ts';
-import type { ProviderName } from '../../domain/models.ts';
-import { keyedHash, safeEqual } from '../../platform/crypto.ts';
+import type { Config } from '../config/index.ts';
+import type { ProviderName } from '../domain/models.ts';
+import { keyedHash, safeEqual } from '../platform/crypto.ts';
 
 const PURPOSE = 'provider-webhook';
 

@@ -1,7 +1,7 @@
 // One interface for every video provider. Each adapter speaks its provider's real HTTP
 // API and translates statuses and errors into the project's own vocabulary, so the
 // generation workflow never sees a provider's names.
-import type { InputRole, ProviderName } from '../../domain/models.ts';
+import type { InputRole, ProviderName } from '../domain/models.ts';
 
 export type { InputRole };
 

@@ -1,9 +1,9 @@
 // The adapters this deployment can use: one per provider whose API key is configured.
 // A provider without a key is simply not offered; `local` needs none and is not an HTTP
 // adapter (see local.ts).
-import type { Config } from '../../config/index.ts';
-import { MODELS } from '../../domain/models.ts';
-import type { ModelSpec, ProviderName } from '../../domain/models.ts';
+import type { Config } from '../config/index.ts';
+import { MODELS } from '../domain/models.ts';
+import type { ModelSpec, ProviderName } from '../domain/models.ts';
 import { createLumaAdapter } from './luma.ts';
 import { createPikaAdapter } from './pika.ts';
 import { createRunwayAdapter } from './runway.ts';

@@ -2,7 +2,7 @@
 // wrong. Which side of the wire a failure happened on decides whether a create may be
 // sent again, so network errors are sorted into "never reached the provider" and
 // "may have been accepted".
-import { SECOND, MINUTE } from '../../domain/time.ts';
+import { SECOND, MINUTE } from '../domain/time.ts';
 import { ProviderError } from './types.ts';
 import type { ProviderErrorCode } from './types.ts';
 
