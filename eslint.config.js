@@ -43,7 +43,14 @@ export default tseslint.config(
               message: 'workflow code must be deterministic',
             },
             {
-              group: ['../activities/*', '../providers/*', '../db/*', '../platform/*', '../api/*', '../config/*'],
+              group: [
+                '../activities/*',
+                '../providers/*',
+                '../db/*',
+                '../platform/*',
+                '../api/*',
+                '../config/*',
+              ],
               allowTypeImports: true,
               message: 'workflows import only domain/ and other workflow code (activities as types)',
             },
