@@ -7,7 +7,8 @@ import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostics.ts';
 import { createGenerationActivities } from './generation/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
-import { createStorageActivities } from './storage/index.ts';
+import { createRetentionActivities } from './retention.ts';
+import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -23,7 +24,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticActivities(deps),
-    ...createStorageActivities(deps),
+    ...createRetentionActivities(deps),
+    ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
     ...createPrivacyActivities(deps),
   };

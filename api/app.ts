@@ -20,7 +20,7 @@ import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
 import { accountRoutes } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { assetRoutes } from './routes/assets.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { creditRoutes } from './routes/credits.ts';
@@ -29,10 +29,10 @@ import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { googleRoutes } from './routes/google.ts';
 import { healthRoutes } from './routes/health.ts';
-import { legalHoldRoutes } from './routes/legal.ts';
+import { legalHoldRoutes } from './routes/legal-hold.ts';
 import { legalRequestRoutes } from './routes/legal-requests.ts';
 import { privacyRoutes } from './routes/privacy.ts';
-import { opsRoutes } from './routes/ops.ts';
+import { diagnosticRoutes } from './routes/diagnostic.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -44,13 +44,13 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...googleRoutes(deps),
     ...accountRoutes(deps),
     ...adminRoutes(deps),
-    ...opsRoutes(deps),
-    ...assetRoutes(deps),
-    ...legalHoldRoutes(deps),
-    ...generationRoutes(deps),
+    ...diagnosticRoutes,
+    ...retentionRoutes,
+    ...legalHoldRoutes,
+    ...generationRoutes,
     ...creditRoutes(deps),
-    ...moderationRoutes(deps),
-    ...webhookRoutes(deps),
+    ...moderationRoutes,
+    ...webhookRoutes,
     ...consentRoutes(deps),
     ...billingRoutes(deps),
     ...privacyRoutes(deps),
@@ -117,7 +117,7 @@ export function createApp(clients: Clients): Express {
 
   const routes = allRoutes(deps);
   const router = express.Router();
-  mountRoutes(router, routes, routeMiddleware(deps));
+  mountRoutes(router, routes, routeMiddleware(deps), deps);
   app.use(router);
   const document = buildOpenApiDocument(routes);
   app.get('/api/openapi.json', (_req, res) => {

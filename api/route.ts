@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { z } from 'zod';
 import type { Role } from '../domain/accounts.ts';
 import type { RateLimitName } from './auth/rateLimit.ts';
+import type { ApiDeps } from './deps.ts';
 import { validationError } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -21,6 +22,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Access = 'public' | 'session' | 'signed-in' | 'verified' | readonly Role[];
 
 export interface RouteContext<B, Q, P> {
+  /** The clients a handler hands to its use case. */
+  deps: ApiDeps;
   body: B;
   query: Q;
   params: P;
@@ -86,12 +89,18 @@ function parseInto<T>(
 }
 
 /** Mounts routes on a router: access, CSRF and rate limit, extra middleware, validation, handler. */
-export function mountRoutes(router: Router, routes: readonly AnyRoute[], middleware: RouteMiddleware): void {
+export function mountRoutes(
+  router: Router,
+  routes: readonly AnyRoute[],
+  middleware: RouteMiddleware,
+  deps: ApiDeps,
+): void {
   for (const spec of routes) {
     const handlers: RequestHandler[] = [...middleware(spec), ...(spec.before ?? [])];
     handlers.push(async (req: Request, res: Response, next: NextFunction) => {
       try {
         const ctx: RouteContext<unknown, unknown, unknown> = {
+          deps,
           body: parseInto('body', spec.body, req.body),
           query: parseInto('query', spec.query, req.query),
           params: parseInto('params', spec.params, req.params),

@@ -20,7 +20,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { loadConfig } from '../config/index.ts';
 import { Asset, GenerationJob, PrivacyRequest, User } from '../db/entities/index.ts';
 import { EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../domain/privacy.ts';
-import { assetObjectKey } from '../domain/storage.ts';
+import { assetObjectKey } from '../domain/retention.ts';
 import { DAY } from '../domain/time.ts';
 import { createExportActivities } from '../activities/privacy/export.ts';
 import { createClients } from '../platform/clients.ts';

@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig } from '../config/index.ts';
 import { Asset, User } from '../db/entities/index.ts';
-import { assetObjectKey } from '../domain/storage.ts';
+import { assetObjectKey } from '../domain/retention.ts';
 import { SECOND } from '../domain/time.ts';
-import { startAssetRetention } from '../activities/storage/retention.ts';
+import { startRetention } from '../clients/retention.ts';
 import { createClients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
 import { buildWorkflowBundle } from '../worker/workers.ts';
@@ -133,7 +133,7 @@ try {
   }
   log('starting retention workflows');
   await inParallel(ids, CONCURRENCY, async (id) => {
-    await startAssetRetention(clients.temporal.client, {
+    await startRetention(clients.temporal.client, {
       id,
       user: userId,
       kind: 'output',

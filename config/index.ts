@@ -2,6 +2,8 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
+import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -39,6 +41,41 @@ const positiveInt = (dev: string, prod = dev): Setting<number> => ({
   prod,
 });
 const optional = (): Setting<string | undefined> => ({ schema: z.string().min(1).optional() });
+
+const DURATION_NAMES = [...RETENTION_SUBJECTS, 'unverifiedRequest'] as const;
+type DurationName = (typeof DURATION_NAMES)[number];
+const durationOverrides = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const out: Partial<Record<DurationName, number>> = {};
+    for (const pair of value.split(',')) {
+      const [name, ms] = pair.split('=').map((s) => s.trim());
+      if (!(DURATION_NAMES as readonly string[]).includes(name ?? '') || !/^[1-9]\d*$/.test(ms ?? '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}" is not name=milliseconds (${DURATION_NAMES.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      out[name as DurationName] = Number(ms);
+    }
+    return out;
+  });
+
+/** The durations this process enforces: the policy table's, unless a test stack shortened some. */
+function configuredDurations(overrides: Partial<Record<DurationName, number>>) {
+  const retention = Object.fromEntries(
+    RETENTION_SUBJECTS.map((subject) => [subject, overrides[subject] ?? retentionMs(subject)]),
+  ) as Record<RetentionSubject, number>;
+  return {
+    /** How long each kind of data is kept (RETENTION_POLICY). */
+    retentionMs: (subject: RetentionSubject): number => retention[subject],
+    /** How long an unverified rights request waits for its code before it expires. */
+    unverifiedRequestMs: overrides.unverifiedRequest ?? UNVERIFIED_REQUEST_TTL_MS,
+  };
+}
+export type Durations = ReturnType<typeof configuredDurations>;
 
 const settings = {
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -120,10 +157,11 @@ const settings = {
   /** ffmpeg for the local renderer; defaults to the binary shipped by @ffmpeg-installer/ffmpeg. */
   FFMPEG_PATH: optional(),
   /**
-   * Multiplies every retention and generation duration; tests shorten timers with it.
-   * Refused in production, where the policy table's values always apply.
+   * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
+   * commas (names: the policy table's subjects and `unverifiedRequest`). Refused in
+   * production, where the policy table's values always apply.
    */
-  TIME_SCALE: { schema: z.coerce.number().positive().max(1), dev: '1', prod: '1' },
+  DURATION_OVERRIDES: { schema: durationOverrides.optional() },
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -168,8 +206,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
     }
     out[name] = parsed.data;
   }
-  if (env === 'production' && out.TIME_SCALE !== undefined && out.TIME_SCALE !== 1) {
-    problems.push('TIME_SCALE: must be 1 in production (the policy table applies unchanged)');
+  if (env === 'production' && out.DURATION_OVERRIDES !== undefined) {
+    problems.push('DURATION_OVERRIDES: must not be set in production (the policy table applies unchanged)');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -228,7 +266,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
     },
     ffmpegPath: env.FFMPEG_PATH,
-    timeScale: env.TIME_SCALE,
+    durations: configuredDurations(env.DURATION_OVERRIDES ?? {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // Generation jobs: the project's own status vocabulary (every provider's statuses are
 // translated into it), the reasons a job ends without a video, and the job's limits.
+import type { InputRole } from './models.ts';
 import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
 
 export const JOB_STATUSES = [
@@ -15,7 +16,10 @@ export const JOB_STATUSES = [
   'rejected',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'rejected'];
+export const END_STATUSES = ['succeeded', 'failed', 'cancelled', 'rejected'] as const;
+/** How a job ends. */
+export type EndStatus = (typeof END_STATUSES)[number];
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = END_STATUSES;
 export const isTerminal = (status: JobStatus): boolean => TERMINAL_JOB_STATUSES.includes(status);
 
 /** Why a job ended without a video; each one releases the reserved credits. */
@@ -68,3 +72,16 @@ export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } a
 /** Idempotency keys: what clients may send in `Idempotency-Key`. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
 export const JOB_PAGE_SIZE_MAX = 100;
+
+/** What a job was asked to make, as stored on the job (besides its model and prompt). */
+export interface JobParameters {
+  negativePrompt?: string;
+  durationSeconds: number;
+  aspectRatio: string;
+  resolution: string;
+  /** Always fixed at creation, so a retried render makes the same video. */
+  seed?: number;
+  inputs: { assetId: string; role: InputRole }[];
+  /** The user allowed another provider, at no higher price, when the chosen one is down. */
+  fallbackAllowed?: boolean;
+}

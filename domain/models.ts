@@ -498,3 +498,24 @@ function inputProblems(model: ModelSpec, inputs: readonly GenerationInputRef[]):
   }
   return problems;
 }
+
+/**
+ * Other providers' models that accept the same request, cheapest first, at no more than
+ * the reserved price (never more without consent). The local renderer is no stand-in for
+ * a provider's model, so it is never a fallback.
+ */
+export function fallbackCandidates(
+  model: ModelSpec,
+  p: Pick<GenerationParameters, 'durationSeconds' | 'aspectRatio' | 'resolution' | 'inputs'>,
+  reserved: number,
+): ModelSpec[] {
+  return MODELS.filter((m) => m.provider !== model.provider && m.provider !== 'local')
+    .filter((m) => m.durations.includes(p.durationSeconds) && m.aspectRatios.includes(p.aspectRatio))
+    .filter((m) => (m.resolutions as readonly string[]).includes(p.resolution))
+    .filter((m) => p.inputs.every((i) => m.inputRoles.includes(i.role)) && p.inputs.length <= m.maxInputs)
+    .filter((m) => !m.imageRequired || p.inputs.some((i) => i.role === 'first_frame'))
+    .map((m) => ({ m, credits: quoteCredits(m, p) }))
+    .filter(({ credits }) => credits <= reserved)
+    .sort((a, b) => a.credits - b.credits)
+    .map(({ m }) => m);
+}

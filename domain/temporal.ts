@@ -1,11 +1,13 @@
 // Names shared by the API (which starts workflows), the worker (which runs them) and the
-// dev server (which registers the search attributes operators filter by).
+// dev server (which registers the search attributes operators filter by). Declared once
+// here: workflows, their clients and the dev server all read them from this module.
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 
 export const TASK_QUEUES = {
   /** Generation jobs and their provider calls. */
   generation: 'generation',
   /** Asset retention timers and deletion. */
-  storage: 'storage',
+  retention: 'retention',
   /** Rights requests, exports and account deletion. */
   privacy: 'privacy',
   /** Platform housekeeping: sweeps and diagnostics. */
@@ -21,6 +23,15 @@ export const SEARCH_ATTRIBUTES = {
   DueAt: 'Datetime',
 } as const;
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+
+/** Typed keys of the search attributes above, for starting workflows and upserts. */
+export const searchAttributes = {
+  userId: defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD),
+  jobStatus: defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD),
+  requestType: defineSearchAttributeKey('RequestType', SearchAttributeType.KEYWORD),
+  assetKind: defineSearchAttributeKey('AssetKind', SearchAttributeType.KEYWORD),
+  dueAt: defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME),
+} as const;
 
 /** Workflow ids are stable and meaningful so an operator can find them in the Web UI. */
 export const workflowIds = {

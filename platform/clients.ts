@@ -4,6 +4,7 @@ import type { Config } from '../config/index.ts';
 import { closeOrm, getOrm } from '../db/orm.ts';
 import type { Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail.ts';
+import { createNotifications, type Notifications } from './notifications.ts';
 import { createObjectStore, type ObjectStore } from './s3.ts';
 import { createStripe } from './stripe.ts';
 import type Stripe from 'stripe';
@@ -17,6 +18,8 @@ export interface Clients {
   temporal: TemporalClients;
   mailer: Mailer;
   stripe: Stripe;
+  /** Row changes announced by PostgreSQL (live views); connects on first use. */
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
   const temporal = createTemporalClient(config.temporal);
   const mailer = createMailer(config.mail);
   const stripe = createStripe(config.stripe);
+  const notifications = createNotifications(config.database.url, logger);
   return {
     config,
     logger,
@@ -34,7 +38,9 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
     temporal,
     mailer,
     stripe,
+    notifications,
     async close() {
+      await notifications.close();
       mailer.transport.close();
       store.client.destroy();
       if (store.signer !== store.client) store.signer.destroy();

@@ -8,7 +8,7 @@ import {
   SCHEDULE_IDS,
   SESSION_LOG_SWEEP_INTERVAL_MS,
   SWEEP_CATCHUP_WINDOW_MS,
-} from '../domain/storage.ts';
+} from '../domain/retention.ts';
 import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,
@@ -16,8 +16,12 @@ import {
 } from '../domain/privacy.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { analyticsSweepWorkflow, emailLogSweepWorkflow } from '../workflows/privacySweeps.ts';
-import type { orphanSweepWorkflow, sessionLogSweepWorkflow } from '../workflows/sweeps.ts';
+import type {
+  analyticsSweepWorkflow,
+  emailLogSweepWorkflow,
+  orphanSweepWorkflow,
+  sessionLogSweepWorkflow,
+} from '../workflows/sweeps.ts';
 
 export interface SweepSchedule {
   scheduleId: string;

@@ -4,11 +4,16 @@
 // copying the video into our storage with its 7-day retention started at once, then the
 // charge. Whatever ends a job without a video releases its credits with the reason, and
 // temporary files are deleted as soon as the job ends (R-TEMP).
+//
+// Lean by design (about 7 actions for a job whose provider answers at once): the
+// database-only steps are two local activities keyed by the job id (start: moderation,
+// reservation, provider choice; finish: charge or refund, temporary files, the end),
+// every activity writes the job's live status to PostgreSQL itself (the API reads it
+// from there, never from this workflow), and the status search attribute is set when the
+// job starts and upserted once, at its end.
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
-  ParentClosePolicy,
   condition,
   defineQuery,
   defineSignal,
@@ -17,14 +22,9 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
-  uuid4,
 } from '@temporalio/workflow';
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import type { GenerationActivities, OutputSource, ProviderChoice } from '../activities/generation/index.ts';
-import type { ProviderTaskState } from '../providers/types.ts';
-import type { StorageActivities } from '../activities/storage/index.ts';
+import type { GenerationActivities, JobStart, OutputSource } from '../activities/generation/index.ts';
 import {
   FAILURE_MESSAGES,
   JOB_TIMEOUT_MS,
@@ -32,12 +32,15 @@ import {
   OUTPUT_COPY_TIMEOUT_MS,
   REVIEW_TIMEOUT_MS,
   isTerminal,
+  type EndStatus,
   type FailureCode,
   type JobStatus,
 } from '../domain/generation.ts';
+import { GENERATION_FAILURES, failureOf, isProviderDown } from '../domain/failures.ts';
 import { findModel, type ProviderName } from '../domain/models.ts';
+import { searchAttributes } from '../domain/temporal.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
-import { assetRetentionWorkflow, retentionInputFor, retentionWorkflowOptions } from './retention.ts';
+import type { ProviderTaskState } from '../providers/types.ts';
 
 // ---------------------------------------------------------------- messages
 
@@ -50,19 +53,14 @@ export interface GenerationInput {
   credits: number;
   /** The user allowed another provider, at no higher price, when the chosen one is down. */
   fallbackAllowed: boolean;
-  /** 1 in production; tests shorten the job's timeouts with it. */
-  timeScale: number;
 }
 
+/** The workflow's own view, for operators in the Web UI; the platform reads PostgreSQL. */
 export interface GenerationState {
   jobId: string;
   status: JobStatus;
   modelId: string;
   provider: ProviderName;
-  /** 0..1, where the provider reports it. */
-  progress: number | null;
-  queuePosition: number | null;
-  etaSeconds: number | null;
   providerTaskId: string | null;
   outputAssetId: string | null;
   creditsReserved: number;
@@ -73,15 +71,13 @@ export interface GenerationState {
   fellBack: boolean;
 }
 
-/** A provider's webhook (or our own renderer's progress): a hint to look now. */
+/** A provider's webhook: a hint to look now. */
 export type ProviderUpdate = Partial<ProviderTaskState> & { taskId: string };
 export interface ReviewDecision {
   approved: boolean;
   reviewerId: string;
   reason: string;
 }
-
-export const jobStatusSearchAttribute = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
 
 export const progressQuery = defineQuery<GenerationState>('progress');
 export const providerUpdateSignal = defineSignal<[ProviderUpdate]>('providerUpdate');
@@ -91,60 +87,32 @@ export const cancelUpdate = defineUpdate<GenerationState, [{ requestedBy: string
 
 // ---------------------------------------------------------------- activities
 
-const NOT_RETRYABLE = [
-  'JobNotFound',
-  'InsufficientCredits',
-  'ProviderUnavailable',
-  'ProviderNotConfigured',
-  'SubmissionOutcomeUnknown',
-  'InputMissing',
-  'NoProviderTask',
-  'Provider_moderation_input',
-  'Provider_moderation_output',
-  'Provider_invalid_request',
-  'Provider_unauthorized',
-  'Provider_provider_account',
-  'Provider_not_found',
-];
-
+const retryUntilAnswered = {
+  initialInterval: SECOND,
+  backoffCoefficient: 2,
+  maximumInterval: MINUTE,
+  nonRetryableErrorTypes: [...GENERATION_FAILURES],
+};
 // Database steps retry until the database answers: a job must always reach its end.
-const records = proxyActivities<GenerationActivities>({
+const records = proxyLocalActivities<GenerationActivities>({
   startToCloseTimeout: 30 * SECOND,
-  retry: {
-    initialInterval: SECOND,
-    backoffCoefficient: 2,
-    maximumInterval: MINUTE,
-    nonRetryableErrorTypes: NOT_RETRYABLE,
-  },
-});
-// Status writes are small and frequent: as local activities they cost no task-queue round
-// trip (the job's status is also in the workflow's own state and search attribute).
-const statusWrites = proxyLocalActivities<GenerationActivities>({
-  startToCloseTimeout: 10 * SECOND,
-  retry: {
-    initialInterval: SECOND,
-    backoffCoefficient: 2,
-    maximumInterval: MINUTE,
-    nonRetryableErrorTypes: NOT_RETRYABLE,
-  },
+  retry: retryUntilAnswered,
 });
 // Provider calls: a bounded number of tries, honouring the provider's Retry-After.
 const providers = proxyActivities<GenerationActivities>({
   // Longer than one provider request (its own timeout), short enough that a crashed
   // worker's attempt is retried soon.
   startToCloseTimeout: 45 * SECOND,
-  retry: {
-    initialInterval: 2 * SECOND,
-    backoffCoefficient: 2,
-    maximumInterval: MINUTE,
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: NOT_RETRYABLE,
-  },
+  retry: { ...retryUntilAnswered, initialInterval: 2 * SECOND, maximumAttempts: 8 },
 });
 const rendering = proxyActivities<GenerationActivities>({
   startToCloseTimeout: 30 * MINUTE,
   heartbeatTimeout: 30 * SECOND,
-  retry: { initialInterval: 2 * SECOND, maximumAttempts: 3, nonRetryableErrorTypes: NOT_RETRYABLE },
+  retry: {
+    initialInterval: 2 * SECOND,
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [...GENERATION_FAILURES],
+  },
 });
 const copying = proxyActivities<GenerationActivities>({
   startToCloseTimeout: OUTPUT_COPY_TIMEOUT_MS,
@@ -153,90 +121,83 @@ const copying = proxyActivities<GenerationActivities>({
     initialInterval: 2 * SECOND,
     backoffCoefficient: 2,
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['OutputDownloadFailed', ...NOT_RETRYABLE],
+    nonRetryableErrorTypes: ['OutputDownloadFailed', ...GENERATION_FAILURES],
   },
 });
-const storage = proxyActivities<StorageActivities>({
-  startToCloseTimeout: MINUTE,
-  retry: {
-    initialInterval: SECOND,
-    backoffCoefficient: 2,
-    maximumInterval: MINUTE,
-    nonRetryableErrorTypes: ['AssetNotFound'],
-  },
-});
-
-const failureType = (err: unknown) =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure
-    ? err.cause.type
-    : err instanceof ApplicationFailure
-      ? err.type
-      : undefined;
-
-const isProviderDown = (err: unknown) =>
-  ['ProviderUnavailable', 'Provider_unavailable', 'Provider_rate_limited'].includes(failureType(err) ?? '');
-
-/** The failure code a workflow error ends the job with. */
-function failureOf(err: unknown): { status: 'failed' | 'rejected'; code: FailureCode } {
-  switch (failureType(err)) {
-    case 'Provider_moderation_input':
-      return { status: 'rejected', code: 'moderation_refused' };
-    case 'Provider_moderation_output':
-      return { status: 'rejected', code: 'moderation_output' };
-    case 'ProviderUnavailable':
-    case 'Provider_unavailable':
-    case 'Provider_rate_limited':
-      return { status: 'failed', code: 'provider_unavailable' };
-    case 'SubmissionOutcomeUnknown':
-    case 'Provider_timeout':
-      return { status: 'failed', code: 'submission_outcome_unknown' };
-    case 'OutputDownloadFailed':
-      return { status: 'failed', code: 'output_unavailable' };
-    default:
-      return { status: 'failed', code: 'provider_failed' };
-  }
-}
 
 // ---------------------------------------------------------------- the workflow
 
-export async function generationWorkflow(input: GenerationInput): Promise<GenerationState> {
-  const { jobId } = input;
-  const state: GenerationState = {
-    jobId,
-    status: 'moderating',
-    modelId: input.modelId,
-    provider: input.provider,
-    progress: null,
-    queuePosition: null,
-    etaSeconds: null,
-    providerTaskId: null,
-    outputAssetId: null,
-    creditsReserved: input.credits,
-    creditsCharged: null,
-    failureCode: null,
-    message: null,
-    fellBack: false,
-  };
-  let cancelRequested = false;
-  let review: ReviewDecision | undefined;
-  let hints = 0;
-  const tempAssets: string[] = [];
-  const deadline = Date.now() + JOB_TIMEOUT_MS * input.timeScale;
+/** One job's run: its input, the state the query returns, and what its messages set. */
+interface Run {
+  input: GenerationInput;
+  state: GenerationState;
+  flags: { cancelRequested: boolean; hints: number; review: ReviewDecision | undefined };
+  deadline: number;
+}
+type Ended = { ended: true };
+type Admitted = Extract<JobStart, { verdict: 'allow' }>;
 
-  setHandler(progressQuery, () => state);
-  setHandler(providerUpdateSignal, (update) => {
-    hints++;
-    if (typeof update.progress === 'number' && !isTerminal(state.status)) {
-      state.progress = Math.max(state.progress ?? 0, Math.min(1, update.progress));
+export async function generationWorkflow(input: GenerationInput): Promise<GenerationState> {
+  const run: Run = {
+    input,
+    state: {
+      jobId: input.jobId,
+      status: 'moderating',
+      modelId: input.modelId,
+      provider: input.provider,
+      providerTaskId: null,
+      outputAssetId: null,
+      creditsReserved: input.credits,
+      creditsCharged: null,
+      failureCode: null,
+      message: null,
+      fellBack: false,
+    },
+    flags: { cancelRequested: false, hints: 0, review: undefined },
+    deadline: Date.now() + JOB_TIMEOUT_MS,
+  };
+  listen(run);
+  try {
+    const admitted = await admit(run);
+    if ('ended' in admitted) return run.state;
+    const source =
+      admitted.provider === 'local' ? await renderLocally(run) : await generateRemotely(run, admitted);
+    if ('ended' in source) return run.state;
+    // Into our own storage, its 7-day retention started there at once (R-OUT-7D).
+    run.state.status = 'saving';
+    const asset = await copying.storeOutput({ jobId: input.jobId, source });
+    run.state.outputAssetId = asset.id;
+    await end(run, 'succeeded');
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The workflow itself was cancelled (an operator, in the Web UI): end it cleanly.
+      await CancellationScope.nonCancellable(() =>
+        providers.cancelProviderTask(input.jobId).catch(() => undefined),
+      );
+      await end(run, 'cancelled', 'cancelled', 'cancelled by an operator');
+      throw err;
     }
+    const { status, code } = failureOf(err);
+    const detail =
+      err instanceof ActivityFailure ? err.cause?.message : err instanceof Error ? err.message : String(err);
+    await end(run, status, code, detail);
+  }
+  return run.state;
+}
+
+function listen(run: Run): void {
+  const { state, flags } = run;
+  setHandler(progressQuery, () => state);
+  setHandler(providerUpdateSignal, () => {
+    flags.hints++;
   });
   setHandler(reviewDecisionSignal, (decision) => {
-    if (state.status === 'awaiting_review') review ??= decision;
+    if (state.status === 'awaiting_review') flags.review ??= decision;
   });
   setHandler(
     cancelUpdate,
     async (_request) => {
-      cancelRequested = true;
+      flags.cancelRequested = true;
       await condition(() => isTerminal(state.status));
       return state;
     },
@@ -246,170 +207,122 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       },
     },
   );
+}
 
-  const setStatus = async (status: JobStatus, started = false) => {
-    state.status = status;
-    upsertSearchAttributes([{ key: jobStatusSearchAttribute, value: status }]);
-    await statusWrites.setJobStatus(jobId, status, { started });
-  };
+const remaining = (run: Run) => Math.max(0, run.deadline - Date.now());
 
-  /** Ends the job: releases credits unless it succeeded, removes temp files, records the end. */
-  const end = async (
-    status: 'succeeded' | 'failed' | 'cancelled' | 'rejected',
-    code?: FailureCode,
-    detail?: string,
-  ) => {
-    await CancellationScope.nonCancellable(async () => {
-      if (status !== 'succeeded') {
-        await records.releaseCredits({ jobId, reason: code ?? 'provider_failed' });
-        state.creditsCharged = 0;
-      }
-      for (const assetId of tempAssets) await storage.deleteAssetNow({ assetId, reason: 'job_finished' });
-      await records.finishJob({ jobId, status, failureCode: code, failureDetail: detail });
-    });
-    state.failureCode = code ?? null;
-    state.message = code ? FAILURE_MESSAGES[code] : null;
-    if (status === 'succeeded') state.progress = 1;
-    state.status = status;
-    upsertSearchAttributes([{ key: jobStatusSearchAttribute, value: status }]);
-    return state;
-  };
+/** Ends the job: charges or refunds, removes temporary files, records the end. */
+async function end(run: Run, status: EndStatus, code?: FailureCode, detail?: string): Promise<Ended> {
+  const { state } = run;
+  const finished = await CancellationScope.nonCancellable(() =>
+    records.finishJob({ jobId: run.input.jobId, status, failureCode: code, failureDetail: detail }),
+  );
+  state.creditsCharged = finished.creditsCharged;
+  state.failureCode = code ?? null;
+  state.message = code ? FAILURE_MESSAGES[code] : null;
+  state.status = status;
+  upsertSearchAttributes([{ key: searchAttributes.jobStatus, value: status }]);
+  return { ended: true };
+}
 
-  const remaining = () => Math.max(0, deadline - Date.now());
+function useChoice(run: Run, start: Admitted): Admitted {
+  run.state.modelId = start.modelId;
+  run.state.provider = start.provider;
+  run.state.fellBack = start.fellBack;
+  run.state.status = 'queued';
+  return start;
+}
 
-  try {
-    // 1. Moderation (S-MOD): refuse clear violations, hold borderline ones for a person.
-    const verdict = await records.moderateJob(jobId);
-    if (verdict.verdict === 'refuse') return await end('rejected', 'moderation_refused', verdict.reason);
-    if (verdict.verdict === 'review') {
-      state.message = verdict.reason ?? null;
-      await setStatus('awaiting_review');
-      const decided = await condition(
-        () => review !== undefined || cancelRequested,
-        REVIEW_TIMEOUT_MS * input.timeScale,
-      );
-      if (cancelRequested) return await end('cancelled', 'cancelled');
-      if (!decided || !review) return await end('rejected', 'review_expired');
-      if (!review.approved) return await end('rejected', 'review_rejected', review.reason);
-      state.message = null;
-    }
-    if (cancelRequested) return await end('cancelled', 'cancelled');
-
-    // 2. Credits and the provider (its circuit breaker, a fallback where allowed).
-    await records.ensureCreditsReserved(jobId);
-    let choice: ProviderChoice = await records.chooseProvider(jobId);
-    const useChoice = (c: ProviderChoice) => {
-      choice = c;
-      state.modelId = c.modelId;
-      state.provider = c.provider;
-      state.fellBack = c.fellBack;
-    };
-    useChoice(choice);
-    await setStatus('queued', true);
-
-    // 3. The video.
-    let source: OutputSource;
-    if (choice.provider === 'local') {
-      const temp = await storage.createTempAsset({ assetId: uuid4(), userId: input.userId, jobId });
-      tempAssets.push(temp.assetId);
-      await setStatus('running');
-      const scope = new CancellationScope();
-      const render = scope.run(() => rendering.renderLocal({ jobId, tempObjectKey: temp.objectKey }));
-      const outcome = await Promise.race([
-        render.then(() => 'done' as const),
-        condition(() => cancelRequested, remaining()).then((cancelled) =>
-          cancelled ? ('cancel' as const) : ('timeout' as const),
-        ),
-      ]);
-      if (outcome !== 'done') {
-        scope.cancel();
-        await render.catch(() => undefined);
-        return outcome === 'cancel' ? await end('cancelled', 'cancelled') : await end('failed', 'timed_out');
-      }
-      source = { kind: 'object', objectKey: temp.objectKey };
-    } else {
-      let submitted: ProviderTaskState;
-      try {
-        submitted = await providers.submitToProvider(jobId);
-      } catch (err) {
-        // A provider that turned out to be down (its breaker now open) is worth one more
-        // choice: the fallback, if the user allowed it. Anything else ends the job.
-        if (!input.fallbackAllowed || !isProviderDown(err)) throw err;
-        useChoice(await records.chooseProvider(jobId));
-        submitted = await providers.submitToProvider(jobId);
-      }
-      const model = findModel(choice.modelId)!;
-      state.providerTaskId = submitted.taskId;
-      await setStatus('submitted');
-      const interval = Math.min(
-        MAX_POLL_INTERVAL_MS,
-        model.webhooks
-          ? Math.max(model.minPollIntervalMs, MAX_POLL_INTERVAL_MS / 2)
-          : model.minPollIntervalMs,
-      );
-      let url: string | undefined;
-      while (!url) {
-        if (cancelRequested) {
-          await providers.cancelProviderTask(jobId);
-          return await end('cancelled', 'cancelled');
-        }
-        if (remaining() === 0) {
-          await providers.cancelProviderTask(jobId);
-          return await end('failed', 'timed_out');
-        }
-        // Hints are counted from before the poll, so a webhook that lands while the
-        // poll is in flight still cuts the next wait short.
-        const seen = hints;
-        const task = await providers.pollProviderTask(jobId);
-        state.queuePosition = task.queuePosition ?? null;
-        state.etaSeconds = task.etaSeconds ?? null;
-        if (typeof task.progress === 'number') state.progress = Math.max(state.progress ?? 0, task.progress);
-        if (task.status === 'running' && state.status !== 'running') await setStatus('running');
-        if (task.status === 'succeeded') {
-          if (!task.outputUrl) return await end('failed', 'output_unavailable', 'the provider gave no video');
-          url = task.outputUrl;
-        } else if (task.status === 'failed') {
-          const code = task.failure?.code;
-          if (code === 'moderation_output')
-            return await end('rejected', 'moderation_output', task.failure?.message);
-          if (code === 'moderation_input')
-            return await end('rejected', 'moderation_refused', task.failure?.message);
-          return await end('failed', 'provider_failed', task.failure?.message);
-        } else if (task.status === 'cancelled') {
-          return await end('cancelled', 'cancelled', 'cancelled at the provider');
-        } else {
-          // A webhook (signal) cuts the wait short; polling covers a lost one.
-          await condition(() => hints !== seen || cancelRequested, Math.min(interval, remaining()));
-        }
-      }
-      source = { kind: 'url', url };
-    }
-
-    // 4. Into our own storage, with the 7-day retention timer started at once (R-OUT-7D).
-    await setStatus('saving');
-    const asset = await copying.storeOutput({ jobId, source });
-    state.outputAssetId = asset.id;
-    await startChild(assetRetentionWorkflow, {
-      ...retentionWorkflowOptions(retentionInputFor(asset)),
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-
-    // 5. The charge: exactly the price, or the cheaper fallback's (the difference goes back).
-    await records.captureCredits({ jobId, credits: choice.credits });
-    state.creditsCharged = choice.credits;
-    return await end('succeeded');
-  } catch (err) {
-    if (isCancellation(err)) {
-      // The workflow itself was cancelled (an operator, in the Web UI): end it cleanly.
-      await CancellationScope.nonCancellable(() =>
-        providers.cancelProviderTask(jobId).catch(() => undefined),
-      );
-      await end('cancelled', 'cancelled', 'cancelled by an operator');
-      throw err;
-    }
-    const { status, code } = failureOf(err);
-    const detail =
-      err instanceof ActivityFailure ? err.cause?.message : err instanceof Error ? err.message : String(err);
-    return await end(status, code, detail);
+/** Moderation (S-MOD), then, when held, a person's decision; the provider chosen if it may go on. */
+async function admit(run: Run): Promise<Admitted | Ended> {
+  const { state, flags } = run;
+  let start = await records.startJob({ jobId: run.input.jobId, reviewed: false });
+  if (start.verdict === 'refuse')
+    return end(run, 'rejected', 'moderation_refused', start.reason ?? undefined);
+  if (start.verdict === 'review') {
+    state.status = 'awaiting_review';
+    state.message = start.reason;
+    const decided = await condition(
+      () => flags.review !== undefined || flags.cancelRequested,
+      REVIEW_TIMEOUT_MS,
+    );
+    if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
+    if (!decided || !flags.review) return end(run, 'rejected', 'review_expired');
+    if (!flags.review.approved) return end(run, 'rejected', 'review_rejected', flags.review.reason);
+    state.message = null;
+    start = await records.startJob({ jobId: run.input.jobId, reviewed: true });
   }
+  if (start.verdict !== 'allow') return end(run, 'rejected', 'moderation_refused');
+  if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
+  return useChoice(run, start);
+}
+
+/** The built-in renderer: a temporary render, cut short by a cancellation or the deadline. */
+async function renderLocally(run: Run): Promise<OutputSource | Ended> {
+  run.state.status = 'running';
+  const scope = new CancellationScope();
+  const render = scope.run(() => rendering.renderLocal({ jobId: run.input.jobId }));
+  const outcome = await Promise.race([
+    render.then((rendered) => ({ rendered })),
+    condition(() => run.flags.cancelRequested, remaining(run)).then((cancelled) => ({ cancelled })),
+  ]);
+  if ('rendered' in outcome) return { kind: 'object', objectKey: outcome.rendered.objectKey };
+  scope.cancel();
+  // The render registered its temporary file first: the end deletes whatever it left (R-TEMP).
+  await render.catch(() => undefined);
+  return outcome.cancelled ? end(run, 'cancelled', 'cancelled') : end(run, 'failed', 'timed_out');
+}
+
+/** Exactly one submission; then the webhook (a signal) or polling until the task ends. */
+async function generateRemotely(run: Run, choice: Admitted): Promise<OutputSource | Ended> {
+  const { jobId } = run.input;
+  const { state, flags } = run;
+  let submitted: ProviderTaskState;
+  try {
+    submitted = await providers.submitToProvider(jobId);
+  } catch (err) {
+    // A provider that turned out to be down (its breaker now open) is worth one more
+    // choice: the fallback, if the user allowed it. Anything else ends the job.
+    if (!run.input.fallbackAllowed || !isProviderDown(err)) throw err;
+    choice = useChoice(run, await records.fallBack(jobId));
+    submitted = await providers.submitToProvider(jobId);
+  }
+  state.providerTaskId = submitted.taskId;
+  state.status = 'submitted';
+  const interval = pollInterval(choice.modelId);
+  for (;;) {
+    if (flags.cancelRequested || remaining(run) === 0) {
+      await providers.cancelProviderTask(jobId);
+      return flags.cancelRequested ? end(run, 'cancelled', 'cancelled') : end(run, 'failed', 'timed_out');
+    }
+    // Hints are counted from before the poll, so a webhook that lands while the poll is
+    // in flight still cuts the next wait short.
+    const seen = flags.hints;
+    const task = await providers.pollProviderTask(jobId);
+    if (task.status === 'running') state.status = 'running';
+    if (task.status === 'succeeded') {
+      if (!task.outputUrl) return end(run, 'failed', 'output_unavailable', 'the provider gave no video');
+      return { kind: 'url', url: task.outputUrl };
+    }
+    if (task.status === 'failed') return end(run, ...providerFailure(task));
+    if (task.status === 'cancelled') return end(run, 'cancelled', 'cancelled', 'cancelled at the provider');
+    // A webhook (signal) cuts the wait short; polling covers a lost one.
+    await condition(() => flags.hints !== seen || flags.cancelRequested, Math.min(interval, remaining(run)));
+  }
+}
+
+/** Webhooks can be lost: poll at least every MAX_POLL_INTERVAL_MS, never under the provider's minimum. */
+function pollInterval(modelId: string): number {
+  const model = findModel(modelId)!;
+  return Math.min(
+    MAX_POLL_INTERVAL_MS,
+    model.webhooks ? Math.max(model.minPollIntervalMs, MAX_POLL_INTERVAL_MS / 2) : model.minPollIntervalMs,
+  );
+}
+
+function providerFailure(task: ProviderTaskState): [EndStatus, FailureCode, string | undefined] {
+  const code = task.failure?.code;
+  if (code === 'moderation_output') return ['rejected', 'moderation_output', task.failure?.message];
+  if (code === 'moderation_input') return ['rejected', 'moderation_refused', task.failure?.message];
+  return ['failed', 'provider_failed', task.failure?.message];
 }

@@ -1,10 +1,14 @@
 // Every workflow the worker runs. Workflow code imports only domain/ and other workflow code.
 export { diagnosticWorkflow } from './diagnostic.ts';
 export { assetRetentionWorkflow } from './retention.ts';
-export { orphanSweepWorkflow, sessionLogSweepWorkflow } from './sweeps.ts';
+export {
+  analyticsSweepWorkflow,
+  emailLogSweepWorkflow,
+  orphanSweepWorkflow,
+  sessionLogSweepWorkflow,
+} from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
 export { dataAccessWorkflow } from './dsar.ts';
 export { rightsRequestWorkflow } from './rightsRequest.ts';
 export { accountDeletionWorkflow } from './accountDeletion.ts';
 export { announcementWorkflow } from './announcement.ts';
-export { analyticsSweepWorkflow, emailLogSweepWorkflow } from './privacySweeps.ts';

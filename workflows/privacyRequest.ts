@@ -10,11 +10,10 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import type { RequestActivities } from '../activities/privacy/requests.ts';
 import type { PauseReason, RequestStatus, RequestType, StepState } from '../domain/privacy.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
-import { dueAtSearchAttribute } from './retention.ts';
+import { searchAttributes } from '../domain/temporal.ts';
 
 // ---------------------------------------------------------------- messages
 
@@ -50,11 +49,6 @@ export interface RequestProgress {
 }
 
 export const requestProgressQuery = defineQuery<RequestProgress>('progress');
-
-export const requestTypeSearchAttribute = defineSearchAttributeKey(
-  'RequestType',
-  SearchAttributeType.KEYWORD,
-);
 
 // ---------------------------------------------------------------- input
 
@@ -102,7 +96,7 @@ export function trackProgress(input: RequestWorkflowInput, steps: readonly strin
   });
   setHandler(deadlineChangedSignal, ({ dueAt }) => {
     progress.dueAt = dueAt;
-    upsertSearchAttributes([{ key: dueAtSearchAttribute, value: new Date(dueAt) }]);
+    upsertSearchAttributes([{ key: searchAttributes.dueAt, value: new Date(dueAt) }]);
   });
   setHandler(holdChangedSignal, () => {
     flags.holdChanged++;
@@ -146,7 +140,7 @@ export async function awaitVerification(
   }
   progress.status = 'verified';
   progress.dueAt = flags.verified.dueAt;
-  upsertSearchAttributes([{ key: dueAtSearchAttribute, value: new Date(flags.verified.dueAt) }]);
+  upsertSearchAttributes([{ key: searchAttributes.dueAt, value: new Date(flags.verified.dueAt) }]);
   step('verify', 'done');
   return 'verified';
 }

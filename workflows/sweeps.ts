@@ -1,13 +1,15 @@
-// Storage housekeeping, started by Temporal Schedules (worker/schedules.ts): session logs
-// past their retention (R-SESSION-30D), and the reconciliation of the bucket with the
-// asset rows (orphaned objects deleted with proof, missing objects reported).
+// Housekeeping, started by Temporal Schedules (worker/schedules.ts): session logs past
+// their retention (R-SESSION-30D), identifying analytics past 12 months turned into
+// de-identified daily totals (R-ANALYTICS-12M), the email log past 2 years
+// (R-SUPPORT-3Y), and the reconciliation of the bucket with the asset rows (orphaned
+// objects deleted with proof, missing objects reported).
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { StorageActivities } from '../activities/storage/index.ts';
-import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/storage.ts';
+import type { SweepActivities } from '../activities/sweeps/index.ts';
+import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
 // A sweep that keeps failing gives up: the next scheduled run starts afresh.
-const sweeps = proxyActivities<StorageActivities>({
+const sweeps = proxyActivities<SweepActivities>({
   startToCloseTimeout: 30 * MINUTE,
   heartbeatTimeout: 2 * MINUTE,
   retry: {
@@ -54,4 +56,12 @@ export async function orphanSweepWorkflow(input: OrphanSweepInput = {}): Promise
   const orphans = await sweeps.sweepOrphanObjects(scope);
   const missing = await sweeps.findMissingObjects(scope);
   return { ...orphans, ...missing };
+}
+
+export async function analyticsSweepWorkflow(): Promise<{ aggregated: number; cutoff: string }> {
+  return sweeps.aggregateOldAnalytics();
+}
+
+export async function emailLogSweepWorkflow(): Promise<{ deleted: number; cutoff: string }> {
+  return sweeps.deleteOldEmailLog();
 }

@@ -1,7 +1,7 @@
 // What a data export holds (D-ACCESS, D-PORT): every category of data kept about a
 // person, the query that reads it page by page, and the words of the readable summary
 // (why it is processed, where it came from, who received it, how long it is kept).
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 
 export interface ExportCategory {
   /** File name in the archive: `data/<name>.json` and `data/<name>.csv`. */

@@ -21,33 +21,29 @@
 // maps it to a name, an address or anything else about the person, so it identifies
 // nobody, while the audit chain and the proofs stay verifiable.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config/index.ts';
 import { Asset, DataRecipient, DeletionCertificate, PrivacyRequest, User } from '../../db/entities/index.ts';
 import { writeLedger } from '../../db/ledger.ts';
 import { TERMINAL_JOB_STATUSES } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
-import { retentionMs } from '../../domain/policy.ts';
 import {
   CERTIFICATE_LINK_TTL_MS,
   DELETION_HEARTBEAT_EVERY_MS,
   type DeletionOrigin,
   type ErasureOutcome,
 } from '../../domain/privacy.ts';
-import { LIVE_ASSET_STATUSES, SWEEP_BATCH_SIZE, type DeletionReason } from '../../domain/storage.ts';
-import { workflowIds } from '../../domain/temporal.ts';
+import { LIVE_ASSET_STATUSES, SWEEP_BATCH_SIZE, type DeletionReason } from '../../domain/retention.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { keyedHash, sha256Hex } from '../../platform/crypto.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { cancelUpdate } from '../../workflows/generation.ts';
+import { requestGenerationCancel } from '../../clients/generation.ts';
 import { createProviderAdapters } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
-import { createStorageActivities } from '../storage/index.ts';
+import { deleteAsset, deleteAssetNow } from '../../stores/retention.ts';
 import { canonicalJson } from './certificate.ts';
 import { signLink } from './links.ts';
 import { privacyEmails, sendLoggedMail } from './mail.ts';
@@ -132,7 +128,6 @@ const NOTICE_ATTEMPTS = 5;
 
 export function createDeletionActivities(deps: DeletionDeps) {
   const { orm, config, temporal, mailer } = deps;
-  const storage = createStorageActivities(deps);
   const adapters = createProviderAdapters(config.providers);
   const mail = { mailer, config };
 
@@ -199,23 +194,15 @@ export function createDeletionActivities(deps: DeletionDeps) {
       );
       let asked = 0;
       for (const job of jobs) {
-        const handle = temporal.client.workflow.getHandle(workflowIds.generation(job.id));
+        // Started, not awaited: the workflow polls the rows for the jobs to end.
         try {
-          // Start the update and do not wait for the job to end: the workflow polls for it.
-          await handle.startUpdate(cancelUpdate, {
-            args: [{ requestedBy: userId }],
-            waitForStage: 'ACCEPTED',
-          });
-          asked++;
+          if ((await requestGenerationCancel(temporal.client, job.id, userId)) === 'asked') asked++;
         } catch (err) {
-          // Already ended (the validator refuses), or never started: nothing to cancel.
-          if (!(err instanceof WorkflowUpdateFailedError) && !(err instanceof WorkflowNotFoundError)) {
-            const [row] = await orm.em
-              .fork()
-              .execute<{ status: string }[]>('select status from generation_jobs where id = ?', [job.id]);
-            const finished = row && (TERMINAL_JOB_STATUSES as readonly string[]).includes(row.status) ? 1 : 0;
-            if (finished === 0) throw err;
-          }
+          // A job that ended while it was asked needs nothing more.
+          const [row] = await orm.em
+            .fork()
+            .execute<{ status: string }[]>('select status from generation_jobs where id = ?', [job.id]);
+          if (!row || !(TERMINAL_JOB_STATUSES as readonly string[]).includes(row.status)) throw err;
         }
         heartbeat({ asked });
       }
@@ -250,10 +237,10 @@ export function createDeletionActivities(deps: DeletionDeps) {
             { orderBy: { id: 'asc' }, limit: SWEEP_BATCH_SIZE },
           );
         for (const asset of page) {
-          if (!asset.deleteAt) {
-            // An upload that never finished has no retention workflow: delete it directly.
-            await storage
-              .deleteAssetObject({
+          // A file whose upload never finished has no retention workflow: deleted directly.
+          const outcome = asset.deleteAt
+            ? await deleteAssetNow(deps, asset, { reason, requestedBy })
+            : await deleteAsset(deps, {
                 assetId: asset.id,
                 userId: input.userId,
                 kind: asset.kind,
@@ -261,15 +248,8 @@ export function createDeletionActivities(deps: DeletionDeps) {
                 reason,
                 requestedBy,
                 requestedAt: new Date().toISOString(),
-              })
-              .catch((err: unknown) => {
-                if (!(err instanceof ApplicationFailure) || err.type !== 'AssetOnHold') throw err;
-                deferred++;
               });
-          } else {
-            const result = await storage.deleteAssetNow({ assetId: asset.id, reason, requestedBy });
-            if (result.status === 'deferred') deferred++;
-          }
+          if (outcome.status === 'deferred') deferred++;
           requested++;
           after = asset.id;
           heartbeat({ after });
@@ -571,7 +551,7 @@ export function createDeletionActivities(deps: DeletionDeps) {
         promise: {
           id: 'R-ACCT-90D',
           deadline: new Date(
-            request.createdAt.getTime() + retentionMs('deletedAccount', config.timeScale),
+            request.createdAt.getTime() + config.durations.retentionMs('deletedAccount'),
           ).toISOString(),
         },
         deletedObjects: proofs.map((p) => ({

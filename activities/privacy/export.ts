@@ -21,9 +21,9 @@ import yazl from 'yazl';
 import type { Config } from '../../config/index.ts';
 import { Asset, PrivacyRequest } from '../../db/entities/index.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../../domain/privacy.ts';
-import { assetDeleteAt, assetObjectKey } from '../../domain/storage.ts';
+import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
-import { deleteObjectQuietly, headObject } from '../storage/objects.ts';
+import { deleteObjectQuietly, headObject } from '../../platform/objects.ts';
 import { EXPORT_CATEGORIES, exportSummary, type ExportCategory } from './categories.ts';
 
 export interface ExportInput {
@@ -324,7 +324,7 @@ export function createExportActivities(deps: { orm: MikroORM; store: ObjectStore
       const head = await headObject(store, objectKey);
       if (!head) throw new Error('the export archive is missing right after its upload');
       const storedAt = new Date();
-      const deleteAt = assetDeleteAt('export', storedAt, config.timeScale);
+      const deleteAt = assetDeleteAt('export', storedAt, config.durations.retentionMs);
       const sha256 = hash.digest('hex');
       const stored = await orm.em
         .fork()

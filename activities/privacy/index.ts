@@ -1,5 +1,5 @@
-// Privacy activities: rights requests, exports, account deletion, announcements and the
-// privacy sweeps, built from the clients they are given.
+// Privacy activities: rights requests, exports, account deletion and announcements,
+// built from the clients they are given.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { Mailer } from '../../platform/mail.ts';
@@ -9,7 +9,6 @@ import { createAnnouncementActivities } from './announcements.ts';
 import { createDeletionActivities } from './deletion.ts';
 import { createExportActivities } from './export.ts';
 import { createRequestActivities } from './requests.ts';
-import { createPrivacySweepActivities } from './sweeps.ts';
 
 export interface PrivacyDeps {
   orm: MikroORM;
@@ -25,7 +24,6 @@ export function createPrivacyActivities(deps: PrivacyDeps) {
     ...createExportActivities(deps),
     ...createDeletionActivities(deps),
     ...createAnnouncementActivities(deps),
-    ...createPrivacySweepActivities(deps),
   };
 }
 

@@ -7,7 +7,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config/index.ts';
 import { Asset, Consent, PrivacyRequest, User } from '../../db/entities/index.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
@@ -18,7 +18,7 @@ import {
 import { recordAudit, type AuditInput } from '../../platform/audit.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { startAssetRetention } from '../storage/retention.ts';
+import { startRetention } from '../../clients/retention.ts';
 import { privacyEmails, sendLoggedMail } from './mail.ts';
 
 export interface RequestDeps {
@@ -266,7 +266,7 @@ export function createRequestActivities(deps: RequestDeps) {
       if (!asset?.deleteAt) {
         throw ApplicationFailure.nonRetryable('the request has no stored export', 'ExportGone');
       }
-      await startAssetRetention(temporal.client, asset);
+      await startRetention(temporal.client, asset);
       return { assetId: asset.id, deleteAt: asset.deleteAt.toISOString() };
     },
 

@@ -5,17 +5,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { isAccessRequest } from '../../domain/privacy.ts';
-import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
+import { TASK_QUEUES, searchAttributes, workflowIds } from '../../domain/temporal.ts';
 import type { AccountDeletionInput, accountDeletionWorkflow } from '../../workflows/accountDeletion.ts';
 import type { AnnouncementInput, announcementWorkflow } from '../../workflows/announcement.ts';
 import type { dataAccessWorkflow } from '../../workflows/dsar.ts';
-import {
-  holdChangedSignal,
-  requestTypeSearchAttribute,
-  type RequestWorkflowInput,
-} from '../../workflows/privacyRequest.ts';
+import type { RequestWorkflowInput } from '../../workflows/privacyRequest.ts';
 import type { rightsRequestWorkflow } from '../../workflows/rightsRequest.ts';
-import { userIdSearchAttribute } from '../../workflows/retention.ts';
 
 export function requestWorkflowId(request: { id: string; type: string; userId: string }): string {
   return request.type === 'deletion'
@@ -29,8 +24,8 @@ export async function startRequestWorkflow(
   input: RequestWorkflowInput | AccountDeletionInput,
 ): Promise<boolean> {
   const typedSearchAttributes: SearchAttributePair[] = [
-    { key: userIdSearchAttribute, value: input.userId },
-    { key: requestTypeSearchAttribute, value: input.type },
+    { key: searchAttributes.userId, value: input.userId },
+    { key: searchAttributes.requestType, value: input.type },
   ];
   const common = {
     taskQueue: TASK_QUEUES.privacy,
@@ -79,12 +74,6 @@ export async function signalRequestWorkflow(
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
-}
-
-/** R-HOLD: a hold on the person changed; their deletion (if any) looks again. */
-export async function signalDeletionHoldChange(client: Client, userId: string | null): Promise<boolean> {
-  if (!userId) return false;
-  return signalRequestWorkflow(client, workflowIds.accountDeletion(userId), holdChangedSignal);
 }
 
 export const announcementWorkflowId = (id: string) => `announcement-${id}`;

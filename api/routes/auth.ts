@@ -10,7 +10,7 @@ import {
   ageBand,
   isStaff,
 } from '../../domain/accounts.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { User, type Session } from '../../db/entities/index.ts';
 import { STARTING_GRANT_CREDITS } from '../../domain/credits.ts';
 import { grantStartingCredits } from '../../db/ledger.ts';

@@ -6,7 +6,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ANALYTICS_EVENT_TYPES, MAX_ANALYTICS_BATCH, trackingRefused } from '../../domain/analytics.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../../domain/privacy.ts';
 import { AnalyticsEvent, Consent } from '../../db/entities/index.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';

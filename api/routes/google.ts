@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { ageBand } from '../../domain/accounts.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { User } from '../../db/entities/index.ts';
 import { STARTING_GRANT_CREDITS } from '../../domain/credits.ts';
 import { grantStartingCredits } from '../../db/ledger.ts';

@@ -14,12 +14,7 @@ import {
   startRequestWorkflow,
 } from '../../activities/privacy/start.ts';
 import { DeletionCertificate, PolicyVersion, PrivacyRequest, User } from '../../db/entities/index.ts';
-import {
-  OPEN_REQUEST_STATUSES,
-  REQUEST_STATUSES,
-  REQUEST_TYPES,
-  UNVERIFIED_REQUEST_TTL_MS,
-} from '../../domain/privacy.ts';
+import { OPEN_REQUEST_STATUSES, REQUEST_STATUSES, REQUEST_TYPES } from '../../domain/privacy.ts';
 import { dueDate, extendDeadline } from '../../domain/statutoryClock.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { deadlineChangedSignal, verifiedSignal } from '../../workflows/privacyRequest.ts';
@@ -436,9 +431,7 @@ export function legalRequestRoutes(deps: ApiDeps) {
             createdAt: now,
             verifiedAt: now,
             dueAt: new Date(verified.dueAt),
-            expiresAt: new Date(
-              now.getTime() + Math.max(1, Math.round(UNVERIFIED_REQUEST_TTL_MS * deps.config.timeScale)),
-            ),
+            expiresAt: new Date(now.getTime() + deps.config.durations.unverifiedRequestMs),
             details: { requestedBy: staff.id, reason: body.reason },
             verificationAttempts: 0,
           });

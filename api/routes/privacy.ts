@@ -33,7 +33,6 @@ import {
   REQUEST_STATUSES,
   REQUEST_TYPES,
   STEP_STATES,
-  UNVERIFIED_REQUEST_TTL_MS,
   VERIFICATION_CODE_DIGITS,
   VERIFICATION_CODE_TTL_MS,
   VERIFICATION_MAX_ATTEMPTS,
@@ -342,9 +341,7 @@ export function privacyRoutes(deps: ApiDeps) {
         const details: Record<string, unknown> = {};
         if (body.corrections) details.corrections = body.corrections;
         if (body.purposes) details.purposes = [...new Set(body.purposes)];
-        const expiresAt = new Date(
-          now.getTime() + Math.max(1, Math.round(UNVERIFIED_REQUEST_TTL_MS * deps.config.timeScale)),
-        );
+        const expiresAt = new Date(now.getTime() + deps.config.durations.unverifiedRequestMs);
         const request = em.create(PrivacyRequest, {
           user: user.id,
           type: body.type,

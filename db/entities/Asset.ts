@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { ASSET_KINDS, ASSET_STATUSES, DELETION_REASONS } from '../../domain/storage.ts';
+import { ASSET_KINDS, ASSET_STATUSES, DELETION_REASONS } from '../../domain/retention.ts';
 import { User } from './User.ts';
 
 /** One object in storage, with the time it must be gone by. */

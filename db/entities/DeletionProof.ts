@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { ASSET_KINDS, DELETION_REASONS } from '../../domain/storage.ts';
+import { ASSET_KINDS, DELETION_REASONS } from '../../domain/retention.ts';
 
 /**
  * The record every deletion of a stored object leaves (R-PROOF): what was deleted, whose,

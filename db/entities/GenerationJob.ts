@@ -19,6 +19,14 @@ export const GenerationJob = defineEntity({
     prompt: p.text(),
     parameters: p.json<Record<string, unknown>>(),
     status: p.enum(JOB_STATUSES).default('moderating'),
+    /** When the status last changed: the live view's clock, written by the workflow's activities. */
+    statusChangedAt: p.datetime().nullable(),
+    /** Why a job is held for review, in words a creator understands (the moderation's reason). */
+    statusMessage: p.text().nullable(),
+    /** 0..1, where the provider (or our renderer) reports it. */
+    progress: p.double().nullable(),
+    queuePosition: p.integer().nullable(),
+    etaSeconds: p.integer().nullable(),
     providerTaskId: p.string().length(255).nullable(),
     creditsQuoted: p.integer(),
     creditsCharged: p.integer().nullable(),

@@ -84,7 +84,7 @@ export class Migration20261122013450_data_rights extends Migration {
     this.addSql(
       `create trigger "deletion_certificates_no_truncate" BEFORE TRUNCATE on "deletion_certificates" for each STATEMENT execute function "deletion_certificates_no_truncate_fn"();`,
     );
-    // The policy in force when versioning began (domain/policy.ts POLICY_VERSION): every
+    // The policy in force when versioning began (domain/retention-policy.ts POLICY_VERSION): every
     // account accepted it at sign-up, so it needs no further consent (D-POLICY).
     this.addSql(
       `insert into "policy_versions" ("version", "published_at", "material", "requires_consent", "summary") values ('2026-11-01', '2026-11-01T00:00:00Z', true, false, 'First published privacy policy.') on conflict do nothing;`,

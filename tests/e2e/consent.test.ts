@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { Consent } from '../../db/entities/index.ts';
 import {
   hydrated,

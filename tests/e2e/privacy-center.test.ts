@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signLink } from '../../activities/privacy/links.ts';
 import { Consent } from '../../db/entities/index.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { UNSUBSCRIBE_LINK_TTL_MS, VERIFICATION_MAX_ATTEMPTS } from '../../domain/privacy.ts';
 import { daysLeft, dueDate } from '../../domain/statutoryClock.ts';
 import {

@@ -6,7 +6,7 @@
 // email's link opens the deletion certificate.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { DAY } from '../../domain/time.ts';
 import {
   documentWidth,

@@ -1,7 +1,7 @@
-// The privacy page publishes the retention table the code enforces (domain/policy.ts).
+// The privacy page publishes the retention table the code enforces (domain/retention-policy.ts).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { DAY } from '../../domain/time.ts';
 import { launchChromium, leave, newVisitor, screenshot } from '../support/e2e-browser.ts';
 

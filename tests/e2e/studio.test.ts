@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { inject } from 'vitest';
 import { Payment, User } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { DAY, HOUR } from '../../domain/time.ts';
 import {
   documentWidth,

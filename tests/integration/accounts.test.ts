@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientHash } from '../../activities/privacy/mail.ts';
 import { AccountToken, AuditEvent, EmailLog, Session, User } from '../../db/entities/index.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { RATE_LIMITS, SESSION_IDLE_TIMEOUT_MS, SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';
 import { TEST_PASSWORD, createAccount, signIn, signedIn, totp, uniqueEmail } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';

@@ -2,11 +2,16 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, User } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
-import { DOWNLOAD_URL_TTL_SECONDS, MAX_IMAGE_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from '../../domain/storage.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
+import {
+  DOWNLOAD_URL_TTL_SECONDS,
+  MAX_IMAGE_UPLOAD_BYTES,
+  MAX_UPLOAD_BYTES,
+} from '../../domain/retention.ts';
 import { DAY } from '../../domain/time.ts';
-import { createStorageActivities } from '../../activities/storage/index.ts';
-import { verifyDeletionProof } from '../../activities/storage/proof.ts';
+import { registerTempAsset } from '../../activities/generation/render.ts';
+import { deleteAssetNow } from '../../stores/retention.ts';
+import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
@@ -25,12 +30,12 @@ import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
-// Production durations (TIME_SCALE 1): this file checks what the timers are set to;
+// Production durations (no DURATION_OVERRIDES): this file checks what the timers are set to;
 // retention.test.ts watches shortened timers fire.
 let platform: TestPlatform;
 let creator: TestAccount;
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { TIME_SCALE: '1' } });
+  platform = await startTestPlatform();
   creator = await signedIn(platform);
 });
 afterAll(async () => {
@@ -101,7 +106,7 @@ describe('uploads', () => {
     expect(state).toMatchObject({ status: 'scheduled', holds: [], reason: null, deleteAt: body.deleteAt });
     expect(new Date(state.deleteAt).getTime() - storedAt).toBe(30 * DAY);
     const description = await handle.describe();
-    expect(description.taskQueue).toBe('storage');
+    expect(description.taskQueue).toBe('retention');
     expect(description.searchAttributes.UserId).toEqual([creator.user.id]);
     expect(description.searchAttributes.AssetKind).toEqual(['input']);
   });
@@ -347,16 +352,17 @@ describe('listing', () => {
 
 describe('temporary processing files', () => {
   it('[R-TEMP] tracks a temp file with a 1-day backstop and deletes it with proof as soon as the job ends', async () => {
-    const activities = createStorageActivities(platform.clients);
     const assetId = randomUUID();
     const jobId = randomUUID();
-    const temp = await activities.createTempAsset({ assetId, userId: creator.user.id, jobId });
+    const temp = await registerTempAsset(platform.clients, { assetId, userId: creator.user.id, jobId });
     expect(temp.objectKey).toBe(`users/${creator.user.id}/temp/${assetId}`);
     expect(new Date(temp.deleteAt).getTime() - Date.now()).toBeGreaterThan(
       RETENTION_POLICY.temp.keepMs - 60_000,
     );
     // Idempotent by asset id: a retried activity gets the same record.
-    expect(await activities.createTempAsset({ assetId, userId: creator.user.id, jobId })).toEqual(temp);
+    expect(await registerTempAsset(platform.clients, { assetId, userId: creator.user.id, jobId })).toEqual(
+      temp,
+    );
     const row = await em().findOneOrFail(Asset, { id: assetId });
     expect(row).toMatchObject({ kind: 'temp', status: 'stored', jobId });
     expect((await retention(assetId).describe()).status.name).toBe('RUNNING');
@@ -372,7 +378,7 @@ describe('temporary processing files', () => {
         ServerSideEncryption: store.serverSideEncryption,
       }),
     );
-    const result = await activities.deleteAssetNow({ assetId, reason: 'job_finished' });
+    const result = await deleteAssetNow(platform.clients, row, { reason: 'job_finished' });
     expect(result.status).toBe('deleted');
     expect(await objectExists(platform, temp.objectKey)).toBe(false);
     const deleted = await loadAsset(platform, assetId);
@@ -383,7 +389,7 @@ describe('temporary processing files', () => {
     // The backstop workflow ends at once instead of waiting a day.
     const state = await retention(assetId).result();
     expect(state).toMatchObject({ status: 'deleted', proofId: proof.id });
-    expect(await activities.deleteAssetNow({ assetId, reason: 'job_finished' })).toEqual({
+    expect(await deleteAssetNow(platform.clients, row, { reason: 'job_finished' })).toMatchObject({
       status: 'deleted',
       proofId: proof.id,
     });

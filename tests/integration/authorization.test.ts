@@ -11,7 +11,7 @@ import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
 import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
-import { assetObjectKey } from '../../domain/storage.ts';
+import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsEvent, Consent, User } from '../../db/entities/index.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { TEST_PASSWORD, createAccount, signedIn } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';

@@ -13,10 +13,11 @@ import {
   type GenerationHarness,
 } from '../support/generation.ts';
 import { json } from '../support/http.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 let h: GenerationHarness;
 beforeAll(async () => {
-  h = await startGenerationHarness({ TIME_SCALE: '0.01' });
+  h = await startGenerationHarness({ DURATION_OVERRIDES: scaledDurations(0.01) });
 });
 afterAll(async () => {
   await h?.stop();

@@ -22,6 +22,7 @@ import {
   type ProviderSimulator,
 } from '../support/simulator/index.ts';
 import { createTestNamespace } from '../support/temporal.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 const JOBS = 50;
 const KILLS = 6;
@@ -49,7 +50,7 @@ beforeAll(async () => {
     ...stackEnv,
     TEMPORAL_NAMESPACE: namespace,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
-    TIME_SCALE: '0.05',
+    DURATION_OVERRIDES: scaledDurations(0.05),
     LUMA_API_KEY: SIMULATOR_API_KEY,
     LUMA_BASE_URL: simulator.url,
     ARK_API_KEY: SIMULATOR_API_KEY,

@@ -16,6 +16,7 @@ import {
 } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 const run = promisify(execFile);
 const ffprobe = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
@@ -23,7 +24,7 @@ const ffprobe = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as
 let h: GenerationHarness;
 beforeAll(async () => {
   // Short job timeouts; a 7-day output still outlives the test by far.
-  h = await startGenerationHarness({ TIME_SCALE: '0.01' });
+  h = await startGenerationHarness({ DURATION_OVERRIDES: scaledDurations(0.01) });
 });
 afterAll(async () => {
   await h?.stop();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../db/entities/index.ts';
-import { POLICY_VERSION } from '../../domain/policy.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { createAccount, uniqueEmail } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, LegalHold } from '../../db/entities/index.ts';
 import { DAY, SECOND } from '../../domain/time.ts';
-import { createStorageActivities } from '../../activities/storage/index.ts';
+import { createRetentionActivities } from '../../activities/retention.ts';
+import { deleteAssetNow } from '../../stores/retention.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { eventually, loadAsset, objectExists, storeAsset, waitForDeleted } from '../support/assets.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 // Outputs are kept about 2.3 s here (uploads 10 s): the policy table, scaled by configuration.
 const TIME_SCALE = String((10 * SECOND) / (30 * DAY));
@@ -17,7 +18,7 @@ const TIME_SCALE = String((10 * SECOND) / (30 * DAY));
 let platform: TestPlatform;
 let legal: TestAccount;
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { TIME_SCALE } });
+  platform = await startTestPlatform({ env: { DURATION_OVERRIDES: scaledDurations(TIME_SCALE) } });
   legal = await signedIn(platform, { role: 'legal', mfa: true });
 });
 afterAll(async () => {
@@ -49,7 +50,8 @@ describe('legal holds', () => {
     const asset = await storeAsset(platform, owner.user.id, { kind: 'output' });
     const hold = await placeHold({ assetId: asset.id });
     expect(hold).toMatchObject({ scope: 'asset', assetId: asset.id, active: true, reason: REASON });
-    expect(hold.workflowsSignalled).toBe(1);
+    // A placement tells no workflow: every deletion checks the holds where it happens.
+    expect(hold.workflowsSignalled).toBe(0);
 
     await pastDeleteAt(asset);
     await eventually(async () => (await state(asset.id)).deferrals === 1, 10_000, 'deferral recorded');
@@ -62,14 +64,11 @@ describe('legal holds', () => {
     });
     expect(deferral.details).toMatchObject({ reason: 'timer', holdIds: [hold.id] });
 
-    // The owner sees that a hold keeps the file, never why; cannot delete it; cannot download it past its time.
+    // The owner sees that a hold keeps the file, never why; cannot download it past its time.
     const listed = await owner.client.get('/api/assets');
     const listedText = await listed.text();
     expect(JSON.parse(listedText).assets[0]).toMatchObject({ id: asset.id, legalHold: true });
     expect(listedText).not.toContain('Litigation');
-    const refused = await owner.client.delete(`/api/assets/${asset.id}`);
-    expect(refused.status).toBe(409);
-    expect((await json(refused)).error.code).toBe('asset_on_hold');
     expect((await owner.client.get(`/api/assets/${asset.id}/download`)).status).toBe(410);
 
     const releasedAt = Date.now();
@@ -96,7 +95,7 @@ describe('legal holds', () => {
     const bystander = await signedIn(platform);
     const before = await storeAsset(platform, owner.user.id, { kind: 'output' });
     const hold = await placeHold({ userId: owner.user.id });
-    expect(hold.workflowsSignalled).toBe(1);
+    expect(hold.workflowsSignalled).toBe(0);
     const during = await storeAsset(platform, owner.user.id, { kind: 'output' });
     const notCovered = await storeAsset(platform, bystander.user.id, { kind: 'output' });
 
@@ -120,8 +119,7 @@ describe('legal holds', () => {
     const owner = await signedIn(platform);
     const asset = await storeAsset(platform, owner.user.id, { kind: 'input' }); // 10 s timer
     const hold = await placeHold({ userId: owner.user.id });
-    const activities = createStorageActivities(platform.clients);
-    const result = await activities.deleteAssetNow({ assetId: asset.id, reason: 'account_deletion' });
+    const result = await deleteAssetNow(platform.clients, asset, { reason: 'account_deletion' });
     expect(result).toEqual({ status: 'deferred', holdIds: [hold.id] });
     await eventually(async () => (await state(asset.id)).deferrals === 1, 10_000, 'deferral recorded');
     expect(await state(asset.id)).toMatchObject({ status: 'held', reason: 'account_deletion' });
@@ -134,7 +132,31 @@ describe('legal holds', () => {
     expect(deleted.deletedAt!.getTime()).toBeLessThan(asset.deleteAt!.getTime());
   });
 
-  it('[R-HOLD] the deletion activity checks the database itself and refuses a held file non-retryably', async () => {
+  it("[R-HOLD] [R-IN-EARLY] a person's deletion asked during a hold is remembered, said so, and carried out at the release", async () => {
+    const owner = await signedIn(platform);
+    const asset = await storeAsset(platform, owner.user.id, { kind: 'input' }); // 10 s timer
+    const hold = await placeHold({ assetId: asset.id });
+    const asked = await owner.client.delete(`/api/assets/${asset.id}`);
+    expect(asked.status).toBe(202);
+    expect(await json(asked)).toMatchObject({ id: asset.id, legalHold: true, deletionDeferred: true });
+    await eventually(async () => (await state(asset.id)).deferrals === 1, 10_000, 'deferral recorded');
+    expect(await state(asset.id)).toMatchObject({ status: 'held', reason: 'user', holds: [hold.id] });
+    expect(await objectExists(platform, asset.objectKey)).toBe(true);
+    // Asked again, it stays one request and one deferral.
+    expect((await owner.client.delete(`/api/assets/${asset.id}`)).status).toBe(202);
+
+    const released = await releaseHold(hold.id);
+    expect(released.workflowsSignalled).toBe(1);
+    const deleted = await waitForDeleted(platform, asset.id, 10_000);
+    expect(deleted.deletionReason).toBe('user');
+    // Carried out at the release, long before the file's own timer.
+    expect(deleted.deletedAt!.getTime()).toBeLessThan(asset.deleteAt!.getTime());
+    expect(await objectExists(platform, asset.objectKey)).toBe(false);
+    expect(await em().count(DeletionProof, { assetId: asset.id })).toBe(1);
+    expect(await em().count(AuditEvent, { action: 'asset.deletion_deferred', targetId: asset.id })).toBe(1);
+  });
+
+  it('[R-HOLD] the deletion activity checks the database itself and defers a held file', async () => {
     const owner = await signedIn(platform);
     const asset = await storeAsset(platform, owner.user.id, { kind: 'input' });
     await eventually(() => state(asset.id).catch(() => undefined), 10_000, 'workflow running');
@@ -147,8 +169,8 @@ describe('legal holds', () => {
       placedBy: legal.user.id,
       placedAt: new Date(),
     });
-    const activities = createStorageActivities(platform.clients);
-    const attempt = activities.deleteAssetObject({
+    const activities = createRetentionActivities(platform.clients);
+    const attempt = await activities.deleteAssetObject({
       assetId: asset.id,
       userId: owner.user.id,
       kind: 'input',
@@ -156,11 +178,7 @@ describe('legal holds', () => {
       reason: 'timer',
       requestedAt: new Date().toISOString(),
     });
-    await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
-    await attempt.catch((err: ApplicationFailure) => {
-      expect(err.type).toBe('AssetOnHold');
-      expect(err.nonRetryable).toBe(true);
-    });
+    expect(attempt).toEqual({ status: 'deferred', holdIds: [holdId] });
     expect(await objectExists(platform, asset.objectKey)).toBe(true);
 
     // The workflow's own timer hits the same check, learns of the hold and waits for it.

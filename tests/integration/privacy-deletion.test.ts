@@ -21,7 +21,7 @@ import {
   GenerationJob,
   User,
 } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { verifyAuditChain } from '../../platform/audit.ts';
 import { freePort } from '../../scripts/stack/process.ts';

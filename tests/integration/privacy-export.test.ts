@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { EXPORT_CATEGORIES } from '../../activities/privacy/categories.ts';
 import { Asset, AuditEvent } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { signedIn } from '../support/accounts.ts';
 import type { TestClient } from '../support/client.ts';

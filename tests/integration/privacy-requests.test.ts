@@ -29,6 +29,7 @@ import {
   requestAndVerify,
   waitForRequestStatus,
 } from './privacy.support.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 // An unverified request expires after about 4 s here (7 days in production).
 const EXPIRY_MS = 4 * SECOND;
@@ -37,7 +38,7 @@ const TIME_SCALE = String(EXPIRY_MS / UNVERIFIED_REQUEST_TTL_MS);
 let platform: TestPlatform;
 let legal: TestAccount;
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { TIME_SCALE } });
+  platform = await startTestPlatform({ env: { DURATION_OVERRIDES: scaledDurations(TIME_SCALE) } });
   legal = await signedIn(platform, { role: 'legal', mfa: true });
 });
 afterAll(async () => {

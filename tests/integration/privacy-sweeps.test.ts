@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsDailyTotal, AnalyticsEvent, EmailLog } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,

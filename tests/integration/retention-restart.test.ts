@@ -11,6 +11,7 @@ import { signedIn } from '../support/accounts.ts';
 import { eventually, objectExists, storeAsset, waitForDeleted } from '../support/assets.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createTestNamespace } from '../support/temporal.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 // A Temporal dev server of this file's own, persisting to a SQLite file, so it can be
 // stopped and started again on the same port while retention timers are pending.
@@ -38,7 +39,11 @@ beforeAll(async () => {
   temporal = await startServer();
   const namespace = await createTestNamespace(temporal.address);
   platform = await startTestPlatform({
-    env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace, TIME_SCALE },
+    env: {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: namespace,
+      DURATION_OVERRIDES: scaledDurations(TIME_SCALE),
+    },
   });
 });
 afterAll(async () => {

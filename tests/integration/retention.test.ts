@@ -5,10 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DeletionProof } from '../../db/entities/index.ts';
-import { retentionMs } from '../../domain/policy.ts';
 import { DAY, SECOND } from '../../domain/time.ts';
-import { createStorageActivities } from '../../activities/storage/index.ts';
-import { verifyDeletionProof } from '../../activities/storage/proof.ts';
+import { registerTempAsset } from '../../activities/generation/render.ts';
+import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
@@ -23,6 +22,7 @@ import {
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createTestNamespace } from '../support/temporal.ts';
+import { scaledDurations } from '../support/durations.ts';
 
 // Uploads are kept 10 s instead of 30 days, outputs 7/30 of that (about 2.3 s), temporary
 // files 1/30 (about 0.3 s): the production table, scaled by configuration only.
@@ -34,7 +34,7 @@ const LATENESS_MS = 10 * SECOND;
 let platform: TestPlatform;
 let creator: TestAccount;
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { TIME_SCALE } });
+  platform = await startTestPlatform({ env: { DURATION_OVERRIDES: scaledDurations(TIME_SCALE) } });
   creator = await signedIn(platform);
 });
 afterAll(async () => {
@@ -57,11 +57,11 @@ async function expectDeletedOnTime(assetId: string, reason = 'timer') {
   return asset;
 }
 
-describe('retention timers (shortened by TIME_SCALE)', () => {
+describe('retention timers (shortened by DURATION_OVERRIDES)', () => {
   it('[R-OUT-7D] deletes a generated video when its time is up; it cannot be downloaded after', async () => {
     const output = await storeAsset(platform, creator.user.id, { kind: 'output' });
     expect(output.deleteAt!.getTime() - output.storedAt!.getTime()).toBe(
-      retentionMs('output', Number(TIME_SCALE)),
+      platform.config.durations.retentionMs('output'),
     );
     const link = await creator.client.get(`/api/assets/${output.id}/download`);
     expect(link.status).toBe(200);
@@ -106,8 +106,7 @@ describe('retention timers (shortened by TIME_SCALE)', () => {
   });
 
   it('[R-TEMP] deletes a temporary file left by an interrupted job when its backstop fires', async () => {
-    const activities = createStorageActivities(platform.clients);
-    const temp = await activities.createTempAsset({
+    const temp = await registerTempAsset(platform.clients, {
       assetId: randomUUID(),
       userId: creator.user.id,
       jobId: randomUUID(),
@@ -121,7 +120,7 @@ describe('retention timers (shortened by TIME_SCALE)', () => {
         ServerSideEncryption: store.serverSideEncryption,
       }),
     );
-    // Nobody calls deleteAssetNow: the job's worker died. The backstop timer deletes it.
+    // Nobody ends the job: its worker died. The backstop timer deletes it.
     const asset = await waitForDeleted(platform, temp.assetId, 30_000);
     expect(asset.deletionReason).toBe('timer');
     expect(asset.deletedAt!.getTime()).toBeGreaterThanOrEqual(new Date(temp.deleteAt).getTime());
@@ -147,7 +146,7 @@ describe('a worker killed while timers are pending', () => {
         ...process.env,
         ...inject('stackEnv'),
         TEMPORAL_NAMESPACE: namespace,
-        TIME_SCALE,
+        DURATION_OVERRIDES: scaledDurations(TIME_SCALE),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,7 +162,7 @@ describe('a worker killed while timers are pending', () => {
     // API and clients only: the one worker of this namespace is a separate process.
     const isolated = await startTestPlatform({
       workers: false,
-      env: { TEMPORAL_NAMESPACE: namespace, TIME_SCALE },
+      env: { TEMPORAL_NAMESPACE: namespace, DURATION_OVERRIDES: scaledDurations(TIME_SCALE) },
     });
     try {
       const first = startWorkerProcess(namespace);

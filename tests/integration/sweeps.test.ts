@@ -3,16 +3,16 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, LegalHold, Session } from '../../db/entities/index.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {
   ORPHAN_SWEEP_INTERVAL_MS,
   SCHEDULE_IDS,
   SESSION_LOG_SWEEP_INTERVAL_MS,
   assetObjectKey,
-} from '../../domain/storage.ts';
+} from '../../domain/retention.ts';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { DAY, HOUR } from '../../domain/time.ts';
-import { verifyDeletionProof } from '../../activities/storage/proof.ts';
+import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { ensureSweepSchedules } from '../../worker/schedules.ts';
 import {
   orphanSweepWorkflow,
@@ -25,7 +25,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { TIME_SCALE: '1' } });
+  platform = await startTestPlatform();
 });
 afterAll(async () => {
   await platform?.stop();
@@ -219,7 +219,7 @@ describe('sweep schedules', () => {
 
 describe('expired short-lived records', () => {
   it('removes expired price quotes and spent tokens, keeping live ones', async () => {
-    const { createSweepActivities } = await import('../../activities/storage/sweeps.ts');
+    const { createSweepActivities } = await import('../../activities/sweeps/index.ts');
     const { PriceQuote } = await import('../../db/entities/index.ts');
     const { createAccount } = await import('../support/accounts.ts');
     const owner = await createAccount(platform);

@@ -16,9 +16,9 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Asset } from '../../db/entities/index.ts';
-import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/storage.ts';
-import { startAssetRetention } from '../../activities/storage/retention.ts';
-import { headObject } from '../../activities/storage/objects.ts';
+import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
+import { startRetention } from '../../clients/retention.ts';
+import { headObject } from '../../platform/objects.ts';
 import type { TestClient } from './client.ts';
 import type { TestPlatform } from './platform.ts';
 
@@ -108,10 +108,10 @@ export async function storeAsset(
     sizeBytes: bytes.length,
     createdAt: storedAt,
     storedAt,
-    deleteAt: assetDeleteAt(kind, storedAt, platform.config.timeScale),
+    deleteAt: assetDeleteAt(kind, storedAt, platform.config.durations.retentionMs),
   });
   await em.flush();
-  await startAssetRetention(platform.clients.temporal.client, asset);
+  await startRetention(platform.clients.temporal.client, asset);
   return asset;
 }
 

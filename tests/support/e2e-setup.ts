@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from '../../domain/storage.ts';
+import { MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from '../../domain/retention.ts';
 import { createLogger } from '../../platform/logger.ts';
 import {
   freePort,

@@ -46,6 +46,12 @@ describe('configuration', () => {
     expect(config.s3.forcePathStyle).toBe(false);
   });
 
+  it('refuses shortened retention durations in production: the policy table applies unchanged', () => {
+    expect(configError({ ...productionEnv, DURATION_OVERRIDES: 'output=1000' })).toContain(
+      'DURATION_OVERRIDES: must not be set in production',
+    );
+  });
+
   it('names every missing production value', () => {
     const message = configError({ NODE_ENV: 'production' });
     for (const name of [

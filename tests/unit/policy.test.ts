@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RETENTION_POLICY, retentionMs } from '../../domain/policy.ts';
+import { RETENTION_POLICY, retentionMs } from '../../domain/retention-policy.ts';
 import { DAY } from '../../domain/time.ts';
+import { ConfigError, loadConfig } from '../../config/index.ts';
 
 // The production values the privacy policy promises; tests elsewhere shorten them only
 // through configuration, never by editing this table.
@@ -28,9 +29,14 @@ describe('retention policy table', () => {
   it('[R-ACCT-90D] erases a deleted account within 90 days', () => {
     expect(RETENTION_POLICY.deletedAccount.keepMs).toBe(90 * DAY);
   });
-  it('shortens durations only by an explicit time scale', () => {
+  it('shortens durations only by explicit configuration, which production refuses', () => {
     expect(retentionMs('output')).toBe(7 * DAY);
-    expect(retentionMs('output', 1 / (7 * DAY))).toBe(1);
+    const shortened = loadConfig({ NODE_ENV: 'test', DURATION_OVERRIDES: 'output=1,unverifiedRequest=5' });
+    expect(shortened.durations.retentionMs('output')).toBe(1);
+    expect(shortened.durations.retentionMs('input')).toBe(30 * DAY);
+    expect(shortened.durations.unverifiedRequestMs).toBe(5);
+    expect(() => loadConfig({ NODE_ENV: 'test', DURATION_OVERRIDES: 'output=soon' })).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'test' }).durations.retentionMs('output')).toBe(7 * DAY);
     expect(Object.isFrozen(RETENTION_POLICY)).toBe(true);
   });
 });

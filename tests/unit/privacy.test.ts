@@ -7,7 +7,7 @@ import { canonicalJson } from '../../activities/privacy/certificate.ts';
 import { columnNames, csvCell, csvChunks, jsonChunks } from '../../activities/privacy/export.ts';
 import { signLink, verifyLink } from '../../activities/privacy/links.ts';
 import { newVerificationCode } from '../../api/routes/privacy.ts';
-import { RETENTION_POLICY } from '../../domain/policy.ts';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {
   CERTIFICATE_LINK_TTL_MS,
   UNVERIFIED_REQUEST_TTL_MS,

@@ -1,11 +1,11 @@
 // The privacy policy in plain words. Every retention figure comes from the policy table
-// the code enforces (domain/policy.ts): the words here explain, the table decides.
+// the code enforces (domain/retention-policy.ts): the words here explain, the table decides.
 import {
   POLICY_VERSION,
   RETENTION_POLICY,
   type RetentionRule,
   type RetentionSubject,
-} from '../../../domain/policy.ts';
+} from '../../../domain/retention-policy.ts';
 import { formatDuration } from './time.ts';
 
 export { POLICY_VERSION, RETENTION_POLICY };

@@ -3,7 +3,7 @@
 import type { AccountStatus } from '../../../domain/accounts.ts';
 import type { JobStatus } from '../../../domain/generation.ts';
 import type { RequestStatus } from '../../../domain/privacy.ts';
-import type { AssetStatus } from '../../../domain/storage.ts';
+import type { AssetStatus } from '../../../domain/retention.ts';
 
 export type Tone = 'neutral' | 'info' | 'progress' | 'success' | 'warning' | 'danger';
 export interface StatusWords {

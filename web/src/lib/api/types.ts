@@ -4,7 +4,7 @@
 import type { AccountStatus, Role } from '../../../../domain/accounts.ts';
 import type { LedgerKind } from '../../../../domain/credits.ts';
 import type { JobStatus } from '../../../../domain/generation.ts';
-import type { AssetKind, AssetStatus } from '../../../../domain/storage.ts';
+import type { AssetKind, AssetStatus } from '../../../../domain/retention.ts';
 
 export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -1,7 +1,7 @@
 // Uploads from the browser: one file, multipart, straight to the same-origin /api/assets
 // (the site's server streams it on to the API). XMLHttpRequest rather than fetch, because
 // only it reports how much of the file has been sent, which the page shows as a bar.
-import { UPLOAD_LIMIT_BYTES } from '../../../../domain/storage.ts';
+import { UPLOAD_LIMIT_BYTES } from '../../../../domain/retention.ts';
 import { friendlyMessage, problemFrom, UNREACHABLE, type ApiProblem } from './errors.ts';
 import type { Asset } from './types.ts';
 

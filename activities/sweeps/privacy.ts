@@ -3,26 +3,17 @@
 // log older than 2 years is deleted (R-SUPPORT-3Y). Each batch is one transaction, so a
 // retry repeats nothing: rows are counted into the totals and deleted together.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Context } from '@temporalio/activity';
 import type { Config } from '../../config/index.ts';
-import { retentionMs } from '../../domain/policy.ts';
 import { PRIVACY_SWEEP_BATCH_SIZE } from '../../domain/privacy.ts';
 import { recordAudit } from '../../platform/audit.ts';
-
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called directly (tests): no activity to report to.
-  }
-}
+import { heartbeat } from '../heartbeat.ts';
 
 export function createPrivacySweepActivities(deps: { orm: MikroORM; config: Config }) {
   const { orm, config } = deps;
 
   return {
     async aggregateOldAnalytics(): Promise<{ aggregated: number; cutoff: string }> {
-      const cutoff = new Date(Date.now() - retentionMs('analyticsPersonal', config.timeScale));
+      const cutoff = new Date(Date.now() - config.durations.retentionMs('analyticsPersonal'));
       let aggregated = 0;
       for (;;) {
         const n = await orm.em.fork().transactional(async (tx) => {
@@ -62,7 +53,7 @@ export function createPrivacySweepActivities(deps: { orm: MikroORM; config: Conf
     },
 
     async deleteOldEmailLog(): Promise<{ deleted: number; cutoff: string }> {
-      const cutoff = new Date(Date.now() - retentionMs('emailCommunication', config.timeScale));
+      const cutoff = new Date(Date.now() - config.durations.retentionMs('emailCommunication'));
       let deleted = 0;
       for (;;) {
         const rows = await orm.em

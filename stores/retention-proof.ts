@@ -3,9 +3,9 @@
 // so a deletion is either fully recorded or retried.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Asset, type DeletionProof } from '../../db/entities/index.ts';
-import type { AssetKind, DeletionReason } from '../../domain/storage.ts';
-import { recordAudit, type AuditInput } from '../../platform/audit.ts';
+import { Asset, type DeletionProof } from '../db/entities/index.ts';
+import type { AssetKind, DeletionReason } from '../domain/retention.ts';
+import { recordAudit, type AuditInput } from '../platform/audit.ts';
 
 export interface DeletionProofFields {
   dedupeKey: string;

@@ -19,9 +19,10 @@ import {
   UPLOAD_PART_BYTES,
   describeAllowedUploads,
   type AllowedUpload,
-} from '../../domain/storage.ts';
-import type { ObjectStore } from '../../platform/s3.ts';
-import { AppError, badRequest } from '../errors.ts';
+} from '../domain/retention.ts';
+import type { ObjectStore } from '../platform/s3.ts';
+import { storageUnavailable } from '../use-cases/retention.ts';
+import { AppError, badRequest } from './errors.ts';
 
 const MB = 1024 * 1024;
 
@@ -42,13 +43,6 @@ export function unsupportedFileType(): AppError {
 
 export const uploadInterrupted = () =>
   new AppError(400, 'upload_interrupted', 'The upload was interrupted. Nothing was kept; please try again.');
-
-export const storageUnavailable = () =>
-  new AppError(
-    503,
-    'storage_unavailable',
-    'We could not store your file just now. Nothing was kept; please try again.',
-  );
 
 /** Refuses, before a byte is read, a request that cannot carry an acceptable file. */
 export function checkUploadRequest(req: Request): void {

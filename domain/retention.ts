@@ -1,7 +1,7 @@
 // Stored objects: what may be uploaded, where objects live, when and why they go away,
 // and the housekeeping that keeps storage and its records in step. Pure: safe to import
 // from workflow code.
-import { retentionMs, type RetentionSubject } from './policy.ts';
+import { retentionMs, type RetentionSubject } from './retention-policy.ts';
 import { DAY, HOUR, MINUTE } from './time.ts';
 
 export const ASSET_KINDS = ['input', 'output', 'export', 'temp'] as const;
@@ -47,9 +47,16 @@ export const RETENTION_SUBJECT: Readonly<Record<AssetKind, RetentionSubject>> = 
   temp: 'temp',
 };
 
-/** When an object stored at `storedAt` must be gone (time scale 1 in production). */
-export function assetDeleteAt(kind: AssetKind, storedAt: Date, timeScale = 1): Date {
-  return new Date(storedAt.getTime() + retentionMs(RETENTION_SUBJECT[kind], timeScale));
+/**
+ * When an object stored at `storedAt` must be gone: by the policy table, or by the
+ * durations a process was configured with (`config.durations.retentionMs`).
+ */
+export function assetDeleteAt(
+  kind: AssetKind,
+  storedAt: Date,
+  keepMs: (subject: RetentionSubject) => number = retentionMs,
+): Date {
+  return new Date(storedAt.getTime() + keepMs(RETENTION_SUBJECT[kind]));
 }
 
 /** Where a retention workflow stands; its state query answers with it. */

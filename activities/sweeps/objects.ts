@@ -1,26 +1,24 @@
-// The storage sweeps, run by Temporal Schedules: session logs past their retention
-// (R-SESSION-30D), objects in the bucket that no live asset row accounts for (deleted,
-// with proof), and stored rows whose object is missing (marked and audited). Each
-// heartbeats its position, so a retry resumes where the last attempt stopped.
+// The bucket's reconciliation with the asset rows, run by a Temporal Schedule: objects
+// that no live asset row accounts for are deleted with proof, and stored rows whose
+// object is missing are marked and audited. Each heartbeats its position, so a retry
+// resumes where the last attempt stopped.
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
-import { retentionMs } from '../../domain/policy.ts';
 import {
   ASSET_KEY_PREFIX,
   LIVE_ASSET_STATUSES,
   SWEEP_BATCH_SIZE,
   SWEEP_HEAD_CONCURRENCY,
   parseAssetObjectKey,
-} from '../../domain/storage.ts';
+} from '../../domain/retention.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
-import { activeHoldIds } from './holds.ts';
-import { deleteObjectVerified, headObject } from './objects.ts';
-import { orphanDedupeKey, recordDeletion } from './proof.ts';
+import { activeHoldIds } from '../../stores/legal-hold.ts';
+import { deleteObjectVerified, headObject } from '../../platform/objects.ts';
+import { orphanDedupeKey, recordDeletion } from '../../stores/retention-proof.ts';
+import { heartbeat, resumeFrom } from '../heartbeat.ts';
 
 export interface SweepScope {
   /** Unique per sweep run (the workflow's run id): the proofs' idempotency key. */
@@ -43,23 +41,6 @@ export interface MissingObjectsResult {
   missing: number;
 }
 
-/** The activity's last heartbeat, when this is a retry; undefined outside an activity. */
-function resumeFrom<T>(): T | undefined {
-  try {
-    return Context.current().info.heartbeatDetails as T | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called directly (tests, scripts): there is no activity to report to.
-  }
-}
-
 function checkScope(scope: SweepScope): void {
   if (!scope.prefix.startsWith(ASSET_KEY_PREFIX)) {
     throw ApplicationFailure.nonRetryable(
@@ -71,70 +52,63 @@ function checkScope(scope: SweepScope): void {
 
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore; config: Config }) {
-  const { orm, store, config } = deps;
+/**
+ * Deletes one object that no live asset row accounts for, with a proof and an audit
+ * event; leaves it where a legal hold covers its owner or asset. Idempotent by sweep.
+ */
+async function deleteOrphan(
+  deps: { orm: MikroORM; store: ObjectStore },
+  objectKey: string,
+  sweepId: string,
+  requestedAt: Date,
+): Promise<'deleted' | 'held' | 'gone'> {
+  const em = deps.orm.em.fork();
+  const parsed = parseAssetObjectKey(objectKey);
+  const ownerId = parsed?.userId ?? null;
+  if (parsed && (await activeHoldIds(em, parsed.assetId, ownerId)).length > 0) return 'held';
+  const deletion = await deleteObjectVerified(deps.store, objectKey);
+  // Gone before we got to it (its retention deleted it after the listing): not an orphan.
+  if (!deletion.before) return 'gone';
+  await recordDeletion(
+    em,
+    {
+      dedupeKey: orphanDedupeKey(sweepId, objectKey),
+      assetId: parsed?.assetId ?? null,
+      objectKey,
+      kind: parsed?.kind ?? null,
+      ownerId,
+      reason: 'orphan',
+      requestedBy: null,
+      requestedAt,
+      deletedAt: deletion.deletedAt,
+      objectExisted: true,
+      contentSha256: null,
+      sizeBytes: deletion.before.sizeBytes,
+      verifiedAt: deletion.verifiedAt,
+      verification: deletion.verification,
+    },
+    {
+      action: 'storage.orphan_deleted',
+      actorRole: 'system',
+      targetType: 'object',
+      targetId: parsed?.assetId ?? null,
+      subjectUserId: ownerId,
+      details: { sweepId },
+    },
+  );
+  return 'deleted';
+}
+
+export function createObjectSweepActivities(deps: { orm: MikroORM; store: ObjectStore }) {
+  const { orm, store } = deps;
 
   return {
-    /** Deletes session rows (IP, browser, times) last used longer ago than the policy allows. */
-    async deleteOldSessionLogs(): Promise<{ deleted: number; cutoff: string }> {
-      const em = orm.em.fork();
-      const cutoff = new Date(Date.now() - retentionMs('sessionLog', config.timeScale));
-      let deleted = 0;
-      for (;;) {
-        const rows = await em.execute<{ id: string }[]>(
-          `delete from sessions where id in
-             (select id from sessions where last_seen_at < ? limit ?) returning id`,
-          [cutoff, SWEEP_BATCH_SIZE],
-        );
-        deleted += rows.length;
-        heartbeat({ deleted });
-        if (rows.length < SWEEP_BATCH_SIZE) break;
-      }
-      if (deleted > 0) {
-        await recordAudit(em, {
-          action: 'sessions.logs_swept',
-          actorRole: 'system',
-          details: { deleted, cutoff: cutoff.toISOString(), policy: 'R-SESSION-30D' },
-        });
-      }
-      return { deleted, cutoff: cutoff.toISOString() };
-    },
-
-    /**
-     * Removes short-lived records whose use is over: expired price quotes, spent or
-     * expired emailed tokens, finished rate-limit windows and old sign-in failure counts.
-     * They hold no more than ids and hashes, but nothing is kept without a reason.
-     */
-    async deleteExpiredEphemera(): Promise<Record<string, number>> {
-      const em = orm.em.fork();
-      const day = 24 * 3600 * 1000;
-      const count = async (sql: string, params: unknown[]) =>
-        (await em.execute<{ id: unknown }[]>(sql, params)).length;
-      const aDayAgo = new Date(Date.now() - day);
-      return {
-        priceQuotes: await count('delete from price_quotes where expires_at < ? returning id', [aDayAgo]),
-        accountTokens: await count(
-          'delete from account_tokens where (used_at is not null or expires_at < now()) and created_at < ? returning id',
-          [aDayAgo],
-        ),
-        rateLimitBuckets: await count(
-          'delete from rate_limit_buckets where reset_at < now() returning key as id',
-          [],
-        ),
-        signInFailures: await count(
-          'delete from sign_in_failures where last_failed_at < ? and (locked_until is null or locked_until < now()) returning email_hash as id',
-          [aDayAgo],
-        ),
-      };
-    },
-
     /**
      * Lists the bucket under the prefix and deletes every object older than the grace
      * period that no live asset row accounts for, each with a proof and an audit event.
      */
     async sweepOrphanObjects(scope: SweepScope): Promise<OrphanObjectsResult> {
       checkScope(scope);
-      const em = orm.em.fork();
       const cutoff = Date.now() - scope.graceMs;
       const requestedAt = new Date();
       const progress = resumeFrom<OrphanObjectsResult & { afterKey: string }>() ?? {
@@ -174,43 +148,9 @@ export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore;
           progress.scanned++;
           if (live.has(object.Key)) continue;
           if (!object.LastModified || object.LastModified.getTime() > cutoff) continue;
-          const parsed = parseAssetObjectKey(object.Key);
-          const ownerId = parsed?.userId ?? null;
-          if (parsed && (await activeHoldIds(em, parsed.assetId, ownerId)).length > 0) {
-            progress.orphansHeld++;
-            continue;
-          }
-          const deletion = await deleteObjectVerified(store, object.Key);
-          // Gone before we got to it (its retention deleted it after the listing): not an orphan.
-          if (!deletion.before) continue;
-          await recordDeletion(
-            em,
-            {
-              dedupeKey: orphanDedupeKey(scope.sweepId, object.Key),
-              assetId: parsed?.assetId ?? null,
-              objectKey: object.Key,
-              kind: parsed?.kind ?? null,
-              ownerId,
-              reason: 'orphan',
-              requestedBy: null,
-              requestedAt,
-              deletedAt: deletion.deletedAt,
-              objectExisted: true,
-              contentSha256: null,
-              sizeBytes: deletion.before.sizeBytes,
-              verifiedAt: deletion.verifiedAt,
-              verification: deletion.verification,
-            },
-            {
-              action: 'storage.orphan_deleted',
-              actorRole: 'system',
-              targetType: 'object',
-              targetId: parsed?.assetId ?? null,
-              subjectUserId: ownerId,
-              details: { sweepId: scope.sweepId },
-            },
-          );
-          progress.orphansDeleted++;
+          const outcome = await deleteOrphan(deps, object.Key, scope.sweepId, requestedAt);
+          if (outcome === 'held') progress.orphansHeld++;
+          if (outcome === 'deleted') progress.orphansDeleted++;
         }
         progress.afterKey = objects.at(-1)?.Key ?? progress.afterKey;
         heartbeat(progress);

@@ -1,5 +1,5 @@
-// Object-store operations on assets, shared by the storage activities and the API: an
-// existence check, deletion that proves the object is gone, and presigned downloads.
+// Object-store operations on assets, shared by both sides: an existence check, deletion
+// that proves the object is gone, and presigned downloads.
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -7,7 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ObjectStore } from '../../platform/s3.ts';
+import type { ObjectStore } from './s3.ts';
 
 export interface ObjectHead {
   sizeBytes: number | null;

@@ -5,17 +5,19 @@ import { DAY, days } from './time.ts';
 
 export const POLICY_VERSION = '2026-11-01';
 
-export type RetentionSubject =
-  | 'output'
-  | 'input'
-  | 'export'
-  | 'temp'
-  | 'sessionLog'
-  | 'analyticsPersonal'
-  | 'supportTicket'
-  | 'emailCommunication'
-  | 'paymentRecord'
-  | 'deletedAccount';
+export const RETENTION_SUBJECTS = [
+  'output',
+  'input',
+  'export',
+  'temp',
+  'sessionLog',
+  'analyticsPersonal',
+  'supportTicket',
+  'emailCommunication',
+  'paymentRecord',
+  'deletedAccount',
+] as const;
+export type RetentionSubject = (typeof RETENTION_SUBJECTS)[number];
 
 export interface RetentionRule {
   subject: RetentionSubject;
@@ -101,7 +103,7 @@ export const RETENTION_POLICY: Readonly<Record<RetentionSubject, RetentionRule>>
   },
 });
 
-/** A retention duration, shortened by a factor in tests (1 in production). */
-export function retentionMs(subject: RetentionSubject, timeScale = 1): number {
-  return Math.max(1, Math.round(RETENTION_POLICY[subject].keepMs * timeScale));
+/** A retention duration as the policy table sets it (a test stack may configure shorter ones). */
+export function retentionMs(subject: RetentionSubject): number {
+  return RETENTION_POLICY[subject].keepMs;
 }

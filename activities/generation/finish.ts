@@ -1,0 +1,106 @@
+// Ending a job, in one local activity keyed by its id: the exact charge (the quoted
+// price, or a cheaper fallback's, the difference given back) or, for a job that ends
+// without a video, the whole reservation released with the reason; its temporary files
+// deleted with proof (R-TEMP); the end recorded and audited once.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.ts';
+import { Asset, GenerationJob } from '../../db/entities/index.ts';
+import { writeLedger } from '../../db/ledger.ts';
+import type { EndStatus, FailureCode } from '../../domain/generation.ts';
+import { findModel, quoteCredits } from '../../domain/models.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { ObjectStore } from '../../platform/s3.ts';
+import type { TemporalClients } from '../../platform/temporal.ts';
+import { jobParameters, loadJob } from '../../stores/generation.ts';
+import { deleteAssetNow } from '../../stores/retention.ts';
+
+interface FinishDeps {
+  orm: MikroORM;
+  store: ObjectStore;
+  config: Config;
+  temporal: TemporalClients;
+}
+
+export interface JobEnd {
+  jobId: string;
+  status: EndStatus;
+  failureCode?: FailureCode;
+  failureDetail?: string;
+}
+
+export function createFinishActivities(deps: FinishDeps) {
+  return {
+    async finishJob(input: JobEnd): Promise<{ creditsCharged: number }> {
+      const { orm } = deps;
+      const job = await loadJob(orm, input.jobId);
+      const charged = input.status === 'succeeded' ? await capture(orm, job) : await release(orm, job, input);
+      const temps = await orm.em
+        .fork()
+        .find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } });
+      for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
+      const ended = await orm.em.fork().nativeUpdate(
+        GenerationJob,
+        { id: job.id, finishedAt: null },
+        {
+          status: input.status,
+          statusChangedAt: new Date(),
+          failureCode: input.failureCode ?? null,
+          failureReason: input.failureDetail?.slice(0, 1000) ?? null,
+          finishedAt: new Date(),
+          creditsCharged: charged,
+          ...(input.status === 'succeeded' ? { progress: 1 } : {}),
+          queuePosition: null,
+          etaSeconds: null,
+        },
+      );
+      if (ended === 1) {
+        await recordAudit(orm.em.fork(), {
+          action: `job.${input.status}`,
+          actorRole: 'system',
+          targetType: 'job',
+          targetId: job.id,
+          subjectUserId: job.user,
+          details: input.failureCode ? { failureCode: input.failureCode } : {},
+        });
+      }
+      return { creditsCharged: charged };
+    },
+  };
+}
+
+/** The price, or the cheaper fallback's; what was reserved and not charged goes back. */
+async function capture(orm: MikroORM, job: GenerationJob): Promise<number> {
+  const model = findModel(job.model);
+  const credits = job.originalModel && model ? quoteCredits(model, jobParameters(job)) : job.creditsQuoted;
+  await writeLedger(orm.em.fork(), { userId: job.user!, kind: 'capture', credits, jobId: job.id });
+  const unused = job.creditsQuoted - credits;
+  if (unused > 0) {
+    await writeLedger(orm.em.fork(), {
+      userId: job.user!,
+      kind: 'release',
+      credits: unused,
+      jobId: job.id,
+      note: 'cheaper fallback: difference returned',
+    });
+  }
+  return credits;
+}
+
+/** Gives back the whole reservation, with the reason recorded. */
+async function release(orm: MikroORM, job: GenerationJob, end: JobEnd): Promise<number> {
+  const em = orm.em.fork();
+  const [reserved] = await em.execute<{ credits: number }[]>(
+    `select credits from credit_ledger where job_id = ? and kind = 'reserve'`,
+    [job.id],
+  );
+  if (reserved) {
+    await writeLedger(em, {
+      userId: job.user!,
+      kind: 'release',
+      credits: Number(reserved.credits),
+      jobId: job.id,
+      note: end.failureCode ?? 'provider_failed',
+    });
+  }
+  return 0;
+}

@@ -1,0 +1,202 @@
+// The provider calls of a job: exactly one submission, polls that record the task's live
+// state on the job, and cancellation. Each is keyed by the job id and checks what is
+// already done before acting: above all, a provider task is never submitted twice
+// blindly. A submission's recipient is recorded for erasure notices (D-RECIPIENTS).
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.ts';
+import { GenerationJob } from '../../db/entities/index.ts';
+import { FAILURE_TYPES } from '../../domain/failures.ts';
+import { HOUR } from '../../domain/time.ts';
+import { findModel, type ProviderName } from '../../domain/models.ts';
+import { presignDownload } from '../../platform/objects.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { ObjectStore } from '../../platform/s3.ts';
+import { createProviderAdapters } from '../../providers/index.ts';
+import {
+  ProviderError,
+  type GenerationRequest,
+  type ProviderAdapter,
+  type ProviderTaskState,
+} from '../../providers/types.ts';
+import { webhookUrlFor } from '../../providers/webhooks.ts';
+import { Asset } from '../../db/entities/index.ts';
+import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import { breakerOpen, recordProviderResult, viaBreaker } from './breaker.ts';
+import { fail, toFailure } from './failures.ts';
+
+/** How long a provider may keep a presigned input URL: long enough for a queue, short enough to expire. */
+const INPUT_URL_TTL_SECONDS = (6 * HOUR) / 1000;
+
+interface ProviderDeps {
+  orm: MikroORM;
+  store: ObjectStore;
+  config: Config;
+}
+
+export function createProviderActivities(deps: ProviderDeps) {
+  const { orm } = deps;
+  const adapters = createProviderAdapters(deps.config.providers);
+  const adapterFor = (provider: ProviderName): ProviderAdapter => {
+    const adapter = adapters[provider as Exclude<ProviderName, 'local'>];
+    if (!adapter) throw fail(`provider ${provider} is not configured`, FAILURE_TYPES.providerNotConfigured);
+    return adapter;
+  };
+
+  return {
+    submitToProvider: (jobId: string) => submitOnce(deps, adapterFor, jobId),
+
+    /** The task's state, recorded on the job as it is (status, progress, queue, ETA). */
+    async pollProviderTask(jobId: string): Promise<ProviderTaskState> {
+      const job = await loadJob(orm, jobId);
+      if (!job.providerTaskId) throw fail('the job has no provider task yet', FAILURE_TYPES.noProviderTask);
+      const provider = job.provider as ProviderName;
+      const task = await viaBreaker(orm, provider, () => adapterFor(provider).getTask(job.providerTaskId!));
+      await recordLiveState(orm.em.fork(), jobId, {
+        ...(task.status === 'running' ? { status: 'running' as const } : {}),
+        ...(typeof task.progress === 'number' ? { progress: task.progress } : {}),
+        queuePosition: task.queuePosition ?? null,
+        etaSeconds: task.etaSeconds ?? null,
+      });
+      return task;
+    },
+
+    async cancelProviderTask(jobId: string): Promise<void> {
+      const job = await loadJob(orm, jobId);
+      if (!job.providerTaskId) return;
+      const provider = job.provider as ProviderName;
+      await viaBreaker(orm, provider, () => adapterFor(provider).cancel(job.providerTaskId!));
+    },
+  };
+}
+
+/**
+ * Submits the job to its provider exactly once. The attempt is marked before the request
+ * is sent; a retry that finds the mark and no task id knows the outcome is unknown, and
+ * reconciles through the provider's API instead of sending again. A provider that cannot
+ * be asked ends the job with a refund rather than risk a double.
+ */
+async function submitOnce(
+  deps: ProviderDeps,
+  adapterFor: (provider: ProviderName) => ProviderAdapter,
+  jobId: string,
+): Promise<ProviderTaskState> {
+  const { orm } = deps;
+  const job = await loadJob(orm, jobId);
+  const provider = job.provider as ProviderName;
+  const adapter = adapterFor(provider);
+  const em = orm.em.fork();
+  if (job.providerTaskId) {
+    // A retry after the task id was saved: the recipients ledger may still miss it.
+    await recordRecipient(em, job, job.providerTaskId);
+    return { taskId: job.providerTaskId, status: 'queued' };
+  }
+  if (!job.submitAttemptedAt && (await breakerOpen(orm, provider))) {
+    throw fail(`${provider} is failing; its circuit breaker is open`, FAILURE_TYPES.providerUnavailable);
+  }
+  const request = await requestFor(deps, job);
+  if (job.submitAttemptedAt) {
+    const found = await reconcile(deps, adapter, job, request);
+    if (found) return found;
+  }
+  await em.nativeUpdate(GenerationJob, { id: jobId }, { submitAttemptedAt: new Date() });
+  try {
+    const state = await adapter.submit(request);
+    await recordProviderResult(orm, provider, true);
+    await submitted(em, job, state.taskId);
+    return state;
+  } catch (err) {
+    if (err instanceof ProviderError && !err.outcomeUnknown) {
+      // The provider answered: nothing was accepted, so a later attempt may send again.
+      await em.nativeUpdate(GenerationJob, { id: jobId }, { submitAttemptedAt: null });
+    }
+    if (err instanceof ProviderError && ['unavailable', 'timeout', 'rate_limited'].includes(err.code)) {
+      await recordProviderResult(orm, provider, false);
+    }
+    throw toFailure(err);
+  }
+}
+
+/** After a crash mid-submission: the provider's own list says whether it got the job. */
+async function reconcile(
+  deps: ProviderDeps,
+  adapter: ProviderAdapter,
+  job: GenerationJob,
+  request: GenerationRequest,
+): Promise<ProviderTaskState | null> {
+  if (!adapter.findTask) {
+    throw fail(
+      'the provider may have received this job, and cannot be asked',
+      FAILURE_TYPES.submissionOutcomeUnknown,
+    );
+  }
+  const found = await viaBreaker(deps.orm, job.provider as ProviderName, () => adapter.findTask!(request));
+  if (!found) return null;
+  const em = deps.orm.em.fork();
+  await submitted(em, job, found.taskId);
+  await recordAudit(em, {
+    action: 'job.submission_reconciled',
+    actorRole: 'system',
+    targetType: 'job',
+    targetId: job.id,
+    subjectUserId: job.user,
+    details: { provider: job.provider },
+  });
+  return found;
+}
+
+async function submitted(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
+  await em.nativeUpdate(
+    GenerationJob,
+    { id: job.id },
+    { providerTaskId: taskId, submittedAt: new Date(), submitAttemptedAt: null },
+  );
+  await recordLiveState(em, job.id, { status: 'submitted' });
+  await recordRecipient(em, job, taskId);
+}
+
+/** The request as the adapter takes it: prompt, settings, presigned input images, webhook. */
+async function requestFor(deps: ProviderDeps, job: GenerationJob): Promise<GenerationRequest> {
+  const model = findModel(job.model)!;
+  const p = jobParameters(job);
+  const em = deps.orm.em.fork();
+  const inputs = [];
+  for (const input of p.inputs) {
+    const asset = await em.findOne(Asset, { id: input.assetId, user: job.user, status: 'stored' });
+    if (!asset) throw fail('an input image is no longer stored', FAILURE_TYPES.inputMissing);
+    const url = await presignDownload(deps.store, asset.objectKey, INPUT_URL_TTL_SECONDS);
+    inputs.push({ url, role: input.role });
+  }
+  return {
+    jobId: job.id,
+    providerModel: model.providerModel,
+    prompt: job.prompt,
+    negativePrompt: p.negativePrompt,
+    durationSeconds: p.durationSeconds,
+    aspectRatio: p.aspectRatio,
+    resolution: p.resolution,
+    seed: p.seed,
+    inputs,
+    webhookUrl: model.webhooks ? webhookUrlFor(deps.config, model.provider, job.id) : undefined,
+  };
+}
+
+/**
+ * D-RECIPIENTS: the recipients ledger learns that this provider received the job's
+ * prompt (and its input images), so an account deletion can ask it to erase them.
+ * Once per task (its provider and task id are unique).
+ */
+async function recordRecipient(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
+  const inputs = jobParameters(job).inputs?.length ?? 0;
+  await em.execute(
+    `insert into data_recipients (id, user_id, job_id, provider, provider_task_id, data_categories, input_count, sent_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (provider, provider_task_id) do nothing`,
+    [
+      job.user ?? null,
+      job.id,
+      job.provider,
+      taskId,
+      JSON.stringify(inputs > 0 ? ['prompt', 'input_images'] : ['prompt']),
+      inputs,
+    ],
+  );
+}

@@ -1,0 +1,102 @@
+// A creator's stored files over HTTP: uploads (R-IN-30D, R-CRYPTO), download links for
+// the owner only, deletion at any time (R-IN-EARLY; deferred to the release under a
+// legal hold, R-HOLD), and the operators' view of a file and its retention.
+import { z } from 'zod';
+import {
+  assetListQuery,
+  assetPage,
+  assetView,
+  downloadLink,
+  opsAssetView,
+} from '../../domain/contracts/retention.ts';
+import { DOWNLOAD_URL_TTL_SECONDS } from '../../domain/retention.ts';
+import {
+  assetDownloadLink,
+  deleteOwnAsset,
+  getAsset,
+  listAssets,
+  opsAsset,
+  storeUpload,
+} from '../../use-cases/retention.ts';
+import { caller } from '../auth/access.ts';
+import { defineRoute } from '../route.ts';
+import { checkUploadRequest, receiveUpload } from '../uploads.ts';
+
+const idParams = z.object({ id: z.uuid() });
+
+export const retentionRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/assets',
+    summary:
+      'Upload a reference image, video or voice recording (multipart/form-data, one file); kept 30 days (R-IN-30D)',
+    tags: ['assets'],
+    access: 'verified',
+    rateLimit: 'upload',
+    status: 201,
+    response: assetView,
+    handler: ({ deps, req }) => {
+      checkUploadRequest(req);
+      return storeUpload(deps, caller(req).user, (key, onType) =>
+        receiveUpload(req, deps.store, key, onType),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/assets',
+    summary: 'My files, newest first, with when each is deleted and whether a legal hold keeps it',
+    tags: ['assets'],
+    access: 'verified',
+    query: assetListQuery,
+    response: assetPage,
+    handler: ({ deps, query, req }) => listAssets(deps, caller(req).user, query),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/assets/:id',
+    summary: 'One of my files',
+    tags: ['assets'],
+    access: 'verified',
+    params: idParams,
+    response: assetView,
+    handler: ({ deps, params, req }) => getAsset(deps, caller(req).user, params.id),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/assets/:id/download',
+    summary: `A download link for one of my files, valid ${DOWNLOAD_URL_TTL_SECONDS / 60} minutes at most`,
+    tags: ['assets'],
+    access: 'verified',
+    params: idParams,
+    response: downloadLink,
+    handler: ({ deps, params, req }) => assetDownloadLink(deps, caller(req).user, params.id),
+  }),
+
+  defineRoute({
+    method: 'delete',
+    path: '/api/assets/:id',
+    summary:
+      'Delete one of my files now (R-IN-EARLY); under a legal hold the deletion waits for its release (`deletionDeferred`)',
+    tags: ['assets'],
+    access: 'verified',
+    params: idParams,
+    status: 202,
+    response: assetView,
+    handler: async ({ deps, params, req }) => (await deleteOwnAsset(deps, caller(req).user, params.id)).view,
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/ops/assets/:id',
+    summary: 'An asset and its retention (state, Temporal Web UI links); the access is audited',
+    tags: ['ops'],
+    access: ['operator', 'admin'],
+    params: idParams,
+    response: opsAssetView,
+    handler: ({ deps, params, req }) => opsAsset(deps, caller(req).user, params.id),
+  }),
+];

@@ -1,0 +1,92 @@
+// The Temporal client side of `generation-<jobId>`: starting a job's workflow, and the
+// messages the API sends it (a person's cancellation, a reviewer's decision, a
+// provider's webhook). Reading a job's state is not here: PostgreSQL holds it.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
+import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
+import {
+  cancelUpdate,
+  providerUpdateSignal,
+  reviewDecisionSignal,
+  type GenerationInput,
+  type ProviderUpdate,
+  type ReviewDecision,
+  type generationWorkflow,
+} from '../workflows/generation.ts';
+
+/** Starts the job's workflow; one already started (a retried create) is left as it is. */
+export async function startGeneration(client: Client, input: GenerationInput, status: string): Promise<void> {
+  try {
+    await client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
+      taskQueue: TASK_QUEUES.generation,
+      workflowId: workflowIds.generation(input.jobId),
+      args: [input],
+      typedSearchAttributes: [
+        { key: searchAttributes.userId, value: input.userId },
+        { key: searchAttributes.jobStatus, value: status },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** Cancels the job and waits until it has ended; false when no such workflow exists. */
+export async function cancelGeneration(client: Client, jobId: string, requestedBy: string): Promise<boolean> {
+  try {
+    await client.workflow
+      .getHandle(workflowIds.generation(jobId))
+      .executeUpdate(cancelUpdate, { args: [{ requestedBy }] });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** A provider's callback: a hint to look now. One for a job that has ended is dropped. */
+export async function signalProviderUpdate(
+  client: Client,
+  jobId: string,
+  update: ProviderUpdate,
+): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowIds.generation(jobId)).signal(providerUpdateSignal, update);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}
+
+export async function signalReviewDecision(
+  client: Client,
+  jobId: string,
+  decision: ReviewDecision,
+): Promise<void> {
+  await client.workflow.getHandle(workflowIds.generation(jobId)).signal(reviewDecisionSignal, decision);
+}
+
+/**
+ * Asks the job to cancel without waiting for it to end (an account deletion polls the
+ * jobs' rows instead). 'ended' when the job had already ended or never started.
+ */
+export async function requestGenerationCancel(
+  client: Client,
+  jobId: string,
+  requestedBy: string,
+): Promise<'asked' | 'ended'> {
+  try {
+    await client.workflow
+      .getHandle(workflowIds.generation(jobId))
+      .startUpdate(cancelUpdate, { args: [{ requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    return 'asked';
+  } catch (err) {
+    // The validator refuses a job that has ended; a job never started has nothing to cancel.
+    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return 'ended';
+    throw err;
+  }
+}

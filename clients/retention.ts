@@ -1,0 +1,119 @@
+// The Temporal client side of `retention-<assetId>`: its id and start options, and the
+// messages the rest of the platform sends it. The API (uploads, deletions, holds) and
+// activities (outputs, exports, temporary renders) start it where they store the object,
+// so every stored object gets exactly one retention workflow.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import { HOLD_SIGNAL_CONCURRENCY, type AssetKind } from '../domain/retention.ts';
+import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
+import {
+  deleteNowSignal,
+  holdReleasedSignal,
+  type AssetRetentionInput,
+  type DeleteNowRequest,
+  type assetRetentionWorkflow,
+} from '../workflows/retention.ts';
+
+/** The asset fields a retention workflow needs, as an Asset row carries them. */
+export interface RetainedAsset {
+  id: string;
+  user?: string | null;
+  kind: AssetKind;
+  objectKey: string;
+  deleteAt?: Date | string | null;
+}
+
+export function retentionInputFor(asset: RetainedAsset): AssetRetentionInput {
+  if (!asset.deleteAt) throw new Error(`asset ${asset.id} has no delete-at`);
+  return {
+    assetId: asset.id,
+    userId: asset.user ?? null,
+    kind: asset.kind,
+    objectKey: asset.objectKey,
+    deleteAt: new Date(asset.deleteAt).toISOString(),
+  };
+}
+
+/**
+ * Id, task queue, search attributes and reuse policy of an asset's retention workflow.
+ * A finished retention (object deleted) is never started again; a failed one may be.
+ */
+export function retentionWorkflowOptions(input: AssetRetentionInput) {
+  const typedSearchAttributes: SearchAttributePair[] = [
+    { key: searchAttributes.assetKind, value: input.kind },
+    { key: searchAttributes.dueAt, value: new Date(input.deleteAt) },
+  ];
+  if (input.userId) typedSearchAttributes.push({ key: searchAttributes.userId, value: input.userId });
+  return {
+    workflowId: workflowIds.retention(input.assetId),
+    taskQueue: TASK_QUEUES.retention,
+    args: [input] as [AssetRetentionInput],
+    typedSearchAttributes,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+  };
+}
+
+/** Starts the asset's retention workflow; a running or finished one is left as it is. */
+export async function startRetention(client: Client, asset: RetainedAsset): Promise<string> {
+  const options = retentionWorkflowOptions(retentionInputFor(asset));
+  try {
+    await client.workflow.start<typeof assetRetentionWorkflow>('assetRetentionWorkflow', options);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return options.workflowId;
+}
+
+/**
+ * Tells the asset's retention workflow to delete now, or (with a proof id) that the
+ * object is already deleted. A missing workflow (never started, or failed) is started
+ * with the request, so a deletion is never lost. False when the retention already ended.
+ */
+export async function requestRetentionDeletion(
+  client: Client,
+  asset: RetainedAsset,
+  request: DeleteNowRequest,
+): Promise<boolean> {
+  try {
+    await client.workflow.signalWithStart<typeof assetRetentionWorkflow, [DeleteNowRequest]>(
+      'assetRetentionWorkflow',
+      {
+        ...retentionWorkflowOptions(retentionInputFor(asset)),
+        signal: deleteNowSignal,
+        signalArgs: [request],
+      },
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Tells the retention workflows whose deletion a hold deferred that it was released. A
+ * workflow that has ended has nothing left to do and is skipped. Returns how many heard it.
+ */
+export async function signalHoldReleased(
+  client: Client,
+  assetIds: readonly string[],
+  holdId: string,
+): Promise<number> {
+  let signalled = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < assetIds.length) {
+      const assetId = assetIds[next++]!;
+      try {
+        await client.workflow
+          .getHandle(workflowIds.retention(assetId))
+          .signal(holdReleasedSignal, { holdId });
+        signalled++;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HOLD_SIGNAL_CONCURRENCY, assetIds.length) }, worker));
+  return signalled;
+}

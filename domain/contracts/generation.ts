@@ -1,0 +1,135 @@
+// What the API takes and gives for generation: offered models, quotes, jobs, their live
+// view and the review queue. One schema for the API's validation and OpenAPI document,
+// and the site's types (`z.infer`).
+import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN, JOB_PAGE_SIZE_MAX, JOB_STATUSES, REVISION_KINDS } from '../generation.ts';
+import { INPUT_ROLES, MAX_SEED } from '../models.ts';
+
+export const offeredModel = z.object({
+  id: z.string(),
+  label: z.string(),
+  provider: z.string(),
+  durations: z.array(z.number()),
+  aspectRatios: z.array(z.string()),
+  resolutions: z.array(z.string()),
+  inputRoles: z.array(z.enum(INPUT_ROLES)),
+  maxInputs: z.number(),
+  imageRequired: z.boolean(),
+  promptMaxLength: z.number(),
+  negativePrompt: z.boolean(),
+  seed: z.boolean(),
+  /** Whole credits per second of video, by resolution. */
+  creditsPerSecond: z.record(z.string(), z.number()),
+});
+export type OfferedModel = z.infer<typeof offeredModel>;
+export const modelList = z.object({ models: z.array(offeredModel) });
+
+export const jobRequest = z.object({
+  modelId: z.string().min(1).max(64),
+  prompt: z.string().max(10_000),
+  negativePrompt: z.string().max(2000).optional(),
+  durationSeconds: z.number().int().positive(),
+  aspectRatio: z.string().min(1).max(16),
+  resolution: z.string().min(1).max(16),
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  inputs: z
+    .array(z.object({ assetId: z.uuid(), role: z.enum(INPUT_ROLES) }))
+    .max(8)
+    .default([]),
+  /** The user allows another provider when the chosen one is down, at no higher price. */
+  fallbackAllowed: z.boolean().default(false),
+});
+export type JobRequest = z.infer<typeof jobRequest>;
+export type JobRequestInput = z.input<typeof jobRequest>;
+
+export const createJobBody = jobRequest.extend({
+  quoteId: z.uuid().optional(),
+  parentJobId: z.uuid().optional(),
+  revisionKind: z.enum(REVISION_KINDS).optional(),
+});
+export type CreateJobBody = z.infer<typeof createJobBody>;
+export type CreateJobInput = z.input<typeof createJobBody>;
+
+/** The header that makes a create safe to retry: the same key answers with the same job. */
+export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN);
+
+export const quote = z.object({
+  quoteId: z.uuid(),
+  credits: z.number(),
+  expiresAt: z.string(),
+  model: z.object({ id: z.string(), label: z.string(), provider: z.string() }),
+  /** Models the job may move to when the chosen one is down (only with `fallbackAllowed`). */
+  fallbacks: z.array(
+    z.object({ modelId: z.string(), label: z.string(), credits: z.number(), difference: z.number() }),
+  ),
+});
+export type Quote = z.infer<typeof quote>;
+
+export const jobView = z.object({
+  id: z.uuid(),
+  status: z.enum(JOB_STATUSES),
+  model: z.object({ id: z.string(), label: z.string(), provider: z.string() }),
+  fellBackFrom: z.string().nullable(),
+  prompt: z.string(),
+  parameters: z.object({
+    negativePrompt: z.string().optional(),
+    durationSeconds: z.number().optional(),
+    aspectRatio: z.string().optional(),
+    resolution: z.string().optional(),
+    seed: z.number().optional(),
+    inputs: z.array(z.object({ assetId: z.string(), role: z.enum(INPUT_ROLES) })).optional(),
+    fallbackAllowed: z.boolean().optional(),
+  }),
+  credits: z.object({ quoted: z.number(), charged: z.number().nullable() }),
+  /** 0..1 where known. */
+  progress: z.number().nullable(),
+  queuePosition: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  message: z.string().nullable(),
+  failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+  output: z.object({ assetId: z.uuid(), deleteAt: z.string().nullable() }).nullable(),
+  parentJobId: z.uuid().nullable(),
+  revisionKind: z.enum(REVISION_KINDS).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** When the status last changed. */
+  statusChangedAt: z.string().nullable(),
+  generationSeconds: z.number().nullable(),
+});
+export type JobView = z.infer<typeof jobView>;
+
+export const jobListQuery = z.object({
+  status: z.enum(JOB_STATUSES).optional(),
+  modelId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(JOB_PAGE_SIZE_MAX).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type JobListQuery = z.infer<typeof jobListQuery>;
+
+export const jobPage = z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() });
+export type JobPage = z.infer<typeof jobPage>;
+
+export const revisionChain = z.object({ jobs: z.array(jobView) });
+
+/** `GET /api/ops/jobs/:id`. */
+export const opsJobView = jobView.extend({ userId: z.uuid().nullable(), temporalUiUrl: z.url() });
+export type OpsJobView = z.infer<typeof opsJobView>;
+
+export const heldJob = z.object({
+  id: z.uuid(),
+  prompt: z.string(),
+  model: z.string(),
+  categories: z.array(z.string()),
+  inputCount: z.number(),
+  createdAt: z.string(),
+});
+export type HeldJob = z.infer<typeof heldJob>;
+export const reviewQueue = z.object({ jobs: z.array(heldJob) });
+
+export const reviewDecisionBody = z.object({
+  approve: z.boolean(),
+  reason: z.string().trim().min(3).max(1000),
+});
+export type ReviewDecisionBody = z.infer<typeof reviewDecisionBody>;
+export const reviewDecisionResult = z.object({ id: z.uuid(), decision: z.enum(['approved', 'rejected']) });

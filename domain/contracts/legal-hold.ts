@@ -1,0 +1,52 @@
+// What the API takes and gives for legal holds (R-HOLD): one schema for the API's
+// validation and OpenAPI document, and the site's types (`z.infer`).
+import { z } from 'zod';
+
+const reason = z.string().trim().min(3).max(2000);
+
+export const placeHoldBody = z
+  .object({ userId: z.uuid().optional(), assetId: z.uuid().optional(), reason })
+  .strict()
+  .refine((b) => (b.userId ? 1 : 0) + (b.assetId ? 1 : 0) === 1, {
+    message: 'Give either userId or assetId.',
+    path: ['userId'],
+  });
+export type PlaceHoldBody = z.infer<typeof placeHoldBody>;
+
+export const releaseHoldBody = z.object({ reason }).strict();
+export type ReleaseHoldBody = z.infer<typeof releaseHoldBody>;
+
+export const holdListQuery = z
+  .object({
+    userId: z.uuid().optional(),
+    assetId: z.uuid().optional(),
+    active: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((q) => !(q.userId && q.assetId), {
+    message: 'Filter by userId or assetId, not both.',
+    path: ['assetId'],
+  });
+export type HoldListQuery = z.infer<typeof holdListQuery>;
+
+export const legalHoldView = z.object({
+  id: z.uuid(),
+  scope: z.enum(['user', 'asset']),
+  userId: z.uuid().nullable(),
+  assetId: z.uuid().nullable(),
+  reason: z.string(),
+  placedBy: z.uuid(),
+  placedAt: z.string(),
+  active: z.boolean(),
+  releasedBy: z.uuid().nullable(),
+  releasedAt: z.string().nullable(),
+  releaseReason: z.string().nullable(),
+});
+export type LegalHoldView = z.infer<typeof legalHoldView>;
+
+/** A hold placed or released, and how many waiting workflows were told. */
+export const legalHoldChange = legalHoldView.extend({ workflowsSignalled: z.number() });
+export type LegalHoldChange = z.infer<typeof legalHoldChange>;
+
+export const legalHoldList = z.object({ holds: z.array(legalHoldView) });
+export type LegalHoldList = z.infer<typeof legalHoldList>;

@@ -1,0 +1,176 @@
+// Deleting a stored object, as both sides do it: the retention workflow when its timer
+// fires (as a local activity), the API when a person deletes a file (R-IN-EARLY), and
+// a finished job for its temporary files (R-TEMP). The hold check happens here, where
+// the deletion happens (R-HOLD): a held object is not touched, the deferral is
+// recorded once per set of holds, and the asset stays `deleting` so the release finds it.
+// Otherwise the object is deleted, its absence verified, and the proof, the asset row's
+// final state and the audit event are written together (R-PROOF). Idempotent by asset id.
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { requestRetentionDeletion, type RetainedAsset } from '../clients/retention.ts';
+import { Asset, DeletionProof } from '../db/entities/index.ts';
+import { parseAssetObjectKey, type AssetKind, type DeletionReason } from '../domain/retention.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { deleteObjectVerified } from '../platform/objects.ts';
+import type { ObjectStore } from '../platform/s3.ts';
+import { activeHoldIds } from './legal-hold.ts';
+import { assetDedupeKey, recordDeletion } from './retention-proof.ts';
+
+export interface AssetDeletionRequest {
+  assetId: string;
+  /** What the caller knows of the asset, for an object whose row is already gone. */
+  userId: string | null;
+  kind: AssetKind;
+  objectKey: string;
+  reason: DeletionReason;
+  requestedBy?: string | null;
+  /** ISO time the deletion was asked for (the timer's firing, or the request). */
+  requestedAt: string;
+}
+
+export type AssetDeletion =
+  | {
+      status: 'deleted';
+      proofId: string;
+      reason: DeletionReason;
+      deletedAt: string;
+      objectExisted: boolean;
+    }
+  | { status: 'deferred'; holdIds: string[] };
+
+function deleted(proof: DeletionProof): AssetDeletion {
+  return {
+    status: 'deleted',
+    proofId: proof.id,
+    reason: proof.reason,
+    deletedAt: proof.deletedAt.toISOString(),
+    objectExisted: proof.objectExisted,
+  };
+}
+
+export async function deleteAsset(
+  deps: { orm: MikroORM; store: ObjectStore },
+  input: AssetDeletionRequest,
+): Promise<AssetDeletion> {
+  const em = deps.orm.em.fork();
+  const done = await em.findOne(DeletionProof, { dedupeKey: assetDedupeKey(input.assetId) });
+  if (done) return deleted(done);
+  const asset = await em.findOne(Asset, { id: input.assetId });
+  const objectKey = asset?.objectKey ?? input.objectKey;
+  const ownerId = asset?.user ?? input.userId ?? parseAssetObjectKey(objectKey)?.userId ?? null;
+  const holdIds = await activeHoldIds(em, input.assetId, ownerId);
+  if (holdIds.length > 0) {
+    await recordDeferral(em, { ...input, userId: ownerId }, holdIds);
+    return { status: 'deferred', holdIds };
+  }
+  if (asset && asset.status !== 'deleting') {
+    await em.nativeUpdate(Asset, { id: asset.id, status: { $ne: 'deleted' } }, { status: 'deleting' });
+  }
+  const deletion = await deleteObjectVerified(deps.store, objectKey);
+  const requestedBy = input.requestedBy ?? null;
+  const kind = asset?.kind ?? input.kind;
+  const { proofId } = await recordDeletion(
+    em,
+    {
+      dedupeKey: assetDedupeKey(input.assetId),
+      assetId: input.assetId,
+      objectKey,
+      kind,
+      ownerId,
+      reason: input.reason,
+      requestedBy,
+      requestedAt: new Date(input.requestedAt),
+      deletedAt: deletion.deletedAt,
+      objectExisted: deletion.before !== null,
+      contentSha256: asset?.sha256 ?? null,
+      sizeBytes: deletion.before?.sizeBytes ?? asset?.sizeBytes ?? null,
+      verifiedAt: deletion.verifiedAt,
+      verification: deletion.verification,
+    },
+    {
+      action: 'asset.deleted',
+      actorId: requestedBy,
+      actorRole: requestedBy ? null : 'system',
+      targetType: 'asset',
+      targetId: input.assetId,
+      subjectUserId: ownerId,
+      details: { reason: input.reason, kind },
+    },
+  );
+  // A concurrent deletion (a person's request racing the timer) may have recorded first:
+  // its proof is the one that stands.
+  return deleted(await em.fork().findOneOrFail(DeletionProof, { id: proofId }));
+}
+
+/**
+ * Marks the asset as waiting for deletion and audits the deferral, once per asset and
+ * set of holds: a retry, or a later look at the same holds, records nothing new.
+ */
+async function recordDeferral(
+  em: EntityManager,
+  input: AssetDeletionRequest,
+  holdIds: readonly string[],
+): Promise<void> {
+  const deferralId = `${input.assetId}:${[...holdIds].sort().join(',')}`;
+  await em.fork().transactional(async (tx) => {
+    // Serialise with a concurrent attempt at the same deferral, then check for it.
+    await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [deferralId]);
+    const [seen] = await tx.execute<{ n: number }[]>(
+      `select count(*)::int as n from audit_events
+        where action = 'asset.deletion_deferred' and target_id = ? and details->>'deferralId' = ?`,
+      [input.assetId, deferralId],
+    );
+    await tx.nativeUpdate(
+      Asset,
+      { id: input.assetId, status: { $in: ['stored', 'missing'] } },
+      { status: 'deleting' },
+    );
+    if ((seen?.n ?? 0) > 0) return;
+    await recordAudit(tx, {
+      action: 'asset.deletion_deferred',
+      actorRole: 'system',
+      targetType: 'asset',
+      targetId: input.assetId,
+      subjectUserId: input.userId,
+      details: { deferralId, reason: input.reason, holdIds: [...holdIds] },
+    });
+  });
+}
+
+/** The assets a released hold was keeping from a deletion already asked for. */
+export async function deferredAssetIds(
+  em: EntityManager,
+  hold: { userId?: string | null; assetId?: string | null },
+): Promise<string[]> {
+  const where = hold.assetId ? { id: hold.assetId } : { user: hold.userId! };
+  const assets = await em.find(Asset, { ...where, status: 'deleting' }, { fields: ['id'] });
+  return assets.map((a) => a.id);
+}
+
+/**
+ * Deletes an asset now, for a person (R-IN-EARLY), an account deletion or a finished
+ * job, and lets its retention workflow end: the signal carries the proof, so the
+ * workflow has nothing left to do. Under a legal hold nothing is deleted: the request
+ * goes to the workflow, which deletes as soon as the last hold is released.
+ */
+export async function deleteAssetNow(
+  deps: { orm: MikroORM; store: ObjectStore; temporal: { client: Client } },
+  asset: RetainedAsset,
+  request: { reason: DeletionReason; requestedBy?: string | null },
+): Promise<AssetDeletion> {
+  const outcome = await deleteAsset(deps, {
+    assetId: asset.id,
+    userId: asset.user ?? null,
+    kind: asset.kind,
+    objectKey: asset.objectKey,
+    reason: request.reason,
+    requestedBy: request.requestedBy ?? null,
+    requestedAt: new Date().toISOString(),
+  });
+  await requestRetentionDeletion(deps.temporal.client, asset, {
+    reason: request.reason,
+    requestedBy: request.requestedBy ?? null,
+    proofId: outcome.status === 'deleted' ? outcome.proofId : null,
+  });
+  return outcome;
+}

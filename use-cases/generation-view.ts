@@ -1,0 +1,193 @@
+// How a creator (and an operator) sees generation jobs: every read comes from
+// PostgreSQL, where the job's workflow records its live state as it goes, so a status
+// read answers at once even while no worker runs. Live progress is pushed: the row's
+// change is announced by PostgreSQL (NOTIFY) and the new view sent on.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Asset, GenerationJob } from '../db/entities/index.ts';
+import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
+import { badRequest, notFound } from '../domain/errors.ts';
+import { FAILURE_MESSAGES, isTerminal, type FailureCode } from '../domain/generation.ts';
+import { findModel } from '../domain/models.ts';
+import { workflowIds } from '../domain/temporal.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { JOB_CHANNEL } from '../stores/generation.ts';
+import type { Actor, UseCaseDeps } from './deps.ts';
+import { temporalUiLinks } from './diagnostic.ts';
+
+const MAX_REVISION_DEPTH = 50;
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function jobViewOf(job: GenerationJob, outputDeleteAt?: Date | null): JobView {
+  const model = findModel(job.model);
+  const code = job.failureCode as FailureCode | null;
+  const started = job.startedAt?.getTime();
+  const finished = job.finishedAt?.getTime();
+  const succeeded = job.status === 'succeeded';
+  return {
+    id: job.id,
+    status: job.status,
+    model: { id: job.model, label: model?.label ?? job.model, provider: job.provider },
+    fellBackFrom: job.originalModel ?? null,
+    prompt: job.prompt,
+    parameters: job.parameters as JobView['parameters'],
+    credits: { quoted: job.creditsQuoted, charged: job.creditsCharged ?? null },
+    progress: succeeded ? 1 : job.progress == null ? null : Number(job.progress),
+    queuePosition: isTerminal(job.status) ? null : (job.queuePosition ?? null),
+    etaSeconds: isTerminal(job.status) ? null : (job.etaSeconds ?? null),
+    message: code
+      ? FAILURE_MESSAGES[code]
+      : job.status === 'awaiting_review'
+        ? (job.statusMessage ?? null)
+        : null,
+    failure: code ? { code, message: FAILURE_MESSAGES[code] ?? code } : null,
+    output:
+      job.outputAssetId && succeeded ? { assetId: job.outputAssetId, deleteAt: iso(outputDeleteAt) } : null,
+    parentJobId: job.parentJobId ?? null,
+    revisionKind: (job.revisionKind as JobView['revisionKind']) ?? null,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    statusChangedAt: iso(job.statusChangedAt),
+    generationSeconds: started && finished ? Math.round((finished - started) / 100) / 10 : null,
+  };
+}
+
+export async function ownJob(em: EntityManager, actor: Actor, id: string): Promise<GenerationJob> {
+  const job = await em.findOne(GenerationJob, { id, user: actor.id });
+  if (!job) throw notFound('No such job.');
+  return job;
+}
+
+export async function viewOf(em: EntityManager, job: GenerationJob): Promise<JobView> {
+  const output = job.outputAssetId
+    ? await em.findOne(Asset, { id: job.outputAssetId }, { fields: ['deleteAt'] })
+    : null;
+  return jobViewOf(job, output?.deleteAt);
+}
+
+export async function getJob(deps: UseCaseDeps, actor: Actor, id: string): Promise<JobView> {
+  const em = deps.orm.em.fork();
+  return viewOf(em, await ownJob(em, actor, id));
+}
+
+export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQuery): Promise<JobPage> {
+  const em = deps.orm.em.fork();
+  const where: Record<string, unknown> = { user: actor.id };
+  if (query.status) where.status = query.status;
+  if (query.modelId) where.model = query.modelId;
+  if (query.cursor) {
+    const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
+    const when = new Date(at ?? '');
+    if (!id || Number.isNaN(when.getTime())) {
+      throw badRequest('Invalid cursor.', [
+        { field: 'cursor', message: 'Use the cursor from the previous page.' },
+      ]);
+    }
+    where.$or = [{ createdAt: { $lt: when } }, { createdAt: when, id: { $lt: id } }];
+  }
+  const jobs = await em.find(GenerationJob, where, {
+    orderBy: { createdAt: 'desc', id: 'desc' },
+    limit: query.limit + 1,
+  });
+  const page = jobs.slice(0, query.limit);
+  const last = page.at(-1);
+  const outputIds = page.map((j) => j.outputAssetId).filter((x): x is string => Boolean(x));
+  const outputs = outputIds.length
+    ? await em.find(Asset, { id: { $in: outputIds } }, { fields: ['deleteAt'] })
+    : [];
+  const deleteAt = new Map(outputs.map((a) => [a.id, a.deleteAt]));
+  return {
+    jobs: page.map((j) => jobViewOf(j, j.outputAssetId ? deleteAt.get(j.outputAssetId) : null)),
+    nextCursor:
+      jobs.length > query.limit && last
+        ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
+        : null,
+  };
+}
+
+/** The chain of revisions a job belongs to, oldest first. */
+export async function revisionChain(
+  deps: UseCaseDeps,
+  actor: Actor,
+  id: string,
+): Promise<{ jobs: JobView[] }> {
+  const em = deps.orm.em.fork();
+  let root = await ownJob(em, actor, id);
+  for (let depth = 0; root.parentJobId && depth < MAX_REVISION_DEPTH; depth++) {
+    const parent = await em.findOne(GenerationJob, { id: root.parentJobId, user: actor.id });
+    if (!parent) break;
+    root = parent;
+  }
+  const chain: GenerationJob[] = [root];
+  for (let i = 0; i < chain.length && chain.length < MAX_REVISION_DEPTH * 4; i++) {
+    chain.push(
+      ...(await em.find(
+        GenerationJob,
+        { parentJobId: chain[i]!.id, user: actor.id },
+        { orderBy: { createdAt: 'asc' } },
+      )),
+    );
+  }
+  return { jobs: chain.map((j) => jobViewOf(j)) };
+}
+
+/** Any job, for an operator, with its workflow's link in the Temporal Web UI; audited. */
+export async function opsJob(deps: UseCaseDeps, staff: Actor, id: string): Promise<OpsJobView> {
+  const em = deps.orm.em.fork();
+  const job = await em.findOne(GenerationJob, { id });
+  if (!job) throw notFound('No such job.');
+  await recordAudit(em, {
+    action: 'staff.viewed_job',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'job',
+    targetId: job.id,
+    subjectUserId: job.user,
+  });
+  return {
+    ...(await viewOf(em, job)),
+    userId: job.user ?? null,
+    temporalUiUrl: temporalUiLinks(deps.config, workflowIds.generation(job.id)).workflow,
+  };
+}
+
+/**
+ * Sends the job's view now and after every change PostgreSQL announces, until the job
+ * ends or `signal` aborts. Returns when done. Each view is sent only when it changed.
+ */
+export async function watchJob(
+  deps: UseCaseDeps,
+  actor: Actor,
+  id: string,
+  send: (view: JobView) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const job = await ownJob(deps.orm.em.fork(), actor, id);
+  let wake: () => void = () => {};
+  let changed = true;
+  const unsubscribe = await deps.notifications.subscribe(JOB_CHANNEL, job.id, () => {
+    changed = true;
+    wake();
+  });
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  try {
+    let last = '';
+    while (!signal.aborted) {
+      if (!changed) {
+        // A change announced while the last view was read is already in `changed`.
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
+        continue;
+      }
+      changed = false;
+      const view = await getJob(deps, actor, job.id);
+      const text = JSON.stringify(view);
+      if (text !== last) send(view);
+      last = text;
+      if (isTerminal(view.status)) return;
+    }
+  } finally {
+    unsubscribe();
+  }
+}

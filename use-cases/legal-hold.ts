@@ -1,0 +1,126 @@
+// The legal team's holds (R-HOLD): a hold on a person or on one file suspends every
+// deletion it covers. Placing and releasing are recorded with their reasons and audited.
+// A placement needs to tell no workflow: every deletion checks the holds where it
+// happens. A release tells the retention workflows whose deletion it deferred, and the
+// person's account deletion, so they carry on at once.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { signalDeletionHoldChange } from '../clients/account-deletion.ts';
+import { signalHoldReleased } from '../clients/retention.ts';
+import { Asset, LegalHold, User } from '../db/entities/index.ts';
+import type {
+  HoldListQuery,
+  LegalHoldChange,
+  LegalHoldList,
+  LegalHoldView,
+  PlaceHoldBody,
+  ReleaseHoldBody,
+} from '../domain/contracts/legal-hold.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { deferredAssetIds } from '../stores/retention.ts';
+import type { Actor, UseCaseDeps } from './deps.ts';
+
+function holdView(hold: LegalHold): LegalHoldView {
+  return {
+    id: hold.id,
+    scope: hold.assetId ? 'asset' : 'user',
+    userId: hold.userId ?? null,
+    assetId: hold.assetId ?? null,
+    reason: hold.reason,
+    placedBy: hold.placedBy,
+    placedAt: hold.placedAt.toISOString(),
+    active: !hold.releasedAt,
+    releasedBy: hold.releasedBy ?? null,
+    releasedAt: hold.releasedAt ? hold.releasedAt.toISOString() : null,
+    releaseReason: hold.releaseReason ?? null,
+  };
+}
+
+/** The person a hold is about: its user, or the owner of its file. */
+async function subjectOf(em: EntityManager, hold: { userId?: string | null; assetId?: string | null }) {
+  if (!hold.assetId) return hold.userId ?? null;
+  const asset = await em.findOne(Asset, { id: hold.assetId }, { fields: ['user'] });
+  return asset?.user ?? null;
+}
+
+export async function placeHold(
+  deps: UseCaseDeps,
+  staff: Actor,
+  body: PlaceHoldBody,
+): Promise<LegalHoldChange> {
+  const em = deps.orm.em.fork();
+  if (body.assetId) {
+    const asset = await em.findOne(Asset, { id: body.assetId });
+    if (!asset) throw notFound('No such file.');
+    if (asset.status === 'deleted') throw conflict('asset_deleted', 'This file is already deleted.');
+  } else if (!(await em.findOne(User, { id: body.userId! }, { fields: ['id'] }))) {
+    throw notFound('No such account.');
+  }
+  const hold = em.create(LegalHold, {
+    userId: body.userId ?? null,
+    assetId: body.assetId ?? null,
+    reason: body.reason,
+    placedBy: staff.id,
+    placedAt: new Date(),
+  });
+  await em.flush();
+  const subjectUserId = await subjectOf(em, hold);
+  await recordAudit(em, {
+    action: 'legal.hold_placed',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'legal_hold',
+    targetId: hold.id,
+    subjectUserId,
+    details: { scope: body.assetId ? 'asset' : 'user', assetId: body.assetId ?? null },
+  });
+  // An account deletion of the person pauses (R-HOLD); one that is not running ignores it.
+  await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
+  return { ...holdView(hold), workflowsSignalled: 0 };
+}
+
+export async function releaseHold(
+  deps: UseCaseDeps,
+  staff: Actor,
+  holdId: string,
+  body: ReleaseHoldBody,
+): Promise<LegalHoldChange> {
+  const em = deps.orm.em.fork();
+  if (!(await em.findOne(LegalHold, { id: holdId }, { fields: ['id'] })))
+    throw notFound('No such legal hold.');
+  const released = await em.nativeUpdate(
+    LegalHold,
+    { id: holdId, releasedAt: null },
+    { releasedAt: new Date(), releasedBy: staff.id, releaseReason: body.reason },
+  );
+  if (released === 0) throw conflict('hold_released', 'This legal hold is already released.');
+  const hold = await deps.orm.em.fork().findOneOrFail(LegalHold, { id: holdId });
+  const subjectUserId = await subjectOf(em, hold);
+  await recordAudit(em, {
+    action: 'legal.hold_released',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'legal_hold',
+    targetId: hold.id,
+    subjectUserId,
+    details: { scope: hold.assetId ? 'asset' : 'user', assetId: hold.assetId ?? null },
+  });
+  // Committed before signalling: the deletion that wakes up finds the hold released.
+  const signalled = await signalHoldReleased(deps.temporal.client, await deferredAssetIds(em, hold), hold.id);
+  await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
+  return { ...holdView(hold), workflowsSignalled: signalled };
+}
+
+export async function listHolds(deps: UseCaseDeps, query: HoldListQuery): Promise<LegalHoldList> {
+  const holds = await deps.orm.em.fork().find(
+    LegalHold,
+    {
+      ...(query.userId ? { userId: query.userId } : {}),
+      ...(query.assetId ? { assetId: query.assetId } : {}),
+      ...(query.active === 'true' ? { releasedAt: null } : {}),
+      ...(query.active === 'false' ? { releasedAt: { $ne: null } } : {}),
+    },
+    { orderBy: { placedAt: 'desc', id: 'desc' }, limit: query.limit },
+  );
+  return { holds: holds.map(holdView) };
+}
