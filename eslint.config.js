@@ -59,4 +59,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The dependency rules' own configuration (CommonJS, read by dependency-cruiser).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
+    // Small modules and functions that fit on a screen; tests and benchmarks may be longer.
+    files: ['**/*.ts', '**/*.svelte'],
+    ignores: ['tests/**', 'bench/**', 'db/migrations/**'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );
