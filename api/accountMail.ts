@@ -4,7 +4,7 @@
 // data lists them, and the log's sweep ends them on time.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sendLoggedMail } from '../activities/privacy/mail.ts';
+import { sendLoggedMail } from '../stores/mail.ts';
 import type { MailMessage } from '../platform/mail.ts';
 import type { ApiDeps } from './deps.ts';
 

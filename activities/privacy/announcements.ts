@@ -7,7 +7,7 @@ import type { Config } from '../../config/index.ts';
 import { PolicyVersion, User } from '../../db/entities/index.ts';
 import { ANNOUNCEMENT_BATCH_SIZE } from '../../domain/privacy.ts';
 import type { Mailer } from '../../platform/mail.ts';
-import { privacyEmails, sendLoggedMail, sendMarketingMail } from './mail.ts';
+import { privacyEmails, sendLoggedMail, sendMarketingMail } from '../../stores/mail.ts';
 
 export type Announcement =
   | { kind: 'policy'; version: string }

@@ -45,8 +45,8 @@ import { createProviderAdapters } from '../../providers/index.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { deleteAsset, deleteAssetNow } from '../../stores/retention.ts';
 import { canonicalJson } from './certificate.ts';
-import { signLink } from './links.ts';
-import { privacyEmails, sendLoggedMail } from './mail.ts';
+import { signLink } from '../../platform/links.ts';
+import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
 import { auditOnce, notFoundFailure } from './requests.ts';
 
 export interface DeletionDeps {

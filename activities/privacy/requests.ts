@@ -19,7 +19,7 @@ import { recordAudit, type AuditInput } from '../../platform/audit.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { startRetention } from '../../clients/retention.ts';
-import { privacyEmails, sendLoggedMail } from './mail.ts';
+import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
 
 export interface RequestDeps {
   orm: MikroORM;

@@ -6,7 +6,7 @@
 // Every staff access to a person's request is audited (S-RBAC).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { privacyEmails, sendLoggedMail } from '../../activities/privacy/mail.ts';
+import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
 import {
   requestWorkflowId,
   signalRequestWorkflow,

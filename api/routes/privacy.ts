@@ -8,8 +8,8 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { verifyLink } from '../../activities/privacy/links.ts';
-import { privacyEmails, sendLoggedMail } from '../../activities/privacy/mail.ts';
+import { verifyLink } from '../../platform/links.ts';
+import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
 import {
   requestWorkflowId,
   signalRequestWorkflow,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signLink } from '../../activities/privacy/links.ts';
+import { signLink } from '../../platform/links.ts';
 import { Consent } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { UNSUBSCRIBE_LINK_TTL_MS, VERIFICATION_MAX_ATTEMPTS } from '../../domain/privacy.ts';
@@ -246,7 +246,7 @@ describe('choices in the privacy center', () => {
     await marketing.click();
     await expect.poll(() => marketing.getAttribute('aria-checked')).toBe('true');
 
-    // The signed link every marketing email carries (activities/privacy/mail.ts).
+    // The signed link every marketing email carries (stores/mail.ts).
     const token = signLink(
       db.config.sessionSecret,
       'unsubscribe',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recipientHash } from '../../activities/privacy/mail.ts';
+import { recipientHash } from '../../stores/mail.ts';
 import { AccountToken, AuditEvent, EmailLog, Session, User } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { RATE_LIMITS, SESSION_IDLE_TIMEOUT_MS, SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';

@@ -12,7 +12,7 @@ import { Consent, EmailLog, User } from '../../db/entities/index.ts';
 import { migrate, ormOptions } from '../../db/orm.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { ANNOUNCEMENT_BATCH_SIZE } from '../../domain/privacy.ts';
-import { recipientHash } from '../../activities/privacy/mail.ts';
+import { recipientHash } from '../../stores/mail.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { mailsTo, waitForMail } from '../support/mail.ts';

@@ -4,7 +4,7 @@
 // (D-CONSENT), and the legal team's view.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendMarketingMail } from '../../activities/privacy/mail.ts';
+import { sendMarketingMail } from '../../stores/mail.ts';
 import { AuditEvent, Consent, PrivacyRequest, User } from '../../db/entities/index.ts';
 import {
   UNVERIFIED_REQUEST_TTL_MS,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EXPORT_CATEGORIES, exportSummary } from '../../activities/privacy/categories.ts';
 import { canonicalJson } from '../../activities/privacy/certificate.ts';
 import { columnNames, csvCell, csvChunks, jsonChunks } from '../../activities/privacy/export.ts';
-import { signLink, verifyLink } from '../../activities/privacy/links.ts';
+import { signLink, verifyLink } from '../../platform/links.ts';
 import { newVerificationCode } from '../../api/routes/privacy.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {

@@ -1,7 +1,7 @@
 // Signed links that need no stored state: `<expiresAtMs>.<hmac>` over a purpose and an
 // id. Used where the person can no longer sign in (a deletion certificate after the
 // account is gone) or should not have to (one-click unsubscribe, D-UNSUB).
-import { keyedHash, safeEqual } from '../../platform/crypto.ts';
+import { keyedHash, safeEqual } from './crypto.ts';
 
 export function signLink(secret: string, purpose: string, id: string, expiresAtMs: number): string {
   const expires = Math.floor(expiresAtMs);

@@ -4,12 +4,12 @@
 // Marketing mail goes only with opt-in and no objection, and always carries a working
 // one-click unsubscribe link and the List-Unsubscribe headers (D-CONSENT, D-OBJECT, D-UNSUB).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../config/index.ts';
-import { Consent, EmailLog, User } from '../../db/entities/index.ts';
-import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory, type RequestType } from '../../domain/privacy.ts';
-import { keyedHash } from '../../platform/crypto.ts';
-import { sendMail, type MailMessage, type Mailer } from '../../platform/mail.ts';
-import { signLink } from './links.ts';
+import type { Config } from '../config/index.ts';
+import { Consent, EmailLog, User } from '../db/entities/index.ts';
+import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory, type RequestType } from '../domain/privacy.ts';
+import { keyedHash } from '../platform/crypto.ts';
+import { sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
+import { signLink } from '../platform/links.ts';
 
 const sign = '\n\n— Clipwise';
 
