@@ -27,7 +27,13 @@ import {
   type WorkflowResultType,
 } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  GracefulShutdownPeriodExpiredError,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, inject, vi } from 'vitest';
 import type { Activities } from '../../activities/index.ts';
 
@@ -120,6 +126,8 @@ export function withWorkflowEnv(): WorkflowTestEnv {
       // A bug in workflow code fails the workflow (and the test) at once instead of
       // retrying its task until the test times out.
       workflowFailureErrorTypes: { '*': ['Error'] },
+      // A stub still waiting when its test failed must not hold the file's end for ever.
+      shutdownForceTime: '5s',
     });
     worker = { shutdown: () => created.shutdown(), running: created.run() };
   });
@@ -131,7 +139,10 @@ export function withWorkflowEnv(): WorkflowTestEnv {
   afterAll(async () => {
     if (worker) {
       worker.shutdown();
-      await worker.running;
+      await worker.running.catch((err: unknown) => {
+        if (!(err instanceof GracefulShutdownPeriodExpiredError)) throw err;
+        console.warn('an activity stub never returned; the worker was stopped without it');
+      });
     }
     await env?.teardown();
   });
@@ -228,4 +239,10 @@ async function connectTimeSkipping(address: string): Promise<TestWorkflowEnviron
     throw new Error('the shared test server was connected without its time-skipping service');
   }
   return env;
+}
+
+/** A stub answering `answers` one per call, then the last one for ever (polls, retries). */
+export function inTurn<T>(...answers: [T, ...T[]]): () => Promise<T> {
+  let next = 0;
+  return async () => answers[Math.min(next++, answers.length - 1)] as T;
 }
