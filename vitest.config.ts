@@ -26,6 +26,9 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           globalSetup: ['tests/support/workflow-server.ts'],
           fileParallelism: false,
+          // One process runs the files in turn: the SDK's native module loads once (measured:
+          // the project in 17-19 s instead of 22-25 s on the shared 2 cores).
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -3,10 +3,12 @@
 // in parallel; every test file then connects to both (tests/support/workflow-env.ts)
 // instead of paying a JVM start and a bundle each.
 //
-// The server is started without `--enable-time-skipping`: time then runs normally until a
-// test awaits a workflow result or calls env.sleep, which is how the SDK itself starts it
-// (createTimeSkipping passes only the port). With the flag, time would jump ahead as soon
-// as the server is idle, before a test could send its signal. Time is global to the
+// The server is started as the SDK's createTimeSkipping starts it: with the port only, no
+// `--enable-time-skipping`. It then holds one lock on its clock, which the SDK's client
+// lifts only while a test awaits a result or calls env.sleep; time otherwise runs at
+// wall-clock pace, so a test can signal and query first. The SDK's unlock/lock pairs
+// assume that lock: with the flag they lift the server's own locks instead (tried: an
+// activity a test held open timed out as the clock ran past it). Time is global to the
 // server, so the project's files run one at a time (vitest.config.ts).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
