@@ -24,8 +24,9 @@ if ! command -v "$JAVA" >/dev/null 2>&1; then
   exit 1
 fi
 JAVA="$(readlink -f "$(command -v "$JAVA")")"
-# The archive belongs to one JVM build and one classpath: either changing means a new install.
-STAMP="$VERSION $("$JAVA" -version 2>&1 | head -n 2 | tr '\n' ' ')$(sha1sum "$POM" | cut -c1-12)"
+# The archive belongs to one JVM build and one classpath, the launcher to this script: any
+# of them changing means a new install.
+STAMP="$VERSION $("$JAVA" -version 2>&1 | head -n 2 | tr '\n' ' ')$(cat "$POM" "${BASH_SOURCE[0]}" | sha1sum | cut -c1-12)"
 
 installed() { [ -x "$LAUNCHER" ] && [ "$(cat "$LAUNCHER.version" 2>/dev/null)" = "$STAMP" ]; }
 if installed; then
@@ -94,12 +95,14 @@ else
   say "no class-data archive was written (see $LOG); the test server will start without it"
 fi
 
-cat >"$staging/launcher" <<EOF
-#!/bin/sh
-# Temporal time-skipping test server $VERSION, written by scripts/temporal-test-server.sh.
-# Usage: temporal-test-server <port> [--enable-time-skipping]
-exec "$JAVA" ${JVM_FLAGS[*]} ${ARCHIVE_FLAGS[*]} -cp "$CLASSPATH_JARS" io.temporal.testserver.TestServer "\$@"
-EOF
+{
+  echo '#!/usr/bin/env bash'
+  echo "# Temporal time-skipping test server $VERSION, written by scripts/temporal-test-server.sh."
+  echo '# Usage: temporal-test-server <port> [--enable-time-skipping]'
+  printf 'exec'
+  printf ' %q' "$JAVA" "${JVM_FLAGS[@]}" "${ARCHIVE_FLAGS[@]}" -cp "$CLASSPATH_JARS" io.temporal.testserver.TestServer
+  echo ' "$@"'
+} >"$staging/launcher"
 chmod +x "$staging/launcher"
 mv "$staging/launcher" "$LAUNCHER"
 echo "$STAMP" >"$LAUNCHER.version"
