@@ -2,7 +2,9 @@
 # Builds the local tools from the Go module proxy into the per-user tools folder, once:
 # the Temporal CLI (dev server and Web UI), stripe-mock and MinIO. A tool already on
 # PATH is used as it is. Without Go, the Temporal CLI falls back to the Temporal SDK's
-# own download (needs internet); the others need Go.
+# own download (needs internet); the others need Go. Alongside, the workflow tests'
+# time-skipping Temporal test server comes from Maven Central (temporal-test-server.sh;
+# needs java and mvn).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BIN="$CLIPWISE_TOOLS_DIR/bin"
@@ -54,6 +56,8 @@ for entry in "${TOOLS[@]}"; do
     exit 1
   fi
 done
+bash "$ROOT/scripts/temporal-test-server.sh" >/dev/null &
+pids+=($!)
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

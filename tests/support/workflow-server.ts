@@ -1,0 +1,145 @@
+// globalSetup of the `workflows` test project: starts ONE Temporal time-skipping test
+// server (Java, installed by scripts/temporal-test-server.sh) and bundles workflows/ ONCE,
+// in parallel; every test file then connects to both (tests/support/workflow-env.ts)
+// instead of paying a JVM start and a bundle each.
+//
+// The server is started as the SDK's createTimeSkipping starts it: with the port only, no
+// `--enable-time-skipping`. It then holds one lock on its clock, which the SDK's client
+// lifts only while a test awaits a result or calls env.sleep; time otherwise runs at
+// wall-clock pace, so a test can signal and query first. The SDK's unlock/lock pairs
+// assume that lock: with the flag they lift the server's own locks instead (tried: an
+// activity a test held open timed out as the clock ran past it). Time is global to the
+// server, so the project's files run one at a time (vitest.config.ts).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
+import protos from '@temporalio/proto';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** host:port of the shared time-skipping test server. */
+    workflowServerAddress: string;
+    /** The workflows/ bundle, built once for the run. */
+    workflowBundlePath: string;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WORKFLOWS_PATH = path.join(ROOT, 'workflows/index.ts');
+/** Generous: the JVM listens in about 1 s here, but the machine's cores are shared. */
+const START_TIMEOUT_MS = 60_000;
+
+// The package is CommonJS; its namespaces come through the default export under plain Node.
+const IndexedValueType = protos.temporal.api.enums.v1.IndexedValueType;
+const INDEXED_TYPES = {
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
+
+export default async function setup(project: TestProject) {
+  const [server, bundlePath] = await Promise.all([startTestServer(), bundleWorkflows()]);
+  project.provide('workflowServerAddress', server.address);
+  project.provide('workflowBundlePath', bundlePath);
+  return async () => {
+    server.stop();
+    await rm(path.dirname(bundlePath), { recursive: true, force: true });
+  };
+}
+
+async function bundleWorkflows(): Promise<string> {
+  const quiet = () => {};
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    // The bundler reports every module at info level; only its warnings and errors matter.
+    logger: {
+      log: quiet,
+      trace: quiet,
+      debug: quiet,
+      info: quiet,
+      warn: (message) => console.warn(message),
+      error: (message) => console.error(message),
+    },
+  });
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'clipwise-workflow-tests-')), 'bundle.js');
+  await writeFile(file, code);
+  return file;
+}
+
+interface RunningServer {
+  address: string;
+  stop(): void;
+}
+
+async function startTestServer(): Promise<RunningServer> {
+  // Installs on the first run (tools.sh usually did already); prints the launcher's path.
+  const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/temporal-test-server.sh')], {
+    maxBuffer: 1 << 20,
+  });
+  const launcher = stdout.trim();
+  const port = await freePort();
+  const child = spawn(launcher, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitForPort(child, port, () => stderr);
+    await registerSearchAttributes(address);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { address, stop: () => child.kill('SIGKILL') };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(child: ChildProcess, port: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the Temporal test server exited before listening:\n${output()}`);
+    }
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`the Temporal test server did not listen on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Workflows upsert these (DueAt, RequestType, ...); the test server refuses unknown keys. */
+async function registerSearchAttributes(address: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(
+        Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_TYPES[type]]),
+      ),
+    });
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,74 @@
+// Announcements (workflows/announcement.ts; D-POLICY, D-CONSENT, D-UNSUB): batch after
+// batch until every user was reached, each batch asked for once, the figures summed; a
+// run continued as new starts where the previous one stopped.
+import { describe, expect, it } from 'vitest';
+import type { Announcement } from '../../activities/privacy/announcements.ts';
+import { announcementWorkflow } from '../../workflows/announcement.ts';
+import { inTurn, withWorkflowEnv } from '../support/workflow-env.ts';
+
+const wf = withWorkflowEnv();
+
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+const policy: Announcement = { kind: 'policy', version: '2026-11' };
+
+describe('announcements', () => {
+  it('[D-POLICY] sends batch after batch, each once, from the first user to the last', async () => {
+    const run = await wf.start(announcementWorkflow, {
+      args: [{ announcement: policy }],
+      activities: {
+        sendAnnouncementBatch: inTurn(
+          { nextAfterId: 'user-200', sent: 198, skipped: 2 },
+          { nextAfterId: 'user-400', sent: 200, skipped: 0 },
+          { nextAfterId: null, sent: 37, skipped: 5 },
+        ),
+      },
+    });
+
+    expect(await run.result()).toEqual({ sent: 435, skipped: 7 });
+    expect(run.callsTo('sendAnnouncementBatch')).toEqual([
+      [{ announcement: policy, afterId: FIRST_ID }],
+      [{ announcement: policy, afterId: 'user-200' }],
+      [{ announcement: policy, afterId: 'user-400' }],
+    ]);
+  });
+
+  it('[D-CONSENT] [D-UNSUB] a marketing run carried over by continue-as-new resumes after its last user', async () => {
+    const marketing: Announcement = { kind: 'marketing', campaignId: 'c-1', subject: 'New', body: 'Hello' };
+    const run = await wf.start(announcementWorkflow, {
+      args: [{ announcement: marketing, afterId: 'user-600', sent: 590, skipped: 10 }],
+      activities: { sendAnnouncementBatch: inTurn({ nextAfterId: null, sent: 12, skipped: 3 }) },
+    });
+
+    expect(await run.result()).toEqual({ sent: 602, skipped: 13 });
+    expect(run.callsTo('sendAnnouncementBatch')).toEqual([
+      [{ announcement: marketing, afterId: 'user-600' }],
+    ]);
+  });
+
+  it('a batch that fails is retried, and no other batch is sent twice', async () => {
+    const answers = inTurn(
+      { nextAfterId: 'user-200', sent: 200, skipped: 0 },
+      { nextAfterId: null, sent: 1, skipped: 0 },
+    );
+    let failed = false;
+    const run = await wf.start(announcementWorkflow, {
+      args: [{ announcement: policy }],
+      activities: {
+        sendAnnouncementBatch: async (input) => {
+          if (input.afterId === 'user-200' && !failed) {
+            failed = true;
+            throw new Error('SMTP unavailable');
+          }
+          return answers();
+        },
+      },
+    });
+
+    expect(await run.result()).toEqual({ sent: 201, skipped: 0 });
+    expect(run.callsTo('sendAnnouncementBatch').map(([input]) => input.afterId)).toEqual([
+      FIRST_ID,
+      'user-200',
+      'user-200',
+    ]);
+  });
+});
