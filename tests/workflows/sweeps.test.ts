@@ -5,9 +5,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../../domain/storage.ts';
-import { analyticsSweepWorkflow, emailLogSweepWorkflow } from '../../workflows/privacySweeps.ts';
-import { orphanSweepWorkflow, sessionLogSweepWorkflow } from '../../workflows/sweeps.ts';
+import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../../domain/retention.ts';
+import {
+  analyticsSweepWorkflow,
+  emailLogSweepWorkflow,
+  orphanSweepWorkflow,
+  sessionLogSweepWorkflow,
+} from '../../workflows/sweeps.ts';
 import { withWorkflowEnv } from '../support/workflow-env.ts';
 
 const wf = withWorkflowEnv();

@@ -2,7 +2,7 @@
 // fast and by name, and calls carry the server time they were made at.
 import { WorkflowFailedError } from '@temporalio/client';
 import { expect, it } from 'vitest';
-import { analyticsSweepWorkflow } from '../../workflows/privacySweeps.ts';
+import { analyticsSweepWorkflow } from '../../workflows/sweeps.ts';
 import { withWorkflowEnv } from '../support/workflow-env.ts';
 
 const wf = withWorkflowEnv();
