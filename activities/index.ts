@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
-import { createDiagnosticActivities } from './diagnostics.ts';
+import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
 import { createRetentionActivities } from './retention.ts';

@@ -1,13 +1,14 @@
 // An operator's end-to-end check: the API starts it, the worker writes a row to
 // PostgreSQL and an encrypted object to S3, reads both back and records the outcome.
 import {
+  ActivityFailure,
   ApplicationFailure,
   defineQuery,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DiagnosticActivities, DiagnosticObject } from '../activities/diagnostics.ts';
+import type { DiagnosticActivities, DiagnosticObject } from '../activities/diagnostic.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
 export type DiagnosticStep = 'recording' | 'writing' | 'verifying' | 'passed' | 'failed';
@@ -52,7 +53,9 @@ export async function diagnosticWorkflow(input: { checkId: string }): Promise<Di
     return state;
   } catch (err) {
     state.step = 'failed';
-    state.error = err instanceof Error ? err.message : String(err);
+    // An activity's failure says only that it failed; the reason is in its cause.
+    const reason = err instanceof ActivityFailure && err.cause ? err.cause : err;
+    state.error = reason instanceof Error ? reason.message : String(reason);
     await acts.completeDiagnostic(input.checkId, { passed: false, object, detail: state.error });
     throw ApplicationFailure.nonRetryable(`diagnostic failed: ${state.error}`, 'DiagnosticFailed');
   }

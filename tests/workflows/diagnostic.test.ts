@@ -69,10 +69,9 @@ describe('diagnostic', () => {
   });
 });
 
-// KNOWN BUG, reported: the workflow records `err.message` of the ActivityFailure, which is
-// always "Activity task failed"; the reason an operator needs is in its cause. `it.fails`
-// passes while the bug is there; once fixed, make it a plain `it`.
-it.fails('a failed check records why it failed', async () => {
+// An activity's failure message is always "Activity task failed": the reason an operator
+// needs is in its cause, and that is what the check records.
+it('a failed check records why it failed', async () => {
   const run = await wf.start(diagnosticWorkflow, {
     args: [{ checkId: 'check-3' }],
     activities: {
