@@ -27,11 +27,14 @@ fi
 # answers "not found". Existing attributes of the same name are left as they are.
 for attribute in $SEARCH_ATTRIBUTES; do
   for attempt in $(seq 1 30); do
-    if "$cli" operator search-attribute create --namespace "$namespace" \
-      --name "${attribute%%=*}" --type "${attribute#*=}" >/dev/null; then
+    if out="$("$cli" operator search-attribute create --namespace "$namespace" \
+      --name "${attribute%%=*}" --type "${attribute#*=}" 2>&1)"; then
       break
     fi
-    [ "$attempt" -lt 30 ] || exit 1
+    if [ "$attempt" -eq 30 ]; then
+      printf '%s\n' "$out" >&2
+      exit 1
+    fi
     sleep 1
   done
 done

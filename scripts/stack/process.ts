@@ -5,6 +5,7 @@
 // nothing more.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type LogSink = (service: string, line: string) => void;
@@ -126,7 +127,8 @@ export function startProcess(
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code, signal) => {
-      exitCode = code ?? (signal ? 128 : null);
+      // A signal reads as the shell reports it: 128 + its number (SIGKILL: 137).
+      exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null);
       resolve(exitCode);
     });
     child.on('error', (err) => {
