@@ -10,14 +10,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BIN="$CLIPWISE_TOOLS_DIR/bin"
 mkdir -p "$BIN" "$CLIPWISE_TOOLS_DIR/logs"
 
-# name  module@version
+# One line, one `go install`, run at the same time as the other lines. Tools from the
+# same module at the same version share a line, so the packages they have in common
+# (most of temporal-sql-tool is temporal-server's persistence code) compile once.
+#   tool=package@version ...
 TOOLS=(
-  "temporal github.com/temporalio/cli/cmd/temporal@v1.5.1"
-  "stripe-mock github.com/stripe/stripe-mock@v0.197.0"
-  "minio github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
-  "temporal-server go.temporal.io/server/cmd/server@v1.29.1"
-  "temporal-sql-tool go.temporal.io/server/cmd/tools/sql@v1.29.1"
-  "temporal-ui-server github.com/temporalio/ui-server/v2/cmd/server@v2.42.1"
+  "temporal=github.com/temporalio/cli/cmd/temporal@v1.5.1"
+  "stripe-mock=github.com/stripe/stripe-mock@v0.197.0"
+  "minio=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+  "temporal-server=go.temporal.io/server/cmd/server@v1.29.1 temporal-sql-tool=go.temporal.io/server/cmd/tools/sql@v1.29.1"
+  "temporal-ui-server=github.com/temporalio/ui-server/v2/cmd/server@v2.42.1"
 )
 
 on_path_elsewhere() {
@@ -28,41 +30,51 @@ on_path_elsewhere() {
 
 built() { [ -x "$BIN/$1" ] && [ "$(cat "$BIN/$1.version" 2>/dev/null)" = "$2" ]; }
 
-# Each build gets its own GOBIN: two of the modules install a binary named `server`,
-# so the binary is renamed to the tool's name as it moves into the bin folder.
-build_one() {
-  local name="$1" module="$2" log="$CLIPWISE_TOOLS_DIR/logs/$1.log"
-  local started=$SECONDS gobin built_file
-  gobin="$(mktemp -d "$CLIPWISE_TOOLS_DIR/build-$name.XXXXXX")"
-  if GOBIN="$gobin" GOFLAGS="-trimpath" go install "$module" >"$log" 2>&1; then
-    built_file="$(find "$gobin" -maxdepth 1 -type f -perm -u+x | head -n 1)"
-    mv -f "$built_file" "$BIN/$name"
+# Each build gets its own GOBIN: two of the packages install a binary named `server`,
+# so each binary is renamed to its tool's name as it moves into the bin folder.
+build_line() {
+  local first="${1%%=*}" started=$SECONDS gobin pair package names=()
+  local log="$CLIPWISE_TOOLS_DIR/logs/$first.log" packages=()
+  for pair in "$@"; do
+    names+=("${pair%%=*}")
+    packages+=("${pair#*=}")
+  done
+  gobin="$(mktemp -d "$CLIPWISE_TOOLS_DIR/build-$first.XXXXXX")"
+  if GOBIN="$gobin" GOFLAGS="-trimpath" go install "${packages[@]}" >"$log" 2>&1; then
+    for pair in "$@"; do
+      package="${pair#*=}"
+      mv -f "$gobin/$(basename "${package%@*}")" "$BIN/${pair%%=*}"
+      echo "$package" >"$BIN/${pair%%=*}.version"
+    done
     rm -rf "$gobin"
-    echo "$module" >"$BIN/$name.version"
-    say "built $name in $((SECONDS - started)) s"
+    say "built ${names[*]} in $((SECONDS - started)) s"
   else
     rm -rf "$gobin"
-    say "building $name failed; see $log"
+    say "building ${names[*]} failed; see $log"
     tail -n 20 "$log" >&2
     return 1
   fi
 }
 
 pids=()
-for entry in "${TOOLS[@]}"; do
-  read -r name module <<<"$entry"
-  if on_path_elsewhere "$name" || built "$name" "$module"; then continue; fi
+for line in "${TOOLS[@]}"; do
+  read -r -a pairs <<<"$line"
+  missing=()
+  for pair in "${pairs[@]}"; do
+    if ! on_path_elsewhere "${pair%%=*}" && ! built "${pair%%=*}" "${pair#*=}"; then missing+=("${pair%%=*}"); fi
+  done
+  [ ${#missing[@]} -gt 0 ] || continue
   if command -v go >/dev/null 2>&1; then
-    say "building $name from $module (first run only)"
-    build_one "$name" "$module" &
+    say "building ${missing[*]} from the Go module proxy (first run only)"
+    build_line "${pairs[@]}" &
     pids+=($!)
-  elif [ "$name" = temporal ]; then
+  elif [ "${missing[*]}" = temporal ]; then
     ensure_node
     ensure_deps
     say "Go not found: downloading the Temporal CLI through the Temporal SDK"
     node "$ROOT/scripts/stack/download-temporal.ts" "$BIN"
   else
-    say "$name is missing and Go (>= 1.25) is not installed to build it; install Go or put $name on PATH"
+    say "${missing[*]} missing and Go (>= 1.25) is not installed to build it; install Go or put it on PATH"
     exit 1
   fi
 done
