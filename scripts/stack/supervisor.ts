@@ -35,7 +35,8 @@ export function supervise(
   const { log, backoff = RESTART_BACKOFF } = options;
   const stopped = new AbortController();
   const abort = () => stopped.abort();
-  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
+  else options.signal?.addEventListener('abort', abort, { once: true });
   let current: Service | undefined;
   let restarts = 0;
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 import {
@@ -149,7 +150,7 @@ export function readNamespaceSettings(): NamespaceSettings {
     throw new Error(`${file} must set NAMESPACE_RETENTION and SEARCH_ATTRIBUTES`);
   return {
     retention,
-    retentionMs: msToNumber(retention as `${number}h`),
+    retentionMs: msToNumber(retention as Duration),
     searchAttributes: Object.fromEntries(
       attributes
         .split(/\s+/)
