@@ -1,15 +1,26 @@
 // `npm start`: the whole platform on this machine. Backing services first (each one
 // skipped when its variable points elsewhere), then migrations, then worker, api and
-// web, with one log stream prefixed per process. Ctrl-C stops everything it started.
+// web, with one log stream prefixed per process. `TEMPORAL_ENGINE=server` runs the
+// production engine (temporal-server on the platform's PostgreSQL, and its UI server)
+// in place of the CLI's dev server. A worker or api that exits on its own is started
+// again after a back-off. Ctrl-C stops everything started so far, at any moment, and so
+// does a start that fails: every child belongs to one process group from its spawn.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { loadConfig, ConfigError } from '../config/index.ts';
+import { loadConfig, ConfigError, type Config } from '../config/index.ts';
 import { closeOrm, getOrm, migrate } from '../db/orm.ts';
 import { createObjectStore, ensureBucket } from '../platform/s3.ts';
-import { isPortOpen, prefixedLog, startProcess, waitUntil, type Service } from './stack/process.ts';
+import {
+  isPortOpen,
+  prefixedLog,
+  processes,
+  startProcess,
+  waitUntil,
+  type Service,
+} from './stack/process.ts';
 import {
   newKmsSecretKey,
   startMailCatcher,
@@ -18,43 +29,89 @@ import {
   startStripeMock,
   startTemporal,
 } from './stack/services.ts';
+import { supervise } from './stack/supervisor.ts';
+import { SERVER_PORTS, startTemporalServer, startTemporalUi } from './stack/temporal-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = path.join(ROOT, '.data');
 const require = createRequire(import.meta.url);
 const log = prefixedLog;
-const started: Service[] = [];
+const group = processes;
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Fixed development ports (see the README); each service's own variables can move it elsewhere. */
 const PORTS = { temporalUi: 8233, s3Console: 9001, mailWeb: 1080 };
 
-let stopping = false;
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    log('dev', 'stopping…');
-    for (const service of [...started].reverse()) {
-      await service.stop().catch((err: Error) => log('dev', `${service.name}: ${err.message}`));
-    }
-    log('dev', 'stopped');
+/** How long the platform's own processes get to become ready. */
+const READY_TIMEOUTS = { apiMs: 120_000, webMs: 60_000 };
+
+const ENGINES = ['dev', 'server'] as const;
+type Engine = (typeof ENGINES)[number];
+
+/** The launcher's one engine switch; read here because only the launcher starts Temporal. */
+function temporalEngine(): Engine {
+  const value = process.env.TEMPORAL_ENGINE || 'dev';
+  if (!(ENGINES as readonly string[]).includes(value)) {
+    throw new ConfigError(`TEMPORAL_ENGINE must be one of ${ENGINES.join(', ')} (got "${value}")`);
   }
-  process.exit(code);
+  return value as Engine;
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+
+let shuttingDown: Promise<never> | undefined;
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
+    log('dev', 'stopping…');
+    await group.stopAll((service, err) => log('dev', `${service.name}: ${err.message}`));
+    const left = group.running;
+    log('dev', left.length ? `stopped, but still running: ${left.join(', ')}` : 'stopped');
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 function given(name: string): boolean {
   return Boolean(process.env[name]);
 }
 
-async function requireFreePort(port: number, what: string): Promise<void> {
-  if (await isPortOpen(port)) {
-    throw new Error(
-      `port ${port} (${what}) is already in use; stop whatever holds it, or is the platform already running?`,
-    );
+/** Checks every port before anything starts, so a port in use fails with nothing to undo. */
+async function requireFreePorts(ports: [number, string][]): Promise<void> {
+  for (const [port, what] of ports) {
+    if (await isPortOpen(port)) {
+      throw new Error(
+        `port ${port} (${what}) is already in use; stop whatever holds it, or is the platform already running?`,
+      );
+    }
   }
+}
+
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+/** The fixed ports this start will listen on, given which services it starts. */
+function portsToStart(config: Config, engine: Engine): [number, string][] {
+  const ports: [number, string][] = [];
+  if (!given('DATABASE_URL')) ports.push([portOf(config.database.url), 'PostgreSQL']);
+  if (!given('TEMPORAL_ADDRESS')) {
+    const frontend = Number(config.temporal.address.split(':').pop());
+    ports.push([frontend, 'Temporal'], [PORTS.temporalUi, 'Temporal Web UI']);
+    if (engine === 'server') {
+      for (const [name, port] of Object.entries(SERVER_PORTS)) {
+        if (name !== 'frontend') ports.push([port, `temporal-server ${name}`]);
+      }
+    }
+  }
+  if (!given('S3_ENDPOINT') && config.s3.endpoint) {
+    ports.push([portOf(config.s3.endpoint), 'S3'], [PORTS.s3Console, 'S3 console']);
+  }
+  if (!given('STRIPE_API_URL') && config.stripe.apiUrl)
+    ports.push([portOf(config.stripe.apiUrl), 'stripe-mock']);
+  if (!given('SMTP_URL')) ports.push([portOf(config.mail.smtpUrl), 'SMTP'], [PORTS.mailWeb, 'mail web page']);
+  ports.push([config.api.port, 'API'], [config.web.port, 'web']);
+  return ports;
 }
 
 async function kmsKey(): Promise<string> {
@@ -65,59 +122,88 @@ async function kmsKey(): Promise<string> {
   return key;
 }
 
+/** A backing service that dies leaves the platform without it: say so at once. */
+function watch(service: Service): void {
+  void service.exited.then((code) => {
+    if (!group.closed) {
+      log('dev', `${service.name} exited with code ${code}; the platform needs it: Ctrl-C, then npm start`);
+    }
+  });
+}
+
+async function startTemporalEngine(config: Config, engine: Engine, postgres: Promise<string>): Promise<void> {
+  const port = Number(config.temporal.address.split(':').pop());
+  if (engine === 'dev') {
+    const s = await startTemporal({
+      port,
+      uiPort: PORTS.temporalUi,
+      dbFile: path.join(DATA, 'temporal', 'temporal.db'),
+      namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
+      log,
+    });
+    watch(s);
+    log('dev', `temporal dev server ready on ${s.address}, Web UI ${config.temporal.uiUrl} (${elapsed()})`);
+    return;
+  }
+  // The production engine keeps its two databases on the platform's PostgreSQL.
+  const url = new URL(await postgres);
+  const server = await startTemporalServer({
+    postgres: {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    },
+    ports: { frontend: port },
+    namespace: config.temporal.namespace,
+    log,
+  });
+  watch(server);
+  const ui = await startTemporalUi({ grpcAddress: server.address, port: PORTS.temporalUi, log });
+  watch(ui);
+  log(
+    'dev',
+    `temporal-server ready on ${server.address} (metrics ${server.metricsUrl}), Web UI ${config.temporal.uiUrl} (${elapsed()})`,
+  );
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const engine = temporalEngine();
   await mkdir(DATA, { recursive: true });
-  const pending: Promise<unknown>[] = [];
+  await requireFreePorts(portsToStart(config, engine));
 
-  if (!given('DATABASE_URL')) {
-    const url = new URL(config.database.url);
-    await requireFreePort(Number(url.port), 'PostgreSQL');
-    pending.push(
-      startPostgres({
-        port: Number(url.port),
-        dataDir: path.join(DATA, 'postgres'),
-        database: url.pathname.slice(1),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-        log,
-      }).then((s) => {
-        started.push(s);
+  const postgres: Promise<string> = given('DATABASE_URL')
+    ? Promise.resolve(config.database.url)
+    : (async () => {
+        const url = new URL(config.database.url);
+        const s = await startPostgres({
+          port: Number(url.port),
+          dataDir: path.join(DATA, 'postgres'),
+          database: url.pathname.slice(1),
+          user: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+          log,
+        });
+        watch(s);
         log('dev', `postgres ready on ${url.host} (${elapsed()})`);
-      }),
-    );
-  }
-  if (!given('TEMPORAL_ADDRESS')) {
-    const port = Number(config.temporal.address.split(':').pop());
-    await requireFreePort(port, 'Temporal');
-    await requireFreePort(PORTS.temporalUi, 'Temporal Web UI');
-    pending.push(
-      startTemporal({
-        port,
-        uiPort: PORTS.temporalUi,
-        dbFile: path.join(DATA, 'temporal', 'temporal.db'),
-        namespaces: config.temporal.namespace === 'default' ? [] : [config.temporal.namespace],
-        log,
-      }).then((s) => {
-        started.push(s);
-        log('dev', `temporal ready on ${s.address}, Web UI ${config.temporal.uiUrl} (${elapsed()})`);
-      }),
-    );
-  }
+        return s.url;
+      })();
+  const pending: Promise<unknown>[] = [postgres];
+  if (!given('TEMPORAL_ADDRESS')) pending.push(startTemporalEngine(config, engine, postgres));
   if (!given('S3_ENDPOINT') && config.s3.endpoint) {
-    const port = Number(new URL(config.s3.endpoint).port);
-    await requireFreePort(port, 'S3');
     pending.push(
-      startObjectStore({
-        port,
-        consolePort: PORTS.s3Console,
-        dataDir: path.join(DATA, 's3'),
-        accessKeyId: config.s3.accessKeyId,
-        secretAccessKey: config.s3.secretAccessKey,
-        kmsSecretKey: await kmsKey(),
-        log,
-      }).then(async (s) => {
-        started.push(s);
+      (async () => {
+        const s = await startObjectStore({
+          port: portOf(config.s3.endpoint!),
+          consolePort: PORTS.s3Console,
+          dataDir: path.join(DATA, 's3'),
+          accessKeyId: config.s3.accessKeyId,
+          secretAccessKey: config.s3.secretAccessKey,
+          kmsSecretKey: await kmsKey(),
+          log,
+        });
+        watch(s);
         const store = createObjectStore(config.s3);
         await ensureBucket(store);
         store.client.destroy();
@@ -125,30 +211,29 @@ async function main(): Promise<void> {
           'dev',
           `s3 ready on ${s.endpoint}, bucket ${config.s3.bucket} encrypted with ${config.s3.serverSideEncryption} (${elapsed()})`,
         );
-      }),
+      })(),
     );
   }
   if (!given('STRIPE_API_URL') && config.stripe.apiUrl) {
-    const port = Number(new URL(config.stripe.apiUrl).port);
-    await requireFreePort(port, 'stripe-mock');
-    pending.push(startStripeMock({ port, log }).then((s) => void started.push(s)));
+    pending.push(startStripeMock({ port: portOf(config.stripe.apiUrl), log }).then(watch));
   }
   if (!given('SMTP_URL')) {
-    const smtpPort = Number(new URL(config.mail.smtpUrl).port);
-    await requireFreePort(smtpPort, 'SMTP');
-    await requireFreePort(PORTS.mailWeb, 'mail web page');
     pending.push(
-      startMailCatcher({ smtpPort, webPort: PORTS.mailWeb, mailDir: path.join(DATA, 'mail'), log }).then(
-        (s) => {
-          started.push(s);
-          log(
-            'dev',
-            `mail catcher: SMTP ${s.smtpUrl}, read mail at http://localhost:${PORTS.mailWeb} (${elapsed()})`,
-          );
-        },
-      ),
+      startMailCatcher({
+        smtpPort: portOf(config.mail.smtpUrl),
+        webPort: PORTS.mailWeb,
+        mailDir: path.join(DATA, 'mail'),
+        log,
+      }).then((s) => {
+        watch(s);
+        log(
+          'dev',
+          `mail catcher: SMTP ${s.smtpUrl}, read mail at http://localhost:${PORTS.mailWeb} (${elapsed()})`,
+        );
+      }),
     );
   }
+  // Every start settles before a failure is handled, so none is still starting afterwards.
   const results = await Promise.allSettled(pending);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -158,27 +243,18 @@ async function main(): Promise<void> {
   await closeOrm(config.database);
   log('dev', applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
-  await requireFreePort(config.api.port, 'API');
-  await requireFreePort(config.web.port, 'web');
   const node = process.execPath;
   const env = { ...process.env, FORCE_COLOR: '0' };
   for (const [name, entry] of [
     ['worker', 'worker/main.ts'],
     ['api', 'api/main.ts'],
   ] as const) {
-    const service = startProcess(name, node, [path.join(ROOT, entry)], {
-      cwd: ROOT,
-      env,
-      log,
-      stopTimeoutMs: 15_000,
-    });
-    started.push(service);
-    void service.exited.then((code) => {
-      if (!stopping) {
-        log('dev', `${name} exited with code ${code}; stopping the platform`);
-        void stopAll(1);
-      }
-    });
+    supervise(
+      name,
+      () =>
+        startProcess(name, node, [path.join(ROOT, entry)], { cwd: ROOT, env, log, stopTimeoutMs: 15_000 }),
+      { log, signal: group.signal },
+    );
   }
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   const web = startProcess(
@@ -187,18 +263,21 @@ async function main(): Promise<void> {
     [vite, 'dev', '--host', '127.0.0.1', '--port', String(config.web.port), '--strictPort'],
     { cwd: path.join(ROOT, 'web'), env, log },
   );
-  started.push(web);
+  watch(web);
 
   const readyz = `${config.api.internalUrl}/readyz`;
   await waitUntil('api readiness', async () => (await fetch(readyz)).ok, {
-    timeoutMs: 120_000,
+    timeoutMs: READY_TIMEOUTS.apiMs,
     intervalMs: 250,
   });
-  await waitUntil('web', () => isPortOpen(config.web.port), { timeoutMs: 60_000, exited: web.exited });
+  await waitUntil('web', () => isPortOpen(config.web.port), {
+    timeoutMs: READY_TIMEOUTS.webMs,
+    exited: web.exited,
+  });
   log(
     'dev',
     [
-      `ready in ${elapsed()}`,
+      `ready in ${elapsed()} (Temporal engine: ${engine})`,
       `  site          ${config.web.publicUrl}`,
       `  api           ${config.api.internalUrl}  (readiness: ${readyz})`,
       `  temporal ui   ${config.temporal.uiUrl}`,
@@ -210,7 +289,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
+  // A stop under way cuts the start short (its services die mid-start): nothing to report.
+  if (group.closed) return;
+  const message = err instanceof Error ? err.message : String(err);
   log('dev', `failed: ${message}`);
-  void stopAll(1);
+  void shutdown(1);
 });

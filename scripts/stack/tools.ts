@@ -1,10 +1,19 @@
 // Where the local tools live. `scripts/tools.sh` builds them from the registries into
-// the per-user tools folder; a tool already on PATH is used as it is.
+// the per-user tools folder; a tool already on PATH is used as it is. The dev engine is
+// the Temporal CLI's dev server; the production engine is temporal-server (with
+// temporal-sql-tool for its schemas) and temporal-ui-server.
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-export const TOOL_NAMES = ['temporal', 'stripe-mock', 'minio'] as const;
+export const TOOL_NAMES = [
+  'temporal',
+  'stripe-mock',
+  'minio',
+  'temporal-server',
+  'temporal-sql-tool',
+  'temporal-ui-server',
+] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,6 +1,8 @@
 // The real stack for a test run: PostgreSQL, Temporal, S3 (MinIO), stripe-mock and the
 // mail catcher, each on a free loopback port with its data in a temporary folder that
-// is removed afterwards. Never the developer's running instance.
+// is removed afterwards. Never the developer's running instance. Temporal is either
+// engine: the CLI's dev server (the default), or the production engine (temporal-server
+// on this stack's PostgreSQL from config/temporal/, optionally with its UI server).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,14 @@ import {
   startStripeMock,
   startTemporal,
 } from '../../scripts/stack/services.ts';
+import {
+  freeServerPorts,
+  startTemporalServer,
+  startTemporalUi,
+  type TemporalServer,
+} from '../../scripts/stack/temporal-server.ts';
+
+export type TemporalEngine = 'dev' | 'server';
 
 export interface TestStack {
   /** Environment variables that point the platform at this stack. */
@@ -24,10 +34,24 @@ export interface TestStack {
   dir: string;
   services: Record<'postgres' | 'temporal' | 's3' | 'stripe' | 'mail', Service>;
   mailWebUrl: string;
+  engine: TemporalEngine;
+  /** The production engine's server (ports, metrics endpoint); engine `server` only. */
+  temporalServer?: TemporalServer;
+  /** The UI server's base URL; engine `server` with `ui` only. */
+  temporalUiUrl?: string;
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { log?: LogSink } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  log?: LogSink;
+  /** `dev` (the CLI's dev server, in memory) unless given. */
+  engine?: TemporalEngine;
+  /** Engine `server`: also start the UI server. */
+  ui?: boolean;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const engine = options.engine ?? 'dev';
   const log =
     options.log ?? (process.env.STACK_LOG ? (s, l) => process.stderr.write(`${s} | ${l}\n`) : silentLog);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-test-'));
@@ -43,21 +67,55 @@ export async function startTestStack(options: { log?: LogSink } = {}): Promise<T
     started.push(s);
     return s;
   };
+  const stopStarted = async () => {
+    // Temporal and its UI before the PostgreSQL they use; the rest at once.
+    for (const s of [...started].reverse().filter((s) => s.name.startsWith('temporal'))) await s.stop();
+    await Promise.all(started.map((s) => s.stop()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  let temporalServer: TemporalServer | undefined;
+  let temporalUiUrl: string | undefined;
   try {
-    const [postgres, temporal, s3, stripe, mail] = await Promise.all([
-      startPostgres({
-        port: pgPort!,
-        dataDir: path.join(dir, 'postgres'),
-        database: 'clipwise_test',
-        ephemeral: true,
-        log,
-      }).then(track),
-      startTemporal({
-        port: temporalPort!,
-        // Each test file registers its own namespace; make it usable at once.
-        dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
-        log,
-      }).then(track),
+    const postgresReady = startPostgres({
+      port: pgPort!,
+      dataDir: path.join(dir, 'postgres'),
+      database: 'clipwise_test',
+      ephemeral: true,
+      log,
+    }).then(track);
+    const temporalReady =
+      engine === 'dev'
+        ? startTemporal({
+            port: temporalPort!,
+            // Each test file registers its own namespace; make it usable at once.
+            dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
+            log,
+          }).then(track)
+        : postgresReady.then(async (postgres) => {
+            const url = new URL(postgres.url);
+            temporalServer = track(
+              await startTemporalServer({
+                postgres: {
+                  host: url.hostname,
+                  port: Number(url.port),
+                  user: decodeURIComponent(url.username),
+                  password: decodeURIComponent(url.password),
+                },
+                ports: { ...(await freeServerPorts()), frontend: temporalPort! },
+                log,
+              }),
+            );
+            if (options.ui) {
+              const ui = track(
+                await startTemporalUi({ grpcAddress: temporalServer.address, port: await freePort(), log }),
+              );
+              temporalUiUrl = ui.url;
+            }
+            return temporalServer;
+          });
+    const starts = [
+      postgresReady,
+      temporalReady,
       startObjectStore({
         port: s3Port!,
         dataDir: path.join(dir, 's3'),
@@ -68,7 +126,10 @@ export async function startTestStack(options: { log?: LogSink } = {}): Promise<T
       }).then(track),
       startStripeMock({ port: stripePort!, log }).then(track),
       startMailCatcher({ smtpPort: smtpPort!, webPort: mailWebPort!, log }).then(track),
-    ]);
+    ] as const;
+    // Every start settles before any failure is handled, so none is left running after it.
+    await Promise.allSettled(starts);
+    const [postgres, temporal, s3, stripe, mail] = await Promise.all(starts);
     const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -93,14 +154,13 @@ export async function startTestStack(options: { log?: LogSink } = {}): Promise<T
       dir,
       services: { postgres, temporal, s3, stripe, mail },
       mailWebUrl: mail.webUrl,
-      async stop() {
-        await Promise.all(started.map((s) => s.stop()));
-        await rm(dir, { recursive: true, force: true });
-      },
+      engine,
+      temporalServer,
+      temporalUiUrl,
+      stop: stopStarted,
     };
   } catch (err) {
-    await Promise.all(started.map((s) => s.stop()));
-    await rm(dir, { recursive: true, force: true });
+    await stopStarted();
     throw err;
   }
 }
