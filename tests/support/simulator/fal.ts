@@ -4,6 +4,7 @@
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { FAL_PIKA_V22, unknownFields } from './sdk-fields.ts';
 
 const POLICY_MESSAGE =
   'The content could not be processed because it contained material flagged by a content checker.';
@@ -16,10 +17,8 @@ function requestUrls(ctx: SimContext, task: SimTask) {
 /** The result endpoint's answer: the model's output, or its error. */
 function result(task: SimTask): SimResponse {
   if (task.status === 'succeeded') {
-    return json(200, {
-      video: { url: task.outputUrl, content_type: 'video/mp4', file_name: 'output.mp4' },
-      seed: Number(asObject(task.request).seed ?? 0),
-    });
+    // I2VOutput in fal-js's endpoint types: the video file and nothing else.
+    return json(200, { video: { url: task.outputUrl, content_type: 'video/mp4', file_name: 'output.mp4' } });
   }
   if (task.status === 'cancelled') return json(400, { detail: 'Request was cancelled' });
   if (task.failure === 'moderation_input' || task.failure === 'moderation_output') {
@@ -34,6 +33,18 @@ function create(ctx: SimContext, match: RegExpExecArray, req: SimRequest): SimRe
   const body = asObject(req.body);
   const modelPath = match[1] ?? '';
   const appId = modelPath.split('/').slice(0, 2).join('/');
+  const inputs = FAL_PIKA_V22[modelPath.split('/').at(-1) ?? ''];
+  if (!inputs) return json(404, { detail: `Application '${modelPath}' not found` });
+  const extra = unknownFields(body, inputs);
+  if (extra.length > 0) {
+    return json(422, {
+      detail: extra.map((field) => ({
+        loc: ['body', field],
+        msg: 'extra fields not permitted',
+        type: 'value_error.extra',
+      })),
+    });
+  }
   if (!str(body.prompt)) {
     return json(422, { detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'missing' }] });
   }
