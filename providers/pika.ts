@@ -116,8 +116,9 @@ export function createPikaAdapter(options: AdapterOptions): ProviderAdapter {
         return { taskId, status: 'succeeded', progress: 1, outputUrl: url };
       }
       const errorText = stringField(body, 'error');
-      // A webhook has no HTTP status of its own; the payload's detail list says it all.
-      return { taskId, status: statusOfError(payload), failure: falFailure(undefined, payload, errorText) };
+      // fal writes the model's HTTP status into the error text ("Invalid status code: 422").
+      const httpStatus = Number(/status code:?\s*(\d{3})/i.exec(errorText ?? '')?.[1]) || undefined;
+      return { taskId, status: statusOfError(payload), failure: falFailure(httpStatus, payload, errorText) };
     },
   };
 }

@@ -107,7 +107,7 @@ function webhookBody(task: SimTask): unknown {
     gateway_request_id: task.id,
     status: ok ? 'OK' : 'ERROR',
     payload: answer.body,
-    error: ok ? null : `Request failed with status ${answer.status}`,
+    error: ok ? null : `Invalid status code: ${answer.status}`,
   };
 }
 
