@@ -148,6 +148,11 @@ const settings = {
   /** Pika runs through fal's queue API. */
   FAL_KEY: { ...optional(), secret: true },
   FAL_QUEUE_URL: url('https://queue.fal.run', 'https://queue.fal.run'),
+  /** fal's published webhook signing keys (a JWKS); tests point it at the provider simulator. */
+  FAL_WEBHOOK_JWKS_URL: url(
+    'https://rest.alpha.fal.ai/.well-known/jwks.json',
+    'https://rest.alpha.fal.ai/.well-known/jwks.json',
+  ),
   /** Volcano Engine Ark (Seedance). */
   ARK_API_KEY: { ...optional(), secret: true },
   ARK_BASE_URL: url('https://ark.cn-beijing.volces.com', 'https://ark.cn-beijing.volces.com'),
@@ -261,7 +266,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
     providers: {
       runway: { apiKey: env.RUNWAY_API_KEY, baseUrl: env.RUNWAY_BASE_URL },
       luma: { apiKey: env.LUMA_API_KEY, baseUrl: env.LUMA_BASE_URL },
-      pika: { apiKey: env.FAL_KEY, baseUrl: env.FAL_QUEUE_URL },
+      pika: { apiKey: env.FAL_KEY, baseUrl: env.FAL_QUEUE_URL, webhookJwksUrl: env.FAL_WEBHOOK_JWKS_URL },
       seedance: { apiKey: env.ARK_API_KEY, baseUrl: env.ARK_BASE_URL },
       veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
     },

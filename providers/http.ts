@@ -42,7 +42,7 @@ export interface RequestOptions {
    */
   idempotent?: boolean;
   /** Statuses the caller handles itself (e.g. 404 on a cancel); returned, not thrown. */
-  accept?: readonly number[];
+  accept?: readonly number[] | ((status: number) => boolean);
 }
 
 /**
@@ -106,7 +106,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw networkError(err, where, idempotent, timeoutMs, redact);
     }
     const result: HttpResponse = { status: response.status, headers: response.headers, body };
-    if (response.ok || req.accept?.includes(response.status)) return result;
+    const accepted =
+      typeof req.accept === 'function' ? req.accept(response.status) : req.accept?.includes(response.status);
+    if (response.ok || accepted) return result;
     const detail = redact(errorDetail(body));
     const message = `${where}: HTTP ${response.status}${detail ? ` ${detail}` : ''}`;
     const specific = options.classify?.(result, message);

@@ -1,23 +1,23 @@
-// The built-in renderer: a real H.264 MP4 made by ffmpeg from lavfi's generated sources, so
-// the whole platform (credits, storage, retention, downloads) works without any provider
-// account. The picture is chosen by hashing the prompt and seed, so the same request
-// always gives the same bytes and different prompts give visibly different videos.
+// The built-in renderer: a real H.264 MP4 made by ffmpeg, so the whole platform (credits,
+// storage, retention, downloads) works without any provider account, and a new user's
+// first video shows what they asked for: the prompt (or a scene's text) as title and
+// caption cards over a moving gradient, or over their reference image slowly panned and
+// zoomed. The look is chosen by hashing the text and seed, so the same request always
+// gives the same bytes and another seed another look.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { lookFor } from './local/looks.ts';
+import { sceneGraph } from './local/scene.ts';
 
 export const DEFAULT_FPS = 24;
-/** x264 speed/size trade-off: local renders are previews, speed matters more. */
-const X264_PRESET = 'veryfast';
+/**
+ * x264 speed/size trade-off: local renders are previews on shared cores, so speed wins;
+ * flat gradients and text compress well even at the fastest preset.
+ */
+const X264_PRESET = 'ultrafast';
 /** How much of ffmpeg's stderr is kept for an error message. */
 const STDERR_TAIL_CHARS = 2000;
-/** Generated sources are drawn smaller and scaled up: cheaper, and a chunky look. */
-const PIXEL_ART_DIVISOR = 4;
-const SMOOTH_DIVISOR = 2;
-/** Mandelbrot's cost grows with area; it is never drawn wider than this. */
-const MANDELBROT_MAX_WIDTH = 640;
-const MANDELBROT_MAX_ITERATIONS = 200;
 
 /** The short side of each resolution, in pixels. */
 const SHORT_SIDE: Readonly<Record<string, number>> = {
@@ -42,6 +42,13 @@ export function resolutionSize(resolution: string, aspectRatio: string): { width
 
 export interface LocalRenderOptions {
   prompt: string;
+  /** What to write on screen when it is not the prompt itself (a script scene's text); '' for none. */
+  text?: string;
+  /**
+   * A local file (PNG, JPEG or WebP) shown under the text, slowly panned and zoomed: the
+   * job's reference or first-frame image, downloaded by the caller.
+   */
+  imagePath?: string;
   seed: number;
   durationSeconds: number;
   width: number;
@@ -66,17 +73,31 @@ export async function renderLocalVideo(options: LocalRenderOptions): Promise<{ b
   options.signal?.throwIfAborted();
   const fps = options.fps ?? DEFAULT_FPS;
   const frames = Math.max(1, Math.round(options.durationSeconds * fps));
-  const source = lookFor(options.prompt, options.seed, options.width, options.height, fps, frames / fps);
+  const graph = sceneGraph({
+    text: options.text ?? options.prompt,
+    // The look follows the request, not the words shown, so a scene keeps its look when
+    // only its on-screen text changes.
+    look: lookFor(options.prompt, options.seed),
+    width: options.width,
+    height: options.height,
+    fps,
+    frames,
+    ...(options.imagePath ? { imageInput: 0 } : {}),
+  });
   const args = [
     '-hide_banner',
     '-nostdin',
     '-loglevel',
     'error',
     '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    source,
+    // A still image is read once; zoompan makes every frame from it.
+    ...(options.imagePath ? ['-i', options.imagePath] : []),
+    '-filter_complex',
+    graph,
+    '-map',
+    '[out]',
+    '-r',
+    String(fps),
     '-frames:v',
     String(frames),
     '-c:v',
@@ -145,91 +166,4 @@ function runFfmpeg(
       fail(new Error(`ffmpeg exited with ${code ?? killedBy}: ${stderr.trim()}`));
     });
   });
-}
-
-// ---------------------------------------------------------------- looks
-
-/** A small deterministic generator seeded from the request's hash. */
-function randomFrom(prompt: string, seed: number): () => number {
-  const digest = createHash('sha256').update(`${seed}\u0000${prompt}`).digest();
-  let state = digest.readUInt32LE(0);
-  return () => {
-    // mulberry32: tiny, fast, and good enough to pick colours.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const pick = <T>(random: () => number, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)] as T;
-const colour = (random: () => number): string =>
-  `0x${Math.floor(random() * 0xffffff)
-    .toString(16)
-    .padStart(6, '0')}`;
-const fixed = (n: number): string => n.toFixed(3);
-
-/** Places in the Mandelbrot set worth zooming into. */
-const MANDELBROT_POINTS = [
-  [-0.743643887037151, 0.13182590420533],
-  [-0.7453, 0.1127],
-  [-1.25066, 0.02012],
-  [-0.16, 1.0405],
-  [0.2549870375144766, -0.0005679790528465],
-] as const;
-const CELLULAR_RULES = [18, 30, 45, 73, 90, 105, 110, 150] as const;
-
-type Look = (random: () => number, w: number, h: number, fps: number, seconds: number) => string;
-
-const LOOKS: readonly Look[] = [
-  (random, w, h, fps, seconds) => {
-    const [x, y] = pick(random, MANDELBROT_POINTS);
-    const iw = even(Math.min(MANDELBROT_MAX_WIDTH, w / SMOOTH_DIVISOR));
-    const ih = even((iw * h) / w);
-    return (
-      `mandelbrot=size=${iw}x${ih}:rate=${fps}:maxiter=${MANDELBROT_MAX_ITERATIONS}` +
-      `:start_x=${x}:start_y=${y}:start_scale=${fixed(1 + random() * 2)}:end_scale=${fixed(0.01 + random() * 0.1)}` +
-      `:end_pts=${Math.round(seconds * fps)},scale=${w}:${h}:flags=bicubic,hue=h=${Math.round(random() * 360)}+${Math.round(20 + random() * 60)}*t`
-    );
-  },
-  (random, w, h, fps) =>
-    `life=size=${even(w / PIXEL_ART_DIVISOR)}x${even(h / PIXEL_ART_DIVISOR)}:rate=${fps}:mold=${Math.round(random() * 20)}` +
-    `:ratio=${fixed(0.1 + random() * 0.4)}:seed=${Math.floor(random() * 1e9)}` +
-    `:life_color=${colour(random)}:death_color=${colour(random)}:mold_color=${colour(random)},scale=${w}:${h}:flags=neighbor`,
-  (random, w, h, fps) =>
-    `cellauto=size=${even(w / PIXEL_ART_DIVISOR)}x${even(h / PIXEL_ART_DIVISOR)}:rate=${fps}:rule=${pick(random, CELLULAR_RULES)}` +
-    `:seed=${Math.floor(random() * 1e9)}:scroll=1:full=1,scale=${w}:${h}:flags=neighbor,` +
-    `colorchannelmixer=rr=${fixed(random())}:gg=${fixed(random())}:bb=${fixed(random())},hue=h=${Math.round(random() * 360)}*t/${Math.round(2 + random() * 6)}`,
-  (random, w, h, fps) => {
-    const f = () => fixed(4 + random() * 12);
-    const s = () => fixed(0.5 + random() * 3);
-    const tw = even(w / (PIXEL_ART_DIVISOR * 2));
-    const th = even(h / (PIXEL_ART_DIVISOR * 2));
-    return (
-      `color=c=black:s=${tw}x${th}:r=${fps},format=gbrp,` +
-      `geq=r='128+127*sin(X/${f()}+T*${s()})':g='128+127*sin(Y/${f()}+T*${s()})':b='128+127*sin((X+Y)/${f()}+T*${s()})',` +
-      `scale=${w}:${h}:flags=bicubic`
-    );
-  },
-  (random, w, h, fps) =>
-    `testsrc2=size=${w}x${h}:rate=${fps},hue=h=${Math.round(random() * 360)}+${Math.round(30 + random() * 90)}*t:s=${fixed(0.5 + random())}`,
-  (random, w, h, fps) =>
-    `smptehdbars=size=${w}x${h}:rate=${fps},hue=h=${Math.round(random() * 360)}*t,` +
-    `rotate=a=${fixed(0.1 + random() * 0.4)}*sin(${fixed(0.5 + random() * 2)}*t):fillcolor=${colour(random)}`,
-];
-
-/** The lavfi graph for a request: which source, which colours, how it moves. */
-export function lookFor(
-  prompt: string,
-  seed: number,
-  width: number,
-  height: number,
-  fps: number,
-  seconds: number,
-): string {
-  const random = randomFrom(prompt, seed);
-  const look = pick(random, LOOKS);
-  return `${look(random, width, height, fps, seconds)},format=yuv420p`;
 }

@@ -38,14 +38,14 @@ export function createLumaAdapter(options: AdapterOptions): ProviderAdapter {
         body: lumaBody(request),
         idempotent: false,
       });
-      const state = readGeneration(response.body);
+      const state = readLumaGeneration(response.body);
       if (!state) throw unexpected('Luma', 'no generation id', true);
       return state;
     },
 
     async getTask(taskId: string): Promise<ProviderTaskState> {
       const response = await http.request('GET', generation(taskId));
-      const state = readGeneration(response.body);
+      const state = readLumaGeneration(response.body);
       if (!state) throw unexpected('Luma', 'not a generation');
       return state;
     },
@@ -78,7 +78,7 @@ export function createLumaAdapter(options: AdapterOptions): ProviderAdapter {
         if (!Array.isArray(list)) throw unexpected('Luma', 'a list without generations');
         for (const item of list) {
           const callback = stringField(field(item, 'request'), 'callback_url');
-          if (callback && callback.includes(request.jobId)) return readGeneration(item);
+          if (callback && callback.includes(request.jobId)) return readLumaGeneration(item);
         }
         const last = list.at(-1);
         const lastCreated = Date.parse(stringField(last, 'created_at') ?? '');
@@ -92,7 +92,7 @@ export function createLumaAdapter(options: AdapterOptions): ProviderAdapter {
     },
 
     parseWebhook(body: unknown): ProviderTaskState | null {
-      return readGeneration(body);
+      return readLumaGeneration(body);
     },
   };
 }
@@ -117,7 +117,7 @@ function lumaBody(request: GenerationRequest) {
 }
 
 /** A generation object (from GET, a listing or a callback) in our words; null if it is none. */
-function readGeneration(body: unknown): ProviderTaskState | null {
+export function readLumaGeneration(body: unknown): ProviderTaskState | null {
   const taskId = stringField(body, 'id');
   const state = stringField(body, 'state');
   if (!taskId || !state || !STATES.has(state)) return null;

@@ -47,20 +47,15 @@ export function createPikaAdapter(options: AdapterOptions): ProviderAdapter {
     return `/${appId}/requests/${encodeURIComponent(requestId)}`;
   };
 
+  /**
+   * The result endpoint is fal's last word on a request: the video, or why there is none.
+   * Any answer other than a gateway hiccup or a throttle ends the task, whatever its HTTP
+   * status, so a failure fal reports in an unusual way is never polled until the job
+   * times out.
+   */
   async function result(taskId: string): Promise<ProviderTaskState> {
-    const response = await http.request('GET', requestPath(taskId), {
-      accept: [400, 422, 500],
-    });
-    if (response.status >= 400) {
-      return {
-        taskId,
-        status: statusOfError(response.body),
-        failure: falFailure(response.status, response.body),
-      };
-    }
-    const url = stringField(field(response.body, 'video'), 'url');
-    if (!url) throw unexpected('fal', 'a result without video.url');
-    return { taskId, status: 'succeeded', progress: 1, outputUrl: url };
+    const response = await http.request('GET', requestPath(taskId), { accept: isFinalResultStatus });
+    return readFalResult(taskId, response);
   }
 
   return {
@@ -93,20 +88,9 @@ export function createPikaAdapter(options: AdapterOptions): ProviderAdapter {
 
     async getTask(taskId: string): Promise<ProviderTaskState> {
       const response = await http.request('GET', `${requestPath(taskId)}/status`);
-      const status = stringField(response.body, 'status');
-      switch (status) {
-        case 'IN_QUEUE':
-          return { taskId, status: 'queued', queuePosition: numberField(response.body, 'queue_position') };
-        case 'IN_PROGRESS':
-          return { taskId, status: 'running' };
-        case 'COMPLETED':
-          return result(taskId);
-        case 'CANCELLED':
-        case 'CANCELED':
-          return { taskId, status: 'cancelled' };
-        default:
-          throw unexpected('fal', `request status ${String(status)}`);
-      }
+      const state = readFalStatus(taskId, response.body);
+      // COMPLETED without an error, or a status fal has not documented: the result decides.
+      return state ?? result(taskId);
     },
 
     async cancel(taskId: string): Promise<void> {
@@ -132,10 +116,78 @@ export function createPikaAdapter(options: AdapterOptions): ProviderAdapter {
         return { taskId, status: 'succeeded', progress: 1, outputUrl: url };
       }
       const errorText = stringField(body, 'error');
-      // A webhook has no HTTP status of its own; the payload's detail list says it all.
-      return { taskId, status: statusOfError(payload), failure: falFailure(undefined, payload, errorText) };
+      // fal writes the model's HTTP status into the error text ("Invalid status code: 422").
+      const httpStatus = Number(/status code:?\s*(\d{3})/i.exec(errorText ?? '')?.[1]) || undefined;
+      return { taskId, status: statusOfError(payload), failure: falFailure(httpStatus, payload, errorText) };
     },
   };
+}
+
+/**
+ * fal's queue statuses (fal-js types/common.ts QueueStatus; fal_client Queued,
+ * InProgress, Completed). A COMPLETED status may itself carry the failure (`error`,
+ * `error_type`, as fal_client's tests show). Null when only the result can tell.
+ */
+export function readFalStatus(taskId: string, body: unknown): ProviderTaskState | null {
+  const status = stringField(body, 'status');
+  switch (status) {
+    case 'IN_QUEUE':
+      return { taskId, status: 'queued', queuePosition: numberField(body, 'queue_position') };
+    case 'IN_PROGRESS':
+      return { taskId, status: 'running' };
+    case 'COMPLETED': {
+      const error = stringField(body, 'error');
+      const errorType = stringField(body, 'error_type');
+      if (!error && !errorType) return null;
+      return {
+        taskId,
+        status: isCancellation(errorType) ? 'cancelled' : 'failed',
+        failure: falFailure(undefined, { detail: error, error_type: errorType }),
+      };
+    }
+    case 'CANCELLED':
+    case 'CANCELED':
+      return { taskId, status: 'cancelled' };
+    default:
+      return null;
+  }
+}
+
+/** Result statuses that are fal's answer about the request, not a passing trouble of ours or theirs. */
+function isFinalResultStatus(status: number): boolean {
+  return status >= 400 && status !== 401 && status !== 403 && status !== 429;
+}
+
+/** What the result endpoint said, as the task's state (or a thrown error when it should be asked again). */
+export function readFalResult(taskId: string, response: HttpResponse): ProviderTaskState {
+  const body = response.body;
+  if (response.status < 400) {
+    const url = stringField(field(body, 'video'), 'url');
+    if (url) return { taskId, status: 'succeeded', progress: 1, outputUrl: url };
+    // A 200 without a video is still the end of the request: say what fal said.
+    const failure = falFailure(response.status, body, 'fal finished the request without a video');
+    return { taskId, status: 'failed', failure };
+  }
+  const errorType = stringField(body, 'error_type') ?? response.headers.get('x-fal-error-type') ?? undefined;
+  const detail = stringField(body, 'detail') ?? '';
+  if (response.status === 400 && /in progress|in queue/i.test(detail)) return { taskId, status: 'running' };
+  if (TRANSIENT_RESULT_STATUSES.has(response.status) && !errorType && field(body, 'detail') === undefined) {
+    // A bare 502/503/504 comes from a proxy on the way, not from fal's record of the request.
+    throw new ProviderError('unavailable', `fal: result answered HTTP ${response.status}`, {
+      retryable: true,
+      httpStatus: response.status,
+    });
+  }
+  const withType = errorType && body && typeof body === 'object' ? { ...body, error_type: errorType } : body;
+  return {
+    taskId,
+    status: isCancellation(errorType) ? 'cancelled' : statusOfError(withType),
+    failure: falFailure(response.status, withType),
+  };
+}
+
+function isCancellation(errorType: string | undefined): boolean {
+  return errorType !== undefined && /cancel/i.test(errorType);
 }
 
 function detailItems(body: unknown): Record<string, unknown>[] {
@@ -172,9 +224,24 @@ export function falFailure(status: number | undefined, body: unknown, fallback?:
     return { code: onInput ? 'moderation_input' : 'moderation_output', message };
   }
   if (items.some((d) => d.type === 'generation_timeout')) return { code: 'timeout', message };
+  const errorType = stringField(body, 'error_type');
+  if (errorType) return { code: falErrorTypeCode(errorType), message };
   if (status === 422 || status === 400) return { code: 'invalid_request', message };
   if (status !== undefined && TRANSIENT_RESULT_STATUSES.has(status)) return { code: 'unavailable', message };
   return { code: 'internal', message };
+}
+
+/**
+ * fal's request error types (fal.ai/docs/documentation/model-apis/request-errors:
+ * request_timeout, startup_timeout, runner_scheduling_failure, runner_disconnected, …)
+ * in our words. fal has already retried these up to 10 times before reporting them.
+ */
+export function falErrorTypeCode(errorType: string): ProviderFailure['code'] {
+  if (/timeout/.test(errorType)) return 'timeout';
+  if (/^runner_|unavailable|overloaded/.test(errorType)) return 'unavailable';
+  if (/content_policy/.test(errorType)) return 'moderation_output';
+  if (/^bad_request|validation/.test(errorType)) return 'invalid_request';
+  return 'internal';
 }
 
 /**

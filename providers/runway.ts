@@ -77,7 +77,7 @@ export function createRunwayAdapter(options: AdapterOptions): ProviderAdapter {
 
     async getTask(taskId: string): Promise<ProviderTaskState> {
       const response = await http.request('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
-      return readTask(taskId, response.body);
+      return readRunwayTask(taskId, response.body);
     },
 
     async cancel(taskId: string): Promise<void> {
@@ -99,7 +99,8 @@ export function createRunwayAdapter(options: AdapterOptions): ProviderAdapter {
   };
 }
 
-function readTask(taskId: string, body: unknown): ProviderTaskState {
+/** A task as GET /v1/tasks/{id} returns it, in our words. */
+export function readRunwayTask(taskId: string, body: unknown): ProviderTaskState {
   const status = stringField(body, 'status');
   switch (status) {
     case 'PENDING':

@@ -1,6 +1,8 @@
 // Seedance on Volcano Engine Ark (ark.cn-beijing.volces.com/api/v3), as the Ark runtime
-// SDK (volcengine-python-sdk, content_generation) speaks it. Video settings travel inside
-// the prompt text as `--rs 720p --dur 5 --rt 16:9` switches. Ark's task list filters by
+// SDK (volcengine-python-sdk, volcenginesdkarkruntime/resources/content_generation/tasks.py)
+// speaks it: resolution, ratio, duration, seed, watermark and generate_audio are top-level
+// fields of the create request, and the prompt text stays the creator's own words (the
+// older `--rs 720p --dur 5` switches inside the text are not used). Ark's task list filters by
 // task id, model and status only and echoes no callback URL, so a lost create cannot be
 // matched to our job: this adapter has no findTask (catalog: reconcilable false).
 import { createHttpClient, field, parseRetryAfter, stringField, unexpected } from './http.ts';
@@ -39,16 +41,30 @@ const ARK_ERROR_CODES: Readonly<Record<string, ProviderErrorCode>> = {
 };
 const RETRYABLE_CODES = new Set<ProviderErrorCode>(['rate_limited', 'unavailable']);
 
-/** The prompt with Ark's inline parameters appended. */
-export function arkPromptText(request: GenerationRequest): string {
-  const switches = [
-    `--rs ${request.resolution}`,
-    `--rt ${request.aspectRatio}`,
-    `--dur ${request.durationSeconds}`,
-    ...(request.seed !== undefined ? [`--seed ${request.seed}`] : []),
-    '--wm false',
-  ];
-  return `${request.prompt} ${switches.join(' ')}`.trim();
+/**
+ * The create-task body, field for field as the SDK's `tasks.create` sends it. Only what
+ * the job needs is sent (D-NOTRAIN: nothing else of the creator's leaves us); no
+ * watermark, since the platform delivers the creator's own video.
+ */
+export function arkCreateBody(request: GenerationRequest): Record<string, unknown> {
+  return {
+    model: request.providerModel,
+    content: [
+      { type: 'text', text: request.prompt },
+      ...request.inputs.map((input) => ({
+        type: 'image_url',
+        image_url: { url: input.url },
+        role: ARK_ROLES[input.role],
+      })),
+    ],
+    resolution: request.resolution,
+    ratio: request.aspectRatio,
+    duration: request.durationSeconds,
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    watermark: false,
+    ...(request.generateAudio !== undefined ? { generate_audio: request.generateAudio } : {}),
+    ...(request.webhookUrl ? { callback_url: request.webhookUrl } : {}),
+  };
 }
 
 export function createSeedanceAdapter(options: AdapterOptions): ProviderAdapter {
@@ -67,22 +83,7 @@ export function createSeedanceAdapter(options: AdapterOptions): ProviderAdapter 
     name: 'seedance',
 
     async submit(request: GenerationRequest): Promise<ProviderTaskState> {
-      const content = [
-        { type: 'text', text: arkPromptText(request) },
-        ...request.inputs.map((input) => ({
-          type: 'image_url',
-          image_url: { url: input.url },
-          role: ARK_ROLES[input.role],
-        })),
-      ];
-      const response = await http.request('POST', TASKS, {
-        body: {
-          model: request.providerModel,
-          content,
-          ...(request.webhookUrl ? { callback_url: request.webhookUrl } : {}),
-        },
-        idempotent: false,
-      });
+      const response = await http.request('POST', TASKS, { body: arkCreateBody(request), idempotent: false });
       const id = stringField(response.body, 'id');
       if (!id) throw unexpected('Ark', 'no task id', true);
       return { taskId: id, status: 'queued' };
@@ -90,7 +91,7 @@ export function createSeedanceAdapter(options: AdapterOptions): ProviderAdapter 
 
     async getTask(taskId: string): Promise<ProviderTaskState> {
       const response = await http.request('GET', task(taskId));
-      const state = readTask(response.body);
+      const state = readArkTask(response.body);
       if (!state) throw unexpected('Ark', 'not a task');
       return state;
     },
@@ -111,12 +112,13 @@ export function createSeedanceAdapter(options: AdapterOptions): ProviderAdapter 
 
     parseWebhook(body: unknown): ProviderTaskState | null {
       // Ark posts the task object, the same one GET returns, on each status change.
-      return readTask(body);
+      return readArkTask(body);
     },
   };
 }
 
-function readTask(body: unknown): ProviderTaskState | null {
+/** A task object (GET, a listing's item or a callback) in our words; null when it is none. */
+export function readArkTask(body: unknown): ProviderTaskState | null {
   const taskId = stringField(body, 'id');
   const status = stringField(body, 'status');
   if (!taskId || !status) return null;

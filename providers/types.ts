@@ -18,6 +18,11 @@ export interface GenerationRequest {
   /** `540p`, `720p`, `1080p`, … */
   resolution: string;
   seed?: number;
+  /**
+   * Whether the provider should add a soundtrack, where it can (Seedance, Veo); unset
+   * leaves the adapter's default.
+   */
+  generateAudio?: boolean;
   /** Short-lived presigned URLs of the user's uploads in our storage. */
   inputs: { url: string; role: InputRole }[];
   /** Where the provider should call back (signed, carries the job id); absent when it has no webhooks. */

@@ -55,7 +55,7 @@ export function createVeoAdapter(options: AdapterOptions): ProviderAdapter {
           duration: request.durationSeconds,
           quality: request.resolution,
           generation_type: images.length > 0 ? 'FIRST&LAST' : 'TEXT',
-          generate_audio: true,
+          generate_audio: request.generateAudio ?? true,
           ...(images.length > 0 ? { image_urls: images } : {}),
           ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}),
           ...(request.seed !== undefined ? { seed: Math.max(EVOLINK_MIN_SEED, request.seed) } : {}),
@@ -65,14 +65,14 @@ export function createVeoAdapter(options: AdapterOptions): ProviderAdapter {
         },
         idempotent: false,
       });
-      const state = readTask(response.body);
+      const state = readEvolinkTask(response.body);
       if (!state) throw unexpected('Evolink', 'no task id', true);
       return state;
     },
 
     async getTask(taskId: string): Promise<ProviderTaskState> {
       const response = await http.request('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
-      const state = readTask(response.body);
+      const state = readEvolinkTask(response.body);
       if (!state) throw unexpected('Evolink', 'not a task');
       return state;
     },
@@ -86,12 +86,13 @@ export function createVeoAdapter(options: AdapterOptions): ProviderAdapter {
     },
 
     parseWebhook(body: unknown): ProviderTaskState | null {
-      return readTask(body);
+      return readEvolinkTask(body);
     },
   };
 }
 
-function readTask(body: unknown): ProviderTaskState | null {
+/** A task object (GET or a callback) in our words; null when it is none. */
+export function readEvolinkTask(body: unknown): ProviderTaskState | null {
   const taskId = stringField(body, 'id');
   const status = stringField(body, 'status');
   if (!taskId || !status) return null;

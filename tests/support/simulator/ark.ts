@@ -1,15 +1,25 @@
 // Volcano Engine Ark's content-generation API shape (volcengine-python-sdk): tasks with
-// lowercase statuses, `{error: {code, message}}` bodies, settings inside the prompt text,
-// callbacks with the task object.
+// lowercase statuses, `{error: {code, message}}` bodies, video settings as top-level
+// request fields echoed on the task, callbacks with the task object.
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { ARK_CREATE_TASK, unknownFields } from './sdk-fields.ts';
 
 const TASKS = '/api/v3/contents/generations/tasks';
 const DEFAULT_PAGE_SIZE = 10;
 const ID_SUFFIX_LENGTH = 5;
 /** Ark counts completion tokens per video; any plausible number will do. */
 const TOKENS_PER_TASK = 108_900;
+/** What Ark uses when a create leaves a setting out (a seed of -1 means "random"). */
+const ARK_DEFAULTS = {
+  resolution: '720p',
+  ratio: '16:9',
+  duration: 5,
+  seed: -1,
+  generateAudio: true,
+  fps: 24,
+} as const;
 
 const arkError = (status: number, code: string, message: string): SimResponse =>
   json(status, {
@@ -25,24 +35,21 @@ function arkTaskId(): string {
   return `cgt-${stamp}-${suffix}`;
 }
 
-/** Reads `--rs 720p --dur 5 --rt 16:9` switches out of the prompt text. */
-function switches(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/--(\w+)\s+(\S+)/g)) if (m[1] && m[2]) out[m[1]] = m[2];
-  return out;
-}
-
 function taskBody(task: SimTask): Record<string, unknown> {
-  const params = switches(task.prompt);
+  const request = task.request;
   const body: Record<string, unknown> = {
     id: task.id,
     model: task.model,
     status: task.status,
     created_at: Math.floor(task.createdAt / 1000),
     updated_at: Math.floor((task.finishedAt ?? task.startedAt ?? task.createdAt) / 1000),
-    resolution: params.rs ?? params.resolution,
-    ratio: params.rt ?? params.ratio,
-    duration: Number(params.dur ?? params.duration ?? 5),
+    // Ark echoes the settings it used, with its defaults where none were asked for.
+    resolution: request.resolution ?? ARK_DEFAULTS.resolution,
+    ratio: request.ratio ?? ARK_DEFAULTS.ratio,
+    duration: request.duration ?? ARK_DEFAULTS.duration,
+    seed: request.seed ?? ARK_DEFAULTS.seed,
+    generate_audio: request.generate_audio ?? ARK_DEFAULTS.generateAudio,
+    framespersecond: ARK_DEFAULTS.fps,
   };
   if (task.status === 'succeeded') {
     body.content = { video_url: task.outputUrl };
@@ -70,6 +77,14 @@ function taskBody(task: SimTask): Record<string, unknown> {
 
 function create(ctx: SimContext, req: SimRequest): SimResponse {
   const body = asObject(req.body);
+  const extra = unknownFields(body, ARK_CREATE_TASK);
+  if (extra.length > 0) {
+    return arkError(
+      400,
+      'InvalidParameter',
+      `The parameter \`${extra[0]}\` specified in the request is not valid.`,
+    );
+  }
   const content = Array.isArray(body.content) ? body.content.map(asObject) : [];
   const text = content.find((c) => c.type === 'text');
   if (!str(body.model) || !text)

@@ -108,6 +108,8 @@ export interface SimHooks {
   webhookBody(task: SimTask): unknown;
   /** Where the finished video is served. */
   fileUrl(task: SimTask): string;
+  /** Headers a provider adds to a delivery of this exact body (fal's signature). */
+  webhookHeaders?(task: SimTask, rawBody: string): Record<string, string>;
 }
 
 export class SimState {
@@ -280,10 +282,14 @@ export class SimState {
     };
     this.webhooks.push(delivery);
     if (task.plan.loseWebhook) return;
+    const rawBody = JSON.stringify(body);
     const sending = fetch(task.webhookUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: {
+        'Content-Type': 'application/json',
+        ...this.hooks[task.provider].webhookHeaders?.(task, rawBody),
+      },
+      body: rawBody,
       signal: AbortSignal.any([AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), this.stopping.signal]),
     })
       .then(async (res) => {

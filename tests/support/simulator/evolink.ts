@@ -3,6 +3,7 @@
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { EVOLINK_VEO, unknownFields } from './sdk-fields.ts';
 
 const PERCENT = 100;
 const ID_SUFFIX_LENGTH = 8;
@@ -67,6 +68,9 @@ function taskBody(ctx: SimContext, task: SimTask): Record<string, unknown> {
 
 function create(ctx: SimContext, req: SimRequest): SimResponse {
   const body = asObject(req.body);
+  const extra = unknownFields(body, EVOLINK_VEO);
+  if (extra.length > 0)
+    return evolinkError(400, 'invalid_parameters', `Unknown parameter: ${extra.join(', ')}`);
   if (!str(body.model) || !str(body.prompt))
     return evolinkError(400, 'invalid_parameters', 'model and prompt are required');
   const callback = str(body.callback_url);

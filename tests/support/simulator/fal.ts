@@ -1,9 +1,46 @@
 // fal's queue API shape (docs.fal.ai model-endpoints/queue), through which Pika is sold:
 // submit to the model's path, read status/result/cancel under the app id, webhooks with
-// `{request_id, status: OK|ERROR, payload}`.
+// `{request_id, status: OK|ERROR, payload}`, signed as fal signs them (ED25519 over the
+// request id, user id, timestamp and the body's SHA-256) with a key published as a JWKS.
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { FAL_PIKA_V22, unknownFields } from './sdk-fields.ts';
+
+/** Where the simulator publishes its webhook key, as fal does at rest.alpha.fal.ai. */
+export const FAL_JWKS_PATH = '/.well-known/jwks.json';
+/** The fal account the simulated deliveries come from. */
+export const FAL_SIM_USER_ID = 'sim-fal-user';
+const SIGNING_KEY_ID = 'sim-fal-webhook-key';
+
+/** One signing key per process, like fal's current key. */
+const signingKeys = generateKeyPairSync('ed25519');
+
+export function falJwks(): unknown {
+  return {
+    keys: [
+      { ...signingKeys.publicKey.export({ format: 'jwk' }), kid: SIGNING_KEY_ID, use: 'sig', alg: 'EdDSA' },
+    ],
+  };
+}
+
+/** The four X-Fal-Webhook-* headers for a body, signed now (or at `atMs`). */
+export function falWebhookHeaders(
+  requestId: string,
+  rawBody: string | Uint8Array,
+  atMs = Date.now(),
+): Record<string, string> {
+  const timestamp = String(Math.floor(atMs / 1000));
+  const bodyHash = createHash('sha256').update(rawBody).digest('hex');
+  const message = Buffer.from(`${requestId}\n${FAL_SIM_USER_ID}\n${timestamp}\n${bodyHash}`);
+  return {
+    'X-Fal-Webhook-Request-Id': requestId,
+    'X-Fal-Webhook-User-Id': FAL_SIM_USER_ID,
+    'X-Fal-Webhook-Timestamp': timestamp,
+    'X-Fal-Webhook-Signature': sign(null, message, signingKeys.privateKey).toString('hex'),
+  };
+}
 
 const POLICY_MESSAGE =
   'The content could not be processed because it contained material flagged by a content checker.';
@@ -16,10 +53,8 @@ function requestUrls(ctx: SimContext, task: SimTask) {
 /** The result endpoint's answer: the model's output, or its error. */
 function result(task: SimTask): SimResponse {
   if (task.status === 'succeeded') {
-    return json(200, {
-      video: { url: task.outputUrl, content_type: 'video/mp4', file_name: 'output.mp4' },
-      seed: Number(asObject(task.request).seed ?? 0),
-    });
+    // I2VOutput in fal-js's endpoint types: the video file and nothing else.
+    return json(200, { video: { url: task.outputUrl, content_type: 'video/mp4', file_name: 'output.mp4' } });
   }
   if (task.status === 'cancelled') return json(400, { detail: 'Request was cancelled' });
   if (task.failure === 'moderation_input' || task.failure === 'moderation_output') {
@@ -34,6 +69,18 @@ function create(ctx: SimContext, match: RegExpExecArray, req: SimRequest): SimRe
   const body = asObject(req.body);
   const modelPath = match[1] ?? '';
   const appId = modelPath.split('/').slice(0, 2).join('/');
+  const inputs = FAL_PIKA_V22[modelPath.split('/').at(-1) ?? ''];
+  if (!inputs) return json(404, { detail: `Application '${modelPath}' not found` });
+  const extra = unknownFields(body, inputs);
+  if (extra.length > 0) {
+    return json(422, {
+      detail: extra.map((field) => ({
+        loc: ['body', field],
+        msg: 'extra fields not permitted',
+        type: 'value_error.extra',
+      })),
+    });
+  }
   if (!str(body.prompt)) {
     return json(422, { detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'missing' }] });
   }
@@ -60,7 +107,7 @@ function webhookBody(task: SimTask): unknown {
     gateway_request_id: task.id,
     status: ok ? 'OK' : 'ERROR',
     payload: answer.body,
-    error: ok ? null : `Request failed with status ${answer.status}`,
+    error: ok ? null : `Invalid status code: ${answer.status}`,
   };
 }
 
@@ -80,6 +127,7 @@ export const fal: ProviderShape = {
       detail: [{ loc: ['body', 'prompt'], msg: POLICY_MESSAGE, type: 'content_policy_violation' }],
     }),
   webhookBody,
+  webhookHeaders: (task, rawBody) => falWebhookHeaders(task.id, rawBody),
   routes: [
     {
       provider: 'pika',

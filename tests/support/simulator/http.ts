@@ -45,6 +45,8 @@ export interface ProviderShape {
   /** Where the provider refuses input when `moderateInput` is `true`. */
   moderatesInputAt: 'submit' | 'task';
   webhookBody(task: SimTask, ctx: SimContext): unknown;
+  /** Headers sent with a delivery of exactly this body (fal signs its webhooks). */
+  webhookHeaders?(task: SimTask, rawBody: string): Record<string, string>;
   /** Extra checks on every request (Runway's version header). */
   check?(req: SimRequest): SimResponse | undefined;
 }

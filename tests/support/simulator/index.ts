@@ -11,13 +11,14 @@ import { ark } from './ark.ts';
 import { PROMPT_MARKERS, SimState } from './core.ts';
 import type { Faults, SimFailure, SimProvider, SimTask, WebhookDelivery } from './core.ts';
 import { evolink } from './evolink.ts';
-import { fal } from './fal.ts';
+import { FAL_JWKS_PATH, fal, falJwks } from './fal.ts';
 import type { ProviderShape, Route, SimContext, SimRequest, SimResponse } from './http.ts';
 import { luma } from './luma.ts';
 import { runway } from './runway.ts';
 import { sampleVideo } from './video.ts';
 
 export { PROMPT_MARKERS, SIM_PROVIDERS } from './core.ts';
+export { FAL_SIM_USER_ID, falWebhookHeaders } from './fal.ts';
 export type { Faults, SimProvider, SimTask, WebhookDelivery } from './core.ts';
 
 /** Any key is accepted; tests use this one so a leaked key is easy to grep for. */
@@ -37,6 +38,8 @@ export interface RequestRecord {
 
 export interface ProviderSimulator {
   url: string;
+  /** The JWKS with the key the simulated fal signs its webhooks with (FAL_WEBHOOK_JWKS_URL). */
+  falJwksUrl: string;
   stop(): Promise<void>;
   /** Tasks created (create calls accepted), for one provider or all. */
   submissions(provider?: SimProvider): number;
@@ -65,6 +68,7 @@ export async function startProviderSimulator(
       provider,
       {
         webhookBody: (task: SimTask) => shape.webhookBody(task, ctx),
+        webhookHeaders: shape.webhookHeaders,
         fileUrl: (task: SimTask) => `${ctx.baseUrl}/files/${task.id}.mp4`,
       },
     ]),
@@ -82,6 +86,13 @@ export async function startProviderSimulator(
     const record: RequestRecord = { provider: 'unknown', method, path: url.pathname, status: 404 };
     requests.push(record);
     const raw = await readBody(req);
+
+    if (url.pathname === FAL_JWKS_PATH && method === 'GET') {
+      // Public, like fal's: no key needed to read the signing keys.
+      record.provider = 'pika';
+      record.status = 200;
+      return send(res, { status: 200, body: falJwks() });
+    }
 
     const file = FILES.exec(url.pathname);
     if (file && (method === 'GET' || method === 'HEAD')) {
@@ -172,6 +183,7 @@ export async function startProviderSimulator(
 
   return {
     url: ctx.baseUrl,
+    falJwksUrl: `${ctx.baseUrl}${FAL_JWKS_PATH}`,
     async stop() {
       await state.stop();
       server.closeAllConnections();
@@ -191,7 +203,13 @@ export async function startProviderSimulator(
     requests: (provider) => requests.filter((r) => !provider || r.provider === provider),
     providersConfig(apiKey = SIMULATOR_API_KEY) {
       const at = { apiKey, baseUrl: ctx.baseUrl };
-      return { runway: at, luma: at, pika: at, seedance: at, veo: at };
+      return {
+        runway: at,
+        luma: at,
+        pika: { ...at, webhookJwksUrl: `${ctx.baseUrl}${FAL_JWKS_PATH}` },
+        seedance: at,
+        veo: at,
+      };
     },
   };
 }

@@ -3,6 +3,7 @@
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { LUMA_VIDEO, unknownFields } from './sdk-fields.ts';
 
 const API = '/dream-machine/v1';
 const MAX_LIST_LIMIT = 100;
@@ -40,6 +41,16 @@ function generation(task: SimTask): Record<string, unknown> {
 
 function create(ctx: SimContext, req: SimRequest): SimResponse {
   const body = asObject(req.body);
+  const extra = unknownFields(body, LUMA_VIDEO);
+  if (extra.length > 0) {
+    return json(422, {
+      detail: extra.map((field) => ({
+        loc: ['body', ...field.split('.')],
+        msg: 'Extra inputs are not permitted',
+        type: 'extra_forbidden',
+      })),
+    });
+  }
   const prompt = str(body.prompt);
   if (prompt.length < 3) return json(400, { detail: 'prompt must be at least 3 characters' });
   const task = ctx.state.createTask('luma', {

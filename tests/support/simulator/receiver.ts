@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedWebhook {
   path: string;
   body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body's bytes as they arrived, for signature checks. */
+  rawBody: Buffer;
 }
 
 export interface WebhookReceiver {
@@ -23,14 +26,15 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const rawBody = Buffer.concat(chunks);
+    const text = rawBody.toString('utf8');
     let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {
       // Not JSON: kept as text so a test can see what arrived.
     }
-    const delivery = { path: req.url ?? '/', body };
+    const delivery = { path: req.url ?? '/', body, headers: req.headers, rawBody };
     received.push(delivery);
     for (const waiter of waiters.filter((w) => delivery.path.includes(w.pathPart))) waiter.resolve(delivery);
     res.writeHead(204).end();

@@ -3,6 +3,7 @@
 import type { SimTask } from './core.ts';
 import { asObject, json, liveTask, str } from './http.ts';
 import type { ProviderShape, SimContext, SimRequest, SimResponse } from './http.ts';
+import { RUNWAY_IMAGE_TO_VIDEO, RUNWAY_TEXT_TO_VIDEO, unknownFields } from './sdk-fields.ts';
 
 export const RUNWAY_VERSION = '2024-11-06';
 
@@ -31,6 +32,16 @@ function taskBody(ctx: SimContext, task: SimTask): Record<string, unknown> {
 
 function create(ctx: SimContext, req: SimRequest): SimResponse {
   const body = asObject(req.body);
+  const extra = unknownFields(
+    body,
+    req.path === '/v1/image_to_video' ? RUNWAY_IMAGE_TO_VIDEO : RUNWAY_TEXT_TO_VIDEO,
+  );
+  if (extra.length > 0) {
+    return json(400, {
+      error: `Validation of body failed: unrecognized key(s) ${extra.join(', ')}`,
+      issues: extra.map((path) => ({ path, message: 'Unrecognized key' })),
+    });
+  }
   if (!str(body.model) || !str(body.ratio)) return json(400, { error: 'Validation of body failed' });
   if (req.path === '/v1/image_to_video' && body.promptImage === undefined) {
     return json(400, { error: 'promptImage is required' });

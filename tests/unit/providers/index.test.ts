@@ -10,7 +10,10 @@ const unset = (baseUrl: string) => ({ apiKey: undefined, baseUrl });
 const NO_KEYS: ProvidersConfig = {
   runway: unset('https://api.dev.runwayml.com'),
   luma: unset('https://api.lumalabs.ai'),
-  pika: unset('https://queue.fal.run'),
+  pika: {
+    ...unset('https://queue.fal.run'),
+    webhookJwksUrl: 'https://rest.alpha.fal.ai/.well-known/jwks.json',
+  },
   seedance: unset('https://ark.cn-beijing.volces.com'),
   veo: unset('https://api.evolink.ai'),
 };

@@ -95,4 +95,114 @@ describe('Pika adapter (fal queue)', () => {
   it('has no delete through the queue API', async () => {
     expect(await pika().deleteTask?.('fal-ai/pika:x')).toBe('not_supported');
   });
+
+  describe('failures fal reports without a 400, 422 or 500', () => {
+    const TASK = 'fal-ai/pika:req-1';
+    /** A fal stand-in that answers the status and result reads as given, counting result reads. */
+    function falAnswering(
+      status: unknown,
+      result?: { status: number; body?: unknown; headers?: Record<string, string> },
+    ) {
+      const calls = { result: 0 };
+      const fetchImpl: typeof fetch = async (url) => {
+        const path = new URL(String(url)).pathname;
+        if (path.endsWith('/status')) return Response.json(status);
+        calls.result += 1;
+        if (!result) throw new Error('the result should not be read');
+        return new Response(result.body === undefined ? null : JSON.stringify(result.body), {
+          status: result.status,
+          headers: { 'Content-Type': 'application/json', ...result.headers },
+        });
+      };
+      return {
+        adapter: createPikaAdapter({ apiKey: 'k', baseUrl: 'http://fal.test', fetch: fetchImpl }),
+        calls,
+      };
+    }
+
+    it.each([
+      ['Runner disconnected', 'runner_disconnected', 'unavailable'],
+      ['Request timed out', 'request_timeout', 'timeout'],
+    ])(
+      'ends the task at a COMPLETED status carrying an error (%s) without reading the result',
+      async (error, errorType, code) => {
+        const { adapter, calls } = falAnswering({
+          status: 'COMPLETED',
+          logs: [],
+          metrics: {},
+          error,
+          error_type: errorType,
+        });
+        expect(await adapter.getTask(TASK)).toEqual({
+          taskId: TASK,
+          status: 'failed',
+          failure: { code, message: error },
+        });
+        expect(calls.result).toBe(0);
+      },
+    );
+
+    it.each([
+      [504, { detail: 'Request timed out', error_type: 'request_timeout' }, {}, 'timeout'],
+      [503, { detail: 'Runner disconnected' }, { 'x-fal-error-type': 'runner_disconnected' }, 'unavailable'],
+      [404, { detail: 'Request not found' }, {}, 'internal'],
+      [200, { detail: 'The model returned no output' }, {}, 'internal'],
+      [200, { images: [] }, {}, 'internal'],
+    ])(
+      'ends the task when the result of a COMPLETED request answers %i without a video',
+      async (status, body, headers, code) => {
+        const { adapter } = falAnswering({ status: 'COMPLETED', logs: [] }, { status, body, headers });
+        const state = await adapter.getTask(TASK);
+        expect(state).toMatchObject({ status: 'failed', failure: { code } });
+        expect(state.failure?.message.length).toBeGreaterThan(0);
+      },
+    );
+
+    it('asks again after a bare gateway error, which says nothing about the request', async () => {
+      const { adapter } = falAnswering({ status: 'COMPLETED', logs: [] }, { status: 502 });
+      const error = await providerError(adapter.getTask(TASK));
+      expect(error).toMatchObject({ code: 'unavailable', retryable: true });
+    });
+
+    it('lets the result decide a status fal has not documented', async () => {
+      const refused = falAnswering(
+        { status: 'FAILED' },
+        {
+          status: 422,
+          body: { detail: [{ loc: ['body'], msg: 'flagged', type: 'content_policy_violation' }] },
+        },
+      );
+      expect(await refused.adapter.getTask(TASK)).toMatchObject({
+        status: 'failed',
+        failure: { code: 'moderation_output', message: 'flagged' },
+      });
+      const busy = falAnswering(
+        { status: 'IN_PROGRESS_RETRYING' },
+        { status: 400, body: { detail: 'Request is still in progress' } },
+      );
+      expect(await busy.adapter.getTask(TASK)).toEqual({ taskId: TASK, status: 'running' });
+      const done = falAnswering(
+        { status: 'DONE' },
+        { status: 200, body: { video: { url: 'https://v/x.mp4' } } },
+      );
+      expect(await done.adapter.getTask(TASK)).toMatchObject({
+        status: 'succeeded',
+        outputUrl: 'https://v/x.mp4',
+      });
+    });
+
+    it('reads a webhook whose error payload is a request error', () => {
+      const state = pika().parseWebhook?.({
+        request_id: 'req-2',
+        gateway_request_id: 'req-2',
+        status: 'ERROR',
+        error: 'Invalid status code: 504',
+        payload: { detail: 'Request timed out', error_type: 'request_timeout' },
+      });
+      expect(state).toMatchObject({
+        status: 'failed',
+        failure: { code: 'timeout', message: 'Request timed out' },
+      });
+    });
+  });
 });

@@ -1,7 +1,8 @@
-// What only Ark (Seedance) does: settings inside the prompt, image roles, error codes that
-// decide more than the HTTP status, and cancel only while queued.
+// What only Ark (Seedance) does: video settings as top-level fields beside a clean prompt,
+// image roles, error codes that decide more than the HTTP status, and cancel only while
+// queued.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { arkFailure, arkPromptText, createSeedanceAdapter } from '../../../providers/seedance.ts';
+import { arkFailure, createSeedanceAdapter } from '../../../providers/seedance.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
 import type { ProviderSimulator } from '../../support/simulator/index.ts';
 import { follow, model, providerError, requestFor } from './helpers.ts';
@@ -20,13 +21,15 @@ const ark = (fetchImpl?: typeof fetch) =>
   });
 
 describe('Seedance adapter (Ark)', () => {
-  it('puts the settings in the prompt text and the images in content with Ark roles', async () => {
+  it('[D-NOTRAIN] sends the settings as top-level fields, the prompt text untouched, and nothing else', async () => {
     const req = {
       ...requestFor(model('seedance-2.0'), {
+        prompt: 'rain on a tin roof -- rs 1080p --dur 10',
         resolution: '720p',
         aspectRatio: '9:16',
         durationSeconds: 10,
         seed: 7,
+        generateAudio: false,
         inputs: [
           { url: 'https://u/a.png', role: 'first_frame' as const },
           { url: 'https://u/b.png', role: 'last_frame' as const },
@@ -39,12 +42,30 @@ describe('Seedance adapter (Ark)', () => {
     expect(sim.task(taskId)?.request).toEqual({
       model: 'doubao-seedance-2-0-260128',
       content: [
-        { type: 'text', text: `${req.prompt} --rs 720p --rt 9:16 --dur 10 --seed 7 --wm false` },
+        { type: 'text', text: 'rain on a tin roof -- rs 1080p --dur 10' },
         { type: 'image_url', image_url: { url: 'https://u/a.png' }, role: 'first_frame' },
         { type: 'image_url', image_url: { url: 'https://u/b.png' }, role: 'last_frame' },
       ],
+      resolution: '720p',
+      ratio: '9:16',
+      duration: 10,
+      seed: 7,
+      watermark: false,
+      generate_audio: false,
       callback_url: 'https://h/ark?sig=1',
     });
+    // Ark echoes the settings on the task, as the SDK's ContentGenerationTask has them.
+    const { body } = await fetch(`${sim.url}/api/v3/contents/generations/tasks/${taskId}`, {
+      headers: { Authorization: `Bearer ${SIMULATOR_API_KEY}` },
+    }).then(async (r) => ({ body: (await r.json()) as Record<string, unknown> }));
+    expect(body).toMatchObject({
+      resolution: '720p',
+      ratio: '9:16',
+      duration: 10,
+      seed: 7,
+      generate_audio: false,
+    });
+
     const refs = requestFor(model('seedance-2.0'), {
       inputs: [{ url: 'https://u/r.png', role: 'reference' }],
     });
@@ -52,10 +73,12 @@ describe('Seedance adapter (Ark)', () => {
     expect((sim.task(second)?.request.content as unknown[])[1]).toMatchObject({ role: 'reference_image' });
   });
 
-  it('writes the prompt switches without a seed when none was chosen', () => {
-    expect(arkPromptText(requestFor(model('seedance-2.0'), { prompt: 'rain' }))).toBe(
-      'rain --rs 480p --rt 16:9 --dur 5 --wm false',
-    );
+  it('leaves the seed and the soundtrack to Ark when none was chosen', async () => {
+    const { taskId } = await ark().submit(requestFor(model('seedance-2.0'), { prompt: 'rain' }));
+    const sent = sim.task(taskId)?.request ?? {};
+    expect(sent).not.toHaveProperty('seed');
+    expect(sent).not.toHaveProperty('generate_audio');
+    expect(sent.content).toEqual([{ type: 'text', text: 'rain' }]);
   });
 
   it('reports input moderation found during the task as moderation_input', async () => {

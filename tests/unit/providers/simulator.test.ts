@@ -1,10 +1,15 @@
 // The simulator itself: what other tests (and the platform's integration tests) rely on.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLumaAdapter } from '../../../providers/luma.ts';
+import { createPikaAdapter } from '../../../providers/pika.ts';
 import { createRunwayAdapter } from '../../../providers/runway.ts';
+import { createSeedanceAdapter } from '../../../providers/seedance.ts';
+import { createVeoAdapter } from '../../../providers/veo.ts';
+import type { AdapterOptions } from '../../../providers/http.ts';
+import type { ProviderAdapter } from '../../../providers/types.ts';
 import { PROMPT_MARKERS, SIMULATOR_API_KEY, startProviderSimulator } from '../../support/simulator/index.ts';
-import type { ProviderSimulator } from '../../support/simulator/index.ts';
-import { follow, model, requestFor } from './helpers.ts';
+import type { ProviderSimulator, SimProvider } from '../../support/simulator/index.ts';
+import { follow, model, providerError, requestFor } from './helpers.ts';
 
 const STUCK_CHECK_MS = 500;
 
@@ -64,4 +69,33 @@ describe('provider simulator', () => {
     const { taskId: lumaTask } = await luma.submit(requestFor(model('luma-ray-2')));
     expect((await follow(luma, lumaTask)).final.failure?.code).toBe('moderation_output');
   });
+
+  /** Each provider with a field its SDK types do not have, the way a typo would put it. */
+  const MISSPELLED: [SimProvider, (o: AdapterOptions) => ProviderAdapter, string, string, string][] = [
+    ['runway', createRunwayAdapter, 'runway-gen4-turbo', 'promptText', 'prompt_text'],
+    ['luma', createLumaAdapter, 'luma-ray-2', 'aspect_ratio', 'aspectRatio'],
+    ['pika', createPikaAdapter, 'pika-2.2', 'negative_prompt', 'negativePrompt'],
+    ['seedance', createSeedanceAdapter, 'seedance-2.0', 'ratio', 'ratios'],
+    ['veo', createVeoAdapter, 'veo-3.1-fast', 'generate_audio', 'generateAudio'],
+  ];
+
+  it.each(MISSPELLED)(
+    'refuses a %s create whose body has a field the official SDK does not declare',
+    async (provider, create, modelId, field, typo) => {
+      const renaming: typeof fetch = async (url, init) => {
+        const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+        body[typo] = body[field] ?? 'x';
+        delete body[field];
+        return fetch(url, { ...init, body: JSON.stringify(body) });
+      };
+      const adapter = create({ apiKey: SIMULATOR_API_KEY, baseUrl: sim.url, fetch: renaming });
+      const before = sim.submissions(provider);
+      const error = await providerError(
+        adapter.submit(requestFor(model(modelId), { negativePrompt: 'blur', seed: 3 })),
+      );
+      expect(error).toMatchObject({ code: 'invalid_request', retryable: false });
+      expect(error.message).toContain(typo);
+      expect(sim.submissions(provider)).toBe(before);
+    },
+  );
 });
