@@ -110,8 +110,10 @@ export function createApp(clients: Clients): Express {
   const siteOrigin = new URL(deps.config.web.publicUrl).origin;
   app.use(cors({ origin: (origin, done) => done(null, origin === siteOrigin), credentials: true }));
   app.use(cookieParser());
-  // Stripe signs the exact bytes it sent: its webhook gets the raw body, everything else JSON.
+  // Stripe and fal sign the exact bytes they sent: their webhooks get the raw body,
+  // everything else JSON.
   app.use('/api/webhooks/stripe', express.raw({ type: '*/*', limit: deps.config.api.bodyLimit }));
+  app.use('/api/webhooks/providers', express.raw({ type: '*/*', limit: deps.config.api.bodyLimit }));
   app.use(express.json({ limit: deps.config.api.bodyLimit }));
   app.use(sessionMiddleware(deps));
 

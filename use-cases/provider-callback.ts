@@ -1,30 +1,75 @@
 // A provider's callback for a job: accepted only at a URL we gave out (an HMAC of
-// provider and job), and only ever a hint for the job's workflow to look now.
+// provider and job) and, for fal, only with fal's own ED25519 signature over the exact
+// bytes it sent. Even then it is only ever a hint for the job's workflow to look now:
+// the result itself is always read back from the provider's API.
 import { signalProviderUpdate } from '../clients/generation.ts';
-import { notFound } from '../domain/errors.ts';
+import { AppError, badRequest, notFound } from '../domain/errors.ts';
 import type { ProviderName } from '../domain/models.ts';
 import { createProviderAdapters } from '../providers/index.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
-import { webhookSignatureValid } from '../providers/webhooks.ts';
+import { createProviderWebhookVerifier, type ProviderWebhookVerifier } from '../providers/webhooks.ts';
 import type { UseCaseDeps } from './deps.ts';
 
-const adaptersByConfig = new WeakMap<object, Partial<Record<ProviderName, ProviderAdapter>>>();
+interface CallbackTools {
+  adapters: Partial<Record<ProviderName, ProviderAdapter>>;
+  verifier: ProviderWebhookVerifier;
+}
+// Built once per configuration: the verifier keeps fal's keys between deliveries.
+const toolsByConfig = new WeakMap<object, CallbackTools>();
+function toolsFor(deps: UseCaseDeps): CallbackTools {
+  let tools = toolsByConfig.get(deps.config);
+  if (!tools) {
+    tools = {
+      adapters: createProviderAdapters(deps.config.providers),
+      verifier: createProviderWebhookVerifier(deps.config),
+    };
+    toolsByConfig.set(deps.config, tools);
+  }
+  return tools;
+}
+
+export interface ProviderCallback {
+  provider: ProviderName;
+  jobId: string;
+  /** The `sig` of our callback URL. */
+  sig: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body's exact bytes: signatures cover these, not a re-serialised copy. */
+  rawBody: Uint8Array;
+}
 
 export async function receiveProviderCallback(
   deps: UseCaseDeps,
-  target: { provider: ProviderName; jobId: string },
-  sig: string,
-  body: unknown,
+  callback: ProviderCallback,
 ): Promise<{ received: true }> {
-  if (!webhookSignatureValid(deps.config.sessionSecret, target.provider, target.jobId, sig)) {
-    throw notFound('Unknown callback.');
+  const { adapters, verifier } = toolsFor(deps);
+  const verdict = await verifier.verifyProviderWebhook(callback.provider, callback);
+  if (!verdict.ok) {
+    // A URL we never gave out is unknown; a bad provider signature is refused as such, and
+    // fal's keys being out of reach is ours to fix: fal retries a 503.
+    if (verdict.reason === 'url_signature') throw notFound('Unknown callback.');
+    if (verdict.reason === 'no_keys') {
+      throw new AppError(
+        503,
+        'webhook_keys_unavailable',
+        "The provider's signing keys cannot be read right now.",
+      );
+    }
+    throw new AppError(
+      401,
+      'webhook_signature_invalid',
+      `The callback's signature does not hold (${verdict.reason}).`,
+    );
   }
-  let adapters = adaptersByConfig.get(deps.config.providers);
-  if (!adapters)
-    adaptersByConfig.set(deps.config.providers, (adapters = createProviderAdapters(deps.config.providers)));
-  const update = adapters[target.provider]?.parseWebhook?.(body) ?? null;
+  let body: unknown;
+  try {
+    body = callback.rawBody.length ? JSON.parse(Buffer.from(callback.rawBody).toString('utf8')) : null;
+  } catch {
+    throw badRequest('The callback body is not valid JSON.');
+  }
+  const update = adapters[callback.provider]?.parseWebhook?.(body) ?? null;
   // A callback for a job that has ended is normal (a late or repeated delivery): dropped.
-  await signalProviderUpdate(deps.temporal.client, target.jobId, {
+  await signalProviderUpdate(deps.temporal.client, callback.jobId, {
     taskId: update?.taskId ?? 'unknown',
     status: update?.status,
     progress: update?.progress,

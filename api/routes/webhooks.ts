@@ -1,6 +1,7 @@
 // Provider callbacks. The URL carries an HMAC of provider and job, so only a URL we gave
-// out is accepted; the body only tells the workflow to look now: the result itself is
-// always read back from the provider's API.
+// out is accepted (fal's deliveries also carry fal's own signature over the raw body,
+// which the API keeps unparsed for this route); the body only tells the workflow to look
+// now: the result itself is always read back from the provider's API.
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../../domain/models.ts';
 import { receiveProviderCallback } from '../../use-cases/provider-callback.ts';
@@ -16,7 +17,14 @@ export const webhookRoutes = [
     csrf: false,
     params: z.object({ provider: z.enum(PROVIDER_NAMES), jobId: z.uuid() }),
     query: z.object({ sig: z.string().max(100) }),
+    // The provider's own JSON; kept as the bytes it sent (see api/app.ts) for its signature.
     body: z.unknown(),
-    handler: ({ deps, params, query, body }) => receiveProviderCallback(deps, params, query.sig, body),
+    handler: ({ deps, params, query, body, req }) =>
+      receiveProviderCallback(deps, {
+        ...params,
+        sig: query.sig,
+        headers: req.headers,
+        rawBody: Buffer.isBuffer(body) ? body : new Uint8Array(),
+      }),
   }),
 ];

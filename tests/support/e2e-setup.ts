@@ -153,6 +153,7 @@ export default async function setup(project: TestProject) {
       LUMA_BASE_URL: simulator.url,
       FAL_KEY: SIMULATOR_API_KEY,
       FAL_QUEUE_URL: simulator.url,
+      FAL_WEBHOOK_JWKS_URL: simulator.falJwksUrl,
       ARK_API_KEY: SIMULATOR_API_KEY,
       ARK_BASE_URL: simulator.url,
       EVOLINK_API_KEY: SIMULATOR_API_KEY,

@@ -28,6 +28,8 @@ export async function startGenerationHarness(env: Record<string, string> = {}): 
     providerEnv[key === 'FAL' ? 'FAL_KEY' : `${key}_API_KEY`] = SIMULATOR_API_KEY;
     providerEnv[base] = simulator.url;
   }
+  // fal signs its webhooks; the simulator signs as fal does and serves its keys.
+  providerEnv.FAL_WEBHOOK_JWKS_URL = simulator.falJwksUrl;
   const platform = await startTestPlatform({
     apiPort,
     env: { PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`, ...providerEnv, ...env },
