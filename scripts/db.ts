@@ -2,27 +2,13 @@
 // migration from the difference between the entities and the last snapshot. Without
 // DATABASE_URL and with nothing on the development port, the development PostgreSQL
 // (.data/postgres) is started for the task and stopped after it.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../config/index.ts';
 import { closeOrm, getOrm, migrate } from '../db/orm.ts';
-import { isPortOpen, silentLog } from './stack/process.ts';
-import { startPostgres } from './stack/services.ts';
+import { startDevPostgresIfNeeded } from './stack/database.ts';
 
 const config = loadConfigOrExit();
 const [command = 'migrate', name] = process.argv.slice(2);
-const url = new URL(config.database.url);
-const local =
-  !process.env.DATABASE_URL && !(await isPortOpen(Number(url.port)))
-    ? await startPostgres({
-        port: Number(url.port),
-        dataDir: path.join(fileURLToPath(new URL('..', import.meta.url)), '.data', 'postgres'),
-        database: url.pathname.slice(1),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-        log: silentLog,
-      })
-    : undefined;
+const local = await startDevPostgresIfNeeded(config);
 const orm = await getOrm(config.database);
 try {
   if (command === 'migrate') {
