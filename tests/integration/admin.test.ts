@@ -218,7 +218,7 @@ describe('roles and the staff list', () => {
     // A database of its own, where this admin really is the only one.
     const scratch = await createScratchDatabase(inject('stackEnv'));
     try {
-      const scratchDeps = { orm: scratch.orm, config: platform.config };
+      const scratchDeps = { orm: await scratch.orm(), config: platform.config };
       const only = uniqueEmail('only-admin');
       await createStaffAccount(scratchDeps, { email: only, name: 'Only Admin', role: 'admin' });
       const refused = setStaffRole(scratchDeps, { email: only, role: 'legal' });

@@ -10,9 +10,12 @@ import { closeOrm, getOrm, migrate } from '../../db/orm.ts';
 export interface ScratchDatabase {
   url: string;
   config: Config;
-  orm: MikroORM;
-  /** A further empty database (not migrated) on the same server, dropped with this one. */
-  emptyDatabase(): Promise<string>;
+  /** The ORM on this database (opened again after `closePool`). */
+  orm(): Promise<MikroORM>;
+  /** Ends this process's connections to it, as a stopped API would. */
+  closePool(): Promise<void>;
+  /** The URL of a database on the same server that does not exist yet, dropped with this one if made. */
+  unusedDatabaseUrl(): string;
   drop(): Promise<void>;
 }
 
@@ -38,21 +41,22 @@ export async function createScratchDatabase(
 ): Promise<ScratchDatabase> {
   const serverUrl = stackEnv.DATABASE_URL!;
   const names: string[] = [];
-  const create = async () => {
+  const unused = () => {
     const name = `scratch_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    await admin(serverUrl, (c) => c.query(`create database ${c.escapeIdentifier(name)}`));
     names.push(name);
     return withDatabase(serverUrl, name);
   };
-  const url = await create();
+  const url = unused();
+  const name = new URL(url).pathname.slice(1);
+  await admin(serverUrl, (c) => c.query(`create database ${c.escapeIdentifier(name)}`));
   const config = loadConfig({ ...process.env, ...stackEnv, DATABASE_URL: url });
-  const orm = await getOrm(config.database);
-  if (options.migrated !== false) await migrate(orm);
+  if (options.migrated !== false) await migrate(await getOrm(config.database));
   return {
     url,
     config,
-    orm,
-    emptyDatabase: create,
+    orm: () => getOrm(config.database),
+    closePool: () => closeOrm(config.database),
+    unusedDatabaseUrl: unused,
     async drop() {
       await closeOrm(config.database);
       for (const name of names) {
