@@ -13,6 +13,7 @@ import {
   listStaff,
   parseRoleList,
   parseStaffRole,
+  resealMfaSeeds,
   setStaffRole,
   type StaffDeps,
   type StaffSummary,
@@ -33,6 +34,9 @@ const USAGE = `Usage: npm run admin -- <command> [options]
       Gives the account one role (creator removes staff access); its sessions end.
   list-staff [--json]
       Every staff account: email, role, whether a password and two-factor are set.
+  reseal-mfa
+      After SESSION_SECRET was changed: seals every two-factor seed again under the new
+      one. The old secret comes from OLD_SESSION_SECRET in the environment.
 
 Every command is recorded in the audit log. Database: DATABASE_URL, or the development
 PostgreSQL. Exit codes: 0 done (or nothing to do), 64 bad usage, 65 refused, 78 bad
@@ -53,7 +57,7 @@ function table(rows: StaffSummary[]): string {
   return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-async function run(deps: StaffDeps, command: string, args: string[]): Promise<void> {
+async function run(deps: StaffDeps, command: string, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -81,7 +85,7 @@ async function run(deps: StaffDeps, command: string, args: string[]): Promise<vo
           `${who} already exists and has chosen a password; nothing changed. ` +
             'A forgotten password is reset from the sign-in page.',
         );
-        return;
+        return EXIT.ok;
       }
       console.log(
         result.outcome === 'created'
@@ -95,7 +99,7 @@ async function run(deps: StaffDeps, command: string, args: string[]): Promise<vo
           'The person opens it, chooses a password, signs in, and turns on two-factor ' +
           'authentication under Account > Security; staff pages open only after that.',
       );
-      return;
+      return EXIT.ok;
     }
     case 'set-roles': {
       const role = parseRoleList(values.roles ?? values.role);
@@ -105,12 +109,26 @@ async function run(deps: StaffDeps, command: string, args: string[]): Promise<vo
           ? `${result.account.email} already has role ${role}; nothing changed.`
           : `${result.account.email}: role ${result.from} -> ${role}; ${result.revokedSessions} session(s) ended.`,
       );
-      return;
+      return EXIT.ok;
     }
     case 'list-staff': {
       const staff = await listStaff(deps);
       console.log(values.json ? JSON.stringify(staff) : table(staff));
-      return;
+      return EXIT.ok;
+    }
+    case 'reseal-mfa': {
+      // A one-off input of this command, not platform configuration; taken from the
+      // environment because a command line is visible to every user of the machine.
+      const oldSecret = process.env.OLD_SESSION_SECRET;
+      if (!oldSecret) {
+        throw new StaffCommandError('usage', 'Set OLD_SESSION_SECRET to the secret SESSION_SECRET replaced.');
+      }
+      const counts = await resealMfaSeeds(deps, { oldSecret });
+      console.log(
+        `Two-factor seeds: ${counts.resealed} re-sealed, ${counts.alreadyCurrent} already under the new secret, ` +
+          `${counts.unreadable} readable with neither (their owners reset two-factor with a recovery code).`,
+      );
+      return counts.unreadable > 0 ? EXIT.refused : EXIT.ok;
     }
     default:
       throw new StaffCommandError('usage', command ? `Unknown command "${command}".` : 'No command given.');
@@ -124,7 +142,7 @@ if (command === 'help' || command === '--help' || command === '-h') {
 }
 const config = loadConfigOrExit();
 const local = await startDevPostgresIfNeeded(config);
-let code: number = EXIT.ok;
+let code: number;
 try {
   const orm = await getOrm(config.database);
   const pending = await orm.migrator.getPending();
@@ -134,7 +152,7 @@ try {
       `The database lacks ${pending.length} migration(s); apply them first: npm run db -- migrate`,
     );
   }
-  await run({ orm, config }, command, args);
+  code = await run({ orm, config }, command, args);
 } catch (err) {
   if (err instanceof StaffCommandError) {
     process.stderr.write(`${err.message}\n`);

@@ -18,12 +18,14 @@ import {
 import { AccountToken, User } from '../db/entities/index.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { issueToken, revokeTokens } from '../api/auth/tokens.ts';
+import { MFA_SEED_PURPOSE } from '../api/auth/mfa.ts';
+import { seal, unseal } from '../platform/crypto.ts';
 import { revokeAllSessions } from '../api/auth/sessions.ts';
 import type { Config } from '../config/index.ts';
 
 export interface StaffDeps {
   orm: MikroORM;
-  config: Pick<Config, 'web'>;
+  config: Pick<Config, 'web' | 'sessionSecret'>;
 }
 
 /** Why a command was refused: `usage` for bad input, `refused` for a state that forbids it. */
@@ -280,4 +282,55 @@ export async function listStaff(deps: StaffDeps): Promise<StaffSummary[]> {
     details: { count: users.length, via: 'cli' },
   });
   return users.map(summary);
+}
+
+/**
+ * After SESSION_SECRET changes, seals every two-factor seed again under the new secret
+ * (seeds are encrypted with a key derived from it, api/auth/mfa.ts), so nobody has to
+ * enrol again. Seeds already readable with the new secret are left as they are, so it is
+ * safe to run twice; a seed neither secret opens is counted and left for its owner to
+ * reset with a recovery code.
+ */
+export async function resealMfaSeeds(
+  deps: StaffDeps,
+  input: { oldSecret: string },
+): Promise<{ resealed: number; alreadyCurrent: number; unreadable: number }> {
+  const newSecret = deps.config.sessionSecret;
+  if (input.oldSecret === newSecret) {
+    throw new StaffCommandError('usage', 'The old secret is the current SESSION_SECRET: nothing to re-seal.');
+  }
+  const em = deps.orm.em.fork();
+  const users = await em.find(User, { mfaSecret: { $ne: null } }, { fields: ['id', 'mfaSecret'] });
+  const opens = (secret: string, sealed: string) => {
+    try {
+      return unseal(secret, MFA_SEED_PURPOSE, sealed);
+    } catch {
+      return undefined;
+    }
+  };
+  const counts = { resealed: 0, alreadyCurrent: 0, unreadable: 0 };
+  for (const user of users) {
+    const sealed = user.mfaSecret!;
+    if (opens(newSecret, sealed) !== undefined) {
+      counts.alreadyCurrent++;
+      continue;
+    }
+    const seed = opens(input.oldSecret, sealed);
+    if (seed === undefined) {
+      counts.unreadable++;
+      continue;
+    }
+    // Conditional on the old value: a seed changed meanwhile (re-enrolment) is not overwritten.
+    counts.resealed += await em.nativeUpdate(
+      User,
+      { id: user.id, mfaSecret: sealed },
+      { mfaSecret: seal(newSecret, MFA_SEED_PURPOSE, seed) },
+    );
+  }
+  await recordAudit(em, {
+    action: 'staff.mfa_seeds_resealed',
+    ...CLI_ACTOR,
+    details: { ...counts, via: 'cli' },
+  });
+  return counts;
 }

@@ -11,14 +11,16 @@ import {
   createStaffAccount,
   listStaff,
   parseRoleList,
+  resealMfaSeeds,
   setStaffRole,
 } from '../../use-cases/staff.ts';
+import { newMfaSeed, verifyTotp } from '../../api/auth/mfa.ts';
 import { TEST_PASSWORD, createAccount, signIn, uniqueEmail } from '../support/accounts.ts';
 import { runScript } from '../support/cli.ts';
 import { TestClient } from '../support/client.ts';
 import { createScratchDatabase } from '../support/database.ts';
 import { json } from '../support/http.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startTestPlatform, testConfig, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -268,5 +270,62 @@ describe('roles and the staff list', () => {
     expect(listed).toHaveLength(listingsBefore + 3);
     expect(listed[0]!.details).toMatchObject({ via: 'cli', count: expect.any(Number) });
     expect(listed[0]!.actorRole).toBe('cli');
+  });
+});
+
+describe('rotating SESSION_SECRET', () => {
+  it('[S-MFA] re-seals two-factor seeds under the new secret so codes keep working, and is safe to run twice', async () => {
+    const scratch = await createScratchDatabase(inject('stackEnv'));
+    try {
+      const oldSecret = 'the secret being replaced, 32+ chars';
+      const rotated = testConfig({ SESSION_SECRET: 'the new session secret, also long enough' });
+      const orm = await scratch.orm();
+      const seeded = newMfaSeed(oldSecret);
+      const em = orm.em.fork();
+      const user = em.create(User, {
+        email: uniqueEmail('rotated'),
+        name: 'R',
+        role: 'operator',
+        mfaSecret: seeded.sealed,
+        mfaEnabledAt: new Date(),
+      });
+      const stranger = em.create(User, {
+        email: uniqueEmail('stranger'),
+        name: 'S',
+        role: 'legal',
+        mfaSecret: newMfaSeed('some third secret, unknown here').sealed,
+        mfaEnabledAt: new Date(),
+      });
+      await em.flush();
+      const code = await generate({ secret: seeded.seed });
+      const fresh = () => orm.em.fork().findOneOrFail(User, { id: user.id });
+      await expect(verifyTotp(orm.em.fork(), rotated.sessionSecret, await fresh(), code)).rejects.toThrow();
+
+      const rotatedDeps = { orm, config: rotated };
+      expect(await resealMfaSeeds(rotatedDeps, { oldSecret })).toEqual({
+        resealed: 1,
+        alreadyCurrent: 0,
+        unreadable: 1,
+      });
+      expect(await verifyTotp(orm.em.fork(), rotated.sessionSecret, await fresh(), code)).toBe(true);
+      expect(await resealMfaSeeds(rotatedDeps, { oldSecret })).toEqual({
+        resealed: 0,
+        alreadyCurrent: 1,
+        unreadable: 1,
+      });
+      expect((await orm.em.fork().findOneOrFail(User, { id: stranger.id })).mfaSecret).not.toBeNull();
+
+      const audit = await orm.em.fork().find(AuditEvent, { action: 'staff.mfa_seeds_resealed' });
+      expect(audit.map((e) => e.details)).toEqual([
+        expect.objectContaining({ resealed: 1, unreadable: 1 }),
+        expect.objectContaining({ resealed: 0, alreadyCurrent: 1 }),
+      ]);
+      expect(JSON.stringify(audit)).not.toContain(oldSecret);
+      await expect(resealMfaSeeds(rotatedDeps, { oldSecret: rotated.sessionSecret })).rejects.toThrow(
+        /nothing to re-seal/,
+      );
+    } finally {
+      await scratch.drop();
+    }
   });
 });
