@@ -108,7 +108,9 @@ export async function restoreDatabase(
       return { createdDatabase: true, others: 0 };
     }
     const sessions = await c.query<{ n: string }>(
-      'select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      // Client connections only: autovacuum workers come and go on their own.
+      `select count(*) as n from pg_stat_activity
+        where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'`,
       [database],
     );
     return { createdDatabase: false, others: Number(sessions.rows[0]!.n) };

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { AuditEvent, CreditLedgerEntry, User } from '../../db/entities/index.ts';
 import { ormOptions } from '../../db/orm.ts';
 import { writeLedger } from '../../db/ledger.ts';
@@ -75,12 +76,15 @@ describe('database backup and restore', () => {
     await recordAudit(em, { action: 'test.after_backup', subjectUserId: later.id });
     expect((await snapshot(scratch.url)).users).toHaveLength(2);
 
-    // While the database is in use (this test's pool, like a running API), restore refuses.
-    const busy = await db(['restore', file]);
-    expect(busy.code).toBe(1);
-    expect(busy.stderr).toMatch(/other session\(s\) are connected .* stop the API and the worker first/);
-
+    // While the database is in use (a connection held open, like a running API's), restore refuses.
     await scratch.closePool();
+    const running = new pg.Client({ connectionString: scratch.url });
+    await running.connect();
+    const busy = await db(['restore', file]).finally(() => running.end());
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/1 other session\(s\) are connected .* stop the API and the worker first/);
+    expect((await snapshot(scratch.url)).users).toHaveLength(2);
+
     const restore = await db(['restore', file]);
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
