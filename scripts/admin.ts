@@ -54,7 +54,14 @@ function table(rows: StaffSummary[]): string {
   ]);
   const header = ['email', 'role', 'status', 'password', 'two-factor', 'created'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+  return [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function run(deps: StaffDeps, command: string, args: string[]): Promise<number> {
@@ -140,10 +147,16 @@ if (command === 'help' || command === '--help' || command === '-h') {
   console.log(USAGE);
   process.exit(EXIT.ok);
 }
+const COMMANDS = ['create-admin', 'create-staff', 'set-roles', 'list-staff', 'reseal-mfa'];
+if (!COMMANDS.includes(command)) {
+  process.stderr.write(`${command ? `Unknown command "${command}".` : 'No command given.'}\n\n${USAGE}\n`);
+  process.exit(EXIT.usage);
+}
 const config = loadConfigOrExit();
-const local = await startDevPostgresIfNeeded(config);
+let local: Awaited<ReturnType<typeof startDevPostgresIfNeeded>>;
 let code: number;
 try {
+  local = await startDevPostgresIfNeeded(config);
   const orm = await getOrm(config.database);
   const pending = await orm.migrator.getPending();
   if (pending.length > 0) {
