@@ -66,12 +66,19 @@ export const SESSION_TOUCH_INTERVAL_MS = 5 * MINUTE;
 
 // ---------------------------------------------------------------- emailed tokens
 
-export const TOKEN_PURPOSES = ['verify_email', 'reset_password', 'parental_consent'] as const;
+export const TOKEN_PURPOSES = [
+  'verify_email',
+  'reset_password',
+  'parental_consent',
+  'staff_enrolment',
+] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export const TOKEN_TTL_MS: Readonly<Record<TokenPurpose, number>> = {
   verify_email: 2 * DAY,
   reset_password: HOUR,
   parental_consent: 7 * DAY,
+  /** A new staff member's first password (`npm run admin`); handed over by a person, not emailed. */
+  staff_enrolment: 3 * DAY,
 };
 
 // ---------------------------------------------------------------- MFA (S-MFA)

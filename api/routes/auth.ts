@@ -395,7 +395,9 @@ export function authRoutes(deps: ApiDeps) {
       response: accepted,
       handler: async ({ body }) => {
         const em = deps.orm.em.fork();
-        const userId = await consumeToken(em, body.token, 'reset_password');
+        const resetFor = await consumeToken(em, body.token, 'reset_password');
+        // A new staff member's one-time enrolment link (use-cases/staff.ts) opens this same page.
+        const userId = resetFor ?? (await consumeToken(em, body.token, 'staff_enrolment'));
         if (!userId)
           throw new AppError(400, 'invalid_token', 'This link is invalid or has expired. Ask for a new one.');
         await em.nativeUpdate(
@@ -407,7 +409,7 @@ export function authRoutes(deps: ApiDeps) {
         await clearFailures(em, emailKey(secret, user.email));
         const revoked = await revokeAllSessions(em, userId);
         await recordAudit(em, {
-          action: 'auth.password_reset',
+          action: resetFor ? 'auth.password_reset' : 'staff.enrolment_password_set',
           actorId: userId,
           subjectUserId: userId,
           details: { revokedSessions: revoked },

@@ -96,14 +96,36 @@ function buildSite(log: LogSink): Promise<void> {
   });
 }
 
-export default async function setup(project: TestProject) {
+export interface SiteWorld {
+  /** The site's origin, e.g. http://127.0.0.1:41234. */
+  siteUrl: string;
+  /** The API's own address. */
+  apiUrl: string;
+  mailWebUrl: string;
+  /** The stack's environment, with the workflow bundle the worker loads. */
+  stackEnv: Record<string, string>;
+  /** Seconds from the call to a serving site. */
+  startSeconds: number;
+  /** Stops one of the platform's processes on purpose (the load test stops the worker). */
+  stopService(name: 'worker' | 'api' | 'web'): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform as in production, on free loopback ports: the stack, the provider
+ * simulator, the worker, the API and the built site. The browser tests start it once per
+ * run; the load test (bench/load.ts) starts its own.
+ */
+export async function startSiteWorld(): Promise<SiteWorld> {
   const { sink: log, dump, problems } = logKeeper();
   const services: Service[] = [];
+  const stoppedOnPurpose = new Set<string>();
   let stopping = false;
   /** A platform process that ends during the run fails every test after it: say so at once. */
   const watch = (service: Service) => {
     void service.exited.then((code) => {
-      if (!stopping) process.stderr.write(`\n--- e2e: ${service.name} exited (${code}) during the run ---\n`);
+      if (!stopping && !stoppedOnPurpose.has(service.name))
+        process.stderr.write(`\n--- e2e: ${service.name} exited (${code}) during the run ---\n`);
     });
     return service;
   };
@@ -217,18 +239,31 @@ export default async function setup(project: TestProject) {
       { timeoutMs: 60_000, intervalMs: 200, exited: web.exited },
     );
 
-    project.provide('siteUrl', siteUrl);
-    project.provide('apiUrl', apiUrl);
-    project.provide('mailWebUrl', stack.mailWebUrl);
-    project.provide('stackEnv', { ...stack.env, WORKFLOW_BUNDLE_PATH: bundlePath });
-    console.log(
-      JSON.stringify({ e2e: 'setup', seconds: Math.round((Date.now() - started) / 100) / 10, siteUrl }),
-    );
+    return {
+      siteUrl,
+      apiUrl,
+      mailWebUrl: stack.mailWebUrl,
+      stackEnv: { ...stack.env, WORKFLOW_BUNDLE_PATH: bundlePath },
+      startSeconds: Math.round((Date.now() - started) / 100) / 10,
+      async stopService(name) {
+        stoppedOnPurpose.add(name);
+        await services.find((s) => s.name === name)?.stop();
+      },
+      stop: stopAll,
+    };
   } catch (err) {
     process.stderr.write(`\n--- e2e start-up failed; recent logs ---\n${dump()}\n`);
     await stopAll();
     throw err;
   }
+}
 
-  return stopAll;
+export default async function setup(project: TestProject) {
+  const world = await startSiteWorld();
+  project.provide('siteUrl', world.siteUrl);
+  project.provide('apiUrl', world.apiUrl);
+  project.provide('mailWebUrl', world.mailWebUrl);
+  project.provide('stackEnv', world.stackEnv);
+  console.log(JSON.stringify({ e2e: 'setup', seconds: world.startSeconds, siteUrl: world.siteUrl }));
+  return world.stop;
 }

@@ -1,0 +1,80 @@
+// `npm run replay`: a finished workflow's history, exported the way the README tells an
+// operator to (`temporal workflow show --output json`), replays against the worker's
+// bundle; the same history with a step the code does not take is refused as
+// nondeterministic, with exit code 1.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TASK_QUEUES } from '../../domain/temporal.ts';
+import { locateTool } from '../../scripts/stack/tools.ts';
+import { runScript } from '../support/cli.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let platform: TestPlatform;
+let dir: string;
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-replay-'));
+});
+afterAll(async () => {
+  await platform?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const replay = (...files: string[]) => runScript('scripts/replay.ts', files, inject('stackEnv'));
+
+describe('replaying a workflow history', () => {
+  it('replays an exported history with the worker bundle, and refuses one the code does not reproduce', async () => {
+    const checkId = randomUUID();
+    const workflowId = `diagnostic-${checkId}`;
+    await platform.clients.temporal.client.workflow.execute('diagnosticWorkflow', {
+      taskQueue: TASK_QUEUES.system,
+      workflowId,
+      args: [{ checkId }],
+    });
+
+    const { stdout } = await promisify(execFile)(
+      locateTool('temporal'),
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        workflowId,
+        '--namespace',
+        platform.namespace,
+        '--address',
+        platform.config.temporal.address,
+        '--output',
+        'json',
+      ],
+      { maxBuffer: 32 * 1024 * 1024 },
+    );
+    const file = path.join(dir, `${workflowId}.json`);
+    await writeFile(file, stdout);
+    expect(stdout).toContain('recordDiagnosticStart');
+
+    const good = await replay(file);
+    expect(good.stdout).toMatch(/^ok {4}.*diagnostic-[\w-]+\.json: diagnosticWorkflow, \d+ events replayed/m);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+
+    // The history says the workflow's first step was another activity: the code disagrees.
+    const changed = path.join(dir, 'changed.json');
+    await writeFile(
+      changed,
+      (await readFile(file, 'utf8')).replaceAll('recordDiagnosticStart', 'recordOtherStart'),
+    );
+    const bad = await replay(file, changed);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^ok {4}.*diagnostic-/m);
+    expect(bad.stdout).toMatch(/^FAIL {2}.*changed\.json: DeterminismViolationError: /m);
+
+    const usage = await replay();
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toMatch(/Usage: npm run replay/);
+  });
+});
