@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { Payment } from '../../db/entities/index.ts';
-import { creditBalance } from '../../db/ledger.ts';
+import { creditBalance } from '../../stores/billing.ts';
 import { findPack } from '../../domain/billing.ts';
 import { signedIn } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
