@@ -272,6 +272,33 @@ export async function changeRole(
   return userView(user);
 }
 
+/**
+ * Support found an account under age without parental consent (D-MINOR), the account's
+ * half: collection stops at once (the access layer refuses a suspended account) and every
+ * session ends. Deleting all its data is a verified deletion request of the person, which
+ * the caller opens next (the rights-request feature).
+ */
+export async function suspendMinor(
+  deps: UseCaseDeps,
+  staff: Actor,
+  userId: string,
+  parentEmail: string | undefined,
+): Promise<{ userId: string; parentEmail: string | null; suspendedAt: Date }> {
+  const em = deps.orm.em.fork();
+  const user = await em.findOne(User, { id: userId, status: { $ne: 'deleted' } });
+  if (!user) throw notFound('No such account.');
+  if (user.id === staff.id) throw conflict('own_account', 'Ask someone else to handle your own account.');
+  const suspendedAt = new Date();
+  const parent = parentEmail ?? user.parentEmail ?? null;
+  await em.nativeUpdate(
+    User,
+    { id: user.id },
+    { status: 'suspended_minor', parentEmail: parent, updatedAt: suspendedAt },
+  );
+  await revokeAllSessions(em, user.id);
+  return { userId: user.id, parentEmail: parent, suspendedAt };
+}
+
 /** Walks the whole audit chain (S-AUDIT); names the first edited or removed event. */
 export async function checkAuditChain(deps: UseCaseDeps, staff: Actor): Promise<AuditVerification> {
   const em = deps.orm.em.fork();

@@ -32,9 +32,10 @@ export const password = z
 export const name = z.string().trim().min(1, 'Enter your name.').max(NAME_MAX_LENGTH);
 const token = z.string().min(16).max(200);
 const dateOfBirthFormat = z.iso.date({ message: 'Enter your date of birth as YYYY-MM-DD.' });
-const acceptPolicyVersion = z.literal(POLICY_VERSION, {
-  message: 'Please accept the current privacy policy.',
-});
+/** Only the current version is accepted; typed as a string, since a form that was not ticked sends ''. */
+const acceptPolicyVersion = z
+  .string()
+  .refine((v): boolean => v === POLICY_VERSION, 'Please accept the current privacy policy.');
 const totpCode = z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your app.');
 const recoveryCode = z.string().min(8).max(64);
 const staffReason = z.string().trim().min(3).max(500);
