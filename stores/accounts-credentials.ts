@@ -2,8 +2,8 @@
 // progressive sign-in lock-out, and TOTP two-factor authentication (S-MFA).
 // - Tokens: only a hash is stored, each expires per the policy in domain/accounts.ts,
 //   and using one marks it used in the same statement that checks it.
-// - Lock-out: failed sign-ins are counted per email address (by keyed hash, registered
-//   or not), the lock doubling in length past the free attempts (domain/accounts.ts).
+// - Lock-out (S-RATE): failed sign-ins are counted per email address (by keyed hash,
+//   registered or not), the lock doubling in length past the free attempts (domain/accounts.ts).
 // - MFA, through otplib: seeds are sealed at rest; an accepted code's time step is
 //   remembered so it cannot be replayed; recovery codes are stored hashed and work once.
 import type { EntityManager } from '@mikro-orm/postgresql';

@@ -2,7 +2,7 @@
 // themselves, D-RECTIFY; preferences; password; where they are signed in; two-factor
 // authentication, S-MFA) and what staff look up and change (S-RBAC: every look at a
 // person's account is audited; only an admin changes a role, and the person's sessions
-// end). Every change is audited (S-AUDIT).
+// end; support stops an under-age account, D-MINOR). Every change is audited (S-AUDIT).
 import { Session, User } from '../db/entities/index.ts';
 import type {
   AccountChange,

@@ -61,7 +61,7 @@ export function userView(user: User, session?: Session): UserView {
 }
 
 /** A page of the site, with an emailed token when there is one. */
-export const siteLink = (deps: UseCaseDeps, path: string, token?: string) =>
+const siteLink = (deps: UseCaseDeps, path: string, token?: string) =>
   `${deps.config.web.publicUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
 const invalidLink = (message = 'This link is invalid or has expired. Ask for a new one.') =>

@@ -2,7 +2,7 @@
 // middleware that finds the caller's live session (stores/accounts.ts keeps the sessions
 // themselves). The cookie has no expiry: it ends with the browser session (R-COOKIE).
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
-import type { SessionAnswer } from '../../domain/contracts/accounts.ts';
+import type { SignedInAnswer } from '../../domain/contracts/accounts.ts';
 import type { Clients } from '../../platform/clients.ts';
 import { findSession, touchSession, type SessionOrigin, type StartedSession } from '../../stores/accounts.ts';
 import { userView } from '../../use-cases/accounts.ts';
@@ -60,7 +60,7 @@ export function enterSession(
   req: Request,
   res: Response,
   started: StartedSession,
-): SessionAnswer & { user: NonNullable<SessionAnswer['user']> } {
+): SignedInAnswer {
   setSessionCookie(deps, res, started.token);
   req.auth = { user: started.user, session: started.session };
   return { user: userView(started.user, started.session), csrfToken: deps.csrf.issue(req, res) };
