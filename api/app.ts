@@ -17,17 +17,15 @@ import { createRateLimiters } from './auth/rateLimit.ts';
 import { sessionMiddleware } from './auth/sessions.ts';
 import type { ApiDeps } from './deps.ts';
 import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
-import { accountRoutes } from './routes/account.ts';
+import { accountsRoutes } from './routes/accounts.ts';
+import { accountsGoogleRoutes } from './routes/accounts-google.ts';
+import { accountsStaffRoutes } from './routes/accounts-staff.ts';
 import { billingRoutes } from './routes/billing.ts';
-import { adminRoutes } from './routes/admin.ts';
 import { retentionRoutes } from './routes/retention.ts';
-import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
-import { creditRoutes } from './routes/credits.ts';
 import { generationRoutes } from './routes/generation.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { googleRoutes } from './routes/google.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal-hold.ts';
 import { legalRequestRoutes } from './routes/legal-requests.ts';
@@ -40,19 +38,17 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 export function allRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     ...healthRoutes(deps),
-    ...authRoutes(deps),
-    ...googleRoutes(deps),
-    ...accountRoutes(deps),
-    ...adminRoutes(deps),
+    ...accountsRoutes,
+    ...accountsGoogleRoutes,
+    ...accountsStaffRoutes,
     ...diagnosticRoutes,
     ...retentionRoutes,
     ...legalHoldRoutes,
     ...generationRoutes,
-    ...creditRoutes(deps),
+    ...billingRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
     ...consentRoutes(deps),
-    ...billingRoutes(deps),
     ...privacyRoutes(deps),
     ...legalRequestRoutes(deps),
   ];

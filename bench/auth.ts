@@ -4,7 +4,7 @@
 // Prints one JSON line and a table; it never passes or fails on time.
 import { performance } from 'node:perf_hooks';
 import { ARGON2_PARAMS } from '../domain/accounts.ts';
-import { hashPassword, verifyPassword } from '../api/auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../platform/passwords.ts';
 import { startTestStack } from '../tests/support/stack.ts';
 import { startPlatform } from '../tests/support/platform.ts';
 import { TestClient } from '../tests/support/client.ts';

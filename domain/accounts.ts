@@ -17,6 +17,12 @@ export const ACCOUNT_STATUSES = [
 ] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
+/** What a person may choose for the site's language and look (their preferences). */
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'zh'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
 // ---------------------------------------------------------------- age gate (D-MINOR)
 
 /** Below this age nobody may sign up, with or without consent. */

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cancelGeneration, startGeneration } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
-import { InsufficientCredits, writeLedger } from '../db/ledger.ts';
+import { InsufficientCredits, writeLedger } from '../stores/billing.ts';
 import type {
   CreateJobBody,
   JobRequest,
@@ -15,7 +15,7 @@ import type {
   Quote,
 } from '../domain/contracts/generation.ts';
 import { AppError, badRequest, conflict, notFound } from '../domain/errors.ts';
-import { QUOTE_TTL_MS } from '../domain/credits.ts';
+import { QUOTE_TTL_MS } from '../domain/billing.ts';
 import { IDEMPOTENCY_KEY_PATTERN, isTerminal, type JobParameters } from '../domain/generation.ts';
 import { MODELS, fallbackCandidates, quoteCredits, validateGenerationParameters } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';

@@ -17,10 +17,9 @@ import {
 } from '../domain/accounts.ts';
 import { AccountToken, User } from '../db/entities/index.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { issueToken, revokeTokens } from '../api/auth/tokens.ts';
-import { MFA_SEED_PURPOSE } from '../api/auth/mfa.ts';
+import { MFA_SEED_PURPOSE, issueToken, revokeTokens } from '../stores/accounts-credentials.ts';
 import { seal, unseal } from '../platform/crypto.ts';
-import { revokeAllSessions } from '../api/auth/sessions.ts';
+import { revokeAllSessions } from '../stores/accounts.ts';
 import type { Config } from '../config/index.ts';
 
 export interface StaffDeps {

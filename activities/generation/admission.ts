@@ -5,7 +5,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
-import { InsufficientCredits, writeLedger } from '../../db/ledger.ts';
+import { InsufficientCredits, writeLedger } from '../../stores/billing.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import {
   fallbackCandidates,

@@ -5,7 +5,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
-import { writeLedger } from '../../db/ledger.ts';
+import { writeLedger } from '../../stores/billing.ts';
 import type { EndStatus, FailureCode } from '../../domain/generation.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { recordAudit } from '../../platform/audit.ts';

@@ -25,7 +25,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import type { Config } from '../../config/index.ts';
 import { Asset, DataRecipient, DeletionCertificate, PrivacyRequest, User } from '../../db/entities/index.ts';
-import { writeLedger } from '../../db/ledger.ts';
+import { writeLedger } from '../../stores/billing.ts';
 import { TERMINAL_JOB_STATUSES } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
 import {

@@ -1,10 +1,7 @@
 // What a request knows about who is calling, once the session middleware has run.
-import type { Session, User } from '../../db/entities/index.ts';
+import type { LiveSession } from '../../stores/accounts.ts';
 
-export interface AuthContext {
-  user: User;
-  session: Session;
-}
+export type AuthContext = LiveSession;
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,18 +1,13 @@
-// Server-held sessions: a random token in an httpOnly, SameSite cookie without an
-// expiry (it ends with the browser session, R-COOKIE); only the token's hash is stored.
-// Each session keeps IP, browser and times: the session log that expires after 30 days.
-import type { EntityManager } from '@mikro-orm/postgresql';
+// The HTTP side of sessions: the cookie that carries a session's token, and the
+// middleware that finds the caller's live session (stores/accounts.ts keeps the sessions
+// themselves). The cookie has no expiry: it ends with the browser session (R-COOKIE).
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
-import {
-  SESSION_ABSOLUTE_TIMEOUT_MS,
-  SESSION_IDLE_TIMEOUT_MS,
-  SESSION_TOUCH_INTERVAL_MS,
-} from '../../domain/accounts.ts';
-import { Session, User } from '../../db/entities/index.ts';
-import { randomToken, sha256Hex } from '../../platform/crypto.ts';
+import type { SignedInAnswer } from '../../domain/contracts/accounts.ts';
 import type { Clients } from '../../platform/clients.ts';
+import { findSession, touchSession, type SessionOrigin, type StartedSession } from '../../stores/accounts.ts';
+import { userView } from '../../use-cases/accounts.ts';
+import type { ApiDeps } from '../deps.ts';
 import './context.ts';
-import { carryVisitorChoices } from './visitorChoices.ts';
 
 export interface CookieNames {
   session: string;
@@ -37,75 +32,38 @@ export function baseCookieOptions(secure: boolean): CookieOptions {
   return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
 }
 
-export function isSecureDeployment(deps: Clients): boolean {
+export function isSecureDeployment(deps: Pick<Clients, 'config'>): boolean {
   return deps.config.env === 'production';
 }
 
-const ua = (req: Request) => req.get('user-agent')?.slice(0, 512) ?? null;
-
-export async function createSession(
-  em: EntityManager,
-  user: User,
-  req: Request,
-  options: { mfaVerified?: boolean } = {},
-): Promise<{ token: string; session: Session }> {
-  const token = randomToken();
-  const now = new Date();
-  const session = em.create(Session, {
-    user: user.id,
-    tokenHash: sha256Hex(token),
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_TIMEOUT_MS),
-    mfaVerifiedAt: options.mfaVerified ? now : null,
-    ip: req.ip?.slice(0, 64) ?? null,
-    userAgent: ua(req),
-  });
-  await em.flush();
-  if (req.visitorId) await carryVisitorChoices(em, user.id, req.visitorId);
-  return { token, session };
+/** What the session log keeps about the browser signing in, and its visitor id. */
+export function sessionOrigin(req: Request): SessionOrigin {
+  return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null, visitorId: req.visitorId };
 }
 
-/** The live session for a token, or null when it is unknown, revoked, idle too long or past its end. */
-export async function findSession(
-  em: EntityManager,
-  token: string,
-): Promise<{ session: Session; user: User } | null> {
-  const session = await em.findOne(Session, { tokenHash: sha256Hex(token), revokedAt: null });
-  if (!session) return null;
-  const now = Date.now();
-  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS <= now)
-    return null;
-  const user = await em.findOne(User, { id: session.user });
-  if (!user || user.status === 'deleted') return null;
-  return { session, user };
-}
-
-export async function revokeSession(em: EntityManager, sessionId: string): Promise<void> {
-  await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: new Date() });
-}
-
-/** Ends every session of a user (sign-out everywhere, password reset, role change), optionally but one. */
-export async function revokeAllSessions(
-  em: EntityManager,
-  userId: string,
-  exceptSessionId?: string,
-): Promise<number> {
-  return em.nativeUpdate(
-    Session,
-    { user: userId, revokedAt: null, ...(exceptSessionId ? { id: { $ne: exceptSessionId } } : {}) },
-    { revokedAt: new Date() },
-  );
-}
-
-export function setSessionCookie(deps: Clients, res: Response, token: string): void {
+export function setSessionCookie(deps: Pick<Clients, 'config'>, res: Response, token: string): void {
   const secure = isSecureDeployment(deps);
   res.cookie(cookieNames(secure).session, token, baseCookieOptions(secure));
 }
 
-export function clearSessionCookie(deps: Clients, res: Response): void {
+export function clearSessionCookie(deps: Pick<Clients, 'config'>, res: Response): void {
   const secure = isSecureDeployment(deps);
   res.clearCookie(cookieNames(secure).session, baseCookieOptions(secure));
+}
+
+/**
+ * Hands a session a use case started to the browser: its cookie, the request's caller,
+ * and a CSRF token bound to the new session for the next change.
+ */
+export function enterSession(
+  deps: ApiDeps,
+  req: Request,
+  res: Response,
+  started: StartedSession,
+): SignedInAnswer {
+  setSessionCookie(deps, res, started.token);
+  req.auth = { user: started.user, session: started.session };
+  return { user: userView(started.user, started.session), csrfToken: deps.csrf.issue(req, res) };
 }
 
 /** Attaches `req.auth` when the request carries a live session; refreshes its last-seen time. */
@@ -119,9 +77,7 @@ export function sessionMiddleware(deps: Clients): RequestHandler {
         const found = await findSession(em, token);
         if (found) {
           req.auth = found;
-          if (Date.now() - found.session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) {
-            await em.nativeUpdate(Session, { id: found.session.id }, { lastSeenAt: new Date() });
-          }
+          await touchSession(em, found.session);
         }
       }
       const visitor: unknown = req.cookies?.[names.visitor];

@@ -19,9 +19,9 @@ import { dueDate, extendDeadline } from '../../domain/statutoryClock.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { deadlineChangedSignal, verifiedSignal } from '../../workflows/privacyRequest.ts';
 import { caller } from '../auth/access.ts';
-import { revokeAllSessions } from '../auth/sessions.ts';
+import { suspendMinor } from '../../use-cases/accounts-settings.ts';
 import { clearPolicyCache } from '../auth/policyGate.ts';
-import { emailSchema } from './auth.ts';
+import { email as emailSchema } from '../../domain/contracts/accounts.ts';
 import type { ApiDeps } from '../deps.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -376,23 +376,11 @@ export function legalRequestRoutes(deps: ApiDeps) {
       body: z.object({ reason: reasonSchema, parentEmail: emailSchema.optional() }).strict(),
       handler: async ({ params, body, req }) => {
         const staff = caller(req).user;
-        const em = deps.orm.em.fork();
-        const user = await em.findOne(User, { id: params.id, status: { $ne: 'deleted' } });
-        if (!user) throw notFound('No such account.');
-        if (user.id === staff.id)
-          throw conflict('own_account', 'Ask someone else to handle your own account.');
-        const now = new Date();
         // Collection stops now: the access layer refuses a suspended account, sessions end.
-        await em.nativeUpdate(
-          User,
-          { id: user.id },
-          {
-            status: 'suspended_minor',
-            parentEmail: body.parentEmail ?? user.parentEmail ?? null,
-            updatedAt: now,
-          },
-        );
-        await revokeAllSessions(em, user.id);
+        const minor = await suspendMinor(deps, staff, params.id, body.parentEmail);
+        const user = { id: minor.userId };
+        const now = minor.suspendedAt;
+        const em = deps.orm.em.fork();
         const verified = { verifiedAt: now.toISOString(), dueAt: dueDate('other', now).toISOString() };
         const open = await em.findOne(PrivacyRequest, {
           user: user.id,
@@ -447,7 +435,7 @@ export function legalRequestRoutes(deps: ApiDeps) {
             verified,
           });
         }
-        const parent = body.parentEmail ?? user.parentEmail ?? null;
+        const parent = minor.parentEmail;
         if (parent) {
           await sendLoggedMail(
             mail,

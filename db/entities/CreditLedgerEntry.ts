@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { LEDGER_KINDS } from '../../domain/credits.ts';
+import { LEDGER_KINDS } from '../../domain/billing.ts';
 import { User } from './User.ts';
 
 /**

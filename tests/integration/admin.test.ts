@@ -14,7 +14,7 @@ import {
   resealMfaSeeds,
   setStaffRole,
 } from '../../use-cases/staff.ts';
-import { newMfaSeed, verifyTotp } from '../../api/auth/mfa.ts';
+import { newMfaSeed, verifyTotp } from '../../stores/accounts-credentials.ts';
 import { TEST_PASSWORD, createAccount, signIn, uniqueEmail } from '../support/accounts.ts';
 import { runScript } from '../support/cli.ts';
 import { TestClient } from '../support/client.ts';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../api/app.ts';
 import { createCsrf } from '../../api/auth/csrf.ts';
-import { createSession } from '../../api/auth/sessions.ts';
+import { createSession } from '../../stores/accounts.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
 import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
@@ -136,9 +136,9 @@ async function clientFor(caller: Caller): Promise<TestClient> {
   if (caller !== 'anonymous') {
     const em = platform.clients.orm.em.fork();
     const user = users[caller];
-    const req = { ip: client.ip, get: () => 'authorization-walk' } as never;
+    const origin = { ip: client.ip, userAgent: 'authorization-walk' };
     const staffWithMfa = STAFF.includes(user.role) && caller !== 'adminWithoutMfa';
-    const { token } = await createSession(em, user, req, { mfaVerified: staffWithMfa });
+    const { token } = await createSession(em, user, origin, { mfaVerified: staffWithMfa });
     client.cookies.set('cw_session', token);
   }
   await client.refreshCsrf();
@@ -148,8 +148,8 @@ async function clientFor(caller: Caller): Promise<TestClient> {
 /** Owner records that other routes of the walk may consume (a session signed out everywhere) are made afresh. */
 const freshRecords: Record<string, () => Promise<string>> = {
   session: async () => {
-    const req = { ip: '10.0.0.1', get: () => 'walk' } as never;
-    return (await createSession(platform.clients.orm.em.fork(), users.creator, req)).session.id;
+    const origin = { ip: '10.0.0.1', userAgent: 'walk' };
+    return (await createSession(platform.clients.orm.em.fork(), users.creator, origin)).session.id;
   },
 };
 

@@ -10,7 +10,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { AuditEvent, CreditLedgerEntry, User } from '../../db/entities/index.ts';
 import { ormOptions } from '../../db/orm.ts';
-import { writeLedger } from '../../db/ledger.ts';
+import { writeLedger } from '../../stores/billing.ts';
 import { recordAudit, verifyAuditChain } from '../../platform/audit.ts';
 import { runScript } from '../support/cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.ts';

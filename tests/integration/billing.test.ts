@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { Payment } from '../../db/entities/index.ts';
-import { creditBalance } from '../../db/ledger.ts';
+import { creditBalance, writeLedger } from '../../stores/billing.ts';
 import { findPack } from '../../domain/billing.ts';
+import { credits } from '../../domain/contracts/billing.ts';
 import { signedIn } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -35,6 +36,34 @@ const completed = (eventId: string, sessionId: string, paid = true) => ({
   object: 'event',
   type: 'checkout.session.completed',
   data: { object: { id: sessionId, object: 'checkout.session', payment_status: paid ? 'paid' : 'unpaid' } },
+});
+
+describe('my credits', () => {
+  it('shows the balance and the ledger behind it, newest first, page by page', async () => {
+    const { user, client } = await signedIn(platform, { credits: 30 });
+    for (const [i, amount] of [5, 7].entries()) {
+      await writeLedger(em(), {
+        userId: user.id,
+        kind: 'purchase',
+        credits: amount,
+        reference: `test:${user.id}:${i}`,
+      });
+    }
+    const first = await client.get('/api/credits?limit=2');
+    expect(first.status).toBe(200);
+    const page = credits.parse(await json(first));
+    expect(page.balance).toBe(42);
+    expect(page.entries.map((e) => [e.kind, e.amount])).toEqual([
+      ['purchase', 7],
+      ['purchase', 5],
+    ]);
+    expect(page.nextBefore).toBe(page.entries[1]!.id);
+    const rest = credits.parse(
+      await json(await client.get(`/api/credits?limit=2&before=${page.nextBefore}`)),
+    );
+    expect(rest.entries.map((e) => [e.kind, e.amount])).toEqual([['grant', 30]]);
+    expect(rest.nextBefore).toBeNull();
+  });
 });
 
 describe('buying credits with Stripe Checkout', () => {

@@ -10,7 +10,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Asset, AuditEvent, GenerationJob } from '../../db/entities/index.ts';
-import { jobCredits } from '../../db/ledger.ts';
+import { jobCredits } from '../../stores/billing.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { signedIn } from '../support/accounts.ts';
 import { TERMINAL, createJob, jobRequest } from '../support/generation.ts';

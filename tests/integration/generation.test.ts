@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, CreditLedgerEntry, DeletionProof, GenerationJob, User } from '../../db/entities/index.ts';
-import { creditBalance, jobCredits } from '../../db/ledger.ts';
+import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { signedIn } from '../support/accounts.ts';
 import {

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import type { Role } from '../../domain/accounts.ts';
 import { User } from '../../db/entities/index.ts';
-import { writeLedger } from '../../db/ledger.ts';
-import { hashPassword } from '../../api/auth/passwords.ts';
-import { newMfaSeed } from '../../api/auth/mfa.ts';
+import { writeLedger } from '../../stores/billing.ts';
+import { hashPassword } from '../../platform/passwords.ts';
+import { newMfaSeed } from '../../stores/accounts-credentials.ts';
 import { TestClient } from './client.ts';
 import type { TestPlatform } from './platform.ts';
 

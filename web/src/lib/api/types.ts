@@ -2,7 +2,7 @@
 // routes declare (api/routes/*.ts, published at GET /api/openapi.json); the vocabularies
 // come from domain/ so a new role or status is a type error here until the site knows it.
 import type { AccountStatus, Role } from '../../../../domain/accounts.ts';
-import type { LedgerKind } from '../../../../domain/credits.ts';
+import type { LedgerKind } from '../../../../domain/billing.ts';
 import type { JobStatus } from '../../../../domain/generation.ts';
 import type { AssetKind, AssetStatus } from '../../../../domain/retention.ts';
 

@@ -1,7 +1,7 @@
 // Words for the studio pages (create, jobs, library, credits): every vocabulary from
 // domain/ gets a plain sentence here, so a new ledger kind or job status is a type error
 // until the site can explain it.
-import type { LedgerKind } from '../../../../domain/credits.ts';
+import type { LedgerKind } from '../../../../domain/billing.ts';
 import type { JobStatus } from '../../../../domain/generation.ts';
 import { REVIEW_TIMEOUT_MS } from '../../../../domain/generation.ts';
 import type { InputRole, Job, RevisionKind } from '../api/types.ts';

@@ -1,9 +1,12 @@
-// The credit ledger: append-only entries, and a cached balance on the user row that the
-// database itself keeps from going below zero (a CHECK constraint). Every entry and its
-// balance change are written in one transaction under the user's row lock, and every
-// job step is unique per (job, kind), so a retried activity changes nothing twice.
+// The credit ledger, shared by the API's use cases (sign-up grant, purchases, job
+// admission) and the activities (capture, release, erasure): append-only entries, and a
+// cached balance on the user row that the database itself keeps from going below zero
+// (a CHECK constraint). Every entry and its balance change are written in one
+// transaction under the user's row lock, and every job step is unique per (job, kind),
+// so a retried activity changes nothing twice. Payments are kept 7 years (R-PAY-7Y).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BALANCE_EFFECT, type LedgerKind } from '../domain/credits.ts';
+import { CreditLedgerEntry } from '../db/entities/index.ts';
+import { BALANCE_EFFECT, STARTING_GRANT_CREDITS, type LedgerKind } from '../domain/billing.ts';
 
 export class InsufficientCredits extends Error {
   override name = 'InsufficientCredits';
@@ -103,16 +106,26 @@ export async function jobCredits(em: EntityManager, jobId: string): Promise<JobC
 }
 
 /** The starting grant every new account gets, once (its reference makes a repeat a no-op). */
-export function grantStartingCredits(
-  em: EntityManager,
-  userId: string,
-  credits: number,
-): Promise<LedgerResult> {
+export function grantStartingCredits(em: EntityManager, userId: string): Promise<LedgerResult> {
   return writeLedger(em, {
     userId,
     kind: 'grant',
-    credits,
+    credits: STARTING_GRANT_CREDITS,
     reference: `signup:${userId}`,
     note: 'welcome credits',
   });
+}
+
+/** One page of a person's ledger, newest first, and whether an older page follows. */
+export async function ledgerPage(
+  em: EntityManager,
+  userId: string,
+  page: { limit: number; before?: number },
+): Promise<{ entries: CreditLedgerEntry[]; more: boolean }> {
+  const entries = await em.find(
+    CreditLedgerEntry,
+    { user: userId, ...(page.before ? { id: { $lt: page.before } } : {}) },
+    { orderBy: { id: 'desc' }, limit: page.limit + 1 },
+  );
+  return { entries: entries.slice(0, page.limit), more: entries.length > page.limit };
 }
