@@ -33,7 +33,7 @@ export class TestClient {
   ): Promise<Response> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) h['content-type'] = 'application/json';
+    if (body !== undefined && !('content-type' in headers)) h['content-type'] = 'application/json';
     if (this.csrfToken && method !== 'GET' && !('x-csrf-token' in headers))
       h['x-csrf-token'] = this.csrfToken;
     const res = await fetch(`${this.baseUrl}${path}`, {
