@@ -1,6 +1,7 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
+import type { ImageClassifier } from '../platform/image-classifier.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   temporal: TemporalClients;
   /** For activities that email people (rights requests, announcements). */
   mailer: Mailer;
+  /** Scores generated videos' frames before they are released (S-MOD). */
+  classifier: ImageClassifier;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -2,6 +2,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
 import { closeOrm, getOrm } from '../db/orm.ts';
+import { createImageClassifier, type ImageClassifier } from './image-classifier.ts';
 import type { Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail.ts';
 import { createNotifications, type Notifications } from './notifications.ts';
@@ -20,6 +21,8 @@ export interface Clients {
   stripe: Stripe;
   /** Row changes announced by PostgreSQL (live views); connects on first use. */
   notifications: Notifications;
+  /** Scores images and video frames (S-MOD); its thread and model load on first use. */
+  classifier: ImageClassifier;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
   const mailer = createMailer(config.mail);
   const stripe = createStripe(config.stripe);
   const notifications = createNotifications(config.database.url, logger);
+  const classifier = createImageClassifier({ ffmpegPath: config.ffmpegPath });
   return {
     config,
     logger,
@@ -39,8 +43,10 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
     mailer,
     stripe,
     notifications,
+    classifier,
     async close() {
       await notifications.close();
+      await classifier.close();
       mailer.transport.close();
       store.client.destroy();
       if (store.signer !== store.client) store.signer.destroy();
