@@ -139,3 +139,118 @@ export function moderatePrompt(prompt: string, options: { hasImageInputs?: boole
   if (review) return { verdict: 'review', categories: matched.map((r) => r.category), reason: review.reason };
   return { verdict: 'allow', categories: [] };
 }
+
+// ---------------------------------------------------------------- images and video frames
+
+/**
+ * The image classifier's classes (nsfwjs, MobileNetV2, weights shipped in its npm
+ * package): every score is a probability, the five add up to 1.
+ */
+export const IMAGE_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'] as const;
+export type ImageClass = (typeof IMAGE_CLASSES)[number];
+export type ImageScores = Readonly<Record<ImageClass, number>>;
+
+/** Which classifier made the scores, recorded with every decision. */
+export const IMAGE_CLASSIFIER = 'nsfwjs@4.4.0 MobileNetV2 (tfjs wasm)';
+/** Side of the square the classifier looks at; images and frames are scaled to it. */
+export const CLASSIFIER_INPUT_SIZE = 224;
+
+/** What an image or video is checked as: an upload (reference image) or a generated video. */
+export type ImageSource = 'upload' | 'output';
+
+export interface ImageThresholds {
+  /** A score at or above any of these refuses the image. */
+  refuse: Partial<Record<ImageClass, number>>;
+  /** A score at or above any of these holds it for a person (when not refused). */
+  review: Partial<Record<ImageClass, number>>;
+}
+
+/**
+ * The thresholds, by source. Uploads are refused when the classifier is sure (a person
+ * can still be asked, D-ADM) and held when it is not. A generated video is never refused
+ * by the classifier alone: the prompt already passed, the creator paid, so a video whose
+ * frames look explicit is held until a person releases or refuses it.
+ */
+export const IMAGE_THRESHOLDS: Readonly<Record<ImageSource, ImageThresholds>> = {
+  upload: { refuse: { Porn: 0.85, Hentai: 0.85 }, review: { Porn: 0.4, Hentai: 0.4, Sexy: 0.8 } },
+  output: { refuse: {}, review: { Porn: 0.4, Hentai: 0.4, Sexy: 0.8 } },
+};
+/** Changes whenever the thresholds do; recorded with every decision. */
+export const IMAGE_THRESHOLDS_VERSION = '2026-12-02';
+
+/** Frames sampled from a generated video: one every this many seconds, at most this many. */
+export const VIDEO_FRAME_SAMPLING = { everySeconds: 1, maxFrames: 20 } as const;
+
+/** The class categories a verdict names, in the words of the prompt rules where they fit. */
+const IMAGE_CATEGORY: Readonly<Partial<Record<ImageClass, string>>> = {
+  Porn: 'sexual_explicit',
+  Hentai: 'sexual_explicit_drawn',
+  Sexy: 'sexual_suggestive',
+};
+
+export interface ImageVerdict {
+  verdict: ModerationVerdict;
+  categories: string[];
+  /** The highest score of each class (over every frame of a video). */
+  scores: ImageScores;
+  frames: number;
+  reason: string | null;
+}
+
+const REASONS: Readonly<Record<ImageSource, Record<Exclude<ModerationVerdict, 'allow'>, string>>> = {
+  upload: {
+    refuse: 'This image looks like explicit sexual content, which is not allowed.',
+    review: 'This image needs a review by our team before it can be used.',
+  },
+  output: {
+    refuse: 'This video looks like explicit sexual content, which is not allowed.',
+    review: 'Your video is held for a review by our team before it is released.',
+  },
+};
+
+/** The highest score of each class over a set of frames. */
+export function maxScores(frames: readonly ImageScores[]): ImageScores {
+  const max = Object.fromEntries(IMAGE_CLASSES.map((c) => [c, 0])) as Record<ImageClass, number>;
+  for (const frame of frames) for (const c of IMAGE_CLASSES) max[c] = Math.max(max[c], frame[c] ?? 0);
+  return max;
+}
+
+function over(scores: ImageScores, limits: Partial<Record<ImageClass, number>>): ImageClass[] {
+  return IMAGE_CLASSES.filter((c) => limits[c] !== undefined && scores[c] >= limits[c]!);
+}
+
+/**
+ * The verdict on an image (one frame) or a video (its sampled frames): refused, held for a
+ * person, or allowed, by the thresholds of its source. No frames at all is held: nothing
+ * unseen is let through.
+ */
+export function judgeImage(frames: readonly ImageScores[], source: ImageSource): ImageVerdict {
+  const scores = maxScores(frames);
+  const limits = IMAGE_THRESHOLDS[source];
+  const refused = over(scores, limits.refuse);
+  const held = frames.length === 0 ? (['Neutral'] as ImageClass[]) : over(scores, limits.review);
+  const verdict: ModerationVerdict = refused.length > 0 ? 'refuse' : held.length > 0 ? 'review' : 'allow';
+  const named = verdict === 'refuse' ? refused : held;
+  return {
+    verdict,
+    categories: named.map((c) => IMAGE_CATEGORY[c]).filter((c): c is string => Boolean(c)),
+    scores,
+    frames: frames.length,
+    reason: verdict === 'allow' ? null : REASONS[source][verdict],
+  };
+}
+
+// ---------------------------------------------------------------- a person's decision (D-ADM)
+
+/** Where an asset stands with moderation; null on files the classifier does not look at (audio, video uploads). */
+export const ASSET_MODERATION = ['passed', 'held', 'refused', 'approved', 'rejected'] as const;
+export type AssetModeration = (typeof ASSET_MODERATION)[number];
+/** What a job or file may be used (and downloaded) in. */
+export const USABLE_MODERATION: readonly (AssetModeration | null)[] = ['passed', 'approved', null];
+
+/** Why a review is in the queue: held automatically, or asked for by the creator after a refusal. */
+export const REVIEW_KINDS = ['held', 'requested'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+/** What a person reviews: a job's prompt (and inputs), a generated video, an uploaded image. */
+export const REVIEW_SUBJECTS = ['prompt', 'output', 'upload'] as const;
+export type ReviewSubject = (typeof REVIEW_SUBJECTS)[number];

@@ -34,6 +34,10 @@ export const DELETION_REASONS = [
   'minor',
   'orphan',
   'job_finished',
+  /** A person refused it after automated moderation held it (S-MOD). */
+  'moderation',
+  /** An upheld take-down request (S-TAKEDOWN). */
+  'takedown',
 ] as const;
 export type DeletionReason = (typeof DELETION_REASONS)[number];
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { ASSET_MODERATION, type ImageScores } from '../../domain/moderation.ts';
 import { ASSET_KINDS, ASSET_STATUSES, DELETION_REASONS } from '../../domain/retention.ts';
 import { User } from './User.ts';
 
@@ -25,6 +26,14 @@ export const Asset = defineEntity({
     deleteAt: p.datetime().nullable().index(),
     deletedAt: p.datetime().nullable(),
     deletionReason: p.enum(DELETION_REASONS).nullable(),
+    /** S-MOD: the classifier's verdict (images, generated videos) or a person's; null when not looked at. */
+    moderation: p.enum(ASSET_MODERATION).nullable(),
+    /** The classifier's highest score per class, how many frames, which model and thresholds. */
+    moderationScores: p
+      .json<{ scores: ImageScores; frames: number; classifier: string; thresholds: string }>()
+      .nullable(),
+    /** S-TAKEDOWN: the take-down that removed it, from every view. */
+    takedownId: p.uuid().nullable(),
   },
 });
 export type Asset = InferEntity<typeof Asset>;

@@ -61,6 +61,10 @@ export const GenerationJob = defineEntity({
     parentJobId: p.uuid().nullable().index(),
     revisionKind: p.string().length(32).nullable(),
     outputAssetId: p.uuid().nullable(),
+    /** D-ADM: the refused job this one re-runs, at its quoted price, for a person's review. */
+    reviewOfJobId: p.uuid().nullable().unique(),
+    /** S-TAKEDOWN: the take-down that removed this job's video from every view. */
+    takedownId: p.uuid().nullable(),
     createdAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -23,6 +23,10 @@ export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+export { ModerationReview } from './ModerationReview.ts';
+export { TakedownRequest } from './TakedownRequest.ts';
+export { Incident } from './Incident.ts';
+export { IncidentNotice } from './IncidentNotice.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -49,6 +53,10 @@ import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+import { ModerationReview } from './ModerationReview.ts';
+import { TakedownRequest } from './TakedownRequest.ts';
+import { Incident } from './Incident.ts';
+import { IncidentNotice } from './IncidentNotice.ts';
 
 export const entities = [
   User,
@@ -76,4 +84,8 @@ export const entities = [
   PolicyVersion,
   EmailLog,
   AnalyticsDailyTotal,
+  ModerationReview,
+  TakedownRequest,
+  Incident,
+  IncidentNotice,
 ];
