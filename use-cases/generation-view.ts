@@ -3,8 +3,10 @@
 // read answers at once even while no worker runs. Live progress is pushed: the row's
 // change is announced by PostgreSQL (NOTIFY) and the new view sent on.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Asset, GenerationJob } from '../db/entities/index.ts';
+import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
+import type { ReviewView } from '../domain/contracts/moderation.ts';
+import { TAKEDOWN_REASON_WORDS } from '../domain/takedown.ts';
 import { badRequest, notFound } from '../domain/errors.ts';
 import { FAILURE_MESSAGES, isTerminal, type FailureCode } from '../domain/generation.ts';
 import { findModel } from '../domain/models.ts';
@@ -13,11 +15,20 @@ import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';
+import { refusalReviews, refusedAutomatically } from './moderation-view.ts';
 
 const MAX_REVISION_DEPTH = 50;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function jobViewOf(job: GenerationJob, outputDeleteAt?: Date | null): JobView {
+/** What a job's view needs besides its row: its output's delete-at, the review of its refusal, its take-down. */
+export interface JobViewExtras {
+  outputDeleteAt?: Date | null;
+  review?: ReviewView | null;
+  takedownReason?: string | null;
+}
+
+export function jobViewOf(job: GenerationJob, extras: JobViewExtras = {}): JobView {
+  const { outputDeleteAt } = extras;
   const model = findModel(job.model);
   const code = job.failureCode as FailureCode | null;
   const started = job.startedAt?.getTime();
@@ -41,7 +52,9 @@ export function jobViewOf(job: GenerationJob, outputDeleteAt?: Date | null): Job
         : null,
     failure: code ? { code, message: FAILURE_MESSAGES[code] ?? code } : null,
     output:
-      job.outputAssetId && succeeded ? { assetId: job.outputAssetId, deleteAt: iso(outputDeleteAt) } : null,
+      job.outputAssetId && succeeded && !job.takedownId
+        ? { assetId: job.outputAssetId, deleteAt: iso(outputDeleteAt) }
+        : null,
     parentJobId: job.parentJobId ?? null,
     revisionKind: (job.revisionKind as JobView['revisionKind']) ?? null,
     createdAt: job.createdAt.toISOString(),
@@ -49,7 +62,39 @@ export function jobViewOf(job: GenerationJob, outputDeleteAt?: Date | null): Job
     finishedAt: iso(job.finishedAt),
     statusChangedAt: iso(job.statusChangedAt),
     generationSeconds: started && finished ? Math.round((finished - started) / 100) / 10 : null,
+    review: extras.review ?? null,
+    reviewRequestable: refusedAutomatically(job) && !extras.review,
+    reviewOfJobId: job.reviewOfJobId ?? null,
+    takenDown: job.takedownId
+      ? {
+          at: iso(job.statusChangedAt) ?? job.createdAt.toISOString(),
+          reason: extras.takedownReason ?? 'take-down',
+        }
+      : null,
   };
+}
+
+/** The extras of many jobs at once: outputs' delete-at, reviews of refusals, take-downs. */
+export async function jobExtras(em: EntityManager, jobs: readonly GenerationJob[]) {
+  const outputIds = jobs.map((j) => j.outputAssetId).filter((x): x is string => Boolean(x));
+  const outputs = outputIds.length
+    ? await em.find(Asset, { id: { $in: outputIds } }, { fields: ['deleteAt'] })
+    : [];
+  const deleteAt = new Map(outputs.map((a) => [a.id, a.deleteAt]));
+  const reviews = await refusalReviews(
+    em,
+    jobs.filter((j) => refusedAutomatically(j)).map((j) => j.id),
+  );
+  const takedownIds = [...new Set(jobs.map((j) => j.takedownId).filter((x): x is string => Boolean(x)))];
+  const takedowns = takedownIds.length
+    ? await em.find(TakedownRequest, { id: { $in: takedownIds } }, { fields: ['reason', 'decidedAt'] })
+    : [];
+  const reasons = new Map(takedowns.map((t) => [t.id, TAKEDOWN_REASON_WORDS[t.reason]]));
+  return (job: GenerationJob): JobViewExtras => ({
+    outputDeleteAt: job.outputAssetId ? deleteAt.get(job.outputAssetId) : null,
+    review: reviews.get(job.id) ?? null,
+    takedownReason: job.takedownId ? (reasons.get(job.takedownId) ?? null) : null,
+  });
 }
 
 export async function ownJob(em: EntityManager, actor: Actor, id: string): Promise<GenerationJob> {
@@ -59,10 +104,7 @@ export async function ownJob(em: EntityManager, actor: Actor, id: string): Promi
 }
 
 export async function viewOf(em: EntityManager, job: GenerationJob): Promise<JobView> {
-  const output = job.outputAssetId
-    ? await em.findOne(Asset, { id: job.outputAssetId }, { fields: ['deleteAt'] })
-    : null;
-  return jobViewOf(job, output?.deleteAt);
+  return jobViewOf(job, (await jobExtras(em, [job]))(job));
 }
 
 export async function getJob(deps: UseCaseDeps, actor: Actor, id: string): Promise<JobView> {
@@ -91,13 +133,9 @@ export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQu
   });
   const page = jobs.slice(0, query.limit);
   const last = page.at(-1);
-  const outputIds = page.map((j) => j.outputAssetId).filter((x): x is string => Boolean(x));
-  const outputs = outputIds.length
-    ? await em.find(Asset, { id: { $in: outputIds } }, { fields: ['deleteAt'] })
-    : [];
-  const deleteAt = new Map(outputs.map((a) => [a.id, a.deleteAt]));
+  const extrasOf = await jobExtras(em, page);
   return {
-    jobs: page.map((j) => jobViewOf(j, j.outputAssetId ? deleteAt.get(j.outputAssetId) : null)),
+    jobs: page.map((j) => jobViewOf(j, extrasOf(j))),
     nextCursor:
       jobs.length > query.limit && last
         ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
@@ -128,7 +166,8 @@ export async function revisionChain(
       )),
     );
   }
-  return { jobs: chain.map((j) => jobViewOf(j)) };
+  const extrasOf = await jobExtras(em, chain);
+  return { jobs: chain.map((j) => jobViewOf(j, extrasOf(j))) };
 }
 
 /** Any job, for an operator, with its workflow's link in the Temporal Web UI; audited. */

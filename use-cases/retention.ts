@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startRetention } from '../clients/retention.ts';
-import { Asset, DeletionProof } from '../db/entities/index.ts';
+import { Asset, DeletionProof, type ModerationReview } from '../db/entities/index.ts';
 import type {
   AssetListQuery,
   AssetPage,
@@ -21,18 +21,22 @@ import {
   assetObjectKey,
   type RetentionStatus,
 } from '../domain/retention.ts';
+import { USABLE_MODERATION, type ImageVerdict } from '../domain/moderation.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { UndecodableMedia } from '../platform/frames.ts';
 import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';
+import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../stores/moderation.ts';
 import { deleteAssetNow } from '../stores/retention.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { assetModerationViewOf, assetReviews } from './moderation-view.ts';
 import { temporalUiLinks } from './diagnostic.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function assetViewOf(asset: Asset, legalHold: boolean): AssetView {
+export function assetViewOf(asset: Asset, legalHold: boolean, review?: ModerationReview): AssetView {
   return {
     id: asset.id,
     kind: asset.kind,
@@ -48,6 +52,8 @@ export function assetViewOf(asset: Asset, legalHold: boolean): AssetView {
     deletionReason: asset.deletionReason ?? null,
     legalHold,
     deletionDeferred: legalHold && asset.status === 'deleting',
+    moderation: assetModerationViewOf(asset, review),
+    takenDown: Boolean(asset.takedownId),
   };
 }
 
@@ -67,6 +73,37 @@ export const assetGone = (asset: Asset) =>
       : 'This file has reached its deletion time and can no longer be downloaded.',
   );
 
+export const takenDown = () =>
+  new AppError(
+    410,
+    'taken_down',
+    'This file was removed after a take-down request and can no longer be downloaded.',
+  );
+
+/** S-MOD: a file held for a person's review (or refused) is not handed out. */
+export const notReleased = (asset: Asset) =>
+  new AppError(
+    409,
+    'not_released',
+    asset.moderation === 'held'
+      ? 'This file is held for a review by our team and cannot be downloaded yet.'
+      : 'This file was not approved by moderation and cannot be downloaded.',
+  );
+
+export const imageUnreadable = () =>
+  new AppError(
+    422,
+    'image_unreadable',
+    'This image could not be read: the file may be damaged. Nothing was kept; try another file.',
+  );
+
+export const moderationUnavailable = () =>
+  new AppError(
+    503,
+    'moderation_unavailable',
+    'We could not check your image just now. Nothing was kept; please try again.',
+  );
+
 export const storageUnavailable = () =>
   new AppError(
     503,
@@ -82,8 +119,10 @@ async function ownAsset(em: EntityManager, actor: Actor, assetId: string): Promi
 }
 
 async function viewOfOwn(deps: UseCaseDeps, actor: Actor, asset: Asset): Promise<AssetView> {
-  const held = await heldAssetIds(deps.orm.em.fork(), actor.id, [asset.id]);
-  return assetViewOf(asset, held.has(asset.id));
+  const em = deps.orm.em.fork();
+  const held = await heldAssetIds(em, actor.id, [asset.id]);
+  const reviews = await assetReviews(em, [asset.id]);
+  return assetViewOf(asset, held.has(asset.id), reviews.get(asset.id));
 }
 
 /** What the multipart reader reports of a file once its bytes are in the store. */
@@ -100,7 +139,12 @@ export type ReceiveFile = (
   onType: (type: { contentType: string }) => Promise<void>,
 ) => Promise<ReceivedFile>;
 
-/** Stores an upload (R-IN-30D): the row first, then the bytes, then its retention timer. */
+/**
+ * Stores an upload (R-IN-30D): the row first, then the bytes, then (an image) the
+ * classifier's verdict (S-MOD), then its retention timer. An image is scored here, in
+ * the request, before the row says stored: it is never usable unscored, and the creator
+ * learns the verdict with the answer (see README, "Moderation").
+ */
 export async function storeUpload(
   deps: UseCaseDeps,
   actor: Actor & { restrictedAt?: Date | null },
@@ -111,8 +155,11 @@ export async function storeUpload(
   const assetId = randomUUID();
   const objectKey = assetObjectKey(actor.id, 'input', assetId);
   let rowCreated = false;
+  let contentType = '';
+  let verdict: ImageVerdict | null = null;
   try {
     const received = await receive(objectKey, async (type) => {
+      contentType = type.contentType;
       // The row exists before the first byte reaches the store: no object is ever unaccounted for.
       await em.insert(Asset, {
         id: assetId,
@@ -125,12 +172,20 @@ export async function storeUpload(
       });
       rowCreated = true;
     });
+    if (contentType.startsWith('image/')) verdict = await scoreUpload(deps, objectKey);
     const storedAt = new Date();
     const deleteAt = assetDeleteAt('input', storedAt, deps.config.durations.retentionMs);
     await em.nativeUpdate(
       Asset,
       { id: assetId },
-      { status: 'stored', sizeBytes: received.sizeBytes, sha256: received.sha256, storedAt, deleteAt },
+      {
+        status: 'stored',
+        sizeBytes: received.sizeBytes,
+        sha256: received.sha256,
+        storedAt,
+        deleteAt,
+        ...(verdict ? verdictColumns(verdict) : {}),
+      },
     );
     // Stored only with its timer running: if the workflow cannot start, nothing is kept.
     await startRetention(deps.temporal.client, {
@@ -148,6 +203,7 @@ export async function storeUpload(
     throw storageUnavailable();
   }
   const asset = await em.findOneOrFail(Asset, { id: assetId });
+  if (verdict) await reportAssetVerdict(em, asset, verdict, 'upload');
   await recordAudit(em, {
     action: 'asset.stored',
     actorId: actor.id,
@@ -158,6 +214,17 @@ export async function storeUpload(
     details: { kind: 'input', contentType: asset.contentType, sizeBytes: asset.sizeBytes },
   });
   return viewOfOwn(deps, actor, asset);
+}
+
+/** S-MOD: the classifier's verdict on an uploaded image; a file it cannot read is refused as such. */
+async function scoreUpload(deps: UseCaseDeps, objectKey: string): Promise<ImageVerdict> {
+  try {
+    return await judgeStoredObject(deps, objectKey, 'upload');
+  } catch (err) {
+    if (err instanceof UndecodableMedia) throw imageUnreadable();
+    deps.logger.error({ err }, 'image moderation failed');
+    throw moderationUnavailable();
+  }
 }
 
 const cursorOf = (asset: Asset) =>
@@ -183,13 +250,11 @@ export async function listAssets(deps: UseCaseDeps, actor: Actor, query: AssetLi
     { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
   );
   const page = rows.slice(0, query.limit);
-  const held = await heldAssetIds(
-    em,
-    actor.id,
-    page.map((a) => a.id),
-  );
+  const ids = page.map((a) => a.id);
+  const held = await heldAssetIds(em, actor.id, ids);
+  const reviews = await assetReviews(em, ids);
   return {
-    assets: page.map((a) => assetViewOf(a, held.has(a.id))),
+    assets: page.map((a) => assetViewOf(a, held.has(a.id), reviews.get(a.id))),
     nextCursor: rows.length > query.limit ? cursorOf(page.at(-1)!) : null,
   };
 }
@@ -211,7 +276,9 @@ export async function assetDownloadLink(
   const deleteAtMs = asset.deleteAt?.getTime() ?? 0;
   // Links are valid in whole seconds.
   const expiresInSeconds = Math.min(DOWNLOAD_URL_TTL_SECONDS, Math.floor((deleteAtMs - now) / 1000));
+  if (asset.takedownId) throw takenDown();
   if (asset.status !== 'stored' || expiresInSeconds < 1) throw assetGone(asset);
+  if (!USABLE_MODERATION.includes(asset.moderation ?? null)) throw notReleased(asset);
   const url = await presignDownload(deps.store, asset.objectKey, expiresInSeconds);
   return { url, expiresAt: new Date(now + expiresInSeconds * 1000).toISOString() };
 }

@@ -53,6 +53,8 @@ export interface GenerationInput {
   credits: number;
   /** The user allowed another provider, at no higher price, when the chosen one is down. */
   fallbackAllowed: boolean;
+  /** D-ADM: a re-run of a refused job, for a person's review: it waits for the reviewer first. */
+  reviewRequested?: boolean;
 }
 
 /** The workflow's own view, for operators in the Web UI; the platform reads PostgreSQL. */
@@ -163,10 +165,12 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     const source =
       admitted.provider === 'local' ? await renderLocally(run) : await generateRemotely(run, admitted);
     if ('ended' in source) return run.state;
-    // Into our own storage, its 7-day retention started there at once (R-OUT-7D).
+    // Into our own storage, its 7-day retention started there at once (R-OUT-7D), its
+    // frames scored first (S-MOD): a held video waits for a person before its release.
     run.state.status = 'saving';
     const asset = await copying.storeOutput({ jobId: input.jobId, source });
     run.state.outputAssetId = asset.id;
+    if (asset.moderation === 'held' && 'ended' in (await awaitRelease(run, asset.reason))) return run.state;
     await end(run, 'succeeded');
   } catch (err) {
     if (isCancellation(err)) {
@@ -233,25 +237,46 @@ function useChoice(run: Run, start: Admitted): Admitted {
   return start;
 }
 
-/** Moderation (S-MOD), then, when held, a person's decision; the provider chosen if it may go on. */
-async function admit(run: Run): Promise<Admitted | Ended> {
+/** Waits for a person's decision (or a cancellation, or the review's time running out). */
+async function reviewed(run: Run, reason: string | null): Promise<Ended | undefined> {
   const { state, flags } = run;
-  let start = await records.startJob({ jobId: run.input.jobId, reviewed: false });
+  state.status = 'awaiting_review';
+  state.message = reason;
+  flags.review = undefined;
+  const decided = await condition(
+    () => flags.review !== undefined || flags.cancelRequested,
+    REVIEW_TIMEOUT_MS,
+  );
+  // Set by the signal handler while waiting: read it as the handler left it.
+  const decision = flags.review as ReviewDecision | undefined;
+  if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
+  if (!decided || !decision) return end(run, 'rejected', 'review_expired');
+  if (!decision.approved) return end(run, 'rejected', 'review_rejected', decision.reason);
+  state.message = null;
+  return undefined;
+}
+
+/** A video whose frames the classifier held is released only by a person (S-MOD). */
+async function awaitRelease(run: Run, reason: string | null): Promise<Ended | { released: true }> {
+  return (await reviewed(run, reason)) ?? { released: true };
+}
+
+/**
+ * Moderation (S-MOD), then, when held, a person's decision; the provider chosen if it may
+ * go on. A re-run asked for after a refusal (D-ADM) goes to the person straight away.
+ */
+async function admit(run: Run): Promise<Admitted | Ended> {
+  let start: JobStart = run.input.reviewRequested
+    ? { verdict: 'review', reason: null }
+    : await records.startJob({ jobId: run.input.jobId, reviewed: false });
   if (start.verdict === 'refuse')
     return end(run, 'rejected', 'moderation_refused', start.reason ?? undefined);
   if (start.verdict === 'review') {
-    state.status = 'awaiting_review';
-    state.message = start.reason;
-    const decided = await condition(
-      () => flags.review !== undefined || flags.cancelRequested,
-      REVIEW_TIMEOUT_MS,
-    );
-    if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
-    if (!decided || !flags.review) return end(run, 'rejected', 'review_expired');
-    if (!flags.review.approved) return end(run, 'rejected', 'review_rejected', flags.review.reason);
-    state.message = null;
+    const ended = await reviewed(run, start.reason);
+    if (ended) return ended;
     start = await records.startJob({ jobId: run.input.jobId, reviewed: true });
   }
+  const { flags } = run;
   if (start.verdict !== 'allow') return end(run, 'rejected', 'moderation_refused');
   if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
   return useChoice(run, start);

@@ -12,6 +12,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { jobParameters, loadJob } from '../../stores/generation.ts';
+import { closeJobReviews } from '../../stores/moderation.ts';
 import { deleteAssetNow } from '../../stores/retention.ts';
 
 interface FinishDeps {
@@ -38,6 +39,7 @@ export function createFinishActivities(deps: FinishDeps) {
         .fork()
         .find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } });
       for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
+      if (input.status !== 'succeeded') await withdrawHeldOutput(deps, job, input);
       const ended = await orm.em.fork().nativeUpdate(
         GenerationJob,
         { id: job.id, finishedAt: null },
@@ -66,6 +68,28 @@ export function createFinishActivities(deps: FinishDeps) {
       return { creditsCharged: charged };
     },
   };
+}
+
+/**
+ * A job that ends without a video after its output was stored (a held video a person
+ * refused, whose review expired, or that was cancelled while held) leaves nothing behind:
+ * the video is deleted with proof, and an open review is closed (S-MOD).
+ */
+async function withdrawHeldOutput(deps: FinishDeps, job: GenerationJob, end: JobEnd): Promise<void> {
+  const em = deps.orm.em.fork();
+  const byModeration = end.failureCode === 'review_rejected' || end.failureCode === 'review_expired';
+  await closeJobReviews(
+    em,
+    job.id,
+    end.failureCode === 'review_expired' ? 'the review expired' : 'the job ended',
+  );
+  if (!job.outputAssetId) return;
+  const output = await em.findOne(Asset, { id: job.outputAssetId, status: { $ne: 'deleted' } });
+  if (!output) return;
+  if (end.failureCode === 'review_rejected') {
+    await em.nativeUpdate(Asset, { id: output.id }, { moderation: 'rejected' });
+  }
+  await deleteAssetNow(deps, output, { reason: byModeration ? 'moderation' : 'job_finished' });
 }
 
 /** The price, or the cheaper fallback's; what was reserved and not charged goes back. */

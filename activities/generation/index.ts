@@ -4,6 +4,7 @@
 // before acting, so a retry after a crash repeats nothing.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
+import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { createAdmissionActivities } from './admission.ts';
@@ -13,13 +14,14 @@ import { createProviderActivities } from './provider.ts';
 import { createRenderActivities } from './render.ts';
 
 export type { JobStart } from './admission.ts';
-export type { OutputSource } from './output.ts';
+export type { OutputSource, StoredOutput } from './output.ts';
 
 export interface GenerationDeps {
   orm: MikroORM;
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  classifier: ImageClassifier;
 }
 
 export function createGenerationActivities(deps: GenerationDeps) {

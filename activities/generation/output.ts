@@ -1,7 +1,8 @@
 // Copying the finished video into our own storage as the job's output asset (provider
-// URLs expire), hashing it on the way, with its 7-day retention started right here where
-// it is stored (R-OUT-7D). The asset id is fixed on the job first, so a retry writes the
-// same object and row.
+// URLs expire), hashing it on the way, scoring frames sampled from it with the image
+// classifier before it is released (S-MOD), with its 7-day retention started right here
+// where it is stored (R-OUT-7D). The asset id is fixed on the job first, so a retry
+// writes the same object and row. Scoring inside this activity adds no Temporal action.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -13,6 +14,7 @@ import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
+import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import {
   UPLOAD_PARTS_IN_FLIGHT,
   UPLOAD_PART_BYTES,
@@ -20,9 +22,12 @@ import {
   assetObjectKey,
 } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
+import { UndecodableMedia } from '../../platform/frames.ts';
+import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { loadJob, recordLiveState } from '../../stores/generation.ts';
+import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -34,30 +39,36 @@ interface OutputDeps {
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  classifier: ImageClassifier;
 }
+
+/** The stored output, and whether it may be released now or waits for a person (S-MOD). */
+export type StoredOutput = RetainedAsset & { id: string; moderation: AssetModeration; reason: string | null };
 
 export function createOutputActivities(deps: OutputDeps) {
   return {
-    async storeOutput(input: {
-      jobId: string;
-      source: OutputSource;
-    }): Promise<RetainedAsset & { id: string }> {
-      const { orm, store } = deps;
+    /**
+     * Copies the video in, then scores frames sampled from it (S-MOD) before its row says
+     * stored: a video is never stored unscored. A held one is not downloadable until a
+     * person releases it; its review is opened and the job shows why it waits.
+     */
+    async storeOutput(input: { jobId: string; source: OutputSource }): Promise<StoredOutput> {
+      const { orm } = deps;
       const job = await loadJob(orm, input.jobId);
       await recordLiveState(orm.em.fork(), job.id, { status: 'saving' });
+      const assetId = await outputAssetId(orm, job);
       const em = orm.em.fork();
-      if (!job.outputAssetId) {
-        await em.nativeUpdate(
-          GenerationJob,
-          { id: job.id, outputAssetId: null },
-          { outputAssetId: randomUUID() },
-        );
-      }
-      const assetId = (await em.fork().findOneOrFail(GenerationJob, { id: job.id })).outputAssetId!;
       const existing = await em.findOne(Asset, { id: assetId });
+      let verdict: ImageVerdict | null = null;
       if (existing?.status !== 'stored') {
         const objectKey = assetObjectKey(job.user!, 'output', assetId);
-        const { size, sha256 } = await copyInto(store, objectKey, await openSource(store, input.source));
+        const { size, sha256 } = await copyInto(
+          deps.store,
+          objectKey,
+          await openSource(deps.store, input.source),
+        );
+        Context.current().heartbeat({ scoring: objectKey });
+        verdict = await scoreOutput(deps, objectKey);
         const storedAt = new Date();
         await em.upsert(
           Asset,
@@ -74,11 +85,19 @@ export function createOutputActivities(deps: OutputDeps) {
             createdAt: storedAt,
             storedAt,
             deleteAt: assetDeleteAt('output', storedAt, deps.config.durations.retentionMs),
+            ...verdictColumns(verdict),
           },
           { onConflictFields: ['id'], onConflictAction: 'merge' },
         );
       }
       const asset = await em.fork().findOneOrFail(Asset, { id: assetId });
+      if (verdict) await reportAssetVerdict(em, asset, verdict, 'output');
+      if (asset.moderation === 'held') {
+        await recordLiveState(em, job.id, {
+          status: 'awaiting_review',
+          statusMessage: verdict?.reason ?? null,
+        });
+      }
       await startRetention(deps.temporal.client, asset);
       return {
         id: asset.id,
@@ -86,9 +105,34 @@ export function createOutputActivities(deps: OutputDeps) {
         kind: asset.kind,
         objectKey: asset.objectKey,
         deleteAt: asset.deleteAt!.toISOString(),
+        moderation: asset.moderation ?? 'passed',
+        reason: verdict?.reason ?? null,
       };
     },
   };
+}
+
+/** The output's asset id, fixed on the job before anything is written, so a retry writes the same one. */
+async function outputAssetId(orm: MikroORM, job: GenerationJob): Promise<string> {
+  const em = orm.em.fork();
+  if (!job.outputAssetId) {
+    await em.nativeUpdate(
+      GenerationJob,
+      { id: job.id, outputAssetId: null },
+      { outputAssetId: randomUUID() },
+    );
+  }
+  return (await em.fork().findOneOrFail(GenerationJob, { id: job.id })).outputAssetId!;
+}
+
+/** The frames' verdict; a video ffmpeg cannot read is held for a person, never let through unseen. */
+async function scoreOutput(deps: OutputDeps, objectKey: string): Promise<ImageVerdict> {
+  try {
+    return await judgeStoredObject(deps, objectKey, 'output');
+  } catch (err) {
+    if (err instanceof UndecodableMedia) return judgeImage([], 'output');
+    throw err;
+  }
 }
 
 async function openSource(store: ObjectStore, source: OutputSource): Promise<Readable> {

@@ -3,7 +3,9 @@
 // and the site's types (`z.infer`).
 import { z } from 'zod';
 import { IDEMPOTENCY_KEY_PATTERN, JOB_PAGE_SIZE_MAX, JOB_STATUSES, REVISION_KINDS } from '../generation.ts';
+import { REVIEW_KINDS, REVIEW_SUBJECTS } from '../moderation.ts';
 import { INPUT_ROLES, MAX_SEED } from '../models.ts';
+import { heldUpload, imageScores, reviewView } from './moderation.ts';
 
 export const offeredModel = z.object({
   id: z.string(),
@@ -113,6 +115,14 @@ export const jobView = z.object({
   /** When the status last changed. */
   statusChangedAt: z.string().nullable(),
   generationSeconds: z.number().nullable(),
+  /** D-ADM: the person's review asked for after an automatic refusal, if any. */
+  review: reviewView.nullable(),
+  /** Refused automatically, not yet reviewed: the creator may ask a person (D-ADM). */
+  reviewRequestable: z.boolean(),
+  /** For a job that re-runs a refused one for a person's review: that job. */
+  reviewOfJobId: z.uuid().nullable(),
+  /** S-TAKEDOWN: removed after an upheld take-down request; its video is gone. */
+  takenDown: z.object({ at: z.string(), reason: z.string() }).nullable(),
 });
 export type JobView = z.infer<typeof jobView>;
 
@@ -140,9 +150,20 @@ export const heldJob = z.object({
   categories: z.array(z.string()),
   inputCount: z.number(),
   createdAt: z.string(),
+  reviewId: z.uuid(),
+  /** Held by automated moderation, or asked for by the creator after a refusal (D-ADM). */
+  kind: z.enum(REVIEW_KINDS),
+  /** What is reviewed: the prompt (and its images) before the job runs, or its finished video. */
+  subject: z.enum(REVIEW_SUBJECTS),
+  reason: z.string().nullable(),
+  /** The classifier's highest scores over the video's frames (a held video). */
+  scores: imageScores.nullable(),
+  /** The creator's words when they asked for the review. */
+  note: z.string().nullable(),
+  reviewOfJobId: z.uuid().nullable(),
 });
 export type HeldJob = z.infer<typeof heldJob>;
-export const reviewQueue = z.object({ jobs: z.array(heldJob) });
+export const reviewQueue = z.object({ jobs: z.array(heldJob), uploads: z.array(heldUpload) });
 
 export const reviewDecisionBody = z.object({
   approve: z.boolean(),

@@ -10,6 +10,7 @@ import {
   DELETION_REASONS,
   RETENTION_STATUSES,
 } from '../retention.ts';
+import { assetModerationView } from './moderation.ts';
 
 /** An upload: one file in a multipart/form-data body (its type is read from its bytes). */
 export const uploadBody = z.object({
@@ -34,6 +35,10 @@ export const assetView = z.object({
   legalHold: z.boolean(),
   /** Deletion was asked for and waits for a legal hold to end (R-HOLD). */
   deletionDeferred: z.boolean(),
+  /** S-MOD: the classifier's (or a person's) verdict on an image or video; null when not looked at. */
+  moderation: assetModerationView.nullable(),
+  /** S-TAKEDOWN: removed after an upheld take-down request. */
+  takenDown: z.boolean(),
 });
 export type AssetView = z.infer<typeof assetView>;
 
