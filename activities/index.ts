@@ -10,6 +10,7 @@ import { createGenerationActivities } from './generation/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSweepActivities } from './sweeps/index.ts';
+import { createTakedownActivities } from './takedown/index.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
     ...createPrivacyActivities(deps),
+    ...createTakedownActivities(deps),
   };
 }
 

@@ -25,6 +25,7 @@ import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+import { takedownRoutes } from './routes/takedown.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal-hold.ts';
@@ -47,6 +48,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...generationRoutes,
     ...billingRoutes,
     ...moderationRoutes,
+    ...takedownRoutes,
     ...webhookRoutes,
     ...consentRoutes(deps),
     ...privacyRoutes(deps),

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
+import { PARENTAL_CONSENT_PERIOD_MS } from '../domain/accounts.ts';
+import { TAKEDOWN_ANSWER_WINDOW_MS } from '../domain/takedown.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -42,7 +44,7 @@ const positiveInt = (dev: string, prod = dev): Setting<number> => ({
 });
 const optional = (): Setting<string | undefined> => ({ schema: z.string().min(1).optional() });
 
-const DURATION_NAMES = [...RETENTION_SUBJECTS, 'unverifiedRequest'] as const;
+const DURATION_NAMES = [...RETENTION_SUBJECTS, 'unverifiedRequest', 'parentalConsent', 'takedownAnswer'] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
 const durationOverrides = z
   .string()
@@ -73,6 +75,10 @@ function configuredDurations(overrides: Partial<Record<DurationName, number>>) {
     retentionMs: (subject: RetentionSubject): number => retention[subject],
     /** How long an unverified rights request waits for its code before it expires. */
     unverifiedRequestMs: overrides.unverifiedRequest ?? UNVERIFIED_REQUEST_TTL_MS,
+    /** How long an account waits for a parent's confirmation before it is deleted (D-MINOR). */
+    parentalConsentMs: overrides.parentalConsent ?? PARENTAL_CONSENT_PERIOD_MS,
+    /** How long a creator may answer an upheld take-down (S-TAKEDOWN). */
+    takedownAnswerMs: overrides.takedownAnswer ?? TAKEDOWN_ANSWER_WINDOW_MS,
   };
 }
 export type Durations = ReturnType<typeof configuredDurations>;
@@ -163,7 +169,8 @@ const settings = {
   FFMPEG_PATH: optional(),
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
-   * commas (names: the policy table's subjects and `unverifiedRequest`). Refused in
+   * commas (names: the policy table's subjects, `unverifiedRequest`, `parentalConsent`
+   * and `takedownAnswer`). Refused in
    * production, where the policy table's values always apply.
    */
   DURATION_OVERRIDES: { schema: durationOverrides.optional() },

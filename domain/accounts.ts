@@ -87,6 +87,12 @@ export const TOKEN_TTL_MS: Readonly<Record<TokenPurpose, number>> = {
   staff_enrolment: 3 * DAY,
 };
 
+/**
+ * An account awaiting a parent's confirmation is deleted, keeping nothing, when this
+ * passes without it (D-MINOR): as long as the parent's link works.
+ */
+export const PARENTAL_CONSENT_PERIOD_MS = TOKEN_TTL_MS.parental_consent;
+
 // ---------------------------------------------------------------- MFA (S-MFA)
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -109,6 +115,8 @@ export const RATE_LIMITS = {
   mfa: { limit: 10, windowMs: 15 * MINUTE },
   generation: { limit: 60, windowMs: MINUTE },
   upload: { limit: 60, windowMs: 10 * MINUTE },
+  /** Take-down requests, which anyone may file (S-TAKEDOWN). */
+  report: { limit: 10, windowMs: HOUR },
 } as const satisfies Record<string, RateLimitRule>;
 
 /**

@@ -40,4 +40,7 @@ export const workflowIds = {
   dsar: (requestId: string) => `dsar-${requestId}`,
   accountDeletion: (userId: string) => `account-deletion-${userId}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
+  takedown: (takedownId: string) => `takedown-${takedownId}`,
+  incident: (incidentId: string) => `incident-${incidentId}`,
+  parentalConsent: (userId: string) => `parental-consent-${userId}`,
 };

@@ -77,11 +77,14 @@ async function validateRequest(deps: UseCaseDeps, em: EntityManager, actor: Acto
     ]);
   }
   for (const [index, input] of body.inputs.entries()) {
+    // S-MOD: an image the classifier (or a person) cleared; held and refused ones cannot be used.
     const asset = await em.findOne(Asset, {
       id: input.assetId,
       user: actor.id,
       kind: 'input',
       status: 'stored',
+      moderation: { $in: ['passed', 'approved'] },
+      takedownId: null,
     });
     if (!asset || !asset.contentType?.startsWith('image/')) {
       throw badRequest('An input image cannot be used.', [

@@ -5,7 +5,7 @@
 // the queue as it is. Either way the request is in the staff queue and the audit log.
 import { randomUUID } from 'node:crypto';
 import { startGeneration } from '../clients/generation.ts';
-import { Asset, GenerationJob } from '../db/entities/index.ts';
+import { Asset, GenerationJob, ModerationReview } from '../db/entities/index.ts';
 import type { AssetView } from '../domain/contracts/retention.ts';
 import type { JobView } from '../domain/contracts/generation.ts';
 import type { ReviewRequestBody } from '../domain/contracts/moderation.ts';
@@ -138,6 +138,9 @@ export async function requestUploadReview(
   if (!asset) throw notFound('No such file.');
   if (asset.moderation !== 'refused' || asset.status !== 'stored') {
     throw conflict('not_refused', 'Only an image refused by our automated check can be reviewed on request.');
+  }
+  if (await em.count(ModerationReview, { assetId: asset.id })) {
+    throw conflict('review_requested', 'A review of this image was already asked for.');
   }
   const reviewId = await openReview(em, {
     kind: 'requested',

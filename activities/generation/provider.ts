@@ -161,7 +161,14 @@ async function requestFor(deps: ProviderDeps, job: GenerationJob): Promise<Gener
   const em = deps.orm.em.fork();
   const inputs = [];
   for (const input of p.inputs) {
-    const asset = await em.findOne(Asset, { id: input.assetId, user: job.user, status: 'stored' });
+    // Only an image moderation cleared, and no take-down removed, leaves for a provider (S-MOD).
+    const asset = await em.findOne(Asset, {
+      id: input.assetId,
+      user: job.user,
+      status: 'stored',
+      moderation: { $in: ['passed', 'approved'] },
+      takedownId: null,
+    });
     if (!asset) throw fail('an input image is no longer stored', FAILURE_TYPES.inputMissing);
     const url = await presignDownload(deps.store, asset.objectKey, INPUT_URL_TTL_SECONDS);
     inputs.push({ url, role: input.role });

@@ -101,7 +101,10 @@ export const moderationRoutes = [
     body: reviewRequestBody,
     status: 201,
     response: assetView,
-    errors: [{ status: 409, code: 'not_refused', when: 'the image was not refused by the classifier' }],
+    errors: [
+      { status: 409, code: 'not_refused', when: 'the image was not refused by the classifier' },
+      { status: 409, code: 'review_requested', when: 'a review was already asked for' },
+    ],
     handler: ({ deps, params, body, req }) => requestUploadReview(deps, caller(req).user, params.id, body),
   }),
 ];

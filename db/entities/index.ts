@@ -24,7 +24,7 @@ export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
-export { TakedownRequest } from './TakedownRequest.ts';
+export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
 export { Incident } from './Incident.ts';
 export { IncidentNotice } from './IncidentNotice.ts';
 

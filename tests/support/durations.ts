@@ -3,10 +3,13 @@
 // them. Production never sets it (config refuses it there).
 import { UNVERIFIED_REQUEST_TTL_MS } from '../../domain/privacy.ts';
 import { RETENTION_SUBJECTS, retentionMs } from '../../domain/retention-policy.ts';
+import { PARENTAL_CONSENT_PERIOD_MS } from '../../domain/accounts.ts';
+import { TAKEDOWN_ANSWER_WINDOW_MS } from '../../domain/takedown.ts';
 
 export function scaledDurations(scale: number | string): string {
   const factor = Number(scale);
   const pairs: [string, number][] = RETENTION_SUBJECTS.map((s) => [s, retentionMs(s)]);
   pairs.push(['unverifiedRequest', UNVERIFIED_REQUEST_TTL_MS]);
+  pairs.push(['parentalConsent', PARENTAL_CONSENT_PERIOD_MS], ['takedownAnswer', TAKEDOWN_ANSWER_WINDOW_MS]);
   return pairs.map(([name, ms]) => `${name}=${Math.max(1, Math.round(ms * factor))}`).join(',');
 }

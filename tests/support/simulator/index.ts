@@ -53,6 +53,8 @@ export interface ProviderSimulator {
   requests(provider?: SimProvider): RequestRecord[];
   /** Provider settings pointing every adapter here, in the configuration's shape. */
   providersConfig(apiKey?: string): Config['providers'];
+  /** The MP4 every finished task hands out from now on (the sample video when null). */
+  setVideo(video: Buffer | null): void;
 }
 
 export async function startProviderSimulator(
@@ -61,7 +63,8 @@ export async function startProviderSimulator(
   const state = new SimState();
   if (options.faults) state.setFaults(options.faults);
   const requests: RequestRecord[] = [];
-  const video = await sampleVideo();
+  const sample = await sampleVideo();
+  let video = sample;
   const ctx: SimContext = { state, baseUrl: '' };
   state.hooks = Object.fromEntries(
     Object.entries(SHAPES).map(([provider, shape]) => [
@@ -194,6 +197,9 @@ export async function startProviderSimulator(
     task: (id) => state.tasks.get(id),
     setFaults: (faults, provider) => state.setFaults(faults, provider),
     resetFaults: () => state.resetFaults(),
+    setVideo: (replacement) => {
+      video = replacement ?? sample;
+    },
     completeNow(taskId, outcome) {
       const task = state.tasks.get(taskId);
       if (!task) throw new Error(`simulator: no task ${taskId}`);
