@@ -44,7 +44,12 @@ const positiveInt = (dev: string, prod = dev): Setting<number> => ({
 });
 const optional = (): Setting<string | undefined> => ({ schema: z.string().min(1).optional() });
 
-const DURATION_NAMES = [...RETENTION_SUBJECTS, 'unverifiedRequest', 'parentalConsent', 'takedownAnswer'] as const;
+const DURATION_NAMES = [
+  ...RETENTION_SUBJECTS,
+  'unverifiedRequest',
+  'parentalConsent',
+  'takedownAnswer',
+] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
 const durationOverrides = z
   .string()

@@ -18,97 +18,99 @@ export interface NoticeDeps {
 }
 
 export function createTakedownNoticeActivities(deps: NoticeDeps, answerWindowMs: () => number) {
-  const { orm } = deps;
   return {
-    async notifyTakedownCreator(takedownId: string): Promise<'sent' | 'already_sent' | 'no_address'> {
-      const takedown = await loadTakedown(orm, takedownId);
-      const em = orm.em.fork();
-      const owner = takedown.owner
-        ? await em.findOne(User, { id: takedown.owner, status: { $ne: 'deleted' } })
-        : null;
-      const outcome = owner
-        ? await sendLoggedMail(
-            deps,
-            em,
-            {
-              dedupeKey: `takedown:${takedownId}:creator`,
-              userId: owner.id,
-              template: 'takedown_removed',
-              category: 'transactional',
-            },
-            emails.takedownRemoved(
-              owner.email,
-              TAKEDOWN_REASON_WORDS[takedown.reason],
-              takedown.decisionReason ?? '',
-              takedown.removed.length,
-              `${deps.config.web.publicUrl}/takedowns/${takedownId}`,
-            ),
-          )
-        : 'no_address';
-      const now = new Date();
-      await em.nativeUpdate(
-        TakedownRequest,
-        { id: takedownId, creatorNotifiedAt: null },
-        {
-          creatorNotifiedAt: now,
-          answerDueAt: new Date(now.getTime() + answerWindowMs()),
-          status: 'awaiting_answer',
-        },
-      );
-      await recordAudit(em, {
-        action: 'takedown.creator_notified',
-        actorRole: 'system',
-        targetType: 'takedown',
-        targetId: takedownId,
-        subjectUserId: takedown.owner ?? null,
-        details: { outcome },
-      });
-      return outcome;
-    },
-
-    async closeTakedown(takedownId: string): Promise<void> {
-      const takedown = await loadTakedown(orm, takedownId);
-      const em = orm.em.fork();
-      let reporterNotifiedAt = takedown.reporterNotifiedAt ?? null;
-      if (takedown.reporterEmail && !reporterNotifiedAt) {
-        await sendLoggedMail(
-          deps,
-          em,
-          {
-            dedupeKey: `takedown:${takedownId}:reporter`,
-            userId: null,
-            template: 'takedown_outcome',
-            category: 'transactional',
-          },
-          emails.takedownOutcome(
-            takedown.reporterEmail,
-            takedown.decision === 'upheld',
-            takedown.decisionReason ?? '',
-          ),
-        );
-        reporterNotifiedAt = new Date();
-      }
-      // The reporter's address was kept only to tell them this.
-      await em.nativeUpdate(
-        TakedownRequest,
-        { id: takedownId },
-        {
-          status: 'closed',
-          closedAt: takedown.closedAt ?? new Date(),
-          reporterEmail: null,
-          reporterNotifiedAt,
-        },
-      );
-      if (!takedown.closedAt) {
-        await recordAudit(em, {
-          action: 'takedown.closed',
-          actorRole: 'system',
-          targetType: 'takedown',
-          targetId: takedownId,
-          subjectUserId: takedown.owner ?? null,
-          details: { decision: takedown.decision, answered: Boolean(takedown.answeredAt) },
-        });
-      }
-    },
+    notifyTakedownCreator: (takedownId: string) => notifyCreator(deps, takedownId, answerWindowMs()),
+    closeTakedown: (takedownId: string) => closeRequest(deps, takedownId),
   };
+}
+
+/** The owner hears what was removed and why, and may answer until the window ends. */
+async function notifyCreator(
+  deps: NoticeDeps,
+  takedownId: string,
+  answerWindowMs: number,
+): Promise<'sent' | 'already_sent' | 'no_address'> {
+  const takedown = await loadTakedown(deps.orm, takedownId);
+  const em = deps.orm.em.fork();
+  const owner = takedown.owner
+    ? await em.findOne(User, { id: takedown.owner, status: { $ne: 'deleted' } })
+    : null;
+  const outcome = owner
+    ? await sendLoggedMail(
+        deps,
+        em,
+        {
+          dedupeKey: `takedown:${takedownId}:creator`,
+          userId: owner.id,
+          template: 'takedown_removed',
+          category: 'transactional',
+        },
+        emails.takedownRemoved(
+          owner.email,
+          TAKEDOWN_REASON_WORDS[takedown.reason],
+          takedown.decisionReason ?? '',
+          takedown.removed.length,
+          `${deps.config.web.publicUrl}/takedowns/${takedownId}`,
+        ),
+      )
+    : 'no_address';
+  const now = new Date();
+  await em.nativeUpdate(
+    TakedownRequest,
+    { id: takedownId, creatorNotifiedAt: null },
+    {
+      creatorNotifiedAt: now,
+      answerDueAt: new Date(now.getTime() + answerWindowMs),
+      status: 'awaiting_answer',
+    },
+  );
+  await recordAudit(em, {
+    action: 'takedown.creator_notified',
+    actorRole: 'system',
+    targetType: 'takedown',
+    targetId: takedownId,
+    subjectUserId: takedown.owner ?? null,
+    details: { outcome },
+  });
+  return outcome;
+}
+
+/** The end: the reporter hears the outcome, their address is erased, the request is closed. */
+async function closeRequest(deps: NoticeDeps, takedownId: string): Promise<void> {
+  const takedown = await loadTakedown(deps.orm, takedownId);
+  const em = deps.orm.em.fork();
+  let reporterNotifiedAt = takedown.reporterNotifiedAt ?? null;
+  if (takedown.reporterEmail && !reporterNotifiedAt) {
+    await sendLoggedMail(
+      deps,
+      em,
+      {
+        dedupeKey: `takedown:${takedownId}:reporter`,
+        userId: null,
+        template: 'takedown_outcome',
+        category: 'transactional',
+      },
+      emails.takedownOutcome(
+        takedown.reporterEmail,
+        takedown.decision === 'upheld',
+        takedown.decisionReason ?? '',
+      ),
+    );
+    reporterNotifiedAt = new Date();
+  }
+  // The reporter's address was kept only to tell them this.
+  await em.nativeUpdate(
+    TakedownRequest,
+    { id: takedownId },
+    { status: 'closed', closedAt: takedown.closedAt ?? new Date(), reporterEmail: null, reporterNotifiedAt },
+  );
+  if (takedown.closedAt) return;
+  await recordAudit(em, {
+    action: 'takedown.closed',
+    actorRole: 'system',
+    targetType: 'takedown',
+    targetId: takedownId,
+    subjectUserId: takedown.owner ?? null,
+    details: { decision: takedown.decision, answered: Boolean(takedown.answeredAt) },
+  });
 }
