@@ -7,6 +7,7 @@ import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
+import { createIncidentActivities } from './incident/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSweepActivities } from './sweeps/index.ts';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGenerationActivities(deps),
     ...createPrivacyActivities(deps),
     ...createTakedownActivities(deps),
+    ...createIncidentActivities(deps),
   };
 }
 

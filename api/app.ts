@@ -26,6 +26,7 @@ import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { takedownRoutes } from './routes/takedown.ts';
+import { incidentRoutes } from './routes/incident.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal-hold.ts';
@@ -49,6 +50,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...billingRoutes,
     ...moderationRoutes,
     ...takedownRoutes,
+    ...incidentRoutes,
     ...webhookRoutes,
     ...consentRoutes(deps),
     ...privacyRoutes(deps),

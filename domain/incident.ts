@@ -51,6 +51,8 @@ export const NOTICE_STATUSES = [
    * may not have gone. Never sent again automatically (nobody gets two); a person checks.
    */
   'unconfirmed',
+  /** The account was deleted before its notice could be sent: nobody to write to. */
+  'no_address',
 ] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 

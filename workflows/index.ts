@@ -13,3 +13,4 @@ export { rightsRequestWorkflow } from './rightsRequest.ts';
 export { accountDeletionWorkflow } from './accountDeletion.ts';
 export { announcementWorkflow } from './announcement.ts';
 export { takedownWorkflow } from './takedown.ts';
+export { incidentWorkflow } from './incident.ts';

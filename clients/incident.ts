@@ -1,0 +1,29 @@
+// The Temporal client side of `incident-<id>`: starting an incident's workflow when legal
+// staff record it (its deadline as the DueAt search attribute), and the authority's
+// notification as a signal.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
+import { authorityNotifiedSignal, type IncidentInput, type incidentWorkflow } from '../workflows/incident.ts';
+
+export async function startIncident(client: Client, input: IncidentInput): Promise<string> {
+  const workflowId = workflowIds.incident(input.incidentId);
+  try {
+    await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+      taskQueue: TASK_QUEUES.privacy,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [{ key: searchAttributes.dueAt, value: new Date(input.deadlineAt) }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return workflowId;
+}
+
+export async function signalAuthorityNotified(client: Client, incidentId: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowIds.incident(incidentId)).signal(authorityNotifiedSignal);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}

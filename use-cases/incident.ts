@@ -1,0 +1,134 @@
+// Breach incidents for the legal team (S-BREACH): recording one starts its workflow (the
+// 72-hour clock for the supervisory authority, the affected people found and told), the
+// list and one incident with every step's time, and the authority's notification.
+import { randomUUID } from 'node:crypto';
+import { signalAuthorityNotified, startIncident } from '../clients/incident.ts';
+import { Incident } from '../db/entities/index.ts';
+import type {
+  AuthorityNotifiedBody,
+  IncidentView,
+  RecordIncidentBody,
+} from '../domain/contracts/incident.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import { authorityDeadline, authorityStatus } from '../domain/incident.ts';
+import { workflowIds } from '../domain/temporal.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { noticeCounts } from '../stores/incident.ts';
+import type { Actor, UseCaseDeps } from './deps.ts';
+import { temporalUiLinks } from './diagnostic.ts';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+async function viewOf(deps: UseCaseDeps, incident: Incident): Promise<IncidentView> {
+  const workflowId = workflowIds.incident(incident.id);
+  return {
+    id: incident.id,
+    title: incident.title,
+    description: incident.description,
+    measures: incident.measures,
+    categories: incident.categories,
+    status: incident.status,
+    discoveredAt: incident.discoveredAt.toISOString(),
+    windowStart: incident.windowStart.toISOString(),
+    windowEnd: incident.windowEnd.toISOString(),
+    recordedAt: incident.recordedAt.toISOString(),
+    recordedBy: incident.recordedBy,
+    deadlineAt: incident.deadlineAt.toISOString(),
+    authority: {
+      status: authorityStatus(incident.deadlineAt, incident.authorityNotifiedAt ?? null),
+      notifiedAt: iso(incident.authorityNotifiedAt),
+      reference: incident.authorityReference ?? null,
+      deadlineMissedAt: iso(incident.deadlineMissedAt),
+    },
+    affectedFoundAt: iso(incident.affectedFoundAt),
+    affectedCount: incident.affectedCount ?? null,
+    noticesStartedAt: iso(incident.noticesStartedAt),
+    noticesCompletedAt: iso(incident.noticesCompletedAt),
+    notices: await noticeCounts(deps.orm.em.fork(), incident.id),
+    closedAt: iso(incident.closedAt),
+    workflowId,
+    temporalUiUrl: temporalUiLinks(deps.config, workflowId).workflow,
+  };
+}
+
+export async function recordIncident(
+  deps: UseCaseDeps,
+  staff: Actor,
+  body: RecordIncidentBody,
+): Promise<IncidentView> {
+  const em = deps.orm.em.fork();
+  const id = randomUUID();
+  const deadlineAt = authorityDeadline(body.discoveredAt);
+  await em.insert(Incident, {
+    id,
+    title: body.title,
+    description: body.description,
+    measures: body.measures,
+    categories: [...new Set(body.categories)],
+    discoveredAt: new Date(body.discoveredAt),
+    windowStart: new Date(body.windowStart),
+    windowEnd: new Date(body.windowEnd),
+    recordedBy: staff.id,
+    recordedAt: new Date(),
+    deadlineAt,
+    status: 'finding_affected',
+    noticesSent: 0,
+  });
+  await recordAudit(em, {
+    action: 'incident.recorded',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'incident',
+    targetId: id,
+    details: { categories: body.categories, deadlineAt: deadlineAt.toISOString() },
+  });
+  try {
+    await startIncident(deps.temporal.client, { incidentId: id, deadlineAt: deadlineAt.toISOString() });
+  } catch (err) {
+    await deps.orm.em.fork().nativeDelete(Incident, { id });
+    throw err;
+  }
+  return viewOf(deps, await em.fork().findOneOrFail(Incident, { id }));
+}
+
+export async function listIncidents(
+  deps: UseCaseDeps,
+  _staff: Actor,
+): Promise<{ incidents: IncidentView[] }> {
+  const rows = await deps.orm.em.fork().find(Incident, {}, { orderBy: { recordedAt: 'desc' }, limit: 100 });
+  return { incidents: await Promise.all(rows.map((row) => viewOf(deps, row))) };
+}
+
+export async function getIncident(deps: UseCaseDeps, _staff: Actor, id: string): Promise<IncidentView> {
+  const incident = await deps.orm.em.fork().findOne(Incident, { id });
+  if (!incident) throw notFound('No such incident.');
+  return viewOf(deps, incident);
+}
+
+/** The legal team notified the supervisory authority (GDPR art. 33): recorded once, with its reference. */
+export async function recordAuthorityNotified(
+  deps: UseCaseDeps,
+  staff: Actor,
+  id: string,
+  body: AuthorityNotifiedBody,
+): Promise<IncidentView> {
+  const em = deps.orm.em.fork();
+  const updated = await em.nativeUpdate(
+    Incident,
+    { id, authorityNotifiedAt: null },
+    { authorityNotifiedAt: new Date(), authorityNotifiedBy: staff.id, authorityReference: body.reference },
+  );
+  const incident = await em.fork().findOne(Incident, { id });
+  if (!incident) throw notFound('No such incident.');
+  if (updated === 0) throw conflict('already_notified', 'The authority was already recorded as notified.');
+  await recordAudit(em, {
+    action: 'incident.authority_notified',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'incident',
+    targetId: id,
+    details: { reference: body.reference, late: incident.authorityNotifiedAt! > incident.deadlineAt },
+  });
+  await signalAuthorityNotified(deps.temporal.client, id);
+  return viewOf(deps, incident);
+}
