@@ -6,7 +6,7 @@
 // sent before sign-in stay the browser's: they are not joined to the account.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Consent } from '../../db/entities/index.ts';
-import type { ConsentPurpose } from '../../domain/privacy.ts';
+import type { ConsentPurpose } from '../../domain/consent.ts';
 
 const VISITOR_PURPOSES: readonly ConsentPurpose[] = ['analytics'];
 

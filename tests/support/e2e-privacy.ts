@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { PrivacyRequest } from '../../db/entities/index.ts';
-import type { Jurisdiction, RequestType } from '../../domain/privacy.ts';
+import { RightsRequest } from '../../db/entities/index.ts';
+import type { Jurisdiction, RequestType } from '../../domain/rights-request.ts';
 import { DAY } from '../../domain/time.ts';
 import { TEST_PASSWORD, totp } from './accounts.ts';
 import { TestClient } from './client.ts';
@@ -74,7 +74,7 @@ export async function seedVerifiedRequest(
   const now = Date.now();
   // Half a day more than the whole days asked for, so "days left" reads exactly that many.
   const dueAt = new Date(now + options.daysLeft * DAY + DAY / 2);
-  const request = em.create(PrivacyRequest, {
+  const request = em.create(RightsRequest, {
     user: options.userId,
     type: options.type,
     jurisdiction: options.jurisdiction,
