@@ -97,7 +97,7 @@ describe('deleting my account', () => {
       .catch(async (err: Error) => {
         // Which side stopped: the workflow (sessions still live) or the page (no move on a 401)?
         const em = db.orm.em.fork();
-        const [row] = await em.execute(`select status, verified_at from privacy_requests where id = ?`, [
+        const [row] = await em.execute(`select status, verified_at from rights_requests where id = ?`, [
           requestId,
         ]);
         const [live] = await em.execute<{ n: number }[]>(

@@ -270,7 +270,7 @@ describe('account deletion', () => {
     // identifies nobody: after the erasure no row maps it to a name, an address, a birth
     // date, an IP or anything else about the person.
     //   users.id               the anonymized placeholder (no email, name, birth date, IP)
-    //   privacy_requests       the legal team's record of the requests (details cleared);
+    //   rights_requests        the legal team's record of the requests (details cleared);
     //                          its workflow id is `account-deletion-<uuid>` by design
     //   audit_events           append-only, hash-chained; they never carried personal data
     //   deletion_proofs        R-PROOF: what was deleted (object keys hold ids only)
@@ -278,8 +278,8 @@ describe('account deletion', () => {
     // The email address and both names are nowhere at all.
     const kept = new Set([
       'users.id',
-      'privacy_requests.user_id',
-      'privacy_requests.workflow_id',
+      'rights_requests.user_id',
+      'rights_requests.workflow_id',
       'audit_events.actor_id',
       'audit_events.subject_user_id',
       'audit_events.target_id',

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { WorkflowHandle } from '@temporalio/client';
 import yauzl from 'yauzl';
 import { RightsRequest } from '../../db/entities/index.ts';
 import type { TestClient } from '../support/client.ts';
@@ -77,6 +78,37 @@ export async function waitForRequestStatus(
     await sleep(150);
   }
   throw new Error(`request ${id} not ${statuses.join('/')} in time (last ${last?.status})`);
+}
+
+/** What a workflow's history cost in Temporal actions: its start, activities, timers, signals, upserts. */
+export interface HistoryActions {
+  started: number;
+  activities: number;
+  timers: number;
+  signals: number;
+  upserts: number;
+  total: number;
+  /** The activities scheduled, in order. */
+  activityTypes: string[];
+}
+
+export async function historyActions(handle: WorkflowHandle): Promise<HistoryActions> {
+  const history = await handle.fetchHistory();
+  const counted = { started: 0, activities: 0, timers: 0, signals: 0, upserts: 0 };
+  const activityTypes: string[] = [];
+  for (const event of history.events ?? []) {
+    if (event.workflowExecutionStartedEventAttributes) counted.started++;
+    if (event.timerStartedEventAttributes) counted.timers++;
+    if (event.workflowExecutionSignaledEventAttributes) counted.signals++;
+    if (event.upsertWorkflowSearchAttributesEventAttributes) counted.upserts++;
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      counted.activities++;
+      activityTypes.push(scheduled.activityType?.name ?? '?');
+    }
+  }
+  const total = Object.values(counted).reduce((sum, n) => sum + n, 0);
+  return { ...counted, total, activityTypes };
 }
 
 export interface ZipEntry {

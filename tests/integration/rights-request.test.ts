@@ -1,8 +1,10 @@
 // Rights requests through the API: verification (D-VERIFY), expiry of unverified
 // requests, the statutory clock and its extension (D-CLOCK), the California limit
 // (D-CCPA-2X), restriction (D-RESTRICT), objection (D-OBJECT), consent withdrawal
-// (D-CONSENT), and the legal team's view.
+// (D-CONSENT), and the legal team's view. Every view reads the request's row alone: its
+// status and steps never disagree, and it answers at once with the worker stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMarketingMail } from '../../stores/mail.ts';
 import { AuditEvent, Consent, RightsRequest, User } from '../../db/entities/index.ts';
@@ -17,6 +19,8 @@ import {
   CCPA_RESPONSE_DAYS,
 } from '../../domain/rights-request-clock.ts';
 import { DAY, MINUTE, SECOND } from '../../domain/time.ts';
+import { workflowIds } from '../../domain/temporal.ts';
+import { createRightsRequest } from '../../use-cases/rights-request.ts';
 import { requestProgressQuery } from '../../workflows/rights-request.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { createJob, jobRequest } from '../support/generation.ts';
@@ -28,6 +32,7 @@ import {
   codeFrom,
   countMails,
   createRequest,
+  historyActions,
   loadRequest,
   nextMail,
   requestAndVerify,
@@ -147,6 +152,70 @@ describe('verification', () => {
     expect(late.status).toBe(409);
     expect(await em().count(AuditEvent, { action: 'privacy.request_expired', targetId: request.id })).toBe(1);
     expect(await em().count(RightsRequest, { id: request.id, resultAssetId: { $ne: null } })).toBe(0);
+  });
+});
+
+describe('one source for status and steps', () => {
+  it("[D-VERIFY] a request's status and its steps never disagree, before, during and after its expiry", async () => {
+    const me = await signedIn(platform);
+    const request = await createRequest(me.client, { type: 'access', jurisdiction: 'GDPR' });
+    const waiting = ['waiting', 'pending', 'pending', 'pending', 'pending'];
+    const skipped = Array(5).fill('skipped');
+    const seen: { status: string; steps: string[] }[] = [];
+    const deadline = Date.now() + 20_000;
+    // Read as the owner and the legal team read it, again and again through the expiry.
+    for (;;) {
+      const views = [
+        await json(await me.client.get(`/api/privacy/requests/${request.id}`)),
+        await json(await legal.client.get(`/api/legal/requests/${request.id}`)),
+        (await json(await me.client.get('/api/privacy/requests'))).requests[0],
+      ];
+      for (const view of views) {
+        seen.push({ status: view.status, steps: view.progress.steps.map((s: { state: string }) => s.state) });
+      }
+      if (views.every((v) => v.status === 'expired')) break;
+      if (Date.now() > deadline) throw new Error('the request never expired');
+      await sleep(50);
+    }
+    expect(seen.some((v) => v.status === 'awaiting_verification')).toBe(true);
+    for (const view of seen) expect(view.steps).toEqual(view.status === 'expired' ? skipped : waiting);
+  });
+
+  it('[D-VERIFY] making a request is a use case: one whose workflow cannot start is removed again, unaudited and unannounced', async () => {
+    const me = await signedIn(platform);
+    const owner = { id: me.user.id, role: me.user.role };
+    const body = { type: 'objection' as const, jurisdiction: 'GDPR' as const, purposes: ['analytics'] };
+    const unreachable = {
+      workflow: {
+        start: async () => {
+          throw new Error('Temporal is unreachable');
+        },
+      },
+    } as unknown as Client;
+    const down = { ...platform.clients, temporal: { ...platform.clients.temporal, client: unreachable } };
+    await expect(createRightsRequest(down, owner, body)).rejects.toThrow('Temporal is unreachable');
+    expect(await em().count(RightsRequest, { user: me.user.id })).toBe(0);
+    expect(
+      await em().count(AuditEvent, { action: 'privacy.request_created', subjectUserId: me.user.id }),
+    ).toBe(0);
+    expect(await countMails(me.user.email, CODE_SUBJECT)).toBe(0);
+
+    // Temporal back: the same call makes it, audits it and emails its code.
+    const made = await createRightsRequest(platform.clients, owner, body);
+    expect(made).toMatchObject({
+      status: 'awaiting_verification',
+      workflowId: workflowIds.rightsRequest(made.id),
+      progress: {
+        steps: [
+          { name: 'verify', state: 'waiting' },
+          { name: 'apply', state: 'pending' },
+          { name: 'notify', state: 'pending' },
+        ],
+        counts: {},
+      },
+    });
+    expect(await em().count(AuditEvent, { action: 'privacy.request_created', targetId: made.id })).toBe(1);
+    await nextMail(me.user.email, CODE_SUBJECT);
   });
 });
 
@@ -375,5 +444,102 @@ describe('restriction, objection, consent', () => {
     expect(current.choices.analytics.granted).toBe(false);
     expect(current.choices.marketing_email.granted).toBe(false);
     expect(await waitForMail(me.user.email, /privacy request is done/)).toBeTruthy();
+  });
+});
+
+describe('cost and reads without a worker', () => {
+  it('[D-VERIFY] [D-ACCESS] [D-ERASE] progress written on the row costs no Temporal action: each workflow runs only its steps', async () => {
+    const run = async (type: 'restriction' | 'access' | 'deletion') => {
+      const me = await signedIn(platform);
+      const request = await requestAndVerify(me.client, me.user.email, { type, jurisdiction: 'GDPR' });
+      await waitForRequestStatus(platform, request.id, ['completed']);
+      const view = await json(await legal.client.get(`/api/legal/requests/${request.id}`));
+      expect(view.progress.steps.map((s: { state: string }) => s.state)).toEqual(
+        view.progress.steps.map(() => 'done'),
+      );
+      return {
+        view,
+        actions: await historyActions(
+          platform.clients.temporal.client.workflow.getHandle(request.workflowId),
+        ),
+      };
+    };
+    const restriction = await run('restriction');
+    const access = await run('access');
+    const deletion = await run('deletion');
+    expect(restriction.view.progress.counts).toEqual({ changes: 1 });
+    expect(access.view.progress.counts).toMatchObject({ entries: expect.any(Number), videos: 0 });
+    expect(deletion.view.progress.counts).toMatchObject({
+      sessionsRevoked: expect.any(Number),
+      filesRemaining: 0,
+    });
+    // The activities of the steps, nothing more: the same as when the steps lived in the workflow only.
+    expect(restriction.actions.activityTypes).toEqual([
+      'claimRequest',
+      'applyRightsRequest',
+      'sendRequestCompleted',
+      'completeRequest',
+    ]);
+    expect(access.actions.activityTypes).toEqual([
+      'claimRequest',
+      'buildExportArchive',
+      'publishExport',
+      'sendExportReady',
+      'completeRequest',
+    ]);
+    expect(deletion.actions.activityTypes).toEqual([
+      'deletionHolds',
+      'claimRequest',
+      'suspendAccount',
+      'cancelRunningJobs',
+      'requestAssetDeletions',
+      'assetDeletionStatus',
+      'deletionHolds',
+      'eraseAccountRows',
+      'sendErasureNotices',
+      'sendDeletionNotice',
+      'anonymizeProfile',
+      'issueDeletionCertificate',
+      'completeRequest',
+    ]);
+    // Start, activities, the verification timer, the verified signal, the deadline's search attribute.
+    const totals = [restriction, access, deletion].map((r) => r.actions.total);
+    expect(totals).toEqual([8, 9, 17]);
+  }, 120_000);
+
+  it('[D-CLOCK] a request view answers at once from the database with the worker stopped, with the last known status and steps', async () => {
+    const me = await signedIn(platform);
+    const done = await requestAndVerify(me.client, me.user.email, {
+      type: 'restriction',
+      jurisdiction: 'GDPR',
+    });
+    await waitForRequestStatus(platform, done.id, ['completed']);
+    const waiting = await createRequest(me.client, { type: 'access', jurisdiction: 'GDPR' });
+    await platform.workers!.shutdown();
+
+    const timed = async (path: string, client = me.client) => {
+      const started = performance.now();
+      const res = await client.get(path);
+      const ms = performance.now() - started;
+      expect(res.status, path).toBe(200);
+      // The old view asked the workflow and waited up to 3 s for an answer that never came.
+      expect(ms, path).toBeLessThan(1000);
+      return json(res);
+    };
+    const states = (view: { progress: { steps: { state: string }[] } }) =>
+      view.progress.steps.map((s) => s.state);
+    const one = await timed(`/api/privacy/requests/${waiting.id}`);
+    expect(one.status).toBe('awaiting_verification');
+    expect(states(one)).toEqual(['waiting', 'pending', 'pending', 'pending', 'pending']);
+    const finished = await timed(`/api/privacy/requests/${done.id}`);
+    expect(finished.status).toBe('completed');
+    expect(states(finished)).toEqual(['done', 'done', 'done']);
+    const mine = await timed('/api/privacy/requests');
+    expect(mine.requests.map((r: { id: string }) => r.id)).toEqual([waiting.id, done.id]);
+    const legalOne = await timed(`/api/legal/requests/${waiting.id}`, legal.client);
+    expect(states(legalOne)).toEqual(states(one));
+    const legalList = await timed('/api/legal/requests?status=open&limit=200', legal.client);
+    const listed = legalList.requests.find((r: { id: string }) => r.id === waiting.id);
+    expect(states(listed)).toEqual(states(one));
   });
 });
