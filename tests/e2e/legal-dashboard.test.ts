@@ -25,7 +25,7 @@ import {
   nextMail,
   reloadUntil,
   seedVerifiedRequest,
-} from '../support/e2e-privacy.ts';
+} from '../support/e2e-rights-request.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 // Run inside the page (page.evaluate); the repository's type check has no DOM library.

@@ -18,7 +18,7 @@ import {
   screenshot,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import { CODE_SUBJECT, codeFrom, linksIn, nextMail } from '../support/e2e-privacy.ts';
+import { CODE_SUBJECT, codeFrom, linksIn, nextMail } from '../support/e2e-rights-request.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;
