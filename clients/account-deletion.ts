@@ -9,6 +9,9 @@ import { requestStartOptions } from './rights-request.ts';
 
 export type { AccountDeletionInput } from '../workflows/account-deletion.ts';
 
+/** One deletion per account at a time: its id is the person's (stored on the request's row). */
+export const accountDeletionWorkflowId = (userId: string) => workflowIds.accountDeletion(userId);
+
 /**
  * Starts the account's deletion; false when one is already running for the account
  * (one deletion per person at a time).
@@ -17,7 +20,7 @@ export async function startAccountDeletion(client: Client, input: AccountDeletio
   try {
     await client.workflow.start<typeof accountDeletionWorkflow>('accountDeletionWorkflow', {
       ...requestStartOptions(input),
-      workflowId: workflowIds.accountDeletion(input.userId),
+      workflowId: accountDeletionWorkflowId(input.userId),
       args: [input],
     });
     return true;
@@ -31,7 +34,7 @@ export async function startAccountDeletion(client: Client, input: AccountDeletio
 export async function signalDeletionHoldChange(client: Client, userId: string | null): Promise<boolean> {
   if (!userId) return false;
   try {
-    await client.workflow.getHandle(workflowIds.accountDeletion(userId)).signal(holdChangedSignal);
+    await client.workflow.getHandle(accountDeletionWorkflowId(userId)).signal(holdChangedSignal);
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;

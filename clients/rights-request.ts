@@ -19,6 +19,9 @@ import {
 
 export type { RequestWorkflowInput, VerifiedMessage } from '../workflows/rights-request.ts';
 
+/** The workflow id of a request other than an account deletion (stored on its row). */
+export const rightsRequestWorkflowId = (requestId: string) => workflowIds.rightsRequest(requestId);
+
 /** Task queue, search attributes and reuse policy every rights-request workflow starts with. */
 export function requestStartOptions(input: { userId: string; type: string }) {
   const typedSearchAttributes: SearchAttributePair[] = [
@@ -37,7 +40,7 @@ export function requestStartOptions(input: { userId: string; type: string }) {
 export async function startRightsRequest(client: Client, input: RequestWorkflowInput): Promise<string> {
   const options = {
     ...requestStartOptions(input),
-    workflowId: workflowIds.rightsRequest(input.requestId),
+    workflowId: rightsRequestWorkflowId(input.requestId),
     args: [input] as [RequestWorkflowInput],
   };
   try {

@@ -4,7 +4,7 @@
 // under-age account without parental consent: collection stops at once, every session
 // ends, the parent is told, and a deletion verified by support deletes everything.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startAccountDeletion } from '../clients/account-deletion.ts';
+import { accountDeletionWorkflowId, startAccountDeletion } from '../clients/account-deletion.ts';
 import { signalVerified } from '../clients/rights-request.ts';
 import { DeletionCertificate, RightsRequest, Session, User } from '../db/entities/index.ts';
 import type {
@@ -17,7 +17,6 @@ import type {
 import { AppError, conflict, notFound } from '../domain/errors.ts';
 import { dueDate } from '../domain/rights-request-clock.ts';
 import { OPEN_REQUEST_STATUSES, initialSteps, verifiedSteps } from '../domain/rights-request.ts';
-import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { verifyLink } from '../platform/links.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
@@ -140,7 +139,7 @@ async function startMinorDeletion(
     counts: {},
     verificationAttempts: 0,
   });
-  request.workflowId = workflowIds.accountDeletion(user.id);
+  request.workflowId = accountDeletionWorkflowId(user.id);
   await em.flush();
   await startAccountDeletion(deps.temporal.client, {
     requestId: request.id,

@@ -40,7 +40,7 @@ const settingChanged = (deps: UseCaseDeps, person: Actor, action: string, detail
     details,
   });
 
-export async function privacySettings(deps: UseCaseDeps, person: Actor): Promise<PrivacySettings> {
+export async function getPrivacySettings(deps: UseCaseDeps, person: Actor): Promise<PrivacySettings> {
   const em = deps.orm.em.fork();
   return settingsOf(deps, em, await em.findOneOrFail(User, { id: person.id }));
 }

@@ -69,7 +69,7 @@ export async function currentPolicyVersion(orm: MikroORM): Promise<PolicyVersion
 }
 
 /** The published versions, newest first, and whether this person (if signed in) must accept the newest. */
-export async function policyInfo(deps: UseCaseDeps, reader: PolicySubject | null): Promise<PolicyInfo> {
+export async function getPolicyInfo(deps: UseCaseDeps, reader: PolicySubject | null): Promise<PolicyInfo> {
   const versions = await deps.orm.em
     .fork()
     .find(

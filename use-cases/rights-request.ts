@@ -7,8 +7,13 @@
 // in one statement, before the workflow is told.
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { signalCancelled, signalVerified, startRightsRequest } from '../clients/rights-request.ts';
-import { startAccountDeletion } from '../clients/account-deletion.ts';
+import {
+  rightsRequestWorkflowId,
+  signalCancelled,
+  signalVerified,
+  startRightsRequest,
+} from '../clients/rights-request.ts';
+import { accountDeletionWorkflowId, startAccountDeletion } from '../clients/account-deletion.ts';
 import { RightsRequest, User } from '../db/entities/index.ts';
 import type { CreateRequestBody, RequestView } from '../domain/contracts/rights-request.ts';
 import { AppError, conflict } from '../domain/errors.ts';
@@ -24,7 +29,6 @@ import {
   verifiedSteps,
 } from '../domain/rights-request.ts';
 import { MINUTE } from '../domain/time.ts';
-import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
@@ -160,7 +164,7 @@ export async function createRightsRequest(
     verificationAttempts: 0,
   });
   request.workflowId =
-    body.type === 'deletion' ? workflowIds.accountDeletion(owner.id) : workflowIds.rightsRequest(request.id);
+    body.type === 'deletion' ? accountDeletionWorkflowId(owner.id) : rightsRequestWorkflowId(request.id);
   await em.flush();
   try {
     if (!(await startWorkflow(deps, owner, request)))

@@ -13,8 +13,6 @@ import { auditOnce, finishStep } from '../../stores/rights-request.ts';
 import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
 import type { ErasedRows } from './rows.ts';
 
-export { canonicalJson } from '../../domain/account-deletion.ts';
-
 export interface CertificateInput extends DeletionIds {
   origin: DeletionOrigin;
   rows: ErasedRows;

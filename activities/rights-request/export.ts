@@ -29,8 +29,6 @@ import { heartbeat } from '../heartbeat.ts';
 import { EXPORT_CATEGORIES, exportSummary } from './categories.ts';
 import { categoryRows, columnNames, csvChunks, jsonChunks } from './export-format.ts';
 
-export { categoryRows, columnNames, csvCell, csvChunks, jsonChunks } from './export-format.ts';
-
 export interface ExportInput {
   requestId: string;
   userId: string;

@@ -25,11 +25,7 @@ import {
   unsubscribeStatus,
   type ConsentOwner,
 } from '../../use-cases/consent.ts';
-import {
-  privacySettings as settingsOf,
-  setObjection,
-  setRestriction,
-} from '../../use-cases/consent-settings.ts';
+import { getPrivacySettings, setObjection, setRestriction } from '../../use-cases/consent-settings.ts';
 import { caller } from '../auth/access.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute } from '../route.ts';
@@ -97,7 +93,7 @@ export const consentRoutes = [
     tags: ['privacy'],
     access: 'signed-in',
     response: privacySettings,
-    handler: ({ deps, req }) => settingsOf(deps, caller(req).user),
+    handler: ({ deps, req }) => getPrivacySettings(deps, caller(req).user),
   }),
 
   defineRoute({

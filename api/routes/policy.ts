@@ -8,7 +8,7 @@ import {
   policyPublished,
   publishPolicyBody,
 } from '../../domain/contracts/policy.ts';
-import { acceptPolicy, policyInfo as readPolicy, publishPolicyVersion } from '../../use-cases/policy.ts';
+import { acceptPolicy, getPolicyInfo, publishPolicyVersion } from '../../use-cases/policy.ts';
 import { caller } from '../auth/access.ts';
 import { defineRoute } from '../route.ts';
 
@@ -20,7 +20,7 @@ export const policyRoutes = [
     tags: ['privacy'],
     access: 'public',
     response: policyInfo,
-    handler: ({ deps, req }) => readPolicy(deps, req.auth?.user ?? null),
+    handler: ({ deps, req }) => getPolicyInfo(deps, req.auth?.user ?? null),
   }),
 
   defineRoute({

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { canonicalJson } from '../../activities/account-deletion/certificate.ts';
+import { canonicalJson } from '../../domain/account-deletion.ts';
 import {
   Asset,
   AuditEvent,

@@ -3,12 +3,16 @@
 // the readable summary.
 import { describe, expect, it } from 'vitest';
 import { EXPORT_CATEGORIES, exportSummary } from '../../activities/rights-request/categories.ts';
-import { canonicalJson } from '../../activities/account-deletion/certificate.ts';
-import { columnNames, csvCell, csvChunks, jsonChunks } from '../../activities/rights-request/export.ts';
+import {
+  columnNames,
+  csvCell,
+  csvChunks,
+  jsonChunks,
+} from '../../activities/rights-request/export-format.ts';
 import { signLink, verifyLink } from '../../platform/links.ts';
 import { newVerificationCode } from '../../use-cases/rights-request.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
-import { CERTIFICATE_LINK_TTL_MS } from '../../domain/account-deletion.ts';
+import { CERTIFICATE_LINK_TTL_MS, canonicalJson } from '../../domain/account-deletion.ts';
 import { policyAcceptanceRequired } from '../../domain/policy.ts';
 import {
   UNVERIFIED_REQUEST_TTL_MS,
