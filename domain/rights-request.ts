@@ -55,7 +55,7 @@ export const OPEN_REQUEST_STATUSES = [
   'in_progress',
   'paused',
 ] as const satisfies readonly RequestStatus[];
-/** A request can be cancelled by its owner only before its processing started. */
+/** A request can be cancelled by its owner only before its processing started (see isCancellable). */
 export const CANCELLABLE_REQUEST_STATUSES = [
   'awaiting_verification',
   'verified',
@@ -139,6 +139,17 @@ export function claimedSteps(type: RequestType): StepStates {
   if (type === 'deletion') return { legal_hold_check: 'done', revoke_sessions: 'running' };
   // Collecting is the archive's own reading of the rows: it is done when the archive begins.
   return isAccessRequest(type) ? { collect: 'done', archive: 'running' } : { apply: 'running' };
+}
+
+/**
+ * The owner can cancel until processing starts: while the request waits for its code, is
+ * verified, or is paused before its start. A request paused after it started has a step
+ * waiting for the hold's release, and stays under way (R-HOLD: nothing is erased while
+ * held, and nothing is given up either).
+ */
+export function isCancellable(status: RequestStatus, steps: StepStates | null | undefined): boolean {
+  if (!(CANCELLABLE_REQUEST_STATUSES as readonly RequestStatus[]).includes(status)) return false;
+  return status !== 'paused' || !Object.values(steps ?? {}).includes('waiting');
 }
 
 /** Each of a type's steps in order, with its stored state. */

@@ -9,6 +9,7 @@ import { RightsRequest } from '../db/entities/index.ts';
 import {
   REQUEST_TYPES,
   claimedSteps,
+  initialSteps,
   stepAfter,
   type RequestStatus,
   type RequestType,
@@ -17,12 +18,38 @@ import {
 } from '../domain/rights-request.ts';
 import { recordAudit, type AuditInput } from '../platform/audit.ts';
 
-/** Every step not done becomes skipped: the request ended without them (expired, cancelled, rejected). */
-export const skipOpenSteps = () =>
-  raw(
+/** A SQL `case` on the row's own type, giving each type's steps as `states` says (one statement for any type). */
+const byType = (states: (type: RequestType) => StepStates) => ({
+  sql: `case type ${REQUEST_TYPES.map(() => 'when ? then ?::jsonb').join(' ')} else '{}'::jsonb end`,
+  params: REQUEST_TYPES.flatMap((type) => [type, JSON.stringify(states(type))]),
+});
+
+/**
+ * Every step not done becomes skipped, a step the row never named included: the request
+ * ended without them (expired, cancelled, rejected).
+ */
+export const skipOpenSteps = () => {
+  const all = byType((type) => initialSteps(type));
+  return raw(
     `(select coalesce(jsonb_object_agg(key, case when value = '"done"'::jsonb then value else '"skipped"'::jsonb end), '{}'::jsonb)
-        from jsonb_each(steps))`,
+        from jsonb_each(${all.sql} || steps))`,
+    all.params,
   );
+};
+
+/**
+ * The status a pause ends in: a request whose step waited had started (`in_progress`);
+ * one paused before its claim (its hold check still running) is `verified` again, so the
+ * claim that follows is what starts it, and its owner may cancel until then.
+ */
+export const resumedStatus = () =>
+  raw(
+    `case when exists (select 1 from jsonb_each_text(steps) where value = 'waiting') then 'in_progress' else 'verified' end`,
+  );
+
+/** The row's side of isCancellable: not a request paused after it started (a step waits). */
+export const notStartedCondition = () =>
+  raw(`(status <> 'paused' or not exists (select 1 from jsonb_each_text(steps) where value = 'waiting'))`);
 
 /** After a pause, the step that waited carries on. */
 export const resumeWaitingStep = () =>
@@ -34,12 +61,11 @@ export const resumeWaitingStep = () =>
 /** The given steps take the given states; the others stay as they are. */
 export const mergeSteps = (states: StepStates) => raw('steps || ?::jsonb', [JSON.stringify(states)]);
 
-/** The steps the claim starts, which depend on the row's own type (one statement for any type). */
-export const mergeClaimedSteps = () =>
-  raw(
-    `steps || case type ${REQUEST_TYPES.map(() => 'when ? then ?::jsonb').join(' ')} else '{}'::jsonb end`,
-    REQUEST_TYPES.flatMap((type) => [type, JSON.stringify(claimedSteps(type))]),
-  );
+/** The steps the claim starts, which depend on the row's own type. */
+export const mergeClaimedSteps = () => {
+  const claimed = byType(claimedSteps);
+  return raw(`steps || ${claimed.sql}`, claimed.params);
+};
 
 /** Pausing a request under way makes its running step wait; before the claim the hold check runs on. */
 export const pauseSteps = () =>

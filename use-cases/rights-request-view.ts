@@ -15,9 +15,9 @@ import type {
 } from '../domain/contracts/rights-request.ts';
 import { notFound } from '../domain/errors.ts';
 import {
-  CANCELLABLE_REQUEST_STATUSES,
   OPEN_REQUEST_STATUSES,
   VERIFICATION_MAX_ATTEMPTS,
+  isCancellable,
   isFinished,
   orderedSteps,
   requestDaysLeft,
@@ -54,7 +54,7 @@ export function requestViewOf(request: RightsRequest, exported: Asset | null, no
     daysLeft: isFinished(request.status) ? null : requestDaysLeft(request, now),
     pausedReason: request.pausedReason ?? null,
     completedAt: iso(request.completedAt),
-    canCancel: (CANCELLABLE_REQUEST_STATUSES as readonly string[]).includes(request.status),
+    canCancel: isCancellable(request.status, request.steps),
     workflowId: request.workflowId ?? null,
     verification: verificationOf(request),
     progress: { steps: orderedSteps(request.type, request.steps), counts: request.counts ?? {} },

@@ -32,7 +32,7 @@ import { MINUTE } from '../domain/time.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
-import { mergeSteps, skipOpenSteps } from '../stores/rights-request.ts';
+import { mergeSteps, notStartedCondition, skipOpenSteps } from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { freshView, ownRequest } from './rights-request-view.ts';
 
@@ -277,7 +277,7 @@ export async function cancelRightsRequest(deps: UseCaseDeps, owner: Actor, id: s
   // The workflow's claim and this update race on the same row: exactly one wins.
   const cancelled = await em.nativeUpdate(
     RightsRequest,
-    { id: request.id, status: { $in: [...CANCELLABLE_REQUEST_STATUSES] } },
+    { id: request.id, status: { $in: [...CANCELLABLE_REQUEST_STATUSES] }, [notStartedCondition()]: [] },
     {
       status: 'cancelled',
       completedAt: new Date(),
@@ -289,7 +289,7 @@ export async function cancelRightsRequest(deps: UseCaseDeps, owner: Actor, id: s
   if (cancelled === 0) {
     throw conflict(
       'not_cancellable',
-      request.type === 'deletion' && request.status === 'in_progress'
+      request.type === 'deletion' && ['in_progress', 'paused'].includes(request.status)
         ? 'The deletion has started and can no longer be cancelled.'
         : `This request is ${request.status.replace('_', ' ')} and can no longer be cancelled.`,
     );

@@ -9,7 +9,7 @@
 // data; the last email; the profile anonymized; the certificate. The owner can cancel
 // until the claim that starts the deletion. Every step is idempotent by the user and
 // request ids, so a worker lost anywhere is replaced and nothing is done twice.
-import { condition, proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AccountDeletionActivities, ErasedRows } from '../activities/account-deletion/index.ts';
 import {
   ASSET_PROOF_POLL_MS,
@@ -55,10 +55,14 @@ const longSteps = proxyActivities<AccountDeletionActivities>({
   },
 });
 
+/** Patch id: a hold change is counted from the read of the holds, not from after the pause. */
+const HOLD_CHANGE_COUNTED_FROM_READ = 'hold-change-counted-from-read';
+
 /** Pauses (visibly) while a legal hold covers the person; false when the owner cancelled meanwhile. */
 async function waitWhileHeld(input: AccountDeletionInput, tracker: Tracker): Promise<void> {
   const { progress, flags } = tracker;
   for (;;) {
+    const before = flags.holdChanged;
     const holds = await steps.deletionHolds(input.userId);
     if (holds.length === 0) {
       if (progress.pausedReason) {
@@ -76,7 +80,9 @@ async function waitWhileHeld(input: AccountDeletionInput, tracker: Tracker): Pro
       progress.status =
         progress.status === 'verified' || progress.status === 'in_progress' ? 'paused' : progress.status;
     }
-    const seen = flags.holdChanged;
+    // A release signalled while the holds were read or the pause recorded counts too
+    // (histories from before this rule replay as they ran).
+    const seen = patched(HOLD_CHANGE_COUNTED_FROM_READ) ? before : flags.holdChanged;
     // A release is signalled; a lost signal is made up for by the periodic re-read.
     await condition(() => flags.holdChanged !== seen || flags.cancelled, DELETION_HOLD_RECHECK_MS);
     if (flags.cancelled && progress.status !== 'in_progress') return;

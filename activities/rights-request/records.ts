@@ -14,6 +14,7 @@ import {
   mergeClaimedSteps,
   pauseSteps,
   resumeWaitingStep,
+  resumedStatus,
   skipOpenSteps,
 } from '../../stores/rights-request.ts';
 
@@ -78,7 +79,10 @@ export function createRequestRecordActivities(deps: { orm: MikroORM }) {
     claimRequest: (requestId: string) => claim(orm, requestId),
     /** Shows the request as waiting, with its reason (a legal hold), once per pause. */
     pauseRequest: (input: { requestId: string; reason: PauseReason; holdIds: string[] }) => pause(orm, input),
-    /** Back to work after a pause that began mid-way (the claim covers a pause before the start). */
+    /**
+     * Back to work after a pause: a request paused mid-way carries on (`in_progress`);
+     * one paused before it started is `verified` again, for the claim that follows.
+     */
     resumeRequest: (requestId: string) => resume(orm, requestId),
     /** Ends a request that cannot be answered any more (its account was deleted meanwhile). */
     rejectRequest: (input: { requestId: string; reason: string }) =>
@@ -161,7 +165,7 @@ async function resume(orm: MikroORM, requestId: string): Promise<void> {
   const changed = await em.nativeUpdate(
     RightsRequest,
     { id: requestId, status: 'paused', verifiedAt: { $ne: null } },
-    { status: 'in_progress', pausedReason: null, steps: resumeWaitingStep() },
+    { status: resumedStatus(), pausedReason: null, steps: resumeWaitingStep() },
   );
   if (changed > 0) {
     await recordAudit(em, requestAudit(await loadRequestRow(orm, requestId), 'privacy.request_resumed'));

@@ -20,7 +20,8 @@ import {
 } from '../../domain/rights-request-clock.ts';
 import { DAY, MINUTE, SECOND } from '../../domain/time.ts';
 import { workflowIds } from '../../domain/temporal.ts';
-import { createRightsRequest } from '../../use-cases/rights-request.ts';
+import { cancelRightsRequest, createRightsRequest } from '../../use-cases/rights-request.ts';
+import { getMyRequest } from '../../use-cases/rights-request-view.ts';
 import { requestProgressQuery } from '../../workflows/rights-request.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { createJob, jobRequest } from '../support/generation.ts';
@@ -179,6 +180,72 @@ describe('one source for status and steps', () => {
     }
     expect(seen.some((v) => v.status === 'awaiting_verification')).toBe(true);
     for (const view of seen) expect(view.steps).toEqual(view.status === 'expired' ? skipped : waiting);
+  });
+
+  it('[R-HOLD] [D-ERASE] a deletion held before it starts shows its hold check while paused, and every step done once released', async () => {
+    const me = await signedIn(platform);
+    const hold = await json(
+      await legal.client.post('/api/legal/holds', { userId: me.user.id, reason: 'Matter 2026-31: preserve' }),
+    );
+    const request = await requestAndVerify(me.client, me.user.email, {
+      type: 'deletion',
+      jurisdiction: 'GDPR',
+    });
+    await waitForRequestStatus(platform, request.id, ['paused']);
+    const paused = await json(await legal.client.get(`/api/legal/requests/${request.id}`));
+    expect(paused).toMatchObject({ status: 'paused', pausedReason: 'legal_hold', canCancel: true });
+    expect(paused.progress.steps.slice(0, 3)).toEqual([
+      { name: 'verify', state: 'done' },
+      { name: 'legal_hold_check', state: 'running' },
+      { name: 'revoke_sessions', state: 'pending' },
+    ]);
+    await legal.client.post(`/api/legal/holds/${hold.id}/release`, { reason: 'Matter closed' });
+    await waitForRequestStatus(platform, request.id, ['completed']);
+    const done = await json(await legal.client.get(`/api/legal/requests/${request.id}`));
+    expect(done.progress.steps.filter((s: { state: string }) => s.state !== 'done')).toEqual([]);
+  });
+
+  it('[R-HOLD] [D-ERASE] a deletion paused by a hold after it started can no longer be cancelled by its owner', async () => {
+    const me = await signedIn(platform);
+    const owner = { id: me.user.id, role: me.user.role };
+    const db = em();
+    const started = (steps: Record<string, string>) =>
+      db.create(RightsRequest, {
+        user: me.user.id,
+        type: 'deletion',
+        jurisdiction: 'GDPR',
+        status: 'paused',
+        pausedReason: 'legal_hold',
+        createdAt: new Date(),
+        verifiedAt: new Date(),
+        dueAt: new Date(Date.now() + 30 * DAY),
+        details: {},
+        steps,
+        verificationAttempts: 0,
+      });
+    // Files deleted, rows waiting for the hold's release: the deletion is under way.
+    const midway = started({
+      verify: 'done',
+      legal_hold_check: 'done',
+      delete_assets: 'done',
+      erase_rows: 'waiting',
+    });
+    // Held before its start: the owner may still change their mind.
+    const before = started({ verify: 'done', legal_hold_check: 'running' });
+    await db.flush();
+
+    expect((await getMyRequest(platform.clients, owner, midway.id)).canCancel).toBe(false);
+    await expect(cancelRightsRequest(platform.clients, owner, midway.id)).rejects.toMatchObject({
+      status: 409,
+      code: 'not_cancellable',
+      message: 'The deletion has started and can no longer be cancelled.',
+    });
+    expect((await loadRequest(platform, midway.id)).status).toBe('paused');
+
+    expect((await getMyRequest(platform.clients, owner, before.id)).canCancel).toBe(true);
+    const cancelled = await cancelRightsRequest(platform.clients, owner, before.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.progress!.steps.map((s) => s.state)).toEqual(['done', ...Array(9).fill('skipped')]);
   });
 
   it('[D-VERIFY] making a request is a use case: one whose workflow cannot start is removed again, unaudited and unannounced', async () => {
