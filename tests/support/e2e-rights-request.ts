@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { RightsRequest } from '../../db/entities/index.ts';
-import type { Jurisdiction, RequestType } from '../../domain/rights-request.ts';
+import { initialSteps, type Jurisdiction, type RequestType } from '../../domain/rights-request.ts';
 import { DAY } from '../../domain/time.ts';
 import { TEST_PASSWORD, totp } from './accounts.ts';
 import { TestClient } from './client.ts';
@@ -84,6 +84,7 @@ export async function seedVerifiedRequest(
     verifiedAt: new Date(now - 5 * DAY),
     dueAt,
     details: {},
+    steps: initialSteps(options.type, true),
     verificationAttempts: 0,
   });
   await em.flush();
