@@ -19,8 +19,8 @@ const CONSTRAINTS = [
   'paused_reason_check',
 ];
 
-export class Migration20261202014432_rights_requests extends Migration {
-  override name = 'Migration20261202014432_rights_requests';
+export class Migration20261202022835_rights_requests extends Migration {
+  override name = 'Migration20261202022835_rights_requests';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "privacy_requests" rename to "rights_requests";`);
