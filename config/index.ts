@@ -2,7 +2,7 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
-import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
