@@ -64,8 +64,9 @@ const NO_CANCEL_ONCE_STARTED = 'no-cancel-once-started';
 async function waitWhileHeld(input: AccountDeletionInput, tracker: Tracker, started = false): Promise<void> {
   const { progress, flags } = tracker;
   // Before the claim the owner may still cancel; after it, only the hold's release goes on
-  // (histories from before this rule replay as they ran).
-  const cancelOnlyBeforeStart = patched(NO_CANCEL_ONCE_STARTED);
+  // (histories from before this rule replay as they ran). Asked only once a hold is found,
+  // so a deletion nothing holds records no marker for it.
+  let cancelOnlyBeforeStart: boolean | undefined;
   const mayCancel = () => (cancelOnlyBeforeStart ? !started : progress.status !== 'in_progress');
   for (;;) {
     const before = flags.holdChanged;
@@ -86,6 +87,7 @@ async function waitWhileHeld(input: AccountDeletionInput, tracker: Tracker, star
       progress.status =
         progress.status === 'verified' || progress.status === 'in_progress' ? 'paused' : progress.status;
     }
+    cancelOnlyBeforeStart ??= patched(NO_CANCEL_ONCE_STARTED);
     // A release signalled while the holds were read or the pause recorded counts too
     // (histories from before this rule replay as they ran).
     const seen = patched(HOLD_CHANGE_COUNTED_FROM_READ) ? before : flags.holdChanged;
