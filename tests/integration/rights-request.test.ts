@@ -40,6 +40,7 @@ import {
   waitForRequestStatus,
 } from './rights-request.support.ts';
 import { scaledDurations } from '../support/durations.ts';
+import { eventually } from '../support/assets.ts';
 
 // An unverified request expires after about 4 s here (7 days in production).
 const EXPIRY_MS = 4 * SECOND;
@@ -147,7 +148,9 @@ describe('verification', () => {
     expect(view.status).toBe('expired');
     // Nothing was done, and nothing will be.
     expect(view.progress.steps.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('skipped'));
+    // The row says expired as the workflow's last step writes it; the workflow then ends.
     const handle = platform.clients.temporal.client.workflow.getHandle(`rights-request-${request.id}`);
+    expect(await handle.result()).toMatchObject({ status: 'expired' });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
     const late = await me.client.post(`/api/privacy/requests/${request.id}/verify`, { code });
     expect(late.status).toBe(409);
@@ -356,10 +359,14 @@ describe('the statutory clock', () => {
     const again = await legal.client.post(`/api/legal/requests/${request.id}/extend`, { reason: 'more' });
     expect(again.status).toBe(409);
     expect((await json(again)).error.code).toBe('already_extended');
-    const attr = await platform.clients.temporal.client.workflow
-      .getHandle(`account-deletion-${me.user.id}`)
-      .describe();
-    expect((attr.searchAttributes.DueAt as Date[])[0]!.getTime()).toBe(wanted.getTime());
+    // The workflow hears of the new deadline by signal and shows it to operators as DueAt.
+    const handle = platform.clients.temporal.client.workflow.getHandle(`account-deletion-${me.user.id}`);
+    await eventually(
+      async () =>
+        ((await handle.describe()).searchAttributes.DueAt as Date[])[0]!.getTime() === wanted.getTime(),
+      10_000,
+      'DueAt moved to the extended deadline',
+    );
     const audit = await json(await legal.client.get(`/api/legal/requests/${request.id}/audit`));
     const actions = audit.events.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
