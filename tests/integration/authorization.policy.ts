@@ -73,6 +73,28 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'GET /api/credits': { allow: 'signed-in' },
   'GET /api/moderation/queue': { allow: ['support', 'admin'] },
   'POST /api/moderation/jobs/:id/decision': { allow: ['support', 'admin'], ownerRecord: 'job' },
+  'POST /api/moderation/uploads/:id/decision': { allow: ['support', 'admin'], ownerRecord: 'asset' },
+  'GET /api/moderation/reviews/:id/media': { allow: ['support', 'admin'], ownerRecord: 'moderationReview' },
+  'POST /api/jobs/:id/review-request': { allow: 'verified', ownerRecord: 'job' },
+  'POST /api/assets/:id/review-request': { allow: 'verified', ownerRecord: 'asset' },
+
+  // Take-downs (S-TAKEDOWN) and breach incidents (S-BREACH).
+  'POST /api/takedowns': { allow: 'public', probeBody: { reason: 'copyright' } },
+  // Only the owner of the content taken down may read it; a creator's unknown id answers 404.
+  'GET /api/takedowns/:id': { allow: 'signed-in', ownerRecord: 'takedown' },
+  // A valid answer to a closed take-down: the owner gets 409, anybody else 404; nothing changes.
+  'POST /api/takedowns/:id/answer': {
+    allow: 'signed-in',
+    ownerRecord: 'takedown',
+    probeBody: { answer: 'walk answer' },
+  },
+  'GET /api/legal/takedowns': { allow: ['legal', 'admin'] },
+  'GET /api/legal/takedowns/:id': { allow: ['legal', 'admin'], ownerRecord: 'takedown' },
+  'POST /api/legal/takedowns/:id/decision': { allow: ['legal', 'admin'], ownerRecord: 'takedown' },
+  'POST /api/legal/incidents': { allow: ['legal', 'admin'] },
+  'GET /api/legal/incidents': { allow: ['legal', 'admin'] },
+  'GET /api/legal/incidents/:id': { allow: ['legal', 'admin'], ownerRecord: 'incident' },
+  'POST /api/legal/incidents/:id/authority-notified': { allow: ['legal', 'admin'], ownerRecord: 'incident' },
   'POST /api/webhooks/providers/:provider/:jobId': { allow: 'public', mayBeNotConfigured: true },
   'GET /api/consents': { allow: 'public' },
   'PUT /api/consents': { allow: 'public' },

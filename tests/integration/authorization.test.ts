@@ -9,7 +9,14 @@ import { createCsrf } from '../../api/auth/csrf.ts';
 import { createSession } from '../../stores/accounts.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
-import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
+import {
+  GenerationJob,
+  Incident,
+  ModerationReview,
+  Payment,
+  TakedownRequest,
+  type User,
+} from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, RightsRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
@@ -51,6 +58,63 @@ beforeAll(async () => {
     deleteAt: new Date(Date.now() + 60 * 60_000),
   });
   ownerRecords.asset = assetId;
+  // A held image in the moderation queue, a take-down of the file above (upheld, so its owner
+  // may read it) and an incident, for the safety routes; no workflow runs in the walk.
+  ownerRecords.moderationReview = randomUUID();
+  const reviewedId = randomUUID();
+  await assets.insert(Asset, {
+    id: reviewedId,
+    user: users.creator.id,
+    kind: 'input',
+    status: 'stored',
+    objectKey: assetObjectKey(users.creator.id, 'input', reviewedId),
+    createdAt: new Date(),
+    storedAt: new Date(),
+    deleteAt: new Date(Date.now() + 60 * 60_000),
+    moderation: 'held',
+  });
+  await assets.insert(ModerationReview, {
+    id: ownerRecords.moderationReview,
+    kind: 'held',
+    subject: 'upload',
+    assetId: reviewedId,
+    user: users.creator.id,
+    categories: [],
+    createdAt: new Date(),
+  });
+  ownerRecords.takedown = randomUUID();
+  await assets.insert(TakedownRequest, {
+    id: ownerRecords.takedown,
+    reason: 'copyright',
+    details: 'authorization walk',
+    named: assetId,
+    targetType: 'asset',
+    targetId: assetId,
+    owner: users.creator.id,
+    status: 'closed',
+    filedAt: new Date(),
+    decision: 'upheld',
+    decisionReason: 'walk',
+    decidedAt: new Date(),
+    closedAt: new Date(),
+    removed: [],
+  });
+  ownerRecords.incident = randomUUID();
+  await assets.insert(Incident, {
+    id: ownerRecords.incident,
+    title: 'walk',
+    description: 'authorization walk',
+    measures: 'none',
+    categories: ['account'],
+    discoveredAt: new Date(),
+    windowStart: new Date(),
+    windowEnd: new Date(),
+    recordedBy: users.legal.id,
+    recordedAt: new Date(),
+    deadlineAt: new Date(Date.now() + 72 * 3_600_000),
+    status: 'closed',
+    noticesSent: 0,
+  });
   ownerRecords.legalHold = randomUUID();
   await assets.insert(LegalHold, {
     id: ownerRecords.legalHold,
