@@ -11,6 +11,7 @@ import { createAccountDeletionActivities } from './account-deletion/index.ts';
 import { createAnnouncementActivities } from './announcement.ts';
 import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createIncidentActivities } from './incident/index.ts';
+import { createParentalConsentActivities } from './parental-consent.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 import { createTakedownActivities } from './takedown/index.ts';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnnouncementActivities(deps),
     ...createTakedownActivities(deps),
     ...createIncidentActivities(deps),
+    ...createParentalConsentActivities(deps),
   };
 }
 

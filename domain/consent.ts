@@ -5,6 +5,13 @@ import { days } from './time.ts';
 export const CONSENT_PURPOSES = ['analytics', 'marketing_email'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
+/**
+ * What a consent record may be about: the opt-in purposes above, and the acceptance of
+ * the privacy policy (D-POLICY) at sign-up or after a change, recorded with its version.
+ */
+export const RECORDED_PURPOSES = [...CONSENT_PURPOSES, 'privacy_policy'] as const;
+export type RecordedPurpose = (typeof RECORDED_PURPOSES)[number];
+
 /** Where a choice made through the consent API came from. */
 export const CONSENT_SOURCES = ['banner', 'settings', 'sign_up', 'privacy_center'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];

@@ -183,6 +183,7 @@ export async function completeGoogleSignUp(
     emailVerifiedAt: pending.emailVerified ? new Date() : null,
     dateOfBirth: body.dateOfBirth,
     parentEmail: body.parentEmail,
+    acceptedPolicyVersion: body.acceptPolicyVersion,
   };
   const user = await createMember(em, account, { band, method: 'google' });
   dropPending();

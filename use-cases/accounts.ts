@@ -5,7 +5,7 @@
 // email address is registered. Starting a session hands back its token; the API puts it
 // in the browser's cookie.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { User, type Session } from '../db/entities/index.ts';
+import { Consent, User, type Session } from '../db/entities/index.ts';
 import { ageBand, isStaff, type AgeBand } from '../domain/accounts.ts';
 import type {
   Accepted,
@@ -40,6 +40,7 @@ import {
   recordFailure,
   revokeTokens,
 } from '../stores/accounts-credentials.ts';
+import { startParentalConsent, signalParentalConsentGiven } from '../clients/parental-consent.ts';
 import { grantStartingCredits } from '../stores/billing.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -85,6 +86,8 @@ type NewAccount = Pick<User, 'email' | 'name'> &
     dateOfBirth: string;
     /** Given for a minor: the parent or guardian who must confirm. */
     parentEmail?: string;
+    /** D-POLICY: the privacy policy version the person accepted to sign up. */
+    acceptedPolicyVersion: string;
   };
 
 /** Creates an account (a minor's waits for the parent), grants the starting credits and audits it. */
@@ -94,8 +97,13 @@ export async function createMember(
   details: { band: Exclude<AgeBand, 'under_minimum'>; method?: 'google' },
 ): Promise<User> {
   const minor = details.band === 'minor';
+  const { acceptedPolicyVersion, ...fields } = account;
+  const now = new Date();
   const user = em.create(User, {
-    ...account,
+    ...fields,
+    // D-POLICY: the version accepted, on the account and as a consent record (D-CONSENT).
+    policyVersionAccepted: acceptedPolicyVersion,
+    policyAcceptedAt: now,
     role: 'creator',
     status: minor ? 'awaiting_parental_consent' : 'active',
     parentEmail: minor ? account.parentEmail! : null,
@@ -103,19 +111,42 @@ export async function createMember(
     createdAt: new Date(),
     updatedAt: new Date(),
   });
+  em.create(Consent, {
+    user: user.id,
+    purpose: 'privacy_policy',
+    granted: true,
+    policyVersion: acceptedPolicyVersion,
+    source: 'sign_up',
+    createdAt: now,
+  });
   await em.flush();
   await grantStartingCredits(em, user.id);
   await recordAudit(em, { action: 'account.created', actorId: user.id, subjectUserId: user.id, details });
   return user;
 }
 
-/** Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep and why. */
+/**
+ * Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep
+ * and why. The account's timer (`parental-consent-<userId>`) starts first: without a
+ * parent's confirmation within the period, the account is deleted, keeping nothing. If
+ * the timer cannot start, the account is removed at once rather than wait for ever.
+ */
 export async function askParentalConsent(
   deps: UseCaseDeps,
   em: EntityManager,
   user: User,
   parentEmail: string,
 ): Promise<void> {
+  try {
+    await startParentalConsent(deps.temporal.client, {
+      userId: user.id,
+      periodMs: deps.config.durations.parentalConsentMs,
+    });
+  } catch (err) {
+    await deps.orm.em.fork().nativeDelete(User, { id: user.id });
+    deps.logger.error({ err }, 'parental consent timer did not start');
+    throw new AppError(503, 'try_again', 'We could not create your account just now. Please try again.');
+  }
   const token = await issueToken(em, user.id, 'parental_consent', parentEmail);
   await sendAccountMail(
     deps,
@@ -171,7 +202,11 @@ export async function signUp(deps: UseCaseDeps, body: SignUpBody): Promise<Accep
     return answer;
   }
   const { name, email, dateOfBirth, parentEmail } = body;
-  const user = await createMember(em, { name, email, passwordHash, dateOfBirth, parentEmail }, { band });
+  const user = await createMember(
+    em,
+    { name, email, passwordHash, dateOfBirth, parentEmail, acceptedPolicyVersion: body.acceptPolicyVersion },
+    { band },
+  );
   await sendVerification(deps, em, user);
   if (band === 'minor') await askParentalConsent(deps, em, user, parentEmail!);
   return answer;
@@ -212,6 +247,7 @@ export async function confirmParentalConsent(deps: UseCaseDeps, token: string): 
     { status: 'active', parentalConsentAt: new Date(), updatedAt: new Date() },
   );
   if (updated === 0) throw new AppError(409, 'not_pending', 'This account no longer needs consent.');
+  await signalParentalConsentGiven(deps.temporal.client, userId);
   await recordAudit(em, {
     action: 'account.parental_consent_given',
     subjectUserId: userId,

@@ -6,7 +6,7 @@
 // within POLICY_CACHE_MS).
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { startAnnouncement } from '../clients/announcement.ts';
-import { PolicyVersion, User } from '../db/entities/index.ts';
+import { Consent, PolicyVersion, User } from '../db/entities/index.ts';
 import type {
   AcceptPolicyBody,
   PolicyAccepted,
@@ -109,6 +109,15 @@ export async function acceptPolicy(
     { id: person.id },
     { policyVersionAccepted: current.version, policyAcceptedAt: acceptedAt },
   );
+  // D-CONSENT: the acceptance is a consent record too, with its time and version.
+  await em.insert(Consent, {
+    user: person.id,
+    purpose: 'privacy_policy',
+    granted: true,
+    policyVersion: current.version,
+    source: 'policy_acceptance',
+    createdAt: acceptedAt,
+  });
   await recordAudit(em, {
     action: 'privacy.policy_accepted',
     actorId: person.id,

@@ -14,3 +14,4 @@ export { accountDeletionWorkflow } from './account-deletion.ts';
 export { announcementWorkflow } from './announcement.ts';
 export { takedownWorkflow } from './takedown.ts';
 export { incidentWorkflow } from './incident.ts';
+export { parentalConsentWorkflow } from './parental-consent.ts';

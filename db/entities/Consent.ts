@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { CONSENT_PURPOSES } from '../../domain/consent.ts';
+import { RECORDED_PURPOSES } from '../../domain/consent.ts';
 import { User } from './User.ts';
 
 /** Append-only: each choice is a new row with its time, source and policy version (D-CONSENT). */
@@ -11,7 +11,7 @@ export const Consent = defineEntity({
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade').index(),
     /** Random id of a signed-out visitor's browser, for banner choices made before sign-up. */
     visitorId: p.string().length(64).nullable().index(),
-    purpose: p.enum(CONSENT_PURPOSES),
+    purpose: p.enum(RECORDED_PURPOSES),
     granted: p.boolean(),
     policyVersion: p.string().length(32),
     source: p.string().length(64),

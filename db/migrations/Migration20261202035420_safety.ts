@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202034347_safety extends Migration {
-  override name = 'Migration20261202034347_safety';
+export class Migration20261202035420_safety extends Migration {
+  override name = 'Migration20261202035420_safety';
 
   override up(): void | Promise<void> {
     this.addSql(
@@ -48,6 +48,11 @@ export class Migration20261202034347_safety extends Migration {
     );
     this.addSql(
       `alter table "generation_jobs" add constraint "generation_jobs_review_of_job_id_unique" unique ("review_of_job_id");`,
+    );
+
+    this.addSql(`alter table "consents" drop constraint "consents_purpose_check";`);
+    this.addSql(
+      `alter table "consents" add constraint "consents_purpose_check" check ("purpose" in ('analytics', 'marketing_email', 'privacy_policy'));`,
     );
 
     this.addSql(`alter table "assets" drop constraint "assets_deletion_reason_check";`);
@@ -120,6 +125,11 @@ export class Migration20261202034347_safety extends Migration {
     );
     this.addSql(
       `alter table "assets" add constraint "assets_deletion_reason_check" check ("deletion_reason" in ('timer', 'user', 'account_deletion', 'minor', 'orphan', 'job_finished'));`,
+    );
+
+    this.addSql(`alter table "consents" drop constraint "consents_purpose_check";`);
+    this.addSql(
+      `alter table "consents" add constraint "consents_purpose_check" check ("purpose" in ('analytics', 'marketing_email'));`,
     );
 
     this.addSql(`alter table "deletion_proofs" drop constraint "deletion_proofs_reason_check";`);
