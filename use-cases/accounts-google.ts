@@ -17,7 +17,8 @@ import {
   type OidcClaims,
 } from '../platform/oidc.ts';
 import { createSession, type SessionOrigin, type StartedSession } from '../stores/accounts.ts';
-import { ageGate, askParentalConsent, createMember, parentNeeded } from './accounts.ts';
+import { ageGate, createMember, parentNeeded } from './accounts.ts';
+import { askParentalConsent } from './parental-consent.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 /** How long a browser may take at Google's page, and then to give its date of birth. */

@@ -17,7 +17,6 @@ import type {
 } from '../domain/contracts/accounts.ts';
 import { preferences } from '../domain/contracts/accounts.ts';
 import { AppError, badRequest } from '../domain/errors.ts';
-import { POLICY_VERSION } from '../domain/retention-policy.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { emails } from '../platform/emails.ts';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '../platform/passwords.ts';
@@ -40,9 +39,10 @@ import {
   recordFailure,
   revokeTokens,
 } from '../stores/accounts-credentials.ts';
-import { startParentalConsent, signalParentalConsentGiven } from '../clients/parental-consent.ts';
 import { grantStartingCredits } from '../stores/billing.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { invalidLink, siteLink } from './accounts-links.ts';
+import { askParentalConsent } from './parental-consent.ts';
 
 /** How an account is shown to its owner and to staff: never hashes, seeds or internal flags. */
 export function userView(user: User, session?: Session): UserView {
@@ -60,13 +60,6 @@ export function userView(user: User, session?: Session): UserView {
     createdAt: user.createdAt.toISOString(),
   };
 }
-
-/** A page of the site, with an emailed token when there is one. */
-const siteLink = (deps: UseCaseDeps, path: string, token?: string) =>
-  `${deps.config.web.publicUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-
-const invalidLink = (message = 'This link is invalid or has expired. Ask for a new one.') =>
-  new AppError(400, 'invalid_token', message);
 
 /** The age gate (D-MINOR): refused under 13, before anything is written, not even a log line naming them. */
 export function ageGate(dateOfBirth: string): Exclude<AgeBand, 'under_minimum'> {
@@ -123,42 +116,6 @@ export async function createMember(
   await grantStartingCredits(em, user.id);
   await recordAudit(em, { action: 'account.created', actorId: user.id, subjectUserId: user.id, details });
   return user;
-}
-
-/**
- * Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep
- * and why. The account's timer (`parental-consent-<userId>`) starts first: without a
- * parent's confirmation within the period, the account is deleted, keeping nothing. If
- * the timer cannot start, the account is removed at once rather than wait for ever.
- */
-export async function askParentalConsent(
-  deps: UseCaseDeps,
-  em: EntityManager,
-  user: User,
-  parentEmail: string,
-): Promise<void> {
-  try {
-    await startParentalConsent(deps.temporal.client, {
-      userId: user.id,
-      periodMs: deps.config.durations.parentalConsentMs,
-    });
-  } catch (err) {
-    await deps.orm.em.fork().nativeDelete(User, { id: user.id });
-    deps.logger.error({ err }, 'parental consent timer did not start');
-    throw new AppError(503, 'try_again', 'We could not create your account just now. Please try again.');
-  }
-  const token = await issueToken(em, user.id, 'parental_consent', parentEmail);
-  await sendAccountMail(
-    deps,
-    em,
-    { userId: user.id, template: 'parental_consent' },
-    emails.parentalConsent(
-      parentEmail,
-      user.name,
-      siteLink(deps, '/parental-consent', token),
-      siteLink(deps, '/privacy'),
-    ),
-  );
 }
 
 async function sendVerification(deps: UseCaseDeps, em: EntityManager, user: User): Promise<void> {
@@ -235,25 +192,6 @@ export async function resendVerification(deps: UseCaseDeps, email: string): Prom
 export async function reverifyEmail(deps: UseCaseDeps, em: EntityManager, user: User): Promise<void> {
   await revokeTokens(em, user.id, 'verify_email');
   await sendVerification(deps, em, user);
-}
-
-export async function confirmParentalConsent(deps: UseCaseDeps, token: string): Promise<Accepted> {
-  const em = deps.orm.em.fork();
-  const userId = await consumeToken(em, token, 'parental_consent');
-  if (!userId) throw invalidLink('This link is invalid or has expired.');
-  const updated = await em.nativeUpdate(
-    User,
-    { id: userId, status: 'awaiting_parental_consent' },
-    { status: 'active', parentalConsentAt: new Date(), updatedAt: new Date() },
-  );
-  if (updated === 0) throw new AppError(409, 'not_pending', 'This account no longer needs consent.');
-  await signalParentalConsentGiven(deps.temporal.client, userId);
-  await recordAudit(em, {
-    action: 'account.parental_consent_given',
-    subjectUserId: userId,
-    details: { policyVersion: POLICY_VERSION },
-  });
-  return { status: 'confirmed', message: 'Thank you. The account can now be used.' };
 }
 
 const lockedOut = (ms: number) =>

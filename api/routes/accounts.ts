@@ -25,7 +25,6 @@ import {
   userView as userViewSchema,
 } from '../../domain/contracts/accounts.ts';
 import {
-  confirmParentalConsent,
   passMfa,
   requestPasswordReset,
   resendVerification,
@@ -37,6 +36,7 @@ import {
   userView,
   verifyEmail,
 } from '../../use-cases/accounts.ts';
+import { confirmParentalConsent } from '../../use-cases/parental-consent.ts';
 import {
   changePassword,
   correctAccount,

@@ -1,0 +1,71 @@
+// A minor's account and their parent (D-MINOR): the parent is asked to confirm, with
+// what we keep and why; the account's timer (`parental-consent-<userId>`) starts at the
+// same time and ends with the confirmation. Without one in time, the account is deleted,
+// keeping nothing (workflows/parental-consent.ts).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { signalParentalConsentGiven, startParentalConsent } from '../clients/parental-consent.ts';
+import { User } from '../db/entities/index.ts';
+import type { Accepted } from '../domain/contracts/accounts.ts';
+import { AppError } from '../domain/errors.ts';
+import { POLICY_VERSION } from '../domain/retention-policy.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { emails } from '../platform/emails.ts';
+import { sendAccountMail } from '../stores/accounts.ts';
+import { consumeToken, issueToken } from '../stores/accounts-credentials.ts';
+import { invalidLink, siteLink } from './accounts-links.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+/**
+ * Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep
+ * and why. The account's timer (`parental-consent-<userId>`) starts first: without a
+ * parent's confirmation within the period, the account is deleted, keeping nothing. If
+ * the timer cannot start, the account is removed at once rather than wait for ever.
+ */
+export async function askParentalConsent(
+  deps: UseCaseDeps,
+  em: EntityManager,
+  user: User,
+  parentEmail: string,
+): Promise<void> {
+  try {
+    await startParentalConsent(deps.temporal.client, {
+      userId: user.id,
+      periodMs: deps.config.durations.parentalConsentMs,
+    });
+  } catch (err) {
+    await deps.orm.em.fork().nativeDelete(User, { id: user.id });
+    deps.logger.error({ err }, 'parental consent timer did not start');
+    throw new AppError(503, 'try_again', 'We could not create your account just now. Please try again.');
+  }
+  const token = await issueToken(em, user.id, 'parental_consent', parentEmail);
+  await sendAccountMail(
+    deps,
+    em,
+    { userId: user.id, template: 'parental_consent' },
+    emails.parentalConsent(
+      parentEmail,
+      user.name,
+      siteLink(deps, '/parental-consent', token),
+      siteLink(deps, '/privacy'),
+    ),
+  );
+}
+
+export async function confirmParentalConsent(deps: UseCaseDeps, token: string): Promise<Accepted> {
+  const em = deps.orm.em.fork();
+  const userId = await consumeToken(em, token, 'parental_consent');
+  if (!userId) throw invalidLink('This link is invalid or has expired.');
+  const updated = await em.nativeUpdate(
+    User,
+    { id: userId, status: 'awaiting_parental_consent' },
+    { status: 'active', parentalConsentAt: new Date(), updatedAt: new Date() },
+  );
+  if (updated === 0) throw new AppError(409, 'not_pending', 'This account no longer needs consent.');
+  await signalParentalConsentGiven(deps.temporal.client, userId);
+  await recordAudit(em, {
+    action: 'account.parental_consent_given',
+    subjectUserId: userId,
+    details: { policyVersion: POLICY_VERSION },
+  });
+  return { status: 'confirmed', message: 'Thank you. The account can now be used.' };
+}
