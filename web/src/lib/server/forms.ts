@@ -2,7 +2,7 @@
 // shows next to the fields, and pick a safe place to go next.
 import { fail, redirect } from '@sveltejs/kit';
 import { fieldMessages, friendlyMessage, type ApiProblem } from '../api/errors.ts';
-import type { User } from '../api/types.ts';
+import type { User } from '../accounts/types.ts';
 import type { FormFailure } from '../forms.ts';
 
 /** The CSRF token the form carried (hidden field `csrf`). */

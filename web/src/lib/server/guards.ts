@@ -1,7 +1,7 @@
 // Who may see a signed-in page: someone signed in, whose parent has agreed (D-MINOR), and
 // who has passed two-factor authentication when it is on.
 import { redirect } from '@sveltejs/kit';
-import type { User } from '../api/types.ts';
+import type { User } from '../accounts/types.ts';
 import { toSignIn } from './forms.ts';
 
 interface GuardEvent {

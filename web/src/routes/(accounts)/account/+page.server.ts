@@ -1,0 +1,61 @@
+import { LANGUAGES, THEMES, type Language, type Preferences, type Theme } from '#lib/accounts/types.ts';
+import { parseGenerationDefaults } from '#lib/accounts/preferences.ts';
+import { serverApi } from '#lib/server/api.ts';
+import { csrfOf, failure, invalid, text } from '#lib/server/forms.ts';
+import type { Actions } from './$types';
+
+const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
+const isTheme = (v: string): v is Theme => (THEMES as readonly string[]).includes(v);
+
+export const actions: Actions = {
+  /** D-RECTIFY: the user corrects their own name and address; a new address is confirmed again. */
+  profile: async (event) => {
+    const form = await event.request.formData();
+    const values = { name: text(form, 'name'), email: text(form, 'email') };
+    const result = await serverApi(event).accounts.updateProfile(values, csrfOf(form));
+    if (!result.ok) return failure(result.problem, values, { form: 'profile' });
+    const emailChanged = result.data.email !== text(form, 'previousEmail').toLowerCase();
+    return {
+      form: 'profile',
+      saved: emailChanged
+        ? `Saved. We sent a link to ${result.data.email}; open it to confirm your new address.`
+        : 'Saved.',
+    };
+  },
+
+  preferences: async (event) => {
+    const form = await event.request.formData();
+    const values = {
+      language: text(form, 'language'),
+      theme: text(form, 'theme'),
+      model: text(form, 'model'),
+      durationSeconds: text(form, 'durationSeconds'),
+      aspectRatio: text(form, 'aspectRatio'),
+      resolution: text(form, 'resolution'),
+    };
+    const fields: Record<string, string> = {};
+    if (!isLanguage(values.language)) fields.language = 'Choose a language from the list.';
+    if (!isTheme(values.theme)) fields.theme = 'Choose a theme from the list.';
+    const defaults = parseGenerationDefaults(values);
+    if (!defaults.ok) Object.assign(fields, defaults.fields);
+    if (Object.keys(fields).length || !defaults.ok) return invalid(fields, values, { form: 'preferences' });
+    const body: Preferences = {
+      language: values.language as Language,
+      theme: values.theme as Theme,
+      generationDefaults: defaults.value,
+    };
+    const result = await serverApi(event).accounts.updatePreferences(body, csrfOf(form));
+    if (!result.ok) {
+      return failure(result.problem, values, {
+        form: 'preferences',
+        fieldAliases: {
+          'generationDefaults.model': 'model',
+          'generationDefaults.durationSeconds': 'durationSeconds',
+          'generationDefaults.aspectRatio': 'aspectRatio',
+          'generationDefaults.resolution': 'resolution',
+        },
+      });
+    }
+    return { form: 'preferences', saved: 'Preferences saved.' };
+  },
+};

@@ -1,0 +1,39 @@
+// Credits: the balance and the ledger behind it, newest first, a page at a time; buying a
+// pack through Stripe Checkout (the card is typed on Stripe's page, never here: R-NOCARD),
+// and the page Stripe sends the buyer back to (`?paid=<session>`), which says whether the
+// payment has been confirmed yet.
+import { redirect } from '@sveltejs/kit';
+import { serverApi } from '#lib/server/api.ts';
+import { csrfOf, failure, text } from '#lib/server/forms.ts';
+import { requireUser } from '#lib/server/guards.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  await requireUser(event);
+  const api = serverApi(event);
+  const before = Number(event.url.searchParams.get('before'));
+  const paid = event.url.searchParams.get('paid');
+  const [credits, packs, payment] = await Promise.all([
+    api.billing.credits({ limit: 50, before: Number.isInteger(before) && before > 0 ? before : undefined }),
+    api.billing.packs(),
+    paid ? api.billing.payment(paid) : Promise.resolve(null),
+  ]);
+  return {
+    credits: credits.ok ? credits.data : null,
+    paged: Number.isInteger(before) && before > 0,
+    packs: packs.ok ? packs.data.packs : [],
+    payment: payment?.ok ? payment.data : null,
+    paymentMissing: Boolean(paid) && !payment?.ok,
+  };
+};
+
+export const actions: Actions = {
+  buy: async (event) => {
+    const form = await event.request.formData();
+    const packId = text(form, 'packId');
+    const result = await serverApi(event).billing.checkout(packId, csrfOf(form));
+    if (!result.ok) return failure(result.problem, { packId }, { form: 'buy' });
+    // Stripe's own page, from our API's answer.
+    redirect(303, result.data.url, { external: true });
+  },
+};
