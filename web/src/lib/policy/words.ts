@@ -46,6 +46,8 @@ export interface PolicyPromise {
   id: string;
   title: string;
   meaning: string;
+  /** Where a link to this promise lands on the policy page. */
+  anchor?: string;
 }
 
 /** Your rights, and the other promises that are not durations. */

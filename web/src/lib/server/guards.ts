@@ -2,7 +2,8 @@
 // who has passed two-factor authentication when it is on.
 import { redirect } from '@sveltejs/kit';
 import type { User } from '../accounts/types.ts';
-import { toSignIn } from './forms.ts';
+import { homeRoute } from '../nav.ts';
+import { afterSignIn, safeNext, toSignIn } from './forms.ts';
 
 interface GuardEvent {
   parent: () => Promise<{ user: User | null }>;
@@ -17,4 +18,10 @@ export async function requireUser(event: GuardEvent): Promise<User> {
     redirect(303, `/mfa?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
   }
   return user;
+}
+
+/** Sign-in and sign-up pages: someone already signed in goes on to where they were going. */
+export async function signedOutOnly(event: GuardEvent): Promise<void> {
+  const { user } = await event.parent();
+  if (user) redirect(303, afterSignIn(user, safeNext(event.url.searchParams.get('next')), homeRoute()));
 }

@@ -1,18 +1,25 @@
+// The account page's two forms: the profile (D-RECTIFY: a person corrects their own name
+// and address; a new address is confirmed again) and the preferences, whose default
+// generation settings are checked against the model catalog.
 import { LANGUAGES, THEMES, type Language, type Preferences, type Theme } from '#lib/accounts/types.ts';
 import { parseGenerationDefaults } from '#lib/accounts/preferences.ts';
-import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
 import type { Actions } from './$types';
 
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 const isTheme = (v: string): v is Theme => (THEMES as readonly string[]).includes(v);
 
+const DEFAULTS_FIELDS = {
+  'generationDefaults.model': 'model',
+  'generationDefaults.durationSeconds': 'durationSeconds',
+  'generationDefaults.aspectRatio': 'aspectRatio',
+  'generationDefaults.resolution': 'resolution',
+};
+
 export const actions: Actions = {
-  /** D-RECTIFY: the user corrects their own name and address; a new address is confirmed again. */
-  profile: async (event) => {
-    const form = await event.request.formData();
+  profile: formAction(async ({ form, api, csrf }) => {
     const values = { name: text(form, 'name'), email: text(form, 'email') };
-    const result = await serverApi(event).accounts.updateProfile(values, csrfOf(form));
+    const result = await api.accounts.updateProfile(values, csrf);
     if (!result.ok) return failure(result.problem, values, { form: 'profile' });
     const emailChanged = result.data.email !== text(form, 'previousEmail').toLowerCase();
     return {
@@ -21,10 +28,9 @@ export const actions: Actions = {
         ? `Saved. We sent a link to ${result.data.email}; open it to confirm your new address.`
         : 'Saved.',
     };
-  },
+  }),
 
-  preferences: async (event) => {
-    const form = await event.request.formData();
+  preferences: formAction(async ({ form, api, csrf }) => {
     const values = {
       language: text(form, 'language'),
       theme: text(form, 'theme'),
@@ -44,18 +50,10 @@ export const actions: Actions = {
       theme: values.theme as Theme,
       generationDefaults: defaults.value,
     };
-    const result = await serverApi(event).accounts.updatePreferences(body, csrfOf(form));
+    const result = await api.accounts.updatePreferences(body, csrf);
     if (!result.ok) {
-      return failure(result.problem, values, {
-        form: 'preferences',
-        fieldAliases: {
-          'generationDefaults.model': 'model',
-          'generationDefaults.durationSeconds': 'durationSeconds',
-          'generationDefaults.aspectRatio': 'aspectRatio',
-          'generationDefaults.resolution': 'resolution',
-        },
-      });
+      return failure(result.problem, values, { form: 'preferences', fieldAliases: DEFAULTS_FIELDS });
     }
     return { form: 'preferences', saved: 'Preferences saved.' };
-  },
+  }),
 };

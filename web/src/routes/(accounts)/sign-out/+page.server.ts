@@ -1,7 +1,6 @@
 // Signing out is a POST (a link could be triggered by any page); the header's button posts here.
 import { redirect } from '@sveltejs/kit';
-import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure } from '#lib/server/forms.ts';
+import { failure, formAction } from '#lib/server/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -11,11 +10,10 @@ export const load: PageServerLoad = async ({ parent }) => {
 };
 
 export const actions: Actions = {
-  default: async (event) => {
-    const form = await event.request.formData();
-    const result = await serverApi(event).accounts.signOut(csrfOf(form));
+  default: formAction(async ({ api, csrf }) => {
+    const result = await api.accounts.signOut(csrf);
     // Already signed out (an expired session) is where the user wanted to be.
     if (!result.ok && result.problem.code !== 'unauthenticated') return failure(result.problem);
     redirect(303, '/?signedOut=1');
-  },
+  }),
 };

@@ -4,23 +4,24 @@
 // payment has been confirmed yet.
 import { redirect } from '@sveltejs/kit';
 import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, text } from '#lib/server/forms.ts';
+import { failure, formAction, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
-  const api = serverApi(event);
+  const api = serverApi(event).billing;
   const before = Number(event.url.searchParams.get('before'));
+  const paged = Number.isInteger(before) && before > 0;
   const paid = event.url.searchParams.get('paid');
   const [credits, packs, payment] = await Promise.all([
-    api.billing.credits({ limit: 50, before: Number.isInteger(before) && before > 0 ? before : undefined }),
-    api.billing.packs(),
-    paid ? api.billing.payment(paid) : Promise.resolve(null),
+    api.credits({ limit: 50, before: paged ? before : undefined }),
+    api.packs(),
+    paid ? api.payment(paid) : Promise.resolve(null),
   ]);
   return {
     credits: credits.ok ? credits.data : null,
-    paged: Number.isInteger(before) && before > 0,
+    paged,
     packs: packs.ok ? packs.data.packs : [],
     payment: payment?.ok ? payment.data : null,
     paymentMissing: Boolean(paid) && !payment?.ok,
@@ -28,12 +29,11 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-  buy: async (event) => {
-    const form = await event.request.formData();
+  buy: formAction(async ({ form, api, csrf }) => {
     const packId = text(form, 'packId');
-    const result = await serverApi(event).billing.checkout(packId, csrfOf(form));
+    const result = await api.billing.checkout(packId, csrf);
     if (!result.ok) return failure(result.problem, { packId }, { form: 'buy' });
     // Stripe's own page, from our API's answer.
     redirect(303, result.data.url, { external: true });
-  },
+  }),
 };

@@ -3,7 +3,7 @@
 // browser runs no JavaScript, and is sent back to the page it was on.
 import { redirect } from '@sveltejs/kit';
 import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, safeNext, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, safeNext, text } from '#lib/server/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The choice as the API has it now (the banner may have changed it since the page's layout loaded). */
@@ -13,14 +13,13 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-  save: async (event) => {
-    const form = await event.request.formData();
+  save: formAction(async ({ form, api, csrf }) => {
     const choice = text(form, 'analytics');
     if (choice !== 'on' && choice !== 'off') {
       return invalid({ analytics: 'Choose whether to allow analytics.' }, {}, { form: 'cookies' });
     }
     const source = text(form, 'source') === 'banner' ? 'banner' : 'settings';
-    const result = await serverApi(event).consent.save({ analytics: choice === 'on', source }, csrfOf(form));
+    const result = await api.consent.save({ analytics: choice === 'on', source }, csrf);
     if (!result.ok) return failure(result.problem, { analytics: choice }, { form: 'cookies' });
     const next = safeNext(text(form, 'next'));
     if (next) redirect(303, next);
@@ -29,5 +28,5 @@ export const actions: Actions = {
       saved:
         choice === 'on' ? 'Saved: analytics are on. Thank you.' : 'Saved: only essential cookies are used.',
     };
-  },
+  }),
 };

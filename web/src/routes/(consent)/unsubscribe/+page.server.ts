@@ -1,8 +1,7 @@
 // Unsubscribing from marketing email (D-UNSUB) by the signed link in every marketing
 // email: opening the page changes nothing (mail scanners open links too); the button
 // posts, and the site's server passes it to the API. No sign-in, no JavaScript needed.
-import { serverApi } from '#lib/server/api.ts';
-import { failure, invalid } from '#lib/server/forms.ts';
+import { failure, formAction, invalid } from '#lib/server/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,8 +17,7 @@ export const load: PageServerLoad = async (event) => ({
 });
 
 export const actions: Actions = {
-  confirm: async (event) => {
-    const form = await event.request.formData();
+  confirm: formAction(async ({ form, api }) => {
     const link = linkOf(form);
     if (!link) {
       return invalid(
@@ -28,11 +26,11 @@ export const actions: Actions = {
         { message: 'This unsubscribe link is incomplete. Open it again from the email.' },
       );
     }
-    const result = await serverApi(event).consent.unsubscribe(link.u, link.token);
+    const result = await api.consent.unsubscribe(link.u, link.token);
     if (!result.ok) return failure(result.problem);
     return {
-      done:
+      saved:
         result.data.message ?? 'You will get no more marketing email. Emails about your account continue.',
     };
-  },
+  }),
 };

@@ -4,9 +4,6 @@
 // with, so submitting twice (or retrying after a lost answer) never makes two jobs.
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
-import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, raw, text } from '#lib/server/forms.ts';
-import { requireUser } from '#lib/server/guards.ts';
 import {
   createBodyFrom,
   formFieldOf,
@@ -14,18 +11,22 @@ import {
   revisionKindOf,
   type CreateValues,
 } from '#lib/generation/create.ts';
+import { serverApi } from '#lib/server/api.ts';
+import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
+import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
+
+const UUID = /^[0-9a-f-]{36}$/i;
 
 export const load: PageServerLoad = async (event) => {
   const me = await requireUser(event);
   const api = serverApi(event);
   const params = event.url.searchParams;
   const parentId = params.get('parentJobId') ?? '';
-  const kind = revisionKindOf(params.get('revisionKind'));
   const [models, credits, parent] = await Promise.all([
     api.generation.models(),
     api.billing.credits({ limit: 1 }),
-    /^[0-9a-f-]{36}$/i.test(parentId) ? api.generation.job(parentId) : Promise.resolve(null),
+    UUID.test(parentId) ? api.generation.job(parentId) : Promise.resolve(null),
   ]);
   return {
     me,
@@ -35,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
       : 'We could not load the models just now. Reload the page to try again.',
     balance: credits.ok ? credits.data.balance : null,
     parent: parent?.ok ? parent.data : null,
-    revisionKind: parent?.ok ? kind : null,
+    revisionKind: parent?.ok ? revisionKindOf(params.get('revisionKind')) : null,
     /** One key per rendered form: the same submission retried is the same job. */
     idempotencyKey: randomUUID(),
   };
@@ -58,7 +59,7 @@ function valuesOf(form: FormData): CreateValues {
     quoteId: text(form, 'quoteId'),
     parentJobId: text(form, 'parentJobId'),
     revisionKind: text(form, 'revisionKind'),
-    idempotencyKey: text(form, 'idempotencyKey'),
+    idempotencyKey: text(form, 'idempotencyKey') || randomUUID(),
   };
 }
 
@@ -69,17 +70,17 @@ function checkLocally(values: CreateValues): Record<string, string> {
   return fields;
 }
 
+/** The API's field names (`inputs.0.assetId`) as the form's, for the fields to show their problem. */
 const aliases = (fields: Record<string, string>) =>
   Object.fromEntries(Object.keys(fields).map((f) => [f, formFieldOf(f)]));
 
 export const actions: Actions = {
   /** The price, for a visitor without JavaScript (the page quotes live otherwise). */
-  quote: async (event) => {
-    const form = await event.request.formData();
+  quote: formAction(async ({ form, api, csrf }) => {
     const values = valuesOf(form);
     const local = checkLocally(values);
     if (Object.keys(local).length) return invalid(local, { ...values }, { form: 'create' });
-    const result = await serverApi(event).generation.quote(requestFrom(values), csrfOf(form));
+    const result = await api.generation.quote(requestFrom(values), csrf);
     if (!result.ok) {
       return failure(
         result.problem,
@@ -88,37 +89,32 @@ export const actions: Actions = {
       );
     }
     return { form: 'quote', quote: result.data, values: { ...values, quoteId: result.data.quoteId } };
-  },
+  }),
 
-  create: async (event) => {
-    const form = await event.request.formData();
+  create: formAction(async ({ form, api, csrf }) => {
     const values = valuesOf(form);
     const local = checkLocally(values);
-    if (!values.idempotencyKey) values.idempotencyKey = randomUUID();
     if (Object.keys(local).length) return invalid(local, { ...values }, { form: 'create' });
-    const api = serverApi(event);
-    let result = await api.generation.createJob(createBodyFrom(values), values.idempotencyKey, csrfOf(form));
+    let result = await api.generation.createJob(createBodyFrom(values), values.idempotencyKey, csrf);
     if (!result.ok && result.problem.code === 'quote_expired') {
       // The price was only held for a while: ask again at today's price, same key.
       values.quoteId = '';
-      result = await api.generation.createJob(createBodyFrom(values), values.idempotencyKey, csrfOf(form));
+      result = await api.generation.createJob(createBodyFrom(values), values.idempotencyKey, csrf);
     }
-    if (!result.ok) {
-      const { problem } = result;
-      if (problem.code === 'idempotency_key_reused') {
-        // An earlier attempt from this form made a job with other settings; a new key makes this one.
-        return invalid(
-          {},
-          { ...values, idempotencyKey: randomUUID() },
-          {
-            form: 'create',
-            message:
-              'You already started a video from this form with other settings (see your jobs). Submit again to start this one too.',
-          },
-        );
-      }
-      return failure(problem, { ...values }, { form: 'create', fieldAliases: aliases(problem.fields) });
+    if (result.ok) redirect(303, `/jobs/${result.data.id}?created=1`);
+    const { problem } = result;
+    if (problem.code === 'idempotency_key_reused') {
+      // An earlier attempt from this form made a job with other settings; a new key makes this one.
+      return invalid(
+        {},
+        { ...values, idempotencyKey: randomUUID() },
+        {
+          form: 'create',
+          message:
+            'You already started a video from this form with other settings (see your jobs). Submit again to start this one too.',
+        },
+      );
     }
-    redirect(303, `/jobs/${result.data.id}?created=1`);
-  },
+    return failure(problem, { ...values }, { form: 'create', fieldAliases: aliases(problem.fields) });
+  }),
 };

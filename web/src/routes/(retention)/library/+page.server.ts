@@ -1,8 +1,8 @@
 // The library: the creator's videos and uploads, each with the time left before it is
-// deleted (R-OUT-7D, R-IN-30D), a download, deletion now (R-IN-EARLY) and a badge when a
-// legal hold keeps it (R-HOLD).
+// deleted (R-OUT-7D, R-IN-30D), a download, deletion now (R-IN-EARLY) and, under a legal
+// hold, that it is kept and that a deletion asked for waits for the hold to end (R-HOLD).
 import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, text } from '#lib/server/forms.ts';
+import { failure, formAction, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,15 +19,13 @@ export const load: PageServerLoad = async (event) => {
     api.generation.jobs({ status: 'succeeded', limit: 100 }),
   ]);
   const byOutput: Record<string, { jobId: string; prompt: string; durationSeconds?: number }> = {};
-  if (jobs.ok) {
-    for (const job of jobs.data.jobs) {
-      if (job.output) {
-        byOutput[job.output.assetId] = {
-          jobId: job.id,
-          prompt: job.prompt,
-          durationSeconds: job.parameters.durationSeconds,
-        };
-      }
+  for (const job of jobs.ok ? jobs.data.jobs : []) {
+    if (job.output) {
+      byOutput[job.output.assetId] = {
+        jobId: job.id,
+        prompt: job.prompt,
+        durationSeconds: job.parameters.durationSeconds,
+      };
     }
   }
   return {
@@ -43,15 +41,18 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-  delete: async (event) => {
-    const form = await event.request.formData();
+  delete: formAction(async ({ form, api, csrf }) => {
     const assetId = text(form, 'assetId');
-    const result = await serverApi(event).retention.deleteAsset(assetId, csrfOf(form));
-    if (!result.ok) return failure(result.problem, { assetId }, { form: `delete-${assetId}` });
+    const which = `delete-${assetId}`;
+    const result = await api.retention.deleteAsset(assetId, csrf);
+    if (!result.ok) return failure(result.problem, { assetId }, { form: which });
+    const what = result.data.kind === 'output' ? 'video' : 'upload';
     return {
-      form: `delete-${assetId}`,
+      form: which,
       deleted: assetId,
-      saved: result.data.kind === 'output' ? 'The video is deleted.' : 'The upload is deleted.',
+      saved: result.data.deletionDeferred
+        ? `Deletion requested: a legal hold keeps this ${what} for now; it is deleted as soon as the hold ends.`
+        : `The ${what} is deleted.`,
     };
-  },
+  }),
 };
