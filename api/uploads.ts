@@ -122,6 +122,66 @@ export interface ReceivedUpload {
   sha256: string;
 }
 
+/** One file on its way to the store: its inspector, the multipart upload, and their ends. */
+interface FileInFlight {
+  inspector: Inspector;
+  done: Promise<void>;
+  upload?: Upload;
+  uploaded?: Promise<unknown>;
+  failure?: unknown;
+}
+
+/** Pipes the file through an inspector; the S3 upload starts once its type is known. */
+function sendToStore(
+  file: NodeJS.ReadableStream,
+  store: ObjectStore,
+  key: string,
+  onDetected: (type: AllowedUpload) => Promise<void>,
+): FileInFlight {
+  const stopReading = () => {
+    file.unpipe(flight.inspector);
+    file.resume();
+  };
+  const inspector = new Inspector(async (type) => {
+    await onDetected(type);
+    flight.upload = new Upload({
+      client: store.client,
+      params: {
+        Bucket: store.bucket,
+        Key: key,
+        Body: inspector,
+        ContentType: type.contentType,
+        ServerSideEncryption: store.serverSideEncryption,
+      },
+      partSize: UPLOAD_PART_BYTES,
+      queueSize: UPLOAD_PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
+    flight.uploaded = flight.upload.done();
+    // A store that fails stops reading: drain the request so the answer can be sent.
+    flight.uploaded.catch((err: unknown) => {
+      flight.failure ??= err;
+      stopReading();
+      inspector.destroy();
+    });
+  });
+  const flight: FileInFlight = {
+    inspector,
+    done: new Promise<void>((resolve, reject) => {
+      inspector.on('finish', resolve);
+      inspector.on('error', (err) => {
+        flight.failure ??= err;
+        stopReading();
+        void flight.upload?.abort();
+        reject(err);
+      });
+    }),
+  };
+  flight.done.catch(() => {});
+  file.pipe(inspector);
+  return flight;
+}
+
 /**
  * Streams the request's one file to `key`. `onDetected` runs once the type is known and
  * before any byte reaches the store (the caller records the row there, so the object is
@@ -134,61 +194,16 @@ export async function receiveUpload(
   key: string,
   onDetected: (type: AllowedUpload) => Promise<void>,
 ): Promise<ReceivedUpload> {
-  let failure: unknown;
-  let inspector: Inspector | undefined;
-  let upload: Upload | undefined;
-  let uploaded: Promise<unknown> | undefined;
-  let fileDone: Promise<void> | undefined;
-
+  let flight: FileInFlight | undefined;
   const bb = busboy({
     headers: req.headers,
     limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
   });
-
   bb.on('file', (_field, file) => {
-    if (inspector) {
+    if (flight)
       file.resume(); // only the first file is taken
-      return;
-    }
-    const current = new Inspector(async (type) => {
-      await onDetected(type);
-      upload = new Upload({
-        client: store.client,
-        params: {
-          Bucket: store.bucket,
-          Key: key,
-          Body: current,
-          ContentType: type.contentType,
-          ServerSideEncryption: store.serverSideEncryption,
-        },
-        partSize: UPLOAD_PART_BYTES,
-        queueSize: UPLOAD_PARTS_IN_FLIGHT,
-        leavePartsOnError: false,
-      });
-      uploaded = upload.done();
-      // A store that fails stops reading: drain the request so the answer can be sent.
-      uploaded.catch((err: unknown) => {
-        failure ??= err;
-        file.unpipe(current);
-        file.resume();
-        current.destroy();
-      });
-    });
-    inspector = current;
-    fileDone = new Promise<void>((resolve, reject) => {
-      current.on('finish', resolve);
-      current.on('error', (err) => {
-        failure ??= err;
-        file.unpipe(current);
-        file.resume();
-        void upload?.abort();
-        reject(err);
-      });
-    });
-    fileDone.catch(() => {});
-    file.pipe(current);
+    else flight = sendToStore(file, store, key, onDetected);
   });
-
   const parsed = new Promise<void>((resolve, reject) => {
     bb.on('close', resolve);
     bb.on('error', () => reject(badRequest('The upload could not be read as multipart/form-data.')));
@@ -206,17 +221,19 @@ export async function receiveUpload(
 
   try {
     await parsed;
-    if (failure) throw failure;
-    if (!inspector || !fileDone) throw badRequest('Attach one file to upload.');
-    await fileDone;
-    if (!uploaded || !inspector.type) throw badRequest('The file is empty.');
-    await uploaded;
-    if (failure) throw failure;
-    return { type: inspector.type, sizeBytes: inspector.size, sha256: inspector.hash.digest('hex') };
+    if (!flight) throw badRequest('Attach one file to upload.');
+    if (flight.failure) throw flight.failure;
+    await flight.done;
+    if (!flight.uploaded || !flight.inspector.type) throw badRequest('The file is empty.');
+    await flight.uploaded;
+    if (flight.failure) throw flight.failure;
+    const { inspector } = flight;
+    return { type: inspector.type!, sizeBytes: inspector.size, sha256: inspector.hash.digest('hex') };
   } catch (err) {
-    inspector?.destroy();
-    await upload?.abort();
-    if (uploaded) await uploaded.catch(() => {});
+    flight?.inspector.destroy();
+    await flight?.upload?.abort();
+    if (flight?.uploaded) await flight.uploaded.catch(() => {});
+    const failure = flight?.failure;
     throw failure instanceof AppError ? failure : err instanceof AppError ? err : storageUnavailable();
   }
 }

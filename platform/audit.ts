@@ -1,6 +1,9 @@
 // The audit log (S-AUDIT): append-only (a database trigger refuses updates and deletes)
-// and hash-chained, each event carrying the hash of the one before, so an edited or
-// removed event is detected by `verifyAuditChain`.
+// and hash-chained, each event carrying the hash of the one before it in its chain, so an
+// edited or removed event is detected by `verifyAuditChain`. Appends are spread over a
+// few chains, each serialised by its own advisory lock: a writer takes the first chain
+// no one else holds, so many activities append at once instead of queueing behind one
+// lock, while writes that do not overlap keep to chain 0, one unbroken sequence.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -28,6 +31,7 @@ interface StoredEvent {
   target_id: string | null;
   subject_user_id: string | null;
   details: Record<string, unknown>;
+  chain: number;
   prev_hash: string;
   hash: string;
 }
@@ -44,7 +48,10 @@ function canonical(value: unknown): string {
   return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
 }
 
-export function eventHash(prevHash: string, event: Omit<StoredEvent, 'id' | 'hash' | 'prev_hash'>): string {
+export function eventHash(
+  prevHash: string,
+  event: Omit<StoredEvent, 'id' | 'hash' | 'prev_hash' | 'chain'>,
+): string {
   return createHash('sha256')
     .update(
       canonical([
@@ -62,15 +69,31 @@ export function eventHash(prevHash: string, event: Omit<StoredEvent, 'id' | 'has
     .digest('hex');
 }
 
-// One fixed advisory lock serialises appends, so the chain never forks.
-const AUDIT_LOCK_KEY = 0x6175646974; // "audit"
+/** How many chains take appends side by side; more than the writers that usually overlap. */
+export const AUDIT_CHAINS = 16;
+// Each chain's advisory lock keeps it from forking; the keys sit above "audit" in ASCII.
+const AUDIT_LOCK_KEY = 0x6175646974;
+
+/** The first chain nobody else is appending to (or, if all are busy, one to wait for). */
+async function takeChain(tx: EntityManager): Promise<number> {
+  for (let chain = 0; chain < AUDIT_CHAINS; chain++) {
+    const [row] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [
+      AUDIT_LOCK_KEY + chain,
+    ]);
+    if (row?.ok) return chain;
+  }
+  const chain = Math.floor(Math.random() * AUDIT_CHAINS);
+  await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY + chain]);
+  return chain;
+}
 
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
   const append = async (tx: EntityManager) => {
-    await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY]);
+    const chain = await takeChain(tx);
     const [last] = await tx.execute<{ hash: string }[]>(
-      'select hash from audit_events order by id desc limit 1',
+      'select hash from audit_events where chain = ? order by id desc limit 1',
+      [chain],
     );
     const prevHash = last?.hash ?? GENESIS_HASH;
     // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
@@ -86,8 +109,8 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
     };
     const hash = eventHash(prevHash, event);
     await tx.execute(
-      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, chain, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)`,
       [
         event.occurred_at,
         event.actor_id,
@@ -97,6 +120,7 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
         event.target_id,
         event.subject_user_id,
         JSON.stringify(event.details),
+        chain,
         prevHash,
         hash,
       ],
@@ -109,14 +133,14 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
 export type AuditChainResult =
   { ok: true; events: number } | { ok: false; events: number; brokenAtId: string; reason: string };
 
-/** Walks the whole chain in order; reports the first event whose hash or link does not hold. */
+/** Walks every chain in order; reports the first event whose hash or link does not hold. */
 export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditChainResult> {
-  let prevHash = GENESIS_HASH;
+  const lastHash = new Map<number, string>();
   let afterId = '0';
   let count = 0;
   for (;;) {
     const rows = await em.execute<StoredEvent[]>(
-      `select id::text as id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, prev_hash, hash
+      `select id::text as id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, chain, prev_hash, hash
          from audit_events where audit_events.id > ?::bigint order by audit_events.id limit ?`,
       [afterId, batchSize],
     );
@@ -126,7 +150,7 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
       const id = String(row.id);
       // Raw rows carry timestamps as text; hash the instant, as when it was written.
       row.occurred_at = new Date(row.occurred_at);
-      if (row.prev_hash !== prevHash) {
+      if (row.prev_hash !== (lastHash.get(row.chain) ?? GENESIS_HASH)) {
         return {
           ok: false,
           events: count,
@@ -137,7 +161,7 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
       if (eventHash(row.prev_hash, row) !== row.hash) {
         return { ok: false, events: count, brokenAtId: id, reason: 'this event was edited' };
       }
-      prevHash = row.hash;
+      lastHash.set(row.chain, row.hash);
       afterId = id;
     }
   }

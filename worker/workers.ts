@@ -15,6 +15,8 @@ import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ensureSweepSchedules } from './schedules.ts';
+import { queueTuning } from './tuning.ts';
+import { ensureBundle } from './bundle-cache.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -55,12 +57,18 @@ export async function buildWorkflowBundle(logger: Pick<Logger, 'warn' | 'error'>
   return code;
 }
 
-/** The prebuilt bundle in production; a fresh bundle from source in development and tests. */
+/**
+ * The prebuilt bundle: the one the image built (production), or one built from the
+ * sources once and kept under .data until they change (development), so a restarted
+ * worker polls in a second instead of bundling again.
+ */
+async function cachedWorkflowBundle(logger: Logger): Promise<string> {
+  return ensureBundle(() => buildWorkflowBundle(logger), logger);
+}
+
 export async function loadWorkflowBundle(config: Config, logger: Logger): Promise<WorkflowBundle> {
-  if (config.temporal.workflowBundlePath) {
-    return { code: await readFile(config.temporal.workflowBundlePath, 'utf8') };
-  }
-  return { code: await buildWorkflowBundle(logger) };
+  const file = config.temporal.workflowBundlePath ?? (await cachedWorkflowBundle(logger));
+  return { code: await readFile(file, 'utf8') };
 }
 
 export interface RunningWorkers {
@@ -94,6 +102,7 @@ export async function startWorkers(options: {
         workflowBundle: bundle,
         activities,
         shutdownGraceTime: '10s',
+        ...queueTuning(taskQueue, config),
       }),
     ),
   );

@@ -1,9 +1,13 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 
-/** Append-only and hash-chained: each event carries the hash of the one before (S-AUDIT). */
+/**
+ * Append-only and hash-chained: each event carries the hash of the one before it in its
+ * chain (S-AUDIT). Several chains take appends side by side (platform/audit.ts).
+ */
 export const AuditEvent = defineEntity({
   name: 'AuditEvent',
   tableName: 'audit_events',
+  indexes: [{ properties: ['chain', 'id'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     occurredAt: p.datetime().onCreate(() => new Date()),
@@ -15,6 +19,8 @@ export const AuditEvent = defineEntity({
     /** The person the event is about, for access exports and the legal team. */
     subjectUserId: p.uuid().nullable().index(),
     details: p.json<Record<string, unknown>>().default('{}'),
+    /** Which chain the event is appended to; `prevHash` is the previous event's in it. */
+    chain: p.smallint().default(0),
     prevHash: p.string().length(64),
     hash: p.string().length(64).unique(),
   },

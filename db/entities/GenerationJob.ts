@@ -7,6 +7,19 @@ export const GenerationJob = defineEntity({
   name: 'GenerationJob',
   tableName: 'generation_jobs',
   uniques: [{ properties: ['user', 'idempotencyKey'] }],
+  // Every change to what a live view shows is announced on the `generation_job` channel
+  // with the job's id (stores/generation.ts JOB_CHANNEL), so the API pushes it to whoever
+  // watches instead of asking the workflow.
+  triggers: [
+    {
+      name: 'generation_job_changed',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      // One line, as PostgreSQL stores it: the schema check compares the text.
+      body: `if row(old.status, old.progress, old.queue_position, old.eta_seconds, old.status_message, old.output_asset_id, old.credits_charged, old.model) is distinct from row(new.status, new.progress, new.queue_position, new.eta_seconds, new.status_message, new.output_asset_id, new.credits_charged, new.model) then perform pg_notify('generation_job', new.id::text); end if; return null;`,
+    },
+  ],
   properties: {
     id: p
       .uuid()

@@ -52,6 +52,8 @@ export async function startPostgres(options: PostgresOptions): Promise<Service &
   const password = options.password ?? 'postgres';
   const identity = postgresIdentity();
   const dataDir = path.resolve(options.dataDir);
+  // The folders above the data must let the `postgres` user through; the data itself is its own.
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (identity) await chown(dataDir, identity.uid, identity.gid);
 

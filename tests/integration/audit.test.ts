@@ -119,4 +119,28 @@ describe('audit log [S-AUDIT]', () => {
     );
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
+
+  it('[S-AUDIT] takes appends from many writers at once, each in its own transaction, and every chain verifies', async () => {
+    // Four writers each append and then keep their transaction open until all four have
+    // appended: behind one global lock the second could never append, and this would time out.
+    const writers = 4;
+    let appended = 0;
+    let release!: () => void;
+    const allAppended = new Promise<void>((resolve) => (release = resolve));
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        platform.clients.orm.em.fork().transactional(async (tx) => {
+          await recordAudit(tx, { action: 'test.overlapping', details: { i } });
+          if (++appended === writers) release();
+          await allAppended;
+        }),
+      ),
+    );
+    const em = platform.clients.orm.em.fork();
+    const chains = await em.execute<{ chain: number }[]>(
+      `select distinct chain from audit_events where action = 'test.overlapping'`,
+    );
+    expect(chains).toHaveLength(writers);
+    expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
 });

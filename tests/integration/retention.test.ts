@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DeletionProof } from '../../db/entities/index.ts';
+import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { DAY, SECOND } from '../../domain/time.ts';
 import { registerTempAsset } from '../../activities/generation/render.ts';
 import { verifyDeletionProof } from '../../stores/retention-proof.ts';
@@ -167,6 +168,20 @@ describe('a worker killed while timers are pending', () => {
     try {
       const first = startWorkerProcess(namespace);
       const owner = (await signedIn(isolated)).user;
+      // The first worker polls before any timer is set: how long it takes to start (seconds
+      // on a loaded machine) must not eat into the time the early group has.
+      await eventually(
+        async () => {
+          const queue = await isolated.clients.temporal.client.workflowService.describeTaskQueue({
+            namespace,
+            // The workflow queue's pollers (the request's default type).
+            taskQueue: { name: TASK_QUEUES.retention },
+          });
+          return (queue.pollers?.length ?? 0) > 0;
+        },
+        30_000,
+        `first worker polling (${first.output()})`,
+      );
       const now = Date.now();
       // Due while no worker runs (5 s from now), and due after the new worker is up (12 s).
       const early = await Promise.all(

@@ -1,0 +1,62 @@
+// How each task queue's worker is sized, as code. The figures behind each choice come
+// from the benchmarks (README, Benchmarks): a worker's memory is mostly its workflow
+// cache, and the SDK's default cache (about 600 workflows per 1 GiB of heap, here
+// thousands per queue) is what made 5,000 due retention workflows cost 1.2 GiB.
+import type { WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config/index.ts';
+import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
+
+export type QueueTuning = Pick<
+  WorkerOptions,
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentLocalActivityExecutions'
+>;
+
+/**
+ * Per queue:
+ * - retention: no cache. A retention workflow has two workflow tasks in its life (its
+ *   start and its due time, days apart); keeping it in memory in between buys nothing,
+ *   and replaying its four-event history costs less than a millisecond. Its deletion is a
+ *   local activity holding one database connection, so local activities match the pool.
+ * - generation: a running job has a workflow task every few seconds (polls, webhooks,
+ *   progress); a cache of a few hundred keeps those on the sticky queue. Its regular
+ *   activities mostly wait on providers' HTTP (no database connection held while they
+ *   wait), so they may be twice the pool; its local activities (start, finish) need one.
+ * - privacy: exports and deletions are long and heavy on the database: a few at a time.
+ * - system: sweeps and diagnostics, one or two at a time.
+ */
+export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>): QueueTuning {
+  const pool = config.database.poolMax;
+  switch (queue) {
+    case TASK_QUEUES.retention:
+      return {
+        maxCachedWorkflows: 0,
+        maxConcurrentWorkflowTaskExecutions: pool,
+        maxConcurrentActivityTaskExecutions: 2,
+        maxConcurrentLocalActivityExecutions: pool,
+      };
+    case TASK_QUEUES.generation:
+      return {
+        maxCachedWorkflows: 250,
+        maxConcurrentWorkflowTaskExecutions: 20,
+        maxConcurrentActivityTaskExecutions: 2 * pool,
+        maxConcurrentLocalActivityExecutions: pool,
+      };
+    case TASK_QUEUES.privacy:
+      return {
+        maxCachedWorkflows: 50,
+        maxConcurrentWorkflowTaskExecutions: 10,
+        maxConcurrentActivityTaskExecutions: 4,
+        maxConcurrentLocalActivityExecutions: 4,
+      };
+    default:
+      return {
+        maxCachedWorkflows: 10,
+        maxConcurrentWorkflowTaskExecutions: 4,
+        maxConcurrentActivityTaskExecutions: 2,
+        maxConcurrentLocalActivityExecutions: 2,
+      };
+  }
+}
