@@ -2,6 +2,7 @@
 // each step of a workflow is, how much time is left. Records keyed by the domain's
 // vocabularies, so a new type, step or jurisdiction is a type error until it has words.
 import {
+  JURISDICTIONS,
   REQUEST_STATUSES,
   type DeletionStep,
   type ExportStep,
@@ -91,6 +92,13 @@ export const JURISDICTION_WORDS: Readonly<Record<Jurisdiction, TypeWords>> = {
       'We keep the stricter promise: an answer within one calendar month of confirming it is you, as under GDPR.',
   },
 };
+
+/** The law a request is timed by, as a form's choices (a request, an account deletion). */
+export const JURISDICTION_OPTIONS = JURISDICTIONS.map((value) => ({
+  value,
+  label: JURISDICTION_WORDS[value].title,
+  description: JURISDICTION_WORDS[value].explanation,
+}));
 
 const DELETION_STEP_WORDS: Readonly<Record<DeletionStep, string>> = {
   verify: 'Confirm it’s you',

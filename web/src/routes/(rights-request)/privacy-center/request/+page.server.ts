@@ -5,8 +5,7 @@ import { redirect } from '@sveltejs/kit';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../../../domain/privacy.ts';
 import type { NewRightsRequestBody } from '#lib/rights-request/types.ts';
 import { FORM_REQUEST_TYPES } from '#lib/rights-request/words.ts';
-import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,9 +23,24 @@ export const load: PageServerLoad = async (event) => {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The requests that name what they are about: which purposes each may name, in which field. */
+const PURPOSES = {
+  objection: {
+    field: 'objectionPurposes',
+    allowed: ['analytics', 'marketing'],
+    missing: 'Choose analytics, marketing or both.',
+  },
+  consent_withdrawal: {
+    field: 'withdrawPurposes',
+    allowed: ['analytics', 'marketing_email'],
+    missing: 'Choose analytics, marketing email or both.',
+  },
+} as const satisfies Partial<
+  Record<FormType, { field: string; allowed: readonly string[]; missing: string }>
+>;
+
 export const actions: Actions = {
-  create: async (event) => {
-    const form = await event.request.formData();
+  create: formAction(async ({ form, api, csrf }) => {
     const values = {
       type: text(form, 'type'),
       jurisdiction: text(form, 'jurisdiction'),
@@ -51,25 +65,18 @@ export const actions: Actions = {
         ...(values.correctDateOfBirth ? { dateOfBirth: values.correctDateOfBirth } : {}),
       };
     }
-    if (values.type === 'objection') {
-      const purposes = values.objectionPurposes
+    const asked = PURPOSES[values.type as keyof typeof PURPOSES];
+    if (asked) {
+      body.purposes = values[asked.field]
         .split(',')
-        .filter((p) => p === 'analytics' || p === 'marketing');
-      if (!purposes.length) fields.objectionPurposes = 'Choose analytics, marketing or both.';
-      body.purposes = purposes;
-    }
-    if (values.type === 'consent_withdrawal') {
-      const purposes = values.withdrawPurposes
-        .split(',')
-        .filter((p) => p === 'analytics' || p === 'marketing_email');
-      if (!purposes.length) fields.withdrawPurposes = 'Choose analytics, marketing email or both.';
-      body.purposes = purposes;
+        .filter((p) => (asked.allowed as readonly string[]).includes(p));
+      if (!body.purposes.length) fields[asked.field] = asked.missing;
     }
     if (Object.keys(fields).length) return invalid(fields, values);
 
-    const result = await serverApi(event).rightsRequest.create(
+    const result = await api.rightsRequest.create(
       { ...body, type: values.type as FormType, jurisdiction: values.jurisdiction as Jurisdiction },
-      csrfOf(form),
+      csrf,
     );
     if (!result.ok) {
       return failure(result.problem, values, {
@@ -82,5 +89,5 @@ export const actions: Actions = {
       });
     }
     redirect(303, `/privacy/requests/${result.data.id}?made=1`);
-  },
+  }),
 };

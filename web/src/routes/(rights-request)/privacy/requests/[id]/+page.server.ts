@@ -2,12 +2,12 @@
 // emailed code while the request waits for it (D-VERIFY: resend, tries left), then shows
 // the deadline (D-CLOCK), each step of the workflow, the export to download (D-ACCESS,
 // D-PORT) and, while nothing has started, a way to cancel.
-import { error, redirect } from '@sveltejs/kit';
-import { friendlyMessage } from '#lib/api/errors.ts';
+import { redirect } from '@sveltejs/kit';
 import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, text, toSignIn } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, text, toSignIn, type ActionContext } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
-import type { Actions, PageServerLoad } from './$types';
+import { must } from '#lib/server/results.ts';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
  * An account deletion signs its owner out everywhere as one of its first steps: once that
@@ -21,16 +21,12 @@ export const load: PageServerLoad = async (event) => {
   if (!user && deleting) redirect(303, signedOutView(event.params.id));
   const me = await requireUser(event);
   const result = await serverApi(event).rightsRequest.request(event.params.id);
-  if (!result.ok) {
-    if (result.problem.status === 401) {
-      if (deleting) redirect(303, signedOutView(event.params.id));
-      toSignIn(event.url);
-    }
-    if (result.problem.status === 404 || result.problem.status === 400) error(404, 'No such request.');
-    error(result.problem.status >= 400 ? result.problem.status : 503, friendlyMessage(result.problem));
+  if (!result.ok && result.problem.status === 401) {
+    if (deleting) redirect(303, signedOutView(event.params.id));
+    toSignIn(event.url);
   }
   return {
-    request: result.data,
+    request: must(result, 'No such request.'),
     email: me.email,
     justMade: event.url.searchParams.has('made'),
     deleting,
@@ -39,37 +35,35 @@ export const load: PageServerLoad = async (event) => {
 
 const CODE_FIELDS = { invalid_code: 'code', code_expired: 'code', code_void: 'code' };
 
+/** An action on this request: the context, with the request's id. */
+type Context = ActionContext<RequestEvent>;
+
 export const actions: Actions = {
-  verify: async (event) => {
-    const form = await event.request.formData();
+  verify: formAction(async ({ event, form, api, csrf }: Context) => {
     const code = text(form, 'code').replace(/\s+/g, '');
     if (!/^\d{6}$/.test(code)) {
       return invalid({ code: 'Enter the 6-digit code from the email.' }, {}, { form: 'verify' });
     }
-    const result = await serverApi(event).rightsRequest.verify(event.params.id, code, csrfOf(form));
+    const result = await api.rightsRequest.verify(event.params.id, code, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: 'verify', codeFields: CODE_FIELDS });
     // The deletion starts now, and soon signs its owner out: its page knows to expect that.
     if (result.data.type === 'deletion') redirect(303, `/privacy/requests/${result.data.id}?deleting=1`);
-    return { form: 'verify', done: 'Thank you: it is confirmed. Our deadline counts from now.' };
-  },
+    return { form: 'verify', saved: 'Thank you: it is confirmed. Our deadline counts from now.' };
+  }),
 
-  resend: async (event) => {
-    const form = await event.request.formData();
-    const result = await serverApi(event).rightsRequest.sendCode(event.params.id, csrfOf(form));
+  resend: formAction(async ({ event, api, csrf }: Context) => {
+    const result = await api.rightsRequest.sendCode(event.params.id, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: 'resend' });
-    return { form: 'resend', done: 'We emailed you a new code. The earlier one no longer works.' };
-  },
+    return { form: 'resend', saved: 'We emailed you a new code. The earlier one no longer works.' };
+  }),
 
-  cancel: async (event) => {
-    const form = await event.request.formData();
-    const result = await serverApi(event).rightsRequest.cancel(event.params.id, csrfOf(form));
+  cancel: formAction(async ({ event, api, csrf }: Context) => {
+    const result = await api.rightsRequest.cancel(event.params.id, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: 'cancel' });
-    return {
-      form: 'cancel',
-      done:
-        result.data.type === 'deletion'
-          ? 'Cancelled. Your account stays as it is.'
-          : 'Cancelled. Nothing more will be done for this request.',
-    };
-  },
+    const saved =
+      result.data.type === 'deletion'
+        ? 'Cancelled. Your account stays as it is.'
+        : 'Cancelled. Nothing more will be done for this request.';
+    return { form: 'cancel', saved };
+  }),
 };
