@@ -1,11 +1,18 @@
 // Operators' lookup: a job or a stored file by id, with the link straight into its
 // workflow's history in the Temporal Web UI. The API audits every lookup.
 import { error } from '@sveltejs/kit';
+import type { ApiResult } from '#lib/api/client.ts';
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The record, or words for why there is none. */
+function found<T>(result: ApiResult<T>, missing: string): { data: T | null; problem?: string } {
+  if (result.ok) return { data: result.data };
+  return { data: null, problem: result.problem.status === 404 ? missing : friendlyMessage(result.problem) };
+}
 
 export const load: PageServerLoad = async (event) => {
   const { staff, needsMfa } = await event.parent();
@@ -21,29 +28,9 @@ export const load: PageServerLoad = async (event) => {
   }
   const api = serverApi(event);
   if (kind === 'job') {
-    const job = await api.generation.opsJob(id);
-    return {
-      ...empty,
-      kind,
-      id,
-      job: job.ok ? job.data : null,
-      problem: job.ok
-        ? undefined
-        : job.problem.status === 404
-          ? 'No job has that id.'
-          : friendlyMessage(job.problem),
-    };
+    const { data, problem } = found(await api.generation.opsJob(id), 'No job has that id.');
+    return { ...empty, kind, id, job: data, problem };
   }
-  const asset = await api.retention.opsAsset(id);
-  return {
-    ...empty,
-    kind,
-    id,
-    asset: asset.ok ? asset.data : null,
-    problem: asset.ok
-      ? undefined
-      : asset.problem.status === 404
-        ? 'No stored file has that id.'
-        : friendlyMessage(asset.problem),
-  };
+  const { data, problem } = found(await api.retention.opsAsset(id), 'No stored file has that id.');
+  return { ...empty, kind, id, asset: data, problem };
 };

@@ -3,7 +3,7 @@
 import { error } from '@sveltejs/kit';
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
-import { csrfOf, failure, invalid, raw, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,8 +19,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-  decide: async (event) => {
-    const form = await event.request.formData();
+  decide: formAction(async ({ form, api, csrf }) => {
     const jobId = text(form, 'jobId');
     const decision = text(form, 'decision');
     const reason = raw(form, 'reason').trim();
@@ -30,15 +29,10 @@ export const actions: Actions = {
       return invalid({}, values, { form: which, message: 'Choose approve or refuse.' });
     }
     if (reason.length < 3) {
-      return invalid({ reason: 'Say why, in a few words: the creator and the audit log keep it.' }, values, {
-        form: which,
-      });
+      const why = 'Say why, in a few words: the creator and the audit log keep it.';
+      return invalid({ reason: why }, values, { form: which });
     }
-    const result = await serverApi(event).moderation.decide(
-      jobId,
-      { approve: decision === 'approve', reason },
-      csrfOf(form),
-    );
+    const result = await api.moderation.decide(jobId, { approve: decision === 'approve', reason }, csrf);
     if (!result.ok) return failure(result.problem, values, { form: which });
     return {
       form: 'decided',
@@ -48,5 +42,5 @@ export const actions: Actions = {
           ? 'Approved. The video starts now.'
           : 'Refused. The creator is told, and their credits are returned.',
     };
-  },
+  }),
 };
