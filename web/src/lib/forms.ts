@@ -43,6 +43,14 @@ export const sharedFailure = (): (() => FormFailure | undefined) =>
   getContext<(() => FormFailure | undefined) | undefined>(FAILURE) ?? (() => undefined);
 
 /**
+ * What a control starts with: what was typed into it before a failed submission (never a
+ * password: the action leaves those out), else its own value. Called as the control starts.
+ */
+export function typedBack<T extends string | null | undefined>(name: string, value: T): string | T {
+  return sharedFailure()()?.values[name] ?? value;
+}
+
+/**
  * A named action's URL that keeps the page's own query (an emailed token, `next`), so the
  * page rendered after the action, and the action itself, still see them.
  */

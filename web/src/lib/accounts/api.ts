@@ -17,8 +17,6 @@ import type {
 } from './types.ts';
 
 export function accountsCalls(api: ApiClient) {
-  const post = <T>(path: string, body: unknown, csrfToken: string) =>
-    api.call<T>('POST', path, { body, csrfToken });
   return {
     session: () => api.call<SessionAnswer>('GET', '/api/auth/session'),
 
@@ -28,25 +26,26 @@ export function accountsCalls(api: ApiClient) {
       return { password: true, google: result.ok && result.data.google === true };
     },
 
-    signUp: (body: SignUpBody, csrfToken: string) => post<Accepted>('/api/auth/sign-up', body, csrfToken),
+    signUp: (body: SignUpBody, csrfToken: string) => api.post<Accepted>('/api/auth/sign-up', body, csrfToken),
     verifyEmail: (token: string, csrfToken: string) =>
-      post<Accepted>('/api/auth/verify-email', { token }, csrfToken),
+      api.post<Accepted>('/api/auth/verify-email', { token }, csrfToken),
     resendVerification: (email: string, csrfToken: string) =>
-      post<Accepted>('/api/auth/resend-verification', { email }, csrfToken),
+      api.post<Accepted>('/api/auth/resend-verification', { email }, csrfToken),
     signIn: (body: { email: string; password: string }, csrfToken: string) =>
-      post<SessionAnswer>('/api/auth/sign-in', body, csrfToken),
-    signOut: (csrfToken: string) => post<Accepted>('/api/auth/sign-out', {}, csrfToken),
-    signOutEverywhere: (csrfToken: string) => post<Accepted>('/api/auth/sign-out-everywhere', {}, csrfToken),
+      api.post<SessionAnswer>('/api/auth/sign-in', body, csrfToken),
+    signOut: (csrfToken: string) => api.post<Accepted>('/api/auth/sign-out', {}, csrfToken),
+    signOutEverywhere: (csrfToken: string) =>
+      api.post<Accepted>('/api/auth/sign-out-everywhere', {}, csrfToken),
     requestPasswordReset: (email: string, csrfToken: string) =>
-      post<Accepted>('/api/auth/password-reset/request', { email }, csrfToken),
+      api.post<Accepted>('/api/auth/password-reset/request', { email }, csrfToken),
     confirmPasswordReset: (body: { token: string; newPassword: string }, csrfToken: string) =>
-      post<Accepted>('/api/auth/password-reset/confirm', body, csrfToken),
+      api.post<Accepted>('/api/auth/password-reset/confirm', body, csrfToken),
     confirmParentalConsent: (token: string, csrfToken: string) =>
-      post<Accepted>('/api/auth/parental-consent/confirm', { token }, csrfToken),
+      api.post<Accepted>('/api/auth/parental-consent/confirm', { token }, csrfToken),
     verifyMfa: (proof: MfaProof, csrfToken: string) =>
-      post<SessionAnswer>('/api/auth/mfa/verify', proof, csrfToken),
+      api.post<SessionAnswer>('/api/auth/mfa/verify', proof, csrfToken),
     completeGoogleSignUp: (body: GoogleCompleteBody, csrfToken: string) =>
-      post<{ user: User; csrfToken: string }>('/api/auth/google/complete', body, csrfToken),
+      api.post<{ user: User; csrfToken: string }>('/api/auth/google/complete', body, csrfToken),
 
     account: () => api.call<User>('GET', '/api/account'),
     updateProfile: (body: { name?: string; email?: string }, csrfToken: string) =>
@@ -54,14 +53,14 @@ export function accountsCalls(api: ApiClient) {
     updatePreferences: (body: Preferences, csrfToken: string) =>
       api.call<User>('PUT', '/api/account/preferences', { body, csrfToken }),
     changePassword: (body: { currentPassword: string; newPassword: string }, csrfToken: string) =>
-      post<Accepted>('/api/account/password', body, csrfToken),
+      api.post<Accepted>('/api/account/password', body, csrfToken),
     sessions: () => api.call<{ sessions: SessionInfo[] }>('GET', '/api/account/sessions'),
     revokeSession: (id: string, csrfToken: string) =>
       api.call<{ status: string }>('DELETE', `/api/account/sessions/${seg(id)}`, { csrfToken }),
-    startMfaSetup: (csrfToken: string) => post<MfaSetup>('/api/account/mfa/setup', {}, csrfToken),
+    startMfaSetup: (csrfToken: string) => api.post<MfaSetup>('/api/account/mfa/setup', {}, csrfToken),
     enableMfa: (code: string, csrfToken: string) =>
-      post<MfaEnabled>('/api/account/mfa/enable', { code }, csrfToken),
+      api.post<MfaEnabled>('/api/account/mfa/enable', { code }, csrfToken),
     disableMfa: (proof: MfaProof, csrfToken: string) =>
-      post<{ status: string }>('/api/account/mfa/disable', proof, csrfToken),
+      api.post<{ status: string }>('/api/account/mfa/disable', proof, csrfToken),
   };
 }

@@ -5,10 +5,10 @@ import { fail } from '@sveltejs/kit';
 import type { ApiProblem } from '../api/errors.ts';
 import type { FormFailure } from '../forms.ts';
 import { POLICY_VERSION } from '../policy/words.ts';
-import { failure, text } from '../server/forms.ts';
+import { failure, texts } from '../server/forms.ts';
 
 export function ageAndPolicy(form: FormData) {
-  const values = { dateOfBirth: text(form, 'dateOfBirth'), parentEmail: text(form, 'parentEmail') };
+  const values = texts(form, ['dateOfBirth', 'parentEmail']);
   return {
     values,
     body: {

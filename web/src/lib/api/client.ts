@@ -70,4 +70,9 @@ export class ApiClient {
       return { ok: false, problem: { ...UNREACHABLE, status: res.status, code: 'internal' } };
     }
   }
+
+  /** A state change: a JSON body and the CSRF token the API issued. */
+  post<T>(path: string, body: unknown, csrfToken: string): Promise<ApiResult<T>> {
+    return this.call<T>('POST', path, { body, csrfToken });
+  }
 }

@@ -22,6 +22,13 @@ export function applyConsents(consents: Consents | null | undefined): void {
   consent.doNotTrack = consents.doNotTrack;
 }
 
+/** A choice was just saved (the banner, cookie settings): analytics follow it from this page on. */
+export function followChoice(consents: Consents | null | undefined, routeId: string | null): void {
+  applyConsents(consents);
+  if (consent.analytics) pageView(routeId);
+  else forgetQueued();
+}
+
 /** The browser's own signals, read where the page runs. */
 export function browserAsksNotToTrack(): boolean {
   if (typeof navigator === 'undefined') return false;

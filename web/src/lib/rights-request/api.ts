@@ -13,19 +13,19 @@ import type {
 } from './types.ts';
 
 export function rightsRequestCalls(api: ApiClient) {
-  const post = <T>(path: string, body: unknown, csrfToken: string) =>
-    api.call<T>('POST', path, { body, csrfToken });
   const mine = (id: string) => `/api/privacy/requests/${seg(id)}`;
   const legal = (id: string) => `/api/legal/requests/${seg(id)}`;
   return {
     requests: () => api.call<{ requests: RightsRequestView[] }>('GET', '/api/privacy/requests'),
     request: (id: string) => api.call<RightsRequestView>('GET', mine(id)),
     create: (body: NewRightsRequestBody, csrfToken: string) =>
-      post<RightsRequestView>('/api/privacy/requests', body, csrfToken),
+      api.post<RightsRequestView>('/api/privacy/requests', body, csrfToken),
     verify: (id: string, code: string, csrfToken: string) =>
-      post<RightsRequestView>(`${mine(id)}/verify`, { code }, csrfToken),
-    sendCode: (id: string, csrfToken: string) => post<RightsRequestView>(`${mine(id)}/code`, {}, csrfToken),
-    cancel: (id: string, csrfToken: string) => post<RightsRequestView>(`${mine(id)}/cancel`, {}, csrfToken),
+      api.post<RightsRequestView>(`${mine(id)}/verify`, { code }, csrfToken),
+    sendCode: (id: string, csrfToken: string) =>
+      api.post<RightsRequestView>(`${mine(id)}/code`, {}, csrfToken),
+    cancel: (id: string, csrfToken: string) =>
+      api.post<RightsRequestView>(`${mine(id)}/cancel`, {}, csrfToken),
 
     settings: () => api.call<PrivacySettings>('GET', '/api/privacy/settings'),
     setRestriction: (restricted: boolean, csrfToken: string) =>
@@ -37,7 +37,7 @@ export function rightsRequestCalls(api: ApiClient) {
       api.call<{ requests: LegalRequestView[] }>('GET', `/api/legal/requests${queryString({ ...query })}`),
     legalRequest: (id: string) => api.call<LegalRequestView>('GET', legal(id)),
     extend: (id: string, body: { reason: string; months?: number }, csrfToken: string) =>
-      post<LegalRequestView>(`${legal(id)}/extend`, body, csrfToken),
+      api.post<LegalRequestView>(`${legal(id)}/extend`, body, csrfToken),
     audit: (id: string) => api.call<RequestAudit>('GET', `${legal(id)}/audit`),
   };
 }

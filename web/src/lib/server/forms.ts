@@ -42,6 +42,11 @@ export const text = (form: FormData, name: string): string => {
   return typeof value === 'string' ? value.trim() : '';
 };
 
+/** Several text fields at once, trimmed, by name. */
+export function texts<K extends string>(form: FormData, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, text(form, name)])) as Record<K, string>;
+}
+
 /** A field exactly as typed (passwords: spaces count). */
 export const raw = (form: FormData, name: string): string => {
   const value = form.get(name);

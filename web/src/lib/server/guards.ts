@@ -25,3 +25,9 @@ export async function signedOutOnly(event: GuardEvent): Promise<void> {
   const { user } = await event.parent();
   if (user) redirect(303, afterSignIn(user, safeNext(event.url.searchParams.get('next')), homeRoute()));
 }
+
+/** The load of a page only for the signed out (sign-up), which needs nothing else. */
+export const signedOutPage = async (event: GuardEvent): Promise<Record<string, never>> => {
+  await signedOutOnly(event);
+  return {};
+};

@@ -3,7 +3,7 @@
 // generation settings are checked against the model catalog.
 import { LANGUAGES, THEMES, type Language, type Preferences, type Theme } from '#lib/accounts/types.ts';
 import { parseGenerationDefaults } from '#lib/accounts/preferences.ts';
-import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, text, texts } from '#lib/server/forms.ts';
 import type { Actions } from './$types';
 
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
@@ -18,7 +18,7 @@ const DEFAULTS_FIELDS = {
 
 export const actions: Actions = {
   profile: formAction(async ({ form, api, csrf }) => {
-    const values = { name: text(form, 'name'), email: text(form, 'email') };
+    const values = texts(form, ['name', 'email']);
     const result = await api.accounts.updateProfile(values, csrf);
     if (!result.ok) return failure(result.problem, values, { form: 'profile' });
     const emailChanged = result.data.email !== text(form, 'previousEmail').toLowerCase();
@@ -31,14 +31,14 @@ export const actions: Actions = {
   }),
 
   preferences: formAction(async ({ form, api, csrf }) => {
-    const values = {
-      language: text(form, 'language'),
-      theme: text(form, 'theme'),
-      model: text(form, 'model'),
-      durationSeconds: text(form, 'durationSeconds'),
-      aspectRatio: text(form, 'aspectRatio'),
-      resolution: text(form, 'resolution'),
-    };
+    const values = texts(form, [
+      'language',
+      'theme',
+      'model',
+      'durationSeconds',
+      'aspectRatio',
+      'resolution',
+    ]);
     const fields: Record<string, string> = {};
     if (!isLanguage(values.language)) fields.language = 'Choose a language from the list.';
     if (!isTheme(values.theme)) fields.theme = 'Choose a theme from the list.';

@@ -12,7 +12,7 @@ import {
   type CreateValues,
 } from '#lib/generation/create.ts';
 import { serverApi } from '#lib/server/api.ts';
-import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, raw, texts } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -43,23 +43,28 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function valuesOf(form: FormData): CreateValues {
+  const fields = texts(form, [
+    'modelId',
+    'durationSeconds',
+    'aspectRatio',
+    'resolution',
+    'seed',
+    'fallbackAllowed',
+    'quoteId',
+    'parentJobId',
+    'revisionKind',
+    'idempotencyKey',
+  ]);
   return {
-    modelId: text(form, 'modelId'),
+    ...fields,
+    // The prompts as typed: their spaces are the creator's.
     prompt: raw(form, 'prompt'),
     negativePrompt: raw(form, 'negativePrompt'),
-    durationSeconds: text(form, 'durationSeconds'),
-    aspectRatio: text(form, 'aspectRatio'),
-    resolution: text(form, 'resolution'),
-    seed: text(form, 'seed'),
-    fallbackAllowed: text(form, 'fallbackAllowed'),
     inputs: form
       .getAll('input')
       .filter((v): v is string => typeof v === 'string')
       .join(' '),
-    quoteId: text(form, 'quoteId'),
-    parentJobId: text(form, 'parentJobId'),
-    revisionKind: text(form, 'revisionKind'),
-    idempotencyKey: text(form, 'idempotencyKey') || randomUUID(),
+    idempotencyKey: fields.idempotencyKey || randomUUID(),
   };
 }
 

@@ -4,13 +4,10 @@ import { redirect } from '@sveltejs/kit';
 import { ageAndPolicy, signUpFailure } from '#lib/accounts/sign-up.server.ts';
 import { homeRoute } from '#lib/nav.ts';
 import { afterSignIn, formAction } from '#lib/server/forms.ts';
-import { signedOutOnly } from '#lib/server/guards.ts';
+import { signedOutPage } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async (event) => {
-  await signedOutOnly(event);
-  return {};
-};
+export const load: PageServerLoad = signedOutPage;
 
 export const actions: Actions = {
   default: formAction(async ({ form, api, csrf }) => {

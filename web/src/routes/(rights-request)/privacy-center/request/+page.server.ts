@@ -5,7 +5,7 @@ import { redirect } from '@sveltejs/kit';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../../../domain/privacy.ts';
 import type { NewRightsRequestBody } from '#lib/rights-request/types.ts';
 import { FORM_REQUEST_TYPES } from '#lib/rights-request/words.ts';
-import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
+import { failure, formAction, invalid, texts } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -42,10 +42,7 @@ const PURPOSES = {
 export const actions: Actions = {
   create: formAction(async ({ form, api, csrf }) => {
     const values = {
-      type: text(form, 'type'),
-      jurisdiction: text(form, 'jurisdiction'),
-      correctName: text(form, 'correctName'),
-      correctDateOfBirth: text(form, 'correctDateOfBirth'),
+      ...texts(form, ['type', 'jurisdiction', 'correctName', 'correctDateOfBirth']),
       objectionPurposes: form.getAll('objectionPurposes').map(String).join(','),
       withdrawPurposes: form.getAll('withdrawPurposes').map(String).join(','),
     };
