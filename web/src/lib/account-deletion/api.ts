@@ -3,18 +3,18 @@
 // request (#lib/rights-request/api.ts).
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
-import type { CertificateSummary, DeletionCertificate } from './types.ts';
+import type { CertificateSummary, CertificateView } from './types.ts';
 
 export function accountDeletionCalls(api: ApiClient) {
   return {
     /** By the signed link of the last email (the account can no longer sign in). */
     certificate: (requestId: string, token: string) =>
-      api.call<DeletionCertificate>(
+      api.call<CertificateView>(
         'GET',
         `/api/privacy/requests/${seg(requestId)}/certificate${queryString({ token })}`,
       ),
     legalCertificate: (requestId: string) =>
-      api.call<DeletionCertificate>('GET', `/api/legal/requests/${seg(requestId)}/certificate`),
+      api.call<CertificateView>('GET', `/api/legal/requests/${seg(requestId)}/certificate`),
     certificates: (limit?: number) =>
       api.call<{ certificates: CertificateSummary[] }>(
         'GET',

@@ -41,7 +41,7 @@ export interface CertificateContents {
 }
 
 /** `GET /api/privacy/requests/:id/certificate` and `GET /api/legal/requests/:id/certificate`. */
-export interface DeletionCertificate {
+export interface CertificateView {
   id: string;
   requestId: string;
   subjectId: string;
@@ -52,4 +52,4 @@ export interface DeletionCertificate {
 }
 
 /** `GET /api/legal/certificates`: without the contents. */
-export type CertificateSummary = Omit<DeletionCertificate, 'contents'>;
+export type CertificateSummary = Omit<CertificateView, 'contents'>;

@@ -2,7 +2,7 @@
 // API client.
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
-import type { CheckoutSession, CreditPack, Credits, PaymentView } from './types.ts';
+import type { Checkout, CreditPack, Credits, PaymentView } from './types.ts';
 
 export function billingCalls(api: ApiClient) {
   return {
@@ -11,7 +11,7 @@ export function billingCalls(api: ApiClient) {
     packs: () => api.call<{ packs: CreditPack[] }>('GET', '/api/billing/packs'),
     /** Starts paying for a pack: answers with Stripe Checkout's page, where the card is typed (R-NOCARD). */
     checkout: (packId: string, csrfToken: string) =>
-      api.call<CheckoutSession>('POST', '/api/billing/checkout', { body: { packId }, csrfToken }),
+      api.call<Checkout>('POST', '/api/billing/checkout', { body: { packId }, csrfToken }),
     payment: (id: string) => api.call<PaymentView>('GET', `/api/billing/payments/${seg(id)}`),
   };
 }

@@ -40,7 +40,7 @@ export interface PaymentView {
   paidAt: string | null;
 }
 
-export interface CheckoutSession {
+export interface Checkout {
   sessionId: string;
   url: string;
 }

@@ -4,7 +4,7 @@
 // both again and stores nothing without them. Events carry route patterns (`/jobs/[id]`),
 // never ids, query strings or error messages.
 import { MAX_ANALYTICS_BATCH } from '../../../../domain/analytics.ts';
-import type { AnalyticsEventBody, AnalyticsEventType, Consents } from './types.ts';
+import type { AnalyticsEventBody, AnalyticsEventType, ConsentsView } from './types.ts';
 import { currentCsrf, freshCsrf } from '../api/csrf.ts';
 import { routePattern } from '../nav.ts';
 
@@ -16,14 +16,14 @@ export const consent = $state({
   doNotTrack: false,
 });
 
-export function applyConsents(consents: Consents | null | undefined): void {
+export function applyConsents(consents: ConsentsView | null | undefined): void {
   if (!consents) return;
   consent.analytics = consents.choices.analytics?.granted ?? null;
   consent.doNotTrack = consents.doNotTrack;
 }
 
 /** A choice was just saved (the banner, cookie settings): analytics follow it from this page on. */
-export function followChoice(consents: Consents | null | undefined, routeId: string | null): void {
+export function followChoice(consents: ConsentsView | null | undefined, routeId: string | null): void {
   applyConsents(consents);
   if (consent.analytics) pageView(routeId);
   else forgetQueued();

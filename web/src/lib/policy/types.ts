@@ -2,7 +2,7 @@
 // until their contract lands in domain/contracts/policy.ts: then this file becomes one
 // `export type { ... } from` line.
 
-export interface PolicyVersionInfo {
+export interface PolicyVersionView {
   version: string;
   publishedAt: string;
   material: boolean;
@@ -13,7 +13,7 @@ export interface PolicyVersionInfo {
 /** `GET /api/privacy/policy`. */
 export interface PolicyInfo {
   current: string | null;
-  versions: PolicyVersionInfo[];
+  versions: PolicyVersionView[];
   acceptanceRequired: boolean;
 }
 

@@ -1,37 +1,27 @@
 // The rights-request calls: the person's own requests (make, confirm with the emailed
-// code, cancel, follow), their privacy switches, and the legal team's list, extension and
-// audit export.
+// code, cancel, follow), and the legal team's list, extension and audit export.
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
 import type {
   LegalRequestQuery,
   LegalRequestView,
-  NewRightsRequestBody,
-  PrivacySettings,
+  CreateRequestBody,
   RequestAudit,
-  RightsRequestView,
+  RequestView,
 } from './types.ts';
 
 export function rightsRequestCalls(api: ApiClient) {
   const mine = (id: string) => `/api/privacy/requests/${seg(id)}`;
   const legal = (id: string) => `/api/legal/requests/${seg(id)}`;
   return {
-    requests: () => api.call<{ requests: RightsRequestView[] }>('GET', '/api/privacy/requests'),
-    request: (id: string) => api.call<RightsRequestView>('GET', mine(id)),
-    create: (body: NewRightsRequestBody, csrfToken: string) =>
-      api.post<RightsRequestView>('/api/privacy/requests', body, csrfToken),
+    requests: () => api.call<{ requests: RequestView[] }>('GET', '/api/privacy/requests'),
+    request: (id: string) => api.call<RequestView>('GET', mine(id)),
+    create: (body: CreateRequestBody, csrfToken: string) =>
+      api.post<RequestView>('/api/privacy/requests', body, csrfToken),
     verify: (id: string, code: string, csrfToken: string) =>
-      api.post<RightsRequestView>(`${mine(id)}/verify`, { code }, csrfToken),
-    sendCode: (id: string, csrfToken: string) =>
-      api.post<RightsRequestView>(`${mine(id)}/code`, {}, csrfToken),
-    cancel: (id: string, csrfToken: string) =>
-      api.post<RightsRequestView>(`${mine(id)}/cancel`, {}, csrfToken),
-
-    settings: () => api.call<PrivacySettings>('GET', '/api/privacy/settings'),
-    setRestriction: (restricted: boolean, csrfToken: string) =>
-      api.call<PrivacySettings>('PUT', '/api/privacy/restriction', { body: { restricted }, csrfToken }),
-    setObjection: (body: { analytics?: boolean; marketing?: boolean }, csrfToken: string) =>
-      api.call<PrivacySettings>('PUT', '/api/privacy/objection', { body, csrfToken }),
+      api.post<RequestView>(`${mine(id)}/verify`, { code }, csrfToken),
+    sendCode: (id: string, csrfToken: string) => api.post<RequestView>(`${mine(id)}/code`, {}, csrfToken),
+    cancel: (id: string, csrfToken: string) => api.post<RequestView>(`${mine(id)}/cancel`, {}, csrfToken),
 
     legalRequests: (query: LegalRequestQuery = {}) =>
       api.call<{ requests: LegalRequestView[] }>('GET', `/api/legal/requests${queryString({ ...query })}`),

@@ -3,13 +3,13 @@
 // so a poll answered 401 is reported as such rather than as a failure.
 import { browserApi } from '../api/browser.ts';
 
-import type { RightsRequestView } from './types.ts';
+import type { RequestView } from './types.ts';
 import { isFinished } from './words.ts';
 
 export const REQUEST_POLL_MS = 2000;
 
 export interface FollowHandlers {
-  onUpdate: (request: RightsRequestView) => void;
+  onUpdate: (request: RequestView) => void;
   /** The session ended (a deletion signs its owner out); polling stops. */
   onSignedOut?: () => void;
 }

@@ -5,14 +5,12 @@
 // site has words for it.
 import type {
   DeletionOrigin,
-  ConsentPurpose,
   Jurisdiction,
   PauseReason,
   RequestStatus,
   RequestType,
   StepState,
 } from '../../../../domain/privacy.ts';
-import type { ConsentChoice } from '../consent/types.ts';
 
 export interface RequestStep {
   name: string;
@@ -20,7 +18,7 @@ export interface RequestStep {
 }
 
 /** `GET /api/privacy/requests/:id`: a rights request as its owner sees it. */
-export interface RightsRequestView {
+export interface RequestView {
   id: string;
   type: RequestType;
   jurisdiction: Jurisdiction;
@@ -48,20 +46,11 @@ export interface RightsRequestView {
 }
 
 /** The legal team's view: the same, with the person's account id. */
-export interface LegalRequestView extends RightsRequestView {
+export interface LegalRequestView extends RequestView {
   userId: string | null;
 }
 
-/** `GET /api/privacy/settings` (and the answer of the restriction and objection switches). */
-export interface PrivacySettings {
-  restricted: boolean;
-  restrictedAt: string | null;
-  objections: { analytics: boolean; marketing: boolean };
-  consents: Partial<Record<ConsentPurpose, ConsentChoice | null>>;
-  policy: { currentVersion: string | null; acceptedVersion: string | null; acceptanceRequired: boolean };
-}
-
-export interface NewRightsRequestBody {
+export interface CreateRequestBody {
   type: RequestType;
   jurisdiction: Jurisdiction;
   corrections?: { name?: string; dateOfBirth?: string };

@@ -20,7 +20,7 @@ import {
 import { RETENTION_POLICY } from '../policy/words.ts';
 import { sizeWords } from '../format.ts';
 import { formatDuration } from '../time.ts';
-import type { RightsRequestView, RequestStep } from './types.ts';
+import type { RequestView, RequestStep } from './types.ts';
 
 export interface TypeWords {
   /** A short name: "Copy of my data". */
@@ -176,7 +176,7 @@ export function urgency(daysLeft: number | null): Urgency {
 }
 
 /** Steps done (or skipped) out of all, for a progress bar; null when the workflow did not answer. */
-export function stepProgress(request: Pick<RightsRequestView, 'progress' | 'status'>): {
+export function stepProgress(request: Pick<RequestView, 'progress' | 'status'>): {
   done: number;
   total: number;
   percent: number;
@@ -194,7 +194,7 @@ export const isFinished = (status: string): boolean =>
 
 /** Whether the legal team may extend this request now (the API decides again). */
 export function extensionAllowed(
-  request: Pick<RightsRequestView, 'status' | 'originalDueAt' | 'extended'>,
+  request: Pick<RequestView, 'status' | 'originalDueAt' | 'extended'>,
   now = Date.now(),
 ): boolean {
   if (request.extended || !request.originalDueAt || isFinished(request.status)) return false;

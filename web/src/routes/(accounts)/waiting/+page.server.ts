@@ -1,3 +1,4 @@
+// Someone under 18 waits here until a parent or guardian agrees (D-MINOR); anyone else goes home.
 import { redirect } from '@sveltejs/kit';
 import { homeRoute } from '#lib/nav.ts';
 import { toSignIn } from '#lib/server/forms.ts';

@@ -10,8 +10,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = await requireUser(event);
-  const api = serverApi(event).rightsRequest;
-  const [settings, requests] = await Promise.all([api.settings(), api.requests()]);
+  const api = serverApi(event);
+  const [settings, requests] = await Promise.all([api.consent.settings(), api.rightsRequest.requests()]);
   return {
     me,
     settings: must(settings),
@@ -59,7 +59,7 @@ export const actions: Actions = {
   restriction: formAction(async ({ form, api, csrf }) => {
     const { on, which, ok } = switchOf(form, null, 'restriction');
     if (!ok) return onOrOff(which);
-    const result = await api.rightsRequest.setRestriction(on, csrf);
+    const result = await api.consent.setRestriction(on, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: which });
     const saved = on
       ? 'Processing is restricted: we keep your data but do not use it until you lift the restriction.'
@@ -71,7 +71,7 @@ export const actions: Actions = {
   objection: formAction(async ({ form, api, csrf }) => {
     const { purpose, on, which, ok } = switchOf(form, ['analytics', 'marketing'], 'objection');
     if (!ok) return onOrOff(which);
-    const result = await api.rightsRequest.setObjection({ [purpose]: on }, csrf);
+    const result = await api.consent.setObjection({ [purpose]: on }, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: which });
     const saved = on
       ? `Your objection is recorded: no ${purpose === 'analytics' ? 'analytics' : 'marketing'} about you from now on.`

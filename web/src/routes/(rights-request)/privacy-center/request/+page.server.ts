@@ -3,7 +3,7 @@
 // to confirm it (D-VERIFY), which the request's own page asks for next.
 import { redirect } from '@sveltejs/kit';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../../../domain/privacy.ts';
-import type { NewRightsRequestBody } from '#lib/rights-request/types.ts';
+import type { CreateRequestBody } from '#lib/rights-request/types.ts';
 import { FORM_REQUEST_TYPES } from '#lib/rights-request/words.ts';
 import { failure, formAction, invalid, texts } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
@@ -49,7 +49,7 @@ export const actions: Actions = {
     const fields: Record<string, string> = {};
     if (!isFormType(values.type)) fields.type = 'Choose what you are asking for.';
     if (!isJurisdiction(values.jurisdiction)) fields.jurisdiction = 'Choose where you live.';
-    const body: Partial<NewRightsRequestBody> = {};
+    const body: Partial<CreateRequestBody> = {};
     if (values.type === 'rectification') {
       if (!values.correctName && !values.correctDateOfBirth) {
         fields.correctName = 'Say what should be corrected: your name, your date of birth, or both.';

@@ -2,11 +2,10 @@
 // opposite of its state, with what it means and, where something else already decides,
 // why it has no effect right now.
 import type { Switch } from '../components/SwitchForm.svelte';
-import type { ConsentChoice } from '../consent/types.ts';
 import { failureOf } from '../forms.ts';
 import { RETENTION_POLICY } from '../policy/words.ts';
 import { formatDateTime, formatDuration } from '../time.ts';
-import type { PrivacySettings } from './types.ts';
+import type { ConsentChoice, PrivacySettings } from './types.ts';
 
 function since(choice: ConsentChoice | null | undefined): string {
   if (!choice) return 'You have not chosen yet, so it is off.';
