@@ -3,6 +3,7 @@
 import {
   POLICY_VERSION,
   RETENTION_POLICY,
+  RETENTION_SUBJECTS,
   type RetentionRule,
   type RetentionSubject,
 } from '../../../../domain/retention-policy.ts';
@@ -26,21 +27,10 @@ export const RETENTION_MEANING: Readonly<Record<RetentionSubject, string>> = {
   deletedAccount: `When you delete your account, your profile, uploads, videos and history are deleted or anonymized within ${d('deletedAccount')}.`,
 };
 
-/** The table's rows in the order the policy page shows them. */
-export const RETENTION_ROWS: readonly RetentionRule[] = (
-  [
-    'output',
-    'input',
-    'temp',
-    'export',
-    'sessionLog',
-    'analyticsPersonal',
-    'supportTicket',
-    'emailCommunication',
-    'paymentRecord',
-    'deletedAccount',
-  ] as const
-).map((subject) => RETENTION_POLICY[subject]);
+/** The table's rows, in its own order. */
+export const RETENTION_ROWS: readonly RetentionRule[] = RETENTION_SUBJECTS.map(
+  (subject) => RETENTION_POLICY[subject],
+);
 
 export interface PolicyPromise {
   id: string;
