@@ -9,6 +9,7 @@ import { accountDeletionCalls } from '../account-deletion/api.ts';
 import { accountsCalls } from '../accounts/api.ts';
 import { billingCalls } from '../billing/api.ts';
 import { consentCalls } from '../consent/api.ts';
+import { diagnosticCalls } from '../diagnostic/api.ts';
 import { generationCalls } from '../generation/api.ts';
 import { legalHoldCalls } from '../legal-hold/api.ts';
 import { moderationCalls } from '../moderation/api.ts';
@@ -47,6 +48,7 @@ export class ApiClient {
   readonly rightsRequest = rightsRequestCalls(this);
   readonly legalHold = legalHoldCalls(this);
   readonly accountDeletion = accountDeletionCalls(this);
+  readonly diagnostic = diagnosticCalls(this);
 
   constructor(transport: Transport) {
     this.#transport = transport;
