@@ -167,12 +167,8 @@ async function startTemporalEngine(config: Config, engine: Engine, postgres: Pro
   );
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const engine = temporalEngine();
-  await mkdir(DATA, { recursive: true });
-  await requireFreePorts(portsToStart(config, engine));
-
+/** The backing services this machine runs (each skipped when its variable points elsewhere). */
+function startBackingServices(config: Config, engine: Engine): Promise<unknown>[] {
   const postgres: Promise<string> = given('DATABASE_URL')
     ? Promise.resolve(config.database.url)
     : (async () => {
@@ -233,16 +229,11 @@ async function main(): Promise<void> {
       }),
     );
   }
-  // Every start settles before a failure is handled, so none is still starting afterwards.
-  const results = await Promise.allSettled(pending);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  return pending;
+}
 
-  const orm = await getOrm(config.database);
-  const applied = await migrate(orm);
-  await closeOrm(config.database);
-  log('dev', applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-
+/** Worker and API, restarted with back-off if they exit; the site's dev server. */
+function startPlatformProcesses(config: Config): Service {
   const node = process.execPath;
   const env = { ...process.env, FORCE_COLOR: '0' };
   for (const [name, entry] of [
@@ -265,6 +256,26 @@ async function main(): Promise<void> {
   );
   watch(web);
 
+  return web;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const engine = temporalEngine();
+  await mkdir(DATA, { recursive: true });
+  await requireFreePorts(portsToStart(config, engine));
+  const pending = startBackingServices(config, engine);
+  // Every start settles before a failure is handled, so none is still starting afterwards.
+  const results = await Promise.allSettled(pending);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  const orm = await getOrm(config.database);
+  const applied = await migrate(orm);
+  await closeOrm(config.database);
+  log('dev', applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const web = startPlatformProcesses(config);
   const readyz = `${config.api.internalUrl}/readyz`;
   await waitUntil('api readiness', async () => (await fetch(readyz)).ok, {
     timeoutMs: READY_TIMEOUTS.apiMs,
