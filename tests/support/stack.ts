@@ -160,6 +160,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       STRIPE_API_URL: stripe.url,
       SMTP_URL: mail.smtpUrl,
     };
+    // The production engine registers one namespace (namespace.sh), with the search attributes.
+    if (temporalServer) env.TEMPORAL_NAMESPACE = temporalServer.namespace;
     const config = loadConfig({ ...process.env, ...env });
     const orm = await getOrm(config.database);
     await migrate(orm);
