@@ -250,6 +250,7 @@ describe('metrics', () => {
       'temporal_workflow_task_schedule_to_start_latency_bucket',
       'temporal_activity_schedule_to_start_latency_bucket',
       'temporal_sticky_cache_size',
+      'temporal_sticky_cache_hit',
       'temporal_request',
       'clipwise_db_pool_connections',
     ]) {
