@@ -3,6 +3,7 @@
 // each poll chosen task queues and start at the same moment, job creation by
 // Idempotency-Key, rate limits, Stripe's webhook and live views shared by two apis,
 // and each process's metrics endpoint. A lost LISTEN connection comes back by itself.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,22 @@ async function browserOnBoth(): Promise<[TestClient, TestClient]> {
   second.csrfToken = first.csrfToken;
   return [first, second];
 }
+
+describe('a worker for chosen queues', () => {
+  it('refuses at start-up a queue that does not exist, naming it (exit code 78)', async () => {
+    const child = spawn(process.execPath, ['worker/main.ts'], {
+      env: { ...process.env, ...env, WORKER_QUEUES: 'generation,renders' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      'WORKER_QUEUES: "renders" is not a task queue (generation, retention, privacy, system)',
+    );
+  });
+});
 
 describe('several api processes', () => {
   it('makes one job of an Idempotency-Key sent to both apis at once', async () => {
