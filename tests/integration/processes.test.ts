@@ -17,7 +17,7 @@ import { CreditLedgerEntry, GenerationJob, Payment } from '../../db/entities/ind
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { createNotifications } from '../../platform/notifications.ts';
 import { creditBalance } from '../../stores/billing.ts';
-import { freePort, silentLog } from '../../scripts/stack/process.ts';
+import { ProcessGroup, freePort, silentLog } from '../../scripts/stack/process.ts';
 import { startPostgres } from '../../scripts/stack/services.ts';
 import { SWEEP_SCHEDULES } from '../../worker/schedules.ts';
 import { signedIn, uniqueEmail } from '../support/accounts.ts';
@@ -42,6 +42,8 @@ let workers: ChildWorker[] = [];
 let apis: ChildApi[] = [];
 let observer: Observer;
 let connection: Connection;
+/** Every child joins it at its spawn, so none outlives the file, even after a failed start. */
+const group = new ProcessGroup();
 
 beforeAll(async () => {
   const stackEnv = inject('stackEnv');
@@ -54,21 +56,24 @@ beforeAll(async () => {
   workers = await Promise.all([
     startChildWorker(
       { ...env, WORKER_QUEUES: 'generation,system' },
-      { name: 'worker-a', metricsPort: await freePort() },
+      { name: 'worker-a', metricsPort: await freePort(), group },
     ),
     startChildWorker(
       { ...env, WORKER_QUEUES: 'retention,privacy,system' },
-      { name: 'worker-b', metricsPort: await freePort() },
+      { name: 'worker-b', metricsPort: await freePort(), group },
     ),
   ]);
-  apis = await Promise.all([startChildApi(env, { name: 'api-1' }), startChildApi(env, { name: 'api-2' })]);
+  apis = await Promise.all([
+    startChildApi(env, { name: 'api-1', group }),
+    startChildApi(env, { name: 'api-2', group }),
+  ]);
   observer = await startObserver(env);
   connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
 }, 180_000);
 
 afterAll(async () => {
   await connection?.close();
-  await Promise.all([...apis, ...workers].map((child) => child.stop()));
+  await group.stopAll();
   await observer?.close();
 }, 60_000);
 

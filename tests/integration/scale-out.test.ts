@@ -14,7 +14,7 @@ import { Connection } from '@temporalio/client';
 import { Asset, DeletionProof, GenerationJob, PrivacyRequest } from '../../db/entities/index.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { creditBalance } from '../../stores/billing.ts';
-import { freePort } from '../../scripts/stack/process.ts';
+import { ProcessGroup, freePort } from '../../scripts/stack/process.ts';
 import { SWEEP_SCHEDULES } from '../../worker/schedules.ts';
 import { createAccount, signIn } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
@@ -82,9 +82,13 @@ let retries = 0;
 /** Seconds each api answered /readyz with "not ready" around each restart. */
 const notReady: Record<string, Record<string, number>> = {};
 
+let ports: number[] = [];
+const apiUrl = (i: number) => `http://127.0.0.1:${ports[i]}`;
 /** A worker's environment: its provider callbacks reach one api each. */
-const workerEnv = (api: number) => ({ ...env, PUBLIC_API_URL: apis[api]!.url });
-const startWorker = (i: number) => startChildWorker(workerEnv(i), { name: `worker-${'ab'[i]}` });
+const workerEnv = (api: number) => ({ ...env, PUBLIC_API_URL: apiUrl(api) });
+/** Every child joins it at its spawn, so none outlives the file, even after a failed start. */
+const group = new ProcessGroup();
+const startWorker = (i: number) => startChildWorker(workerEnv(i), { name: `worker-${'ab'[i]}`, group });
 
 beforeAll(async () => {
   t0 = performance.now();
@@ -102,32 +106,31 @@ beforeAll(async () => {
     DURATION_OVERRIDES: 'output=15000,export=15000',
     ...simulatorEnv(simulator),
   };
-  const ports = [await freePort(), await freePort()];
-  apis = await Promise.all(
-    ports.map((port, i) =>
-      startChildApi({ ...env, PUBLIC_API_URL: `http://127.0.0.1:${port}` }, { name: `api-${i + 1}`, port }),
-    ),
-  );
-  workers = await Promise.all([startWorker(0), startWorker(1)]);
-  observer = await startObserver({ ...env, PUBLIC_API_URL: apis[0]!.url });
-  mark('processes ready');
+  ports = [await freePort(), await freePort()];
+  observer = await startObserver({ ...env, PUBLIC_API_URL: `http://127.0.0.1:${ports[0]}` });
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([...apis, ...workers].map((child) => child.stop()));
+  await group.stopAll();
   await observer?.close();
   await simulator?.stop();
   await stack?.stop();
 }, 120_000);
 
-const em = () => observer.clients.orm.em.fork();
-const clientOn = (api: number, ip?: string) => new TestClient(apis[api]!.url, ip);
-
-async function signedInCreator(i: number, credits: number): Promise<{ id: string; client: TestClient }> {
-  const user = await createAccount(observer.platformAt(apis[i % 2]!.url), { credits });
-  const client = await signIn(observer.platformAt(apis[i % 2]!.url), user);
-  return { id: user.id, client };
+/** Two apis and two workers, as a deployment starts them. */
+async function startProcesses(): Promise<void> {
+  [apis, workers] = await Promise.all([
+    Promise.all(
+      ports.map((port, i) =>
+        startChildApi({ ...env, PUBLIC_API_URL: apiUrl(i) }, { name: `api-${i + 1}`, port, group }),
+      ),
+    ),
+    Promise.all([startWorker(0), startWorker(1)]),
+  ]);
 }
+
+const em = () => observer.clients.orm.em.fork();
+const clientOn = (api: number, ip?: string) => new TestClient(apiUrl(api), ip);
 
 /** 100 jobs, each creator's spread over both apis; a cut-short create is sent again with its key. */
 async function submitJobs(): Promise<void> {
@@ -145,11 +148,10 @@ async function submitJobs(): Promise<void> {
   });
 }
 
-async function storeAssets(): Promise<void> {
-  const owners = made.creators.map((c) => c.id);
+async function storeAssets(owners: string[]): Promise<void> {
   const plan = Array.from({ length: DUE_ASSETS }, (_, i) => ({
     userId: owners[i % owners.length]!,
-    // Stored in about ten seconds; the timers fire over the twenty that follow.
+    // The timers fall due from 20 s after the storing starts, over 20 s.
     deleteAt: new Date(Date.now() + TIMER_MS + (i % 20) * 1000),
   }));
   made.assets.push(...(await storeDueAssets(observer.clients, plan)));
@@ -158,13 +160,13 @@ async function storeAssets(): Promise<void> {
 /** Each request as the site makes it, confirmed with the code from its email. */
 async function makeRequests(): Promise<void> {
   await inLanes(RIGHTS_REQUESTS, 2, async (body, i) => {
-    const user = await createAccount(observer.platformAt(apis[i % 2]!.url));
+    const user = await createAccount(observer.platformAt(apiUrl(i % 2)));
     if (body.type === 'deletion') {
       const dayAway = new Date(Date.now() + 24 * 3600_000);
       const plan = Array.from({ length: ERASED_ASSETS }, () => ({ userId: user.id, deleteAt: dayAway }));
       made.assets.push(...(await storeDueAssets(observer.clients, plan)));
     }
-    const client = await signIn(observer.platformAt(apis[i % 2]!.url), user);
+    const client = await signIn(observer.platformAt(apiUrl(i % 2)), user);
     const created = await untilAnswered(() => client.post('/api/privacy/requests', body));
     expect(created.status).toBe(201);
     const request = await json(created);
@@ -197,11 +199,21 @@ describe('the production engine scaled out, under faults', () => {
             );
         }, 5000)
       : undefined;
-    made.creators = await inLanes(Array.from({ length: CREATORS }), 2, (_, i) => signedInCreator(i, GRANT));
+    // The objects go in while the processes start (their timers wait for a worker anyway).
+    const accounts = await inLanes(Array.from({ length: CREATORS }), 2, (_, i) =>
+      createAccount(observer.platformAt(apiUrl(i % 2)), { credits: GRANT }),
+    );
+    const stored = storeAssets(accounts.map((a) => a.id)).then(() => mark('objects stored'));
+    await startProcesses();
+    mark('processes ready');
+    made.creators = await inLanes(accounts, 2, async (user, i) => ({
+      id: user.id,
+      client: await signIn(observer.platformAt(apiUrl(i % 2)), user),
+    }));
     mark('creators signed in');
     const submitted = Promise.all([
+      stored,
       submitJobs().then(() => mark('jobs created')),
-      storeAssets().then(() => mark('objects stored')),
       makeRequests().then(() => mark('requests confirmed')),
     ]);
 
