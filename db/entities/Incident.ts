@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { INCIDENT_STATUSES, type IncidentCategory } from '../../domain/incident.ts';
 
 /**
@@ -11,10 +11,7 @@ export const Incident = defineEntity({
   name: 'Incident',
   tableName: 'incidents',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     title: p.string().length(200),
     /** What happened, in words for the people affected (their notice quotes it). */
     description: p.text(),
@@ -25,10 +22,7 @@ export const Incident = defineEntity({
     windowStart: p.datetime(),
     windowEnd: p.datetime(),
     recordedBy: p.uuid(),
-    recordedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .index(),
+    recordedAt: createdNow().index(),
     deadlineAt: p.datetime(),
     status: p.enum(INCIDENT_STATUSES).default('finding_affected'),
     affectedFoundAt: p.datetime().nullable(),

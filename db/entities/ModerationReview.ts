@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { REVIEW_KINDS, REVIEW_SUBJECTS, type ImageScores } from '../../domain/moderation.ts';
 import { User } from './User.ts';
 
@@ -14,10 +14,7 @@ export const ModerationReview = defineEntity({
   // One review of each thing: a job's prompt, its video, an uploaded file.
   uniques: [{ properties: ['jobId', 'subject'] }, { properties: ['assetId'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     kind: p.enum(REVIEW_KINDS),
     subject: p.enum(REVIEW_SUBJECTS),
     jobId: p.uuid().nullable(),
@@ -31,10 +28,7 @@ export const ModerationReview = defineEntity({
     scores: p.json<ImageScores>().nullable(),
     /** The creator's own words when they asked for the review. */
     note: p.text().nullable(),
-    createdAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .index(),
+    createdAt: createdNow().index(),
     decidedAt: p.datetime().nullable(),
     decidedBy: p.uuid().nullable(),
     approved: p.boolean().nullable(),

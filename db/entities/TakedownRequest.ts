@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { TAKEDOWN_DECISIONS, TAKEDOWN_REASONS, TAKEDOWN_STATUSES } from '../../domain/takedown.ts';
 import { User } from './User.ts';
 
@@ -21,10 +21,7 @@ export const TakedownRequest = defineEntity({
   name: 'TakedownRequest',
   tableName: 'takedown_requests',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     reason: p.enum(TAKEDOWN_REASONS),
     details: p.text(),
     /** What the reporter named, as given (an id or a link). */
@@ -37,10 +34,7 @@ export const TakedownRequest = defineEntity({
     /** Where to send the outcome; erased when the request closes. */
     reporterEmail: p.string().length(320).nullable(),
     status: p.enum(TAKEDOWN_STATUSES).default('awaiting_decision'),
-    filedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .index(),
+    filedAt: createdNow().index(),
     decision: p.enum(TAKEDOWN_DECISIONS).nullable(),
     decisionReason: p.text().nullable(),
     decidedBy: p.uuid().nullable(),
