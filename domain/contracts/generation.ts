@@ -164,6 +164,7 @@ export const heldJob = z.object({
 });
 export type HeldJob = z.infer<typeof heldJob>;
 export const reviewQueue = z.object({ jobs: z.array(heldJob), uploads: z.array(heldUpload) });
+export type ReviewQueue = z.infer<typeof reviewQueue>;
 
 export const reviewDecisionBody = z.object({
   approve: z.boolean(),

@@ -11,11 +11,13 @@ import { billingCalls } from '../billing/api.ts';
 import { consentCalls } from '../consent/api.ts';
 import { diagnosticCalls } from '../diagnostic/api.ts';
 import { generationCalls } from '../generation/api.ts';
+import { incidentCalls } from '../incident/api.ts';
 import { legalHoldCalls } from '../legal-hold/api.ts';
 import { moderationCalls } from '../moderation/api.ts';
 import { policyCalls } from '../policy/api.ts';
 import { retentionCalls } from '../retention/api.ts';
 import { rightsRequestCalls } from '../rights-request/api.ts';
+import { takedownCalls } from '../takedown/api.ts';
 import { UNREACHABLE, problemFrom, type ApiProblem } from './errors.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,6 +51,8 @@ export class ApiClient {
   readonly legalHold = legalHoldCalls(this);
   readonly accountDeletion = accountDeletionCalls(this);
   readonly diagnostic = diagnosticCalls(this);
+  readonly takedown = takedownCalls(this);
+  readonly incident = incidentCalls(this);
 
   constructor(transport: Transport) {
     this.#transport = transport;

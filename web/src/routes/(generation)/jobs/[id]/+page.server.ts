@@ -1,7 +1,7 @@
 // One job: its state when the page is rendered (the page then follows it live), the chain
 // of revisions it belongs to and, once the video exists, a short-lived link to play it.
 import { serverApi } from '#lib/server/api.ts';
-import { failure, formAction, toSignIn, type ActionContext } from '#lib/server/forms.ts';
+import { failure, formAction, raw, toSignIn, type ActionContext } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import { must } from '#lib/server/results.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -30,6 +30,14 @@ export const actions: Actions = {
     const result = await api.generation.cancelJob(event.params.id, csrf);
     if (!result.ok) return failure(result.problem, {}, { form: 'cancel' });
     return { form: 'cancel', job: result.data };
+  }),
+
+  /** D-ADM: a person reviews the automatic refusal; the page then shows where the review stands. */
+  requestReview: formAction(async ({ event, form, api, csrf }: ActionContext<RequestEvent>) => {
+    const note = raw(form, 'note').trim();
+    const result = await api.moderation.requestJobReview(event.params.id, note ? { note } : {}, csrf);
+    if (!result.ok) return failure(result.problem, { note }, { form: 'review' });
+    return { form: 'review', saved: 'Review requested. We email you the decision.' };
   }),
 
   /** R-IN-EARLY: the video is deleted now rather than at its timer; under a legal hold, when it ends. */

@@ -8,17 +8,50 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { staff, needsMfa } = await event.parent();
-  if (needsMfa) return { queue: [], queueError: undefined };
+  if (needsMfa) return { queue: [], uploads: [], queueError: undefined };
   if (staff.role !== 'support' && staff.role !== 'admin')
     error(403, 'The review queue is for support staff.');
   const result = await serverApi(event).moderation.queue();
   return {
     queue: result.ok ? result.data.jobs : [],
+    uploads: result.ok ? result.data.uploads : [],
     queueError: result.ok ? undefined : friendlyMessage(result.problem),
   };
 };
 
+/** The decision and reason posted, or the answer explaining what is missing. */
+function decisionOf(form: FormData, id: string, which: string) {
+  const decision = text(form, 'decision');
+  const reason = raw(form, 'reason').trim();
+  const values = { id, reason };
+  if (decision !== 'approve' && decision !== 'reject') {
+    return { problem: invalid({}, values, { form: which, message: 'Choose approve or refuse.' }) };
+  }
+  if (reason.length < 3) {
+    const why = 'Say why, in a few words: the creator and the audit log keep it.';
+    return { problem: invalid({ reason: why }, values, { form: which }) };
+  }
+  return { body: { approve: decision === 'approve', reason }, values };
+}
+
 export const actions: Actions = {
+  decideUpload: formAction(async ({ form, api, csrf }) => {
+    const assetId = text(form, 'assetId');
+    const which = `upload-${assetId}`;
+    const posted = decisionOf(form, assetId, which);
+    if ('problem' in posted) return posted.problem;
+    const result = await api.moderation.decideUpload(assetId, posted.body, csrf);
+    if (!result.ok) return failure(result.problem, posted.values, { form: which });
+    return {
+      form: 'decided',
+      assetId,
+      decided:
+        result.data.decision === 'approved'
+          ? 'Approved. The creator can use the image.'
+          : 'Refused. The creator is told why.',
+    };
+  }),
+
   decide: formAction(async ({ form, api, csrf }) => {
     const jobId = text(form, 'jobId');
     const decision = text(form, 'decision');

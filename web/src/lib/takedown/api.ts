@@ -1,0 +1,22 @@
+// The take-down calls (S-TAKEDOWN): the public form, and the legal team's list and
+// decision; shapes from the take-down contract.
+import type {
+  FileTakedownBody,
+  TakedownDecisionBody,
+  TakedownFiled,
+  TakedownListQuery,
+  TakedownRecord,
+} from '../../../../domain/contracts/takedown.ts';
+import type { ApiClient } from '../api/client.ts';
+import { queryString, seg } from '../api/query.ts';
+
+export function takedownCalls(api: ApiClient) {
+  return {
+    file: (body: FileTakedownBody, csrfToken: string) =>
+      api.call<TakedownFiled>('POST', '/api/takedowns', { body, csrfToken }),
+    list: (query: Partial<TakedownListQuery> = {}) =>
+      api.call<{ takedowns: TakedownRecord[] }>('GET', `/api/legal/takedowns${queryString(query)}`),
+    decide: (id: string, body: TakedownDecisionBody, csrfToken: string) =>
+      api.call<TakedownRecord>('POST', `/api/legal/takedowns/${seg(id)}/decision`, { body, csrfToken }),
+  };
+}
