@@ -5,14 +5,15 @@
 // What happens to each kind of data (and why):
 // - erased (deleted): sessions (IP, browser), emailed tokens, MFA codes, price quotes,
 //   consents, identifying analytics, the email log, the asset rows (after every object
-//   is deleted with its proof), every stored object;
+//   is deleted with its proof), every stored object, moderation review requests;
 // - anonymized: the profile becomes a placeholder with no email, name, birth date,
 //   parent address, password or sign-in link (its uuid stays, see below); jobs keep only
 //   what a transaction record needs (model, provider, credits, times), prompts and
 //   inputs erased; requests' free-text details cleared;
 // - kept, detached (R-PAY-7Y): credit ledger rows lose the user id, and references that
 //   embedded it are replaced by random ones; the remaining balance is expired by a ledger
-//   entry, so the ledger still adds up;
+//   entry, so the ledger still adds up; incident notices and take-down requests lose the
+//   person (owner, reporter, address, answer) and keep their counts and steps;
 // - kept as they are: audit events (append-only, hash-chained, they carry only uuids),
 //   deletion proofs (R-PROOF), legal holds (R-HOLD), the certificate and the recipients
 //   ledger (detached), and the rights request rows (the legal team's record).
@@ -40,6 +41,8 @@ export interface ErasedRows {
   assetRows: number;
   ledgerEntriesDetached: number;
   paymentsDetached: number;
+  /** Reviews erased; incident notices and take-down requests detached (their counts stand). */
+  safetyRecords: number;
   creditsExpired: number;
 }
 
@@ -150,6 +153,7 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     ),
     // R-PAY-7Y: the purchases stay for the tax record, without the person.
     paymentsDetached: await run('update payments set user_id = null where user_id = ? returning id'),
+    safetyRecords: await eraseSafetyRecords(run),
     creditsExpired,
   };
   await tx.execute(`update users set credit_balance = 0 where id = ?`, [userId]);
@@ -158,6 +162,27 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     input.requestId,
   ]);
   return erased;
+}
+
+/**
+ * Trust and safety rows (S-MOD, S-TAKEDOWN, S-BREACH): the person's review requests go (the
+ * audit log keeps each decision); an incident's notices and a take-down's record stay for
+ * the legal team without the person (no owner, reporter, reporter's address, words or answer).
+ */
+async function eraseSafetyRecords(run: (sql: string) => Promise<number>): Promise<number> {
+  return (
+    (await run('delete from moderation_reviews where user_id = ? returning id')) +
+    (await run('update incident_notices set user_id = null where user_id = ? returning id')) +
+    (await run(
+      'update takedown_requests set owner_id = null, answer = null where owner_id = ? returning id',
+    )) +
+    // The reporter's own words may name them: they go with the account.
+    (await run(
+      `update takedown_requests set reporter_id = null, reporter_email = null,
+              details = '(erased with the reporter''s account)'
+        where reporter_id = ? returning id`,
+    ))
+  );
 }
 
 async function anonymizeProfile(orm: MikroORM, input: DeletionIds): Promise<{ emailLogRows: number }> {

@@ -180,6 +180,22 @@ describe('account deletion', () => {
     });
     await waitForRequestStatus(platform, rect.id, ['completed']);
     expect((await em().findOneOrFail(User, { id: userId })).name).toBe(corrected);
+    // Trust and safety: a take-down they filed about their own video (with their address),
+    // and a review they asked for, with their words naming them.
+    const reported = await me.client.post('/api/takedowns', {
+      reason: 'copyright',
+      content: local.id,
+      details: `residue check by ${name}`,
+      email,
+    });
+    expect(reported.status).toBe(201);
+    await em()
+      .getConnection()
+      .execute(
+        `insert into moderation_reviews (id, kind, subject, job_id, user_id, note, created_at)
+       values (gen_random_uuid(), 'requested', 'prompt', ?, ?, ?, now())`,
+        [local.id, userId, `please look again, ${name}`],
+      );
     const assets = await em().find(Asset, { user: userId });
     expect(assets.map((a) => a.kind).sort()).toEqual(expect.arrayContaining(['export', 'input', 'output']));
     const ledgerIds = (await em().find(CreditLedgerEntry, { user: userId })).map((l) => l.id);

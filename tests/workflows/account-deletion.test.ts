@@ -32,6 +32,7 @@ const ROWS: ErasedRows = {
   assetRows: 6,
   ledgerEntriesDetached: 4,
   paymentsDetached: 1,
+  safetyRecords: 0,
   creditsExpired: 120,
 };
 
