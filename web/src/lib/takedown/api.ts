@@ -1,10 +1,12 @@
-// The take-down calls (S-TAKEDOWN): the public form, and the legal team's list and
-// decision; shapes from the take-down contract.
+// The take-down calls (S-TAKEDOWN): the public form, the creator's notice and answer, and
+// the legal team's list and decision; shapes from the take-down contract.
 import type {
   FileTakedownBody,
+  TakedownAnswerBody,
   TakedownDecisionBody,
   TakedownFiled,
   TakedownListQuery,
+  TakedownNotice,
   TakedownRecord,
 } from '../../../../domain/contracts/takedown.ts';
 import type { ApiClient } from '../api/client.ts';
@@ -14,6 +16,10 @@ export function takedownCalls(api: ApiClient) {
   return {
     file: (body: FileTakedownBody, csrfToken: string) =>
       api.call<TakedownFiled>('POST', '/api/takedowns', { body, csrfToken }),
+    /** The creator's view of a take-down of their content, and their answer. */
+    notice: (id: string) => api.call<TakedownNotice>('GET', `/api/takedowns/${seg(id)}`),
+    answer: (id: string, body: TakedownAnswerBody, csrfToken: string) =>
+      api.call<TakedownNotice>('POST', `/api/takedowns/${seg(id)}/answer`, { body, csrfToken }),
     list: (query: Partial<TakedownListQuery> = {}) =>
       api.call<{ takedowns: TakedownRecord[] }>('GET', `/api/legal/takedowns${queryString(query)}`),
     decide: (id: string, body: TakedownDecisionBody, csrfToken: string) =>
