@@ -4,6 +4,7 @@
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
+import { formatDateTime } from '#lib/time.ts';
 import { INCIDENT_CATEGORIES, type IncidentCategory } from '../../../../../../../domain/incident.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -46,7 +47,7 @@ export const actions: Actions = {
     if (!result.ok) return failure(result.problem, values, { form: 'record' });
     return {
       form: 'record',
-      saved: `Recorded. The affected people are found and emailed; notify the authority by ${result.data.deadlineAt}.`,
+      saved: `Recorded. The affected people are found and emailed; notify the authority by ${formatDateTime(result.data.deadlineAt)}.`,
     };
   }),
 
