@@ -170,13 +170,18 @@ export interface ImageThresholds {
  * can still be asked, D-ADM) and held when it is not. A generated video is never refused
  * by the classifier alone: the prompt already passed, the creator paid, so a video whose
  * frames look explicit is held until a person releases or refuses it.
+ *
+ * Calibrated against benign pictures: over 52 local renders (smooth colour gradients with
+ * text, random seeds) the highest `Porn`/`Hentai` score of any sampled frame reached 0.68,
+ * and 11% went over 0.4 (the first thresholds, which held one benign video in nine);
+ * none reached 0.8. The synthetic explicit fixture scores 0.99, as an image and as a video.
  */
 export const IMAGE_THRESHOLDS: Readonly<Record<ImageSource, ImageThresholds>> = {
-  upload: { refuse: { Porn: 0.85, Hentai: 0.85 }, review: { Porn: 0.4, Hentai: 0.4, Sexy: 0.8 } },
-  output: { refuse: {}, review: { Porn: 0.4, Hentai: 0.4, Sexy: 0.8 } },
+  upload: { refuse: { Porn: 0.9, Hentai: 0.9 }, review: { Porn: 0.8, Hentai: 0.8, Sexy: 0.9 } },
+  output: { refuse: {}, review: { Porn: 0.8, Hentai: 0.8, Sexy: 0.9 } },
 };
 /** Changes whenever the thresholds do; recorded with every decision. */
-export const IMAGE_THRESHOLDS_VERSION = '2026-12-02';
+export const IMAGE_THRESHOLDS_VERSION = '2026-12-02.2';
 
 /** Frames sampled from a generated video: one every this many seconds, at most this many. */
 export const VIDEO_FRAME_SAMPLING = { everySeconds: 1, maxFrames: 20 } as const;
