@@ -8,6 +8,7 @@ import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createScriptActivities } from './script/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
     ...createPrivacyActivities(deps),
+    ...createScriptActivities(deps),
   };
 }
 

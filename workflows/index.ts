@@ -8,6 +8,7 @@ export {
   sessionLogSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
+export { scriptWorkflow } from './script.ts';
 export { dataAccessWorkflow } from './dsar.ts';
 export { rightsRequestWorkflow } from './rightsRequest.ts';
 export { accountDeletionWorkflow } from './accountDeletion.ts';
