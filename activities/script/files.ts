@@ -13,6 +13,7 @@ import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
 import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
 import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
+import { abortUnfinishedUploads } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { uploadFile } from './media.ts';
@@ -83,6 +84,8 @@ export async function storeFile(
         SCRIPT_FAILURE_TYPES.mediaInvalid,
       );
     }
+    // A killed earlier attempt may have left an unfinished upload of this very key.
+    await abortUnfinishedUploads(deps.store, objectKey);
     await uploadFile(deps.store, objectKey, input.file, input.contentType);
     const storedAt = new Date();
     await em.nativeUpdate(
