@@ -51,7 +51,7 @@ describe('a worker killed during composition', () => {
     const project = await createProject(client, {
       title: 'Killed',
       script: lines.join('\n\n'),
-      resolution: '1080p',
+      resolution: '720p',
     });
     await quoteAndRun(client, project.id);
     await waitForProject(client, project.id, { until: (p) => p.phase === 'composing', timeoutMs: 180_000 });
