@@ -71,6 +71,23 @@ async function workRss(): Promise<number> {
   return total;
 }
 
+/** Events of a finished workflow's history that Temporal counts as actions (heartbeats aside). */
+const ACTION_EVENTS = [
+  'workflowExecutionStartedEventAttributes',
+  'workflowExecutionSignaledEventAttributes',
+  'markerRecordedEventAttributes',
+  'startChildWorkflowExecutionInitiatedEventAttributes',
+  'activityTaskScheduledEventAttributes',
+  'timerStartedEventAttributes',
+  'upsertWorkflowSearchAttributesEventAttributes',
+  'workflowExecutionUpdateAcceptedEventAttributes',
+] as const;
+
+async function historyActions(workflowId: string): Promise<number> {
+  const history = await platform.clients.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).filter((e) => ACTION_EVENTS.some((k) => e[k])).length;
+}
+
 const stack = await startTestStack();
 const platform = await startPlatform(stack.env, { env: { LOG_LEVEL: 'silent' } });
 let peak = 0;
@@ -108,6 +125,11 @@ try {
   const voiceS = (at('composing', ended) - at('voicing', ended)) / 1000;
   const composeS = (ended - at('composing', ended)) / 1000;
   const platformPeak = peak;
+  const projectActions = await historyActions(`script-${project.id}`);
+  const done = (await (await client.get(`/api/scripts/${project.id}`)).json()) as {
+    scenes: { job: { id: string } }[];
+  };
+  const sceneActions = await historyActions(`generation-${done.scenes[0]!.job.id}`);
 
   // The baseline: the same renders and composition by ffmpeg alone, one after the other.
   log('baseline: the same scenes rendered and composed directly');
@@ -167,6 +189,8 @@ try {
     composeS: +composeS.toFixed(1),
     baselineS: +baselineS.toFixed(1),
     ratio: +(wallS / baselineS).toFixed(2),
+    projectWorkflowActions: projectActions,
+    sceneJobActions: sceneActions,
   };
   console.log(JSON.stringify(result));
   console.table({
