@@ -155,8 +155,8 @@ describe('the language-model splitter', () => {
   });
 
   it('fails, naming why, on a refusal, a cut-off or malformed answer, or an error status', async () => {
-    const fails = (fetch: typeof fetch) =>
-      splitWithChatModel(config, input, { fetch }).catch((e: unknown) => e);
+    const fails = (answer: typeof fetch) =>
+      splitWithChatModel(config, input, { fetch: answer }).catch((e: unknown) => e);
     const refused = await fails(answering(completion({ content: null, refusal: 'no' })));
     expect(refused).toBeInstanceOf(ProviderError);
     expect((refused as ProviderError).code).toBe('moderation_input');
