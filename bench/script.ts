@@ -5,7 +5,9 @@
 // video's length (the sum of the scenes), each phase's time, and the peak memory of this
 // process (API, workers, activities) with its ffmpeg and espeak-ng children. Beside it, in the same run: the same
 // scenes rendered and composed by ffmpeg directly, one after the other, with no platform
-// (no Temporal, no S3, no database), and the ratio. Figures only: never pass/fail.
+// (no Temporal, no S3, no database), and the ratio; and, since wall times on shared
+// cores depend on everyone else, the CPU seconds ffmpeg and espeak-ng used in each, and
+// the load average. Figures only: never pass/fail.
 //
 //   npm run bench:script            (BENCH_RESOLUTION=720p by default)
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -71,6 +73,13 @@ async function workRss(): Promise<number> {
   return total;
 }
 
+/** CPU seconds used by this process's finished children (ffmpeg, espeak-ng): cutime + cstime. */
+async function childCpuSeconds(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 /** Events of a finished workflow's history that Temporal counts as actions (heartbeats aside). */
 const ACTION_EVENTS = [
   'workflowExecutionStartedEventAttributes',
@@ -103,6 +112,7 @@ try {
     burnSubtitles: true,
   });
   const sumOfScenes = project.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
+  const cpuBefore = await childCpuSeconds();
   const started = performance.now();
   const phases = new Map<string, number>();
   await quoteAndRun(client, project.id);
@@ -125,6 +135,7 @@ try {
   const voiceS = (at('composing', ended) - at('voicing', ended)) / 1000;
   const composeS = (ended - at('composing', ended)) / 1000;
   const platformPeak = peak;
+  const mediaCpuS = (await childCpuSeconds()) - cpuBefore;
   const projectActions = await historyActions(`script-${project.id}`);
   const done = (await (await client.get(`/api/scripts/${project.id}`)).json()) as {
     scenes: { job: { id: string } }[];
@@ -134,6 +145,7 @@ try {
   // The baseline: the same renders and composition by ffmpeg alone, one after the other.
   log('baseline: the same scenes rendered and composed directly');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-bench-script-'));
+  const baselineCpuBefore = await childCpuSeconds();
   const baselineStarted = performance.now();
   try {
     const { width, height } = resolutionSize(RESOLUTION, '16:9');
@@ -176,6 +188,7 @@ try {
     await rm(dir, { recursive: true, force: true });
   }
   const baselineS = (performance.now() - baselineStarted) / 1000;
+  const baselineCpuS = (await childCpuSeconds()) - baselineCpuBefore;
 
   const result = {
     bench: 'script',
@@ -189,6 +202,9 @@ try {
     composeS: +composeS.toFixed(1),
     baselineS: +baselineS.toFixed(1),
     ratio: +(wallS / baselineS).toFixed(2),
+    mediaCpuS: +mediaCpuS.toFixed(1),
+    baselineCpuS: +baselineCpuS.toFixed(1),
+    loadAverage: +os.loadavg()[0]!.toFixed(1),
     projectWorkflowActions: projectActions,
     sceneJobActions: sceneActions,
   };
@@ -199,6 +215,8 @@ try {
     '  voice (espeak-ng)': { seconds: result.voiceS },
     '  composition': { seconds: result.composeS },
     'ffmpeg alone, one scene after another': { seconds: result.baselineS },
+    'CPU of ffmpeg and espeak-ng, platform run': { seconds: result.mediaCpuS },
+    'CPU of ffmpeg, alone': { seconds: result.baselineCpuS },
     'video length': { seconds: sumOfScenes },
   });
   log(`model ${findModel('local-v1')!.label}, ${result.scenes} scenes, peak ${result.peakRssMiB} MiB`);
