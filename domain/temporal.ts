@@ -38,7 +38,8 @@ export const workflowIds = {
   generation: (jobId: string) => `generation-${jobId}`,
   script: (projectId: string) => `script-${projectId}`,
   retention: (assetId: string) => `retention-${assetId}`,
-  dsar: (requestId: string) => `dsar-${requestId}`,
+  rightsRequest: (requestId: string) => `rights-request-${requestId}`,
   accountDeletion: (userId: string) => `account-deletion-${userId}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
+  announcement: (id: string) => `announcement-${id}`,
 };

@@ -18,13 +18,8 @@ import {
 import type { ProjectQuote, ProjectView, RunBody } from '../domain/contracts/script.ts';
 import { AppError, badRequest, conflict, type FieldProblem } from '../domain/errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, type JobParameters } from '../domain/generation.ts';
-import {
-  findModel,
-  quoteCredits,
-  validateGenerationParameters,
-  type InputRole,
-  type ModelSpec,
-} from '../domain/models.ts';
+import { validateGenerationParameters } from '../domain/generation-parameters.ts';
+import { findModel, quoteCredits, type InputRole, type ModelSpec } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { configuredProviders } from '../providers/index.ts';
 import { InsufficientCredits, creditBalance, writeLedger } from '../stores/billing.ts';

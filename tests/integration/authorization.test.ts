@@ -18,7 +18,7 @@ import {
   ScriptScene,
   type User,
 } from '../../db/entities/index.ts';
-import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
+import { Asset, DeletionCertificate, LegalHold, RightsRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
@@ -86,7 +86,7 @@ beforeAll(async () => {
   ownerRecords.job = job.id;
   // A rights request of the owner waiting for its code (no workflow: the walk runs none),
   // and a finished deletion request with its certificate, for the legal team's routes.
-  const request = em.create(PrivacyRequest, {
+  const request = em.create(RightsRequest, {
     user: users.creator.id,
     type: 'access',
     jurisdiction: 'GDPR',
@@ -97,7 +97,7 @@ beforeAll(async () => {
     details: {},
     verificationAttempts: 0,
   });
-  const certified = em.create(PrivacyRequest, {
+  const certified = em.create(RightsRequest, {
     user: users.otherCreator.id,
     type: 'deletion',
     jurisdiction: 'GDPR',

@@ -6,8 +6,8 @@
 // simulator of its API; uploaded scripts judged by their bytes; the data export.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EXPORT_CATEGORIES } from '../../activities/privacy/categories.ts';
-import { categoryRows } from '../../activities/privacy/export.ts';
+import { EXPORT_CATEGORIES } from '../../activities/rights-request/categories.ts';
+import { categoryRows } from '../../activities/rights-request/export-format.ts';
 import { Asset, DeletionProof, GenerationJob, ScriptRevision } from '../../db/entities/index.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
