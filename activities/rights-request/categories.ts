@@ -2,6 +2,7 @@
 // person, the query that reads it page by page, and the words of the readable summary
 // (why it is processed, where it came from, who received it, how long it is kept).
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
+import { SCRIPT_CATEGORIES } from './script-categories.ts';
 
 export interface ExportCategory {
   /** File name in the archive: `data/<name>.json` and `data/<name>.csv`. */
@@ -279,87 +280,8 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: '0',
   },
-  // Script projects (R-INTERMEDIATE): the scripts, their scenes as edited now, and every
-  // run with the scenes as it used them; the files themselves are under "Your files".
-  {
-    name: 'script-projects',
-    title: 'Your script projects',
-    purpose: 'To make the videos of your scripts, and to keep their revisions for editing.',
-    source: 'You (the script, its scenes and settings).',
-    retention: 'Until you delete your account; their files as under "Your files".',
-    table: 'script_projects',
-    columns: [
-      'id as "id"',
-      'title as "title"',
-      'script as "script"',
-      'script_format as "format"',
-      'split_method as "splitMethod"',
-      'aspect_ratio as "aspectRatio"',
-      'resolution as "resolution"',
-      'voice_asset_id as "voiceRecordingAssetId"',
-      'voice_language as "voiceLanguage"',
-      'burn_subtitles as "burnSubtitles"',
-      'status as "status"',
-      'latest_revision as "latestRevision"',
-      'created_at as "createdAt"',
-      'updated_at as "updatedAt"',
-    ],
-    where: 'user_id = ?',
-    key: 'id',
-    keyStart: UUID_ZERO,
-  },
-  {
-    name: 'script-scenes',
-    title: 'The scenes of your script projects',
-    purpose: 'To make each scene of your videos as you arranged it.',
-    source: 'You (written, or split from your script by our splitter or a language model you chose).',
-    retention: 'Until you delete the project or your account.',
-    table: 'script_scenes s join script_projects p on p.id = s.project_id',
-    columns: [
-      's.id as "id"',
-      's.project_id as "projectId"',
-      's.position as "position"',
-      's.text as "text"',
-      's.duration_seconds as "durationSeconds"',
-      's.model_id as "model"',
-      's.image_asset_id as "imageAssetId"',
-      's.job_id as "jobId"',
-      's.updated_at as "updatedAt"',
-    ],
-    where: 'p.user_id = ?',
-    key: 's.id',
-    keyStart: UUID_ZERO,
-  },
-  {
-    name: 'script-revisions',
-    title: 'The revisions of your script projects',
-    purpose: 'To keep each composition of your projects, to compare and download them.',
-    source: 'Our records of each run: its scenes as they were and the files it made.',
-    retention: 'Until you delete your account; their files as under "Your files".',
-    table: 'script_revisions r join script_projects p on p.id = r.project_id',
-    columns: [
-      'r.id as "id"',
-      'r.project_id as "projectId"',
-      'r.number as "number"',
-      'r.status as "status"',
-      'r.credits_quoted as "credits"',
-      'r.duration_seconds as "durationSeconds"',
-      'r.recording_asset_id as "voiceRecordingAssetId"',
-      'r.voice_language as "voiceLanguage"',
-      'r.final_asset_id as "videoAssetId"',
-      'r.subtitles_asset_id as "subtitlesAssetId"',
-      'r.voice_track_asset_id as "voiceTrackAssetId"',
-      `(select coalesce(json_agg(json_build_object('position', rs.position, 'text', rs.text,
-          'durationSeconds', rs.duration_seconds, 'model', rs.model_id, 'jobId', rs.job_id,
-          'clipAssetId', rs.clip_asset_id) order by rs.position), '[]'::json)
-         from script_revision_scenes rs where rs.revision_id = r.id) as "scenes"`,
-      'r.created_at as "createdAt"',
-      'r.composed_at as "composedAt"',
-    ],
-    where: 'p.user_id = ?',
-    key: 'r.id',
-    keyStart: UUID_ZERO,
-  },
+  // Script projects, their scenes and revisions (activities/rights-request/script-categories.ts).
+  ...SCRIPT_CATEGORIES,
 ];
 
 /** Services that process data for us (besides the video providers named per job). */
