@@ -15,6 +15,7 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { route: '/create', label: 'Create', audience: 'signed-in' },
+  { route: '/scripts', label: 'Scripts', audience: 'signed-in' },
   { route: '/library', label: 'Library', audience: 'signed-in' },
   { route: '/jobs', label: 'Jobs', audience: 'signed-in' },
   { route: '/credits', label: 'Credits', audience: 'signed-in' },
@@ -26,7 +27,10 @@ export const NAV: readonly NavEntry[] = [
 /** Where a creator lands after signing in: the first of these that exists. */
 const HOME_ROUTES = ['/create', '/library', '/account'] as const;
 
-const pages = new Set<string>(routes.filter((r) => r.page).map((r) => r.id));
+// A route group (`/(script)/scripts`) names a feature's folder, not a part of the URL.
+const pages = new Set<string>(
+  routes.filter((r) => r.page).map((r) => r.id.replace(/\/\([^)]+\)/g, '') || '/'),
+);
 
 export const routeExists = (route: string): boolean => pages.has(route);
 
