@@ -306,7 +306,8 @@ async function createSceneJob(
     provider: model.provider,
     prompt: scene.text.trim(),
     parameters: parameters as unknown as Record<string, unknown>,
-    status: 'moderating',
+    // Waiting for its turn among the project's scenes; its own workflow moves it on.
+    status: 'queued',
     statusChangedAt: new Date(),
     creditsQuoted: planned.credits,
     scriptProjectId: project.id,
