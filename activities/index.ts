@@ -10,6 +10,7 @@ import { createAccountDeletionActivities } from './account-deletion/index.ts';
 import { createAnnouncementActivities } from './announcement.ts';
 import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createScriptActivities } from './script/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRightsRequestActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createAnnouncementActivities(deps),
+    ...createScriptActivities(deps),
   };
 }
 

@@ -25,6 +25,7 @@ import { billingRoutes } from './routes/billing.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
+import { scriptRoutes } from './routes/script.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -49,6 +50,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...retentionRoutes,
     ...legalHoldRoutes,
     ...generationRoutes,
+    ...scriptRoutes,
     ...billingRoutes,
     ...moderationRoutes,
     ...webhookRoutes,

@@ -195,6 +195,15 @@ const settings = {
   EVOLINK_BASE_URL: url('https://api.evolink.ai', 'https://api.evolink.ai'),
   /** ffmpeg for the local renderer; defaults to the binary shipped by @ffmpeg-installer/ffmpeg. */
   FFMPEG_PATH: optional(),
+  /** espeak-ng, for a script project's speech when no voice recording is given (Debian's package). */
+  ESPEAK_PATH: str('espeak-ng', 'espeak-ng'),
+  /**
+   * A language model that splits scripts into scenes, through any OpenAI-compatible
+   * chat-completions API with structured output; offered only when its key is set.
+   */
+  LLM_API_KEY: { ...optional(), secret: true },
+  LLM_BASE_URL: url('https://api.openai.com/v1', 'https://api.openai.com/v1'),
+  LLM_MODEL: str('gpt-4o-mini', 'gpt-4o-mini'),
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
    * commas (names: the policy table's subjects and `unverifiedRequest`). Refused in
@@ -330,6 +339,10 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
     },
     ffmpegPath: env.FFMPEG_PATH,
+    espeakPath: env.ESPEAK_PATH,
+    llm: env.LLM_API_KEY
+      ? { apiKey: env.LLM_API_KEY, baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL }
+      : undefined,
     durations: configuredDurations(env.DURATION_OVERRIDES ?? {}),
   };
 }

@@ -2,6 +2,7 @@
 // person, the query that reads it page by page, and the words of the readable summary
 // (why it is processed, where it came from, who received it, how long it is kept).
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
+import { SCRIPT_CATEGORIES } from './script-categories.ts';
 
 export interface ExportCategory {
   /** File name in the archive: `data/<name>.json` and `data/<name>.csv`. */
@@ -163,7 +164,7 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     title: 'Your files (uploads, videos, exports)',
     purpose: 'To store your uploads and videos until their deletion time.',
     source: 'You (uploads) and the generation of your videos.',
-    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}`,
+    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}; ${keep('intermediate')}`,
     table: 'assets',
     columns: [
       'id as "id"',
@@ -279,6 +280,8 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: '0',
   },
+  // Script projects, their scenes and revisions (activities/rights-request/script-categories.ts).
+  ...SCRIPT_CATEGORIES,
 ];
 
 /** Services that process data for us (besides the video providers named per job). */

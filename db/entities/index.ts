@@ -23,6 +23,10 @@ export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+export { ScriptProject } from './ScriptProject.ts';
+export { ScriptScene } from './ScriptScene.ts';
+export { ScriptRevision } from './ScriptRevision.ts';
+export { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -49,6 +53,10 @@ import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+import { ScriptProject } from './ScriptProject.ts';
+import { ScriptScene } from './ScriptScene.ts';
+import { ScriptRevision } from './ScriptRevision.ts';
+import { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 export const entities = [
   User,
@@ -76,4 +84,8 @@ export const entities = [
   PolicyVersion,
   EmailLog,
   AnalyticsDailyTotal,
+  ScriptProject,
+  ScriptScene,
+  ScriptRevision,
+  ScriptRevisionScene,
 ];
