@@ -26,6 +26,7 @@ import { compareScenes, type SplitMethod } from '../domain/script.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
 import { SCRIPT_CHANNEL, renderKey } from '../stores/script.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { streamLiveView } from './live-view.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -262,38 +263,18 @@ export async function watchProject(
   signal: AbortSignal,
 ): Promise<void> {
   const project = await ownProject(deps.orm.em.fork(), actor, id);
-  let wake: () => void = () => {};
-  let changed = true;
-  const listener = () => {
-    changed = true;
-    wake();
-  };
-  const subscriptions = new Map<string, () => void>();
-  const follow = async (channel: string, key: string) => {
-    if (subscriptions.has(`${channel}:${key}`)) return;
-    subscriptions.set(`${channel}:${key}`, await deps.notifications.subscribe(channel, key, listener));
-  };
-  const aborted = new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
+  await streamLiveView(
+    deps.notifications,
+    {
+      read: () => getProject(deps, actor, project.id),
+      ended: (view) => view.status !== 'running',
+      // A new run gives scenes new jobs: those are followed too.
+      rows: (view) => [
+        [SCRIPT_CHANNEL, project.id],
+        ...view.scenes.flatMap((scene) => (scene.job ? [[JOB_CHANNEL, scene.job.id] as const] : [])),
+      ],
+    },
+    send,
+    signal,
   );
-  try {
-    await follow(SCRIPT_CHANNEL, project.id);
-    let last = '';
-    while (!signal.aborted) {
-      if (!changed) {
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
-        continue;
-      }
-      changed = false;
-      const view = await getProject(deps, actor, project.id);
-      // A new run gives scenes new jobs: follow those too.
-      for (const scene of view.scenes) if (scene.job) await follow(JOB_CHANNEL, scene.job.id);
-      const text = JSON.stringify(view);
-      if (text !== last) send(view);
-      last = text;
-      if (view.status !== 'running') return;
-    }
-  } finally {
-    for (const unsubscribe of subscriptions.values()) unsubscribe();
-  }
 }
