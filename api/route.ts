@@ -64,6 +64,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, H = unknown> {
   response?: z.ZodType;
   /** Success status; 200 by default. */
   status?: number;
+  /** Other success statuses the handler may answer with (same body), documented. */
+  alsoAnswers?: readonly { status: number; when: string }[];
   /** Extra middleware run after access checks and before validation (uploads). */
   before?: RequestHandler[];
   /** The rate limit that protects this route (S-RATE). */

@@ -62,6 +62,7 @@ export const generationRoutes = [
     headers: createJobHeaders,
     body: createJobBody,
     status: 201,
+    alsoAnswers: [{ status: 200, when: 'a retry with the same Idempotency-Key and body: the job it made' }],
     response: jobView,
     errors: [
       { status: 402, code: 'insufficient_credits', when: 'the balance does not cover the price' },
@@ -120,6 +121,7 @@ export const generationRoutes = [
     access: 'signed-in',
     params: idParams,
     response: jobView,
+    errors: [{ status: 409, code: 'job_finished', when: 'the job has already ended' }],
     handler: ({ deps, params, req }) => cancelJob(deps, caller(req).user, params.id),
   }),
 
