@@ -67,6 +67,7 @@ export const generationRoutes = [
     errors: [
       { status: 402, code: 'insufficient_credits', when: 'the balance does not cover the price' },
       { status: 403, code: 'processing_restricted', when: 'the person restricted processing of their data' },
+      { status: 404, code: 'not_found', when: 'the parent job named (parentJobId) is not one of yours' },
       { status: 409, code: 'idempotency_key_reused', when: 'the key was used for a different job' },
       { status: 409, code: 'quote_expired', when: 'the quote given has expired' },
     ],

@@ -2,6 +2,7 @@
 // enforces it: every header a call needs is declared with its rule, every request body
 // (the multipart upload too) and every error with its code; and a request that breaks a
 // rule is told which one, by name.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
@@ -111,6 +112,18 @@ describe('the answers the API gives are the ones it documents', () => {
     expect(res.status).toBe(status);
     expect((await json(res)).error.code).toBe(code);
     expect(codesOf(doc.paths[path]![method]!, String(status))).toContain(code);
+  });
+
+  it('POST /api/jobs naming a parent job that is not mine: its 404 not_found is in the document', async () => {
+    const res = await creator.client.request(
+      'POST',
+      '/api/jobs',
+      { ...jobRequest(), parentJobId: randomUUID() },
+      { 'idempotency-key': `contract-${randomUUID()}` },
+    );
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.code).toBe('not_found');
+    expect(codesOf(doc.paths['/api/jobs']!.post!, '404')).toContain('not_found');
   });
 
   it('documents a redirect as a redirect, and the replayed job creation’s 200', () => {
