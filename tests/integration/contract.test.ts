@@ -163,6 +163,23 @@ describe('errors that name the broken rule', () => {
     expect((await json(missing)).error.fields[0].message).toMatch(/^Required/);
   });
 
+  it('refuses text holding a NUL character with 400 naming the field, not a 500 from the database', async () => {
+    // Found by the API fuzz: a hold's reason with U+0000 reached PostgreSQL, which refused it.
+    const legal = await signedIn(platform, { role: 'legal', mfa: true });
+    const hold = await legal.client.post('/api/legal/holds', {
+      userId: creator.user.id,
+      reason: 'Preserve \u0000 everything',
+    });
+    expect(hold.status).toBe(400);
+    expect((await json(hold)).error).toMatchObject({
+      code: 'invalid_request',
+      fields: [{ field: 'reason', message: expect.stringContaining('U+0000') }],
+    });
+    const renamed = await creator.client.request('PATCH', '/api/account', { name: 'Ada\u0000' });
+    expect(renamed.status).toBe(400);
+    expect((await json(renamed)).error.fields).toEqual([expect.objectContaining({ field: 'name' })]);
+  });
+
   it('names the CSRF header a state-changing request lacks', async () => {
     const res = await creator.client.request(
       'PUT',
