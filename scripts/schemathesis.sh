@@ -26,8 +26,8 @@ if installed; then
 fi
 
 PYTHON="$(command -v python3 || true)"
-if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
-  say "python3 (3.10 or later, with venv) is needed for the API fuzz test (schemathesis); install it"
+if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  say "python3 (3.10 or later) with its venv module is needed for the API fuzz test (schemathesis): on Debian, apt-get install python3-venv (.ci/run does)"
   exit 1
 fi
 
