@@ -19,8 +19,10 @@ import {
   DeletionCertificate,
   DeletionProof,
   GenerationJob,
+  Payment,
   User,
 } from '../../db/entities/index.ts';
+import { findPack } from '../../domain/billing.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { verifyAuditChain } from '../../platform/audit.ts';
@@ -31,6 +33,7 @@ import { media, objectExists, storeAsset, uploadBytes } from '../support/assets.
 import { createJob, jobRequest, waitForJob } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
+import { checkoutCompleted, deliverStripeEvent } from '../support/stripe.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   PROMPT_MARKERS,
@@ -170,6 +173,15 @@ describe('account deletion', () => {
       events: [{ type: 'page_view', name: 'gallery', path: '/jobs' }],
     });
     const second = await signIn(platform, me.user);
+    // A credit purchase, paid through Stripe Checkout (R-PAY-7Y keeps it 7 years).
+    const { sessionId } = await json(await me.client.post('/api/billing/checkout', { packId: 'starter' }));
+    const paidEvent = checkoutCompleted(`evt_residue_${sessionId}`, sessionId);
+    expect((await deliverStripeEvent(platform, paidEvent)).status).toBe(200);
+    const pack = findPack('starter')!;
+    expect(await em().findOneOrFail(Payment, { id: sessionId })).toMatchObject({
+      user: userId,
+      status: 'paid',
+    });
     const exported = await requestAndVerify(me.client, email, { type: 'access', jurisdiction: 'GDPR' });
     await waitForRequestStatus(platform, exported.id, ['completed']);
     const corrected = `${name} Corrected`;
@@ -253,7 +265,18 @@ describe('account deletion', () => {
     );
     expect((await legal.client.get(`/api/legal/requests/${deletion.id}/certificate`)).status).toBe(200);
 
-    // R-PAY-7Y: every ledger row is kept, detached; the rest of the balance was expired.
+    // R-PAY-7Y: the payment is kept, detached from the person, with its amounts.
+    expect(await em().findOneOrFail(Payment, { id: sessionId })).toMatchObject({
+      user: null,
+      status: 'paid',
+      pack: 'starter',
+      credits: pack.credits,
+      amount: pack.amount,
+      currency: 'usd',
+      paidAt: expect.any(Date),
+    });
+    expect(certificate.contents.erasedRows.paymentsDetached).toBe(1);
+    // Every ledger row is kept, detached; the rest of the balance was expired.
     const ledger = await em().find(CreditLedgerEntry, { id: { $in: ledgerIds } });
     expect(ledger).toHaveLength(ledgerIds.length);
     expect(ledger.every((l) => l.user === null || l.user === undefined)).toBe(true);
