@@ -29,7 +29,7 @@ import { verifyAuditChain } from '../../platform/audit.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { requestProgressQuery } from '../../workflows/rights-request.ts';
 import { signIn, signedIn, type TestAccount } from '../support/accounts.ts';
-import { media, objectExists, storeAsset, uploadBytes } from '../support/assets.ts';
+import { eventually, media, objectExists, storeAsset, uploadBytes } from '../support/assets.ts';
 import { createJob, jobRequest, waitForJob } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
@@ -41,7 +41,7 @@ import {
   startProviderSimulator,
   type ProviderSimulator,
 } from '../support/simulator/index.ts';
-import { createTestNamespace } from '../support/temporal.ts';
+import { createTestNamespace, waitForWorkflowAtRest } from '../support/temporal.ts';
 import {
   countMails,
   killWorker,
@@ -346,7 +346,10 @@ describe('account deletion', () => {
       jurisdiction: 'CCPA',
     });
     await waitForRequestStatus(platform, request.id, ['paused']);
-    await sleep(3000);
+    // The deletion's workflow waits for the hold's release: nothing it could do is pending.
+    await waitForWorkflowAtRest(
+      platform.clients.temporal.client.workflow.getHandle(workflowIds.accountDeletion(me.user.id)),
+    );
     const view = await json(await me.client.get(`/api/privacy/requests/${request.id}`));
     expect(view).toMatchObject({ status: 'paused', pausedReason: 'legal_hold', canCancel: true });
     expect(
@@ -418,8 +421,17 @@ describe('account deletion', () => {
         if (Date.now() > deadline) throw new Error('never reached the erasure notices');
         await sleep(100);
       }
-      // Mid-way through the notices: some sent and recorded, the rest not.
-      await sleep(2500);
+      // Mid-way through the notices (each takes the provider 1.5 s): once one is recorded.
+      const jobIds: string[] = jobs.map((j) => j.id);
+      await eventually(
+        async () =>
+          (await em().count(DataRecipient, {
+            jobId: { $in: jobIds },
+            erasureOutcome: { $ne: null },
+          })) > 0,
+        60_000,
+        'a first erasure notice recorded',
+      );
       await killWorker(worker);
       const recordedBefore = await em().count(DataRecipient, {
         jobId: { $in: jobs.map((j) => j.id) },
@@ -458,7 +470,9 @@ describe('account deletion', () => {
       }
       for (const job of jobs)
         expect(await em().count(DeletionProof, { assetId: job.output.assetId })).toBe(1);
-      await sleep(1000);
+      // The workflow has ended: the last email is sent and nothing runs again.
+      await handle.result();
+      await waitForMail(me.user.email, DONE);
       expect(await countMails(me.user.email, DONE)).toBe(1);
       const history = await handle.fetchHistory();
       const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
