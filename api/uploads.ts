@@ -183,6 +183,26 @@ function sendToStore(
 }
 
 /**
+ * The multipart parser for this request. A Content-Type it cannot read (multipart without
+ * its boundary) is the request's fault, named as such, not a failure of the store.
+ */
+function multipartReader(req: Request): busboy.Busboy {
+  try {
+    return busboy({
+      headers: req.headers,
+      limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
+    });
+  } catch {
+    throw badRequest('The upload could not be read: its multipart/form-data Content-Type has no boundary.', [
+      {
+        field: 'Content-Type',
+        message: 'multipart/form-data; boundary=… (as a form or HTTP library sends it)',
+      },
+    ]);
+  }
+}
+
+/**
  * Streams the request's one file to `key`. `onDetected` runs once the type is known and
  * before any byte reaches the store (the caller records the row there, so the object is
  * never without one). The request is always read to its end before this settles, so the
@@ -195,10 +215,7 @@ export async function receiveUpload(
   onDetected: (type: AllowedUpload) => Promise<void>,
 ): Promise<ReceivedUpload> {
   let flight: FileInFlight | undefined;
-  const bb = busboy({
-    headers: req.headers,
-    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
-  });
+  const bb = multipartReader(req);
   bb.on('file', (_field, file) => {
     if (flight)
       file.resume(); // only the first file is taken

@@ -52,6 +52,7 @@ export const billingRoutes = [
     status: 201,
     body: checkoutBody,
     response: checkout,
+    errors: [{ status: 502, code: 'payments_unavailable', when: 'the payment processor did not answer' }],
     handler: ({ deps, body, req }) => startCheckout(deps, caller(req).user, body),
   }),
 
@@ -64,6 +65,9 @@ export const billingRoutes = [
     csrf: false,
     response: stripeReceipt,
     // The raw body (a Buffer, see api/app.ts): Stripe signs the exact bytes it sent.
+    errors: [
+      { status: 400, code: 'invalid_signature', when: 'the Stripe signature is missing or does not match' },
+    ],
     handler: ({ deps, req }) => receiveStripeEvent(deps, req.body, req.get('stripe-signature')),
   }),
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
 import { Payment, User } from '../../db/entities/index.ts';
 import { creditBalance, writeLedger } from '../../stores/billing.ts';
 import { findPack } from '../../domain/billing.ts';
@@ -7,6 +6,7 @@ import { credits } from '../../domain/contracts/billing.ts';
 import { signedIn } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { checkoutCompleted, deliverStripeEvent } from '../support/stripe.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -17,26 +17,9 @@ afterAll(async () => {
 });
 const em = () => platform.clients.orm.em.fork();
 
-/** A webhook delivery as Stripe signs it (the stripe package's own test helper). */
-async function deliver(
-  event: Record<string, unknown>,
-  secret = platform.config.stripe.webhookSecret,
-): Promise<Response> {
-  const payload = JSON.stringify(event);
-  const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret });
-  return fetch(`${platform.api.url}/api/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-}
-
-const completed = (eventId: string, sessionId: string, paid = true) => ({
-  id: eventId,
-  object: 'event',
-  type: 'checkout.session.completed',
-  data: { object: { id: sessionId, object: 'checkout.session', payment_status: paid ? 'paid' : 'unpaid' } },
-});
+const deliver = (event: Record<string, unknown>, secret?: string) =>
+  deliverStripeEvent(platform, event, secret);
+const completed = checkoutCompleted;
 
 describe('my credits', () => {
   it('shows the balance and the ledger behind it, newest first, page by page', async () => {
