@@ -21,6 +21,8 @@ export const Payment = defineEntity({
     status: p.enum(PAYMENT_STATUSES).default('pending'),
     createdAt: p.datetime().onCreate(() => new Date()),
     paidAt: p.datetime().nullable(),
+    /** The PaymentIntent that paid it: a refund or dispute names it. */
+    paymentIntentId: p.string().length(255).nullable().index(),
   },
 });
 export type Payment = InferEntity<typeof Payment>;
