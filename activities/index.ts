@@ -1,5 +1,6 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
 import type { Config } from '../config/index.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
@@ -8,6 +9,7 @@ import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
 import { createPrivacyActivities } from './privacy/index.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createSubscriptionActivities } from './subscription/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   temporal: TemporalClients;
   /** For activities that email people (rights requests, announcements). */
   mailer: Mailer;
+  /** For activities that change subscriptions at Stripe (account deletion). */
+  stripe: Stripe;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
     ...createPrivacyActivities(deps),
+    ...createSubscriptionActivities(deps),
   };
 }
 

@@ -21,6 +21,7 @@ import { accountsRoutes } from './routes/accounts.ts';
 import { accountsGoogleRoutes } from './routes/accounts-google.ts';
 import { accountsStaffRoutes } from './routes/accounts-staff.ts';
 import { billingRoutes } from './routes/billing.ts';
+import { subscriptionRoutes } from './routes/subscription.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
@@ -46,6 +47,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...legalHoldRoutes,
     ...generationRoutes,
     ...billingRoutes,
+    ...subscriptionRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
     ...consentRoutes(deps),

@@ -2,6 +2,7 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
+import { PLAN_IDS, type PlanId } from '../domain/billing.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 
@@ -59,6 +60,29 @@ const durationOverrides = z
         return z.NEVER;
       }
       out[name as DurationName] = Number(ms);
+    }
+    return out;
+  });
+
+/** `basic=price_…,pro=price_…`: each subscription plan's Stripe price (a monthly recurring price). */
+const planPrices = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const out: Partial<Record<PlanId, string>> = {};
+    for (const pair of value.split(',')) {
+      const [plan, price] = pair.split('=').map((s) => s.trim());
+      if (
+        !(PLAN_IDS as readonly string[]).includes(plan ?? '') ||
+        !/^price_[A-Za-z0-9_]+$/.test(price ?? '')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}" is not plan=price_… (plans: ${PLAN_IDS.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      out[plan as PlanId] = price!;
     }
     return out;
   });
@@ -128,6 +152,14 @@ const settings = {
   /** stripe-mock in development and tests; unset in production means api.stripe.com. */
   STRIPE_API_URL: { schema: z.url().optional(), dev: 'http://127.0.0.1:12111' },
   STRIPE_WEBHOOK_SECRET: secret('whsec_clipwise_development_secret'),
+  /**
+   * The Stripe price of each subscription plan (`basic=price_…,pro=price_…`); a plan
+   * without one is not offered. Development and tests use stripe-mock with made-up ids.
+   */
+  STRIPE_PLAN_PRICES: {
+    schema: planPrices.optional(),
+    dev: 'basic=price_clipwise_basic_monthly,pro=price_clipwise_pro_monthly',
+  },
 
   SMTP_URL: url('smtp://127.0.0.1:1025'),
   MAIL_FROM: str('Clipwise <no-reply@clipwise.local>'),
@@ -257,6 +289,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       secretKey: env.STRIPE_SECRET_KEY,
       apiUrl: env.STRIPE_API_URL,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      planPrices: env.STRIPE_PLAN_PRICES ?? {},
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sessionSecret: env.SESSION_SECRET,

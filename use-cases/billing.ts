@@ -1,9 +1,12 @@
-// Billing: a creator's credits and the ledger behind them, and buying credit packs with
-// Stripe Checkout. The card is typed on Stripe's own page, so no card number ever
-// reaches this platform (R-NOCARD). A signed webhook confirms the payment; each Stripe
-// event is handled once (deduplicated by its id) and each payment adds its credits once
-// (the ledger entry is keyed by the Checkout Session). Payments are kept 7 years,
-// detached from a deleted person (R-PAY-7Y, done by the account deletion).
+// Billing: a creator's credits and the ledger behind them, buying credit packs with
+// Stripe Checkout, and Stripe's webhook. The card is typed on Stripe's own page, so no
+// card number ever reaches this platform (R-NOCARD). A signed webhook confirms each
+// payment; each Stripe event is handled once (deduplicated by its id; one whose handling
+// failed is handled again when Stripe retries it) and each payment adds its credits once
+// (the ledger entry is keyed by the Checkout Session). Subscription events go to the
+// subscription's workflow (use-cases/subscription-events.ts), refunds and disputes to
+// use-cases/billing-reversals.ts. Payments are kept 7 years, detached from a deleted
+// person (R-PAY-7Y).
 import type Stripe from 'stripe';
 import { Payment } from '../db/entities/index.ts';
 import { CREDIT_PACKS, findPack } from '../domain/billing.ts';
@@ -13,13 +16,17 @@ import type {
   CreditPackList,
   Credits,
   CreditsQuery,
+  PaymentList,
   PaymentView,
+  StripeOutcome,
   StripeReceipt,
 } from '../domain/contracts/billing.ts';
 import { AppError, badRequest, notFound } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { creditBalance, ledgerPage, writeLedger } from '../stores/billing.ts';
+import { addPaidCredits, creditBalance, ledgerPage } from '../stores/billing.ts';
+import { reverseForCharge, reverseForDispute } from './billing-reversals.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { SUBSCRIPTION_EVENT_TYPES, receiveSubscriptionEvent } from './subscription-events.ts';
 
 export async function myCredits(deps: UseCaseDeps, actor: Actor, query: CreditsQuery): Promise<Credits> {
   const em = deps.orm.em.fork();
@@ -99,8 +106,12 @@ async function settle(
   const payment = await em.findOne(Payment, { id: session.id });
   if (!payment || !payment.user) return 'unknown';
   if (session.payment_status !== 'paid') return 'unpaid';
+  const paymentIntentId =
+    typeof session.payment_intent === 'string'
+      ? session.payment_intent
+      : (session.payment_intent?.id ?? null);
   await em.transactional(async (tx) => {
-    await writeLedger(tx, {
+    await addPaidCredits(tx, {
       userId: payment.user!,
       kind: 'purchase',
       credits: payment.credits,
@@ -110,7 +121,7 @@ async function settle(
     await tx.nativeUpdate(
       Payment,
       { id: session.id, status: 'pending' },
-      { status: 'paid', paidAt: new Date() },
+      { status: 'paid', paidAt: new Date(), paymentIntentId },
     );
   });
   await recordAudit(em, {
@@ -135,7 +146,36 @@ function verifiedEvent(deps: UseCaseDeps, rawBody: unknown, signature: string | 
   }
 }
 
-/** One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET); a repeat changes nothing. */
+/** What one event does, by its type; undefined for a type the platform does not use. */
+async function handleStripeEvent(deps: UseCaseDeps, event: Stripe.Event): Promise<StripeOutcome | undefined> {
+  const object = event.data.object as { object?: string; mode?: string };
+  if (object.object === 'checkout.session' && object.mode === 'subscription') {
+    return receiveSubscriptionEvent(deps, event);
+  }
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return settle(deps, event.data.object);
+    case 'checkout.session.expired':
+      await deps.orm.em
+        .fork()
+        .nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
+      return 'expired';
+    case 'charge.refunded':
+      return reverseForCharge(deps, event.data.object);
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return reverseForDispute(deps, event.type, event.data.object);
+    default:
+      return SUBSCRIPTION_EVENT_TYPES.has(event.type) ? receiveSubscriptionEvent(deps, event) : undefined;
+  }
+}
+
+/**
+ * One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET). A repeat of an
+ * event already handled changes nothing; one whose handling failed (the answer was an
+ * error, so Stripe retries it) is handled again, and every handler is idempotent.
+ */
 export async function receiveStripeEvent(
   deps: UseCaseDeps,
   rawBody: unknown,
@@ -143,26 +183,27 @@ export async function receiveStripeEvent(
 ): Promise<StripeReceipt> {
   const event = verifiedEvent(deps, rawBody, signature);
   const em = deps.orm.em.fork();
-  const fresh = await em.execute<{ id: string }[]>(
-    'insert into stripe_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
+  const open = await em.execute<{ id: string }[]>(
+    `insert into stripe_events (id, type, received_at) values (?, ?, now())
+     on conflict (id) do update set type = excluded.type where stripe_events.handled_at is null
+     returning id`,
     [event.id, event.type],
   );
-  if (fresh.length === 0) return { received: true, duplicate: true };
-  if (
-    event.type === 'checkout.session.completed' ||
-    event.type === 'checkout.session.async_payment_succeeded'
-  ) {
-    return { received: true, outcome: await settle(deps, event.data.object) };
-  }
-  if (event.type === 'checkout.session.expired') {
-    await em.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
-  }
-  return { received: true };
+  if (open.length === 0) return { received: true, duplicate: true };
+  const outcome = await handleStripeEvent(deps, event);
+  await em.execute('update stripe_events set handled_at = now() where id = ?', [event.id]);
+  return { received: true, ...(outcome ? { outcome } : {}) };
 }
 
-export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: string): Promise<PaymentView> {
-  const payment = await deps.orm.em.fork().findOne(Payment, { id: paymentId, user: actor.id });
-  if (!payment) throw notFound('No such payment.');
+/** My purchase history: every credit pack I paid for, newest first. */
+export async function myPayments(deps: UseCaseDeps, actor: Actor): Promise<PaymentList> {
+  const payments = await deps.orm.em
+    .fork()
+    .find(Payment, { user: actor.id, status: 'paid' }, { orderBy: { createdAt: 'desc' }, limit: 100 });
+  return { payments: payments.map(paymentView) };
+}
+
+function paymentView(payment: Payment): PaymentView {
   return {
     id: payment.id,
     pack: payment.pack,
@@ -173,4 +214,10 @@ export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: stri
     createdAt: payment.createdAt.toISOString(),
     paidAt: payment.paidAt?.toISOString() ?? null,
   };
+}
+
+export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: string): Promise<PaymentView> {
+  const payment = await deps.orm.em.fork().findOne(Payment, { id: paymentId, user: actor.id });
+  if (!payment) throw notFound('No such payment.');
+  return paymentView(payment);
 }

@@ -12,3 +12,4 @@ export { dataAccessWorkflow } from './dsar.ts';
 export { rightsRequestWorkflow } from './rightsRequest.ts';
 export { accountDeletionWorkflow } from './accountDeletion.ts';
 export { announcementWorkflow } from './announcement.ts';
+export { subscriptionWorkflow } from './subscription.ts';
