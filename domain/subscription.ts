@@ -98,6 +98,8 @@ export interface SubscriptionEnd {
 export interface HeldGrant {
   invoiceId: string;
   credits: number;
+  /** Its period's start (ms): held grants go out in the order of their periods. */
+  periodStart: number | null;
 }
 
 export interface SubscriptionState {
@@ -243,7 +245,7 @@ function applyInvoice(state: SubscriptionState, event: SubscriptionEvent, effect
       }),
     );
   } else {
-    state.held.push({ invoiceId: invoice.id, credits });
+    state.held.push({ invoiceId: invoice.id, credits, periodStart: invoice.periodStart });
     effects.invoices.push(record(invoice, 'paid', { credits, grant: 'held' }));
   }
 }
@@ -296,9 +298,10 @@ export function applyEnd(state: SubscriptionState, end: SubscriptionEnd): Effect
 function releaseGrants(state: SubscriptionState, effects: Effects) {
   if (state.held.length === 0) return;
   if (state.status === 'past_due') return;
-  for (const held of state.held.splice(0)) {
-    effects.grants.push({ ...held, planId: state.planId });
-    state.creditsGranted += held.credits;
+  const due = state.held.splice(0).sort((a, b) => (a.periodStart ?? 0) - (b.periodStart ?? 0));
+  for (const { invoiceId, credits } of due) {
+    effects.grants.push({ invoiceId, credits, planId: state.planId });
+    state.creditsGranted += credits;
     state.invoicesGranted += 1;
   }
 }
