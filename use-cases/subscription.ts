@@ -18,7 +18,7 @@ import type {
   SubscriptionOverview,
   SubscriptionView,
 } from '../domain/contracts/subscription.ts';
-import { AppError, badRequest, conflict, notFound } from '../domain/errors.ts';
+import { AppError, badRequest, conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { liveSubscriptionOf } from '../stores/subscription.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
@@ -156,7 +156,7 @@ async function runningSubscription(
   actor: Actor,
 ): Promise<Subscription & { stripeSubscriptionId: string }> {
   const sub = await liveSubscriptionOf(deps.orm.em.fork(), actor.id);
-  if (!sub) throw notFound('You have no running subscription.');
+  if (!sub) throw conflict('no_subscription', 'You have no running subscription.');
   if (!sub.stripeSubscriptionId)
     throw conflict(
       'subscription_starting',
@@ -236,12 +236,13 @@ export async function openBillingPortal(deps: UseCaseDeps, actor: Actor): Promis
       { user: actor.id, stripeCustomerId: { $ne: null } },
       { orderBy: { createdAt: 'desc' } },
     );
-  if (!sub?.stripeCustomerId) throw notFound('There is no billing account to manage yet: subscribe first.');
+  if (!sub?.stripeCustomerId)
+    throw conflict('no_subscription', 'There is no billing account to manage yet: subscribe first.');
   const session = await deps.stripe.billingPortal.sessions
     .create({ customer: sub.stripeCustomerId, return_url: `${deps.config.web.publicUrl}/credits` })
     .catch((err: Error) => {
       if (err instanceof Stripe.errors.StripeInvalidRequestError)
-        throw notFound('Your billing account is no longer available at Stripe.');
+        throw conflict('no_subscription', 'Your billing account is no longer available at Stripe.');
       return paymentsUnavailable(deps, 'billing portal')(err);
     });
   return { url: session.url };

@@ -22,6 +22,7 @@ import { caller } from '../auth/access.ts';
 import { defineRoute } from '../route.ts';
 
 const paymentsDown = { status: 502, code: 'payments_unavailable', when: 'Stripe does not answer' } as const;
+const noSubscription = { status: 409, code: 'no_subscription', when: 'no subscription is running' } as const;
 const starting = {
   status: 409,
   code: 'subscription_starting',
@@ -74,7 +75,7 @@ export const subscriptionRoutes = [
     access: 'signed-in',
     body: planBody,
     response: subscriptionView,
-    errors: [{ status: 404, code: 'not_found', when: 'no subscription is running' }, starting, paymentsDown],
+    errors: [noSubscription, starting, paymentsDown],
     handler: ({ deps, body, req }) => changeMyPlan(deps, caller(req).user, body),
   }),
 
@@ -85,7 +86,7 @@ export const subscriptionRoutes = [
     tags: ['subscription'],
     access: 'signed-in',
     response: subscriptionView,
-    errors: [{ status: 404, code: 'not_found', when: 'no subscription is running' }, starting, paymentsDown],
+    errors: [noSubscription, starting, paymentsDown],
     handler: ({ deps, req }) => cancelMySubscription(deps, caller(req).user),
   }),
 
@@ -96,7 +97,7 @@ export const subscriptionRoutes = [
     tags: ['subscription'],
     access: 'signed-in',
     response: billingPortal,
-    errors: [{ status: 404, code: 'not_found', when: 'there is no billing account yet' }, paymentsDown],
+    errors: [{ ...noSubscription, when: 'there is no billing account yet' }, paymentsDown],
     handler: ({ deps, req }) => openBillingPortal(deps, caller(req).user),
   }),
 ];

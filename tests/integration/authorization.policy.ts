@@ -122,7 +122,14 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'GET /api/billing/packs': { allow: 'public' },
   'POST /api/billing/checkout': { allow: 'verified' },
   'POST /api/webhooks/stripe': { allow: 'public' },
+  'GET /api/billing/payments': { allow: 'signed-in' },
   'GET /api/billing/payments/:id': { allow: 'signed-in', ownerRecord: 'payment' },
+  'GET /api/billing/plans': { allow: 'public' },
+  'GET /api/billing/subscription': { allow: 'signed-in' },
+  'POST /api/billing/subscription': { allow: 'verified' },
+  'POST /api/billing/subscription/plan': { allow: 'signed-in' },
+  'POST /api/billing/subscription/cancel': { allow: 'signed-in' },
+  'POST /api/billing/portal': { allow: 'signed-in' },
 
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {

@@ -88,6 +88,30 @@ describe('buying credits with Stripe Checkout', () => {
     expect((await json(await client.get(`/api/billing/payments/${sessionId}`))).status).toBe('paid');
   });
 
+  it('handles again an event whose first handling failed (Stripe retries it), and only once it succeeded is it a repeat', async () => {
+    const { user, client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'starter' }));
+    // A first delivery was recorded, then its handling failed (the API answered an error).
+    const eventId = `evt_retry_${sessionId}`;
+    await em().execute(
+      `insert into stripe_events (id, type, received_at) values (?, 'checkout.session.completed', now())`,
+      [eventId],
+    );
+    expect(await json(await deliver(completed(eventId, sessionId)))).toMatchObject({ outcome: 'credited' });
+    expect(await json(await deliver(completed(eventId, sessionId)))).toMatchObject({ duplicate: true });
+    expect(await creditBalance(em(), user.id)).toBe(findPack('starter')!.credits);
+  });
+
+  it('lists my purchase history, newest first, and nobody else’s', async () => {
+    const { client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'creator' }));
+    await deliver(completed(`evt_hist_${sessionId}`, sessionId));
+    const history = await json(await client.get('/api/billing/payments'));
+    expect(history.payments).toMatchObject([{ id: sessionId, pack: 'creator', status: 'paid' }]);
+    const other = await signedIn(platform);
+    expect((await json(await other.client.get('/api/billing/payments'))).payments).toEqual([]);
+  });
+
   it('refuses a webhook whose signature does not match', async () => {
     const res = await deliver(completed('evt_forged', 'cs_forged'), 'whsec_not_the_real_secret_000000');
     expect(res.status).toBe(400);
