@@ -22,6 +22,7 @@ import { accountsGoogleRoutes } from './routes/accounts-google.ts';
 import { accountsStaffRoutes } from './routes/accounts-staff.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { subscriptionRoutes } from './routes/subscription.ts';
+import { supportRoutes } from './routes/support.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
@@ -48,6 +49,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...generationRoutes,
     ...billingRoutes,
     ...subscriptionRoutes,
+    ...supportRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
     ...consentRoutes(deps),

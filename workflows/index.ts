@@ -5,7 +5,9 @@ export {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
+  supportTicketSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
 export { dataAccessWorkflow } from './dsar.ts';

@@ -131,6 +131,23 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/billing/subscription/cancel': { allow: 'signed-in' },
   'POST /api/billing/portal': { allow: 'signed-in' },
 
+  'POST /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets/:id': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  // A well-formed message, so the owner check, not validation, decides for others.
+  'POST /api/support/tickets/:id/messages': {
+    allow: 'signed-in',
+    ownerRecord: 'supportTicket',
+    probeBody: { body: 'authorization walk' },
+  },
+  'POST /api/support/tickets/:id/close': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  'GET /api/support/queue': { allow: ['support', 'admin'] },
+  'GET /api/support/queue/:id': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/assign': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/replies': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/close': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'GET /api/support/queue/:id/attachment': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {
     allow: ['operator', 'admin'],

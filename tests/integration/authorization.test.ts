@@ -9,7 +9,7 @@ import { createCsrf } from '../../api/auth/csrf.ts';
 import { createSession } from '../../stores/accounts.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
-import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
+import { GenerationJob, Payment, SupportTicket, type User } from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
@@ -125,6 +125,16 @@ beforeAll(async () => {
   });
   await em.flush();
   ownerRecords.payment = payment.id;
+  // A support ticket of the owner (the walk writes on it and closes it).
+  const ticket = em.create(SupportTicket, {
+    user: users.creator.id,
+    subject: 'authorization walk',
+    status: 'open',
+    createdAt: new Date(),
+    lastMessageAt: new Date(),
+  });
+  await em.flush();
+  ownerRecords.supportTicket = ticket.id;
 });
 afterAll(async () => {
   await platform?.stop();
