@@ -7,7 +7,9 @@ import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
-import { createPrivacyActivities } from './privacy/index.ts';
+import { createAccountDeletionActivities } from './account-deletion/index.ts';
+import { createAnnouncementActivities } from './announcement.ts';
+import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSubscriptionActivities } from './subscription/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
@@ -31,7 +33,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
-    ...createPrivacyActivities(deps),
+    ...createRightsRequestActivities(deps),
+    ...createAccountDeletionActivities(deps),
+    ...createAnnouncementActivities(deps),
     ...createSubscriptionActivities(deps),
   };
 }

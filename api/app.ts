@@ -30,8 +30,11 @@ import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal-hold.ts';
-import { legalRequestRoutes } from './routes/legal-requests.ts';
-import { privacyRoutes } from './routes/privacy.ts';
+import { rightsRequestRoutes } from './routes/rights-request.ts';
+import { rightsRequestLegalRoutes } from './routes/rights-request-legal.ts';
+import { accountDeletionRoutes } from './routes/account-deletion.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { announcementRoutes } from './routes/announcement.ts';
 import { diagnosticRoutes } from './routes/diagnostic.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -52,9 +55,12 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...supportRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
-    ...consentRoutes(deps),
-    ...privacyRoutes(deps),
-    ...legalRequestRoutes(deps),
+    ...consentRoutes,
+    ...rightsRequestRoutes,
+    ...rightsRequestLegalRoutes,
+    ...accountDeletionRoutes,
+    ...policyRoutes,
+    ...announcementRoutes,
   ];
 }
 

@@ -18,11 +18,11 @@ import { parseArgs } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { loadConfig } from '../config/index.ts';
-import { Asset, GenerationJob, PrivacyRequest, User } from '../db/entities/index.ts';
-import { EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../domain/privacy.ts';
+import { Asset, GenerationJob, RightsRequest, User } from '../db/entities/index.ts';
+import { EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../domain/rights-request.ts';
 import { assetObjectKey } from '../domain/retention.ts';
 import { DAY } from '../domain/time.ts';
-import { createExportActivities } from '../activities/privacy/export.ts';
+import { createExportActivities } from '../activities/rights-request/export.ts';
 import { createClients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startTestStack } from '../tests/support/stack.ts';
@@ -217,7 +217,7 @@ async function main() {
       }),
     );
     await clients.orm.em.fork().insertMany(Asset, rows);
-    const request = clients.orm.em.fork().create(PrivacyRequest, {
+    const request = clients.orm.em.fork().create(RightsRequest, {
       user: userId,
       type: 'portability',
       jurisdiction: 'GDPR',
@@ -228,7 +228,7 @@ async function main() {
       details: {},
       verificationAttempts: 0,
     });
-    await clients.orm.em.fork().insert(PrivacyRequest, request);
+    await clients.orm.em.fork().insert(RightsRequest, request);
     log(`data ready; exporting in a child process`);
 
     const output = await new Promise<string>((resolve, reject) => {

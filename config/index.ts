@@ -3,7 +3,7 @@
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
 import { PLAN_IDS, type PlanId } from '../domain/billing.ts';
-import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
@@ -243,6 +243,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
     }
     out[name] = parsed.data;
   }
+  if (env === 'production') problems.push(...plainHttpProblems(out));
   if (env === 'production' && out.DURATION_OVERRIDES !== undefined) {
     problems.push('DURATION_OVERRIDES: must not be set in production (the policy table applies unchanged)');
   }
@@ -250,6 +251,25 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return out as Env & { NODE_ENV: RuntimeEnv };
+}
+
+/** Addresses people and providers reach the platform at: TLS in production (R-CRYPTO). */
+const PUBLIC_ADDRESSES = ['PUBLIC_WEB_URL', 'PUBLIC_API_URL', 'S3_PUBLIC_ENDPOINT'] as const;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Data in transit is encrypted in production: a public address must be https, except on
+ * loopback (a production build tried on one's own machine, reachable by nobody else).
+ */
+function plainHttpProblems(out: Record<string, unknown>): string[] {
+  return PUBLIC_ADDRESSES.flatMap((name) => {
+    const value = out[name];
+    if (typeof value !== 'string') return [];
+    const url = new URL(value);
+    return url.protocol === 'http:' && !LOOPBACK.has(url.hostname)
+      ? [`${name}: must be https:// in production (data in transit uses TLS); got ${url.origin}`]
+      : [];
+  });
 }
 
 export type Config = ReturnType<typeof buildConfig>;

@@ -13,7 +13,7 @@ import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,
   PRIVACY_SCHEDULE_IDS,
-} from '../domain/privacy.ts';
+} from '../domain/sweeps.ts';
 import { BILLING_SCHEDULE_IDS, PAYMENT_RECORD_SWEEP_INTERVAL_MS } from '../domain/billing.ts';
 import { SUPPORT_SCHEDULE_IDS, SUPPORT_SWEEP_INTERVAL_MS } from '../domain/support.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';

@@ -44,12 +44,12 @@ export const retentionRoutes = [
       { status: 415, code: 'multipart_required', when: 'the body is not multipart/form-data' },
       { status: 503, code: 'storage_unavailable', when: 'the object store failed; nothing was kept' },
     ],
-    handler: ({ deps, req }) => {
-      checkUploadRequest(req);
-      return storeUpload(deps, caller(req).user, (key, onType) =>
-        receiveUpload(req, deps.store, key, onType),
-      );
-    },
+    // The restriction is checked first (use case), then the request's form (the reader).
+    handler: ({ deps, req }) =>
+      storeUpload(deps, caller(req).user, (key, onType) => {
+        checkUploadRequest(req);
+        return receiveUpload(req, deps.store, key, onType);
+      }),
   }),
 
   defineRoute({

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { CONSENT_PURPOSES } from '../../domain/privacy.ts';
+import { CONSENT_PURPOSES } from '../../domain/consent.ts';
 import { User } from './User.ts';
 
 /** Append-only: each choice is a new row with its time, source and policy version (D-CONSENT). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { ERASURE_OUTCOMES } from '../../domain/privacy.ts';
+import { ERASURE_OUTCOMES } from '../../domain/account-deletion.ts';
 
 /**
  * The recipients ledger (D-RECIPIENTS): which provider received which of a user's jobs

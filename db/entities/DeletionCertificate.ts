@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { DELETION_ORIGINS } from '../../domain/privacy.ts';
+import { DELETION_ORIGINS } from '../../domain/account-deletion.ts';
 
 /**
  * The certificate an account deletion ends with (D-ERASE, R-PROOF): what was deleted or

@@ -1,16 +1,15 @@
-// The shapes of the privacy and legal API (api/routes/privacy.ts, legal-requests.ts,
-// legal.ts), as the site uses them. The vocabularies come from domain/privacy.ts, so a
+// The shapes of the privacy and legal API (api/routes/rights-request.ts, rights-request-
+// legal.ts, account-deletion.ts, consent.ts, policy.ts), as the site uses them. The vocabularies come from domain/, so a
 // new request type, status or step is a type error here until the site has words for it.
+import type { DeletionOrigin, ErasureOutcome } from '../../../../domain/account-deletion.ts';
+import type { ConsentPurpose } from '../../../../domain/consent.ts';
 import type {
-  ConsentPurpose,
-  DeletionOrigin,
-  ErasureOutcome,
   Jurisdiction,
   PauseReason,
   RequestStatus,
   RequestType,
   StepState,
-} from '../../../../domain/privacy.ts';
+} from '../../../../domain/rights-request.ts';
 
 export interface RequestStep {
   name: string;
@@ -39,7 +38,7 @@ export interface PrivacyRequestView {
   canCancel: boolean;
   workflowId: string | null;
   verification: { codeExpiresAt: string | null; attemptsLeft: number } | null;
-  /** The workflow's own progress; null in lists, or when it cannot answer in time. */
+  /** Each step and the figures of the work done, as the request's row records them. */
   progress: { steps: RequestStep[]; counts: Record<string, number> } | null;
   /** The archive of an access or portability request. */
   export: { assetId: string; status: string; deleteAt: string | null } | null;

@@ -9,13 +9,13 @@ import {
   type PauseReason,
   type RequestType,
   type RightsStep,
-} from '../../../../domain/privacy.ts';
+} from '../../../../domain/rights-request.ts';
 import {
   CCPA_EXTENSION_DAYS,
   CCPA_RESPONSE_DAYS,
   GDPR_MAX_EXTENSION_MONTHS,
   ruleFor,
-} from '../../../../domain/statutoryClock.ts';
+} from '../../../../domain/rights-request-clock.ts';
 import { RETENTION_POLICY } from '../policy.ts';
 import { formatDuration } from '../time.ts';
 import type { PrivacyRequestView, RequestStep } from './types.ts';

@@ -2,7 +2,7 @@
 // (the person types their email address) before the request is made. The request is
 // confirmed with an emailed code (D-VERIFY) on its own page, which then shows the progress.
 import { redirect } from '@sveltejs/kit';
-import { JURISDICTIONS, type Jurisdiction } from '../../../../../domain/privacy.ts';
+import { JURISDICTIONS, type Jurisdiction } from '../../../../../domain/rights-request.ts';
 import { privacyApi } from '#lib/privacy/api.ts';
 import { isFinished } from '#lib/privacy/words.ts';
 import { serverApi } from '#lib/server/api.ts';

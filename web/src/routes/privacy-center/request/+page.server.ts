@@ -2,7 +2,7 @@
 // the type and the law that times it, each explained on the page; the API emails a code
 // to confirm it (D-VERIFY), which the request's own page asks for next.
 import { redirect } from '@sveltejs/kit';
-import { JURISDICTIONS, type Jurisdiction } from '../../../../../domain/privacy.ts';
+import { JURISDICTIONS, type Jurisdiction } from '../../../../../domain/rights-request.ts';
 import { privacyApi } from '#lib/privacy/api.ts';
 import type { NewRequestBody } from '#lib/privacy/types.ts';
 import { FORM_REQUEST_TYPES } from '#lib/privacy/words.ts';

@@ -5,7 +5,7 @@ import { friendlyMessage } from '#lib/api/errors.ts';
 import { privacyApi } from '#lib/privacy/api.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { LEGAL_STATUS_FILTERS } from '#lib/privacy/words.ts';
-import { REQUEST_TYPES } from '../../../../../domain/privacy.ts';
+import { REQUEST_TYPES } from '../../../../../domain/rights-request.ts';
 import type { PageServerLoad } from './$types';
 
 const LIST_LIMIT = 100;

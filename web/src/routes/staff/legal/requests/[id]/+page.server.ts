@@ -7,7 +7,7 @@ import { privacyApi } from '#lib/privacy/api.ts';
 import { extendsByMonths } from '#lib/privacy/words.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { csrfOf, failure, invalid, raw, text } from '#lib/server/forms.ts';
-import { GDPR_MAX_EXTENSION_MONTHS } from '../../../../../../../domain/statutoryClock.ts';
+import { GDPR_MAX_EXTENSION_MONTHS } from '../../../../../../../domain/rights-request-clock.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
