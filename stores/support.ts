@@ -1,7 +1,7 @@
-// Support tickets as both sides read and write them (R-SUPPORT-3Y): the thread of a
-// ticket, what the access export carries (D-ACCESS), the erasure at account deletion
-// (D-ERASE: tickets are erased with the account, not kept detached: their text is the
-// person's own words, which no law asks us to keep), and the words of the reply email.
+// Support tickets as the use cases read them (R-SUPPORT-3Y): a ticket's thread with its
+// attachments, when a closed ticket is deleted, and the words of the reply email. (The
+// access export reads them as categories of activities/rights-request/categories.ts; the
+// account deletion erases them with the account's rows.)
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
 import { Asset, SupportMessage, SupportTicket } from '../db/entities/index.ts';
@@ -24,43 +24,6 @@ export async function ticketThread(em: EntityManager, ticket: SupportTicket): Pr
   const ids = messages.map((m) => m.attachmentAssetId).filter((id): id is string => Boolean(id));
   const assets = ids.length ? await em.find(Asset, { id: { $in: ids } }) : [];
   return { ticket, messages, attachments: new Map(assets.map((a) => [a.id, a])) };
-}
-
-/** Every ticket of a person with its messages, for their access export. */
-export async function ticketsForExport(
-  em: EntityManager,
-  userId: string,
-): Promise<{ ticket: Record<string, unknown>; messages: Record<string, unknown>[] }[]> {
-  const tickets = await em.find(SupportTicket, { user: userId }, { orderBy: { createdAt: 'asc' } });
-  const out = [];
-  for (const ticket of tickets) {
-    const messages = await em.find(SupportMessage, { ticket: ticket.id }, { orderBy: { id: 'asc' } });
-    out.push({
-      ticket: {
-        id: ticket.id,
-        subject: ticket.subject,
-        status: ticket.status,
-        createdAt: ticket.createdAt.toISOString(),
-        closedAt: ticket.closedAt?.toISOString() ?? null,
-      },
-      messages: messages.map((m) => ({
-        from: m.authorRole,
-        body: m.body,
-        attachmentAssetId: m.attachmentAssetId ?? null,
-        createdAt: m.createdAt.toISOString(),
-      })),
-    });
-  }
-  return out;
-}
-
-/** Erases every ticket of a person with its messages (account deletion); returns how many. */
-export async function eraseTickets(em: EntityManager, userId: string): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>(
-    'delete from support_tickets where user_id = ? returning id',
-    [userId],
-  );
-  return rows.length;
 }
 
 export const supportEmails = {

@@ -1,21 +1,12 @@
-// Subscription activities: what a subscription's workflow writes, and the account
-// deletion's cancellation of a person's subscriptions at Stripe.
+// Subscription activities: what a subscription's workflow writes (its row, invoices and
+// grants). The account deletion's cancellation of a person's subscriptions at Stripe is
+// one of its steps (activities/account-deletion/subscriptions.ts).
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type Stripe from 'stripe';
-import type { TemporalClients } from '../../platform/temporal.ts';
-import { createSubscriptionCancelActivities } from './cancel.ts';
 import { createSubscriptionRecordActivities } from './records.ts';
 
-export type { EndedSubscription } from './cancel.ts';
-
-export function createSubscriptionActivities(deps: {
-  orm: MikroORM;
-  stripe: Stripe;
-  temporal: TemporalClients;
-}) {
+export function createSubscriptionActivities(deps: { orm: MikroORM }) {
   return {
     ...createSubscriptionRecordActivities(deps),
-    ...createSubscriptionCancelActivities(deps),
   };
 }
 

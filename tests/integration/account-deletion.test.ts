@@ -19,6 +19,8 @@ import {
   DeletionCertificate,
   DeletionProof,
   GenerationJob,
+  Subscription,
+  SupportTicket,
   User,
 } from '../../db/entities/index.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
@@ -32,6 +34,7 @@ import { createJob, jobRequest, waitForJob } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { StripeSubscription, delivered } from '../support/stripe.ts';
 import {
   PROMPT_MARKERS,
   SIMULATOR_API_KEY,
@@ -172,6 +175,15 @@ describe('account deletion', () => {
     const second = await signIn(platform, me.user);
     const exported = await requestAndVerify(me.client, email, { type: 'access', jurisdiction: 'GDPR' });
     await waitForRequestStatus(platform, exported.id, ['completed']);
+    // A subscription with a paid month, and a support ticket (D-SUBSCRIPTION, R-SUPPORT-3Y).
+    const subscribed = await json(await me.client.post('/api/billing/subscription', { planId: 'basic' }));
+    const subRow = await em().findOneOrFail(Subscription, { checkoutSessionId: subscribed.sessionId });
+    const sub = new StripeSubscription(platform, subRow.id, subscribed.sessionId);
+    await delivered(platform, sub.checkoutCompleted());
+    await delivered(platform, sub.invoice('paid', `in_residue_${subRow.id.slice(0, 8)}`, 0));
+    const ticket = await json(
+      await me.client.post('/api/support/tickets', { subject: `Help for ${name}`, message: `I am ${name}` }),
+    );
     const corrected = `${name} Corrected`;
     const rect = await requestAndVerify(me.client, email, {
       type: 'rectification',
@@ -252,6 +264,16 @@ describe('account deletion', () => {
       403,
     );
     expect((await legal.client.get(`/api/legal/requests/${deletion.id}/certificate`)).status).toBe(200);
+
+    // D-SUBSCRIPTION: cancelled at Stripe first, kept detached (R-PAY-7Y); the ticket erased.
+    expect(await em().findOneOrFail(Subscription, { id: subRow.id })).toMatchObject({
+      status: 'canceled',
+      endReason: 'account_deleted',
+      user: null,
+    });
+    expect(certificate.contents.subscriptionsCancelled.subscriptions).toHaveLength(1);
+    expect(await em().count(SupportTicket, { id: ticket.id })).toBe(0);
+    expect(certificate.contents.erasedRows.supportTickets).toBe(1);
 
     // R-PAY-7Y: every ledger row is kept, detached; the rest of the balance was expired.
     const ledger = await em().find(CreditLedgerEntry, { id: { $in: ledgerIds } });

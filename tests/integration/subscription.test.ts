@@ -3,7 +3,14 @@
 // Stripe's events are signed test events posted to the webhook, which the subscription's
 // workflow (`subscription-<id>`) turns into grants, invoices and the row the site reads.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Invoice, Subscription } from '../../db/entities/index.ts';
+import {
+  Asset,
+  AuditEvent,
+  DeletionCertificate,
+  Invoice,
+  SupportTicket,
+  Subscription,
+} from '../../db/entities/index.ts';
 import { findPlan } from '../../domain/billing.ts';
 import { subscriptionOverview } from '../../domain/contracts/subscription.ts';
 import { workflowIds } from '../../domain/temporal.ts';
@@ -12,6 +19,7 @@ import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { StripeSubscription, delivered, deliver } from '../support/stripe.ts';
+import { readArchive, requestAndVerify, waitForRequestStatus } from './rights-request.support.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -229,4 +237,110 @@ describe('managing a subscription', () => {
     expect(res.status).toBe(400);
     expect((await row(account.sub)).status).toBe('pending');
   });
+});
+
+describe('the person’s billing data', () => {
+  it('[D-SUBSCRIPTION] [D-ACCESS] the access export carries the subscription, its invoices with Stripe’s pages, the purchase history and the support tickets', async () => {
+    const account = await subscribed();
+    const { sub } = account;
+    const tag = sub.subscriptionId.slice(0, 8);
+    await delivered(platform, sub.checkoutCompleted());
+    await delivered(platform, sub.invoice('paid', `in_e_${tag}`, 0));
+    await eventually(async () => expect(await balanceOf(account)).toBe(basic.credits));
+    const { sessionId } = await json(
+      await account.client.post('/api/billing/checkout', { packId: 'starter' }),
+    );
+    await delivered(platform, {
+      id: `evt_pack_${sessionId}`,
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: { id: sessionId, object: 'checkout.session', mode: 'payment', payment_status: 'paid' },
+      },
+    });
+    await account.client.post('/api/support/tickets', { subject: 'Invoices', message: 'Where are they?' });
+
+    const request = await requestAndVerify(account.client, account.user.email, {
+      type: 'access',
+      jurisdiction: 'GDPR',
+    });
+    const done = await waitForRequestStatus(platform, request.id, ['completed'], 120_000);
+    const archive = await em().findOneOrFail(Asset, { id: done.resultAssetId! });
+    const entries = new Map((await readArchive(platform, archive.objectKey)).map((e) => [e.name, e.data]));
+    const data = (name: string) => JSON.parse(entries.get(`data/${name}.json`)!.toString('utf8')) as any[];
+    expect(data('subscriptions')).toMatchObject([
+      { id: sub.subscriptionId, plan: 'basic', status: 'active' },
+    ]);
+    expect(data('invoices')).toMatchObject([
+      {
+        id: `in_e_${tag}`,
+        status: 'paid',
+        credits: basic.credits,
+        invoicePage: expect.stringMatching(/^https:/),
+      },
+    ]);
+    expect(data('purchases')).toMatchObject([{ id: sessionId, pack: 'starter', status: 'paid' }]);
+    expect(data('support-tickets')).toMatchObject([{ subject: 'Invoices', status: 'open' }]);
+    expect(data('support-messages')).toMatchObject([{ from: 'creator', message: 'Where are they?' }]);
+    expect(entries.get('README.txt')?.toString() ?? '').toContain('Your subscriptions');
+  }, 180_000);
+});
+
+describe('account deletion', () => {
+  it('[D-SUBSCRIPTION] [D-ERASE] cancels the subscription at Stripe before anything is erased, and the certificate says so', async () => {
+    const account = await subscribed();
+    const { sub } = account;
+    const tag = sub.subscriptionId.slice(0, 8);
+    await delivered(platform, sub.checkoutCompleted());
+    await delivered(platform, sub.subscription('created', 0));
+    await delivered(platform, sub.invoice('paid', `in_d_${tag}`, 0));
+    await eventually(async () => expect((await row(sub)).status).toBe('active'));
+    const ticket = await json(
+      await account.client.post('/api/support/tickets', { subject: 'Before I go', message: 'Thanks!' }),
+    );
+    const cancel = vi.spyOn(platform.clients.stripe.subscriptions, 'cancel');
+    try {
+      const deletion = await requestAndVerify(account.client, account.user.email, {
+        type: 'deletion',
+        jurisdiction: 'GDPR',
+      });
+      await waitForRequestStatus(platform, deletion.id, ['completed'], 120_000);
+      // Stripe was asked to cancel this subscription, once, and it answered (stripe-mock).
+      expect(cancel.mock.calls.filter(([id]) => id === sub.stripeId)).toHaveLength(1);
+      await expect(cancel.mock.results[0]!.value).resolves.toMatchObject({ object: 'subscription' });
+
+      // Before anything was erased: the cancellation's audit event precedes the first erasure's.
+      const at = async (action: string, where: Record<string, unknown>) =>
+        (await em().findOneOrFail(AuditEvent, { action, ...where })).occurredAt.getTime();
+      const cancelled = await at('billing.subscription_cancelled', { targetId: sub.subscriptionId });
+      expect(cancelled).toBeLessThanOrEqual(
+        await at('privacy.account_suspended', { subjectUserId: account.user.id }),
+      );
+      expect(cancelled).toBeLessThan(await at('privacy.rows_erased', { targetId: deletion.id }));
+
+      // Its workflow ended; the row is kept 7 years, without the person (R-PAY-7Y).
+      const handle = platform.clients.temporal.client.workflow.getHandle(
+        workflowIds.subscription(sub.subscriptionId),
+      );
+      expect(await handle.result()).toMatchObject({ status: 'canceled', endReason: 'account_deleted' });
+      expect(await row(sub)).toMatchObject({ status: 'canceled', endReason: 'account_deleted', user: null });
+      expect((await em().findOneOrFail(Invoice, { id: `in_d_${tag}` })).user).toBeNull();
+      // Stripe's own confirmation arriving afterwards changes nothing.
+      expect(await delivered(platform, sub.subscription('deleted', 0))).toBe('ended');
+
+      // The certificate says so; the support ticket was erased with the account.
+      const certificate = await em().findOneOrFail(DeletionCertificate, { requestId: deletion.id });
+      expect(certificate.contents.subscriptionsCancelled).toEqual({
+        beforeErasure: true,
+        subscriptions: [
+          expect.objectContaining({ subscriptionId: sub.subscriptionId, atStripe: 'subscription_cancelled' }),
+        ],
+      });
+      expect((certificate.contents.erasedRows as Record<string, number>).supportTickets).toBe(1);
+      expect(await em().count(SupportTicket, { id: ticket.id })).toBe(0);
+    } finally {
+      cancel.mockRestore();
+    }
+  }, 180_000);
 });

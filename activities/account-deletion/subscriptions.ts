@@ -1,21 +1,20 @@
-// Ending a person's subscriptions when their account is deleted (D-SUBSCRIPTION, D-ERASE):
-// each one is cancelled at Stripe at once (no further invoice, no further grant) and an
-// open Checkout page is expired, before anything of the account is erased; the row says
-// why it ended, and its workflow is told so it finishes. Idempotent by the person: a
-// retry finds the rows already ended and reports them as they were.
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type Stripe from 'stripe';
+// The first step of an account deletion, before anything is erased (D-SUBSCRIPTION,
+// D-ERASE): every subscription of the person is cancelled at Stripe at once (no further
+// invoice, no further grant) and an open Checkout page is expired; the row says why it
+// ended, and its workflow is told so it finishes. The certificate lists them. Idempotent
+// by the person: a retry finds the rows already ended and reports them as they were.
 import { endSubscription } from '../../clients/subscription.ts';
 import { Subscription } from '../../db/entities/index.ts';
 import type { PlanId } from '../../domain/billing.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { TemporalClients } from '../../platform/temporal.ts';
+import { finishStep } from '../../stores/rights-request.ts';
 import {
   cancelAtStripe,
   expireCheckout,
   subscriptionsToEnd,
   type StripeCancellation,
 } from '../../stores/subscription.ts';
+import type { DeletionDeps, DeletionIds } from './request.ts';
 
 /** One subscription the deletion ended, for its certificate. */
 export interface EndedSubscription {
@@ -26,13 +25,7 @@ export interface EndedSubscription {
   endedAt: string;
 }
 
-interface CancelDeps {
-  orm: MikroORM;
-  stripe: Stripe;
-  temporal: TemporalClients;
-}
-
-async function endOne(deps: CancelDeps, sub: Subscription, requestId: string): Promise<EndedSubscription> {
+async function endOne(deps: DeletionDeps, sub: Subscription, requestId: string): Promise<EndedSubscription> {
   if (sub.endReason === 'account_deleted' && sub.endedAt) {
     return {
       subscriptionId: sub.id,
@@ -74,13 +67,16 @@ async function endOne(deps: CancelDeps, sub: Subscription, requestId: string): P
   return { subscriptionId: sub.id, planId: sub.planId, atStripe, endedAt: endedAt.toISOString() };
 }
 
-export function createSubscriptionCancelActivities(deps: CancelDeps) {
+export function createSubscriptionEndActivities(deps: DeletionDeps) {
   return {
     /** Cancels every subscription of the person at Stripe, before their account is erased. */
-    async cancelSubscriptions(input: { requestId: string; userId: string }): Promise<EndedSubscription[]> {
+    async cancelSubscriptions(input: DeletionIds): Promise<EndedSubscription[]> {
       const subs = await subscriptionsToEnd(deps.orm.em.fork(), input.userId);
       const ended: EndedSubscription[] = [];
       for (const sub of subs) ended.push(await endOne(deps, sub, input.requestId));
+      await finishStep(deps.orm.em.fork(), { id: input.requestId }, 'deletion', 'cancel_subscriptions', {
+        subscriptionsCancelled: ended.length,
+      });
       return ended;
     },
   };
