@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import type { Clients } from '../platform/clients.ts';
 import { pathOnly } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { METRICS_PATH, createApiMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { accessMiddleware } from './auth/access.ts';
 import { createCsrf } from './auth/csrf.ts';
@@ -88,6 +89,9 @@ export function createApp(clients: Clients): Express {
   app.disable('x-powered-by');
   const trust = deps.config.api.trustProxy;
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((s) => s.trim()));
+  // Every request is timed by its route's pattern; the figures are read on /metrics.
+  const metrics = createApiMetrics(deps);
+  app.use(metrics.middleware);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -108,9 +112,10 @@ export function createApp(clients: Clients): Express {
       },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', METRICS_PATH].includes(req.url ?? '') },
     }),
   );
+  app.get(METRICS_PATH, metrics.handler);
   app.use(helmet());
   // Browsers reach the API through the site's own origin; no other origin may call it with cookies.
   const siteOrigin = new URL(deps.config.web.publicUrl).origin;

@@ -1,13 +1,14 @@
 // Billing: a creator's credits and the ledger behind them, buying credit packs with
 // Stripe Checkout, and Stripe's webhook. The card is typed on Stripe's own page, so no
 // card number ever reaches this platform (R-NOCARD). A signed webhook confirms each
-// payment; each Stripe event is handled once (deduplicated by its id; one whose handling
-// failed is handled again when Stripe retries it) and each payment adds its credits once
-// (the ledger entry is keyed by the Checkout Session). Subscription events go to the
-// subscription's workflow (use-cases/subscription-events.ts), refunds and disputes to
-// use-cases/billing-reversals.ts. Payments are kept 7 years, detached from a deleted
-// person (R-PAY-7Y).
+// payment; each Stripe event is handled once (deduplicated by its id, recorded with its
+// effect, so one whose handling failed is handled again when Stripe retries it) and each
+// payment adds its credits once (the ledger entry is keyed by the Checkout Session).
+// Subscription events go to the subscription's workflow (use-cases/subscription-events.ts),
+// refunds and disputes to use-cases/billing-reversals.ts. Payments are kept 7 years,
+// detached from a deleted person (R-PAY-7Y).
 import type Stripe from 'stripe';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Payment } from '../db/entities/index.ts';
 import { CREDIT_PACKS, findPack } from '../domain/billing.ts';
 import type {
@@ -97,42 +98,31 @@ export async function startCheckout(deps: UseCaseDeps, actor: Actor, body: Check
   return { sessionId: session.id, url: session.url };
 }
 
-/** Adds a paid session's credits once and marks its payment paid. */
-async function settle(
-  deps: UseCaseDeps,
-  session: Stripe.Checkout.Session,
-): Promise<'credited' | 'unpaid' | 'unknown'> {
-  const em = deps.orm.em.fork();
-  const payment = await em.findOne(Payment, { id: session.id });
-  if (!payment || !payment.user) return 'unknown';
-  if (session.payment_status !== 'paid') return 'unpaid';
+/** What one event did: nothing new (a repeat), or its outcome and the payment it credited. */
+type Handled = { duplicate: true } | { outcome?: StripeOutcome; payment?: Payment };
+
+/** Adds a paid session's credits once and marks its payment paid, inside the event's transaction. */
+async function settle(tx: EntityManager, session: Stripe.Checkout.Session): Promise<Handled> {
+  const payment = await tx.findOne(Payment, { id: session.id });
+  if (!payment || !payment.user) return { outcome: 'unknown' };
+  if (session.payment_status !== 'paid') return { outcome: 'unpaid' };
   const paymentIntentId =
     typeof session.payment_intent === 'string'
       ? session.payment_intent
       : (session.payment_intent?.id ?? null);
-  await em.transactional(async (tx) => {
-    await addPaidCredits(tx, {
-      userId: payment.user!,
-      kind: 'purchase',
-      credits: payment.credits,
-      reference: `stripe:${session.id}`,
-      note: `${payment.pack} pack`,
-    });
-    await tx.nativeUpdate(
-      Payment,
-      { id: session.id, status: 'pending' },
-      { status: 'paid', paidAt: new Date(), paymentIntentId },
-    );
+  await addPaidCredits(tx, {
+    userId: payment.user,
+    kind: 'purchase',
+    credits: payment.credits,
+    reference: `stripe:${session.id}`,
+    note: `${payment.pack} pack`,
   });
-  await recordAudit(em, {
-    action: 'billing.credits_purchased',
-    actorRole: 'system',
-    targetType: 'payment',
-    targetId: session.id,
-    subjectUserId: payment.user,
-    details: { credits: payment.credits, amount: payment.amount, currency: payment.currency },
-  });
-  return 'credited';
+  await tx.nativeUpdate(
+    Payment,
+    { id: session.id, status: 'pending' },
+    { status: 'paid', paidAt: new Date(), paymentIntentId },
+  );
+  return { outcome: 'credited', payment };
 }
 
 /** The event Stripe signed, or a 400 when the signature is missing or does not match. */
@@ -146,35 +136,46 @@ function verifiedEvent(deps: UseCaseDeps, rawBody: unknown, signature: string | 
   }
 }
 
-/** What one event does, by its type; undefined for a type the platform does not use. */
-async function handleStripeEvent(deps: UseCaseDeps, event: Stripe.Event): Promise<StripeOutcome | undefined> {
+/**
+ * What one event does, by its type (nothing for a type the platform does not use). Pack
+ * payments are settled in the event's transaction; refunds, disputes and subscription
+ * events (a signal to the workflow, deduplicated there by the event's id) run while it is
+ * open, and are idempotent, so a retry after a failure anywhere repeats nothing.
+ */
+async function handleStripeEvent(
+  deps: UseCaseDeps,
+  tx: EntityManager,
+  event: Stripe.Event,
+): Promise<Handled> {
   const object = event.data.object as { object?: string; mode?: string };
   if (object.object === 'checkout.session' && object.mode === 'subscription') {
-    return receiveSubscriptionEvent(deps, event);
+    return { outcome: await receiveSubscriptionEvent(deps, event) };
   }
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      return settle(deps, event.data.object);
+      return settle(tx, event.data.object);
     case 'checkout.session.expired':
-      await deps.orm.em
-        .fork()
-        .nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
-      return 'expired';
+      await tx.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
+      return { outcome: 'expired' };
     case 'charge.refunded':
-      return reverseForCharge(deps, event.data.object);
+      return { outcome: await reverseForCharge(deps, event.data.object) };
     case 'charge.dispute.created':
     case 'charge.dispute.closed':
-      return reverseForDispute(deps, event.type, event.data.object);
+      return { outcome: await reverseForDispute(deps, event.type, event.data.object) };
     default:
-      return SUBSCRIPTION_EVENT_TYPES.has(event.type) ? receiveSubscriptionEvent(deps, event) : undefined;
+      return SUBSCRIPTION_EVENT_TYPES.has(event.type)
+        ? { outcome: await receiveSubscriptionEvent(deps, event) }
+        : {};
   }
 }
 
 /**
- * One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET). A repeat of an
- * event already handled changes nothing; one whose handling failed (the answer was an
- * error, so Stripe retries it) is handled again, and every handler is idempotent.
+ * One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET); a repeat changes
+ * nothing. The event's id is recorded in the same transaction as its effect: a delivery
+ * that fails half-way (a database restart, a crashed process) records nothing, so
+ * Stripe's retry is handled in full, and two deliveries at once (two api processes) meet
+ * on the event's row, where the second waits for the first and then finds it.
  */
 export async function receiveStripeEvent(
   deps: UseCaseDeps,
@@ -182,17 +183,27 @@ export async function receiveStripeEvent(
   signature: string | undefined,
 ): Promise<StripeReceipt> {
   const event = verifiedEvent(deps, rawBody, signature);
-  const em = deps.orm.em.fork();
-  const open = await em.execute<{ id: string }[]>(
-    `insert into stripe_events (id, type, received_at) values (?, ?, now())
-     on conflict (id) do update set type = excluded.type where stripe_events.handled_at is null
-     returning id`,
-    [event.id, event.type],
-  );
-  if (open.length === 0) return { received: true, duplicate: true };
-  const outcome = await handleStripeEvent(deps, event);
-  await em.execute('update stripe_events set handled_at = now() where id = ?', [event.id]);
-  return { received: true, ...(outcome ? { outcome } : {}) };
+  const handled = await deps.orm.em.fork().transactional(async (tx): Promise<Handled> => {
+    const fresh = await tx.execute<{ id: string }[]>(
+      'insert into stripe_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
+      [event.id, event.type],
+    );
+    if (fresh.length === 0) return { duplicate: true };
+    return handleStripeEvent(deps, tx, event);
+  });
+  if ('duplicate' in handled) return { received: true, duplicate: true };
+  if (handled.payment) {
+    const { payment } = handled;
+    await recordAudit(deps.orm.em.fork(), {
+      action: 'billing.credits_purchased',
+      actorRole: 'system',
+      targetType: 'payment',
+      targetId: payment.id,
+      subjectUserId: payment.user,
+      details: { credits: payment.credits, amount: payment.amount, currency: payment.currency },
+    });
+  }
+  return handled.outcome ? { received: true, outcome: handled.outcome } : { received: true };
 }
 
 /** My purchase history: every credit pack I paid for, newest first. */

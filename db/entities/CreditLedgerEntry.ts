@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow } from './columns.ts';
 import { LEDGER_KINDS } from '../../domain/billing.ts';
 import { User } from './User.ts';
 
@@ -27,7 +28,7 @@ export const CreditLedgerEntry = defineEntity({
      * take, added to the person's credits owed (settled from credits they add later).
      */
     shortfall: p.integer().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
   },
 });
 export type CreditLedgerEntry = InferEntity<typeof CreditLedgerEntry>;

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow } from './columns.ts';
 import { GRANT_STATUSES, INVOICE_STATUSES } from '../../domain/subscription.ts';
 import { Subscription } from './Subscription.ts';
 import { User } from './User.ts';
@@ -34,7 +35,7 @@ export const Invoice = defineEntity({
     /** The PaymentIntent that paid it: a refund or dispute names it. */
     paymentIntentId: p.string().length(255).nullable().index(),
     paidAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

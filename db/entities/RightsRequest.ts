@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { DELETION_ORIGINS } from '../../domain/account-deletion.ts';
 import {
   JURISDICTIONS,
@@ -21,15 +21,12 @@ export const RightsRequest = defineEntity({
   name: 'RightsRequest',
   tableName: 'rights_requests',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
     type: p.enum(REQUEST_TYPES),
     jurisdiction: p.enum(JURISDICTIONS),
     status: p.enum(REQUEST_STATUSES).default('awaiting_verification'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     verifiedAt: p.datetime().nullable(),
     dueAt: p.datetime().nullable(),
     extendedDueAt: p.datetime().nullable(),

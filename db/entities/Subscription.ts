@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { uuidKey, createdNow } from './columns.ts';
 import { PLAN_IDS } from '../../domain/billing.ts';
 import { SUBSCRIPTION_END_REASONS, SUBSCRIPTION_STATUSES } from '../../domain/subscription.ts';
 import { User } from './User.ts';
@@ -14,10 +14,7 @@ export const Subscription = defineEntity({
   name: 'Subscription',
   tableName: 'subscriptions',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
     planId: p.enum(PLAN_IDS),
     status: p.enum(SUBSCRIPTION_STATUSES).default('pending'),
@@ -36,7 +33,7 @@ export const Subscription = defineEntity({
     endedAt: p.datetime().nullable(),
     endReason: p.enum(SUBSCRIPTION_END_REASONS).nullable(),
     creditsGranted: p.integer().default(0),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

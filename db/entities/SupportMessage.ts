@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow } from './columns.ts';
 import { TICKET_AUTHOR_ROLES } from '../../domain/support.ts';
 import { SupportTicket } from './SupportTicket.ts';
 
@@ -18,7 +19,7 @@ export const SupportMessage = defineEntity({
     authorRole: p.enum(TICKET_AUTHOR_ROLES),
     body: p.text(),
     attachmentAssetId: p.uuid().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     emailedAt: p.datetime().nullable(),
   },
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { uuidKey, createdNow } from './columns.ts';
 import { TICKET_STATUSES, TICKET_SUBJECT_MAX_LENGTH } from '../../domain/support.ts';
 import { User } from './User.ts';
 
@@ -11,16 +11,13 @@ export const SupportTicket = defineEntity({
   name: 'SupportTicket',
   tableName: 'support_tickets',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade').index(),
     subject: p.string().length(TICKET_SUBJECT_MAX_LENGTH),
     status: p.enum(TICKET_STATUSES).default('open'),
     /** The support staff member who has it. */
     assignedTo: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     /** When the last message was written. */
     lastMessageAt: p.datetime(),
     closedAt: p.datetime().nullable().index(),

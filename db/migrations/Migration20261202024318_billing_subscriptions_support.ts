@@ -3,8 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 // Subscriptions and their invoices (D-SUBSCRIPTION), refunds and disputes in the ledger
 // (their kinds, the shortfall a spent balance leaves, the credits a person owes), the
 // de-identified totals kept when payment records age out (R-PAY-7Y), support tickets and
-// their messages (R-SUPPORT-3Y). A Stripe event is handled again on redelivery until its
-// handling is done (`handled_at`); the events received before this migration were.
+// their messages (R-SUPPORT-3Y).
 
 export class Migration20261202024318_billing_subscriptions_support extends Migration {
   override name = 'Migration20261202024318_billing_subscriptions_support';
@@ -46,8 +45,6 @@ export class Migration20261202024318_billing_subscriptions_support extends Migra
     this.addSql(`create index "invoices_user_id_index" on "invoices" ("user_id");`);
     this.addSql(`create index "invoices_payment_intent_id_index" on "invoices" ("payment_intent_id");`);
 
-    this.addSql(`alter table "stripe_events" add "handled_at" timestamptz null;`);
-    this.addSql(`update "stripe_events" set "handled_at" = "received_at";`);
 
     this.addSql(`alter table "users" add "credits_owed" int not null default 0;`);
     this.addSql(`alter table "users" add constraint "users_credits_owed_check" check (credits_owed >= 0);`);
@@ -128,7 +125,6 @@ export class Migration20261202024318_billing_subscriptions_support extends Migra
     this.addSql(`drop index "payments_payment_intent_id_index";`);
     this.addSql(`alter table "payments" drop column "payment_intent_id";`);
 
-    this.addSql(`alter table "stripe_events" drop column "handled_at";`);
 
     this.addSql(`alter table "users" drop constraint "users_credits_owed_check";`);
     this.addSql(`alter table "users" drop column "credits_owed";`);

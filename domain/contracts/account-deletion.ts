@@ -4,7 +4,7 @@
 // site (`z.infer`).
 import { z } from 'zod';
 import { EMAIL_MAX_LENGTH } from '../accounts.ts';
-import { DELETION_ORIGINS } from '../account-deletion.ts';
+import { DELETION_ORIGINS, ERASURE_OUTCOMES } from '../account-deletion.ts';
 
 export const certificateSummary = z.object({
   id: z.uuid(),
@@ -16,8 +16,50 @@ export const certificateSummary = z.object({
 });
 export type CertificateSummary = z.infer<typeof certificateSummary>;
 
-/** The certificate with its contents (certificateVersion 1: activities/account-deletion/certificate.ts). */
-export const certificateView = certificateSummary.extend({ contents: z.record(z.string(), z.unknown()) });
+/** One deleted object on a certificate, with its proof (R-PROOF). */
+export const deletionProofEntry = z.object({
+  proofId: z.string().optional(),
+  assetId: z.string().optional(),
+  kind: z.string().optional(),
+  reason: z.string().optional(),
+  deletedAt: z.string().nullable().optional(),
+  verifiedAt: z.string().nullable().optional(),
+  objectExisted: z.boolean().optional(),
+  sizeBytes: z.number().nullable().optional(),
+  recordHash: z.string().optional(),
+});
+export type DeletionProofEntry = z.infer<typeof deletionProofEntry>;
+
+/** A provider told to erase what it received, and its answer (D-RECIPIENTS). */
+export const recipientEntry = z.object({
+  provider: z.string().optional(),
+  jobId: z.string().optional(),
+  sentAt: z.string().nullable().optional(),
+  outcome: z.enum(ERASURE_OUTCOMES).nullable().optional(),
+  at: z.string().nullable().optional(),
+});
+export type RecipientEntry = z.infer<typeof recipientEntry>;
+
+/** What a certificate holds (certificateVersion 1: activities/account-deletion/certificate.ts). */
+export const certificateContents = z.looseObject({
+  certificateVersion: z.number().optional(),
+  requestId: z.string().optional(),
+  subjectId: z.string().optional(),
+  origin: z.enum(DELETION_ORIGINS).optional(),
+  requestedAt: z.string().optional(),
+  verifiedAt: z.string().nullable().optional(),
+  completedAt: z.string().optional(),
+  promise: z.object({ id: z.string(), deadline: z.string() }).optional(),
+  deletedObjects: z.array(deletionProofEntry).optional(),
+  erasedRows: z.record(z.string(), z.number()).optional(),
+  anonymized: z.record(z.string(), z.unknown()).optional(),
+  recipients: z.array(recipientEntry).optional(),
+  kept: z.looseObject({ why: z.string().optional() }).optional(),
+});
+export type CertificateContents = z.infer<typeof certificateContents>;
+
+/** The certificate with its contents. */
+export const certificateView = certificateSummary.extend({ contents: certificateContents });
 export type CertificateView = z.infer<typeof certificateView>;
 
 export const certificateList = z.object({ certificates: z.array(certificateSummary) });

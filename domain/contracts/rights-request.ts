@@ -109,6 +109,8 @@ export const legalRequestQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type LegalRequestQuery = z.infer<typeof legalRequestQuery>;
+/** What a caller sends (the defaults fill the rest). */
+export type LegalRequestQueryInput = z.input<typeof legalRequestQuery>;
 
 export const legalRequestList = z.object({ requests: z.array(legalRequestView) });
 export type LegalRequestList = z.infer<typeof legalRequestList>;

@@ -157,13 +157,8 @@ describe('payment records age out', () => {
     const youngSub = await subscription(user.id, YOUNG);
     const oldEvent = `evt_sweep_${randomUUID()}`;
     const youngEvent = `evt_sweep_${randomUUID()}`;
-    await em().insert(StripeEvent, { id: oldEvent, type: 'invoice.paid', receivedAt: OLD, handledAt: OLD });
-    await em().insert(StripeEvent, {
-      id: youngEvent,
-      type: 'invoice.paid',
-      receivedAt: YOUNG,
-      handledAt: YOUNG,
-    });
+    await em().insert(StripeEvent, { id: oldEvent, type: 'invoice.paid', receivedAt: OLD });
+    await em().insert(StripeEvent, { id: youngEvent, type: 'invoice.paid', receivedAt: YOUNG });
     const balance = await creditBalance(em(), user.id);
     expect(await ledgerSum(user.id)).toBe(balance);
 

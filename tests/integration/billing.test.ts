@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pg from 'pg';
 import Stripe from 'stripe';
 import { Payment, User } from '../../db/entities/index.ts';
 import { creditBalance, writeLedger } from '../../stores/billing.ts';
@@ -88,17 +89,37 @@ describe('buying credits with Stripe Checkout', () => {
     expect((await json(await client.get(`/api/billing/payments/${sessionId}`))).status).toBe('paid');
   });
 
-  it('handles again an event whose first handling failed (Stripe retries it), and only once it succeeded is it a repeat', async () => {
+  it('handles again an event whose first delivery failed half-way (Stripe retries it), and only once it succeeded is it a repeat', async () => {
     const { user, client } = await signedIn(platform);
     const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'starter' }));
-    // A first delivery was recorded, then its handling failed (the API answered an error).
-    const eventId = `evt_retry_${sessionId}`;
-    await em().execute(
-      `insert into stripe_events (id, type, received_at) values (?, 'checkout.session.completed', now())`,
-      [eventId],
-    );
-    expect(await json(await deliver(completed(eventId, sessionId)))).toMatchObject({ outcome: 'credited' });
-    expect(await json(await deliver(completed(eventId, sessionId)))).toMatchObject({ duplicate: true });
+    const event = completed(`evt_retry_${sessionId}`, sessionId);
+    // The person's row is locked, so the delivery stops at the ledger; then its
+    // connection is cut, as a database restart would.
+    const locker = new pg.Client({ connectionString: platform.config.database.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('select 1 from users where id = $1 for update', [user.id]);
+      const first = deliver(event);
+      const blocked = await vi.waitFor(
+        async () => {
+          const rows = await em().execute<{ pid: number }[]>(
+            `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%credit_balance%'`,
+          );
+          expect(rows).toHaveLength(1);
+          return rows[0]!.pid;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      await em().execute('select pg_terminate_backend(?)', [blocked]);
+      expect((await first).status).toBe(500);
+      await locker.query('rollback');
+    } finally {
+      await locker.end();
+    }
+    expect(await creditBalance(em(), user.id)).toBe(0);
+    expect(await json(await deliver(event))).toMatchObject({ outcome: 'credited' });
+    expect(await json(await deliver(event))).toMatchObject({ duplicate: true });
     expect(await creditBalance(em(), user.id)).toBe(findPack('starter')!.credits);
   });
 
