@@ -122,7 +122,7 @@ describe('subscribing', () => {
     expect((await row(sub)).status).toBe('active');
   });
 
-  it('events out of order change nothing twice: a late failure of a paid invoice and an older snapshot are ignored', async () => {
+  it('[D-SUBSCRIPTION] events out of order change nothing twice: a late failure of a paid invoice and an older snapshot are ignored', async () => {
     const account = await subscribed();
     const { sub } = account;
     const tag = sub.subscriptionId.slice(0, 8);
