@@ -45,7 +45,6 @@ export class Migration20261202024318_billing_subscriptions_support extends Migra
     this.addSql(`create index "invoices_user_id_index" on "invoices" ("user_id");`);
     this.addSql(`create index "invoices_payment_intent_id_index" on "invoices" ("payment_intent_id");`);
 
-
     this.addSql(`alter table "users" add "credits_owed" int not null default 0;`);
     this.addSql(`alter table "users" add constraint "users_credits_owed_check" check (credits_owed >= 0);`);
 
@@ -124,7 +123,6 @@ export class Migration20261202024318_billing_subscriptions_support extends Migra
 
     this.addSql(`drop index "payments_payment_intent_id_index";`);
     this.addSql(`alter table "payments" drop column "payment_intent_id";`);
-
 
     this.addSql(`alter table "users" drop constraint "users_credits_owed_check";`);
     this.addSql(`alter table "users" drop column "credits_owed";`);
