@@ -12,6 +12,7 @@ import { createAnnouncementActivities } from './announcement.ts';
 import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSubscriptionActivities } from './subscription/index.ts';
+import { createScriptActivities } from './script/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountDeletionActivities(deps),
     ...createAnnouncementActivities(deps),
     ...createSubscriptionActivities(deps),
+    ...createScriptActivities(deps),
   };
 }
 

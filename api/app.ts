@@ -27,6 +27,7 @@ import { supportRoutes } from './routes/support.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
+import { scriptRoutes } from './routes/script.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -51,6 +52,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...retentionRoutes,
     ...legalHoldRoutes,
     ...generationRoutes,
+    ...scriptRoutes,
     ...billingRoutes,
     ...subscriptionRoutes,
     ...supportRoutes,

@@ -2,7 +2,7 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
-import { PLAN_IDS, type PlanId } from '../domain/billing.ts';
+import { planPrices } from './plan-prices.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
@@ -82,29 +82,6 @@ const durationOverrides = z
         return z.NEVER;
       }
       out[name as DurationName] = Number(ms);
-    }
-    return out;
-  });
-
-/** `basic=price_…,pro=price_…`: each subscription plan's Stripe price (a monthly recurring price). */
-const planPrices = z
-  .string()
-  .min(1)
-  .transform((value, ctx) => {
-    const out: Partial<Record<PlanId, string>> = {};
-    for (const pair of value.split(',')) {
-      const [plan, price] = pair.split('=').map((s) => s.trim());
-      if (
-        !(PLAN_IDS as readonly string[]).includes(plan ?? '') ||
-        !/^price_[A-Za-z0-9_]+$/.test(price ?? '')
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${pair}" is not plan=price_… (plans: ${PLAN_IDS.join(', ')})`,
-        });
-        return z.NEVER;
-      }
-      out[plan as PlanId] = price!;
     }
     return out;
   });
@@ -227,6 +204,15 @@ const settings = {
   EVOLINK_BASE_URL: url('https://api.evolink.ai', 'https://api.evolink.ai'),
   /** ffmpeg for the local renderer; defaults to the binary shipped by @ffmpeg-installer/ffmpeg. */
   FFMPEG_PATH: optional(),
+  /** espeak-ng, for a script project's speech when no voice recording is given (Debian's package). */
+  ESPEAK_PATH: str('espeak-ng', 'espeak-ng'),
+  /**
+   * A language model that splits scripts into scenes, through any OpenAI-compatible
+   * chat-completions API with structured output; offered only when its key is set.
+   */
+  LLM_API_KEY: { ...optional(), secret: true },
+  LLM_BASE_URL: url('https://api.openai.com/v1', 'https://api.openai.com/v1'),
+  LLM_MODEL: str('gpt-4o-mini', 'gpt-4o-mini'),
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
    * commas (names: the policy table's subjects and `unverifiedRequest`). Refused in
@@ -363,6 +349,10 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
     },
     ffmpegPath: env.FFMPEG_PATH,
+    espeakPath: env.ESPEAK_PATH,
+    llm: env.LLM_API_KEY
+      ? { apiKey: env.LLM_API_KEY, baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL }
+      : undefined,
     durations: configuredDurations(env.DURATION_OVERRIDES ?? {}),
   };
 }

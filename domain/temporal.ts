@@ -38,6 +38,7 @@ export const searchAttributes = {
 /** Workflow ids are stable and meaningful so an operator can find them in the Web UI. */
 export const workflowIds = {
   generation: (jobId: string) => `generation-${jobId}`,
+  script: (projectId: string) => `script-${projectId}`,
   retention: (assetId: string) => `retention-${assetId}`,
   rightsRequest: (requestId: string) => `rights-request-${requestId}`,
   accountDeletion: (userId: string) => `account-deletion-${userId}`,

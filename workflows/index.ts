@@ -10,6 +10,7 @@ export {
   supportTicketSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
+export { scriptWorkflow } from './script.ts';
 export { dataAccessWorkflow } from './rights-request-export.ts';
 export { rightsRequestWorkflow } from './rights-request.ts';
 export { accountDeletionWorkflow } from './account-deletion.ts';

@@ -4,10 +4,11 @@
 //
 // What happens to each kind of data (and why):
 // - erased (deleted): sessions (IP, browser), emailed tokens, MFA codes, price quotes,
-//   consents, identifying analytics, the email log, the asset rows (after every object
-//   is deleted with its proof), every stored object, support tickets with their messages
-//   (R-SUPPORT-3Y's 3 years are a limit, not a duty: no law asks us to keep them, and
-//   their text is the person's own words; a legal hold pauses the whole deletion);
+//   consents, identifying analytics, the email log, script projects (scripts, scenes,
+//   revisions), the asset rows (after every object is deleted with its proof), every
+//   stored object, support tickets with their messages (R-SUPPORT-3Y's 3 years are a
+//   limit, not a duty: no law asks us to keep them, and their text is the person's own
+//   words; a legal hold pauses the whole deletion);
 // - anonymized: the profile becomes a placeholder with no email, name, birth date,
 //   parent address, password or sign-in link (its uuid stays, see below); jobs keep only
 //   what a transaction record needs (model, provider, credits, times), prompts and
@@ -39,6 +40,7 @@ export interface ErasedRows {
   priceQuotes: number;
   consents: number;
   analyticsEvents: number;
+  scriptProjects: number;
   jobsAnonymized: number;
   assetRows: number;
   ledgerEntriesDetached: number;
@@ -134,6 +136,8 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     priceQuotes: await run('delete from price_quotes where user_id = ? returning id'),
     consents: await run('delete from consents where user_id = ? returning id'),
     analyticsEvents: await run('delete from analytics_events where user_id = ? returning id'),
+    // Scripts, scenes and revisions (their files are already gone, with proofs).
+    scriptProjects: await run('delete from script_projects where user_id = ? returning id'),
     // Kept as the transaction's record: model, provider, credits, status and times.
     jobsAnonymized: await run(
       `update generation_jobs set user_id = null, prompt = '', idempotency_key = null,

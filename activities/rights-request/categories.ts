@@ -3,6 +3,7 @@
 // (why it is processed, where it came from, who received it, how long it is kept).
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { BILLING_CATEGORIES, SUPPORT_CATEGORIES } from './categories-billing.ts';
+import { SCRIPT_CATEGORIES } from './script-categories.ts';
 
 export interface ExportCategory {
   /** File name in the archive: `data/<name>.json` and `data/<name>.csv`. */
@@ -165,7 +166,7 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     title: 'Your files (uploads, videos, exports)',
     purpose: 'To store your uploads and videos until their deletion time.',
     source: 'You (uploads) and the generation of your videos.',
-    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}`,
+    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}; ${keep('intermediate')}`,
     table: 'assets',
     columns: [
       'id as "id"',
@@ -282,6 +283,8 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: '0',
   },
+  // Script projects, their scenes and revisions (activities/rights-request/script-categories.ts).
+  ...SCRIPT_CATEGORIES,
 ];
 
 /** Services that process data for us (besides the video providers named per job). */

@@ -28,6 +28,10 @@ export { Invoice } from './Invoice.ts';
 export { BillingTotal } from './BillingTotal.ts';
 export { SupportTicket } from './SupportTicket.ts';
 export { SupportMessage } from './SupportMessage.ts';
+export { ScriptProject } from './ScriptProject.ts';
+export { ScriptScene } from './ScriptScene.ts';
+export { ScriptRevision } from './ScriptRevision.ts';
+export { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -59,6 +63,10 @@ import { Invoice } from './Invoice.ts';
 import { BillingTotal } from './BillingTotal.ts';
 import { SupportTicket } from './SupportTicket.ts';
 import { SupportMessage } from './SupportMessage.ts';
+import { ScriptProject } from './ScriptProject.ts';
+import { ScriptScene } from './ScriptScene.ts';
+import { ScriptRevision } from './ScriptRevision.ts';
+import { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 export const entities = [
   User,
@@ -91,4 +99,8 @@ export const entities = [
   BillingTotal,
   SupportTicket,
   SupportMessage,
+  ScriptProject,
+  ScriptScene,
+  ScriptRevision,
+  ScriptRevisionScene,
 ];

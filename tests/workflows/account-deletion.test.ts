@@ -28,6 +28,7 @@ const ROWS: ErasedRows = {
   priceQuotes: 2,
   consents: 2,
   analyticsEvents: 40,
+  scriptProjects: 1,
   jobsAnonymized: 5,
   assetRows: 6,
   ledgerEntriesDetached: 4,

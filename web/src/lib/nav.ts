@@ -16,6 +16,7 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { route: 'create', label: 'Create', audience: 'signed-in' },
+  { route: 'scripts', label: 'Scripts', audience: 'signed-in' },
   { route: 'library', label: 'Library', audience: 'signed-in' },
   { route: 'jobs', label: 'Jobs', audience: 'signed-in' },
   { route: 'credits', label: 'Credits', audience: 'signed-in' },

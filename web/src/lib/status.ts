@@ -6,6 +6,7 @@ import type { RequestStatus } from '../../../domain/rights-request.ts';
 import type { AssetStatus } from '../../../domain/retention.ts';
 import type { SubscriptionStatus } from '../../../domain/subscription.ts';
 import type { TicketStatus } from '../../../domain/support.ts';
+import type { RevisionStatus, ScriptStatus } from '../../../domain/script.ts';
 
 export type Tone = 'neutral' | 'info' | 'progress' | 'success' | 'warning' | 'danger';
 export interface StatusWords {
@@ -68,8 +69,26 @@ export const TICKET_STATUS_WORDS: Readonly<Record<TicketStatus, StatusWords>> = 
   closed: { label: 'Closed', tone: 'neutral' },
 };
 
+export const SCRIPT_STATUS_WORDS: Readonly<Record<ScriptStatus, StatusWords>> = {
+  draft: { label: 'Draft', tone: 'neutral' },
+  running: { label: 'Being made', tone: 'progress' },
+  ready: { label: 'Ready', tone: 'success' },
+  incomplete: { label: 'Not finished', tone: 'warning' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+};
+
+export const REVISION_STATUS_WORDS: Readonly<Record<RevisionStatus, StatusWords>> = {
+  running: { label: 'Being made', tone: 'progress' },
+  composed: { label: 'Ready', tone: 'success' },
+  incomplete: { label: 'Not finished', tone: 'warning' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+  failed: { label: 'Failed', tone: 'danger' },
+};
+
 export const STATUS_VOCABULARIES = {
   job: JOB_STATUS_WORDS,
+  script: SCRIPT_STATUS_WORDS,
+  revision: REVISION_STATUS_WORDS,
   account: ACCOUNT_STATUS_WORDS,
   request: REQUEST_STATUS_WORDS,
   asset: ASSET_STATUS_WORDS,

@@ -5,8 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
 // de-identified totals kept when payment records age out (R-PAY-7Y), support tickets and
 // their messages (R-SUPPORT-3Y).
 
-export class Migration20261202024318_billing_subscriptions_support extends Migration {
-  override name = 'Migration20261202024318_billing_subscriptions_support';
+export class Migration20261202045930_billing_subscriptions_support extends Migration {
+  override name = 'Migration20261202045930_billing_subscriptions_support';
 
   override up(): void | Promise<void> {
     this.addSql(
