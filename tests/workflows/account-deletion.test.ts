@@ -124,7 +124,7 @@ describe('the steps', () => {
       filesRequested: 6,
       filesRemaining: 0,
       // Credits that expired are not rows about the person.
-      rowsErased: 72,
+      rowsErased: 73,
       erasureNotices: 2,
     });
     expect(run.order()).toEqual(['deletionHolds', 'claimRequest', ...STEPS_AFTER_CLAIM]);
