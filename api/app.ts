@@ -22,6 +22,8 @@ import { accountsRoutes } from './routes/accounts.ts';
 import { accountsGoogleRoutes } from './routes/accounts-google.ts';
 import { accountsStaffRoutes } from './routes/accounts-staff.ts';
 import { billingRoutes } from './routes/billing.ts';
+import { subscriptionRoutes } from './routes/subscription.ts';
+import { supportRoutes } from './routes/support.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
@@ -52,6 +54,8 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...generationRoutes,
     ...scriptRoutes,
     ...billingRoutes,
+    ...subscriptionRoutes,
+    ...supportRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
     ...consentRoutes,

@@ -2,6 +2,7 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
+import { planPrices } from './plan-prices.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
@@ -162,6 +163,14 @@ const settings = {
   /** stripe-mock in development and tests; unset in production means api.stripe.com. */
   STRIPE_API_URL: { schema: z.url().optional(), dev: 'http://127.0.0.1:12111' },
   STRIPE_WEBHOOK_SECRET: secret('whsec_clipwise_development_secret'),
+  /**
+   * The Stripe price of each subscription plan (`basic=price_…,pro=price_…`); a plan
+   * without one is not offered. Development and tests use stripe-mock with made-up ids.
+   */
+  STRIPE_PLAN_PRICES: {
+    schema: planPrices.optional(),
+    dev: 'basic=price_clipwise_basic_monthly,pro=price_clipwise_pro_monthly',
+  },
 
   SMTP_URL: url('smtp://127.0.0.1:1025'),
   MAIL_FROM: str('Clipwise <no-reply@clipwise.local>'),
@@ -325,6 +334,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       secretKey: env.STRIPE_SECRET_KEY,
       apiUrl: env.STRIPE_API_URL,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      planPrices: env.STRIPE_PLAN_PRICES ?? {},
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sessionSecret: env.SESSION_SECRET,

@@ -10,6 +10,8 @@ export const TASK_QUEUES = {
   retention: 'retention',
   /** Rights requests, exports and account deletion. */
   privacy: 'privacy',
+  /** Subscriptions: each one's workflow, woken by Stripe's events. */
+  billing: 'billing',
   /** Platform housekeeping: sweeps and diagnostics. */
   system: 'system',
 } as const;
@@ -42,4 +44,5 @@ export const workflowIds = {
   accountDeletion: (userId: string) => `account-deletion-${userId}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
   announcement: (id: string) => `announcement-${id}`,
+  subscription: (subscriptionId: string) => `subscription-${subscriptionId}`,
 };

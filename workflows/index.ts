@@ -5,7 +5,9 @@ export {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
+  supportTicketSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
 export { scriptWorkflow } from './script.ts';
@@ -13,3 +15,4 @@ export { dataAccessWorkflow } from './rights-request-export.ts';
 export { rightsRequestWorkflow } from './rights-request.ts';
 export { accountDeletionWorkflow } from './account-deletion.ts';
 export { announcementWorkflow } from './announcement.ts';
+export { subscriptionWorkflow } from './subscription.ts';

@@ -6,14 +6,17 @@
 // - erased (deleted): sessions (IP, browser), emailed tokens, MFA codes, price quotes,
 //   consents, identifying analytics, the email log, script projects (scripts, scenes,
 //   revisions), the asset rows (after every object is deleted with its proof), every
-//   stored object;
+//   stored object, support tickets with their messages (R-SUPPORT-3Y's 3 years are a
+//   limit, not a duty: no law asks us to keep them, and their text is the person's own
+//   words; a legal hold pauses the whole deletion);
 // - anonymized: the profile becomes a placeholder with no email, name, birth date,
 //   parent address, password or sign-in link (its uuid stays, see below); jobs keep only
 //   what a transaction record needs (model, provider, credits, times), prompts and
 //   inputs erased; requests' free-text details cleared;
 // - kept, detached (R-PAY-7Y): credit ledger rows lose the user id, and references that
 //   embedded it are replaced by random ones; the remaining balance is expired by a ledger
-//   entry, so the ledger still adds up;
+//   entry, so the ledger still adds up; pack payments, subscriptions (cancelled at Stripe
+//   by the first step) and their invoices lose the user id too;
 // - kept as they are: audit events (append-only, hash-chained, they carry only uuids),
 //   deletion proofs (R-PROOF), legal holds (R-HOLD), the certificate and the recipients
 //   ledger (detached), and the rights request rows (the legal team's record).
@@ -42,6 +45,10 @@ export interface ErasedRows {
   assetRows: number;
   ledgerEntriesDetached: number;
   paymentsDetached: number;
+  /** Absent from figures recorded before subscriptions and tickets existed. */
+  subscriptionsDetached?: number;
+  invoicesDetached?: number;
+  supportTickets?: number;
   creditsExpired: number;
 }
 
@@ -154,8 +161,18 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     ),
     // R-PAY-7Y: the purchases stay for the tax record, without the person.
     paymentsDetached: await run('update payments set user_id = null where user_id = ? returning id'),
+    subscriptionsDetached: await run(
+      'update subscriptions set user_id = null where user_id = ? returning id',
+    ),
+    invoicesDetached: await run('update invoices set user_id = null where user_id = ? returning id'),
+    // Erased with their messages (see the list at the top).
+    supportTickets: await run('delete from support_tickets where user_id = ? returning id'),
     creditsExpired,
   };
+  // A staff account: the tickets it handled are others' and stay, without its id.
+  await tx.execute('update support_tickets set assigned_to_id = null where assigned_to_id = ?', [userId]);
+  await tx.execute('update support_messages set author_id = null where author_id = ?', [userId]);
+  await tx.execute('update users set credits_owed = 0 where id = ?', [userId]);
   await tx.execute(`update users set credit_balance = 0 where id = ?`, [userId]);
   await tx.execute(`update rights_requests set details = '{}'::jsonb where user_id = ? and id <> ?`, [
     userId,

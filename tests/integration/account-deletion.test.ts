@@ -20,6 +20,8 @@ import {
   DeletionProof,
   GenerationJob,
   Payment,
+  Subscription,
+  SupportTicket,
   User,
 } from '../../db/entities/index.ts';
 import { findPack } from '../../domain/billing.ts';
@@ -33,8 +35,8 @@ import { eventually, media, objectExists, storeAsset, uploadBytes } from '../sup
 import { createJob, jobRequest, waitForJob } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
-import { checkoutCompleted, deliverStripeEvent } from '../support/stripe.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { StripeSubscription, checkoutCompleted, delivered, deliverStripeEvent } from '../support/stripe.ts';
 import {
   PROMPT_MARKERS,
   SIMULATOR_API_KEY,
@@ -184,6 +186,15 @@ describe('account deletion', () => {
     });
     const exported = await requestAndVerify(me.client, email, { type: 'access', jurisdiction: 'GDPR' });
     await waitForRequestStatus(platform, exported.id, ['completed']);
+    // A subscription with a paid month, and a support ticket (D-SUBSCRIPTION, R-SUPPORT-3Y).
+    const subscribed = await json(await me.client.post('/api/billing/subscription', { planId: 'basic' }));
+    const subRow = await em().findOneOrFail(Subscription, { checkoutSessionId: subscribed.sessionId });
+    const sub = new StripeSubscription(platform, subRow.id, subscribed.sessionId);
+    await delivered(platform, sub.checkoutCompleted());
+    await delivered(platform, sub.invoice('paid', `in_residue_${subRow.id.slice(0, 8)}`, 0));
+    const ticket = await json(
+      await me.client.post('/api/support/tickets', { subject: `Help for ${name}`, message: `I am ${name}` }),
+    );
     const corrected = `${name} Corrected`;
     const rect = await requestAndVerify(me.client, email, {
       type: 'rectification',
@@ -276,7 +287,17 @@ describe('account deletion', () => {
       paidAt: expect.any(Date),
     });
     expect(certificate.contents.erasedRows.paymentsDetached).toBe(1);
-    // Every ledger row is kept, detached; the rest of the balance was expired.
+    // D-SUBSCRIPTION: cancelled at Stripe first, kept detached (R-PAY-7Y); the ticket erased.
+    expect(await em().findOneOrFail(Subscription, { id: subRow.id })).toMatchObject({
+      status: 'canceled',
+      endReason: 'account_deleted',
+      user: null,
+    });
+    expect(certificate.contents.subscriptionsCancelled.subscriptions).toHaveLength(1);
+    expect(await em().count(SupportTicket, { id: ticket.id })).toBe(0);
+    expect(certificate.contents.erasedRows.supportTickets).toBe(1);
+
+    // R-PAY-7Y: every ledger row is kept, detached; the rest of the balance was expired.
     const ledger = await em().find(CreditLedgerEntry, { id: { $in: ledgerIds } });
     expect(ledger).toHaveLength(ledgerIds.length);
     expect(ledger.every((l) => l.user === null || l.user === undefined)).toBe(true);

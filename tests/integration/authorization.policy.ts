@@ -161,7 +161,31 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'GET /api/billing/packs': { allow: 'public' },
   'POST /api/billing/checkout': { allow: 'verified' },
   'POST /api/webhooks/stripe': { allow: 'public' },
+  'GET /api/billing/payments': { allow: 'signed-in' },
   'GET /api/billing/payments/:id': { allow: 'signed-in', ownerRecord: 'payment' },
+  'GET /api/billing/plans': { allow: 'public' },
+  'GET /api/billing/subscription': { allow: 'signed-in' },
+  'POST /api/billing/subscription': { allow: 'verified' },
+  'POST /api/billing/subscription/plan': { allow: 'signed-in' },
+  'POST /api/billing/subscription/cancel': { allow: 'signed-in' },
+  'POST /api/billing/portal': { allow: 'signed-in' },
+
+  'POST /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets/:id': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  // A well-formed message, so the owner check, not validation, decides for others.
+  'POST /api/support/tickets/:id/messages': {
+    allow: 'signed-in',
+    ownerRecord: 'supportTicket',
+    probeBody: { body: 'authorization walk' },
+  },
+  'POST /api/support/tickets/:id/close': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  'GET /api/support/queue': { allow: ['support', 'admin'] },
+  'GET /api/support/queue/:id': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/assign': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/replies': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/close': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'GET /api/support/queue/:id/attachment': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
 
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {

@@ -16,6 +16,7 @@ import {
   ScriptRevision,
   ScriptRevisionScene,
   ScriptScene,
+  SupportTicket,
   type User,
 } from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, RightsRequest } from '../../db/entities/index.ts';
@@ -133,6 +134,16 @@ beforeAll(async () => {
   });
   await em.flush();
   ownerRecords.payment = payment.id;
+  // A support ticket of the owner (the walk writes on it and closes it).
+  const ticket = em.create(SupportTicket, {
+    user: users.creator.id,
+    subject: 'authorization walk',
+    status: 'open',
+    createdAt: new Date(),
+    lastMessageAt: new Date(),
+  });
+  await em.flush();
+  ownerRecords.supportTicket = ticket.id;
   // A script project of the owner with one scene and one composed revision (no workflow).
   const project = em.create(ScriptProject, {
     user: users.creator.id,

@@ -570,6 +570,7 @@ describe('cost and reads without a worker', () => {
     expect(deletion.actions.activityTypes).toEqual([
       'deletionHolds',
       'claimRequest',
+      'cancelSubscriptions',
       'suspendAccount',
       'cancelRunningJobs',
       'requestAssetDeletions',
@@ -584,7 +585,7 @@ describe('cost and reads without a worker', () => {
     ]);
     // Start, activities, the verification timer, the verified signal, the deadline's search attribute.
     const totals = [restriction, access, deletion].map((r) => r.actions.total);
-    expect(totals).toEqual([8, 9, 17]);
+    expect(totals).toEqual([8, 9, 18]);
   }, 120_000);
 
   it('[D-CLOCK] a request view answers at once from the database with the worker stopped, with the last known status and steps', async () => {

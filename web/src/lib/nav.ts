@@ -22,6 +22,7 @@ export const NAV: readonly NavEntry[] = [
   { route: 'credits', label: 'Credits', audience: 'signed-in' },
   { route: 'privacy-center', label: 'Privacy center', audience: 'signed-in' },
   { route: 'account', label: 'Account', audience: 'signed-in' },
+  { route: 'support', label: 'Support', audience: 'signed-in' },
   { route: 'staff', label: 'Staff', audience: 'staff' },
 ];
 
