@@ -1,5 +1,6 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
 import type { Config } from '../config/index.ts';
 import type { ImageClassifier } from '../platform/image-classifier.ts';
 import type { Mailer } from '../platform/mail.ts';
@@ -13,6 +14,8 @@ import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createIncidentActivities } from './incident/index.ts';
 import { createParentalConsentActivities } from './parental-consent.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createSubscriptionActivities } from './subscription/index.ts';
+import { createScriptActivities } from './script/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 import { createTakedownActivities } from './takedown/index.ts';
 
@@ -27,6 +30,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** Scores generated videos' frames before they are released (S-MOD). */
   classifier: ImageClassifier;
+  /** For activities that change subscriptions at Stripe (account deletion). */
+  stripe: Stripe;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -41,6 +46,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTakedownActivities(deps),
     ...createIncidentActivities(deps),
     ...createParentalConsentActivities(deps),
+    ...createSubscriptionActivities(deps),
+    ...createScriptActivities(deps),
   };
 }
 

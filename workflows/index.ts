@@ -5,9 +5,12 @@ export {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
+  supportTicketSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
+export { scriptWorkflow } from './script.ts';
 export { dataAccessWorkflow } from './rights-request-export.ts';
 export { rightsRequestWorkflow } from './rights-request.ts';
 export { accountDeletionWorkflow } from './account-deletion.ts';
@@ -15,3 +18,4 @@ export { announcementWorkflow } from './announcement.ts';
 export { takedownWorkflow } from './takedown.ts';
 export { incidentWorkflow } from './incident.ts';
 export { parentalConsentWorkflow } from './parental-consent.ts';
+export { subscriptionWorkflow } from './subscription.ts';

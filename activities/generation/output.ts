@@ -1,8 +1,9 @@
 // Copying the finished video into our own storage as the job's output asset (provider
 // URLs expire), hashing it on the way, scoring frames sampled from it with the image
 // classifier before it is released (S-MOD), with its 7-day retention started right here
-// where it is stored (R-OUT-7D). The asset id is fixed on the job first, so a retry
-// writes the same object and row. Scoring inside this activity adds no Temporal action.
+// where it is stored (R-OUT-7D); a script project's scene is an intermediate instead
+// (R-INTERMEDIATE), scored the same way. The asset id is fixed on the job first, so a
+// retry writes the same object and row. Scoring inside this activity adds no Temporal action.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -60,8 +61,11 @@ export function createOutputActivities(deps: OutputDeps) {
       const em = orm.em.fork();
       const existing = await em.findOne(Asset, { id: assetId });
       let verdict: ImageVerdict | null = null;
+      // A script project's scene is an intermediate, kept with the final video that uses
+      // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
+      const kind = job.scriptProjectId ? 'intermediate' : 'output';
       if (existing?.status !== 'stored') {
-        const objectKey = assetObjectKey(job.user!, 'output', assetId);
+        const objectKey = assetObjectKey(job.user!, kind, assetId);
         const { size, sha256 } = await copyInto(
           deps.store,
           objectKey,
@@ -75,7 +79,7 @@ export function createOutputActivities(deps: OutputDeps) {
           {
             id: assetId,
             user: job.user,
-            kind: 'output',
+            kind,
             status: 'stored',
             objectKey,
             contentType: 'video/mp4',
@@ -84,7 +88,7 @@ export function createOutputActivities(deps: OutputDeps) {
             jobId: job.id,
             createdAt: storedAt,
             storedAt,
-            deleteAt: assetDeleteAt('output', storedAt, deps.config.durations.retentionMs),
+            deleteAt: assetDeleteAt(kind, storedAt, deps.config.durations.retentionMs),
             ...verdictColumns(verdict),
           },
           { onConflictFields: ['id'], onConflictAction: 'merge' },

@@ -62,6 +62,8 @@ export const GenerationJob = defineEntity({
     reviewOfJobId: p.uuid().nullable().unique(),
     /** S-TAKEDOWN: the take-down that removed this job's video from every view. */
     takedownId: p.uuid().nullable(),
+    /** The script project this job renders a scene of: its video is an intermediate asset. */
+    scriptProjectId: p.uuid().nullable().index(),
     createdAt: p
       .datetime()
       .onCreate(() => new Date())

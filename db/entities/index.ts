@@ -27,6 +27,15 @@ export { ModerationReview } from './ModerationReview.ts';
 export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
 export { Incident } from './Incident.ts';
 export { IncidentNotice } from './IncidentNotice.ts';
+export { Subscription } from './Subscription.ts';
+export { Invoice } from './Invoice.ts';
+export { BillingTotal } from './BillingTotal.ts';
+export { SupportTicket } from './SupportTicket.ts';
+export { SupportMessage } from './SupportMessage.ts';
+export { ScriptProject } from './ScriptProject.ts';
+export { ScriptScene } from './ScriptScene.ts';
+export { ScriptRevision } from './ScriptRevision.ts';
+export { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -57,6 +66,15 @@ import { ModerationReview } from './ModerationReview.ts';
 import { TakedownRequest } from './TakedownRequest.ts';
 import { Incident } from './Incident.ts';
 import { IncidentNotice } from './IncidentNotice.ts';
+import { Subscription } from './Subscription.ts';
+import { Invoice } from './Invoice.ts';
+import { BillingTotal } from './BillingTotal.ts';
+import { SupportTicket } from './SupportTicket.ts';
+import { SupportMessage } from './SupportMessage.ts';
+import { ScriptProject } from './ScriptProject.ts';
+import { ScriptScene } from './ScriptScene.ts';
+import { ScriptRevision } from './ScriptRevision.ts';
+import { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 export const entities = [
   User,
@@ -88,4 +106,13 @@ export const entities = [
   TakedownRequest,
   Incident,
   IncidentNotice,
+  Subscription,
+  Invoice,
+  BillingTotal,
+  SupportTicket,
+  SupportMessage,
+  ScriptProject,
+  ScriptScene,
+  ScriptRevision,
+  ScriptRevisionScene,
 ];

@@ -18,6 +18,7 @@ import { policyCalls } from '../policy/api.ts';
 import { retentionCalls } from '../retention/api.ts';
 import { rightsRequestCalls } from '../rights-request/api.ts';
 import { takedownCalls } from '../takedown/api.ts';
+import { supportCalls } from '../support/api.ts';
 import { UNREACHABLE, problemFrom, type ApiProblem } from './errors.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -53,6 +54,7 @@ export class ApiClient {
   readonly diagnostic = diagnosticCalls(this);
   readonly takedown = takedownCalls(this);
   readonly incident = incidentCalls(this);
+  readonly support = supportCalls(this);
 
   constructor(transport: Transport) {
     this.#transport = transport;

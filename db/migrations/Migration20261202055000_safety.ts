@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202035420_safety extends Migration {
-  override name = 'Migration20261202035420_safety';
+export class Migration20261202055000_safety extends Migration {
+  override name = 'Migration20261202055000_safety';
 
   override up(): void | Promise<void> {
     this.addSql(
