@@ -3,11 +3,9 @@
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
 import { planPrices } from './plan-prices.ts';
-import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
-import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
-import { PARENTAL_CONSENT_PERIOD_MS } from '../domain/accounts.ts';
-import { TAKEDOWN_ANSWER_WINDOW_MS } from '../domain/takedown.ts';
+import { configuredDurations, durationOverrides } from './durations.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
+export type { Durations } from './durations.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -66,50 +64,6 @@ const taskQueues = z
   });
 /** `host:port` a metrics endpoint listens on. */
 const bindAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
-
-const DURATION_NAMES = [
-  ...RETENTION_SUBJECTS,
-  'unverifiedRequest',
-  'parentalConsent',
-  'takedownAnswer',
-] as const;
-type DurationName = (typeof DURATION_NAMES)[number];
-const durationOverrides = z
-  .string()
-  .min(1)
-  .transform((value, ctx) => {
-    const out: Partial<Record<DurationName, number>> = {};
-    for (const pair of value.split(',')) {
-      const [name, ms] = pair.split('=').map((s) => s.trim());
-      if (!(DURATION_NAMES as readonly string[]).includes(name ?? '') || !/^[1-9]\d*$/.test(ms ?? '')) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${pair}" is not name=milliseconds (${DURATION_NAMES.join(', ')})`,
-        });
-        return z.NEVER;
-      }
-      out[name as DurationName] = Number(ms);
-    }
-    return out;
-  });
-
-/** The durations this process enforces: the policy table's, unless a test stack shortened some. */
-function configuredDurations(overrides: Partial<Record<DurationName, number>>) {
-  const retention = Object.fromEntries(
-    RETENTION_SUBJECTS.map((subject) => [subject, overrides[subject] ?? retentionMs(subject)]),
-  ) as Record<RetentionSubject, number>;
-  return {
-    /** How long each kind of data is kept (RETENTION_POLICY). */
-    retentionMs: (subject: RetentionSubject): number => retention[subject],
-    /** How long an unverified rights request waits for its code before it expires. */
-    unverifiedRequestMs: overrides.unverifiedRequest ?? UNVERIFIED_REQUEST_TTL_MS,
-    /** How long an account waits for a parent's confirmation before it is deleted (D-MINOR). */
-    parentalConsentMs: overrides.parentalConsent ?? PARENTAL_CONSENT_PERIOD_MS,
-    /** How long a creator may answer an upheld take-down (S-TAKEDOWN). */
-    takedownAnswerMs: overrides.takedownAnswer ?? TAKEDOWN_ANSWER_WINDOW_MS,
-  };
-}
-export type Durations = ReturnType<typeof configuredDurations>;
 
 const settings = {
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

@@ -2,9 +2,9 @@
 // A lineage step adds to what is found what was made from it; the steps run until none
 // finds anything new, so chains of any length are followed (a revision of a revision of
 // a job that used an image). Features that make content from other content add a step
-// to LINEAGE_STEPS (script projects: their intermediate scenes and revisions).
+// to LINEAGE_STEPS (script projects: a composed video is made from its scenes' jobs).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Asset, GenerationJob } from '../db/entities/index.ts';
+import { Asset, GenerationJob, ScriptRevision, ScriptRevisionScene } from '../db/entities/index.ts';
 import { LIVE_ASSET_STATUSES } from '../domain/retention.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import { zipEntryNames } from '../platform/zip-entries.ts';
@@ -88,6 +88,26 @@ export const jobsUsingInputs: LineageStep = async ({ em }, found) => {
   );
 };
 
+/** A script project's composed video is made from its scenes' jobs and their clips. */
+export const scriptVideosOfScenes: LineageStep = async ({ em }, found) => {
+  if (found.jobIds.size === 0 && found.assetIds.size === 0) return false;
+  const scenes = await em.find(
+    ScriptRevisionScene,
+    { $or: [{ jobId: { $in: [...found.jobIds] } }, { clipAssetId: { $in: [...found.assetIds] } }] },
+    { fields: ['revision'] },
+  );
+  if (scenes.length === 0) return false;
+  const revisions = await em.find(
+    ScriptRevision,
+    { id: { $in: [...new Set(scenes.map((s) => s.revision))] }, finalAssetId: { $ne: null } },
+    { fields: ['finalAssetId'] },
+  );
+  return addAll(
+    found.assetIds,
+    revisions.map((r) => r.finalAssetId!),
+  );
+};
+
 /** Export archives (D-PORT) whose ZIP holds one of the videos found (`videos/<assetId>.mp4`). */
 export const exportsHoldingVideos: LineageStep = async ({ em, store }, found) => {
   const videos = await em.find(
@@ -116,6 +136,7 @@ export const LINEAGE_STEPS: LineageStep[] = [
   filesOfJobs,
   revisionsOfJobs,
   jobsUsingInputs,
+  scriptVideosOfScenes,
   exportsHoldingVideos,
 ];
 

@@ -92,11 +92,14 @@ async function validateScenes(deps: UseCaseDeps, em: EntityManager, actor: Actor
       continue;
     }
     if (scene.imageAssetId) {
+      // S-MOD: as for any job, an image the classifier (or a person) cleared, not taken down.
       const image = await em.findOne(Asset, {
         id: scene.imageAssetId,
         user: actor.id,
         kind: 'input',
         status: 'stored',
+        moderation: { $in: ['passed', 'approved'] },
+        takedownId: null,
       });
       if (!image?.contentType?.startsWith('image/')) {
         problems.push({

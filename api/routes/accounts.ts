@@ -75,7 +75,14 @@ const signingIn = [
     status: 202,
     body: signUpBody,
     response: accepted,
-    errors: [{ status: 403, code: 'age_requirement', when: 'the person is under 13 (nothing is stored)' }],
+    errors: [
+      { status: 403, code: 'age_requirement', when: 'the person is under 13 (nothing is stored)' },
+      {
+        status: 503,
+        code: 'try_again',
+        when: "a minor's parental consent timer could not be started (nothing is kept)",
+      },
+    ],
     handler: ({ deps, body }) => signUp(deps, body),
   }),
 

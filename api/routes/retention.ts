@@ -48,7 +48,17 @@ export const retentionRoutes = [
       { status: 413, code: 'file_too_large', when: 'the file is over its type’s limit' },
       { status: 415, code: 'unsupported_file_type', when: 'the file’s bytes are not an accepted type' },
       { status: 415, code: 'multipart_required', when: 'the body is not multipart/form-data' },
+      {
+        status: 422,
+        code: 'image_unreadable',
+        when: 'the image cannot be decoded for moderation; nothing was kept',
+      },
       { status: 503, code: 'storage_unavailable', when: 'the object store failed; nothing was kept' },
+      {
+        status: 503,
+        code: 'moderation_unavailable',
+        when: 'the image could not be scored by the classifier; nothing was kept',
+      },
     ],
     // The restriction is checked first (use case), then the request's form (the reader).
     handler: ({ deps, req }) =>
@@ -90,7 +100,13 @@ export const retentionRoutes = [
     response: downloadLink,
     errors: [
       { status: 409, code: 'asset_not_ready', when: 'the file is still being stored' },
+      {
+        status: 409,
+        code: 'not_released',
+        when: 'the file is held for a review or was not approved (S-MOD)',
+      },
       { status: 410, code: 'asset_deleted', when: 'the file is deleted (or its time is up)' },
+      { status: 410, code: 'taken_down', when: 'the file was removed after a take-down request' },
     ],
     handler: ({ deps, params, req }) => assetDownloadLink(deps, caller(req).user, params.id),
   }),
