@@ -6,7 +6,9 @@ import type { ObjectStore } from '../platform/s3.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
-import { createPrivacyActivities } from './privacy/index.ts';
+import { createAccountDeletionActivities } from './account-deletion/index.ts';
+import { createAnnouncementActivities } from './announcement.ts';
+import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
@@ -27,7 +29,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createSweepActivities(deps),
     ...createGenerationActivities(deps),
-    ...createPrivacyActivities(deps),
+    ...createRightsRequestActivities(deps),
+    ...createAccountDeletionActivities(deps),
+    ...createAnnouncementActivities(deps),
   };
 }
 

@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import type { Clients } from '../platform/clients.ts';
 import { pathOnly } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { METRICS_PATH, createApiMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { accessMiddleware } from './auth/access.ts';
 import { createCsrf } from './auth/csrf.ts';
@@ -28,8 +29,11 @@ import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { legalHoldRoutes } from './routes/legal-hold.ts';
-import { legalRequestRoutes } from './routes/legal-requests.ts';
-import { privacyRoutes } from './routes/privacy.ts';
+import { rightsRequestRoutes } from './routes/rights-request.ts';
+import { rightsRequestLegalRoutes } from './routes/rights-request-legal.ts';
+import { accountDeletionRoutes } from './routes/account-deletion.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { announcementRoutes } from './routes/announcement.ts';
 import { diagnosticRoutes } from './routes/diagnostic.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -48,9 +52,12 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...billingRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
-    ...consentRoutes(deps),
-    ...privacyRoutes(deps),
-    ...legalRequestRoutes(deps),
+    ...consentRoutes,
+    ...rightsRequestRoutes,
+    ...rightsRequestLegalRoutes,
+    ...accountDeletionRoutes,
+    ...policyRoutes,
+    ...announcementRoutes,
   ];
 }
 
@@ -78,6 +85,9 @@ export function createApp(clients: Clients): Express {
   app.disable('x-powered-by');
   const trust = deps.config.api.trustProxy;
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust.split(',').map((s) => s.trim()));
+  // Every request is timed by its route's pattern; the figures are read on /metrics.
+  const metrics = createApiMetrics(deps);
+  app.use(metrics.middleware);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -98,9 +108,10 @@ export function createApp(clients: Clients): Express {
       },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', METRICS_PATH].includes(req.url ?? '') },
     }),
   );
+  app.get(METRICS_PATH, metrics.handler);
   app.use(helmet());
   // Browsers reach the API through the site's own origin; no other origin may call it with cookies.
   const siteOrigin = new URL(deps.config.web.publicUrl).origin;

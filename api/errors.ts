@@ -17,7 +17,7 @@ export {
 } from '../domain/errors.ts';
 
 /** Turns a schema failure into a 400 naming every offending field. */
-export function validationError(where: 'body' | 'query' | 'params', error: z.ZodError): AppError {
+export function validationError(where: 'body' | 'query' | 'params' | 'headers', error: z.ZodError): AppError {
   const fields = error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.join('.') : where,
     message: issue.message,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/accounts.ts';
 import type { RateLimitName } from './auth/rateLimit.ts';
 import type { ApiDeps } from './deps.ts';
-import { validationError } from './errors.ts';
+import { AppError, validationError } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -21,17 +21,30 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  */
 export type Access = 'public' | 'session' | 'signed-in' | 'verified' | readonly Role[];
 
-export interface RouteContext<B, Q, P> {
+export interface RouteContext<B, Q, P, H = unknown> {
   /** The clients a handler hands to its use case. */
   deps: ApiDeps;
   body: B;
   query: Q;
   params: P;
+  /** The request headers the route declares, validated. */
+  headers: H;
   req: Request;
   res: Response;
 }
 
-export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+/** How a route's body arrives: JSON (the default), a multipart upload, or raw bytes (signed webhooks). */
+export type BodyType = 'json' | 'multipart' | 'raw';
+
+/** An error a route may answer with, for the OpenAPI document. */
+export interface ErrorDoc {
+  status: number;
+  code: string;
+  /** When it happens, in a few words. */
+  when: string;
+}
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown, H = unknown> {
   method: HttpMethod;
   /** Express path, e.g. `/api/jobs/:id`. */
   path: string;
@@ -41,6 +54,12 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
+  /** Request headers the route needs, by their usual names (`Idempotency-Key`), validated like the body. */
+  headers?: z.ZodObject & z.ZodType<H>;
+  /** How the body is sent; `json` when unset. A JSON route refuses another type with 415. */
+  bodyType?: BodyType;
+  /** The route's own errors (beyond validation, access, CSRF and rate limits), documented. */
+  errors?: readonly ErrorDoc[];
   /** Schema of the success response, for the OpenAPI document. */
   response?: z.ZodType;
   /** Success status; 200 by default. */
@@ -63,14 +82,14 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
    * Returns the JSON body to send with `status`, or undefined when the handler wrote the
    * response itself (streams, redirects).
    */
-  handler: (ctx: RouteContext<B, Q, P>) => Promise<unknown> | unknown;
+  handler: (ctx: RouteContext<B, Q, P, H>) => Promise<unknown> | unknown;
 }
 
-export type AnyRoute = RouteSpec<any, any, any>;
+export type AnyRoute = RouteSpec<any, any, any, any>;
 
-export function defineRoute<B = undefined, Q = undefined, P = undefined>(
-  spec: RouteSpec<B, Q, P>,
-): RouteSpec<B, Q, P> {
+export function defineRoute<B = undefined, Q = undefined, P = undefined, H = undefined>(
+  spec: RouteSpec<B, Q, P, H>,
+): RouteSpec<B, Q, P, H> {
   return spec;
 }
 
@@ -78,7 +97,7 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
 export type RouteMiddleware = (spec: AnyRoute) => RequestHandler[];
 
 function parseInto<T>(
-  where: 'body' | 'query' | 'params',
+  where: 'body' | 'query' | 'params' | 'headers',
   schema: z.ZodType<T> | undefined,
   value: unknown,
 ): T {
@@ -86,6 +105,36 @@ function parseInto<T>(
   const parsed = schema.safeParse(value ?? (where === 'body' ? {} : value));
   if (!parsed.success) throw validationError(where, parsed.error);
   return parsed.data;
+}
+
+/** The declared headers, read case-insensitively and named as the route declares them. */
+function declaredHeaders(spec: AnyRoute, req: Request): Record<string, string | undefined> | undefined {
+  if (!spec.headers) return undefined;
+  return Object.fromEntries(Object.keys(spec.headers.shape).map((name) => [name, req.get(name)]));
+}
+
+const MEDIA_TYPES: Readonly<Record<Exclude<BodyType, 'raw'>, string>> = {
+  json: 'application/json',
+  multipart: 'multipart/form-data',
+};
+
+/**
+ * A body sent as another type than the route reads is refused by name (415), instead of
+ * being read as empty and every field reported missing.
+ */
+function checkContentType(spec: AnyRoute, req: Request): void {
+  const type = spec.bodyType ?? 'json';
+  // A multipart body is read by the handler, after its own checks; it names a wrong type itself.
+  if (!spec.body || type !== 'json') return;
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || req.is(MEDIA_TYPES[type])) return;
+  const sent = req.headers['content-type']?.split(';')[0]?.trim() || 'no Content-Type';
+  throw new AppError(
+    415,
+    'unsupported_media_type',
+    `Send this request's body as ${MEDIA_TYPES[type]} (it came as ${sent}).`,
+  );
 }
 
 /** Mounts routes on a router: access, CSRF and rate limit, extra middleware, validation, handler. */
@@ -99,9 +148,12 @@ export function mountRoutes(
     const handlers: RequestHandler[] = [...middleware(spec), ...(spec.before ?? [])];
     handlers.push(async (req: Request, res: Response, next: NextFunction) => {
       try {
-        const ctx: RouteContext<unknown, unknown, unknown> = {
+        checkContentType(spec, req);
+        const ctx: RouteContext<unknown, unknown, unknown, unknown> = {
           deps,
-          body: parseInto('body', spec.body, req.body),
+          headers: parseInto('headers', spec.headers, declaredHeaders(spec, req)),
+          // A multipart body is a stream the handler reads; its schema only documents it.
+          body: spec.bodyType === 'multipart' ? undefined : parseInto('body', spec.body, req.body),
           query: parseInto('query', spec.query, req.query),
           params: parseInto('params', spec.params, req.params),
           req,

@@ -17,7 +17,10 @@
 // which). Prints one JSON line, then tables; never passes or fails on time.
 //
 //   node bench/orchestration.ts [--jobs 1000] [--rate 3] [--rounds 4] [--warmup 40]
-//                               [--burst-jobs 400] [--burst-rate 20]
+//                               [--burst-jobs 400] [--burst-rate 20] [--engine dev|server]
+//
+// --engine server: Temporal is the production engine (temporal-server on the stack's
+// PostgreSQL, tests/support/stack.ts) instead of the dev server on its SQLite file.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -29,7 +32,7 @@ import { createLogger } from '../platform/logger.ts';
 import { createAccount, signIn } from '../tests/support/accounts.ts';
 import type { TestClient } from '../tests/support/client.ts';
 import type { TestPlatform } from '../tests/support/platform.ts';
-import { startTestStack } from '../tests/support/stack.ts';
+import { startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
 import { startChild } from './support/child.ts';
 import {
   RssSampler,
@@ -55,6 +58,7 @@ import {
 
 const { values } = parseArgs({
   options: {
+    engine: { type: 'string', default: 'dev' },
     jobs: { type: 'string', default: process.env.BENCH_JOBS ?? '1000' },
     rate: { type: 'string', default: process.env.BENCH_RATE ?? '3' },
     rounds: { type: 'string', default: '4' },
@@ -69,6 +73,8 @@ const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const BURST_JOBS = Number(values['burst-jobs']);
 const BURST_RATE = Number(values['burst-rate']);
+const ENGINE = values.engine as TemporalEngine;
+if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine is dev or server, not ${ENGINE}`);
 const say = (m: string) => progress('orchestration', m);
 
 type Side = 'platform' | 'bare';
@@ -85,8 +91,10 @@ interface SideFigures {
   loads: string[];
 }
 
-say(`starting a stack (Temporal dev server on a SQLite file) for ${JOBS} jobs per side at ${RATE}/s`);
-const stack = await startTestStack({ temporalFile: true });
+say(
+  `starting a stack (Temporal: ${ENGINE === 'dev' ? 'dev server on a SQLite file' : 'temporal-server on PostgreSQL'}) for ${JOBS} jobs per side at ${RATE}/s`,
+);
+const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
 const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
 const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
@@ -220,6 +228,7 @@ try {
   const p99 = (s: Side) => percentile(figures[s].latenciesMs, 99);
   const result = {
     bench: 'orchestration',
+    engine: ENGINE,
     jobs: figures.platform.jobs,
     platformJobsPerS: round(jobsPerS('platform'), 2),
     bareJobsPerS: round(jobsPerS('bare'), 2),

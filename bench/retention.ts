@@ -10,6 +10,10 @@
 // JSON line, then a table; never passes or fails on time.
 //
 //   node bench/retention.ts [--assets 5000] [--start-concurrency 64] [--lead-s <seconds before due>]
+//                           [--engine dev|server]
+//
+// --engine server: Temporal is the production engine (temporal-server on the stack's
+// PostgreSQL, tests/support/stack.ts) instead of the dev server on its SQLite file.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +25,7 @@ import { assetObjectKey } from '../domain/retention.ts';
 import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
 import { createClients, type Clients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startTestStack } from '../tests/support/stack.ts';
+import { startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
 import { queueTuning } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
 import {
@@ -39,6 +43,7 @@ import { startWorkerProcess } from './support/worker-process.ts';
 
 const { values } = parseArgs({
   options: {
+    engine: { type: 'string', default: 'dev' },
     assets: { type: 'string', default: process.env.BENCH_ASSETS ?? '5000' },
     'start-concurrency': { type: 'string', default: '64' },
     'lead-s': { type: 'string' },
@@ -53,10 +58,14 @@ const START_CONCURRENCY = Number(values['start-concurrency']);
  */
 const LEAD_MS = Number(values['lead-s'] ?? 60 + Math.ceil(N * 0.06)) * 1000;
 const GIVE_UP_AFTER_MS = 20 * 60_000;
+const ENGINE = values.engine as TemporalEngine;
+if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine is dev or server, not ${ENGINE}`);
 const say = (m: string) => progress('retention', m);
 
-say(`starting a stack (Temporal dev server on a SQLite file) for ${N} assets`);
-const stack = await startTestStack({ temporalFile: true });
+say(
+  `starting a stack (Temporal: ${ENGINE === 'dev' ? 'dev server on a SQLite file' : 'temporal-server on PostgreSQL'}) for ${N} assets`,
+);
+const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
 const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
 const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
@@ -195,6 +204,7 @@ try {
   ]);
   const result = {
     bench: 'retention',
+    engine: ENGINE,
     assets: N,
     lastLateS: round(lastLateMs / 1000, 1),
     p50LateS: round(late!.p50 / 1000, 1),

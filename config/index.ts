@@ -2,8 +2,9 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
-import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/privacy.ts';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
+import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -41,6 +42,27 @@ const positiveInt = (dev: string, prod = dev): Setting<number> => ({
   prod,
 });
 const optional = (): Setting<string | undefined> => ({ schema: z.string().min(1).optional() });
+
+const QUEUE_NAMES = Object.values(TASK_QUEUES);
+/** `generation,retention`: the task queues one worker process polls, each named once. */
+const taskQueues = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const names = value.split(',').map((s) => s.trim());
+    for (const name of names) {
+      if (!(QUEUE_NAMES as string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name}" is not a task queue (${QUEUE_NAMES.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+    }
+    return [...new Set(names)] as TaskQueue[];
+  });
+/** `host:port` a metrics endpoint listens on. */
+const bindAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
 
 const DURATION_NAMES = [...RETENTION_SUBJECTS, 'unverifiedRequest'] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
@@ -108,6 +130,18 @@ const settings = {
   TEMPORAL_CONNECT_TIMEOUT_MS: positiveInt('3000'),
   /** Production workers load this prebuilt bundle; development bundles from source. */
   WORKFLOW_BUNDLE_PATH: optional(),
+  /** The task queues this worker process polls, comma-separated; unset means all of them. */
+  WORKER_QUEUES: { schema: taskQueues.optional() },
+  /**
+   * Where this worker serves the Temporal SDK's Prometheus metrics (`host:port`, path
+   * `/metrics`); unset means no endpoint. Each worker process on a host needs its own port.
+   */
+  WORKER_METRICS_ADDRESS: { schema: bindAddress.optional() },
+  /**
+   * Bearer token that lets a scraper read the API's `/metrics` from another host; without
+   * it only a direct loopback connection may.
+   */
+  METRICS_TOKEN: { schema: z.string().min(16).optional(), secret: true },
 
   /** Unset in production means AWS S3 itself; set it for R2, MinIO or another S3 service. */
   S3_ENDPOINT: { schema: z.url().optional(), dev: 'http://127.0.0.1:9000' },
@@ -211,6 +245,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
     }
     out[name] = parsed.data;
   }
+  if (env === 'production') problems.push(...plainHttpProblems(out));
   if (env === 'production' && out.DURATION_OVERRIDES !== undefined) {
     problems.push('DURATION_OVERRIDES: must not be set in production (the policy table applies unchanged)');
   }
@@ -218,6 +253,25 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env & { NODE_E
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return out as Env & { NODE_ENV: RuntimeEnv };
+}
+
+/** Addresses people and providers reach the platform at: TLS in production (R-CRYPTO). */
+const PUBLIC_ADDRESSES = ['PUBLIC_WEB_URL', 'PUBLIC_API_URL', 'S3_PUBLIC_ENDPOINT'] as const;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Data in transit is encrypted in production: a public address must be https, except on
+ * loopback (a production build tried on one's own machine, reachable by nobody else).
+ */
+function plainHttpProblems(out: Record<string, unknown>): string[] {
+  return PUBLIC_ADDRESSES.flatMap((name) => {
+    const value = out[name];
+    if (typeof value !== 'string') return [];
+    const url = new URL(value);
+    return url.protocol === 'http:' && !LOOPBACK.has(url.hostname)
+      ? [`${name}: must be https:// in production (data in transit uses TLS); got ${url.origin}`]
+      : [];
+  });
 }
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -243,6 +297,11 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       connectTimeoutMs: env.TEMPORAL_CONNECT_TIMEOUT_MS,
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
+    worker: {
+      queues: env.WORKER_QUEUES ?? QUEUE_NAMES,
+      metricsAddress: env.WORKER_METRICS_ADDRESS,
+    },
+    metrics: { token: env.METRICS_TOKEN },
     s3: {
       endpoint: env.S3_ENDPOINT,
       publicEndpoint: env.S3_PUBLIC_ENDPOINT,

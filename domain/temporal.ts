@@ -37,7 +37,8 @@ export const searchAttributes = {
 export const workflowIds = {
   generation: (jobId: string) => `generation-${jobId}`,
   retention: (assetId: string) => `retention-${assetId}`,
-  dsar: (requestId: string) => `dsar-${requestId}`,
+  rightsRequest: (requestId: string) => `rights-request-${requestId}`,
   accountDeletion: (userId: string) => `account-deletion-${userId}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
+  announcement: (id: string) => `announcement-${id}`,
 };

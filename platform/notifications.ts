@@ -2,8 +2,9 @@
 // first subscription, that hears which row changed (a trigger announces the row's id on
 // its table's channel) and tells the subscribers waiting for that id. Every API process
 // listens for itself, so any of them can serve any browser's live view. A lost
-// connection is reopened; subscribers are told to read again, since a notice may have
-// been missed meanwhile.
+// connection (a database restart, a network cut) is reopened with a growing delay until
+// it is back, however long that takes; then every subscriber is told to read again,
+// since notices sent meanwhile were missed.
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 
@@ -15,32 +16,107 @@ export interface Notifications {
   close(): Promise<void>;
 }
 
-const RECONNECT_DELAY_MS = 1000;
+/** Delay before the first attempt to reopen a lost connection; it doubles up to the maximum. */
+export const RECONNECT_DELAY_MS = { initial: 250, max: 5_000 } as const;
 
-export function createNotifications(databaseUrl: string, logger: Pick<Logger, 'warn'>): Notifications {
-  const listeners = new Map<string, Map<string, Set<Listener>>>();
+/** Who waits for which row, by channel. */
+class Subscribers {
+  private readonly byChannel = new Map<string, Map<string, Set<Listener>>>();
+
+  get channels(): string[] {
+    return [...this.byChannel.keys()];
+  }
+
+  get empty(): boolean {
+    return this.byChannel.size === 0;
+  }
+
+  /** Adds a listener; `newChannel` when nobody listened on the channel before. */
+  add(channel: string, id: string, listener: Listener): { newChannel: boolean; remove: () => void } {
+    let byId = this.byChannel.get(channel);
+    const newChannel = !byId;
+    if (!byId) this.byChannel.set(channel, (byId = new Map()));
+    let set = byId.get(id);
+    if (!set) byId.set(id, (set = new Set()));
+    set.add(listener);
+    const ids = byId;
+    const listeners = set;
+    return {
+      newChannel,
+      remove: () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) ids.delete(id);
+      },
+    };
+  }
+
+  /** Forgets a channel nobody waits on any more (its LISTEN may never have been sent). */
+  dropIfUnused(channel: string): void {
+    if (this.byChannel.get(channel)?.size === 0) this.byChannel.delete(channel);
+  }
+
+  announce(channel: string, id: string): void {
+    for (const listener of this.byChannel.get(channel)?.get(id) ?? []) listener();
+  }
+
+  everyone(): void {
+    for (const byId of this.byChannel.values()) for (const set of byId.values()) for (const l of set) l();
+  }
+}
+
+/** The one LISTEN connection: opened on demand, reopened after a loss until it is back. */
+function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'info'>, subs: Subscribers) {
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
+  let reconnecting = false;
   let closed = false;
 
-  const everyone = () => {
-    for (const byId of listeners.values()) for (const set of byId.values()) for (const l of set) l();
-  };
+  function reconnect(delay: number = RECONNECT_DELAY_MS.initial): void {
+    // Nobody listens: the next subscription connects.
+    reconnecting = !closed && !subs.empty;
+    if (!reconnecting) return;
+    setTimeout(() => {
+      if (closed) return;
+      ensure().then(
+        () => {
+          reconnecting = false;
+          logger.info('notifications connection reopened');
+          subs.everyone();
+        },
+        (err: Error) => {
+          logger.warn({ err: err.message, retryInMs: delay }, 'notifications connection still down');
+          reconnect(Math.min(delay * 2, RECONNECT_DELAY_MS.max));
+        },
+      );
+    }, delay).unref();
+  }
 
   async function connect(): Promise<pg.Client> {
     const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('notification', (msg) => {
-      const set = msg.payload ? listeners.get(msg.channel)?.get(msg.payload) : undefined;
-      for (const listener of set ?? []) listener();
-    });
-    c.on('error', (err) => {
-      logger.warn({ err: err.message }, 'notifications connection lost; reconnecting');
+    let lost = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
       if (client === c) client = null;
       c.end().catch(() => {});
-      if (!closed) setTimeout(() => void ensure().then(everyone, () => {}), RECONNECT_DELAY_MS).unref();
+      if (closed) return;
+      logger.warn({ err: why }, 'notifications connection lost; reconnecting');
+      if (!reconnecting) reconnect();
+    };
+    c.on('notification', (msg) => {
+      if (msg.payload) subs.announce(msg.channel, msg.payload);
     });
-    await c.connect();
-    for (const channel of listeners.keys()) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    // A server that shuts down may end the connection with or without an error first.
+    c.on('error', (err) => onLost(err.message));
+    c.on('end', () => onLost('connection ended'));
+    try {
+      await c.connect();
+      for (const channel of subs.channels) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      lost = true;
+      await c.end().catch(() => {});
+      throw err;
+    }
     return c;
   }
 
@@ -61,25 +137,36 @@ export function createNotifications(databaseUrl: string, logger: Pick<Logger, 'w
   }
 
   return {
-    async subscribe(channel, id, listener) {
-      let byId = listeners.get(channel);
-      const newChannel = !byId;
-      if (!byId) listeners.set(channel, (byId = new Map()));
-      let set = byId.get(id);
-      if (!set) byId.set(id, (set = new Set()));
-      set.add(listener);
-      const c = await ensure();
-      if (newChannel) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) byId.delete(id);
-      };
-    },
+    ensure,
     async close() {
       closed = true;
       const c = client ?? (connecting ? await connecting.catch(() => null) : null);
       client = null;
       await c?.end().catch(() => {});
     },
+  };
+}
+
+export function createNotifications(
+  databaseUrl: string,
+  logger: Pick<Logger, 'warn' | 'info'>,
+): Notifications {
+  const subs = new Subscribers();
+  const connection = listenConnection(databaseUrl, logger, subs);
+  return {
+    async subscribe(channel, id, listener) {
+      const { newChannel, remove } = subs.add(channel, id, listener);
+      try {
+        const c = await connection.ensure();
+        if (newChannel) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      } catch (err) {
+        // The caller gets no unsubscribe: leave nothing behind.
+        remove();
+        subs.dropIfUnused(channel);
+        throw err;
+      }
+      return remove;
+    },
+    close: () => connection.close(),
   };
 }

@@ -41,7 +41,7 @@ const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Fixed development ports (see the README); each service's own variables can move it elsewhere. */
-const PORTS = { temporalUi: 8233, s3Console: 9001, mailWeb: 1080 };
+const PORTS = { temporalUi: 8233, s3Console: 9001, mailWeb: 1080, workerMetrics: 9464 };
 
 /** How long the platform's own processes get to become ready. */
 const READY_TIMEOUTS = { apiMs: 120_000, webMs: 60_000 };
@@ -167,12 +167,25 @@ async function startTemporalEngine(config: Config, engine: Engine, postgres: Pro
   );
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const engine = temporalEngine();
-  await mkdir(DATA, { recursive: true });
-  await requireFreePorts(portsToStart(config, engine));
+/**
+ * The launcher's worker serves its metrics on 127.0.0.1:9464 unless told otherwise; they
+ * are optional, so a port in use only costs them (a second worker next to `npm start`
+ * takes no metrics address unless given one).
+ */
+async function workerMetricsEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  if (given('WORKER_METRICS_ADDRESS')) return env;
+  if (await isPortOpen(PORTS.workerMetrics)) {
+    log(
+      'dev',
+      `worker metrics not served: port ${PORTS.workerMetrics} is in use (set WORKER_METRICS_ADDRESS)`,
+    );
+    return env;
+  }
+  return { ...env, WORKER_METRICS_ADDRESS: `127.0.0.1:${PORTS.workerMetrics}` };
+}
 
+/** Every backing service not given by its variable; resolves when all are ready. */
+async function startBackingServices(config: Config, engine: Engine): Promise<void> {
   const postgres: Promise<string> = given('DATABASE_URL')
     ? Promise.resolve(config.database.url)
     : (async () => {
@@ -191,29 +204,7 @@ async function main(): Promise<void> {
       })();
   const pending: Promise<unknown>[] = [postgres];
   if (!given('TEMPORAL_ADDRESS')) pending.push(startTemporalEngine(config, engine, postgres));
-  if (!given('S3_ENDPOINT') && config.s3.endpoint) {
-    pending.push(
-      (async () => {
-        const s = await startObjectStore({
-          port: portOf(config.s3.endpoint!),
-          consolePort: PORTS.s3Console,
-          dataDir: path.join(DATA, 's3'),
-          accessKeyId: config.s3.accessKeyId,
-          secretAccessKey: config.s3.secretAccessKey,
-          kmsSecretKey: await kmsKey(),
-          log,
-        });
-        watch(s);
-        const store = createObjectStore(config.s3);
-        await ensureBucket(store);
-        store.client.destroy();
-        log(
-          'dev',
-          `s3 ready on ${s.endpoint}, bucket ${config.s3.bucket} encrypted with ${config.s3.serverSideEncryption} (${elapsed()})`,
-        );
-      })(),
-    );
-  }
+  if (!given('S3_ENDPOINT') && config.s3.endpoint) pending.push(startS3(config));
   if (!given('STRIPE_API_URL') && config.stripe.apiUrl) {
     pending.push(startStripeMock({ port: portOf(config.stripe.apiUrl), log }).then(watch));
   }
@@ -237,22 +228,46 @@ async function main(): Promise<void> {
   const results = await Promise.allSettled(pending);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
 
-  const orm = await getOrm(config.database);
-  const applied = await migrate(orm);
-  await closeOrm(config.database);
-  log('dev', applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+async function startS3(config: Config): Promise<void> {
+  const s = await startObjectStore({
+    port: portOf(config.s3.endpoint!),
+    consolePort: PORTS.s3Console,
+    dataDir: path.join(DATA, 's3'),
+    accessKeyId: config.s3.accessKeyId,
+    secretAccessKey: config.s3.secretAccessKey,
+    kmsSecretKey: await kmsKey(),
+    log,
+  });
+  watch(s);
+  const store = createObjectStore(config.s3);
+  await ensureBucket(store);
+  store.client.destroy();
+  log(
+    'dev',
+    `s3 ready on ${s.endpoint}, bucket ${config.s3.bucket} encrypted with ${config.s3.serverSideEncryption} (${elapsed()})`,
+  );
+}
 
+/** Worker and api under supervision, and the site; answers the site and the worker's metrics URL. */
+async function startPlatformProcesses(config: Config): Promise<{ web: Service; workerMetrics?: string }> {
   const node = process.execPath;
   const env = { ...process.env, FORCE_COLOR: '0' };
-  for (const [name, entry] of [
-    ['worker', 'worker/main.ts'],
-    ['api', 'api/main.ts'],
+  const workerEnv = await workerMetricsEnv(env);
+  for (const [name, entry, processEnv] of [
+    ['worker', 'worker/main.ts', workerEnv],
+    ['api', 'api/main.ts', env],
   ] as const) {
     supervise(
       name,
       () =>
-        startProcess(name, node, [path.join(ROOT, entry)], { cwd: ROOT, env, log, stopTimeoutMs: 15_000 }),
+        startProcess(name, node, [path.join(ROOT, entry)], {
+          cwd: ROOT,
+          env: processEnv,
+          log,
+          stopTimeoutMs: 15_000,
+        }),
       { log, signal: group.signal },
     );
   }
@@ -264,7 +279,23 @@ async function main(): Promise<void> {
     { cwd: path.join(ROOT, 'web'), env, log },
   );
   watch(web);
+  const address = workerEnv.WORKER_METRICS_ADDRESS;
+  return { web, workerMetrics: address ? `http://${address}/metrics` : undefined };
+}
 
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const engine = temporalEngine();
+  await mkdir(DATA, { recursive: true });
+  await requireFreePorts(portsToStart(config, engine));
+  await startBackingServices(config, engine);
+
+  const orm = await getOrm(config.database);
+  const applied = await migrate(orm);
+  await closeOrm(config.database);
+  log('dev', applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const { web, workerMetrics } = await startPlatformProcesses(config);
   const readyz = `${config.api.internalUrl}/readyz`;
   await waitUntil('api readiness', async () => (await fetch(readyz)).ok, {
     timeoutMs: READY_TIMEOUTS.apiMs,
@@ -281,6 +312,7 @@ async function main(): Promise<void> {
       `  site          ${config.web.publicUrl}`,
       `  api           ${config.api.internalUrl}  (readiness: ${readyz})`,
       `  temporal ui   ${config.temporal.uiUrl}`,
+      `  metrics       ${config.api.internalUrl}/metrics${workerMetrics ? `, worker ${workerMetrics}` : ''}`,
       `  mail          http://localhost:${PORTS.mailWeb}`,
       `  s3 console    http://localhost:${PORTS.s3Console}`,
       'Ctrl-C stops everything.',

@@ -24,7 +24,7 @@ import {
   SESSION_IDLE_TIMEOUT_MS,
   SESSION_TOUCH_INTERVAL_MS,
 } from '../domain/accounts.ts';
-import type { ConsentPurpose } from '../domain/privacy.ts';
+import type { ConsentPurpose } from '../domain/consent.ts';
 import { randomToken, sha256Hex } from '../platform/crypto.ts';
 import type { MailMessage } from '../platform/mail.ts';
 import { sendLoggedMail, type PrivacyMailDeps } from './mail.ts';

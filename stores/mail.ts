@@ -6,7 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
 import { Consent, EmailLog, User } from '../db/entities/index.ts';
-import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory, type RequestType } from '../domain/privacy.ts';
+import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory } from '../domain/consent.ts';
+import type { RequestType } from '../domain/rights-request.ts';
 import { keyedHash } from '../platform/crypto.ts';
 import { sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { signLink } from '../platform/links.ts';

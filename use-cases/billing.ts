@@ -5,6 +5,7 @@
 // (the ledger entry is keyed by the Checkout Session). Payments are kept 7 years,
 // detached from a deleted person (R-PAY-7Y, done by the account deletion).
 import type Stripe from 'stripe';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Payment } from '../db/entities/index.ts';
 import { CREDIT_PACKS, findPack } from '../domain/billing.ts';
 import type {
@@ -90,38 +91,27 @@ export async function startCheckout(deps: UseCaseDeps, actor: Actor, body: Check
   return { sessionId: session.id, url: session.url };
 }
 
-/** Adds a paid session's credits once and marks its payment paid. */
-async function settle(
-  deps: UseCaseDeps,
-  session: Stripe.Checkout.Session,
-): Promise<'credited' | 'unpaid' | 'unknown'> {
-  const em = deps.orm.em.fork();
-  const payment = await em.findOne(Payment, { id: session.id });
-  if (!payment || !payment.user) return 'unknown';
-  if (session.payment_status !== 'paid') return 'unpaid';
-  await em.transactional(async (tx) => {
-    await writeLedger(tx, {
-      userId: payment.user!,
-      kind: 'purchase',
-      credits: payment.credits,
-      reference: `stripe:${session.id}`,
-      note: `${payment.pack} pack`,
-    });
-    await tx.nativeUpdate(
-      Payment,
-      { id: session.id, status: 'pending' },
-      { status: 'paid', paidAt: new Date() },
-    );
+/** What one event did: nothing new (a repeat), or its outcome and the payment it credited. */
+type Handled = { duplicate: true } | { outcome?: 'credited' | 'unpaid' | 'unknown'; payment?: Payment };
+
+/** Adds a paid session's credits once and marks its payment paid, inside the event's transaction. */
+async function settle(tx: EntityManager, session: Stripe.Checkout.Session): Promise<Handled> {
+  const payment = await tx.findOne(Payment, { id: session.id });
+  if (!payment || !payment.user) return { outcome: 'unknown' };
+  if (session.payment_status !== 'paid') return { outcome: 'unpaid' };
+  await writeLedger(tx, {
+    userId: payment.user,
+    kind: 'purchase',
+    credits: payment.credits,
+    reference: `stripe:${session.id}`,
+    note: `${payment.pack} pack`,
   });
-  await recordAudit(em, {
-    action: 'billing.credits_purchased',
-    actorRole: 'system',
-    targetType: 'payment',
-    targetId: session.id,
-    subjectUserId: payment.user,
-    details: { credits: payment.credits, amount: payment.amount, currency: payment.currency },
-  });
-  return 'credited';
+  await tx.nativeUpdate(
+    Payment,
+    { id: session.id, status: 'pending' },
+    { status: 'paid', paidAt: new Date() },
+  );
+  return { outcome: 'credited', payment };
 }
 
 /** The event Stripe signed, or a 400 when the signature is missing or does not match. */
@@ -135,29 +125,49 @@ function verifiedEvent(deps: UseCaseDeps, rawBody: unknown, signature: string | 
   }
 }
 
-/** One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET); a repeat changes nothing. */
+/**
+ * One delivery of Stripe's webhook (signed with STRIPE_WEBHOOK_SECRET); a repeat changes
+ * nothing. The event's id is recorded in the same transaction as its effect: a delivery
+ * that fails half-way (a database restart, a crashed process) records nothing, so
+ * Stripe's retry is handled in full, and two deliveries at once (two api processes) meet
+ * on the event's row, where the second waits for the first and then finds it.
+ */
 export async function receiveStripeEvent(
   deps: UseCaseDeps,
   rawBody: unknown,
   signature: string | undefined,
 ): Promise<StripeReceipt> {
   const event = verifiedEvent(deps, rawBody, signature);
-  const em = deps.orm.em.fork();
-  const fresh = await em.execute<{ id: string }[]>(
-    'insert into stripe_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
-    [event.id, event.type],
-  );
-  if (fresh.length === 0) return { received: true, duplicate: true };
-  if (
-    event.type === 'checkout.session.completed' ||
-    event.type === 'checkout.session.async_payment_succeeded'
-  ) {
-    return { received: true, outcome: await settle(deps, event.data.object) };
+  const handled = await deps.orm.em.fork().transactional(async (tx): Promise<Handled> => {
+    const fresh = await tx.execute<{ id: string }[]>(
+      'insert into stripe_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
+      [event.id, event.type],
+    );
+    if (fresh.length === 0) return { duplicate: true };
+    if (
+      event.type === 'checkout.session.completed' ||
+      event.type === 'checkout.session.async_payment_succeeded'
+    ) {
+      return settle(tx, event.data.object);
+    }
+    if (event.type === 'checkout.session.expired') {
+      await tx.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
+    }
+    return {};
+  });
+  if ('duplicate' in handled) return { received: true, duplicate: true };
+  if (handled.payment) {
+    const { payment } = handled;
+    await recordAudit(deps.orm.em.fork(), {
+      action: 'billing.credits_purchased',
+      actorRole: 'system',
+      targetType: 'payment',
+      targetId: payment.id,
+      subjectUserId: payment.user,
+      details: { credits: payment.credits, amount: payment.amount, currency: payment.currency },
+    });
   }
-  if (event.type === 'checkout.session.expired') {
-    await em.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
-  }
-  return { received: true };
+  return handled.outcome ? { received: true, outcome: handled.outcome } : { received: true };
 }
 
 export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: string): Promise<PaymentView> {

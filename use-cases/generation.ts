@@ -17,7 +17,8 @@ import type {
 import { AppError, badRequest, conflict, notFound } from '../domain/errors.ts';
 import { QUOTE_TTL_MS } from '../domain/billing.ts';
 import { IDEMPOTENCY_KEY_PATTERN, isTerminal, type JobParameters } from '../domain/generation.ts';
-import { MODELS, fallbackCandidates, quoteCredits, validateGenerationParameters } from '../domain/models.ts';
+import { fallbackCandidates, validateGenerationParameters } from '../domain/generation-parameters.ts';
+import { MODELS, quoteCredits } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { configuredProviders } from '../providers/index.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';

@@ -13,7 +13,7 @@ import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,
   PRIVACY_SCHEDULE_IDS,
-} from '../domain/privacy.ts';
+} from '../domain/sweeps.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
 import type {

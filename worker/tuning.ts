@@ -16,10 +16,16 @@ export type QueueTuning = Pick<
 
 /**
  * Per queue:
- * - retention: no cache. A retention workflow has two workflow tasks in its life (its
- *   start and its due time, days apart); keeping it in memory in between buys nothing,
- *   and replaying its four-event history costs less than a millisecond. Its deletion is a
- *   local activity holding one database connection, so local activities match the pool.
+ * - retention: a cache only as large as the deletions under way. A retention workflow
+ *   has two workflow tasks in its life (its start and its due time, days apart); keeping
+ *   it in memory in between buys nothing, and replaying its four-event history costs
+ *   less than a millisecond. But its deletion is a local activity, and a run must stay
+ *   cached while its local activity runs: with no cache at all (0) the SDK evicts the run
+ *   mid-task, the activity's result lands on nothing ("Tried to complete untracked local
+ *   activity"), and under load or a database outage deletions loop until their task
+ *   times out, again and again (seen in tests/integration/scale-out.test.ts). Twice the
+ *   workflow tasks at once leaves room for every run with a deletion in flight. Each
+ *   deletion holds one database connection, so local activities match the pool.
  * - generation: a running job has a workflow task every few seconds (polls, webhooks,
  *   progress); a cache of a few hundred keeps those on the sticky queue. Its regular
  *   activities mostly wait on providers' HTTP (no database connection held while they
@@ -32,7 +38,7 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
   switch (queue) {
     case TASK_QUEUES.retention:
       return {
-        maxCachedWorkflows: 0,
+        maxCachedWorkflows: 2 * pool,
         maxConcurrentWorkflowTaskExecutions: pool,
         maxConcurrentActivityTaskExecutions: 2,
         maxConcurrentLocalActivityExecutions: pool,

@@ -1,5 +1,6 @@
-// One Temporal worker per task queue in this process, sharing one workflow bundle and
-// one set of activities. Tests build the same workers against the test stack.
+// One Temporal worker per task queue this process polls (WORKER_QUEUES, all by default),
+// sharing one workflow bundle and one set of activities. Tests build the same workers
+// against the test stack.
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import {
@@ -17,12 +18,16 @@ import type { Logger } from '../platform/logger.ts';
 import { ensureSweepSchedules } from './schedules.ts';
 import { queueTuning } from './tuning.ts';
 import { ensureBundle } from './bundle-cache.ts';
+import { metricsTelemetry, reportPoolMetrics } from './metrics.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
-/** Routes the SDK's own logs through our logger, once per process. */
-function installRuntime(logger: Logger): void {
+/**
+ * Routes the SDK's own logs through our logger and, when configured, serves its metrics;
+ * once per process (the first worker's settings hold for the process).
+ */
+function installRuntime(logger: Logger, worker: Config['worker']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
@@ -35,7 +40,10 @@ function installRuntime(logger: Logger): void {
       warn: (message, meta) => logger.warn(meta ?? {}, message),
       error: (message, meta) => logger.error(meta ?? {}, message),
     },
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: metricsTelemetry(worker),
+    },
   });
 }
 
@@ -82,17 +90,21 @@ export async function startWorkers(options: {
   config: Config;
   logger: Logger;
   deps: ActivityDeps;
+  /** The configuration's (WORKER_QUEUES) unless given. */
   queues?: TaskQueue[];
   bundle?: WorkflowBundle;
-  /** Create or update the sweep schedules (worker/schedules.ts); on unless false. */
+  /**
+   * Create or update the sweep schedules (worker/schedules.ts); by default a process
+   * that polls the `system` queue, where the sweeps run, does.
+   */
   schedules?: boolean;
 }): Promise<RunningWorkers> {
   const { config, logger, deps } = options;
-  installRuntime(logger);
+  installRuntime(logger, config.worker);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const bundle = options.bundle ?? (await loadWorkflowBundle(config, logger));
   const activities = createActivities(deps);
-  const queues = options.queues ?? Object.values(TASK_QUEUES);
+  const queues = options.queues ?? config.worker.queues;
   const workers = await Promise.all(
     queues.map((taskQueue) =>
       Worker.create({
@@ -106,8 +118,12 @@ export async function startWorkers(options: {
       }),
     ),
   );
-  if (options.schedules !== false) await ensureSweepSchedules(deps.temporal.client, logger);
+  if (options.schedules ?? queues.includes(TASK_QUEUES.system)) {
+    await ensureSweepSchedules(deps.temporal.client, logger);
+  }
+  const stopPoolMetrics = config.worker.metricsAddress ? reportPoolMetrics(deps.orm, logger) : () => {};
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    stopPoolMetrics();
     await connection.close();
   });
   return {

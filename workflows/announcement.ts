@@ -3,11 +3,11 @@
 // those who opted in and did not object (D-CONSENT, D-OBJECT, D-UNSUB). Each batch
 // sends to each user at most once, so a restart repeats nothing.
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Announcement, BatchResult } from '../activities/privacy/announcements.ts';
-import type { PrivacyActivities } from '../activities/privacy/index.ts';
+import type { AnnouncementActivities, BatchResult } from '../activities/announcement.ts';
+import type { Announcement } from '../domain/announcement.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
-const batches = proxyActivities<PrivacyActivities>({
+const batches = proxyActivities<AnnouncementActivities>({
   startToCloseTimeout: 10 * MINUTE,
   retry: { initialInterval: 2 * SECOND, backoffCoefficient: 2, maximumInterval: 2 * MINUTE },
 });

@@ -8,7 +8,7 @@ export {
   sessionLogSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
-export { dataAccessWorkflow } from './dsar.ts';
-export { rightsRequestWorkflow } from './rightsRequest.ts';
-export { accountDeletionWorkflow } from './accountDeletion.ts';
+export { dataAccessWorkflow } from './rights-request-export.ts';
+export { rightsRequestWorkflow } from './rights-request.ts';
+export { accountDeletionWorkflow } from './account-deletion.ts';
 export { announcementWorkflow } from './announcement.ts';

@@ -7,13 +7,8 @@ import type { Config } from '../../config/index.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
 import { InsufficientCredits, writeLedger } from '../../stores/billing.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
-import {
-  fallbackCandidates,
-  findModel,
-  quoteCredits,
-  type ModelSpec,
-  type ProviderName,
-} from '../../domain/models.ts';
+import { fallbackCandidates } from '../../domain/generation-parameters.ts';
+import { findModel, quoteCredits, type ModelSpec, type ProviderName } from '../../domain/models.ts';
 import { moderatePrompt } from '../../domain/moderation.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';

@@ -4,7 +4,7 @@
 // retry repeats nothing: rows are counted into the totals and deleted together.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
-import { PRIVACY_SWEEP_BATCH_SIZE } from '../../domain/privacy.ts';
+import { PRIVACY_SWEEP_BATCH_SIZE } from '../../domain/sweeps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { heartbeat } from '../heartbeat.ts';
 

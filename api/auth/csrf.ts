@@ -8,6 +8,9 @@ import type { Clients } from '../../platform/clients.ts';
 import { AppError } from '../errors.ts';
 import { baseCookieOptions, cookieNames, isSecureDeployment } from './sessions.ts';
 
+/** The header every state-changing request made with our cookies carries its token in. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
 export interface Csrf {
   /** Issues a token for this request's session (or visitor), setting the cookies it needs. */
   issue(req: Request, res: Response): string;
@@ -26,7 +29,7 @@ export function createCsrf(deps: Clients): Csrf {
     getSessionIdentifier: identity,
     cookieName: names.csrf,
     cookieOptions: { ...baseCookieOptions(secure), sameSite: 'strict' },
-    getCsrfTokenFromRequest: (req) => req.get('x-csrf-token'),
+    getCsrfTokenFromRequest: (req) => req.get(CSRF_HEADER),
     errorConfig: { statusCode: 403, code: 'csrf', message: 'csrf' },
   });
   return {
@@ -42,13 +45,11 @@ export function createCsrf(deps: Clients): Csrf {
     protect: (req, res, next) => {
       doubleCsrfProtection(req, res, (err?: unknown) => {
         if (err) {
-          next(
-            new AppError(
-              403,
-              'csrf_failed',
-              'This request could not be verified. Reload the page and try again.',
-            ),
-          );
+          // One code for the site to retry on; the message says what was wrong.
+          const message = req.get(CSRF_HEADER)
+            ? `The ${CSRF_HEADER} header does not match this session. Reload the page and try again.`
+            : `This request has no ${CSRF_HEADER} header: send the token from GET /api/auth/session in it.`;
+          next(new AppError(403, 'csrf_failed', message));
           return;
         }
         next();

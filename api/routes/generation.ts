@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   createJobBody,
+  createJobHeaders,
   jobListQuery,
   jobPage,
   jobRequest,
@@ -58,11 +59,18 @@ export const generationRoutes = [
     tags: ['generation'],
     access: 'verified',
     rateLimit: 'generation',
+    headers: createJobHeaders,
     body: createJobBody,
     status: 201,
     response: jobView,
-    handler: async ({ deps, body, req, res }) => {
-      const created = await createJob(deps, caller(req).user, req.get('idempotency-key'), body);
+    errors: [
+      { status: 402, code: 'insufficient_credits', when: 'the balance does not cover the price' },
+      { status: 403, code: 'processing_restricted', when: 'the person restricted processing of their data' },
+      { status: 409, code: 'idempotency_key_reused', when: 'the key was used for a different job' },
+      { status: 409, code: 'quote_expired', when: 'the quote given has expired' },
+    ],
+    handler: async ({ deps, headers, body, req, res }) => {
+      const created = await createJob(deps, caller(req).user, headers['Idempotency-Key'], body);
       if (created.replayed) res.locals.status = 200;
       return created.view;
     },

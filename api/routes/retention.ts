@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   assetListQuery,
   assetPage,
+  uploadBody,
   assetView,
   downloadLink,
   opsAssetView,
@@ -34,13 +35,21 @@ export const retentionRoutes = [
     access: 'verified',
     rateLimit: 'upload',
     status: 201,
+    bodyType: 'multipart',
+    body: uploadBody,
     response: assetView,
-    handler: ({ deps, req }) => {
-      checkUploadRequest(req);
-      return storeUpload(deps, caller(req).user, (key, onType) =>
-        receiveUpload(req, deps.store, key, onType),
-      );
-    },
+    errors: [
+      { status: 413, code: 'file_too_large', when: 'the file is over its type’s limit' },
+      { status: 415, code: 'unsupported_file_type', when: 'the file’s bytes are not an accepted type' },
+      { status: 415, code: 'multipart_required', when: 'the body is not multipart/form-data' },
+      { status: 503, code: 'storage_unavailable', when: 'the object store failed; nothing was kept' },
+    ],
+    // The restriction is checked first (use case), then the request's form (the reader).
+    handler: ({ deps, req }) =>
+      storeUpload(deps, caller(req).user, (key, onType) => {
+        checkUploadRequest(req);
+        return receiveUpload(req, deps.store, key, onType);
+      }),
   }),
 
   defineRoute({
@@ -86,6 +95,10 @@ export const retentionRoutes = [
     params: idParams,
     status: 202,
     response: assetView,
+    errors: [
+      { status: 409, code: 'asset_not_ready', when: 'the file is still being stored' },
+      { status: 410, code: 'asset_deleted', when: 'the file is already deleted' },
+    ],
     handler: async ({ deps, params, req }) => (await deleteOwnAsset(deps, caller(req).user, params.id)).view,
   }),
 

@@ -19,6 +19,7 @@ export const webhookRoutes = [
     query: z.object({ sig: z.string().max(100) }),
     // The provider's own JSON; kept as the bytes it sent (see api/app.ts) for its signature.
     body: z.unknown(),
+    bodyType: 'raw',
     handler: ({ deps, params, query, body, req }) =>
       receiveProviderCallback(deps, {
         ...params,

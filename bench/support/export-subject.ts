@@ -1,17 +1,16 @@
 // The data export under test, named in this one place: the activity, its part sizes
-// and the request row it exports for. (The export is moving from activities/privacy/ to
-// activities/rights-request/, and its request row from PrivacyRequest to RightsRequest:
-// only this file follows.)
+// and the request row it exports for (activities/rights-request/, RightsRequest): if
+// they move again, only this file follows.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { PrivacyRequest } from '../../db/entities/index.ts';
+import { RightsRequest } from '../../db/entities/index.ts';
 
-export { createExportActivities } from '../../activities/privacy/export.ts';
-export { EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../../domain/privacy.ts';
+export { createExportActivities } from '../../activities/rights-request/export.ts';
+export { EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../../domain/rights-request.ts';
 
 /** A verified portability request of `userId`, in progress; answers its id. */
 export async function createExportRequest(em: EntityManager, userId: string): Promise<string> {
   const now = new Date();
-  const request = em.create(PrivacyRequest, {
+  const request = em.create(RightsRequest, {
     user: userId,
     type: 'portability',
     jurisdiction: 'GDPR',
@@ -22,6 +21,6 @@ export async function createExportRequest(em: EntityManager, userId: string): Pr
     details: {},
     verificationAttempts: 0,
   });
-  await em.insert(PrivacyRequest, request);
+  await em.insert(RightsRequest, request);
   return request.id;
 }

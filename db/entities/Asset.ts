@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { ASSET_KINDS, ASSET_STATUSES, DELETION_REASONS } from '../../domain/retention.ts';
 import { User } from './User.ts';
 
@@ -8,10 +8,7 @@ export const Asset = defineEntity({
   name: 'Asset',
   tableName: 'assets',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
     kind: p.enum(ASSET_KINDS),
     status: p.enum(ASSET_STATUSES).default('pending'),
@@ -20,7 +17,7 @@ export const Asset = defineEntity({
     sizeBytes: p.bigint('number').nullable(),
     sha256: p.string().length(64).nullable(),
     jobId: p.uuid().nullable().index(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     storedAt: p.datetime().nullable(),
     deleteAt: p.datetime().nullable().index(),
     deletedAt: p.datetime().nullable(),

@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { CONSENT_PURPOSES } from '../../domain/privacy.ts';
+import { createdNow } from './columns.ts';
+import { CONSENT_PURPOSES } from '../../domain/consent.ts';
 import { User } from './User.ts';
 
 /** Append-only: each choice is a new row with its time, source and policy version (D-CONSENT). */
@@ -15,7 +16,7 @@ export const Consent = defineEntity({
     granted: p.boolean(),
     policyVersion: p.string().length(32),
     source: p.string().length(64),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
   },
 });
 export type Consent = InferEntity<typeof Consent>;

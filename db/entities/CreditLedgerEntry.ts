@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow } from './columns.ts';
 import { LEDGER_KINDS } from '../../domain/billing.ts';
 import { User } from './User.ts';
 
@@ -22,7 +23,7 @@ export const CreditLedgerEntry = defineEntity({
     /** An external id (payment, grant) that makes the entry idempotent. */
     reference: p.string().length(255).nullable(),
     note: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
   },
 });
 export type CreditLedgerEntry = InferEntity<typeof CreditLedgerEntry>;

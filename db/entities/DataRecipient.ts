@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { ERASURE_OUTCOMES } from '../../domain/privacy.ts';
+import { uuidKey } from './columns.ts';
+import { ERASURE_OUTCOMES } from '../../domain/account-deletion.ts';
 
 /**
  * The recipients ledger (D-RECIPIENTS): which provider received which of a user's jobs
@@ -13,10 +13,7 @@ export const DataRecipient = defineEntity({
   tableName: 'data_recipients',
   uniques: [{ properties: ['provider', 'providerTaskId'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     /** No foreign key: the row must survive the erasure it documents. */
     userId: p.uuid().nullable().index(),
     jobId: p.uuid().index(),

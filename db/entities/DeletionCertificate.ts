@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { DELETION_ORIGINS } from '../../domain/privacy.ts';
+import { uuidKey } from './columns.ts';
+import { DELETION_ORIGINS } from '../../domain/account-deletion.ts';
 
 /**
  * The certificate an account deletion ends with (D-ERASE, R-PROOF): what was deleted or
@@ -13,10 +13,7 @@ export const DeletionCertificate = defineEntity({
   name: 'DeletionCertificate',
   tableName: 'deletion_certificates',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     requestId: p.uuid().unique(),
     subjectId: p.uuid().index(),
     origin: p.enum(DELETION_ORIGINS),

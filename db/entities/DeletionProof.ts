@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { uuidKey } from './columns.ts';
 import { ASSET_KINDS, DELETION_REASONS } from '../../domain/retention.ts';
 
 /**
@@ -12,10 +12,7 @@ export const DeletionProof = defineEntity({
   name: 'DeletionProof',
   tableName: 'deletion_proofs',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     /** One proof per deletion: `asset:<assetId>`, or `orphan:<sweepId>:<objectKey>`. */
     dedupeKey: p.string().length(600).unique(),
     assetId: p.uuid().nullable().index(),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { EMAIL_CATEGORIES } from '../../domain/privacy.ts';
+import { EMAIL_CATEGORIES } from '../../domain/consent.ts';
 import { User } from './User.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { uuidKey } from './columns.ts';
 import { JOB_STATUSES } from '../../domain/generation.ts';
 import { User } from './User.ts';
 
@@ -21,10 +21,7 @@ export const GenerationJob = defineEntity({
     },
   ],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
     idempotencyKey: p.string().length(255).nullable(),
     model: p.string().length(64),

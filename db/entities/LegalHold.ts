@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { uuidKey } from './columns.ts';
 
 /** A hold on a user (all their data) or on one asset; while active, nothing it covers is deleted (R-HOLD). */
 export const LegalHold = defineEntity({
   name: 'LegalHold',
   tableName: 'legal_holds',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     userId: p.uuid().nullable().index(),
     assetId: p.uuid().nullable().index(),
     reason: p.text(),

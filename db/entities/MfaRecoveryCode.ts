@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { User } from './User.ts';
 
 /** One-time codes for a staff member who lost their authenticator; hashes only. */
@@ -7,13 +7,10 @@ export const MfaRecoveryCode = defineEntity({
   name: 'MfaRecoveryCode',
   tableName: 'mfa_recovery_codes',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     codeHash: p.string().length(64).unique().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     usedAt: p.datetime().nullable(),
   },
 });

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow } from './columns.ts';
 import { PAYMENT_STATUSES } from '../../domain/billing.ts';
 import { User } from './User.ts';
 
@@ -19,7 +20,7 @@ export const Payment = defineEntity({
     amount: p.integer(),
     currency: p.string().length(3),
     status: p.enum(PAYMENT_STATUSES).default('pending'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     paidAt: p.datetime().nullable(),
   },
 });

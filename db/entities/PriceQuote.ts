@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { User } from './User.ts';
 
 /** A price given for one exact request, valid for a few minutes; a job made with it is charged exactly this. */
@@ -7,15 +7,12 @@ export const PriceQuote = defineEntity({
   name: 'PriceQuote',
   tableName: 'price_quotes',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     requestHash: p.string().length(64),
     model: p.string().length(64),
     credits: p.integer(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     expiresAt: p.datetime(),
   },
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { User } from './User.ts';
 
 /** A signed-in browser. Only the token's hash is stored; IP and agent form the session log (R-SESSION-30D). */
@@ -7,13 +7,10 @@ export const Session = defineEntity({
   name: 'Session',
   tableName: 'sessions',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     tokenHash: p.string().length(64).unique().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     lastSeenAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),

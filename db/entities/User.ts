@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { createdNow, uuidKey } from './columns.ts';
 import { ACCOUNT_STATUSES, ROLES } from '../../domain/accounts.ts';
 
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     /** Stored lower-cased; unique among accounts. */
     email: p.string().length(320).unique(),
     emailVerifiedAt: p.datetime().nullable(),
@@ -37,7 +34,7 @@ export const User = defineEntity({
     /** D-POLICY: the privacy policy version this user last accepted. */
     policyVersionAccepted: p.string().length(32).nullable(),
     policyAcceptedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: createdNow(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

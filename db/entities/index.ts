@@ -3,7 +3,7 @@ export { Session } from './Session.ts';
 export { Asset } from './Asset.ts';
 export { GenerationJob } from './GenerationJob.ts';
 export { CreditLedgerEntry } from './CreditLedgerEntry.ts';
-export { PrivacyRequest } from './PrivacyRequest.ts';
+export { RightsRequest } from './RightsRequest.ts';
 export { LegalHold } from './LegalHold.ts';
 export { Consent } from './Consent.ts';
 export { AuditEvent } from './AuditEvent.ts';
@@ -29,7 +29,7 @@ import { Session } from './Session.ts';
 import { Asset } from './Asset.ts';
 import { GenerationJob } from './GenerationJob.ts';
 import { CreditLedgerEntry } from './CreditLedgerEntry.ts';
-import { PrivacyRequest } from './PrivacyRequest.ts';
+import { RightsRequest } from './RightsRequest.ts';
 import { LegalHold } from './LegalHold.ts';
 import { Consent } from './Consent.ts';
 import { AuditEvent } from './AuditEvent.ts';
@@ -56,7 +56,7 @@ export const entities = [
   Asset,
   GenerationJob,
   CreditLedgerEntry,
-  PrivacyRequest,
+  RightsRequest,
   LegalHold,
   Consent,
   AuditEvent,

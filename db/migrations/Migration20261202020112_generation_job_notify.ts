@@ -7,7 +7,7 @@ export class Migration20261202020112_generation_job_notify extends Migration {
 
   override up(): void | Promise<void> {
     this.addSql(
-      `create or replace function "generation_jobs_generation_job_changed_fn"() returns trigger as \$\$ begin if row(old.status, old.progress, old.queue_position, old.eta_seconds, old.status_message, old.output_asset_id, old.credits_charged, old.model) is distinct from row(new.status, new.progress, new.queue_position, new.eta_seconds, new.status_message, new.output_asset_id, new.credits_charged, new.model) then perform pg_notify('generation_job', new.id::text); end if; return null; end; \$\$ language plpgsql;`,
+      `create or replace function "generation_jobs_generation_job_changed_fn"() returns trigger as $$ begin if row(old.status, old.progress, old.queue_position, old.eta_seconds, old.status_message, old.output_asset_id, old.credits_charged, old.model) is distinct from row(new.status, new.progress, new.queue_position, new.eta_seconds, new.status_message, new.output_asset_id, new.credits_charged, new.model) then perform pg_notify('generation_job', new.id::text); end if; return null; end; $$ language plpgsql;`,
     );
     this.addSql(
       `create trigger "generation_job_changed" AFTER UPDATE on "generation_jobs" for each ROW execute function "generation_jobs_generation_job_changed_fn"();`,

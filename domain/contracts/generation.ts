@@ -51,7 +51,24 @@ export type CreateJobBody = z.infer<typeof createJobBody>;
 export type CreateJobInput = z.input<typeof createJobBody>;
 
 /** The header that makes a create safe to retry: the same key answers with the same job. */
-export const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN);
+export const idempotencyKey = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'Required: a unique key per job (8 to 128 letters, digits, . _ : -), reused when retrying.'
+        : 'Must be a string.',
+  })
+  .regex(IDEMPOTENCY_KEY_PATTERN, {
+    error: (issue) =>
+      `Must be 8 to 128 letters, digits, . _ : - (this one has ${String(issue.input).length} characters${
+        /^[A-Za-z0-9_.:-]*$/.test(String(issue.input)) ? '' : ', some not allowed'
+      }).`,
+  })
+  .meta({
+    description: 'A unique key per job, reused when retrying: the same key answers with the same job.',
+  });
+
+export const createJobHeaders = z.object({ 'Idempotency-Key': idempotencyKey });
 
 export const quote = z.object({
   quoteId: z.uuid(),

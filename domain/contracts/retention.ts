@@ -11,6 +11,11 @@ import {
   RETENTION_STATUSES,
 } from '../retention.ts';
 
+/** An upload: one file in a multipart/form-data body (its type is read from its bytes). */
+export const uploadBody = z.object({
+  file: z.string().meta({ format: 'binary', description: 'The file: an image, video or voice recording.' }),
+});
+
 export const assetView = z.object({
   id: z.uuid(),
   kind: z.enum(ASSET_KINDS),

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarMonths, daysLeft } from '../../domain/statutoryClock.ts';
-import { PrivacyRequest } from '../../db/entities/index.ts';
+import { addCalendarMonths, daysLeft } from '../../domain/rights-request-clock.ts';
+import { RightsRequest } from '../../db/entities/index.ts';
 import {
   documentWidth,
   hydrated,
@@ -25,7 +25,7 @@ import {
   nextMail,
   reloadUntil,
   seedVerifiedRequest,
-} from '../support/e2e-privacy.ts';
+} from '../support/e2e-rights-request.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 // Run inside the page (page.evaluate); the repository's type check has no DOM library.
@@ -154,7 +154,7 @@ describe('the legal dashboard', () => {
 
     await page.goto(`/staff/legal/requests/${seeded.later}`);
     await hydrated(page);
-    const original = (await db.orm.em.fork().findOneOrFail(PrivacyRequest, { id: seeded.later })).dueAt!;
+    const original = (await db.orm.em.fork().findOneOrFail(RightsRequest, { id: seeded.later })).dueAt!;
     await page.getByLabel('Extend by').selectOption('1');
     const reason = 'The archive includes many videos and a question to the provider is pending.';
     await page.getByLabel('Reason (sent to the person)').fill(reason);

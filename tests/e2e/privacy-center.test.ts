@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signLink } from '../../platform/links.ts';
 import { Consent } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
-import { UNSUBSCRIBE_LINK_TTL_MS, VERIFICATION_MAX_ATTEMPTS } from '../../domain/privacy.ts';
-import { daysLeft, dueDate } from '../../domain/statutoryClock.ts';
+import { UNSUBSCRIBE_LINK_TTL_MS } from '../../domain/consent.ts';
+import { VERIFICATION_MAX_ATTEMPTS } from '../../domain/rights-request.ts';
+import { daysLeft, dueDate } from '../../domain/rights-request-clock.ts';
 import {
   documentWidth,
   focusedName,
@@ -23,7 +24,14 @@ import {
   screenshot,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import { CODE_SUBJECT, codeFrom, linksIn, mailCount, nextMail, staffApi } from '../support/e2e-privacy.ts';
+import {
+  CODE_SUBJECT,
+  codeFrom,
+  linksIn,
+  mailCount,
+  nextMail,
+  staffApi,
+} from '../support/e2e-rights-request.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;

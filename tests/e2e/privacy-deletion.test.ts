@@ -18,7 +18,7 @@ import {
   screenshot,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import { CODE_SUBJECT, codeFrom, linksIn, nextMail } from '../support/e2e-privacy.ts';
+import { CODE_SUBJECT, codeFrom, linksIn, nextMail } from '../support/e2e-rights-request.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;
@@ -97,7 +97,7 @@ describe('deleting my account', () => {
       .catch(async (err: Error) => {
         // Which side stopped: the workflow (sessions still live) or the page (no move on a 401)?
         const em = db.orm.em.fork();
-        const [row] = await em.execute(`select status, verified_at from privacy_requests where id = ?`, [
+        const [row] = await em.execute(`select status, verified_at from rights_requests where id = ?`, [
           requestId,
         ]);
         const [live] = await em.execute<{ n: number }[]>(

@@ -230,6 +230,36 @@ describe('rate limits and lock-out [S-RATE]', () => {
 });
 
 describe('sessions and CSRF', () => {
+  it('[R-COOKIE] sets only cookies that end with the browser session, or within 2 years, on every path', async () => {
+    // Everything a visitor meets: a token before sign-in (the visitor cookie), a cookie
+    // choice, sign-up, verification, sign-in with its session and CSRF cookies, sign-out.
+    const client = await anonymous();
+    await client.put('/api/consents', { analytics: false, source: 'banner' });
+    const email = uniqueEmail('cookies');
+    await client.post('/api/auth/sign-up', signUpBody(email));
+    const mail = await waitForMail(email, /Confirm your email/);
+    await client.post('/api/auth/verify-email', { token: tokenFrom(mail) });
+    await client.post('/api/auth/sign-in', { email, password: TEST_PASSWORD });
+    await client.refreshCsrf();
+    await client.post('/api/auth/sign-out');
+    const names = new Set(client.setCookieLines.map((l) => l.split('=')[0]));
+    expect([...names].sort()).toEqual(expect.arrayContaining(['cw_session']));
+    expect(names.size).toBeGreaterThanOrEqual(3);
+    const TWO_YEARS_S = 2 * 365 * 24 * 3600;
+    for (const line of client.setCookieLines) {
+      const maxAge = /;\s*Max-Age=(-?\d+)/i.exec(line)?.[1];
+      const expires = /;\s*Expires=([^;]+)/i.exec(line)?.[1];
+      const clearing = line.split(';')[0]!.endsWith('=') || (maxAge !== undefined && Number(maxAge) <= 0);
+      if (clearing) continue;
+      const lifetimeS =
+        maxAge !== undefined ? Number(maxAge) : expires ? (Date.parse(expires) - Date.now()) / 1000 : 0;
+      expect({ line: line.split('=')[0], lifetimeS: Math.min(lifetimeS, TWO_YEARS_S + 1) }).toEqual({
+        line: line.split('=')[0],
+        lifetimeS: Math.min(lifetimeS, TWO_YEARS_S),
+      });
+    }
+  });
+
   it('refuses a state-changing request without the CSRF token, or with another session’s', async () => {
     const a = await signedIn(platform);
     const b = await signedIn(platform);

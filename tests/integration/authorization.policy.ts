@@ -88,7 +88,7 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/legal/holds/:id/release': { allow: ['legal', 'admin'], ownerRecord: 'legalHold' },
   'GET /api/legal/holds': { allow: ['legal', 'admin'] },
 
-  // Data rights (api/routes/privacy.ts, api/routes/legal-requests.ts).
+  // Data rights (api/routes/rights-request.ts, rights-request-legal.ts, account-deletion.ts, consent.ts, policy.ts).
   'POST /api/privacy/requests': { allow: 'signed-in' },
   'GET /api/privacy/requests': { allow: 'signed-in' },
   'GET /api/privacy/requests/:id': { allow: 'signed-in', ownerRecord: 'privacyRequest' },

@@ -10,7 +10,7 @@ import { createSession } from '../../stores/accounts.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
 import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
-import { Asset, DeletionCertificate, LegalHold, PrivacyRequest } from '../../db/entities/index.ts';
+import { Asset, DeletionCertificate, LegalHold, RightsRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   ownerRecords.job = job.id;
   // A rights request of the owner waiting for its code (no workflow: the walk runs none),
   // and a finished deletion request with its certificate, for the legal team's routes.
-  const request = em.create(PrivacyRequest, {
+  const request = em.create(RightsRequest, {
     user: users.creator.id,
     type: 'access',
     jurisdiction: 'GDPR',
@@ -89,7 +89,7 @@ beforeAll(async () => {
     details: {},
     verificationAttempts: 0,
   });
-  const certified = em.create(PrivacyRequest, {
+  const certified = em.create(RightsRequest, {
     user: users.otherCreator.id,
     type: 'deletion',
     jurisdiction: 'GDPR',

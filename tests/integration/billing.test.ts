@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { Payment } from '../../db/entities/index.ts';
+import { Payment, User } from '../../db/entities/index.ts';
 import { creditBalance, writeLedger } from '../../stores/billing.ts';
 import { findPack } from '../../domain/billing.ts';
 import { credits } from '../../domain/contracts/billing.ts';
@@ -109,32 +109,45 @@ describe('buying credits with Stripe Checkout', () => {
       `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
     );
     expect(columns.filter((c) => /card|pan\b|cvc|cvv|iban/i.test(c.column_name))).toEqual([]);
-    // Every text-like value in the database, searched for a standalone 13–19 digit number that
-    // looks like a card: a network's leading digit (2–6) and a valid Luhn check. Digits inside a
-    // larger token (a provider's `cgt-20261122031152-ab12` task id carries its creation time) and
-    // millisecond times, which begin with 1, are not cards.
-    const luhn = (digits: string) =>
-      digits
-        .split('')
-        .reverse()
-        .map(Number)
-        .reduce((sum, d, i) => sum + (i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0) %
-        10 ===
-      0;
-    const textColumns = await em().execute<{ table_name: string; column_name: string }[]>(
-      `select table_name, column_name from information_schema.columns
-        where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json')`,
-    );
-    const found: string[] = [];
-    for (const { table_name, column_name } of textColumns) {
-      const rows = await em().execute<{ v: string | null }[]>(
-        `select "${column_name}"::text as v from "${table_name}"`,
-      );
-      for (const { v } of rows) {
-        for (const match of v?.match(/(?<![\w-])[2-6]\d{12,18}(?![\w-])/g) ?? [])
-          if (luhn(match)) found.push(`${table_name}.${column_name}`);
-      }
-    }
+    // The scan finds a card number where a leak would put it (planted, then taken out)...
+    const { user } = await signedIn(platform);
+    await em().nativeUpdate(User, { id: user.id }, { name: 'Ada 4242424242424242' });
+    expect(await cardLikeValues()).toContain('users.name');
+    await em().nativeUpdate(User, { id: user.id }, { name: 'Ada Example' });
+    // ...and after a real purchase there is none anywhere.
+    const found = await cardLikeValues();
     expect(found).toEqual([]);
   });
 });
+
+/**
+ * Every text-like value in the database, searched for a standalone 13–19 digit number that
+ * looks like a card: a network's leading digit (2–6) and a valid Luhn check. Digits inside a
+ * larger token (a provider's `cgt-20261122031152-ab12` task id carries its creation time) and
+ * millisecond times, which begin with 1, are not cards. Answers where each one was found.
+ */
+async function cardLikeValues(): Promise<string[]> {
+  const luhn = (digits: string) =>
+    digits
+      .split('')
+      .reverse()
+      .map(Number)
+      .reduce((sum, d, i) => sum + (i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0) %
+      10 ===
+    0;
+  const textColumns = await em().execute<{ table_name: string; column_name: string }[]>(
+    `select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json')`,
+  );
+  const found: string[] = [];
+  for (const { table_name, column_name } of textColumns) {
+    const rows = await em().execute<{ v: string | null }[]>(
+      `select "${column_name}"::text as v from "${table_name}"`,
+    );
+    for (const { v } of rows) {
+      for (const match of v?.match(/(?<![\w-])[2-6]\d{12,18}(?![\w-])/g) ?? [])
+        if (luhn(match)) found.push(`${table_name}.${column_name}`);
+    }
+  }
+  return found;
+}

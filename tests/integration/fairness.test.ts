@@ -100,10 +100,16 @@ describe('what providers receive [D-NOTRAIN]', () => {
     expect(body).not.toContain(a.user.id);
     expect(body).not.toContain(a.user.email);
     expect(body).not.toContain(b.user.id);
-    // Only the request's own fields reach the provider.
-    expect(Object.keys(taskA.request).sort()).toEqual(
-      expect.arrayContaining(['prompt', 'model', 'callback_url']),
-    );
+    // Only the request's own fields reach the provider: exactly these, nothing more.
+    expect(Object.keys(taskA.request).sort()).toEqual([
+      'aspect_ratio',
+      'callback_url',
+      'duration',
+      'generation_type',
+      'model',
+      'prompt',
+      'resolution',
+    ]);
     expect(taskA.webhookUrl).toContain(jobA.id);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, CreditLedgerEntry, DeletionProof, GenerationJob, User } from '../../db/entities/index.ts';
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
+import { RATE_LIMITS } from '../../domain/accounts.ts';
 import { signedIn } from '../support/accounts.ts';
 import {
   createJob,
@@ -125,6 +126,23 @@ describe('generation with the local renderer', () => {
     const noKey = await client.post('/api/jobs', jobRequest());
     expect(noKey.status).toBe(400);
     expect((await json(noKey)).error.fields[0].field).toBe('Idempotency-Key');
+  });
+
+  it('[S-RATE] limits job creation per account: past the limit in a window, 429 with Retry-After', async () => {
+    const { limit, windowMs } = RATE_LIMITS.generation;
+    const { client } = await signedIn(h.platform, { credits: 0 });
+    const other = await signedIn(h.platform, { credits: 0 });
+    // Requests the limit counts whatever they carry: these ones (no credits) make no job.
+    const statuses: number[] = [];
+    for (let i = 0; i < limit; i++) statuses.push((await createJob(client, jobRequest())).status);
+    expect(statuses.every((s) => s === 402)).toBe(true);
+    const refused = await createJob(client, jobRequest());
+    expect(refused.status).toBe(429);
+    expect((await json(refused)).error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(windowMs / 1000);
+    // Another account is not held back by it.
+    expect((await createJob(other.client, jobRequest())).status).toBe(402);
   });
 
   it('accepts exactly as many of 50 simultaneous jobs as the balance pays for, never going negative', async () => {

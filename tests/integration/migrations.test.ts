@@ -33,7 +33,7 @@ describe('database migrations', () => {
       'assets',
       'generation_jobs',
       'credit_ledger',
-      'privacy_requests',
+      'rights_requests',
       'legal_holds',
       'consents',
       'audit_events',

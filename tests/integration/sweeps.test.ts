@@ -204,6 +204,20 @@ describe('sweep schedules', () => {
       [SCHEDULE_IDS.orphanSweep, SCHEDULE_IDS.sessionLogSweep].sort(),
     );
 
+    // A session log past its time, for the scheduled run to find.
+    const user = await createAccount(platform);
+    const stale = randomUUID();
+    const lastSeenAt = ago(30 * DAY + HOUR);
+    await em().insert(Session, {
+      id: stale,
+      user: user.id,
+      tokenHash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+      createdAt: lastSeenAt,
+      lastSeenAt,
+      expiresAt: new Date(lastSeenAt.getTime() + 7 * DAY),
+      ip: '203.0.113.9',
+      userAgent: 'Mozilla/5.0 (test)',
+    });
     const handle = client().schedule.getHandle(SCHEDULE_IDS.sessionLogSweep);
     await handle.trigger();
     const action = await eventually(
@@ -213,7 +227,8 @@ describe('sweep schedules', () => {
     );
     const run = client().workflow.getHandle(action.workflow.workflowId);
     const result = (await run.result()) as { deleted: number };
-    expect(result.deleted).toBeGreaterThanOrEqual(0);
+    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(await em().count(Session, { id: stale })).toBe(0);
   });
 });
 

@@ -4,6 +4,8 @@ import { randomInt } from 'node:crypto';
 
 export class TestClient {
   readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie line this client was sent, in order (for checks of their lifetimes). */
+  readonly setCookieLines: string[] = [];
   csrfToken?: string;
   readonly ip: string;
   private readonly baseUrl: string;
@@ -15,6 +17,7 @@ export class TestClient {
 
   private remember(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
+      this.setCookieLines.push(line);
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
@@ -33,7 +36,7 @@ export class TestClient {
   ): Promise<Response> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) h['content-type'] = 'application/json';
+    if (body !== undefined && !('content-type' in headers)) h['content-type'] = 'application/json';
     if (this.csrfToken && method !== 'GET' && !('x-csrf-token' in headers))
       h['x-csrf-token'] = this.csrfToken;
     const res = await fetch(`${this.baseUrl}${path}`, {

@@ -1,7 +1,7 @@
 // Shorter retention durations for a test platform: the policy table scaled down by one
 // factor (every subject keeps its proportion), as the DURATION_OVERRIDES setting takes
 // them. Production never sets it (config refuses it there).
-import { UNVERIFIED_REQUEST_TTL_MS } from '../../domain/privacy.ts';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs } from '../../domain/retention-policy.ts';
 
 export function scaledDurations(scale: number | string): string {

@@ -35,8 +35,11 @@ export async function startPlatform(
   stackEnv: Record<string, string>,
   options: PlatformOptions = {},
 ): Promise<TestPlatform> {
+  // A stack that names its namespace (the production engine's) is used as it is.
   const namespace =
-    options.env?.TEMPORAL_NAMESPACE ?? (await createTestNamespace(stackEnv.TEMPORAL_ADDRESS!));
+    options.env?.TEMPORAL_NAMESPACE ??
+    stackEnv.TEMPORAL_NAMESPACE ??
+    (await createTestNamespace(stackEnv.TEMPORAL_ADDRESS!));
   const config = loadConfig({ ...process.env, ...stackEnv, TEMPORAL_NAMESPACE: namespace, ...options.env });
   const logger = createLogger({ level: config.logLevel, name: 'test' });
   const clients = await createClients(config, logger);

@@ -22,23 +22,33 @@ import {
   freeServerPorts,
   startTemporalServer,
   startTemporalUi,
+  type ServerPorts,
   type TemporalServer,
 } from '../../scripts/stack/temporal-server.ts';
 
 export type TemporalEngine = 'dev' | 'server';
+
+/** The services a fault test may stop and start again on the same port and data. */
+export type RestartableService = 'postgres' | 'temporal';
 
 export interface TestStack {
   /** Environment variables that point the platform at this stack. */
   env: Record<string, string>;
   /** Ports of the stack's services, for tests that stop or restart one. */
   dir: string;
-  services: Record<'postgres' | 'temporal' | 's3' | 'stripe' | 'mail', Service>;
+  services: Record<'temporal' | 's3' | 'stripe' | 'mail', Service> & { postgres: Service & { url: string } };
   mailWebUrl: string;
   engine: TemporalEngine;
   /** The production engine's server (ports, metrics endpoint); engine `server` only. */
   temporalServer?: TemporalServer;
   /** The UI server's base URL; engine `server` with `ui` only. */
   temporalUiUrl?: string;
+  /**
+   * Stops a service and starts it again on the same port with the same data (a database
+   * or engine restart); `services` and `temporalServer` then name the new process.
+   * `temporal` needs engine `server` (the dev server keeps its data in memory).
+   */
+  restart(service: RestartableService): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,13 +88,30 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let temporalServer: TemporalServer | undefined;
   let temporalUiUrl: string | undefined;
   try {
-    const postgresReady = startPostgres({
-      port: pgPort!,
-      dataDir: path.join(dir, 'postgres'),
-      database: 'clipwise_test',
-      ephemeral: true,
-      log,
-    }).then(track);
+    const startDatabase = () =>
+      startPostgres({
+        port: pgPort!,
+        dataDir: path.join(dir, 'postgres'),
+        database: 'clipwise_test',
+        ephemeral: true,
+        log,
+      }).then(track);
+    const startServer = async (postgresUrl: string, ports: Partial<ServerPorts>) => {
+      const url = new URL(postgresUrl);
+      return track(
+        await startTemporalServer({
+          postgres: {
+            host: url.hostname,
+            port: Number(url.port),
+            user: decodeURIComponent(url.username),
+            password: decodeURIComponent(url.password),
+          },
+          ports,
+          log,
+        }),
+      );
+    };
+    const postgresReady = startDatabase();
     const temporalReady =
       engine === 'dev'
         ? startTemporal({
@@ -95,19 +122,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
             log,
           }).then(track)
         : postgresReady.then(async (postgres) => {
-            const url = new URL(postgres.url);
-            temporalServer = track(
-              await startTemporalServer({
-                postgres: {
-                  host: url.hostname,
-                  port: Number(url.port),
-                  user: decodeURIComponent(url.username),
-                  password: decodeURIComponent(url.password),
-                },
-                ports: { ...(await freeServerPorts()), frontend: temporalPort! },
-                log,
-              }),
-            );
+            temporalServer = await startServer(postgres.url, {
+              ...(await freeServerPorts()),
+              frontend: temporalPort!,
+            });
             if (options.ui) {
               const ui = track(
                 await startTemporalUi({ grpcAddress: temporalServer.address, port: await freePort(), log }),
@@ -145,6 +163,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       STRIPE_API_URL: stripe.url,
       SMTP_URL: mail.smtpUrl,
     };
+    // The production engine registers one namespace (namespace.sh), with the search attributes.
+    if (temporalServer) env.TEMPORAL_NAMESPACE = temporalServer.namespace;
     const config = loadConfig({ ...process.env, ...env });
     const orm = await getOrm(config.database);
     await migrate(orm);
@@ -152,7 +172,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const store = createObjectStore(config.s3);
     await ensureBucket(store);
     store.client.destroy();
-    return {
+    const stack: TestStack = {
       env,
       dir,
       services: { postgres, temporal, s3, stripe, mail },
@@ -160,8 +180,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       engine,
       temporalServer,
       temporalUiUrl,
+      async restart(service) {
+        if (service === 'postgres') {
+          await stack.services.postgres.stop();
+          stack.services.postgres = await startDatabase();
+          return;
+        }
+        const server = stack.temporalServer;
+        if (!server) throw new Error('only the production engine (engine: server) can be restarted');
+        await server.stop();
+        stack.temporalServer = await startServer(stack.services.postgres.url, server.ports);
+        stack.services.temporal = stack.temporalServer;
+      },
       stop: stopStarted,
     };
+    return stack;
   } catch (err) {
     await stopStarted();
     throw err;

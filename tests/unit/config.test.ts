@@ -46,6 +46,25 @@ describe('configuration', () => {
     expect(config.s3.forcePathStyle).toBe(false);
   });
 
+  it('[R-CRYPTO] refuses plain-HTTP public addresses in production, except on loopback', () => {
+    const message = configError({
+      ...productionEnv,
+      PUBLIC_WEB_URL: 'http://clipwise.example',
+      PUBLIC_API_URL: 'http://api.clipwise.example',
+      S3_PUBLIC_ENDPOINT: 'http://media.clipwise.example',
+    });
+    for (const name of ['PUBLIC_WEB_URL', 'PUBLIC_API_URL', 'S3_PUBLIC_ENDPOINT']) {
+      expect(message).toContain(`${name}: must be https:// in production`);
+    }
+    expect(() =>
+      loadConfig({
+        ...productionEnv,
+        PUBLIC_WEB_URL: 'http://localhost:3001',
+        PUBLIC_API_URL: 'http://127.0.0.1:3001',
+      }),
+    ).not.toThrow();
+  });
+
   it('refuses shortened retention durations in production: the policy table applies unchanged', () => {
     expect(configError({ ...productionEnv, DURATION_OVERRIDES: 'output=1000' })).toContain(
       'DURATION_OVERRIDES: must not be set in production',

@@ -2,7 +2,7 @@
 // batch until every user was reached, each batch asked for once, the figures summed; a
 // run continued as new starts where the previous one stopped.
 import { describe, expect, it } from 'vitest';
-import type { Announcement } from '../../activities/privacy/announcements.ts';
+import type { Announcement } from '../../activities/announcement.ts';
 import { announcementWorkflow } from '../../workflows/announcement.ts';
 import { inTurn, withWorkflowEnv } from '../support/workflow-env.ts';
 

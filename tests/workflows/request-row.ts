@@ -3,11 +3,11 @@
 // change from, and these stubs do the same, so a test plays the API's part by setting
 // `row.status` (the owner cancelled, the code was checked) before it signals.
 import { randomUUID } from 'node:crypto';
-import type { RequestSnapshot } from '../../activities/privacy/requests.ts';
-import type { RequestStatus, RequestType } from '../../domain/privacy.ts';
-import { UNVERIFIED_REQUEST_TTL_MS } from '../../domain/privacy.ts';
+import type { RequestSnapshot } from '../../activities/rights-request/records.ts';
+import type { RequestStatus, RequestType } from '../../domain/rights-request.ts';
+import { UNVERIFIED_REQUEST_TTL_MS } from '../../domain/rights-request.ts';
 import { DAY } from '../../domain/time.ts';
-import type { RequestWorkflowInput, VerifiedMessage } from '../../workflows/privacyRequest.ts';
+import type { RequestWorkflowInput, VerifiedMessage } from '../../workflows/rights-request.ts';
 import type { ActivityStubs } from '../support/workflow-env.ts';
 
 export interface RequestRow {

@@ -1,4 +1,4 @@
-import type { User } from '#lib/api/types.ts';
+import type { User } from '#lib/accounts/types.ts';
 
 declare global {
   namespace App {

@@ -5,11 +5,14 @@ import {
   RUNWAY_MAX_PROMPT_LENGTH,
   RUNWAY_MIN_POLL_INTERVAL_MS,
   findModel,
-  listInWords,
   quoteCredits,
-  validateGenerationParameters,
 } from '../../../domain/models.ts';
-import type { GenerationParameters, ModelSpec } from '../../../domain/models.ts';
+import type { ModelSpec } from '../../../domain/models.ts';
+import {
+  listInWords,
+  validateGenerationParameters,
+  type GenerationParameters,
+} from '../../../domain/generation-parameters.ts';
 import { model } from './helpers.ts';
 
 const valid = (spec: ModelSpec, overrides: Partial<GenerationParameters> = {}): GenerationParameters => ({

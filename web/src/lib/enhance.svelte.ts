@@ -31,7 +31,7 @@ export function enhancedForm(options: EnhanceOptions = {}) {
   let pending = $state(false);
   const submit: SubmitFunction = async ({ formData }) => {
     pending = true;
-    const fresh = await browserApi.session();
+    const fresh = await browserApi.accounts.session();
     if (fresh.ok) formData.set('csrf', fresh.data.csrfToken);
     return async ({ update, result, formElement }) => {
       try {

@@ -2,7 +2,7 @@
 // in domain/ is a type error here until it has words.
 import type { AccountStatus } from '../../../domain/accounts.ts';
 import type { JobStatus } from '../../../domain/generation.ts';
-import type { RequestStatus } from '../../../domain/privacy.ts';
+import type { RequestStatus } from '../../../domain/rights-request.ts';
 import type { AssetStatus } from '../../../domain/retention.ts';
 
 export type Tone = 'neutral' | 'info' | 'progress' | 'success' | 'warning' | 'danger';

@@ -6,7 +6,7 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
   const api = serverApi(event);
-  const [result, consents] = await Promise.all([api.session(), api.consents()]);
+  const [result, consents] = await Promise.all([api.accounts.session(), api.consent.consents()]);
   if (!result.ok) return { user: null, csrfToken: '', apiAvailable: false, consents: null };
   return {
     user: result.data.user,

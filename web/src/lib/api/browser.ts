@@ -1,6 +1,6 @@
 // The API client in the browser: same-origin /api/* (the site's server proxies it), so the
 // session cookie stays first-party and the browser sends it by itself.
-import { needsPolicyAcceptance, policyAcceptanceUrl } from '../privacy/policyGate.ts';
+import { needsPolicyAcceptance, policyAcceptanceUrl } from '../policy/gate.ts';
 import { ApiClient } from './client.ts';
 import { problemFrom } from './errors.ts';
 

@@ -5,7 +5,7 @@ import { browserApi } from './browser.ts';
 import type { ApiResult } from './client.ts';
 
 export async function freshCsrf(): Promise<string> {
-  const result = await browserApi.session();
+  const result = await browserApi.accounts.session();
   return result.ok ? result.data.csrfToken : '';
 }
 

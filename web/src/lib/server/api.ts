@@ -5,7 +5,7 @@
 import { API_INTERNAL_URL } from '$app/env/private';
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { ApiClient, type ApiResult, type Method, type Transport } from '../api/client.ts';
-import { needsPolicyAcceptance, policyAcceptanceUrl } from '../privacy/policyGate.ts';
+import { needsPolicyAcceptance, policyAcceptanceUrl } from '../policy/gate.ts';
 
 const TIMEOUT_MS = 10_000;
 

@@ -1,9 +1,34 @@
-// Helpers for form actions: read fields, turn an API problem into a form failure the page
-// shows next to the fields, and pick a safe place to go next.
-import { fail, redirect } from '@sveltejs/kit';
+// Helpers for form actions: read the form and call the API with its CSRF token, read
+// fields, turn an API problem into a form failure the page shows next to the fields, and
+// pick a safe place to go next.
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { User } from '../accounts/types.ts';
+import type { ApiClient } from '../api/client.ts';
 import { fieldMessages, friendlyMessage, type ApiProblem } from '../api/errors.ts';
-import type { User } from '../api/types.ts';
 import type { FormFailure } from '../forms.ts';
+import { serverApi } from './api.ts';
+
+/** What an action works with: its request, the posted form, the API and the form's CSRF token. */
+export interface ActionContext<E extends RequestEvent = RequestEvent> {
+  event: E;
+  form: FormData;
+  api: ApiClient;
+  csrf: string;
+}
+
+/**
+ * A form action: every one reads the posted form and calls the API for this browser with
+ * the token the form carried. Annotate the context (`ActionContext<RequestEvent>` from
+ * ./$types) where the route's parameters are needed.
+ */
+export function formAction<E extends RequestEvent, R>(
+  run: (context: ActionContext<E>) => Promise<R>,
+): (event: E) => Promise<R> {
+  return async (event) => {
+    const form = await event.request.formData();
+    return run({ event, form, api: serverApi(event), csrf: csrfOf(form) });
+  };
+}
 
 /** The CSRF token the form carried (hidden field `csrf`). */
 export const csrfOf = (form: FormData): string => {
@@ -16,6 +41,11 @@ export const text = (form: FormData, name: string): string => {
   const value = form.get(name);
   return typeof value === 'string' ? value.trim() : '';
 };
+
+/** Several text fields at once, trimmed, by name. */
+export function texts<K extends string>(form: FormData, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, text(form, name)])) as Record<K, string>;
+}
 
 /** A field exactly as typed (passwords: spaces count). */
 export const raw = (form: FormData, name: string): string => {

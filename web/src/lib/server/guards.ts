@@ -1,8 +1,9 @@
 // Who may see a signed-in page: someone signed in, whose parent has agreed (D-MINOR), and
 // who has passed two-factor authentication when it is on.
 import { redirect } from '@sveltejs/kit';
-import type { User } from '../api/types.ts';
-import { toSignIn } from './forms.ts';
+import type { User } from '../accounts/types.ts';
+import { homeRoute } from '../nav.ts';
+import { afterSignIn, safeNext, toSignIn } from './forms.ts';
 
 interface GuardEvent {
   parent: () => Promise<{ user: User | null }>;
@@ -18,3 +19,15 @@ export async function requireUser(event: GuardEvent): Promise<User> {
   }
   return user;
 }
+
+/** Sign-in and sign-up pages: someone already signed in goes on to where they were going. */
+export async function signedOutOnly(event: GuardEvent): Promise<void> {
+  const { user } = await event.parent();
+  if (user) redirect(303, afterSignIn(user, safeNext(event.url.searchParams.get('next')), homeRoute()));
+}
+
+/** The load of a page only for the signed out (sign-up), which needs nothing else. */
+export const signedOutPage = async (event: GuardEvent): Promise<Record<string, never>> => {
+  await signedOutOnly(event);
+  return {};
+};

@@ -1,0 +1,140 @@
+// The deletion certificate (D-ERASE, R-PROOF, R-ACCT-90D), stored once per request:
+// every deletion proof of the person's files with its hash, the rows erased, the
+// providers' answers, and the records kept and why. Its hash is taken over its
+// canonical form (domain/account-deletion.ts), so anyone can recompute it. The same
+// transaction detaches the recipients ledger from the person and finishes the step.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.ts';
+import { DeletionCertificate, type RightsRequest } from '../../db/entities/index.ts';
+import { canonicalJson, type DeletionOrigin } from '../../domain/account-deletion.ts';
+import { sha256Hex } from '../../platform/crypto.ts';
+import { auditOnce, finishStep } from '../../stores/rights-request.ts';
+import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
+import type { ErasedRows } from './rows.ts';
+
+export interface CertificateInput extends DeletionIds {
+  origin: DeletionOrigin;
+  rows: ErasedRows;
+  emailLogRows: number;
+}
+
+export function createCertificateActivities(deps: DeletionDeps) {
+  return {
+    async issueDeletionCertificate(
+      input: CertificateInput,
+    ): Promise<{ certificateId: string; certificateHash: string }> {
+      const existing = await deps.orm.em.fork().findOne(DeletionCertificate, { requestId: input.requestId });
+      if (existing) return { certificateId: existing.id, certificateHash: existing.certificateHash };
+      const request = await loadDeletionRequest(deps.orm, input.requestId);
+      const completedAt = new Date();
+      const contents = await certificateContents(deps, request, input, completedAt);
+      await storeCertificate(deps.orm, input, contents, completedAt);
+      const stored = await deps.orm.em
+        .fork()
+        .findOneOrFail(DeletionCertificate, { requestId: input.requestId });
+      await auditOnce(
+        deps.orm.em.fork(),
+        `certificate:${input.requestId}`,
+        deletionAudit(request, 'privacy.certificate_issued', {
+          certificateId: stored.id,
+          certificateHash: stored.certificateHash,
+        }),
+      );
+      return { certificateId: stored.id, certificateHash: stored.certificateHash };
+    },
+  };
+}
+
+const iso = (v: unknown) =>
+  v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
+
+/** The person's deletion proofs and erasure notices, as the certificate lists them. */
+async function evidence(em: EntityManager, userId: string) {
+  const proofs = await em.execute<Record<string, unknown>[]>(
+    `select id as "proofId", asset_id as "assetId", kind, reason, deleted_at as "deletedAt",
+            verified_at as "verifiedAt", verification, object_existed as "objectExisted",
+            content_sha256 as "contentSha256", size_bytes as "sizeBytes", record_hash as "recordHash"
+       from deletion_proofs where owner_id = ? order by deleted_at, id`,
+    [userId],
+  );
+  const recipients = await em.execute<Record<string, unknown>[]>(
+    `select provider, job_id as "jobId", sent_at as "sentAt", erasure_outcome as "outcome",
+            erasure_completed_at as "at", erasure_detail as "detail"
+       from data_recipients where user_id = ? order by sent_at, id`,
+    [userId],
+  );
+  const [kept] = await em.execute<{ audit: number; holds: number }[]>(
+    `select (select count(*)::int from audit_events where subject_user_id = ?) as audit,
+            (select count(*)::int from legal_holds where user_id = ?) as holds`,
+    [userId, userId],
+  );
+  return { proofs, recipients, kept: { audit: kept?.audit ?? 0, holds: kept?.holds ?? 0 } };
+}
+
+async function certificateContents(
+  deps: { orm: MikroORM; config: Config },
+  request: RightsRequest,
+  input: CertificateInput,
+  completedAt: Date,
+) {
+  const { proofs, recipients, kept } = await evidence(deps.orm.em.fork(), input.userId);
+  return {
+    certificateVersion: 1,
+    requestId: request.id,
+    subjectId: input.userId,
+    origin: input.origin,
+    requestedAt: request.createdAt.toISOString(),
+    verifiedAt: request.verifiedAt?.toISOString() ?? null,
+    completedAt: completedAt.toISOString(),
+    // R-ACCT-90D: everything above had to be done by this time.
+    promise: {
+      id: 'R-ACCT-90D',
+      deadline: new Date(
+        request.createdAt.getTime() + deps.config.durations.retentionMs('deletedAccount'),
+      ).toISOString(),
+    },
+    deletedObjects: proofs.map((p) => ({
+      ...p,
+      deletedAt: iso(p.deletedAt),
+      verifiedAt: iso(p.verifiedAt),
+      sizeBytes: p.sizeBytes === null ? null : Number(p.sizeBytes),
+    })),
+    erasedRows: { ...input.rows, emailLog: input.emailLogRows },
+    anonymized: { profile: true, jobs: input.rows.jobsAnonymized },
+    recipients: recipients.map((r) => ({ ...r, sentAt: iso(r.sentAt), at: iso(r.at) })),
+    kept: {
+      creditLedgerEntriesDetached: input.rows.ledgerEntriesDetached,
+      auditEvents: kept.audit,
+      legalHolds: kept.holds,
+      deletionProofs: proofs.length,
+      why: 'Payment records are kept 7 years for tax law without the person (R-PAY-7Y); the audit log, deletion proofs and legal holds are kept as evidence and name the account only by this id, which no longer leads to anyone.',
+    },
+  };
+}
+
+async function storeCertificate(
+  orm: MikroORM,
+  input: CertificateInput,
+  contents: Record<string, unknown>,
+  issuedAt: Date,
+): Promise<void> {
+  const certificateHash = sha256Hex(canonicalJson(contents));
+  await orm.em.fork().transactional(async (tx) => {
+    await tx.execute(
+      `insert into deletion_certificates (id, request_id, subject_id, origin, issued_at, contents, certificate_hash)
+       values (?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (request_id) do nothing`,
+      [
+        randomUUID(),
+        input.requestId,
+        input.userId,
+        input.origin,
+        issuedAt,
+        JSON.stringify(contents),
+        certificateHash,
+      ],
+    );
+    await tx.execute('update data_recipients set user_id = null where user_id = ?', [input.userId]);
+    await finishStep(tx, { id: input.requestId }, 'deletion', 'certificate');
+  });
+}

@@ -1,0 +1,21 @@
+// Announcements over HTTP (D-CONSENT, D-OBJECT, D-UNSUB): an admin's marketing campaign,
+// sent to everyone who opted in and did not object.
+import { campaignBody, campaignStarted } from '../../domain/contracts/announcement.ts';
+import { startMarketingCampaign } from '../../use-cases/announcement.ts';
+import { caller } from '../auth/access.ts';
+import { defineRoute } from '../route.ts';
+
+export const announcementRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/admin/marketing/campaigns',
+    summary:
+      'Send a marketing email to everyone who opted in and did not object, each with a one-click unsubscribe link',
+    tags: ['staff'],
+    access: ['admin'],
+    status: 202,
+    body: campaignBody,
+    response: campaignStarted,
+    handler: ({ deps, body, req }) => startMarketingCampaign(deps, caller(req).user, body),
+  }),
+];

@@ -1,0 +1,180 @@
+// How a rights request is seen, by its owner and by the legal team (D-CLOCK: the
+// deadline and the days left; D-VERIFY: the code's state; each step of its workflow).
+// Every view is read from PostgreSQL only: the request's row carries its status and its
+// steps, written together by the statements that change them, so a view answers at once
+// (even with no worker running) and its status and steps never disagree. Every staff
+// access to a person's request is audited (S-RBAC).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Asset, RightsRequest } from '../db/entities/index.ts';
+import type {
+  LegalRequestList,
+  LegalRequestQuery,
+  LegalRequestView,
+  RequestList,
+  RequestView,
+} from '../domain/contracts/rights-request.ts';
+import { notFound } from '../domain/errors.ts';
+import {
+  OPEN_REQUEST_STATUSES,
+  VERIFICATION_MAX_ATTEMPTS,
+  isCancellable,
+  isFinished,
+  orderedSteps,
+  requestDaysLeft,
+} from '../domain/rights-request.ts';
+import { recordAudit } from '../platform/audit.ts';
+import type { Actor, UseCaseDeps } from './deps.ts';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The code's state while the request waits for it (D-VERIFY). */
+function verificationOf(request: RightsRequest): RequestView['verification'] {
+  if (request.status !== 'awaiting_verification') return null;
+  if (!request.verificationCodeHash) return { codeExpiresAt: null, attemptsLeft: 0 };
+  return {
+    codeExpiresAt: iso(request.verificationExpiresAt),
+    attemptsLeft: Math.max(0, VERIFICATION_MAX_ATTEMPTS - request.verificationAttempts),
+  };
+}
+
+export function requestViewOf(request: RightsRequest, exported: Asset | null, now = new Date()): RequestView {
+  return {
+    id: request.id,
+    type: request.type,
+    jurisdiction: request.jurisdiction,
+    status: request.status,
+    origin: request.origin,
+    createdAt: request.createdAt.toISOString(),
+    expiresAt: request.status === 'awaiting_verification' ? iso(request.expiresAt) : null,
+    verifiedAt: iso(request.verifiedAt),
+    dueAt: iso(request.extendedDueAt ?? request.dueAt),
+    originalDueAt: iso(request.dueAt),
+    extended: Boolean(request.extendedDueAt),
+    extensionReason: request.extensionReason ?? null,
+    daysLeft: isFinished(request.status) ? null : requestDaysLeft(request, now),
+    pausedReason: request.pausedReason ?? null,
+    completedAt: iso(request.completedAt),
+    canCancel: isCancellable(request.status, request.steps),
+    workflowId: request.workflowId ?? null,
+    verification: verificationOf(request),
+    progress: { steps: orderedSteps(request.type, request.steps), counts: request.counts ?? {} },
+    export: exported
+      ? { assetId: exported.id, status: exported.status, deleteAt: iso(exported.deleteAt) }
+      : null,
+  };
+}
+
+/** Views of many requests, their export archives read in one query. */
+export async function requestViews(
+  em: EntityManager,
+  requests: readonly RightsRequest[],
+): Promise<RequestView[]> {
+  const assetIds = requests.map((r) => r.resultAssetId).filter((id): id is string => Boolean(id));
+  const assets = assetIds.length ? await em.find(Asset, { id: { $in: assetIds } }) : [];
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  const now = new Date();
+  return requests.map((r) => requestViewOf(r, (r.resultAssetId && byId.get(r.resultAssetId)) || null, now));
+}
+
+/** One request as it stands now, read afresh (after a change). */
+export async function freshView(deps: UseCaseDeps, requestId: string): Promise<RequestView> {
+  const em = deps.orm.em.fork();
+  const [view] = await requestViews(em, [await em.findOneOrFail(RightsRequest, { id: requestId })]);
+  return view!;
+}
+
+/** The owner's request; another person's answers exactly like an unknown one. */
+export async function ownRequest(em: EntityManager, owner: Actor, id: string): Promise<RightsRequest> {
+  const request = await em.findOne(RightsRequest, { id, user: owner.id });
+  if (!request) throw notFound('No such request.');
+  return request;
+}
+
+export async function listMyRequests(deps: UseCaseDeps, owner: Actor): Promise<RequestList> {
+  const em = deps.orm.em.fork();
+  const requests = await em.find(
+    RightsRequest,
+    { user: owner.id },
+    { orderBy: { createdAt: 'desc' }, limit: 100 },
+  );
+  return { requests: await requestViews(em, requests) };
+}
+
+export async function getMyRequest(deps: UseCaseDeps, owner: Actor, id: string): Promise<RequestView> {
+  const em = deps.orm.em.fork();
+  const [view] = await requestViews(em, [await ownRequest(em, owner, id)]);
+  return view!;
+}
+
+// ---------------------------------------------------------------- the legal team
+
+export async function findRequest(em: EntityManager, id: string): Promise<RightsRequest> {
+  const request = await em.findOne(RightsRequest, { id });
+  if (!request) throw notFound('No such request.');
+  return request;
+}
+
+export const legalViewOf = (view: RequestView, request: RightsRequest): LegalRequestView => ({
+  ...view,
+  userId: request.user ?? null,
+});
+
+/** Rights requests, fewest days left first (the deadline in force, then the oldest). */
+export async function listLegalRequests(
+  deps: UseCaseDeps,
+  staff: Actor,
+  query: LegalRequestQuery,
+): Promise<LegalRequestList> {
+  const em = deps.orm.em.fork();
+  const statuses =
+    query.status === 'open' ? [...OPEN_REQUEST_STATUSES] : query.status === 'all' ? null : [query.status];
+  const list = statuses ? `{${statuses.join(',')}}` : null;
+  const ids = await em.execute<{ id: string }[]>(
+    `select id from rights_requests
+      where (?::text[] is null or status = any(?::text[]))
+        and (?::text is null or type = ?::text)
+        and (?::uuid is null or user_id = ?::uuid)
+      order by coalesce(extended_due_at, due_at) asc nulls last, created_at asc
+      limit ?`,
+    [
+      list,
+      list,
+      query.type ?? null,
+      query.type ?? null,
+      query.userId ?? null,
+      query.userId ?? null,
+      query.limit,
+    ],
+  );
+  const rows = await em.find(RightsRequest, { id: { $in: ids.map((r) => r.id) } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered = ids.map((r) => byId.get(r.id)).filter((r): r is RightsRequest => Boolean(r));
+  const views = await requestViews(em, ordered);
+  await recordAudit(em, {
+    action: 'legal.requests_listed',
+    actorId: staff.id,
+    actorRole: staff.role,
+    details: { status: query.status, count: views.length },
+  });
+  return { requests: views.map((view, i) => legalViewOf(view, ordered[i]!)) };
+}
+
+/** One request for the legal team; the access is audited. */
+export async function getLegalRequest(
+  deps: UseCaseDeps,
+  staff: Actor,
+  id: string,
+): Promise<LegalRequestView> {
+  const em = deps.orm.em.fork();
+  const request = await findRequest(em, id);
+  await recordAudit(em, {
+    action: 'staff.viewed_privacy_request',
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'privacy_request',
+    targetId: request.id,
+    subjectUserId: request.user ?? null,
+  });
+  const [view] = await requestViews(em, [request]);
+  return legalViewOf(view!, request);
+}

@@ -1,0 +1,8 @@
+// What a deletion certificate holds, from its contract (domain/contracts/account-deletion.ts).
+export type {
+  CertificateContents,
+  CertificateSummary,
+  CertificateView,
+  DeletionProofEntry,
+  RecipientEntry,
+} from '../../../../domain/contracts/account-deletion.ts';

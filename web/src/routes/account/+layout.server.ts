@@ -1,4 +1,0 @@
-import { requireUser } from '#lib/server/guards.ts';
-import type { LayoutServerLoad } from './$types';
-
-export const load: LayoutServerLoad = async (event) => ({ me: await requireUser(event) });
