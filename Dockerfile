@@ -28,6 +28,13 @@ HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:300
 CMD ["node", "api/main.ts"]
 
 FROM runtime AS worker
+# Script projects: speech made on the box (espeak-ng), subtitles drawn by ffmpeg's libass
+# (fontconfig; the fonts themselves come from npm's dejavu-fonts-ttf).
+USER root
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends espeak-ng fontconfig \
+  && rm -rf /var/lib/apt/lists/*
+USER app
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 CMD ["node", "worker/main.ts"]
 

@@ -1,5 +1,6 @@
 // Every activity the worker registers, built from the clients it is given.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
 import type { Config } from '../config/index.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
@@ -10,6 +11,8 @@ import { createAccountDeletionActivities } from './account-deletion/index.ts';
 import { createAnnouncementActivities } from './announcement.ts';
 import { createRightsRequestActivities } from './rights-request/index.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createSubscriptionActivities } from './subscription/index.ts';
+import { createScriptActivities } from './script/index.ts';
 import { createSweepActivities } from './sweeps/index.ts';
 
 export interface ActivityDeps {
@@ -21,6 +24,8 @@ export interface ActivityDeps {
   temporal: TemporalClients;
   /** For activities that email people (rights requests, announcements). */
   mailer: Mailer;
+  /** For activities that change subscriptions at Stripe (account deletion). */
+  stripe: Stripe;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -32,6 +37,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createRightsRequestActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createAnnouncementActivities(deps),
+    ...createSubscriptionActivities(deps),
+    ...createScriptActivities(deps),
   };
 }
 

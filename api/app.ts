@@ -22,9 +22,12 @@ import { accountsRoutes } from './routes/accounts.ts';
 import { accountsGoogleRoutes } from './routes/accounts-google.ts';
 import { accountsStaffRoutes } from './routes/accounts-staff.ts';
 import { billingRoutes } from './routes/billing.ts';
+import { subscriptionRoutes } from './routes/subscription.ts';
+import { supportRoutes } from './routes/support.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { generationRoutes } from './routes/generation.ts';
+import { scriptRoutes } from './routes/script.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -49,7 +52,10 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...retentionRoutes,
     ...legalHoldRoutes,
     ...generationRoutes,
+    ...scriptRoutes,
     ...billingRoutes,
+    ...subscriptionRoutes,
+    ...supportRoutes,
     ...moderationRoutes,
     ...webhookRoutes,
     ...consentRoutes,

@@ -81,6 +81,23 @@ function errorResponses(route: AnyRoute) {
   );
 }
 
+/** The success answer: a JSON body, or for a redirect (Sign in with Google) its Location. */
+function successResponse(route: AnyRoute) {
+  const status = route.status ?? 200;
+  if (status >= 300 && status < 400) {
+    return {
+      description: 'Redirect: the browser goes on to the Location',
+      headers: {
+        Location: { description: 'Where the browser goes next', schema: { type: 'string' as const } },
+      },
+    };
+  }
+  return {
+    description: 'Success',
+    ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
+  };
+}
+
 function requestHeaders(route: AnyRoute) {
   const csrf = !SAFE_METHODS.has(route.method) && route.csrf !== false;
   if (!csrf && !route.headers) return undefined;
@@ -111,10 +128,13 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[]) {
         ...requestBody(route),
       },
       responses: {
-        [route.status ?? 200]: {
-          description: 'Success',
-          ...(route.response ? { content: { 'application/json': { schema: route.response } } } : {}),
-        },
+        [route.status ?? 200]: successResponse(route),
+        ...Object.fromEntries(
+          (route.alsoAnswers ?? []).map((other) => [
+            other.status,
+            { ...successResponse(route), description: `Success: ${other.when}` },
+          ]),
+        ),
         ...errorResponses(route),
       },
     });

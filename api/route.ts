@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/accounts.ts';
 import type { RateLimitName } from './auth/rateLimit.ts';
 import type { ApiDeps } from './deps.ts';
-import { AppError, validationError } from './errors.ts';
+import { AppError, badRequest, validationError } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -64,6 +64,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, H = unknown> {
   response?: z.ZodType;
   /** Success status; 200 by default. */
   status?: number;
+  /** Other success statuses the handler may answer with (same body), documented. */
+  alsoAnswers?: readonly { status: number; when: string }[];
   /** Extra middleware run after access checks and before validation (uploads). */
   before?: RequestHandler[];
   /** The rate limit that protects this route (S-RATE). */
@@ -96,12 +98,29 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined, H = und
 /** The middleware a route gets before its handler: access, CSRF, rate limit. */
 export type RouteMiddleware = (spec: AnyRoute) => RequestHandler[];
 
+/** Where a request's text holds a NUL character, by field path (strings in JSON, query, params). */
+function nulCharacters(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.')] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulCharacters(v, [...path, String(i)]));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.entries(value).flatMap(([k, v]) => nulCharacters(v, [...path, k]));
+  return [];
+}
+
 function parseInto<T>(
   where: 'body' | 'query' | 'params' | 'headers',
   schema: z.ZodType<T> | undefined,
   value: unknown,
 ): T {
   if (!schema) return value as T;
+  // PostgreSQL's text cannot hold U+0000: refused here by name rather than failing at the
+  // database as a 500 (found by the API fuzz). A raw body (a Buffer) is the handler's.
+  const nul = nulCharacters(value);
+  if (nul.length > 0)
+    throw badRequest(
+      `Invalid ${where}: text cannot contain the NUL character (U+0000).`,
+      nul.map((field) => ({ field: field || where, message: 'Remove the NUL character (U+0000).' })),
+    );
   const parsed = schema.safeParse(value ?? (where === 'body' ? {} : value));
   if (!parsed.success) throw validationError(where, parsed.error);
   return parsed.data;

@@ -183,6 +183,26 @@ function sendToStore(
 }
 
 /**
+ * The multipart parser for this request. A Content-Type it cannot read (multipart without
+ * its boundary) is the request's fault, named as such, not a failure of the store.
+ */
+function multipartReader(req: Request): busboy.Busboy {
+  try {
+    return busboy({
+      headers: req.headers,
+      limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
+    });
+  } catch {
+    throw badRequest('The upload could not be read: its multipart/form-data Content-Type has no boundary.', [
+      {
+        field: 'Content-Type',
+        message: 'multipart/form-data; boundary=… (as a form or HTTP library sends it)',
+      },
+    ]);
+  }
+}
+
+/**
  * Streams the request's one file to `key`. `onDetected` runs once the type is known and
  * before any byte reaches the store (the caller records the row there, so the object is
  * never without one). The request is always read to its end before this settles, so the
@@ -195,10 +215,7 @@ export async function receiveUpload(
   onDetected: (type: AllowedUpload) => Promise<void>,
 ): Promise<ReceivedUpload> {
   let flight: FileInFlight | undefined;
-  const bb = busboy({
-    headers: req.headers,
-    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
-  });
+  const bb = multipartReader(req);
   bb.on('file', (_field, file) => {
     if (flight)
       file.resume(); // only the first file is taken
@@ -236,4 +253,47 @@ export async function receiveUpload(
     const failure = flight?.failure;
     throw failure instanceof AppError ? failure : err instanceof AppError ? err : storageUnavailable();
   }
+}
+
+/**
+ * Reads the request's one file whole, for small text files judged by their bytes (a
+ * script): nothing reaches the store. A file over `maxBytes` is refused as it arrives.
+ */
+export async function readSmallUpload(req: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    throw new AppError(413, 'file_too_large', `This file is too large: at most ${maxBytes / 1024} KB.`);
+  }
+  const bb = busboy({
+    headers: req.headers,
+    limits: { files: 1, fileSize: maxBytes, fields: 8, fieldSize: 1024, parts: 10 },
+  });
+  let file: Promise<Buffer> | undefined;
+  bb.on('file', (_field, stream) => {
+    if (file) {
+      stream.resume();
+      return;
+    }
+    file = new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () =>
+        reject(new AppError(413, 'file_too_large', `This file is too large: at most ${maxBytes / 1024} KB.`)),
+      );
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+      stream.on('error', reject);
+    });
+    file.catch(() => stream.resume());
+  });
+  const parsed = new Promise<void>((resolve, reject) => {
+    bb.on('close', resolve);
+    bb.on('error', () => reject(badRequest('The upload could not be read as multipart/form-data.')));
+    req.on('close', () => {
+      if (!req.complete) reject(uploadInterrupted());
+    });
+  });
+  req.pipe(bb);
+  await parsed;
+  if (!file) throw badRequest('Attach one file to upload.');
+  return file;
 }

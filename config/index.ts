@@ -2,6 +2,7 @@
 // fresh clone runs with no setup; in production a value without a safe default must be
 // given, and a bad or missing one stops the process with the variable's name.
 import { z } from 'zod';
+import { planPrices } from './plan-prices.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
@@ -162,6 +163,14 @@ const settings = {
   /** stripe-mock in development and tests; unset in production means api.stripe.com. */
   STRIPE_API_URL: { schema: z.url().optional(), dev: 'http://127.0.0.1:12111' },
   STRIPE_WEBHOOK_SECRET: secret('whsec_clipwise_development_secret'),
+  /**
+   * The Stripe price of each subscription plan (`basic=price_…,pro=price_…`); a plan
+   * without one is not offered. Development and tests use stripe-mock with made-up ids.
+   */
+  STRIPE_PLAN_PRICES: {
+    schema: planPrices.optional(),
+    dev: 'basic=price_clipwise_basic_monthly,pro=price_clipwise_pro_monthly',
+  },
 
   SMTP_URL: url('smtp://127.0.0.1:1025'),
   MAIL_FROM: str('Clipwise <no-reply@clipwise.local>'),
@@ -195,6 +204,15 @@ const settings = {
   EVOLINK_BASE_URL: url('https://api.evolink.ai', 'https://api.evolink.ai'),
   /** ffmpeg for the local renderer; defaults to the binary shipped by @ffmpeg-installer/ffmpeg. */
   FFMPEG_PATH: optional(),
+  /** espeak-ng, for a script project's speech when no voice recording is given (Debian's package). */
+  ESPEAK_PATH: str('espeak-ng', 'espeak-ng'),
+  /**
+   * A language model that splits scripts into scenes, through any OpenAI-compatible
+   * chat-completions API with structured output; offered only when its key is set.
+   */
+  LLM_API_KEY: { ...optional(), secret: true },
+  LLM_BASE_URL: url('https://api.openai.com/v1', 'https://api.openai.com/v1'),
+  LLM_MODEL: str('gpt-4o-mini', 'gpt-4o-mini'),
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
    * commas (names: the policy table's subjects and `unverifiedRequest`). Refused in
@@ -316,6 +334,7 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       secretKey: env.STRIPE_SECRET_KEY,
       apiUrl: env.STRIPE_API_URL,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      planPrices: env.STRIPE_PLAN_PRICES ?? {},
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     sessionSecret: env.SESSION_SECRET,
@@ -330,6 +349,10 @@ function buildConfig(env: Env & { NODE_ENV: RuntimeEnv }) {
       veo: { apiKey: env.EVOLINK_API_KEY, baseUrl: env.EVOLINK_BASE_URL },
     },
     ffmpegPath: env.FFMPEG_PATH,
+    espeakPath: env.ESPEAK_PATH,
+    llm: env.LLM_API_KEY
+      ? { apiKey: env.LLM_API_KEY, baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL }
+      : undefined,
     durations: configuredDurations(env.DURATION_OVERRIDES ?? {}),
   };
 }

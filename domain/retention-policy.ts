@@ -10,6 +10,7 @@ export const RETENTION_SUBJECTS = [
   'input',
   'export',
   'temp',
+  'intermediate',
   'sessionLog',
   'analyticsPersonal',
   'supportTicket',
@@ -58,6 +59,16 @@ export const RETENTION_POLICY: Readonly<Record<RetentionSubject, RetentionRule>>
     keepMs: DAY,
     what: 'Temporary processing files',
     period: 'deleted as soon as the generation ends; 1 day at most if anything interrupts it',
+  },
+  intermediate: {
+    subject: 'intermediate',
+    promise: 'R-INTERMEDIATE',
+    // At most this long while no final video uses the file (a project left unfinished);
+    // once one does, it is kept exactly as long as the newest final video that uses it.
+    keepMs: days(7),
+    what: 'Intermediate files of a script project (scene clips, voice tracks, subtitles)',
+    period:
+      'kept with the final video that uses them and deleted on its timer; at once when a project ends without a video, 7 days at most while none uses them',
   },
   sessionLog: {
     subject: 'sessionLog',

@@ -4,7 +4,11 @@
 import { retentionMs, type RetentionSubject } from './retention-policy.ts';
 import { DAY, HOUR, MINUTE } from './time.ts';
 
-export const ASSET_KINDS = ['input', 'output', 'export', 'temp'] as const;
+/**
+ * `intermediate`: a step of a multi-step generation (a script project's scene clips,
+ * voice track and subtitles), kept with the final video that uses it (R-INTERMEDIATE).
+ */
+export const ASSET_KINDS = ['input', 'output', 'export', 'temp', 'intermediate'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export const ASSET_STATUSES = [
@@ -45,6 +49,7 @@ export const RETENTION_SUBJECT: Readonly<Record<AssetKind, RetentionSubject>> = 
   output: 'output',
   export: 'export',
   temp: 'temp',
+  intermediate: 'intermediate',
 };
 
 /**
@@ -82,6 +87,7 @@ const KIND_FOLDERS: Readonly<Record<AssetKind, string>> = {
   output: 'outputs',
   export: 'exports',
   temp: 'temp',
+  intermediate: 'intermediates',
 };
 
 /** `users/<userId>/inputs/<assetId>`: ids only, never names, emails or file names. */
@@ -90,7 +96,7 @@ export function assetObjectKey(userId: string, kind: AssetKind, assetId: string)
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const KEY_PATTERN = new RegExp(`^users/(${UUID})/(inputs|outputs|exports|temp)/(${UUID})$`);
+const KEY_PATTERN = new RegExp(`^users/(${UUID})/(inputs|outputs|exports|temp|intermediates)/(${UUID})$`);
 
 /** The owner, kind and asset id a key names, or null for a key the platform did not make. */
 export function parseAssetObjectKey(

@@ -82,6 +82,8 @@ export type ExportStep = (typeof EXPORT_STEPS)[number];
 export const DELETION_STEPS = [
   'verify',
   'legal_hold_check',
+  // D-SUBSCRIPTION: cancelled at Stripe before anything is erased.
+  'cancel_subscriptions',
   'revoke_sessions',
   'cancel_jobs',
   'delete_assets',

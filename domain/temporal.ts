@@ -10,6 +10,8 @@ export const TASK_QUEUES = {
   retention: 'retention',
   /** Rights requests, exports and account deletion. */
   privacy: 'privacy',
+  /** Subscriptions: each one's workflow, woken by Stripe's events. */
+  billing: 'billing',
   /** Platform housekeeping: sweeps and diagnostics. */
   system: 'system',
 } as const;
@@ -36,9 +38,11 @@ export const searchAttributes = {
 /** Workflow ids are stable and meaningful so an operator can find them in the Web UI. */
 export const workflowIds = {
   generation: (jobId: string) => `generation-${jobId}`,
+  script: (projectId: string) => `script-${projectId}`,
   retention: (assetId: string) => `retention-${assetId}`,
   rightsRequest: (requestId: string) => `rights-request-${requestId}`,
   accountDeletion: (userId: string) => `account-deletion-${userId}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
   announcement: (id: string) => `announcement-${id}`,
+  subscription: (subscriptionId: string) => `subscription-${subscriptionId}`,
 };

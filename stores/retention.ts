@@ -103,6 +103,22 @@ export async function deleteAsset(
 }
 
 /**
+ * R-INTERMEDIATE: an intermediate file is kept as long as the newest final video that
+ * uses it, so its delete-at moves later when a new revision re-uses it. When its timer
+ * fires for the time it was set to (`dueAt`), this says where the time moved, or null
+ * when it did not move and the file is due now.
+ */
+export async function movedDeleteAt(
+  em: EntityManager,
+  assetId: string,
+  dueAt: string,
+): Promise<string | null> {
+  const asset = await em.findOne(Asset, { id: assetId }, { fields: ['kind', 'deleteAt', 'status'] });
+  if (asset?.kind !== 'intermediate' || asset.status !== 'stored' || !asset.deleteAt) return null;
+  return asset.deleteAt.getTime() > Date.parse(dueAt) ? asset.deleteAt.toISOString() : null;
+}
+
+/**
  * Marks the asset as waiting for deletion and audits the deferral, once per asset and
  * set of holds: a retry, or a later look at the same holds, records nothing new.
  */

@@ -1,9 +1,12 @@
-// Billing: a creator's credits and the ledger behind them, and buying credit packs with
-// Stripe Checkout. The card is typed on Stripe's own page, so no card number ever
-// reaches this platform (R-NOCARD). A signed webhook confirms the payment; each Stripe
-// event is handled once (deduplicated by its id) and each payment adds its credits once
-// (the ledger entry is keyed by the Checkout Session). Payments are kept 7 years,
-// detached from a deleted person (R-PAY-7Y, done by the account deletion).
+// Billing: a creator's credits and the ledger behind them, buying credit packs with
+// Stripe Checkout, and Stripe's webhook. The card is typed on Stripe's own page, so no
+// card number ever reaches this platform (R-NOCARD). A signed webhook confirms each
+// payment; each Stripe event is handled once (deduplicated by its id, recorded with its
+// effect, so one whose handling failed is handled again when Stripe retries it) and each
+// payment adds its credits once (the ledger entry is keyed by the Checkout Session).
+// Subscription events go to the subscription's workflow (use-cases/subscription-events.ts),
+// refunds and disputes to use-cases/billing-reversals.ts. Payments are kept 7 years,
+// detached from a deleted person (R-PAY-7Y).
 import type Stripe from 'stripe';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Payment } from '../db/entities/index.ts';
@@ -14,13 +17,17 @@ import type {
   CreditPackList,
   Credits,
   CreditsQuery,
+  PaymentList,
   PaymentView,
+  StripeOutcome,
   StripeReceipt,
 } from '../domain/contracts/billing.ts';
 import { AppError, badRequest, notFound } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { creditBalance, ledgerPage, writeLedger } from '../stores/billing.ts';
+import { addPaidCredits, creditBalance, ledgerPage } from '../stores/billing.ts';
+import { reverseForCharge, reverseForDispute } from './billing-reversals.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { SUBSCRIPTION_EVENT_TYPES, receiveSubscriptionEvent } from './subscription-events.ts';
 
 export async function myCredits(deps: UseCaseDeps, actor: Actor, query: CreditsQuery): Promise<Credits> {
   const em = deps.orm.em.fork();
@@ -92,14 +99,18 @@ export async function startCheckout(deps: UseCaseDeps, actor: Actor, body: Check
 }
 
 /** What one event did: nothing new (a repeat), or its outcome and the payment it credited. */
-type Handled = { duplicate: true } | { outcome?: 'credited' | 'unpaid' | 'unknown'; payment?: Payment };
+type Handled = { duplicate: true } | { outcome?: StripeOutcome; payment?: Payment };
 
 /** Adds a paid session's credits once and marks its payment paid, inside the event's transaction. */
 async function settle(tx: EntityManager, session: Stripe.Checkout.Session): Promise<Handled> {
   const payment = await tx.findOne(Payment, { id: session.id });
   if (!payment || !payment.user) return { outcome: 'unknown' };
   if (session.payment_status !== 'paid') return { outcome: 'unpaid' };
-  await writeLedger(tx, {
+  const paymentIntentId =
+    typeof session.payment_intent === 'string'
+      ? session.payment_intent
+      : (session.payment_intent?.id ?? null);
+  await addPaidCredits(tx, {
     userId: payment.user,
     kind: 'purchase',
     credits: payment.credits,
@@ -109,7 +120,7 @@ async function settle(tx: EntityManager, session: Stripe.Checkout.Session): Prom
   await tx.nativeUpdate(
     Payment,
     { id: session.id, status: 'pending' },
-    { status: 'paid', paidAt: new Date() },
+    { status: 'paid', paidAt: new Date(), paymentIntentId },
   );
   return { outcome: 'credited', payment };
 }
@@ -122,6 +133,40 @@ function verifiedEvent(deps: UseCaseDeps, rawBody: unknown, signature: string | 
     return deps.stripe.webhooks.constructEvent(rawBody, signature, deps.config.stripe.webhookSecret);
   } catch {
     throw new AppError(400, 'invalid_signature', 'The Stripe signature does not match.');
+  }
+}
+
+/**
+ * What one event does, by its type (nothing for a type the platform does not use). Pack
+ * payments are settled in the event's transaction; refunds, disputes and subscription
+ * events (a signal to the workflow, deduplicated there by the event's id) run while it is
+ * open, and are idempotent, so a retry after a failure anywhere repeats nothing.
+ */
+async function handleStripeEvent(
+  deps: UseCaseDeps,
+  tx: EntityManager,
+  event: Stripe.Event,
+): Promise<Handled> {
+  const object = event.data.object as { object?: string; mode?: string };
+  if (object.object === 'checkout.session' && object.mode === 'subscription') {
+    return { outcome: await receiveSubscriptionEvent(deps, event) };
+  }
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return settle(tx, event.data.object);
+    case 'checkout.session.expired':
+      await tx.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
+      return { outcome: 'expired' };
+    case 'charge.refunded':
+      return { outcome: await reverseForCharge(deps, event.data.object) };
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return { outcome: await reverseForDispute(deps, event.type, event.data.object) };
+    default:
+      return SUBSCRIPTION_EVENT_TYPES.has(event.type)
+        ? { outcome: await receiveSubscriptionEvent(deps, event) }
+        : {};
   }
 }
 
@@ -144,16 +189,7 @@ export async function receiveStripeEvent(
       [event.id, event.type],
     );
     if (fresh.length === 0) return { duplicate: true };
-    if (
-      event.type === 'checkout.session.completed' ||
-      event.type === 'checkout.session.async_payment_succeeded'
-    ) {
-      return settle(tx, event.data.object);
-    }
-    if (event.type === 'checkout.session.expired') {
-      await tx.nativeUpdate(Payment, { id: event.data.object.id, status: 'pending' }, { status: 'expired' });
-    }
-    return {};
+    return handleStripeEvent(deps, tx, event);
   });
   if ('duplicate' in handled) return { received: true, duplicate: true };
   if (handled.payment) {
@@ -170,9 +206,15 @@ export async function receiveStripeEvent(
   return handled.outcome ? { received: true, outcome: handled.outcome } : { received: true };
 }
 
-export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: string): Promise<PaymentView> {
-  const payment = await deps.orm.em.fork().findOne(Payment, { id: paymentId, user: actor.id });
-  if (!payment) throw notFound('No such payment.');
+/** My purchase history: every credit pack I paid for, newest first. */
+export async function myPayments(deps: UseCaseDeps, actor: Actor): Promise<PaymentList> {
+  const payments = await deps.orm.em
+    .fork()
+    .find(Payment, { user: actor.id, status: 'paid' }, { orderBy: { createdAt: 'desc' }, limit: 100 });
+  return { payments: payments.map(paymentView) };
+}
+
+function paymentView(payment: Payment): PaymentView {
   return {
     id: payment.id,
     pack: payment.pack,
@@ -183,4 +225,10 @@ export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: stri
     createdAt: payment.createdAt.toISOString(),
     paidAt: payment.paidAt?.toISOString() ?? null,
   };
+}
+
+export async function myPayment(deps: UseCaseDeps, actor: Actor, paymentId: string): Promise<PaymentView> {
+  const payment = await deps.orm.em.fork().findOne(Payment, { id: paymentId, user: actor.id });
+  if (!payment) throw notFound('No such payment.');
+  return paymentView(payment);
 }

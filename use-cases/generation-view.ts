@@ -13,6 +13,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';
+import { streamLiveView } from './live-view.ts';
 
 const MAX_REVISION_DEPTH = 50;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -177,31 +178,14 @@ export async function watchJob(
   signal: AbortSignal,
 ): Promise<void> {
   const job = await ownJob(deps.orm.em.fork(), actor, id);
-  let wake: () => void = () => {};
-  let changed = true;
-  const unsubscribe = await deps.notifications.subscribe(JOB_CHANNEL, job.id, () => {
-    changed = true;
-    wake();
-  });
-  const aborted = new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
+  await streamLiveView(
+    deps.notifications,
+    {
+      read: () => getJob(deps, actor, job.id),
+      ended: (view) => isTerminal(view.status),
+      rows: () => [[JOB_CHANNEL, job.id]],
+    },
+    send,
+    signal,
   );
-  try {
-    let last = '';
-    while (!signal.aborted) {
-      if (!changed) {
-        // A change announced while the last view was read is already in `changed`.
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
-        continue;
-      }
-      changed = false;
-      const view = await getJob(deps, actor, job.id);
-      const text = JSON.stringify(view);
-      if (text !== last) send(view);
-      last = text;
-      if (isTerminal(view.status)) return;
-    }
-  } finally {
-    unsubscribe();
-  }
 }

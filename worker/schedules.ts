@@ -14,19 +14,28 @@ import {
   EMAIL_LOG_SWEEP_INTERVAL_MS,
   PRIVACY_SCHEDULE_IDS,
 } from '../domain/sweeps.ts';
+import { BILLING_SCHEDULE_IDS, PAYMENT_RECORD_SWEEP_INTERVAL_MS } from '../domain/billing.ts';
+import { SUPPORT_SCHEDULE_IDS, SUPPORT_SWEEP_INTERVAL_MS } from '../domain/support.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
 import type {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
+  supportTicketSweepWorkflow,
 } from '../workflows/sweeps.ts';
 
 export interface SweepSchedule {
   scheduleId: string;
   workflowType:
-    'sessionLogSweepWorkflow' | 'orphanSweepWorkflow' | 'analyticsSweepWorkflow' | 'emailLogSweepWorkflow';
+    | 'sessionLogSweepWorkflow'
+    | 'orphanSweepWorkflow'
+    | 'analyticsSweepWorkflow'
+    | 'emailLogSweepWorkflow'
+    | 'paymentRecordSweepWorkflow'
+    | 'supportTicketSweepWorkflow';
   everyMs: number;
 }
 
@@ -53,13 +62,27 @@ export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
     workflowType: 'emailLogSweepWorkflow',
     everyMs: EMAIL_LOG_SWEEP_INTERVAL_MS,
   },
+  // R-SUPPORT-3Y: support tickets are kept 3 years after closing.
+  {
+    scheduleId: SUPPORT_SCHEDULE_IDS.ticketSweep,
+    workflowType: 'supportTicketSweepWorkflow',
+    everyMs: SUPPORT_SWEEP_INTERVAL_MS,
+  },
+  // R-PAY-7Y: payment records are kept 7 years, then de-identified totals.
+  {
+    scheduleId: BILLING_SCHEDULE_IDS.paymentRecordSweep,
+    workflowType: 'paymentRecordSweepWorkflow',
+    everyMs: PAYMENT_RECORD_SWEEP_INTERVAL_MS,
+  },
 ];
 
 type SweepWorkflow =
   | typeof sessionLogSweepWorkflow
   | typeof orphanSweepWorkflow
   | typeof analyticsSweepWorkflow
-  | typeof emailLogSweepWorkflow;
+  | typeof emailLogSweepWorkflow
+  | typeof paymentRecordSweepWorkflow
+  | typeof supportTicketSweepWorkflow;
 
 function definition(schedule: SweepSchedule) {
   return {

@@ -31,6 +31,9 @@ export type QueueTuning = Pick<
  *   activities mostly wait on providers' HTTP (no database connection held while they
  *   wait), so they may be twice the pool; its local activities (start, finish) need one.
  * - privacy: exports and deletions are long and heavy on the database: a few at a time.
+ * - billing: a subscription wakes a few times a month (Stripe's events, in bursts of two
+ *   or three around a renewal); a small cache keeps a burst on the sticky queue, and its
+ *   one local activity holds one database connection.
  * - system: sweeps and diagnostics, one or two at a time.
  */
 export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>): QueueTuning {
@@ -55,6 +58,13 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
         maxCachedWorkflows: 50,
         maxConcurrentWorkflowTaskExecutions: 10,
         maxConcurrentActivityTaskExecutions: 4,
+        maxConcurrentLocalActivityExecutions: 4,
+      };
+    case TASK_QUEUES.billing:
+      return {
+        maxCachedWorkflows: 50,
+        maxConcurrentWorkflowTaskExecutions: 4,
+        maxConcurrentActivityTaskExecutions: 2,
         maxConcurrentLocalActivityExecutions: 4,
       };
     default:

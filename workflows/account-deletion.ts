@@ -2,7 +2,8 @@
 // D-ERASE, R-ACCT-90D, D-RECIPIENTS, D-MINOR): verified first (D-VERIFY; support's
 // finding of a minor is verified from the start), paused with a visible reason while a
 // legal hold covers the person (R-HOLD, resumed by a signal when it is released, or by
-// a periodic re-read of the holds), then: sessions revoked; running jobs cancelled
+// a periodic re-read of the holds), then: the person's subscriptions cancelled at Stripe
+// before anything is erased (D-SUBSCRIPTION); sessions revoked; running jobs cancelled
 // through their own workflows (credits released there); every file deleted through its
 // retention workflow with proof; every row erased or anonymized (activities/account-
 // deletion/rows.ts says what and why); erasure notices to the providers that received the
@@ -10,7 +11,11 @@
 // until the claim that starts the deletion. Every step is idempotent by the user and
 // request ids, so a worker lost anywhere is replaced and nothing is done twice.
 import { condition, patched, proxyActivities, sleep } from '@temporalio/workflow';
-import type { AccountDeletionActivities, ErasedRows } from '../activities/account-deletion/index.ts';
+import type {
+  AccountDeletionActivities,
+  EndedSubscription,
+  ErasedRows,
+} from '../activities/account-deletion/index.ts';
 import {
   ASSET_PROOF_POLL_MS,
   DELETION_HEARTBEAT_TIMEOUT_MS,
@@ -59,6 +64,8 @@ const longSteps = proxyActivities<AccountDeletionActivities>({
 const HOLD_CHANGE_COUNTED_FROM_READ = 'hold-change-counted-from-read';
 /** Once the deletion has started (claimed), a cancel no longer ends a wait for a hold. */
 const NO_CANCEL_ONCE_STARTED = 'no-cancel-once-started';
+/** Subscriptions are cancelled at Stripe first (deletions started before this skip the step). */
+const CANCEL_SUBSCRIPTIONS = 'cancel-subscriptions';
 
 /** Pauses (visibly) while a legal hold covers the person; false when the owner cancelled meanwhile. */
 async function waitWhileHeld(input: AccountDeletionInput, tracker: Tracker, started = false): Promise<void> {
@@ -112,6 +119,17 @@ export async function accountDeletionWorkflow(input: AccountDeletionInput): Prom
   await waitWhileHeld(input, tracker);
   if (!(await claim(input, tracker))) return progress;
   step('legal_hold_check', 'done');
+
+  // D-SUBSCRIPTION: no more money taken, no more credits granted, before anything is erased.
+  let subscriptions: EndedSubscription[] = [];
+  if (patched(CANCEL_SUBSCRIPTIONS)) {
+    step('cancel_subscriptions', 'running');
+    subscriptions = await steps.cancelSubscriptions(ids);
+    progress.counts.subscriptionsCancelled = subscriptions.length;
+    step('cancel_subscriptions', 'done');
+  } else {
+    step('cancel_subscriptions', 'skipped');
+  }
 
   step('revoke_sessions', 'running');
   const suspended = await steps.suspendAccount(ids);
@@ -176,6 +194,7 @@ export async function accountDeletionWorkflow(input: AccountDeletionInput): Prom
     origin: input.origin,
     rows,
     emailLogRows: anonymized.emailLogRows,
+    subscriptions,
   });
   step('certificate', 'done');
   progress.status = (await requestRecords.completeRequest(input.requestId)).status;

@@ -5,10 +5,14 @@ export {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
+  supportTicketSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
+export { scriptWorkflow } from './script.ts';
 export { dataAccessWorkflow } from './rights-request-export.ts';
 export { rightsRequestWorkflow } from './rights-request.ts';
 export { accountDeletionWorkflow } from './account-deletion.ts';
 export { announcementWorkflow } from './announcement.ts';
+export { subscriptionWorkflow } from './subscription.ts';

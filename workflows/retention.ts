@@ -9,7 +9,9 @@
 // (R-HOLD), which runs as a local activity in the workflow task the timer fires, and a
 // deletion the API already did arrives with its proof id, so it needs no activity at
 // all. A deletion deferred by a legal hold waits for the release signal, and looks again
-// now and then in case a release signal was lost.
+// now and then in case a release signal was lost. An intermediate file (a script scene's
+// clip) that a newer final video re-uses is found due later when its timer fires, and
+// waits on to that video's time (R-INTERMEDIATE): two more actions, once per move.
 import {
   condition,
   continueAsNew,
@@ -139,7 +141,21 @@ export async function assetRetentionWorkflow(input: AssetRetentionInput): Promis
       reason: request.reason,
       requestedBy: request.requestedBy,
       requestedAt: request.at,
+      dueAt: state.deleteAt,
     });
+    if (outcome.status === 'postponed') {
+      // R-INTERMEDIATE: a newer final video re-uses this file; it goes on that video's timer.
+      state.status = 'scheduled';
+      state.deleteAt = outcome.deleteAt;
+      state.reason = null;
+      state.requestedAt = null;
+      request = null;
+      await condition(() => request !== null, Math.max(0, Date.parse(outcome.deleteAt) - Date.now()));
+      request ??= { reason: 'timer', requestedBy: null, at: new Date().toISOString() };
+      state.reason = request.reason;
+      state.requestedAt = request.at;
+      continue;
+    }
     if (outcome.status === 'deleted') {
       state.status = 'deleted';
       state.reason = outcome.reason;
@@ -155,7 +171,11 @@ export async function assetRetentionWorkflow(input: AssetRetentionInput): Promis
     const seen = releases;
     await condition(() => releases !== seen || state.proofId !== null, HOLD_RECHECK_INTERVAL_MS);
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof assetRetentionWorkflow>({ ...input, pendingRequest: request });
+      await continueAsNew<typeof assetRetentionWorkflow>({
+        ...input,
+        deleteAt: state.deleteAt,
+        pendingRequest: request,
+      });
     }
   }
 }

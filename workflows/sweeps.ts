@@ -1,10 +1,13 @@
 // Housekeeping, started by Temporal Schedules (worker/schedules.ts): session logs past
 // their retention (R-SESSION-30D), identifying analytics past 12 months turned into
-// de-identified daily totals (R-ANALYTICS-12M), the email log past 2 years
-// (R-SUPPORT-3Y), and the reconciliation of the bucket with the asset rows (orphaned
-// objects deleted with proof, missing objects reported).
+// de-identified daily totals (R-ANALYTICS-12M), the email log past 2 years and support
+// tickets 3 years after closing (R-SUPPORT-3Y), payment records past 7 years turned into
+// de-identified monthly totals (R-PAY-7Y), and the reconciliation of the bucket with the
+// asset rows (orphaned objects deleted with proof, missing objects reported).
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
+import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -64,4 +67,12 @@ export async function analyticsSweepWorkflow(): Promise<{ aggregated: number; cu
 
 export async function emailLogSweepWorkflow(): Promise<{ deleted: number; cutoff: string }> {
   return sweeps.deleteOldEmailLog();
+}
+
+export async function paymentRecordSweepWorkflow(): Promise<PaymentRecordSweep> {
+  return sweeps.deleteOldPaymentRecords();
+}
+
+export async function supportTicketSweepWorkflow(): Promise<SupportTicketSweep> {
+  return sweeps.sweepSupportTickets();
 }

@@ -1,6 +1,7 @@
 // The deletion certificate (D-ERASE, R-PROOF, R-ACCT-90D), stored once per request:
 // every deletion proof of the person's files with its hash, the rows erased, the
-// providers' answers, and the records kept and why. Its hash is taken over its
+// providers' answers, the subscriptions cancelled at Stripe before anything was erased
+// (D-SUBSCRIPTION), and the records kept and why. Its hash is taken over its
 // canonical form (domain/account-deletion.ts), so anyone can recompute it. The same
 // transaction detaches the recipients ledger from the person and finishes the step.
 import { randomUUID } from 'node:crypto';
@@ -12,11 +13,14 @@ import { sha256Hex } from '../../platform/crypto.ts';
 import { auditOnce, finishStep } from '../../stores/rights-request.ts';
 import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
 import type { ErasedRows } from './rows.ts';
+import type { EndedSubscription } from './subscriptions.ts';
 
 export interface CertificateInput extends DeletionIds {
   origin: DeletionOrigin;
   rows: ErasedRows;
   emailLogRows: number;
+  /** What the first step cancelled at Stripe (absent for deletions started before that step). */
+  subscriptions?: EndedSubscription[];
 }
 
 export function createCertificateActivities(deps: DeletionDeps) {
@@ -100,15 +104,23 @@ async function certificateContents(
       verifiedAt: iso(p.verifiedAt),
       sizeBytes: p.sizeBytes === null ? null : Number(p.sizeBytes),
     })),
+    // D-SUBSCRIPTION: cancelled at Stripe before anything was erased.
+    subscriptionsCancelled: {
+      beforeErasure: true,
+      subscriptions: input.subscriptions ?? [],
+    },
     erasedRows: { ...input.rows, emailLog: input.emailLogRows },
     anonymized: { profile: true, jobs: input.rows.jobsAnonymized },
     recipients: recipients.map((r) => ({ ...r, sentAt: iso(r.sentAt), at: iso(r.at) })),
     kept: {
       creditLedgerEntriesDetached: input.rows.ledgerEntriesDetached,
+      paymentsDetached: input.rows.paymentsDetached,
+      subscriptionsDetached: input.rows.subscriptionsDetached ?? 0,
+      invoicesDetached: input.rows.invoicesDetached ?? 0,
       auditEvents: kept.audit,
       legalHolds: kept.holds,
       deletionProofs: proofs.length,
-      why: 'Payment records are kept 7 years for tax law without the person (R-PAY-7Y); the audit log, deletion proofs and legal holds are kept as evidence and name the account only by this id, which no longer leads to anyone.',
+      why: 'Payment records (credit purchases, subscriptions and their invoices, the credit ledger) are kept 7 years for tax law without the person (R-PAY-7Y); the audit log, deletion proofs and legal holds are kept as evidence and name the account only by this id, which no longer leads to anyone. Support tickets are erased with the account (erasedRows.supportTickets), not kept: no law asks us to keep them.',
     },
   };
 }

@@ -1,6 +1,7 @@
 // What every account-deletion activity shares: the clients it is built from, and the
 // request it works for with the audit events it records about it (D-ERASE, S-AUDIT).
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
 import type { Config } from '../../config/index.ts';
 import type { RightsRequest } from '../../db/entities/index.ts';
 import type { AuditInput } from '../../platform/audit.ts';
@@ -16,6 +17,8 @@ export interface DeletionDeps {
   config: Config;
   temporal: TemporalClients;
   mailer: Mailer;
+  /** Subscriptions are cancelled at Stripe before anything is erased. */
+  stripe: Stripe;
 }
 
 /** The ids every step of a deletion is keyed by. */

@@ -4,15 +4,19 @@
 //
 // What happens to each kind of data (and why):
 // - erased (deleted): sessions (IP, browser), emailed tokens, MFA codes, price quotes,
-//   consents, identifying analytics, the email log, the asset rows (after every object
-//   is deleted with its proof), every stored object;
+//   consents, identifying analytics, the email log, script projects (scripts, scenes,
+//   revisions), the asset rows (after every object is deleted with its proof), every
+//   stored object, support tickets with their messages (R-SUPPORT-3Y's 3 years are a
+//   limit, not a duty: no law asks us to keep them, and their text is the person's own
+//   words; a legal hold pauses the whole deletion);
 // - anonymized: the profile becomes a placeholder with no email, name, birth date,
 //   parent address, password or sign-in link (its uuid stays, see below); jobs keep only
 //   what a transaction record needs (model, provider, credits, times), prompts and
 //   inputs erased; requests' free-text details cleared;
 // - kept, detached (R-PAY-7Y): credit ledger rows lose the user id, and references that
 //   embedded it are replaced by random ones; the remaining balance is expired by a ledger
-//   entry, so the ledger still adds up;
+//   entry, so the ledger still adds up; pack payments, subscriptions (cancelled at Stripe
+//   by the first step) and their invoices lose the user id too;
 // - kept as they are: audit events (append-only, hash-chained, they carry only uuids),
 //   deletion proofs (R-PROOF), legal holds (R-HOLD), the certificate and the recipients
 //   ledger (detached), and the rights request rows (the legal team's record).
@@ -36,10 +40,15 @@ export interface ErasedRows {
   priceQuotes: number;
   consents: number;
   analyticsEvents: number;
+  scriptProjects: number;
   jobsAnonymized: number;
   assetRows: number;
   ledgerEntriesDetached: number;
   paymentsDetached: number;
+  /** Absent from figures recorded before subscriptions and tickets existed. */
+  subscriptionsDetached?: number;
+  invoicesDetached?: number;
+  supportTickets?: number;
   creditsExpired: number;
 }
 
@@ -127,6 +136,8 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     priceQuotes: await run('delete from price_quotes where user_id = ? returning id'),
     consents: await run('delete from consents where user_id = ? returning id'),
     analyticsEvents: await run('delete from analytics_events where user_id = ? returning id'),
+    // Scripts, scenes and revisions (their files are already gone, with proofs).
+    scriptProjects: await run('delete from script_projects where user_id = ? returning id'),
     // Kept as the transaction's record: model, provider, credits, status and times.
     jobsAnonymized: await run(
       `update generation_jobs set user_id = null, prompt = '', idempotency_key = null,
@@ -150,8 +161,18 @@ async function eraseRows(tx: EntityManager, config: Config, input: DeletionIds):
     ),
     // R-PAY-7Y: the purchases stay for the tax record, without the person.
     paymentsDetached: await run('update payments set user_id = null where user_id = ? returning id'),
+    subscriptionsDetached: await run(
+      'update subscriptions set user_id = null where user_id = ? returning id',
+    ),
+    invoicesDetached: await run('update invoices set user_id = null where user_id = ? returning id'),
+    // Erased with their messages (see the list at the top).
+    supportTickets: await run('delete from support_tickets where user_id = ? returning id'),
     creditsExpired,
   };
+  // A staff account: the tickets it handled are others' and stay, without its id.
+  await tx.execute('update support_tickets set assigned_to_id = null where assigned_to_id = ?', [userId]);
+  await tx.execute('update support_messages set author_id = null where author_id = ?', [userId]);
+  await tx.execute('update users set credits_owed = 0 where id = ?', [userId]);
   await tx.execute(`update users set credit_balance = 0 where id = ?`, [userId]);
   await tx.execute(`update rights_requests set details = '{}'::jsonb where user_id = ? and id <> ?`, [
     userId,

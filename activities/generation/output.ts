@@ -1,7 +1,8 @@
 // Copying the finished video into our own storage as the job's output asset (provider
 // URLs expire), hashing it on the way, with its 7-day retention started right here where
-// it is stored (R-OUT-7D). The asset id is fixed on the job first, so a retry writes the
-// same object and row.
+// it is stored (R-OUT-7D); a script project's scene is an intermediate instead
+// (R-INTERMEDIATE). The asset id is fixed on the job first, so a retry writes the same
+// object and row.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -55,8 +56,11 @@ export function createOutputActivities(deps: OutputDeps) {
       }
       const assetId = (await em.fork().findOneOrFail(GenerationJob, { id: job.id })).outputAssetId!;
       const existing = await em.findOne(Asset, { id: assetId });
+      // A script project's scene is an intermediate, kept with the final video that uses
+      // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
+      const kind = job.scriptProjectId ? 'intermediate' : 'output';
       if (existing?.status !== 'stored') {
-        const objectKey = assetObjectKey(job.user!, 'output', assetId);
+        const objectKey = assetObjectKey(job.user!, kind, assetId);
         const { size, sha256 } = await copyInto(store, objectKey, await openSource(store, input.source));
         const storedAt = new Date();
         await em.upsert(
@@ -64,7 +68,7 @@ export function createOutputActivities(deps: OutputDeps) {
           {
             id: assetId,
             user: job.user,
-            kind: 'output',
+            kind,
             status: 'stored',
             objectKey,
             contentType: 'video/mp4',
@@ -73,7 +77,7 @@ export function createOutputActivities(deps: OutputDeps) {
             jobId: job.id,
             createdAt: storedAt,
             storedAt,
-            deleteAt: assetDeleteAt('output', storedAt, deps.config.durations.retentionMs),
+            deleteAt: assetDeleteAt(kind, storedAt, deps.config.durations.retentionMs),
           },
           { onConflictFields: ['id'], onConflictAction: 'merge' },
         );

@@ -2,6 +2,8 @@
 // person, the query that reads it page by page, and the words of the readable summary
 // (why it is processed, where it came from, who received it, how long it is kept).
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
+import { BILLING_CATEGORIES, SUPPORT_CATEGORIES } from './categories-billing.ts';
+import { SCRIPT_CATEGORIES } from './script-categories.ts';
 
 export interface ExportCategory {
   /** File name in the archive: `data/<name>.json` and `data/<name>.csv`. */
@@ -129,6 +131,7 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: '0',
   },
+  ...BILLING_CATEGORIES,
   {
     name: 'jobs',
     title: 'Your generation jobs (usage history)',
@@ -163,7 +166,7 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     title: 'Your files (uploads, videos, exports)',
     purpose: 'To store your uploads and videos until their deletion time.',
     source: 'You (uploads) and the generation of your videos.',
-    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}`,
+    retention: `${keep('output')}; ${keep('input')}; ${keep('export')}; ${keep('intermediate')}`,
     table: 'assets',
     columns: [
       'id as "id"',
@@ -267,6 +270,7 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: UUID_ZERO,
   },
+  ...SUPPORT_CATEGORIES,
   {
     name: 'emails',
     title: 'Emails we sent you',
@@ -279,13 +283,15 @@ export const EXPORT_CATEGORIES: readonly ExportCategory[] = [
     key: 'id',
     keyStart: '0',
   },
+  // Script projects, their scenes and revisions (activities/rights-request/script-categories.ts).
+  ...SCRIPT_CATEGORIES,
 ];
 
 /** Services that process data for us (besides the video providers named per job). */
 export const PROCESSORS = [
   'Our object storage (S3-compatible, encrypted with AES-256): your uploads, videos and exports.',
   'Our email delivery service: the emails we send you.',
-  'Our payment processor: purchases (we never store card numbers).',
+  'Our payment processor (Stripe): purchases and subscriptions (we never store card numbers).',
 ];
 
 /** The archive's README: the readable summary of the export. */

@@ -9,11 +9,7 @@
 // The statement that links the archive to the request marks its step done with its figures.
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
@@ -22,7 +18,7 @@ import type { Config } from '../../config/index.ts';
 import { Asset, RightsRequest } from '../../db/entities/index.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../../domain/rights-request.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
-import { deleteObjectQuietly, headObject } from '../../platform/objects.ts';
+import { abortUnfinishedUploads, deleteObjectQuietly, headObject } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { finishStep } from '../../stores/rights-request.ts';
 import { heartbeat } from '../heartbeat.ts';
@@ -54,22 +50,6 @@ export interface ExportDeps {
   orm: MikroORM;
   store: ObjectStore;
   config: Config;
-}
-
-/** Aborts unfinished multipart uploads of a key (a crashed attempt's), so no part is left behind. */
-export async function abortUnfinishedUploads(store: ObjectStore, key: string): Promise<number> {
-  const listed = await store.client.send(
-    new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: key }),
-  );
-  let aborted = 0;
-  for (const upload of listed.Uploads ?? []) {
-    if (upload.Key !== key || !upload.UploadId) continue;
-    await store.client.send(
-      new AbortMultipartUploadCommand({ Bucket: store.bucket, Key: key, UploadId: upload.UploadId }),
-    );
-    aborted++;
-  }
-  return aborted;
 }
 
 export function createExportActivities(deps: ExportDeps) {

@@ -1,18 +1,22 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
-// retention (sessions, identifying analytics, the email log), expired ephemera, and the
-// bucket's reconciliation with the asset rows.
+// retention (sessions, identifying analytics, the email log, payment records, support
+// tickets), expired ephemera, and the bucket's reconciliation with the asset rows.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import { createBillingSweepActivities } from './billing.ts';
 import { createObjectSweepActivities } from './objects.ts';
 import { createPrivacySweepActivities } from './privacy.ts';
 import { createSessionSweepActivities } from './sessions.ts';
+import { createSupportSweepActivities } from './support.ts';
 
 export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore; config: Config }) {
   return {
     ...createSessionSweepActivities(deps),
     ...createObjectSweepActivities(deps),
     ...createPrivacySweepActivities(deps),
+    ...createBillingSweepActivities(deps),
+    ...createSupportSweepActivities(deps),
   };
 }
 

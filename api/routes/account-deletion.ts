@@ -31,6 +31,10 @@ export const accountDeletionRoutes = [
     params: requestIdParams,
     query: certificateLinkQuery,
     response: certificateView,
+    errors: [
+      { status: 403, code: 'invalid_link', when: 'the link is invalid or has expired' },
+      { status: 409, code: 'certificate_not_ready', when: 'the certificate is still being prepared' },
+    ],
     handler: ({ deps, params, query }) => certificateByLink(deps, params.id, query.token),
   }),
 
@@ -67,6 +71,7 @@ export const accountDeletionRoutes = [
     status: 202,
     body: markMinorBody,
     response: minorMarked,
+    errors: [{ status: 409, code: 'own_account', when: 'staff cannot act on their own account' }],
     handler: ({ deps, params, body, req }) => markMinor(deps, caller(req).user, params.id, body),
   }),
 ];

@@ -79,9 +79,11 @@ export const accountsGoogleRoutes = [
     path: '/api/auth/google/start',
     summary: 'Start Sign in with Google (redirects to the provider)',
     tags: ['accounts'],
+    status: 303,
     access: 'public',
     rateLimit: 'signIn',
     query: googleStartQuery,
+    errors: [{ status: 404, code: 'not_found', when: 'Sign in with Google is not offered here' }],
     handler: async ({ deps, query, res }) => {
       const { url, flow } = await startGoogleSignIn(deps, query.returnTo);
       setSealed(deps, res, FLOW, flow);
@@ -95,6 +97,7 @@ export const accountsGoogleRoutes = [
     path: '/api/auth/google/callback',
     summary: 'Where the provider returns; signs in, links, or starts a sign-up that still needs the age gate',
     tags: ['accounts'],
+    status: 303,
     access: 'public',
     rateLimit: 'signIn',
     handler: async ({ deps, req, res }) => {
@@ -124,6 +127,16 @@ export const accountsGoogleRoutes = [
     rateLimit: 'signUp',
     body: googleCompleteBody,
     response: signedInAnswer,
+    errors: [
+      { status: 400, code: 'google_expired', when: 'no Google sign-in is waiting, or it expired' },
+      { status: 403, code: 'age_requirement', when: 'the person is under 13 (nothing is stored)' },
+      { status: 404, code: 'not_found', when: 'Sign in with Google is not offered here' },
+      {
+        status: 409,
+        code: 'google_email_in_use',
+        when: 'the address belongs to an account that signs in another way',
+      },
+    ],
     handler: async ({ deps, body, req, res }) => {
       const pending = readSealed<PendingGoogleSignUp>(deps, req, PENDING);
       const forget = () => clearSealed(deps, res, PENDING);

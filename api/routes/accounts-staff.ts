@@ -47,6 +47,7 @@ export const accountsStaffRoutes = [
     params: idParams,
     body: roleChange,
     response: userView,
+    errors: [{ status: 409, code: 'own_role', when: 'an admin cannot change their own role' }],
     handler: ({ deps, params, body, req }) => changeRole(deps, caller(req).user, params.id, body),
   }),
 

@@ -75,6 +75,7 @@ const signingIn = [
     status: 202,
     body: signUpBody,
     response: accepted,
+    errors: [{ status: 403, code: 'age_requirement', when: 'the person is under 13 (nothing is stored)' }],
     handler: ({ deps, body }) => signUp(deps, body),
   }),
 
@@ -87,6 +88,7 @@ const signingIn = [
     rateLimit: 'verification',
     body: tokenBody,
     response: accepted,
+    errors: [{ status: 400, code: 'invalid_token', when: 'the link is invalid, used or expired' }],
     handler: ({ deps, body }) => verifyEmail(deps, body.token),
   }),
 
@@ -112,6 +114,10 @@ const signingIn = [
     rateLimit: 'signIn',
     body: signInBody,
     response: sessionAnswer,
+    errors: [
+      { status: 401, code: 'invalid_credentials', when: 'the email and password do not match' },
+      { status: 429, code: 'sign_in_locked', when: 'too many failures for this address; see Retry-After' },
+    ],
     handler: async ({ deps, body, req, res }) =>
       enterSession(deps, req, res, await signIn(deps, body, sessionOrigin(req))),
   }),
@@ -166,6 +172,7 @@ const signingIn = [
     rateLimit: 'passwordReset',
     body: passwordResetBody,
     response: accepted,
+    errors: [{ status: 400, code: 'invalid_token', when: 'the link is invalid, used or expired' }],
     handler: ({ deps, body }) => resetPassword(deps, body),
   }),
 
@@ -178,6 +185,10 @@ const signingIn = [
     rateLimit: 'verification',
     body: tokenBody,
     response: accepted,
+    errors: [
+      { status: 400, code: 'invalid_token', when: 'the link is invalid, used or expired' },
+      { status: 409, code: 'not_pending', when: 'the account no longer waits for consent' },
+    ],
     handler: ({ deps, body }) => confirmParentalConsent(deps, body.token),
   }),
 
@@ -190,6 +201,10 @@ const signingIn = [
     rateLimit: 'mfa',
     body: mfaProof,
     response: sessionAnswer,
+    errors: [
+      { status: 401, code: 'invalid_code', when: 'the code is wrong or already used' },
+      { status: 409, code: 'mfa_not_enabled', when: 'the account has no two-factor authentication' },
+    ],
     handler: async ({ deps, body, req, res }) =>
       enterSession(deps, req, res, await passMfa(deps, caller(req), body, sessionOrigin(req))),
   }),
@@ -214,6 +229,7 @@ const ownAccount = [
     access: 'signed-in',
     body: accountChange,
     response: userViewSchema,
+    errors: [{ status: 409, code: 'email_unavailable', when: 'the address cannot be used' }],
     handler: ({ deps, body, req }) => correctAccount(deps, caller(req), body),
   }),
 
@@ -268,6 +284,7 @@ const ownAccount = [
     tags: ['accounts'],
     access: 'signed-in',
     response: mfaSetup,
+    errors: [{ status: 409, code: 'mfa_enabled', when: 'two-factor authentication is already on' }],
     handler: ({ deps, req }) => setUpMfa(deps, caller(req)),
   }),
 
@@ -280,6 +297,11 @@ const ownAccount = [
     rateLimit: 'mfa',
     body: mfaCode,
     response: mfaEnabled,
+    errors: [
+      { status: 401, code: 'invalid_code', when: 'the code does not match the new seed' },
+      { status: 409, code: 'mfa_enabled', when: 'two-factor authentication is already on' },
+      { status: 409, code: 'mfa_not_set_up', when: 'no set-up was started' },
+    ],
     handler: async ({ deps, body, req, res }) => {
       const { recoveryCodes, started } = await enableMfa(deps, caller(req), body, sessionOrigin(req));
       return { recoveryCodes, csrfToken: enterSession(deps, req, res, started).csrfToken };
@@ -295,6 +317,10 @@ const ownAccount = [
     rateLimit: 'mfa',
     body: mfaProof,
     response: statusAnswer,
+    errors: [
+      { status: 401, code: 'invalid_code', when: 'the code is wrong or already used' },
+      { status: 409, code: 'mfa_not_enabled', when: 'two-factor authentication is off' },
+    ],
     handler: ({ deps, body, req }) => disableMfa(deps, caller(req), body),
   }),
 ];

@@ -1,5 +1,6 @@
 // Billing over HTTP: my credits and their ledger, the credit packs, Stripe Checkout for
-// a pack (R-NOCARD), Stripe's signed webhook, and one of my payments. The rules are in
+// a pack (R-NOCARD), Stripe's signed webhook (payments, subscriptions, refunds and
+// disputes), and my payments (D-SUBSCRIPTION: my purchase history). The rules are in
 // use-cases/billing.ts.
 import {
   checkout,
@@ -7,6 +8,7 @@ import {
   creditPackList,
   credits,
   creditsQuery,
+  paymentList,
   paymentParams,
   paymentView,
   stripeReceipt,
@@ -15,6 +17,7 @@ import {
   creditPacks,
   myCredits,
   myPayment,
+  myPayments,
   receiveStripeEvent,
   startCheckout,
 } from '../../use-cases/billing.ts';
@@ -52,6 +55,7 @@ export const billingRoutes = [
     status: 201,
     body: checkoutBody,
     response: checkout,
+    errors: [{ status: 502, code: 'payments_unavailable', when: 'the payment processor did not answer' }],
     handler: ({ deps, body, req }) => startCheckout(deps, caller(req).user, body),
   }),
 
@@ -64,7 +68,20 @@ export const billingRoutes = [
     csrf: false,
     response: stripeReceipt,
     // The raw body (a Buffer, see api/app.ts): Stripe signs the exact bytes it sent.
+    errors: [
+      { status: 400, code: 'invalid_signature', when: 'the Stripe signature is missing or does not match' },
+    ],
     handler: ({ deps, req }) => receiveStripeEvent(deps, req.body, req.get('stripe-signature')),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/billing/payments',
+    summary: 'My purchase history: the credit packs I paid for, newest first',
+    tags: ['billing'],
+    access: 'signed-in',
+    response: paymentList,
+    handler: ({ deps, req }) => myPayments(deps, caller(req).user),
   }),
 
   defineRoute({

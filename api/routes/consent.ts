@@ -127,6 +127,7 @@ export const consentRoutes = [
     access: 'public',
     query: unsubscribeQuery,
     response: unsubscribeResult,
+    errors: [{ status: 403, code: 'invalid_link', when: 'the link is invalid or has expired' }],
     handler: ({ deps, query }) => unsubscribeStatus(deps, query),
   }),
 
@@ -141,6 +142,7 @@ export const consentRoutes = [
     csrf: false,
     query: unsubscribeQuery,
     response: unsubscribeResult,
+    errors: [{ status: 403, code: 'invalid_link', when: 'the link is invalid or has expired' }],
     handler: ({ deps, query }) => unsubscribe(deps, query),
   }),
 ];

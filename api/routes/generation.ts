@@ -62,10 +62,12 @@ export const generationRoutes = [
     headers: createJobHeaders,
     body: createJobBody,
     status: 201,
+    alsoAnswers: [{ status: 200, when: 'a retry with the same Idempotency-Key and body: the job it made' }],
     response: jobView,
     errors: [
       { status: 402, code: 'insufficient_credits', when: 'the balance does not cover the price' },
       { status: 403, code: 'processing_restricted', when: 'the person restricted processing of their data' },
+      { status: 404, code: 'not_found', when: 'the parent job named (parentJobId) is not one of yours' },
       { status: 409, code: 'idempotency_key_reused', when: 'the key was used for a different job' },
       { status: 409, code: 'quote_expired', when: 'the quote given has expired' },
     ],
@@ -120,6 +122,7 @@ export const generationRoutes = [
     access: 'signed-in',
     params: idParams,
     response: jobView,
+    errors: [{ status: 409, code: 'job_finished', when: 'the job has already ended' }],
     handler: ({ deps, params, req }) => cancelJob(deps, caller(req).user, params.id),
   }),
 

@@ -23,6 +23,10 @@ export const legalHoldRoutes = [
     status: 201,
     body: placeHoldBody,
     response: legalHoldChange,
+    errors: [
+      { status: 404, code: 'not_found', when: 'the file or account named does not exist' },
+      { status: 409, code: 'asset_deleted', when: 'the file is already deleted' },
+    ],
     handler: ({ deps, body, req }) => placeHold(deps, caller(req).user, body),
   }),
 
@@ -35,6 +39,7 @@ export const legalHoldRoutes = [
     params: z.object({ id: z.uuid() }),
     body: releaseHoldBody,
     response: legalHoldChange,
+    errors: [{ status: 409, code: 'hold_released', when: 'the hold is already released' }],
     handler: ({ deps, params, body, req }) => releaseHold(deps, caller(req).user, params.id, body),
   }),
 

@@ -32,6 +32,7 @@ export const moderationRoutes = [
     params: z.object({ id: z.uuid() }),
     body: reviewDecisionBody,
     response: reviewDecisionResult,
+    errors: [{ status: 409, code: 'not_awaiting_review', when: 'the job is not waiting for a review' }],
     handler: ({ deps, params, body, req }) => decideReview(deps, caller(req).user, params.id, body),
   }),
 ];

@@ -45,6 +45,7 @@ export const policyRoutes = [
     status: 201,
     body: publishPolicyBody,
     response: policyPublished,
+    errors: [{ status: 409, code: 'version_exists', when: 'this version is already published' }],
     handler: ({ deps, body, req }) => publishPolicyVersion(deps, caller(req).user, body),
   }),
 ];

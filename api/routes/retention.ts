@@ -39,6 +39,12 @@ export const retentionRoutes = [
     body: uploadBody,
     response: assetView,
     errors: [
+      {
+        status: 400,
+        code: 'upload_interrupted',
+        when: 'the upload stopped before its end; nothing was kept',
+      },
+      { status: 403, code: 'processing_restricted', when: 'the person restricted processing of their data' },
       { status: 413, code: 'file_too_large', when: 'the file is over its type’s limit' },
       { status: 415, code: 'unsupported_file_type', when: 'the file’s bytes are not an accepted type' },
       { status: 415, code: 'multipart_required', when: 'the body is not multipart/form-data' },
@@ -82,6 +88,10 @@ export const retentionRoutes = [
     access: 'verified',
     params: idParams,
     response: downloadLink,
+    errors: [
+      { status: 409, code: 'asset_not_ready', when: 'the file is still being stored' },
+      { status: 410, code: 'asset_deleted', when: 'the file is deleted (or its time is up)' },
+    ],
     handler: ({ deps, params, req }) => assetDownloadLink(deps, caller(req).user, params.id),
   }),
 

@@ -47,6 +47,17 @@ export const rightsRequestLegalRoutes = [
     params: requestIdParams,
     body: extendDeadlineBody,
     response: legalRequestView,
+    errors: [
+      {
+        status: 400,
+        code: 'invalid_extension',
+        when: 'the extension is not allowed for this jurisdiction or length',
+      },
+      { status: 400, code: 'reason_required', when: 'an extension needs a reason' },
+      { status: 409, code: 'not_extendable', when: 'only an open, verified request can be extended' },
+      { status: 409, code: 'already_extended', when: 'the deadline was already extended once' },
+      { status: 409, code: 'too_late', when: 'the deadline has already passed' },
+    ],
     handler: ({ deps, params, body, req }) => extendRequestDeadline(deps, caller(req).user, params.id, body),
   }),
 

@@ -40,6 +40,14 @@ export const rightsRequestRoutes = [
     status: 201,
     body: createRequestBody,
     response: requestView,
+    errors: [
+      { status: 409, code: 'deletion_already_requested', when: 'the account deletion is already requested' },
+      {
+        status: 429,
+        code: 'ccpa_limit_reached',
+        when: 'California access requests are limited to two per 12 months',
+      },
+    ],
     handler: ({ deps, body, req }) => createRightsRequest(deps, caller(req).user, body),
   }),
 
@@ -71,6 +79,12 @@ export const rightsRequestRoutes = [
     params: requestIdParams,
     body: verifyRequestBody,
     response: requestView,
+    errors: [
+      { status: 400, code: 'invalid_code', when: 'the code is wrong' },
+      { status: 400, code: 'code_expired', when: 'the code expired; ask for a new one' },
+      { status: 400, code: 'code_void', when: 'too many wrong tries; ask for a new code' },
+      { status: 409, code: 'not_awaiting_verification', when: 'the request is not waiting for its code' },
+    ],
     handler: ({ deps, params, body, req }) =>
       verifyRightsRequest(deps, caller(req).user, params.id, body.code),
   }),
@@ -83,6 +97,9 @@ export const rightsRequestRoutes = [
     rateLimit: 'verification',
     params: requestIdParams,
     response: requestView,
+    errors: [
+      { status: 409, code: 'not_awaiting_verification', when: 'the request is not waiting for its code' },
+    ],
     handler: ({ deps, params, req }) => resendVerificationCode(deps, caller(req).user, params.id),
   }),
 
@@ -93,6 +110,7 @@ export const rightsRequestRoutes = [
     summary: 'Cancel my request while nothing has started (a deletion: until the deletion begins)',
     params: requestIdParams,
     response: requestView,
+    errors: [{ status: 409, code: 'not_cancellable', when: 'the request can no longer be cancelled' }],
     handler: ({ deps, params, req }) => cancelRightsRequest(deps, caller(req).user, params.id),
   }),
 ];

@@ -20,6 +20,14 @@ export const webhookRoutes = [
     // The provider's own JSON; kept as the bytes it sent (see api/app.ts) for its signature.
     body: z.unknown(),
     bodyType: 'raw',
+    errors: [
+      { status: 401, code: 'webhook_signature_invalid', when: 'the provider signature does not hold' },
+      {
+        status: 503,
+        code: 'webhook_keys_unavailable',
+        when: 'the provider signing keys cannot be read now (the provider retries)',
+      },
+    ],
     handler: ({ deps, params, query, body, req }) =>
       receiveProviderCallback(deps, {
         ...params,

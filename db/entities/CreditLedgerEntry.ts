@@ -23,6 +23,11 @@ export const CreditLedgerEntry = defineEntity({
     /** An external id (payment, grant) that makes the entry idempotent. */
     reference: p.string().length(255).nullable(),
     note: p.text().nullable(),
+    /**
+     * A reversal (refund, dispute) that found credits already spent: how many it could not
+     * take, added to the person's credits owed (settled from credits they add later).
+     */
+    shortfall: p.integer().nullable(),
     createdAt: createdNow(),
   },
 });

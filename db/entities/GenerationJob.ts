@@ -58,6 +58,8 @@ export const GenerationJob = defineEntity({
     parentJobId: p.uuid().nullable().index(),
     revisionKind: p.string().length(32).nullable(),
     outputAssetId: p.uuid().nullable(),
+    /** The script project this job renders a scene of: its video is an intermediate asset. */
+    scriptProjectId: p.uuid().nullable().index(),
     createdAt: p
       .datetime()
       .onCreate(() => new Date())

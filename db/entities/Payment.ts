@@ -22,6 +22,8 @@ export const Payment = defineEntity({
     status: p.enum(PAYMENT_STATUSES).default('pending'),
     createdAt: createdNow(),
     paidAt: p.datetime().nullable(),
+    /** The PaymentIntent that paid it: a refund or dispute names it. */
+    paymentIntentId: p.string().length(255).nullable().index(),
   },
 });
 export type Payment = InferEntity<typeof Payment>;

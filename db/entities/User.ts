@@ -25,6 +25,11 @@ export const User = defineEntity({
     preferences: p.json<Record<string, unknown>>().default('{}'),
     /** Spendable credits; the ledger is the record, this its running total (never below zero). */
     creditBalance: p.integer().default(0).check('credit_balance >= 0'),
+    /**
+     * Credits a refund or dispute could not take back because they were spent; the next
+     * credits the person pays for settle them first (stores/billing.ts).
+     */
+    creditsOwed: p.integer().default(0).check('credits_owed >= 0'),
     /** D-RESTRICT: no new generation or analytics while set. */
     restrictedAt: p.datetime().nullable(),
     /** D-OBJECT: the user objected to analytics about them. */

@@ -23,6 +23,15 @@ export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+export { Subscription } from './Subscription.ts';
+export { Invoice } from './Invoice.ts';
+export { BillingTotal } from './BillingTotal.ts';
+export { SupportTicket } from './SupportTicket.ts';
+export { SupportMessage } from './SupportMessage.ts';
+export { ScriptProject } from './ScriptProject.ts';
+export { ScriptScene } from './ScriptScene.ts';
+export { ScriptRevision } from './ScriptRevision.ts';
+export { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 import { User } from './User.ts';
 import { Session } from './Session.ts';
@@ -49,6 +58,15 @@ import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
+import { Subscription } from './Subscription.ts';
+import { Invoice } from './Invoice.ts';
+import { BillingTotal } from './BillingTotal.ts';
+import { SupportTicket } from './SupportTicket.ts';
+import { SupportMessage } from './SupportMessage.ts';
+import { ScriptProject } from './ScriptProject.ts';
+import { ScriptScene } from './ScriptScene.ts';
+import { ScriptRevision } from './ScriptRevision.ts';
+import { ScriptRevisionScene } from './ScriptRevisionScene.ts';
 
 export const entities = [
   User,
@@ -76,4 +94,13 @@ export const entities = [
   PolicyVersion,
   EmailLog,
   AnalyticsDailyTotal,
+  Subscription,
+  Invoice,
+  BillingTotal,
+  SupportTicket,
+  SupportMessage,
+  ScriptProject,
+  ScriptScene,
+  ScriptRevision,
+  ScriptRevisionScene,
 ];

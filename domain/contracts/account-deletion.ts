@@ -40,6 +40,16 @@ export const recipientEntry = z.object({
 });
 export type RecipientEntry = z.infer<typeof recipientEntry>;
 
+/** A subscription ended by the deletion, cancelled at Stripe before anything was erased (D-ERASE). */
+export const cancelledSubscriptionEntry = z.object({
+  subscriptionId: z.string().optional(),
+  planId: z.string().optional(),
+  /** What Stripe was told: the subscription cancelled, a Checkout page expired, or it had ended. */
+  atStripe: z.string().optional(),
+  endedAt: z.string().nullable().optional(),
+});
+export type CancelledSubscriptionEntry = z.infer<typeof cancelledSubscriptionEntry>;
+
 /** What a certificate holds (certificateVersion 1: activities/account-deletion/certificate.ts). */
 export const certificateContents = z.looseObject({
   certificateVersion: z.number().optional(),
@@ -51,6 +61,9 @@ export const certificateContents = z.looseObject({
   completedAt: z.string().optional(),
   promise: z.object({ id: z.string(), deadline: z.string() }).optional(),
   deletedObjects: z.array(deletionProofEntry).optional(),
+  subscriptionsCancelled: z
+    .object({ beforeErasure: z.boolean().optional(), subscriptions: z.array(cancelledSubscriptionEntry) })
+    .optional(),
   erasedRows: z.record(z.string(), z.number()).optional(),
   anonymized: z.record(z.string(), z.unknown()).optional(),
   recipients: z.array(recipientEntry).optional(),

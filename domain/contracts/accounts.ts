@@ -24,7 +24,8 @@ export const email = z
   .trim()
   .toLowerCase()
   .max(EMAIL_MAX_LENGTH)
-  .pipe(z.email({ message: 'Enter a valid email address.' }));
+  .pipe(z.email({ message: 'Enter a valid email address.' }))
+  .meta({ format: 'email' });
 export const password = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
@@ -32,10 +33,11 @@ export const password = z
 export const name = z.string().trim().min(1, 'Enter your name.').max(NAME_MAX_LENGTH);
 const token = z.string().min(16).max(200);
 const dateOfBirthFormat = z.iso.date({ message: 'Enter your date of birth as YYYY-MM-DD.' });
-/** Only the current version is accepted; typed as a string, since a form that was not ticked sends ''. */
-const acceptPolicyVersion = z
-  .string()
-  .refine((v): boolean => v === POLICY_VERSION, 'Please accept the current privacy policy.');
+/**
+ * Only the current version is accepted (a form that was not ticked sends '', refused with this
+ * message); a literal, so the document names the version a client must send.
+ */
+const acceptPolicyVersion = z.literal(POLICY_VERSION, { error: 'Please accept the current privacy policy.' });
 const totpCode = z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your app.');
 const recoveryCode = z.string().min(8).max(64);
 const staffReason = z.string().trim().min(3).max(500);
@@ -96,17 +98,29 @@ export type StatusAnswer = z.infer<typeof statusAnswer>;
 
 // ---------------------------------------------------------------- joining and signing in
 
-export const signUpBody = z.object({
-  name,
-  email,
-  password,
-  dateOfBirth: dateOfBirthFormat.refine(
-    (d) => new Date(`${d}T00:00:00Z`).getTime() < Date.now(),
-    'The date of birth must be in the past.',
-  ),
-  parentEmail: email.optional(),
-  acceptPolicyVersion,
-});
+export const signUpBody = z
+  .object({
+    name,
+    email,
+    password,
+    dateOfBirth: dateOfBirthFormat.refine(
+      (d) => new Date(`${d}T00:00:00Z`).getTime() < Date.now(),
+      'The date of birth must be in the past.',
+    ),
+    parentEmail: email.optional(),
+    acceptPolicyVersion,
+  })
+  .meta({
+    examples: [
+      {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        password: 'correct horse battery staple',
+        dateOfBirth: '1990-05-17',
+        acceptPolicyVersion: POLICY_VERSION,
+      },
+    ],
+  });
 export type SignUpBody = z.infer<typeof signUpBody>;
 
 export const tokenBody = z.object({ token });

@@ -70,10 +70,31 @@ export const paymentView = z.object({
 });
 export type PaymentView = z.infer<typeof paymentView>;
 
-/** What a Stripe event did: credited, or nothing (a repeat, an unpaid or unknown session). */
+/** `GET /api/billing/payments`: my credit pack purchases, newest first (my purchase history). */
+export const paymentList = z.object({ payments: z.array(paymentView) });
+export type PaymentList = z.infer<typeof paymentList>;
+
+/**
+ * What a Stripe event did: a pack credited, a subscription's workflow told, a payment's
+ * credits taken back or given back, a payment linked to its invoice, or nothing (a repeat,
+ * an unpaid session, something not ours, a subscription that has ended).
+ */
+export const STRIPE_OUTCOMES = [
+  'credited',
+  'unpaid',
+  'unknown',
+  'forwarded',
+  'ended',
+  'expired',
+  'linked',
+  'reversed',
+  'reinstated',
+  'ignored',
+] as const;
+export type StripeOutcome = (typeof STRIPE_OUTCOMES)[number];
 export const stripeReceipt = z.object({
   received: z.literal(true),
   duplicate: z.literal(true).optional(),
-  outcome: z.enum(['credited', 'unpaid', 'unknown']).optional(),
+  outcome: z.enum(STRIPE_OUTCOMES).optional(),
 });
 export type StripeReceipt = z.infer<typeof stripeReceipt>;

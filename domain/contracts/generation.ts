@@ -24,29 +24,45 @@ export const offeredModel = z.object({
 export type OfferedModel = z.infer<typeof offeredModel>;
 export const modelList = z.object({ models: z.array(offeredModel) });
 
-export const jobRequest = z.object({
-  modelId: z.string().min(1).max(64),
-  prompt: z.string().max(10_000),
-  negativePrompt: z.string().max(2000).optional(),
-  durationSeconds: z.number().int().positive(),
-  aspectRatio: z.string().min(1).max(16),
-  resolution: z.string().min(1).max(16),
-  seed: z.number().int().min(0).max(MAX_SEED).optional(),
-  inputs: z
-    .array(z.object({ assetId: z.uuid(), role: z.enum(INPUT_ROLES) }))
-    .max(8)
-    .default([]),
-  /** The user allows another provider when the chosen one is down, at no higher price. */
-  fallbackAllowed: z.boolean().default(false),
-});
+/**
+ * A request every deployment can serve (the built-in renderer), shown in the document: the
+ * rules of each model (durations, ratios, resolutions) are in GET /api/models.
+ */
+const jobRequestExample = {
+  modelId: 'local-v1',
+  prompt: 'a calm lake at dawn, mist over the water',
+  durationSeconds: 2,
+  aspectRatio: '16:9',
+  resolution: '540p',
+};
+
+export const jobRequest = z
+  .object({
+    modelId: z.string().min(1).max(64),
+    prompt: z.string().max(10_000),
+    negativePrompt: z.string().max(2000).optional(),
+    durationSeconds: z.number().int().positive(),
+    aspectRatio: z.string().min(1).max(16),
+    resolution: z.string().min(1).max(16),
+    seed: z.number().int().min(0).max(MAX_SEED).optional(),
+    inputs: z
+      .array(z.object({ assetId: z.uuid(), role: z.enum(INPUT_ROLES) }))
+      .max(8)
+      .default([]),
+    /** The user allows another provider when the chosen one is down, at no higher price. */
+    fallbackAllowed: z.boolean().default(false),
+  })
+  .meta({ examples: [jobRequestExample] });
 export type JobRequest = z.infer<typeof jobRequest>;
 export type JobRequestInput = z.input<typeof jobRequest>;
 
-export const createJobBody = jobRequest.extend({
-  quoteId: z.uuid().optional(),
-  parentJobId: z.uuid().optional(),
-  revisionKind: z.enum(REVISION_KINDS).optional(),
-});
+export const createJobBody = jobRequest
+  .extend({
+    quoteId: z.uuid().optional(),
+    parentJobId: z.uuid().optional(),
+    revisionKind: z.enum(REVISION_KINDS).optional(),
+  })
+  .meta({ examples: [jobRequestExample] });
 export type CreateJobBody = z.infer<typeof createJobBody>;
 export type CreateJobInput = z.input<typeof createJobBody>;
 
@@ -66,6 +82,7 @@ export const idempotencyKey = z
   })
   .meta({
     description: 'A unique key per job, reused when retrying: the same key answers with the same job.',
+    example: 'job-2026-11-01-a1b2c3d4',
   });
 
 export const createJobHeaders = z.object({ 'Idempotency-Key': idempotencyKey });

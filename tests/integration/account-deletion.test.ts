@@ -19,26 +19,31 @@ import {
   DeletionCertificate,
   DeletionProof,
   GenerationJob,
+  Payment,
+  Subscription,
+  SupportTicket,
   User,
 } from '../../db/entities/index.ts';
+import { findPack } from '../../domain/billing.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { verifyAuditChain } from '../../platform/audit.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { requestProgressQuery } from '../../workflows/rights-request.ts';
 import { signIn, signedIn, type TestAccount } from '../support/accounts.ts';
-import { media, objectExists, storeAsset, uploadBytes } from '../support/assets.ts';
+import { eventually, media, objectExists, storeAsset, uploadBytes } from '../support/assets.ts';
 import { createJob, jobRequest, waitForJob } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { StripeSubscription, checkoutCompleted, delivered, deliverStripeEvent } from '../support/stripe.ts';
 import {
   PROMPT_MARKERS,
   SIMULATOR_API_KEY,
   startProviderSimulator,
   type ProviderSimulator,
 } from '../support/simulator/index.ts';
-import { createTestNamespace } from '../support/temporal.ts';
+import { createTestNamespace, waitForWorkflowAtRest } from '../support/temporal.ts';
 import {
   countMails,
   killWorker,
@@ -170,8 +175,26 @@ describe('account deletion', () => {
       events: [{ type: 'page_view', name: 'gallery', path: '/jobs' }],
     });
     const second = await signIn(platform, me.user);
+    // A credit purchase, paid through Stripe Checkout (R-PAY-7Y keeps it 7 years).
+    const { sessionId } = await json(await me.client.post('/api/billing/checkout', { packId: 'starter' }));
+    const paidEvent = checkoutCompleted(`evt_residue_${sessionId}`, sessionId);
+    expect((await deliverStripeEvent(platform, paidEvent)).status).toBe(200);
+    const pack = findPack('starter')!;
+    expect(await em().findOneOrFail(Payment, { id: sessionId })).toMatchObject({
+      user: userId,
+      status: 'paid',
+    });
     const exported = await requestAndVerify(me.client, email, { type: 'access', jurisdiction: 'GDPR' });
     await waitForRequestStatus(platform, exported.id, ['completed']);
+    // A subscription with a paid month, and a support ticket (D-SUBSCRIPTION, R-SUPPORT-3Y).
+    const subscribed = await json(await me.client.post('/api/billing/subscription', { planId: 'basic' }));
+    const subRow = await em().findOneOrFail(Subscription, { checkoutSessionId: subscribed.sessionId });
+    const sub = new StripeSubscription(platform, subRow.id, subscribed.sessionId);
+    await delivered(platform, sub.checkoutCompleted());
+    await delivered(platform, sub.invoice('paid', `in_residue_${subRow.id.slice(0, 8)}`, 0));
+    const ticket = await json(
+      await me.client.post('/api/support/tickets', { subject: `Help for ${name}`, message: `I am ${name}` }),
+    );
     const corrected = `${name} Corrected`;
     const rect = await requestAndVerify(me.client, email, {
       type: 'rectification',
@@ -253,6 +276,27 @@ describe('account deletion', () => {
     );
     expect((await legal.client.get(`/api/legal/requests/${deletion.id}/certificate`)).status).toBe(200);
 
+    // R-PAY-7Y: the payment is kept, detached from the person, with its amounts.
+    expect(await em().findOneOrFail(Payment, { id: sessionId })).toMatchObject({
+      user: null,
+      status: 'paid',
+      pack: 'starter',
+      credits: pack.credits,
+      amount: pack.amount,
+      currency: 'usd',
+      paidAt: expect.any(Date),
+    });
+    expect(certificate.contents.erasedRows.paymentsDetached).toBe(1);
+    // D-SUBSCRIPTION: cancelled at Stripe first, kept detached (R-PAY-7Y); the ticket erased.
+    expect(await em().findOneOrFail(Subscription, { id: subRow.id })).toMatchObject({
+      status: 'canceled',
+      endReason: 'account_deleted',
+      user: null,
+    });
+    expect(certificate.contents.subscriptionsCancelled.subscriptions).toHaveLength(1);
+    expect(await em().count(SupportTicket, { id: ticket.id })).toBe(0);
+    expect(certificate.contents.erasedRows.supportTickets).toBe(1);
+
     // R-PAY-7Y: every ledger row is kept, detached; the rest of the balance was expired.
     const ledger = await em().find(CreditLedgerEntry, { id: { $in: ledgerIds } });
     expect(ledger).toHaveLength(ledgerIds.length);
@@ -323,7 +367,10 @@ describe('account deletion', () => {
       jurisdiction: 'CCPA',
     });
     await waitForRequestStatus(platform, request.id, ['paused']);
-    await sleep(3000);
+    // The deletion's workflow waits for the hold's release: nothing it could do is pending.
+    await waitForWorkflowAtRest(
+      platform.clients.temporal.client.workflow.getHandle(workflowIds.accountDeletion(me.user.id)),
+    );
     const view = await json(await me.client.get(`/api/privacy/requests/${request.id}`));
     expect(view).toMatchObject({ status: 'paused', pausedReason: 'legal_hold', canCancel: true });
     expect(
@@ -395,8 +442,17 @@ describe('account deletion', () => {
         if (Date.now() > deadline) throw new Error('never reached the erasure notices');
         await sleep(100);
       }
-      // Mid-way through the notices: some sent and recorded, the rest not.
-      await sleep(2500);
+      // Mid-way through the notices (each takes the provider 1.5 s): once one is recorded.
+      const jobIds: string[] = jobs.map((j) => j.id);
+      await eventually(
+        async () =>
+          (await em().count(DataRecipient, {
+            jobId: { $in: jobIds },
+            erasureOutcome: { $ne: null },
+          })) > 0,
+        60_000,
+        'a first erasure notice recorded',
+      );
       await killWorker(worker);
       const recordedBefore = await em().count(DataRecipient, {
         jobId: { $in: jobs.map((j) => j.id) },
@@ -435,7 +491,9 @@ describe('account deletion', () => {
       }
       for (const job of jobs)
         expect(await em().count(DeletionProof, { assetId: job.output.assetId })).toBe(1);
-      await sleep(1000);
+      // The workflow has ended: the last email is sent and nothing runs again.
+      await handle.result();
+      await waitForMail(me.user.email, DONE);
       expect(await countMails(me.user.email, DONE)).toBe(1);
       const history = await handle.fetchHistory();
       const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);

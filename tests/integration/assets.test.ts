@@ -203,6 +203,26 @@ describe('uploads', () => {
     expect(noFile.status).toBe(400);
   });
 
+  it('refuses multipart without its boundary as the request’s fault (400), not the store’s (a 5xx)', async () => {
+    // Found by the API fuzz test: busboy throws on such a Content-Type, which was answered 503.
+    const { user, client } = await signedIn(platform);
+    const res = await fetch(`${platform.api.url}/api/assets`, {
+      method: 'POST',
+      headers: {
+        cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'x-csrf-token': client.csrfToken!,
+        'x-forwarded-for': client.ip,
+        'content-type': 'multipart/form-data',
+      },
+      body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nabc\r\n--x--\r\n',
+    });
+    expect(res.status).toBe(400);
+    const { error } = await json(res);
+    expect(error.code).toBe('invalid_request');
+    expect(error.fields).toEqual([expect.objectContaining({ field: 'Content-Type' })]);
+    await expectNothingStored(user.id);
+  });
+
   it('[D-RESTRICT] refuses uploads from a restricted account and says why; unverified accounts too', async () => {
     const { user, client } = await signedIn(platform);
     await em().nativeUpdate(User, { id: user.id }, { restrictedAt: new Date() });

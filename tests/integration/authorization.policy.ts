@@ -1,5 +1,6 @@
 // The intended access to every API route, written by hand (see authorization.test.ts).
 // Adding a route means adding its line here, deciding on purpose who may call it.
+import { randomUUID } from 'node:crypto';
 import type { Role } from '../../domain/accounts.ts';
 
 export type Caller =
@@ -16,7 +17,10 @@ export type Caller =
 
 export interface Intended {
   allow: 'public' | 'session' | 'signed-in' | 'verified' | Role[];
-  /** The route's :id is this record of the owner (`creator`); anybody else must get 404. */
+  /**
+   * The route's first parameter (:id) is this record of the owner (`creator`); anybody
+   * else must get 404. Further parameters are the owner's records named like them.
+   */
   ownerRecord?: 'session' | 'user' | string;
   /** A body that passes access checks but fails validation, so nothing changes. */
   probeBody?: unknown;
@@ -25,6 +29,9 @@ export interface Intended {
 }
 
 const STAFF_VIEWERS: Role[] = ['support', 'legal', 'admin'];
+
+/** The owner's script project has this scene, so a probe that keeps it changes nothing else. */
+export const WALK_SCENE_ID = randomUUID();
 
 export const ACCESS_POLICY: Record<string, Intended> = {
   'GET /healthz': { allow: 'public' },
@@ -78,6 +85,38 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'PUT /api/consents': { allow: 'public' },
   'POST /api/analytics/events': { allow: 'public' },
 
+  // Script projects (api/routes/script.ts): probes that pass validation, so the owner
+  // check decides for others; for the owner they change nothing that matters.
+  'POST /api/scripts/files': { allow: 'verified' },
+  'POST /api/scripts': { allow: 'verified' },
+  'GET /api/scripts': { allow: 'signed-in' },
+  'GET /api/scripts/:id': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+  'PATCH /api/scripts/:id': { allow: 'verified', ownerRecord: 'scriptProject' },
+  // No language model is configured in the walk: the owner is told so, nothing is split.
+  'POST /api/scripts/:id/split': {
+    allow: 'verified',
+    ownerRecord: 'scriptProject',
+    probeBody: { method: 'llm' },
+  },
+  'PUT /api/scripts/:id/scenes': {
+    allow: 'verified',
+    ownerRecord: 'scriptProject',
+    probeBody: { scenes: [{ id: WALK_SCENE_ID, text: 'walk', durationSeconds: 2, modelId: 'local-v1' }] },
+  },
+  'PATCH /api/scripts/:id/scenes/:sceneId': { allow: 'verified', ownerRecord: 'scriptProject' },
+  'POST /api/scripts/:id/quote': { allow: 'verified', ownerRecord: 'scriptProject' },
+  // Without an Idempotency-Key the owner's run is refused: nothing is charged.
+  'POST /api/scripts/:id/runs': {
+    allow: 'verified',
+    ownerRecord: 'scriptProject',
+    probeBody: { quoteHash: 'walk' },
+  },
+  'POST /api/scripts/:id/cancel': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+  'GET /api/scripts/:id/events': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+  'GET /api/scripts/:id/revisions': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+  'GET /api/scripts/:id/revisions/:number': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+  'GET /api/scripts/:id/compare': { allow: 'signed-in', ownerRecord: 'scriptProject' },
+
   'POST /api/assets': { allow: 'verified' },
   'GET /api/assets': { allow: 'verified' },
   'GET /api/assets/:id': { allow: 'verified', ownerRecord: 'asset' },
@@ -122,7 +161,31 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'GET /api/billing/packs': { allow: 'public' },
   'POST /api/billing/checkout': { allow: 'verified' },
   'POST /api/webhooks/stripe': { allow: 'public' },
+  'GET /api/billing/payments': { allow: 'signed-in' },
   'GET /api/billing/payments/:id': { allow: 'signed-in', ownerRecord: 'payment' },
+  'GET /api/billing/plans': { allow: 'public' },
+  'GET /api/billing/subscription': { allow: 'signed-in' },
+  'POST /api/billing/subscription': { allow: 'verified' },
+  'POST /api/billing/subscription/plan': { allow: 'signed-in' },
+  'POST /api/billing/subscription/cancel': { allow: 'signed-in' },
+  'POST /api/billing/portal': { allow: 'signed-in' },
+
+  'POST /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets': { allow: 'signed-in' },
+  'GET /api/support/tickets/:id': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  // A well-formed message, so the owner check, not validation, decides for others.
+  'POST /api/support/tickets/:id/messages': {
+    allow: 'signed-in',
+    ownerRecord: 'supportTicket',
+    probeBody: { body: 'authorization walk' },
+  },
+  'POST /api/support/tickets/:id/close': { allow: 'signed-in', ownerRecord: 'supportTicket' },
+  'GET /api/support/queue': { allow: ['support', 'admin'] },
+  'GET /api/support/queue/:id': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/assign': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/replies': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'POST /api/support/queue/:id/close': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
+  'GET /api/support/queue/:id/attachment': { allow: ['support', 'admin'], ownerRecord: 'supportTicket' },
 
   'POST /api/ops/diagnostics': { allow: ['operator', 'admin'] },
   'GET /api/ops/diagnostics/:id': {

@@ -9,13 +9,22 @@ import { createCsrf } from '../../api/auth/csrf.ts';
 import { createSession } from '../../stores/accounts.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { Role } from '../../domain/accounts.ts';
-import { GenerationJob, Payment, type User } from '../../db/entities/index.ts';
+import {
+  GenerationJob,
+  Payment,
+  ScriptProject,
+  ScriptRevision,
+  ScriptRevisionScene,
+  ScriptScene,
+  SupportTicket,
+  type User,
+} from '../../db/entities/index.ts';
 import { Asset, DeletionCertificate, LegalHold, RightsRequest } from '../../db/entities/index.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { createAccount } from '../support/accounts.ts';
 import { TestClient } from '../support/client.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { ACCESS_POLICY, type Caller, type Intended } from './authorization.policy.ts';
+import { ACCESS_POLICY, WALK_SCENE_ID, type Caller, type Intended } from './authorization.policy.ts';
 
 let platform: TestPlatform;
 let routes: AnyRoute[];
@@ -125,6 +134,66 @@ beforeAll(async () => {
   });
   await em.flush();
   ownerRecords.payment = payment.id;
+  // A support ticket of the owner (the walk writes on it and closes it).
+  const ticket = em.create(SupportTicket, {
+    user: users.creator.id,
+    subject: 'authorization walk',
+    status: 'open',
+    createdAt: new Date(),
+    lastMessageAt: new Date(),
+  });
+  await em.flush();
+  ownerRecords.supportTicket = ticket.id;
+  // A script project of the owner with one scene and one composed revision (no workflow).
+  const project = em.create(ScriptProject, {
+    user: users.creator.id,
+    title: 'authorization walk',
+    script: 'walk',
+    scriptFormat: 'text',
+    splitMethod: 'local',
+    aspectRatio: '16:9',
+    resolution: '540p',
+    voiceLanguage: 'en',
+    status: 'ready',
+    latestRevision: 1,
+  });
+  await em.flush();
+  em.create(ScriptScene, {
+    id: WALK_SCENE_ID,
+    project: project.id,
+    position: 1,
+    text: 'walk',
+    durationSeconds: 2,
+    modelId: 'local-v1',
+    seed: 1,
+  });
+  const revision = em.create(ScriptRevision, {
+    project: project.id,
+    number: 1,
+    idempotencyKey: 'authorization-walk',
+    status: 'composed',
+    creditsQuoted: 0,
+    aspectRatio: '16:9',
+    resolution: '540p',
+    burnSubtitles: false,
+    voiceLanguage: 'en',
+    durationSeconds: 2,
+  });
+  await em.flush();
+  em.create(ScriptRevisionScene, {
+    revision: revision.id,
+    position: 1,
+    sceneId: WALK_SCENE_ID,
+    text: 'walk',
+    durationSeconds: 2,
+    modelId: 'local-v1',
+    jobId: job.id,
+    rendered: true,
+  });
+  await em.flush();
+  ownerRecords.scriptProject = project.id;
+  ownerRecords.sceneId = WALK_SCENE_ID;
+  ownerRecords.number = '1';
 });
 afterAll(async () => {
   await platform?.stop();
@@ -155,8 +224,8 @@ const freshRecords: Record<string, () => Promise<string>> = {
 
 async function pathFor(route: AnyRoute, intended: Intended): Promise<string> {
   let path = route.path;
-  for (const [, name] of route.path.matchAll(/:([A-Za-z]+)/g)) {
-    const record = intended.ownerRecord ?? name!;
+  for (const [index, [, name]] of [...route.path.matchAll(/:([A-Za-z]+)/g)].entries()) {
+    const record = index === 0 ? (intended.ownerRecord ?? name!) : name!;
     const id = freshRecords[record] ? await freshRecords[record]() : ownerRecords[record];
     if (!id) throw new Error(`no owner record "${record}" for ${route.method.toUpperCase()} ${route.path}`);
     path = path.replace(`:${name}`, id);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
 import { Payment, User } from '../../db/entities/index.ts';
 import { creditBalance, writeLedger } from '../../stores/billing.ts';
 import { findPack } from '../../domain/billing.ts';
@@ -7,6 +6,7 @@ import { credits } from '../../domain/contracts/billing.ts';
 import { signedIn } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { checkoutCompleted, deliverStripeEvent, type StripeEvent } from '../support/stripe.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -17,26 +17,9 @@ afterAll(async () => {
 });
 const em = () => platform.clients.orm.em.fork();
 
-/** A webhook delivery as Stripe signs it (the stripe package's own test helper). */
-async function deliver(
-  event: Record<string, unknown>,
-  secret = platform.config.stripe.webhookSecret,
-): Promise<Response> {
-  const payload = JSON.stringify(event);
-  const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret });
-  return fetch(`${platform.api.url}/api/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-}
-
-const completed = (eventId: string, sessionId: string, paid = true) => ({
-  id: eventId,
-  object: 'event',
-  type: 'checkout.session.completed',
-  data: { object: { id: sessionId, object: 'checkout.session', payment_status: paid ? 'paid' : 'unpaid' } },
-});
+const deliver = (event: StripeEvent | Record<string, unknown>, secret?: string) =>
+  deliverStripeEvent(platform, event, secret);
+const completed = checkoutCompleted;
 
 describe('my credits', () => {
   it('shows the balance and the ledger behind it, newest first, page by page', async () => {
@@ -86,6 +69,45 @@ describe('buying credits with Stripe Checkout', () => {
     const payment = await em().findOneOrFail(Payment, { id: sessionId });
     expect(payment).toMatchObject({ status: 'paid', amount: pack.amount, currency: 'usd', user: user.id });
     expect((await json(await client.get(`/api/billing/payments/${sessionId}`))).status).toBe('paid');
+  });
+
+  it('handles again an event whose first delivery failed half-way (Stripe retries it), and only once it succeeded is it a repeat', async () => {
+    const { user, client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'starter' }));
+    const event = completed(`evt_retry_${sessionId}`, sessionId);
+    // The delivery fails at the ledger, after the event's row was written in its
+    // transaction (as a database restart or a crash would cut it short).
+    const fn = `fail_ledger_${sessionId
+      .slice(-12)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')}`;
+    await em().execute(
+      `create function ${fn}() returns trigger language plpgsql as $$
+       begin if new.reference = 'stripe:${sessionId}' then raise exception 'cut short'; end if; return new; end $$`,
+    );
+    await em().execute(
+      `create trigger ${fn} before insert on credit_ledger for each row execute function ${fn}()`,
+    );
+    try {
+      expect((await deliver(event)).status).toBe(500);
+    } finally {
+      await em().execute(`drop trigger ${fn} on credit_ledger`);
+      await em().execute(`drop function ${fn}()`);
+    }
+    expect(await creditBalance(em(), user.id)).toBe(0);
+    expect(await json(await deliver(event))).toMatchObject({ outcome: 'credited' });
+    expect(await json(await deliver(event))).toMatchObject({ duplicate: true });
+    expect(await creditBalance(em(), user.id)).toBe(findPack('starter')!.credits);
+  });
+
+  it('lists my purchase history, newest first, and nobody else’s', async () => {
+    const { client } = await signedIn(platform);
+    const { sessionId } = await json(await client.post('/api/billing/checkout', { packId: 'creator' }));
+    await deliver(completed(`evt_hist_${sessionId}`, sessionId));
+    const history = await json(await client.get('/api/billing/payments'));
+    expect(history.payments).toMatchObject([{ id: sessionId, pack: 'creator', status: 'paid' }]);
+    const other = await signedIn(platform);
+    expect((await json(await other.client.get('/api/billing/payments'))).payments).toEqual([]);
   });
 
   it('refuses a webhook whose signature does not match', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, LegalHold } from '../../db/entities/index.ts';
 import { DAY, SECOND } from '../../domain/time.ts';
@@ -28,9 +27,8 @@ afterAll(async () => {
 const em = () => platform.clients.orm.em.fork();
 const state = (assetId: string) =>
   platform.clients.temporal.client.workflow.getHandle(`retention-${assetId}`).query(retentionStateQuery);
-const pastDeleteAt = async (asset: Asset) => {
-  await sleep(Math.max(0, asset.deleteAt!.getTime() + 1500 - Date.now()));
-};
+/** Time enough for the asset's timer to fire and its workflow to act on it. */
+const pastDeleteAt = (asset: Asset) => Math.max(0, asset.deleteAt!.getTime() - Date.now()) + 10_000;
 const REASON = 'Litigation hold: matter 2026-CV-0042, preserve all media';
 
 async function placeHold(body: { userId?: string; assetId?: string; reason?: string }) {
@@ -53,8 +51,11 @@ describe('legal holds', () => {
     // A placement tells no workflow: every deletion checks the holds where it happens.
     expect(hold.workflowsSignalled).toBe(0);
 
-    await pastDeleteAt(asset);
-    await eventually(async () => (await state(asset.id)).deferrals === 1, 10_000, 'deferral recorded');
+    await eventually(
+      async () => (await state(asset.id)).deferrals === 1,
+      pastDeleteAt(asset),
+      'deferral recorded',
+    );
     expect(await objectExists(platform, asset.objectKey)).toBe(true);
     expect(await state(asset.id)).toMatchObject({ status: 'held', holds: [hold.id], reason: 'timer' });
     expect((await loadAsset(platform, asset.id))!.status).toBe('deleting');
@@ -99,10 +100,9 @@ describe('legal holds', () => {
     const during = await storeAsset(platform, owner.user.id, { kind: 'output' });
     const notCovered = await storeAsset(platform, bystander.user.id, { kind: 'output' });
 
-    await pastDeleteAt(during);
-    await waitForDeleted(platform, notCovered.id, 10_000);
+    await waitForDeleted(platform, notCovered.id, pastDeleteAt(notCovered));
     for (const asset of [before, during]) {
-      await eventually(async () => (await state(asset.id)).status === 'held', 10_000, 'held');
+      await eventually(async () => (await state(asset.id)).status === 'held', pastDeleteAt(asset), 'held');
       expect(await objectExists(platform, asset.objectKey)).toBe(true);
     }
     const list = await json(await owner.client.get('/api/assets'));
@@ -182,8 +182,11 @@ describe('legal holds', () => {
     expect(await objectExists(platform, asset.objectKey)).toBe(true);
 
     // The workflow's own timer hits the same check, learns of the hold and waits for it.
-    await sleep(Math.max(0, asset.deleteAt!.getTime() + 1500 - Date.now()));
-    await eventually(async () => (await state(asset.id)).status === 'held', 10_000, 'held after refusal');
+    await eventually(
+      async () => (await state(asset.id)).status === 'held',
+      pastDeleteAt(asset),
+      'held after refusal',
+    );
     expect((await state(asset.id)).holds).toEqual([holdId]);
     expect(await objectExists(platform, asset.objectKey)).toBe(true);
     await releaseHold(holdId);

@@ -59,7 +59,7 @@ beforeAll(async () => {
       { name: 'worker-a', metricsPort: await freePort(), group },
     ),
     startChildWorker(
-      { ...env, WORKER_QUEUES: 'retention,privacy,system' },
+      { ...env, WORKER_QUEUES: 'retention,privacy,billing,system' },
       { name: 'worker-b', metricsPort: await freePort(), group },
     ),
   ]);
@@ -97,6 +97,7 @@ describe('several worker processes', () => {
         expect(await pollers(TASK_QUEUES.generation, 'workflow')).toEqual([a]);
         expect(await pollers(TASK_QUEUES.retention, 'activity')).toEqual([b]);
         expect(await pollers(TASK_QUEUES.privacy, 'workflow')).toEqual([b]);
+        expect(await pollers(TASK_QUEUES.billing, 'workflow')).toEqual([b]);
         expect(await pollers(TASK_QUEUES.system, 'workflow')).toEqual([a, b].sort());
       },
       { timeout: 20_000, interval: 200 },
@@ -129,7 +130,7 @@ describe('a worker for chosen queues', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(78);
     expect(stderr).toContain(
-      'WORKER_QUEUES: "renders" is not a task queue (generation, retention, privacy, system)',
+      'WORKER_QUEUES: "renders" is not a task queue (generation, retention, privacy, billing, system)',
     );
   });
 });

@@ -208,13 +208,14 @@ describe('data exports', () => {
     expect(videos).toHaveLength(VIDEOS);
     const expected = new Set(stored.map((a) => `videos/${a.id}.mp4`));
     expect(videos.every((v) => expected.has(v.name) && v.data.length === 4 * 1024 * 1024)).toBe(true);
-    await sleep(1000);
+    // The workflow has ended: every step (the email among them) is done and none runs again.
+    const handle = platform.clients.temporal.client.workflow.getHandle(workflowIds.rightsRequest(request.id));
+    await handle.result();
+    await waitForMail(me.user.email, READY);
     expect(await countMails(me.user.email, READY)).toBe(1);
     expect(await em().count(AuditEvent, { action: 'privacy.export_ready', targetId: request.id })).toBe(1);
     // The archive activity really was tried again on the new worker.
-    const history = await platform.clients.temporal.client.workflow
-      .getHandle(workflowIds.rightsRequest(request.id))
-      .fetchHistory();
+    const history = await handle.fetchHistory();
     const attempts = (history.events ?? [])
       .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0)
       .filter((n) => n > 0);

@@ -28,6 +28,7 @@ import { createJob, jobRequest } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { waitForMail } from '../support/mail.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { waitForWorkflowAtRest } from '../support/temporal.ts';
 import {
   CODE_SUBJECT,
   codeFrom,
@@ -93,7 +94,10 @@ describe('verification', () => {
     // The right code no longer works either: the code is void.
     const late = await me.client.post(`/api/privacy/requests/${request.id}/verify`, { code });
     expect((await json(late)).error.code).toBe('code_void');
-    await sleep(500);
+    // The request's workflow has handled everything it was sent and waits: had anything
+    // reached it as a verification, it would have restricted processing by now.
+    const workflowId = (await loadRequest(platform, request.id)).workflowId!;
+    await waitForWorkflowAtRest(platform.clients.temporal.client.workflow.getHandle(workflowId));
     expect((await user(me.user.id)).restrictedAt).toBeNull();
     expect((await loadRequest(platform, request.id)).status).toBe('awaiting_verification');
     expect(
@@ -517,7 +521,9 @@ describe('restriction, objection, consent', () => {
     const current = await json(await me.client.get('/api/consents'));
     expect(current.choices.analytics.granted).toBe(false);
     expect(current.choices.marketing_email.granted).toBe(false);
-    expect(await waitForMail(me.user.email, /privacy request is done/)).toBeTruthy();
+    expect((await waitForMail(me.user.email, /privacy request is done/)).text).toContain(
+      'carried out the withdrawal of your consent',
+    );
   });
 });
 
@@ -564,6 +570,7 @@ describe('cost and reads without a worker', () => {
     expect(deletion.actions.activityTypes).toEqual([
       'deletionHolds',
       'claimRequest',
+      'cancelSubscriptions',
       'suspendAccount',
       'cancelRunningJobs',
       'requestAssetDeletions',
@@ -578,7 +585,7 @@ describe('cost and reads without a worker', () => {
     ]);
     // Start, activities, the verification timer, the verified signal, the deadline's search attribute.
     const totals = [restriction, access, deletion].map((r) => r.actions.total);
-    expect(totals).toEqual([8, 9, 17]);
+    expect(totals).toEqual([8, 9, 18]);
   }, 120_000);
 
   it('[D-CLOCK] a request view answers at once from the database with the worker stopped, with the last known status and steps', async () => {

@@ -2,7 +2,7 @@
 // queues and workers never meet another file's.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
+import { Connection, type WorkflowHandle } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import protos from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
@@ -41,5 +41,24 @@ export async function createTestNamespace(address: string, prefix = 'test'): Pro
     return namespace;
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * Waits until a running workflow is at rest: no activity and no workflow task pending, so
+ * every signal it was sent has been handled and it waits on a timer or a condition. A
+ * "nothing happened" check made after this is about what the workflow decided, not about
+ * how long the test waited.
+ */
+export async function waitForWorkflowAtRest(handle: WorkflowHandle, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING')
+      throw new Error(`workflow ${handle.workflowId} is ${status.name}, not waiting`);
+    if ((raw.pendingActivities ?? []).length === 0 && !raw.pendingWorkflowTask) return;
+    if (Date.now() > deadline)
+      throw new Error(`workflow ${handle.workflowId} not at rest within ${timeoutMs} ms`);
+    await sleep(100);
   }
 }

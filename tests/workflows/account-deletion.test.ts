@@ -28,11 +28,19 @@ const ROWS: ErasedRows = {
   priceQuotes: 2,
   consents: 2,
   analyticsEvents: 40,
+  scriptProjects: 1,
   jobsAnonymized: 5,
   assetRows: 6,
   ledgerEntriesDetached: 4,
   paymentsDetached: 1,
   creditsExpired: 120,
+};
+
+const ENDED = {
+  subscriptionId: 'sub-1',
+  planId: 'basic' as const,
+  atStripe: 'subscription_cancelled' as const,
+  endedAt: '2026-01-01T00:00:00.000Z',
 };
 
 /** A verified deletion request whose legal holds the test controls through `holds`. */
@@ -44,6 +52,7 @@ async function verifiedDeletion() {
   const stubs = {
     ...request.stubs,
     deletionHolds: async () => state.holds,
+    cancelSubscriptions: async () => [ENDED],
     suspendAccount: async () => ({ revokedSessions: 3 }),
     cancelRunningJobs: async () => ({ asked: 0, running: 0 }),
     requestAssetDeletions: async () => ({ requested: 6, deferred: 0 }),
@@ -67,6 +76,7 @@ const held = (progress: RequestProgress) =>
 
 /** Every activity of an uneventful deletion after the hold check, in order. */
 const STEPS_AFTER_CLAIM = [
+  'cancelSubscriptions',
   'suspendAccount',
   'cancelRunningJobs',
   'requestAssetDeletions',
@@ -108,18 +118,19 @@ describe('the steps', () => {
     expect(progress.status).toBe('completed');
     expect(progress.steps).toEqual(DELETION_STEPS.map((name) => ({ name, state: 'done' })));
     expect(progress.counts).toEqual({
+      subscriptionsCancelled: 1,
       sessionsRevoked: 3,
       jobsCancelled: 0,
       filesRequested: 6,
       filesRemaining: 0,
       // Credits that expired are not rows about the person.
-      rowsErased: 72,
+      rowsErased: 73,
       erasureNotices: 2,
     });
     expect(run.order()).toEqual(['deletionHolds', 'claimRequest', ...STEPS_AFTER_CLAIM]);
     const { requestId, userId } = deletion.input;
     expect(run.callsTo('issueDeletionCertificate')).toEqual([
-      [{ requestId, userId, origin: 'user', rows: ROWS, emailLogRows: 7 }],
+      [{ requestId, userId, origin: 'user', rows: ROWS, emailLogRows: 7, subscriptions: [ENDED] }],
     ]);
   });
 
@@ -166,7 +177,7 @@ describe('the steps', () => {
 
     const progress = await run.result();
     expect(progress.counts).toMatchObject({ filesRequested: 6, filesRemaining: 0 });
-    expect(run.order().slice(2, 11)).toEqual([
+    expect(run.order().slice(3, 12)).toEqual([
       'suspendAccount',
       'cancelRunningJobs',
       'requestAssetDeletions',
@@ -178,6 +189,43 @@ describe('the steps', () => {
       'deletionHolds',
       'eraseAccountRows',
     ]);
+  });
+});
+
+describe('subscriptions', () => {
+  it('[D-SUBSCRIPTION] [D-ERASE] cancels the person’s subscriptions at Stripe first, before anything is erased, and the certificate lists them', async () => {
+    const deletion = await verifiedDeletion();
+    const run = await wf.start(accountDeletionWorkflow, {
+      args: [deletion.input],
+      activities: deletion.stubs,
+    });
+    const progress = await run.result();
+    expect(progress.status).toBe('completed');
+    const order = run.order();
+    // Right after the claim, before sessions, jobs, files or rows are touched.
+    expect(order.slice(order.indexOf('claimRequest'), order.indexOf('claimRequest') + 3)).toEqual([
+      'claimRequest',
+      'cancelSubscriptions',
+      'suspendAccount',
+    ]);
+    expect(order.indexOf('cancelSubscriptions')).toBeLessThan(order.indexOf('eraseAccountRows'));
+    expect(states(progress).cancel_subscriptions).toBe('done');
+    expect(run.callsTo('issueDeletionCertificate')[0]![0].subscriptions).toEqual([ENDED]);
+  });
+
+  it('[D-SUBSCRIPTION] a hold found before the start cancels nothing at Stripe until it is released', async () => {
+    const deletion = await verifiedDeletion();
+    deletion.state.holds = ['hold-9'];
+    const run = await wf.start(accountDeletionWorkflow, {
+      args: [deletion.input],
+      activities: deletion.stubs,
+    });
+    await run.waitFor(requestProgressQuery, held);
+    expect(run.callsTo('cancelSubscriptions')).toEqual([]);
+    deletion.state.holds = [];
+    await run.handle.signal(holdChangedSignal);
+    expect((await run.result()).status).toBe('completed');
+    expect(run.callsTo('cancelSubscriptions')).toHaveLength(1);
   });
 });
 

@@ -116,7 +116,10 @@ describe.each(CASES)('$provider adapter', (c) => {
 
     const { final, seen } = await follow(adapter(), submitted.taskId);
     expect(seen.map((s) => s.status)).toContain('running');
-    for (const s of seen) if (s.progress !== undefined) expect(s.progress).toBeGreaterThanOrEqual(0);
+    // Progress, where the provider reports it, is a fraction that never goes back.
+    const fractions = seen.flatMap((s) => (s.progress === undefined ? [] : [s.progress]));
+    for (const f of fractions) expect(f >= 0 && f <= 1, `progress ${f}`).toBe(true);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(final).toMatchObject({ taskId: submitted.taskId, status: 'succeeded' });
     const video = await fetch(final.outputUrl ?? '');
     expect(video.headers.get('content-type')).toBe('video/mp4');

@@ -16,11 +16,13 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { route: 'create', label: 'Create', audience: 'signed-in' },
+  { route: 'scripts', label: 'Scripts', audience: 'signed-in' },
   { route: 'library', label: 'Library', audience: 'signed-in' },
   { route: 'jobs', label: 'Jobs', audience: 'signed-in' },
   { route: 'credits', label: 'Credits', audience: 'signed-in' },
   { route: 'privacy-center', label: 'Privacy center', audience: 'signed-in' },
   { route: 'account', label: 'Account', audience: 'signed-in' },
+  { route: 'support', label: 'Support', audience: 'signed-in' },
   { route: 'staff', label: 'Staff', audience: 'staff' },
 ];
 

@@ -4,7 +4,7 @@ import type { Role } from '../../../domain/accounts.ts';
 
 export interface StaffSection {
   /** As `resolve` takes it: `staff/ops` for /staff/ops. */
-  route: 'staff/moderation' | 'staff/ops' | 'staff/legal';
+  route: 'staff/moderation' | 'staff/support' | 'staff/ops' | 'staff/legal';
   label: string;
   description: string;
   roles: readonly Role[];
@@ -15,6 +15,12 @@ export const STAFF_SECTIONS: readonly StaffSection[] = [
     route: 'staff/moderation',
     label: 'Review queue',
     description: 'Requests the automatic check held for a person: approve or refuse each, with a reason.',
+    roles: ['support', 'admin'],
+  },
+  {
+    route: 'staff/support',
+    label: 'Support',
+    description: 'Creators’ tickets: assign, reply by email and on the site, close.',
     roles: ['support', 'admin'],
   },
   {

@@ -4,6 +4,9 @@ import type { AccountStatus } from '../../../domain/accounts.ts';
 import type { JobStatus } from '../../../domain/generation.ts';
 import type { RequestStatus } from '../../../domain/rights-request.ts';
 import type { AssetStatus } from '../../../domain/retention.ts';
+import type { SubscriptionStatus } from '../../../domain/subscription.ts';
+import type { TicketStatus } from '../../../domain/support.ts';
+import type { RevisionStatus, ScriptStatus } from '../../../domain/script.ts';
 
 export type Tone = 'neutral' | 'info' | 'progress' | 'success' | 'warning' | 'danger';
 export interface StatusWords {
@@ -51,11 +54,46 @@ export const ASSET_STATUS_WORDS: Readonly<Record<AssetStatus, StatusWords>> = {
   missing: { label: 'Missing', tone: 'danger' },
 };
 
+export const SUBSCRIPTION_STATUS_WORDS: Readonly<Record<SubscriptionStatus, StatusWords>> = {
+  pending: { label: 'Waiting for payment', tone: 'progress' },
+  expired: { label: 'Not started', tone: 'neutral' },
+  active: { label: 'Active', tone: 'success' },
+  past_due: { label: 'Payment failed', tone: 'warning' },
+  canceling: { label: 'Ends at period end', tone: 'info' },
+  canceled: { label: 'Ended', tone: 'neutral' },
+};
+
+export const TICKET_STATUS_WORDS: Readonly<Record<TicketStatus, StatusWords>> = {
+  open: { label: 'Waiting for support', tone: 'info' },
+  answered: { label: 'Answered', tone: 'success' },
+  closed: { label: 'Closed', tone: 'neutral' },
+};
+
+export const SCRIPT_STATUS_WORDS: Readonly<Record<ScriptStatus, StatusWords>> = {
+  draft: { label: 'Draft', tone: 'neutral' },
+  running: { label: 'Being made', tone: 'progress' },
+  ready: { label: 'Ready', tone: 'success' },
+  incomplete: { label: 'Not finished', tone: 'warning' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+};
+
+export const REVISION_STATUS_WORDS: Readonly<Record<RevisionStatus, StatusWords>> = {
+  running: { label: 'Being made', tone: 'progress' },
+  composed: { label: 'Ready', tone: 'success' },
+  incomplete: { label: 'Not finished', tone: 'warning' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+  failed: { label: 'Failed', tone: 'danger' },
+};
+
 export const STATUS_VOCABULARIES = {
   job: JOB_STATUS_WORDS,
+  script: SCRIPT_STATUS_WORDS,
+  revision: REVISION_STATUS_WORDS,
   account: ACCOUNT_STATUS_WORDS,
   request: REQUEST_STATUS_WORDS,
   asset: ASSET_STATUS_WORDS,
+  subscription: SUBSCRIPTION_STATUS_WORDS,
+  ticket: TICKET_STATUS_WORDS,
 } as const;
 export type StatusKind = keyof typeof STATUS_VOCABULARIES;
 

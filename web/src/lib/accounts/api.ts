@@ -16,6 +16,12 @@ import type {
   User,
 } from './types.ts';
 
+/**
+ * The form's answer as it was given: a box left unticked sends no policy version, and
+ * the API names that problem (it accepts only the current version).
+ */
+type AsAnswered<T> = Omit<T, 'acceptPolicyVersion'> & { acceptPolicyVersion: string };
+
 export function accountsCalls(api: ApiClient) {
   return {
     session: () => api.call<SessionAnswer>('GET', '/api/auth/session'),
@@ -26,7 +32,8 @@ export function accountsCalls(api: ApiClient) {
       return { password: true, google: result.ok && result.data.google === true };
     },
 
-    signUp: (body: SignUpBody, csrfToken: string) => api.post<Accepted>('/api/auth/sign-up', body, csrfToken),
+    signUp: (body: AsAnswered<SignUpBody>, csrfToken: string) =>
+      api.post<Accepted>('/api/auth/sign-up', body, csrfToken),
     verifyEmail: (token: string, csrfToken: string) =>
       api.post<Accepted>('/api/auth/verify-email', { token }, csrfToken),
     resendVerification: (email: string, csrfToken: string) =>
@@ -44,7 +51,7 @@ export function accountsCalls(api: ApiClient) {
       api.post<Accepted>('/api/auth/parental-consent/confirm', { token }, csrfToken),
     verifyMfa: (proof: MfaProof, csrfToken: string) =>
       api.post<SessionAnswer>('/api/auth/mfa/verify', proof, csrfToken),
-    completeGoogleSignUp: (body: GoogleCompleteBody, csrfToken: string) =>
+    completeGoogleSignUp: (body: AsAnswered<GoogleCompleteBody>, csrfToken: string) =>
       api.post<{ user: User; csrfToken: string }>('/api/auth/google/complete', body, csrfToken),
 
     account: () => api.call<User>('GET', '/api/account'),

@@ -16,6 +16,7 @@ import { moderationCalls } from '../moderation/api.ts';
 import { policyCalls } from '../policy/api.ts';
 import { retentionCalls } from '../retention/api.ts';
 import { rightsRequestCalls } from '../rights-request/api.ts';
+import { supportCalls } from '../support/api.ts';
 import { UNREACHABLE, problemFrom, type ApiProblem } from './errors.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,6 +50,7 @@ export class ApiClient {
   readonly legalHold = legalHoldCalls(this);
   readonly accountDeletion = accountDeletionCalls(this);
   readonly diagnostic = diagnosticCalls(this);
+  readonly support = supportCalls(this);
 
   constructor(transport: Transport) {
     this.#transport = transport;

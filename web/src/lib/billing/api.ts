@@ -1,8 +1,20 @@
-// The billing calls (the credit ledger, packs, Stripe Checkout, a payment) on the site's
-// API client.
+// The billing calls (the credit ledger, packs, Stripe Checkout, payments) and the
+// subscription calls (plans, subscribing, my subscription and invoices, a plan change,
+// cancelling, Stripe's customer portal) on the site's API client.
+import type { PlanId } from '../../../../domain/billing.ts';
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
-import type { Checkout, CreditPack, Credits, PaymentView } from './types.ts';
+import type {
+  BillingPortal,
+  Checkout,
+  CreditPack,
+  Credits,
+  PaymentList,
+  PaymentView,
+  PlanList,
+  SubscriptionOverview,
+  SubscriptionView,
+} from './types.ts';
 
 export function billingCalls(api: ApiClient) {
   return {
@@ -13,5 +25,20 @@ export function billingCalls(api: ApiClient) {
     checkout: (packId: string, csrfToken: string) =>
       api.call<Checkout>('POST', '/api/billing/checkout', { body: { packId }, csrfToken }),
     payment: (id: string) => api.call<PaymentView>('GET', `/api/billing/payments/${seg(id)}`),
+    /** My purchase history (D-SUBSCRIPTION). */
+    payments: () => api.call<PaymentList>('GET', '/api/billing/payments'),
+    plans: () => api.call<PlanList>('GET', '/api/billing/plans'),
+    /** My subscription (running, or the last one), its invoices and the plans. */
+    subscription: () => api.call<SubscriptionOverview>('GET', '/api/billing/subscription'),
+    /** Subscribes: answers with Stripe Checkout's page in subscription mode (R-NOCARD). */
+    subscribe: (planId: PlanId, csrfToken: string) =>
+      api.call<Checkout>('POST', '/api/billing/subscription', { body: { planId }, csrfToken }),
+    changePlan: (planId: PlanId, csrfToken: string) =>
+      api.call<SubscriptionView>('POST', '/api/billing/subscription/plan', { body: { planId }, csrfToken }),
+    /** Cancels at the end of the period already paid for. */
+    cancelSubscription: (csrfToken: string) =>
+      api.call<SubscriptionView>('POST', '/api/billing/subscription/cancel', { csrfToken }),
+    /** Stripe's customer portal for this visit (payment methods, invoices). */
+    portal: (csrfToken: string) => api.call<BillingPortal>('POST', '/api/billing/portal', { csrfToken }),
   };
 }

@@ -1,8 +1,18 @@
-// The billing API's shapes, from its contract (domain/contracts/billing.ts).
+// The billing and subscription API's shapes, from their contracts
+// (domain/contracts/billing.ts, domain/contracts/subscription.ts).
 export type {
   Checkout,
   CreditPack,
   Credits,
   LedgerEntry,
+  PaymentList,
   PaymentView,
 } from '../../../../domain/contracts/billing.ts';
+export type {
+  BillingPortal,
+  InvoiceView,
+  PlanList,
+  SubscriptionOverview,
+  SubscriptionPlanView,
+  SubscriptionView,
+} from '../../../../domain/contracts/subscription.ts';

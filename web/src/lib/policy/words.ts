@@ -19,6 +19,7 @@ export const RETENTION_MEANING: Readonly<Record<RetentionSubject, string>> = {
   input: `Images, videos and voice recordings you upload to guide a generation are deleted ${d('input')} after upload.`,
   export: `When you ask for a copy of your data, the archive we prepare for you is deleted ${d('export')} after it is ready.`,
   temp: `Working files made while a video is generated are deleted as soon as the generation ends, whether it succeeds, fails or is cancelled; if something interrupts it, they go within ${d('temp')} at most.`,
+  intermediate: `The steps of a script project (each scene's clip, the voice track, the subtitles) are kept exactly as long as the newest video that uses them, so you can edit a scene and make a new version, and are deleted on that video's timer; the steps of a run you cancel are deleted at once, and steps no video ever uses go within ${d('intermediate')}.`,
   sessionLog: `The record of where you signed in from (IP address, browser, times) is kept ${d('sessionLog')}, to protect your account.`,
   analyticsPersonal: `Usage analytics that could identify you are kept ${d('analyticsPersonal')}; after that only totals that cannot be traced back to anyone remain. You can refuse analytics altogether.`,
   supportTicket: `Conversations with our support team are kept ${d('supportTicket')}, so we can follow up on a problem.`,

@@ -103,6 +103,7 @@ export const JURISDICTION_OPTIONS = JURISDICTIONS.map((value) => ({
 const DELETION_STEP_WORDS: Readonly<Record<DeletionStep, string>> = {
   verify: 'Confirm it’s you',
   legal_hold_check: 'Check for legal holds',
+  cancel_subscriptions: 'Cancel your subscription',
   revoke_sessions: 'Sign out everywhere',
   cancel_jobs: 'Cancel running jobs',
   delete_assets: 'Delete your files',

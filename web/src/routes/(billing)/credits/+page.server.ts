@@ -1,7 +1,9 @@
 // Credits: the balance and the ledger behind it, newest first, a page at a time; buying a
 // pack through Stripe Checkout (the card is typed on Stripe's page, never here: R-NOCARD),
 // and the page Stripe sends the buyer back to (`?paid=<session>`), which says whether the
-// payment has been confirmed yet.
+// payment has been confirmed yet. My plan (D-SUBSCRIPTION): its status, its invoices with
+// Stripe's pages, Stripe's customer portal and cancelling at period end; and my purchase
+// history. Stripe sends a new subscriber back here (`?subscribed=<session>`).
 import { error, redirect } from '@sveltejs/kit';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, text } from '#lib/server/forms.ts';
@@ -14,10 +16,12 @@ export const load: PageServerLoad = async (event) => {
   const before = Number(event.url.searchParams.get('before'));
   const paged = Number.isInteger(before) && before > 0;
   const paid = event.url.searchParams.get('paid');
-  const [credits, packs, payment] = await Promise.all([
+  const [credits, packs, payment, subscription, payments] = await Promise.all([
     api.credits({ limit: 50, before: paged ? before : undefined }),
     api.packs(),
     paid ? api.payment(paid) : Promise.resolve(null),
+    api.subscription(),
+    api.payments(),
   ]);
   return {
     credits: credits.ok ? credits.data : null,
@@ -25,6 +29,11 @@ export const load: PageServerLoad = async (event) => {
     packs: packs.ok ? packs.data.packs : [],
     payment: payment?.ok ? payment.data : null,
     paymentMissing: Boolean(paid) && !payment?.ok,
+    subscription: subscription.ok ? subscription.data.subscription : null,
+    invoices: subscription.ok ? subscription.data.invoices : [],
+    purchases: payments.ok ? payments.data.payments : [],
+    subscribed: event.url.searchParams.has('subscribed'),
+    changed: event.url.searchParams.has('changed'),
   };
 };
 
@@ -36,5 +45,17 @@ export const actions: Actions = {
     // Stripe's own page, from our API's answer (a hosted Checkout always has one).
     if (!result.data.url) error(502, 'The payment page could not be opened. Please try again.');
     redirect(303, result.data.url, { external: true });
+  }),
+  /** Stripe's customer portal, for this visit: payment methods, invoices. */
+  portal: formAction(async ({ api, csrf }) => {
+    const result = await api.billing.portal(csrf);
+    if (!result.ok) return failure(result.problem, {}, { form: 'portal' });
+    redirect(303, result.data.url, { external: true });
+  }),
+  /** Cancels at the end of the period already paid for (Stripe confirms it a moment later). */
+  cancel: formAction(async ({ api, csrf }) => {
+    const result = await api.billing.cancelSubscription(csrf);
+    if (!result.ok) return failure(result.problem, {}, { form: 'cancel' });
+    return { form: 'cancel', saved: 'Cancelled.' };
   }),
 };
