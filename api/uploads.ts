@@ -186,11 +186,11 @@ function sendToStore(
  * The multipart parser for this request. A Content-Type it cannot read (multipart without
  * its boundary) is the request's fault, named as such, not a failure of the store.
  */
-function multipartReader(req: Request): busboy.Busboy {
+function multipartReader(req: Request, fileSize = MAX_UPLOAD_BYTES + 1): busboy.Busboy {
   try {
     return busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 8, fieldSize: 1024, parts: 10 },
+      limits: { files: 1, fileSize, fields: 8, fieldSize: 1024, parts: 10 },
     });
   } catch {
     throw badRequest('The upload could not be read: its multipart/form-data Content-Type has no boundary.', [
@@ -264,10 +264,7 @@ export async function readSmallUpload(req: Request, maxBytes: number): Promise<B
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
     throw new AppError(413, 'file_too_large', `This file is too large: at most ${maxBytes / 1024} KB.`);
   }
-  const bb = busboy({
-    headers: req.headers,
-    limits: { files: 1, fileSize: maxBytes, fields: 8, fieldSize: 1024, parts: 10 },
-  });
+  const bb = multipartReader(req, maxBytes);
   let file: Promise<Buffer> | undefined;
   bb.on('file', (_field, stream) => {
     if (file) {

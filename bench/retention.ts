@@ -1,171 +1,155 @@
 // Retention at scale: N stored objects whose retention timers all fall due at the same
-// moment, on a stack this script starts itself, deleted by one worker process. Prints
-// how late the last deletion was after the due moment, deletions per second, and the
-// peak memory of the worker and of the Temporal server. Figures only: never pass/fail.
+// moment, deleted by the platform's own worker process polling only the retention queue
+// (worker/main.ts with WORKER_QUEUES=retention), on a Temporal dev server keeping its
+// state in a SQLite file as `npm start` runs it. The worker's and Temporal's memory are
+// sampled from /proc all along. Then, in the same run, the same deletions of N other
+// objects (stores/retention.ts deleteAsset: hold check, S3 delete, the check the object
+// is gone, the proof row) by a plain loop in a process of its own, at the concurrency the
+// worker deletes at (its local activity slots, worker/tuning.ts), without Temporal.
+// Actions per asset are counted from every retention workflow's history. Prints one
+// JSON line, then a table; never passes or fails on time.
 //
-//   node bench/retention.ts [--assets 5000] [--concurrency 64]
-import { spawn } from 'node:child_process';
+//   node bench/retention.ts [--assets 5000] [--start-concurrency 64] [--lead-s <seconds before due>]
+//                           [--engine dev|server]
+//
+// --engine server: Temporal is the production engine (temporal-server on the stack's
+// PostgreSQL, tests/support/stack.ts) instead of the dev server on its SQLite file.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startRetention } from '../clients/retention.ts';
 import { loadConfig } from '../config/index.ts';
 import { Asset, User } from '../db/entities/index.ts';
 import { assetObjectKey } from '../domain/retention.ts';
-import { SECOND } from '../domain/time.ts';
-import { startRetention } from '../clients/retention.ts';
-import { createClients } from '../platform/clients.ts';
+import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
+import { createClients, type Clients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
-import { buildWorkflowBundle } from '../worker/workers.ts';
-import { startTestStack } from '../tests/support/stack.ts';
+import { startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
+import { queueTuning } from '../worker/tuning.ts';
+import { startChild } from './support/child.ts';
+import {
+  RssSampler,
+  cpuSecondsOf,
+  inParallel,
+  loadAverage,
+  now,
+  printTable,
+  progress,
+  round,
+} from './support/figures.ts';
+import { addCounts, billableActions, describeCounts, totalOf, type ActionCounts } from './support/history.ts';
+import { startWorkerProcess } from './support/worker-process.ts';
 
 const { values } = parseArgs({
   options: {
+    engine: { type: 'string', default: 'dev' },
     assets: { type: 'string', default: process.env.BENCH_ASSETS ?? '5000' },
-    concurrency: { type: 'string', default: '64' },
+    'start-concurrency': { type: 'string', default: '64' },
+    'lead-s': { type: 'string' },
   },
 });
 const N = Number(values.assets);
-const CONCURRENCY = Number(values.concurrency);
+const START_CONCURRENCY = Number(values['start-concurrency']);
 /**
- * Time allowed to start every workflow before the common due moment, so the figures
- * measure timers firing together, not starts (about 36 starts/s on a busy 2-core machine).
+ * Time from the first start to the common due moment: every workflow must be started
+ * and its timer set by then, or what is measured is the starts, not timers firing
+ * together (on the shared 2 cores, about 15-30 starts/s with their first task).
  */
-const START_BUDGET_PER_ASSET_MS = 50;
-const START_BUDGET_BASE_MS = 60 * SECOND;
-const GIVE_UP_AFTER_MS = 15 * 60 * SECOND;
+const LEAD_MS = Number(values['lead-s'] ?? 60 + Math.ceil(N * 0.06)) * 1000;
+const GIVE_UP_AFTER_MS = 20 * 60_000;
+const ENGINE = values.engine as TemporalEngine;
+if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine is dev or server, not ${ENGINE}`);
+const say = (m: string) => progress('retention', m);
 
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
-
-/** Resident set size now and its peak (VmHWM), in MiB, from /proc. */
-async function memoryOf(pid: number | undefined): Promise<{ rss: number; hwm: number } | null> {
-  if (!pid) return null;
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-  } catch {
-    return null;
-  }
-}
-
-const log = (message: string) => process.stderr.write(`[bench:retention] ${message}\n`);
-
-log(`starting a stack for ${N} assets`);
-const stack = await startTestStack();
-const work = await mkdtemp(path.join(os.tmpdir(), 'clipwise-bench-'));
-const bundlePath = path.join(work, 'workflow-bundle.js');
-await writeFile(bundlePath, await buildWorkflowBundle(createLogger({ level: 'warn', name: 'bundle' })));
-const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn', WORKFLOW_BUNDLE_PATH: bundlePath };
+say(
+  `starting a stack (Temporal: ${ENGINE === 'dev' ? 'dev server on a SQLite file' : 'temporal-server on PostgreSQL'}) for ${N} assets`,
+);
+const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
+const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
 const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-
-// One worker process, as in production, so its memory is its own.
-const worker = spawn(process.execPath, [fileURLToPath(new URL('../worker/main.ts', import.meta.url))], {
-  env,
-  stdio: ['ignore', 'inherit', 'inherit'],
+const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+const temporalRss = new RssSampler(temporalPid).start();
+const concurrency = queueTuning(TASK_QUEUES.retention, config).maxConcurrentLocalActivityExecutions!;
+const worker = await startWorkerProcess(env, {
+  client: clients.temporal.client,
+  queues: [TASK_QUEUES.retention],
+  readyQueue: TASK_QUEUES.retention,
 });
-const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child?.pid;
-
-let peakWorker = 0;
-let peakTemporal = 0;
-const sampler = setInterval(() => {
-  void memoryOf(worker.pid).then((m) => (peakWorker = Math.max(peakWorker, m?.rss ?? 0)));
-  void memoryOf(temporalPid).then((m) => (peakTemporal = Math.max(peakTemporal, m?.rss ?? 0)));
-}, 250);
-
+const workerRss = new RssSampler(worker.pid).start();
+const bare = await startChild<Record<string, never>>(
+  new URL('./support/bare-deletions.ts', import.meta.url),
+  env,
+);
+const bareRss = new RssSampler(bare.pid).start();
 try {
-  const em = clients.orm.em.fork();
-  const userId = randomUUID();
-  await em.insert(User, {
-    id: userId,
-    email: `bench-${userId}@example.test`,
-    name: 'Bench',
-    role: 'creator',
-    status: 'active',
-    preferences: {},
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
+  const objectBody = Buffer.alloc(1024, 7);
+  const timed = await storeAssets(clients, N, 'timed');
+  const plain = await storeAssets(clients, N, 'bare');
+  const dueAt = new Date(Date.now() + LEAD_MS);
+  await clients.orm.em.fork().nativeUpdate(Asset, { user: timed.userId }, { deleteAt: dueAt });
 
-  const ids = Array.from({ length: N }, () => randomUUID());
-  const prepared = Date.now();
-  const dueAt = new Date(prepared + START_BUDGET_BASE_MS + N * START_BUDGET_PER_ASSET_MS);
-  const body = Buffer.alloc(1024, 7);
-  log(`storing ${N} objects and rows, all due at ${dueAt.toISOString()}`);
-  await inParallel(ids, CONCURRENCY, async (id) => {
-    await clients.store.client.send(
-      new PutObjectCommand({
-        Bucket: clients.store.bucket,
-        Key: assetObjectKey(userId, 'output', id),
-        Body: body,
-        ServerSideEncryption: clients.store.serverSideEncryption,
-      }),
-    );
-  });
-  for (let i = 0; i < ids.length; i += 500) {
-    await em.insertMany(
-      Asset,
-      ids.slice(i, i + 500).map((id) => ({
-        id,
-        user: userId,
-        kind: 'output' as const,
-        status: 'stored' as const,
-        objectKey: assetObjectKey(userId, 'output', id),
-        contentType: 'application/octet-stream',
-        sizeBytes: body.length,
-        createdAt: new Date(),
-        storedAt: new Date(),
-        deleteAt: dueAt,
-      })),
-    );
-  }
-  log('starting retention workflows');
-  await inParallel(ids, CONCURRENCY, async (id) => {
+  say(`starting ${N} retention workflows, all due at ${dueAt.toISOString()}`);
+  const startsFrom = now();
+  await inParallel(timed.ids, START_CONCURRENCY, async (id) => {
     await startRetention(clients.temporal.client, {
       id,
-      user: userId,
+      user: timed.userId,
       kind: 'output',
-      objectKey: assetObjectKey(userId, 'output', id),
+      objectKey: assetObjectKey(timed.userId, 'output', id),
       deleteAt: dueAt,
     });
   });
-  const startedAll = Date.now();
-  if (startedAll > dueAt.getTime())
-    log(`warning: starting took past the due moment by ${startedAll - dueAt.getTime()} ms`);
+  const startsTo = now();
+  const startsPerS = N / ((startsTo - startsFrom) / 1000);
+  say(`started at ${round(startsPerS)}/s; ${round((dueAt.getTime() - startsTo) / 1000)} s before due`);
+  // Every timer is set once the last workflows started have theirs (their first task ran).
+  for (;;) {
+    const unset = await Promise.all(
+      timed.ids.slice(-50).map(async (id) => {
+        const history = await clients.temporal.client.workflow
+          .getHandle(workflowIds.retention(id))
+          .fetchHistory();
+        return !(history.events ?? []).some((e) => e.timerStartedEventAttributes);
+      }),
+    );
+    if (!unset.some(Boolean) || Date.now() > dueAt.getTime()) break;
+    await sleep(1000);
+  }
+  const timersSetBeforeDueS = (dueAt.getTime() - Date.now()) / 1000;
+  say(
+    timersSetBeforeDueS > 0
+      ? `every timer set, ${round(timersSetBeforeDueS)} s before due`
+      : 'warning: the due moment came before every timer was set',
+  );
+  const cpuAtDue = await Promise.all([cpuSecondsOf(worker.pid), cpuSecondsOf(temporalPid)]);
 
-  log(`waiting for the due moment and the deletions`);
   const deadline = dueAt.getTime() + GIVE_UP_AFTER_MS;
   let deleted = 0;
+  const loadAtDue: string[] = [];
   while (Date.now() < deadline) {
-    deleted = await clients.orm.em.fork().count(Asset, { user: userId, status: 'deleted' });
+    if (Date.now() >= dueAt.getTime() && loadAtDue.length === 0) loadAtDue.push(loadAverage());
+    deleted = await clients.orm.em.fork().count(Asset, { user: timed.userId, status: 'deleted' });
     if (deleted === N) break;
     await sleep(500);
   }
-  interface LatenessRow {
-    first: Date | null;
-    last: Date | null;
-    p50: number | null;
-    p95: number | null;
-    fired_p50: number | null;
-    fired_p95: number | null;
-    work_p50: number | null;
-    work_p95: number | null;
+  const loadAfter = loadAverage();
+  const cpuAfter = await Promise.all([cpuSecondsOf(worker.pid), cpuSecondsOf(temporalPid)]);
+  interface Lateness {
+    first: Date;
+    last: Date;
+    p50: number;
+    p95: number;
+    fired_p50: number;
+    fired_p95: number;
+    work_p50: number;
+    work_p95: number;
   }
-  // Lateness split in two, from each deletion's proof: due -> the workflow asks for the
-  // deletion (requested_at), and asked -> object verified gone (deleted_at).
-  const [row] = await clients.orm.em.getConnection().execute<LatenessRow[]>(
+  // Lateness of each deletion (object verified gone, asset row's deleted_at) after its
+  // due time, and its two parts from the proof: due -> the workflow asks for the deletion
+  // (requested_at, the timer's task), asked -> the object verified gone.
+  const [late] = await clients.orm.em.getConnection().execute<Lateness[]>(
     `select min(a.deleted_at) as first, max(a.deleted_at) as last,
             percentile_cont(0.5) within group (order by extract(epoch from a.deleted_at - a.delete_at) * 1000) as p50,
             percentile_cont(0.95) within group (order by extract(epoch from a.deleted_at - a.delete_at) * 1000) as p95,
@@ -175,52 +159,151 @@ try {
             percentile_cont(0.95) within group (order by extract(epoch from p.deleted_at - p.requested_at) * 1000) as work_p95
        from assets a join deletion_proofs p on p.asset_id = a.id
       where a.user_id = ? and a.status = 'deleted'`,
-    [userId],
+    [timed.userId],
   );
-  const workerMem = await memoryOf(worker.pid);
-  const temporalMem = await memoryOf(temporalPid);
-  const last = row?.last ? new Date(row.last).getTime() : NaN;
-  const first = row?.first ? new Date(row.first).getTime() : NaN;
+  const due = dueAt.getTime();
+  const lastLateMs = new Date(late!.last).getTime() - due;
+  const firstLateMs = new Date(late!.first).getTime() - due;
+  const deletionsPerS = deleted / (lastLateMs / 1000);
+  const workerPeakDuringDeletions = workerRss.peakBetween(due, new Date(late!.last).getTime() + 1000);
+  const workerPeakDuringStarts = workerRss.peakBetween(startsFrom, startsTo + 5000);
+
+  say('counting actions in every retention workflow’s history');
+  const actions: ActionCounts = {};
+  await inParallel(timed.ids, 16, async (id) => {
+    const history = await clients.temporal.client.workflow
+      .getHandle(workflowIds.retention(id))
+      .fetchHistory();
+    addCounts(actions, billableActions(history));
+  });
+
+  say(`the same ${N} deletions in a plain loop, ${concurrency} at a time`);
+  const bareLoad = loadAverage();
+  const bareCpuBefore = await cpuSecondsOf(bare.pid);
+  const bareRun = await bare.ask<{ startedAt: number; endedAt: number; failed: number }>({
+    assets: plain.ids.map((id) => ({
+      assetId: id,
+      userId: plain.userId,
+      kind: 'output',
+      objectKey: assetObjectKey(plain.userId, 'output', id),
+    })),
+    concurrency,
+  });
+  const bareDeletionsPerS = N / ((bareRun.endedAt - bareRun.startedAt) / 1000);
+  const cpuMsPerDeletion = {
+    // From the due moment to the last deletion: the timers' tasks and the deletions.
+    worker: ((cpuAfter[0] - cpuAtDue[0]) * 1000) / N,
+    temporal: ((cpuAfter[1] - cpuAtDue[1]) * 1000) / N,
+    bare: (((await cpuSecondsOf(bare.pid)) - bareCpuBefore) * 1000) / N,
+  };
+
+  const [workerPeak, temporalPeak, barePeak] = await Promise.all([
+    workerRss.stop(),
+    temporalRss.stop(),
+    bareRss.stop(),
+  ]);
   const result = {
     bench: 'retention',
+    engine: ENGINE,
     assets: N,
-    deleted,
-    dueAt: dueAt.toISOString(),
-    startedAllBeforeDueMs: dueAt.getTime() - startedAll,
-    firstDeletionAfterDueMs: Math.round(first - dueAt.getTime()),
-    lastDeletionAfterDueMs: Math.round(last - dueAt.getTime()),
-    p50LatenessMs: Math.round(Number(row?.p50 ?? NaN)),
-    p95LatenessMs: Math.round(Number(row?.p95 ?? NaN)),
-    dueToRequestP50Ms: Math.round(Number(row?.fired_p50 ?? NaN)),
-    dueToRequestP95Ms: Math.round(Number(row?.fired_p95 ?? NaN)),
-    requestToGoneP50Ms: Math.round(Number(row?.work_p50 ?? NaN)),
-    requestToGoneP95Ms: Math.round(Number(row?.work_p95 ?? NaN)),
-    loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
-    deletionsPerSecond: Math.round((deleted / ((last - dueAt.getTime()) / 1000)) * 10) / 10,
-    workerPeakRssMiB: Math.round(Math.max(peakWorker, workerMem?.hwm ?? 0)),
-    temporalPeakRssMiB: Math.round(Math.max(peakTemporal, temporalMem?.hwm ?? 0)),
-    cpus: os.cpus().length,
+    lastLateS: round(lastLateMs / 1000, 1),
+    p50LateS: round(late!.p50 / 1000, 1),
+    deletionsPerS: round(deletionsPerS, 1),
+    workerPeakRssMiB: Math.round(workerPeak),
+    temporalPeakRssMiB: Math.round(temporalPeak),
+    actionsPerAsset: round(totalOf(actions) / N, 2),
+    bareDeletionsPerS: round(bareDeletionsPerS, 1),
+    ratio: round(deletionsPerS / bareDeletionsPerS, 2),
   };
   console.log(JSON.stringify(result));
-  const rows: [string, string][] = [
-    ['assets due at one moment', `${result.assets} (${result.deleted} deleted)`],
-    ['first deletion after due', `${result.firstDeletionAfterDueMs} ms`],
-    ['last deletion after due', `${result.lastDeletionAfterDueMs} ms`],
-    ['lateness p50 / p95', `${result.p50LatenessMs} / ${result.p95LatenessMs} ms`],
-    ['  due -> deletion asked p50 / p95', `${result.dueToRequestP50Ms} / ${result.dueToRequestP95Ms} ms`],
-    ['  asked -> verified gone p50 / p95', `${result.requestToGoneP50Ms} / ${result.requestToGoneP95Ms} ms`],
-    ['deletions per second', String(result.deletionsPerSecond)],
-    ['worker peak RSS', `${result.workerPeakRssMiB} MiB`],
+  printTable(`${N} retention timers due at one moment (Temporal on a SQLite file; ${deleted} deleted)`, [
+    [
+      'workflow starts before due',
+      `${round(startsPerS)}/s at ${START_CONCURRENCY} at a time; all started ${round((due - startsTo) / 1000)} s before due`,
+    ],
+    [
+      'first / last deletion after due',
+      `${round(firstLateMs / 1000, 1)} s / ${round(lastLateMs / 1000, 1)} s`,
+    ],
+    ['lateness p50 / p95', `${round(late!.p50 / 1000, 1)} s / ${round(late!.p95 / 1000, 1)} s`],
+    [
+      '  due -> deletion asked (timer task) p50 / p95',
+      `${round(late!.fired_p50 / 1000, 1)} s / ${round(late!.fired_p95 / 1000, 1)} s`,
+    ],
+    ['  asked -> verified gone p50 / p95', `${round(late!.work_p50)} ms / ${round(late!.work_p95)} ms`],
+    [
+      'deletions/s (due -> last)',
+      `${result.deletionsPerS} (worker: ${concurrency} local activities at a time)`,
+    ],
+    [
+      'bare loop deletions/s',
+      `${result.bareDeletionsPerS} (${concurrency} at a time; ${bareRun.failed} not deleted)`,
+    ],
+    ['ratio', String(result.ratio)],
+    [
+      'CPU ms per deletion: worker / Temporal / bare loop',
+      `${round(cpuMsPerDeletion.worker, 2)} / ${round(cpuMsPerDeletion.temporal, 2)} / ${round(cpuMsPerDeletion.bare, 2)}`,
+    ],
+    ['actions per asset', `${result.actionsPerAsset}: ${describeCounts(actions, N)}`],
+    [
+      'worker peak RSS: whole run / starts / deletions',
+      `${result.workerPeakRssMiB} / ${Math.round(workerPeakDuringStarts)} / ${Math.round(workerPeakDuringDeletions)} MiB`,
+    ],
     ['Temporal server peak RSS', `${result.temporalPeakRssMiB} MiB`],
-    ['machine load (1 min) at the end', `${result.loadAverage1m} on ${result.cpus} CPUs`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    ['bare loop process peak RSS', `${Math.round(barePeak)} MiB`],
+    [
+      'load average: at due / after deletions / before the bare loop',
+      `${loadAtDue[0] ?? '?'} / ${loadAfter} / ${bareLoad}`,
+    ],
+  ]);
+
+  /** N objects of 1 KiB in S3 with their asset rows, for a new user. */
+  async function storeAssets(c: Clients, count: number, label: string) {
+    const userId = randomUUID();
+    await c.orm.em.fork().insert(User, {
+      id: userId,
+      email: `bench-${label}-${userId}@example.test`,
+      name: 'Bench',
+      role: 'creator',
+      status: 'active',
+      preferences: {},
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const ids = Array.from({ length: count }, () => randomUUID());
+    say(`storing ${count} objects and rows (${label})`);
+    await inParallel(ids, 32, async (id) => {
+      await c.store.client.send(
+        new PutObjectCommand({
+          Bucket: c.store.bucket,
+          Key: assetObjectKey(userId, 'output', id),
+          Body: objectBody,
+          ServerSideEncryption: c.store.serverSideEncryption,
+        }),
+      );
+    });
+    for (let i = 0; i < ids.length; i += 500) {
+      await c.orm.em.fork().insertMany(
+        Asset,
+        ids.slice(i, i + 500).map((id) => ({
+          id,
+          user: userId,
+          kind: 'output' as const,
+          status: 'stored' as const,
+          objectKey: assetObjectKey(userId, 'output', id),
+          contentType: 'application/octet-stream',
+          sizeBytes: objectBody.length,
+          createdAt: new Date(),
+          storedAt: new Date(),
+          deleteAt: new Date(Date.now() + 7 * 86_400_000),
+        })),
+      );
+    }
+    return { userId, ids };
+  }
 } finally {
-  clearInterval(sampler);
-  worker.kill('SIGTERM');
-  await new Promise((resolve) => (worker.exitCode !== null ? resolve(null) : worker.once('exit', resolve)));
+  await bare.stop();
+  await worker.stop();
   await clients.close();
   await stack.stop();
-  await rm(work, { recursive: true, force: true });
 }

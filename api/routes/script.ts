@@ -18,6 +18,7 @@ import {
   revisionView,
   runBody,
   scriptFile,
+  scriptFileUpload,
   splitBody,
   updateScriptBody,
 } from '../../domain/contracts/script.ts';
@@ -58,7 +59,15 @@ export const scriptRoutes = [
     tags,
     access: 'verified',
     rateLimit: 'upload',
+    bodyType: 'multipart',
+    body: scriptFileUpload,
     response: scriptFile,
+    errors: [
+      { status: 400, code: 'upload_interrupted', when: 'the upload stopped before its end' },
+      { status: 413, code: 'file_too_large', when: 'the file is over the script file limit' },
+      { status: 415, code: 'unsupported_script_file', when: 'the bytes are not a .txt or .srt script' },
+      { status: 415, code: 'multipart_required', when: 'the body is not multipart/form-data' },
+    ],
     handler: async ({ req }) => {
       checkUploadRequest(req);
       return readScript(await readSmallUpload(req, MAX_SCRIPT_FILE_BYTES));

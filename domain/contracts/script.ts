@@ -219,6 +219,11 @@ export const revisionComparison = z.object({
 export type RevisionComparison = z.infer<typeof revisionComparison>;
 
 /** An uploaded script file, read from its bytes. */
+/** A script file sent to be read: one file in a multipart/form-data body. */
+export const scriptFileUpload = z.object({
+  file: z.string().meta({ format: 'binary', description: 'The script: a .txt or .srt file.' }),
+});
+
 export const scriptFile = z.object({
   script: z.string(),
   format: z.enum(SCRIPT_FORMATS),

@@ -344,6 +344,22 @@ describe('splitting and uploading scripts', () => {
     expect([png.status, (await json(png)).error.code]).toEqual([415, 'unsupported_script_file']);
     expect((await send(Buffer.from('a\u0000b'), 'script.txt')).status).toBe(415);
     expect((await send(Buffer.from([0xff, 0xfe, 0x41]), 'script.txt')).status).toBe(415);
+
+    // Found by the API fuzz test: multipart without its boundary made the reader throw (500).
+    const unbounded = await fetch(`${h.platform.api.url}/api/scripts/files`, {
+      method: 'POST',
+      headers: {
+        cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'x-csrf-token': client.csrfToken!,
+        'x-forwarded-for': client.ip,
+        'content-type': 'multipart/form-data',
+      },
+      body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nabc\r\n--x--\r\n',
+    });
+    expect(unbounded.status).toBe(400);
+    expect((await json(unbounded)).error.fields).toEqual([
+      expect.objectContaining({ field: 'Content-Type' }),
+    ]);
   });
 });
 

@@ -58,6 +58,8 @@ export interface TestStackOptions {
   engine?: TemporalEngine;
   /** Engine `server`: also start the UI server. */
   ui?: boolean;
+  /** Engine `dev`: keep Temporal's state in a SQLite file, as `npm start` does (in memory unless set). */
+  temporalFile?: boolean;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -114,6 +116,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       engine === 'dev'
         ? startTemporal({
             port: temporalPort!,
+            dbFile: options.temporalFile ? path.join(dir, 'temporal', 'temporal.db') : undefined,
             // Each test file registers its own namespace; make it usable at once.
             dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
             log,

@@ -1,0 +1,184 @@
+// What every benchmark shares: percentiles, the machine's load, memory read from /proc,
+// progress lines on stderr, and the human-readable table printed after the JSON line.
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+
+export const MiB = 1024 * 1024;
+
+/** Wall-clock milliseconds since the epoch, with sub-millisecond precision. */
+export const now = () => performance.timeOrigin + performance.now();
+
+/** Nearest-rank percentile (p in 0..100) of unsorted numbers; NaN when there are none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const mean = (values: readonly number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+}
+
+export function progress(bench: string, message: string): void {
+  process.stderr.write(
+    `[bench:${bench}] ${new Date().toISOString().slice(11, 19)} ${message} (load ${loadAverage()})\n`,
+  );
+}
+
+/** Resident set size now and its peak so far (VmHWM), in MiB, from /proc; null once the process is gone. */
+export async function memoryOf(pid: number | 'self'): Promise<{ rssMiB: number; hwmMiB: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples a process's RSS from /proc every `intervalMs`; its peak is the highest of the
+ * samples and the kernel's own high-water mark (VmHWM), read one last time on stop.
+ */
+export class RssSampler {
+  readonly samples: { at: number; rssMiB: number }[] = [];
+  private peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pid: number;
+  private readonly intervalMs: number;
+
+  constructor(pid: number, intervalMs = 250) {
+    this.pid = pid;
+    this.intervalMs = intervalMs;
+  }
+
+  start(): this {
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
+    void this.sample();
+    return this;
+  }
+
+  private async sample(): Promise<void> {
+    const m = await memoryOf(this.pid);
+    if (!m) return;
+    this.samples.push({ at: Date.now(), rssMiB: m.rssMiB });
+    this.peak = Math.max(this.peak, m.rssMiB, m.hwmMiB);
+  }
+
+  /** The RSS now (last sample), MiB. */
+  get currentMiB(): number {
+    return this.samples.at(-1)?.rssMiB ?? NaN;
+  }
+
+  /** Highest RSS seen in [from, to] (ms since the epoch), from the samples alone. */
+  peakBetween(from: number, to = Infinity): number {
+    return Math.max(0, ...this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.rssMiB));
+  }
+
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample();
+    return this.peak;
+  }
+
+  get peakMiB(): number {
+    return this.peak;
+  }
+}
+
+/** Prints rows as two aligned columns (or more), after a title. */
+export function printTable(title: string, rows: readonly (readonly (string | number)[])[]): void {
+  const cells = rows.map((r) => r.map(String));
+  const widths = cells.reduce<number[]>((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
+  console.log(`\n${title}`);
+  for (const r of cells)
+    console.log(
+      `  ${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}`,
+    );
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc; NaN once it is gone. */
+export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+/** USER_HZ: 100 on Linux for every architecture Node.js runs on. */
+const CLOCK_TICKS = 100;
+
+/**
+ * Jobs arriving at a fixed rate, whatever happens to the ones before (open loop): job i
+ * is due at `i / ratePerS` seconds after the start and sent then, not when another ends.
+ * Each outcome's latency counts from when it was due, so a late send (the generator
+ * itself falling behind) is charged to the latency, never hidden.
+ */
+export async function openLoop<T>(
+  count: number,
+  ratePerS: number,
+  job: (index: number) => Promise<T>,
+): Promise<{
+  outcomes: { dueAt: number; doneAt: number; result?: T; error?: string }[];
+  firstDueAt: number;
+  lastDoneAt: number;
+  maxSendLagMs: number;
+}> {
+  const firstDueAt = now() + 50;
+  const dueAt = (i: number) => firstDueAt + (i * 1000) / ratePerS;
+  const outcomes: { dueAt: number; doneAt: number; result?: T; error?: string }[] = [];
+  const running: Promise<void>[] = [];
+  let maxSendLagMs = 0;
+  for (let i = 0; i < count;) {
+    const wait = dueAt(i) - now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const t = now(); i < count && dueAt(i) <= t + 1; i++) {
+      const index = i;
+      maxSendLagMs = Math.max(maxSendLagMs, t - dueAt(index));
+      running.push(
+        job(index).then(
+          (result) => void (outcomes[index] = { dueAt: dueAt(index), doneAt: now(), result }),
+          (err: unknown) =>
+            void (outcomes[index] = { dueAt: dueAt(index), doneAt: now(), error: String(err) }),
+        ),
+      );
+    }
+  }
+  await Promise.all(running);
+  return { outcomes, firstDueAt, lastDoneAt: Math.max(...outcomes.map((o) => o.doneAt)), maxSendLagMs };
+}

@@ -1,0 +1,32 @@
+// The platform side of bench/orchestration.ts, in a process of its own as the bare
+// baseline is: the API and the workers of every task queue (as `npm start` runs them),
+// with the provider simulator in instant mode standing in for Luma (the provider takes
+// no time, so what is measured is what the platform adds).
+import { loadConfig } from '../../config/index.ts';
+import { startApi } from '../../api/server.ts';
+import { createClients } from '../../platform/clients.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { freePort } from '../../scripts/stack/process.ts';
+import { startWorkers } from '../../worker/workers.ts';
+import { SIMULATOR_API_KEY, startProviderSimulator } from '../../tests/support/simulator/index.ts';
+import { serveParent } from './child.ts';
+
+const simulator = await startProviderSimulator({ faults: { instant: true } });
+const port = await freePort();
+const config = loadConfig({
+  ...process.env,
+  PUBLIC_API_URL: `http://127.0.0.1:${port}`,
+  LUMA_API_KEY: SIMULATOR_API_KEY,
+  LUMA_BASE_URL: simulator.url,
+});
+const logger = createLogger({ level: config.logLevel, name: 'bench-platform' });
+const clients = await createClients(config, logger);
+const workers = await startWorkers({ config, logger, deps: clients });
+const api = await startApi(clients, { port, host: '127.0.0.1' });
+
+serveParent({ url: api.url }, async () => {
+  await api.close();
+  await workers.shutdown();
+  await clients.close();
+  await simulator.stop();
+});

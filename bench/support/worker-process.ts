@@ -1,0 +1,52 @@
+// The platform's own worker process (worker/main.ts), as production runs it, for the
+// benchmarks that measure it from outside: optionally for chosen task queues only
+// (WORKER_QUEUES), ready once Temporal lists it among the queue's pollers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import protos from '@temporalio/proto';
+
+export interface WorkerProcess {
+  process: ChildProcess;
+  pid: number;
+  exited: Promise<number | null>;
+  /** SIGTERM (the worker drains), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startWorkerProcess(
+  env: Record<string, string | undefined>,
+  options: { client: Client; queues?: string[]; readyQueue: string },
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../../worker/main.ts', import.meta.url))], {
+    env: { ...env, ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (graceMs = 30_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(kill);
+  };
+  const identity = `${child.pid}@${os.hostname()}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}) before polling`);
+    const { pollers } = await options.client.workflowService.describeTaskQueue({
+      namespace: options.client.options.namespace,
+      taskQueue: { name: options.readyQueue },
+      taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    if (pollers?.some((p) => p.identity === identity)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the worker did not poll in 3 minutes');
+    }
+    await sleep(200);
+  }
+  return { process: child, pid: child.pid!, exited, stop };
+}
