@@ -17,16 +17,20 @@ export const INCIDENT_CATEGORIES = [
   'prompts',
   'payments',
   'sessions',
+  'scripts',
+  'support',
 ] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 
 export const INCIDENT_CATEGORY_WORDS: Readonly<Record<IncidentCategory, string>> = {
   account: 'account details (name, email address, date of birth)',
   uploads: 'uploaded images, videos and recordings',
-  videos: 'generated videos',
+  videos: "generated videos (and script projects' scene clips, voice tracks and subtitles)",
   prompts: 'prompts and job settings',
   payments: 'payment records (never card numbers)',
   sessions: 'session logs (IP address, browser)',
+  scripts: 'scripts of script projects (their text and scenes)',
+  support: 'support tickets and their messages',
 };
 
 export const INCIDENT_STATUSES = [

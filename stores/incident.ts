@@ -15,10 +15,14 @@ import { sendLoggedMail, type PrivacyMailDeps } from './mail.ts';
 export const AFFECTED_PEOPLE: Readonly<Record<IncidentCategory, string>> = {
   account: `select id as user_id from users where created_at <= :end`,
   uploads: `select user_id from assets where kind = 'input' and created_at <= :end and (deleted_at is null or deleted_at >= :start)`,
-  videos: `select user_id from assets where kind = 'output' and created_at <= :end and (deleted_at is null or deleted_at >= :start)`,
+  videos: `select user_id from assets where kind in ('output', 'intermediate') and created_at <= :end and (deleted_at is null or deleted_at >= :start)`,
   prompts: `select user_id from generation_jobs where created_at <= :end`,
-  payments: `select user_id from payments where created_at <= :end`,
+  payments: `select user_id from payments where created_at <= :end
+             union select user_id from subscriptions where created_at <= :end
+             union select user_id from invoices where created_at <= :end`,
   sessions: `select user_id from sessions where created_at <= :end and last_seen_at >= :start`,
+  scripts: `select user_id from script_projects where created_at <= :end`,
+  support: `select user_id from support_tickets where created_at <= :end and (closed_at is null or closed_at >= :start)`,
 };
 
 /** Records a pending notice for every affected person with an account; returns how many there are. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, AuditEvent, Incident, IncidentNotice } from '../../db/entities/index.ts';
-import { AUTHORITY_DEADLINE_MS } from '../../domain/incident.ts';
+import { AUTHORITY_DEADLINE_MS, INCIDENT_CATEGORIES } from '../../domain/incident.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { createAccount, signedIn, type TestAccount } from '../support/accounts.ts';
@@ -61,6 +61,25 @@ const incidentBody = (title: string, window = WINDOW) => ({
 });
 
 describe('breach incidents', () => {
+  it('[S-BREACH] finds the affected people of every data category (each its own query), here nobody', async () => {
+    const window = { start: new Date('2018-01-01T00:00:00Z'), end: new Date('2018-01-02T00:00:00Z') };
+    const res = await legal.client.post('/api/legal/incidents', {
+      ...incidentBody(`every category ${randomUUID()}`, window),
+      categories: [...INCIDENT_CATEGORIES],
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const done = await eventually(
+      async () => {
+        const view = await json(await legal.client.get(`/api/legal/incidents/${id}`));
+        return view.noticesCompletedAt ? view : undefined;
+      },
+      30_000,
+      'the notices',
+    );
+    expect(done).toMatchObject({ affectedCount: 0, notices: { sent: 0, pending: 0 } });
+  });
+
   it('[S-BREACH] records an incident with its 72-hour deadline, finds the affected people from the data, emails each once and records every step', async () => {
     const inside = await createAccount(platform);
     const deletedBefore = await createAccount(platform);
