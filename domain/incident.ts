@@ -25,7 +25,7 @@ export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 export const INCIDENT_CATEGORY_WORDS: Readonly<Record<IncidentCategory, string>> = {
   account: 'account details (name, email address, date of birth)',
   uploads: 'uploaded images, videos and recordings',
-  videos: "generated videos (and script projects' scene clips, voice tracks and subtitles)",
+  videos: "generated videos (with script projects' scene clips and voice tracks)",
   prompts: 'prompts and job settings',
   payments: 'payment records (never card numbers)',
   sessions: 'session logs (IP address, browser)',
