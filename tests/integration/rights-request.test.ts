@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMarketingMail } from '../../stores/mail.ts';
 import { AuditEvent, Consent, RightsRequest, User } from '../../db/entities/index.ts';
 import {
+  DELETION_STEPS,
   UNVERIFIED_REQUEST_TTL_MS,
   VERIFICATION_CODE_TTL_MS,
   VERIFICATION_MAX_ATTEMPTS,
@@ -204,7 +205,7 @@ describe('one source for status and steps', () => {
     expect(paused.progress.steps.slice(0, 3)).toEqual([
       { name: 'verify', state: 'done' },
       { name: 'legal_hold_check', state: 'running' },
-      { name: 'revoke_sessions', state: 'pending' },
+      { name: 'cancel_subscriptions', state: 'pending' },
     ]);
     await legal.client.post(`/api/legal/holds/${hold.id}/release`, { reason: 'Matter closed' });
     await waitForRequestStatus(platform, request.id, ['completed']);
@@ -252,7 +253,10 @@ describe('one source for status and steps', () => {
     expect((await getMyRequest(platform.clients, owner, before.id)).canCancel).toBe(true);
     const cancelled = await cancelRightsRequest(platform.clients, owner, before.id);
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.progress!.steps.map((s) => s.state)).toEqual(['done', ...Array(9).fill('skipped')]);
+    expect(cancelled.progress!.steps.map((s) => s.state)).toEqual([
+      'done',
+      ...Array(DELETION_STEPS.length - 1).fill('skipped'),
+    ]);
   });
 
   it('[D-VERIFY] making a request is a use case: one whose workflow cannot start is removed again, unaudited and unannounced', async () => {
@@ -585,7 +589,7 @@ describe('cost and reads without a worker', () => {
     ]);
     // Start, activities, the verification timer, the verified signal, the deadline's search attribute.
     const totals = [restriction, access, deletion].map((r) => r.actions.total);
-    expect(totals).toEqual([8, 9, 18]);
+    expect(totals).toEqual([8, 9, 19]);
   }, 120_000);
 
   it('[D-CLOCK] a request view answers at once from the database with the worker stopped, with the last known status and steps', async () => {
