@@ -13,6 +13,7 @@ import { moderatePrompt } from '../../domain/moderation.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import { openReview } from '../../stores/moderation.ts';
 import { breakerOpen } from './breaker.ts';
 import { fail } from './failures.ts';
 
@@ -69,6 +70,15 @@ async function moderate(orm: MikroORM, job: GenerationJob): Promise<JobStart | n
     details: { categories: result.categories },
   });
   if (result.verdict === 'review') {
+    // The job waits in the review queue for a person (S-MOD); a repeat opens nothing new.
+    await openReview(em, {
+      kind: 'held',
+      subject: 'prompt',
+      userId: job.user!,
+      jobId: job.id,
+      reason: result.reason ?? null,
+      categories: result.categories,
+    });
     await recordLiveState(em, job.id, { status: 'awaiting_review', statusMessage: result.reason ?? null });
   }
   return { verdict: result.verdict, reason: result.reason ?? null };
