@@ -164,6 +164,15 @@ export function withWorkflowEnv(): WorkflowTestEnv {
     cleanups.push(async () => {
       // A test that ended early leaves its workflow open: close it so its timers go too.
       await handle.terminate('test over').catch(() => {});
+      // Its children as well: a child asked to cancel (REQUEST_CANCEL) would stay open with
+      // a task on this file's queue, which no one polls once the file ends, and a pending
+      // workflow task stops the shared server from skipping time for every later file.
+      for (const childId of await childIds(handle)) {
+        await client.workflow
+          .getHandle(childId)
+          .terminate('test over')
+          .catch(() => {});
+      }
       started.delete(workflowId);
     });
     const { calls } = entry;
@@ -194,6 +203,23 @@ export function withWorkflowEnv(): WorkflowTestEnv {
     run: async (workflow, options) => (await start(workflow, options)).result(),
     now: () => current().currentTimeMs(),
   };
+}
+
+/** The ids of the child workflows a workflow started, from its history. */
+async function childIds(handle: {
+  fetchHistory(): Promise<{ events?: unknown[] | null }>;
+}): Promise<string[]> {
+  const history = await handle.fetchHistory().catch(() => ({ events: [] }));
+  const ids = new Set<string>();
+  for (const event of (history.events ?? []) as {
+    childWorkflowExecutionStartedEventAttributes?: {
+      workflowExecution?: { workflowId?: string | null } | null;
+    } | null;
+  }[]) {
+    const id = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    if (id) ids.add(id);
+  }
+  return [...ids];
 }
 
 /** The SDK logs every worker state change; tests fail activities on purpose. Errors only. */
