@@ -3,8 +3,8 @@
 // with the activity stubs it gives, typed against the real activities so a renamed one no
 // longer compiles. Any activity the test did not stub fails at once, without retries.
 //
-// One time-skipping test server and one workflow bundle serve every file (made by
-// tests/support/workflow-server.ts); each file has one worker on its own task queue.
+// Each file has a time-skipping test server of its own and one worker; the workflow
+// bundle is made once for all (tests/support/workflow-server.ts).
 // Time runs at wall-clock pace while a test starts, signals and queries; it jumps ahead
 // only while the test awaits `run.result()` or calls `env.sleep(ms)`. So: set up, poke,
 // then await the outcome.
@@ -36,6 +36,7 @@ import {
 } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, inject, vi } from 'vitest';
 import type { Activities } from '../../activities/index.ts';
+import { startTestServer, type RunningServer } from './workflow-server.ts';
 
 /** Stubs for the activities a test expects its workflow to call. */
 export type ActivityStubs = Partial<Activities>;
@@ -94,6 +95,7 @@ interface Started {
 export function withWorkflowEnv(): WorkflowTestEnv {
   const taskQueue = `test-${randomUUID()}`;
   let env: TestWorkflowEnvironment | undefined;
+  let server: RunningServer | undefined;
   let worker: { shutdown(): void; running: Promise<void> } | undefined;
   // By workflow id: whose stubs an activity call goes to, and where it is recorded.
   const started = new Map<string, Started>();
@@ -115,7 +117,8 @@ export function withWorkflowEnv(): WorkflowTestEnv {
 
   beforeAll(async () => {
     quietRuntime();
-    env = await connectTimeSkipping(inject('workflowServerAddress'));
+    server = await startTestServer();
+    env = await connectTimeSkipping(server.address);
     const created = await Worker.create({
       connection: env.nativeConnection,
       namespace: 'default',
@@ -145,6 +148,7 @@ export function withWorkflowEnv(): WorkflowTestEnv {
       });
     }
     await env?.teardown();
+    server?.stop();
   });
 
   const current = () => {
@@ -262,7 +266,7 @@ async function connectTimeSkipping(address: string): Promise<TestWorkflowEnviron
     supportsTimeSkipping: true,
   });
   if (!env.supportsTimeSkipping || !env.connection.testService) {
-    throw new Error('the shared test server was connected without its time-skipping service');
+    throw new Error('the test server was connected without its time-skipping service');
   }
   return env;
 }

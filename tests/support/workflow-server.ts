@@ -1,7 +1,9 @@
-// globalSetup of the `workflows` test project: starts ONE Temporal time-skipping test
-// server (Java, installed by scripts/temporal-test-server.sh) and bundles workflows/ ONCE,
-// in parallel; every test file then connects to both (tests/support/workflow-env.ts)
-// instead of paying a JVM start and a bundle each.
+// globalSetup of the `workflows` test project: installs the Temporal time-skipping test
+// server (Java, scripts/temporal-test-server.sh) and bundles workflows/ ONCE, in parallel;
+// every test file then starts a server of its own (about a second with the launcher's
+// class-data archive) and uses the bundle (tests/support/workflow-env.ts). A server per
+// file, because its clock and its time-skipping locks are global to it: a file that
+// left them unbalanced stopped time for every later file.
 //
 // The server is started as the SDK's createTimeSkipping starts it: with the port only, no
 // `--enable-time-skipping`. It then holds one lock on its clock, which the SDK's client
@@ -9,7 +11,7 @@
 // wall-clock pace, so a test can signal and query first. The SDK's unlock/lock pairs
 // assume that lock: with the flag they lift the server's own locks instead (tried: an
 // activity a test held open timed out as the clock ran past it). Time is global to the
-// server, so the project's files run one at a time (vitest.config.ts).
+// server.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -25,8 +27,6 @@ import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** host:port of the shared time-skipping test server. */
-    workflowServerAddress: string;
     /** The workflows/ bundle, built once for the run. */
     workflowBundlePath: string;
   }
@@ -45,11 +45,10 @@ const INDEXED_TYPES = {
 } as const;
 
 export default async function setup(project: TestProject) {
-  const [server, bundlePath] = await Promise.all([startTestServer(), bundleWorkflows()]);
-  project.provide('workflowServerAddress', server.address);
+  // The server's installation (once) beside the bundle; each file starts its own server.
+  const [, bundlePath] = await Promise.all([testServerLauncher(), bundleWorkflows()]);
   project.provide('workflowBundlePath', bundlePath);
   return async () => {
-    server.stop();
     await rm(path.dirname(bundlePath), { recursive: true, force: true });
   };
 }
@@ -73,17 +72,22 @@ async function bundleWorkflows(): Promise<string> {
   return file;
 }
 
-interface RunningServer {
+export interface RunningServer {
   address: string;
   stop(): void;
 }
 
-async function startTestServer(): Promise<RunningServer> {
-  // Installs on the first run (tools.sh usually did already); prints the launcher's path.
+/** Installs the server on the first run (tools.sh usually did already); answers the launcher's path. */
+async function testServerLauncher(): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/temporal-test-server.sh')], {
     maxBuffer: 1 << 20,
   });
-  const launcher = stdout.trim();
+  return stdout.trim();
+}
+
+/** A time-skipping test server of its own on a free port, with the platform's search attributes. */
+export async function startTestServer(): Promise<RunningServer> {
+  const launcher = await testServerLauncher();
   const port = await freePort();
   const child = spawn(launcher, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
