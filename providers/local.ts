@@ -151,7 +151,11 @@ function runFfmpeg(
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
 
+    let failed = false;
     const fail = (error: unknown) => {
+      // The first cause stands: a spawn error (ENOENT) is followed by its own 'close'.
+      if (failed) return;
+      failed = true;
       // A half-written MP4 must not be mistaken for a result (R-TEMP).
       void rm(options.outputPath, { force: true }).finally(() => reject(error));
     };
