@@ -1,4 +1,4 @@
-// The Temporal client side of `account-deletion-<userId>` (D-ERASE, D-MINOR, R-HOLD): its
+// The Temporal client side of `account-deletion-<pseudonym>` (D-ERASE, D-MINOR, R-HOLD): its
 // start, one per account at a time, and the message a legal hold's change sends it.
 // (The messages every rights request gets are sent through clients/rights-request.ts.)
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -9,18 +9,25 @@ import { requestStartOptions } from './rights-request.ts';
 
 export type { AccountDeletionInput } from '../workflows/account-deletion.ts';
 
-/** One deletion per account at a time: its id is the person's (stored on the request's row). */
-export const accountDeletionWorkflowId = (userId: string) => workflowIds.accountDeletion(userId);
+/**
+ * One deletion per account at a time: its id is the account's pseudonym (stored on the
+ * request's row), which is what the records kept after the deletion name the person by.
+ */
+export const accountDeletionWorkflowId = (pseudonym: string) => workflowIds.accountDeletion(pseudonym);
 
 /**
  * Starts the account's deletion; false when one is already running for the account
  * (one deletion per person at a time).
  */
-export async function startAccountDeletion(client: Client, input: AccountDeletionInput): Promise<boolean> {
+export async function startAccountDeletion(
+  client: Client,
+  input: AccountDeletionInput,
+  pseudonym: string,
+): Promise<boolean> {
   try {
     await client.workflow.start<typeof accountDeletionWorkflow>('accountDeletionWorkflow', {
       ...requestStartOptions(input),
-      workflowId: accountDeletionWorkflowId(input.userId),
+      workflowId: accountDeletionWorkflowId(pseudonym),
       args: [input],
     });
     return true;
@@ -31,10 +38,10 @@ export async function startAccountDeletion(client: Client, input: AccountDeletio
 }
 
 /** R-HOLD: a hold on the person changed; their deletion (if one is running) looks again. */
-export async function signalDeletionHoldChange(client: Client, userId: string | null): Promise<boolean> {
-  if (!userId) return false;
+export async function signalDeletionHoldChange(client: Client, pseudonym: string | null): Promise<boolean> {
+  if (!pseudonym) return false;
   try {
-    await client.workflow.getHandle(accountDeletionWorkflowId(userId)).signal(holdChangedSignal);
+    await client.workflow.getHandle(accountDeletionWorkflowId(pseudonym)).signal(holdChangedSignal);
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;

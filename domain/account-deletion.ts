@@ -1,6 +1,6 @@
 // Account deletion (D-ERASE, R-ACCT-90D, D-RECIPIENTS, D-MINOR): why an account is
 // deleted, what a provider may answer to an erasure notice, and the named durations of
-// the `account-deletion-<userId>` workflow. Pure: safe in workflow code and in the site.
+// the `account-deletion-<pseudonym>` workflow. Pure: safe in workflow code and in the site.
 import { DAY, SECOND, days } from './time.ts';
 
 /** Why an account is deleted: the owner asked, or support found an under-age user (D-MINOR). */
@@ -24,6 +24,68 @@ export const DELETION_HEARTBEAT_TIMEOUT_MS = 20 * SECOND;
 export const DELETION_HEARTBEAT_EVERY_MS = 5 * SECOND;
 /** Tries a provider gets before its erasure notice is recorded as failed (transient errors only). */
 export const ERASURE_NOTICE_ATTEMPTS = 5;
+
+/** A record an account deletion keeps, why, and for how long after the deletion (null: no end). */
+export interface KeptRecord {
+  record: string;
+  /** How the record refers to the person once the account is gone. */
+  refersBy: 'pseudonym' | 'nothing';
+  reason: string;
+  keepMs: number | null;
+}
+
+const YEAR_MS = days(365);
+
+/**
+ * Everything an account deletion keeps: the README's table and every certificate list
+ * these, with the end date each gives. The pseudonym is drawn at random for the account
+ * and linked to it only by the account's row, which the deletion removes.
+ */
+export const KEPT_AFTER_DELETION: readonly KeptRecord[] = [
+  {
+    record: 'audit_events',
+    refersBy: 'pseudonym',
+    reason: 'append-only, hash-chained evidence of what was done and by whom (S-AUDIT)',
+    keepMs: 7 * YEAR_MS,
+  },
+  {
+    record: 'deletion_proofs',
+    refersBy: 'pseudonym',
+    reason: 'proof that each file is gone (R-PROOF)',
+    keepMs: 7 * YEAR_MS,
+  },
+  {
+    record: 'deletion_certificates',
+    refersBy: 'pseudonym',
+    reason: 'the certificate of this deletion, for the person and the authority (D-ERASE)',
+    keepMs: 7 * YEAR_MS,
+  },
+  {
+    record: 'rights_requests',
+    refersBy: 'pseudonym',
+    reason:
+      'the record of the requests and how they were answered, details cleared (CCPA regulations § 7101: 24 months)',
+    keepMs: 2 * YEAR_MS,
+  },
+  {
+    record: 'legal_holds',
+    refersBy: 'pseudonym',
+    reason: 'the record of a hold placed on the account (R-HOLD)',
+    keepMs: 7 * YEAR_MS,
+  },
+  {
+    record: 'credit_ledger, payments, subscriptions, invoices, generation_jobs',
+    refersBy: 'nothing',
+    reason: 'transaction records for tax law, detached, prompts and inputs erased (R-PAY-7Y)',
+    keepMs: 7 * YEAR_MS,
+  },
+  {
+    record: 'incident_notices, takedown_requests',
+    refersBy: 'nothing',
+    reason: "the incident's and the take-down's own record and counts, detached",
+    keepMs: 7 * YEAR_MS,
+  },
+];
 
 /** How long the emailed link to a deletion certificate works (the account itself is gone). */
 export const CERTIFICATE_LINK_TTL_MS = days(30);

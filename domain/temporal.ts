@@ -41,7 +41,8 @@ export const workflowIds = {
   script: (projectId: string) => `script-${projectId}`,
   retention: (assetId: string) => `retention-${assetId}`,
   rightsRequest: (requestId: string) => `rights-request-${requestId}`,
-  accountDeletion: (userId: string) => `account-deletion-${userId}`,
+  /** By the account's pseudonym, so the id the records keep after the deletion is not the account's. */
+  accountDeletion: (pseudonym: string) => `account-deletion-${pseudonym}`,
   diagnostic: (checkId: string) => `diagnostic-${checkId}`,
   announcement: (id: string) => `announcement-${id}`,
   takedown: (takedownId: string) => `takedown-${takedownId}`,

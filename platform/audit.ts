@@ -4,6 +4,11 @@
 // few chains, each serialised by its own advisory lock: a writer takes the first chain
 // no one else holds, so many activities append at once instead of queueing behind one
 // lock, while writes that do not overlap keep to chain 0, one unbroken sequence.
+//
+// People are hashed by pseudonym: each account's random pseudonym (users.pseudonym) is
+// recorded beside its id, and the hash covers the pseudonym wherever the id appears. An
+// account deletion then drops the id from the person's events (`pseudonymiseAuditEvents`)
+// and every hash still holds; the trigger allows that change and no other.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -17,6 +22,8 @@ export interface AuditInput {
   targetId?: string | null;
   /** The person the event is about. */
   subjectUserId?: string | null;
+  /** The person's pseudonym, for events written after their account row is gone. */
+  subjectPseudonym?: string | null;
   /** Never personal data or secrets: ids, field names, reasons. */
   details?: Record<string, unknown>;
 }
@@ -31,6 +38,9 @@ interface StoredEvent {
   target_id: string | null;
   subject_user_id: string | null;
   details: Record<string, unknown>;
+  actor_pseudonym: string | null;
+  subject_pseudonym: string | null;
+  target_pseudonym: string | null;
   chain: number;
   prev_hash: string;
   hash: string;
@@ -48,25 +58,46 @@ function canonical(value: unknown): string {
   return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
 }
 
+/**
+ * The event's hash. Where a person's pseudonym is recorded, the hash covers it in place of
+ * their id, in its column and anywhere in the details; an event without pseudonyms (every
+ * event written before they existed) hashes exactly as it always did.
+ */
 export function eventHash(
   prevHash: string,
   event: Omit<StoredEvent, 'id' | 'hash' | 'prev_hash' | 'chain'>,
 ): string {
-  return createHash('sha256')
-    .update(
-      canonical([
-        prevHash,
-        event.occurred_at,
-        event.actor_id,
-        event.actor_role,
-        event.action,
-        event.target_type,
-        event.target_id,
-        event.subject_user_id,
-        event.details,
-      ]),
-    )
-    .digest('hex');
+  let text = canonical([
+    prevHash,
+    event.occurred_at,
+    event.actor_pseudonym ?? event.actor_id,
+    event.actor_role,
+    event.action,
+    event.target_type,
+    event.target_pseudonym ?? event.target_id,
+    event.subject_pseudonym ?? event.subject_user_id,
+    event.details,
+  ]);
+  const pairs: [string | null, string | null][] = [
+    [event.actor_id, event.actor_pseudonym],
+    [event.subject_user_id, event.subject_pseudonym],
+    [event.target_id, event.target_pseudonym],
+  ];
+  for (const [id, pseudonym] of pairs) if (id && pseudonym) text = text.replaceAll(id, pseudonym);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The pseudonyms of those of the ids that are accounts. */
+async function pseudonymsOf(tx: EntityManager, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id && UUID.test(id))))];
+  if (wanted.length === 0) return new Map();
+  const rows = await tx.execute<{ id: string; pseudonym: string }[]>(
+    `select id, pseudonym from users where id in (${wanted.map(() => '?').join(', ')})`,
+    wanted,
+  );
+  return new Map(rows.map((r) => [r.id, r.pseudonym]));
 }
 
 /** How many chains take appends side by side; more than the writers that usually overlap. */
@@ -107,10 +138,21 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
       subject_user_id: input.subjectUserId ?? null,
       details: input.details ?? {},
     };
-    const hash = eventHash(prevHash, event);
+    // A target that is an account (whatever its type says) is a person too.
+    const known = await pseudonymsOf(tx, [event.actor_id, event.subject_user_id, event.target_id]);
+    const pseudonymOf = (id: string | null) => (id ? (known.get(id) ?? null) : null);
+    const pseudonyms = {
+      actor_pseudonym: pseudonymOf(event.actor_id),
+      subject_pseudonym:
+        pseudonymOf(event.subject_user_id) ??
+        (event.subject_user_id ? null : (input.subjectPseudonym ?? null)),
+      target_pseudonym: pseudonymOf(event.target_id),
+    };
+    const hash = eventHash(prevHash, { ...event, ...pseudonyms });
     await tx.execute(
-      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, chain, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)`,
+      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
+                                 actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
       [
         event.occurred_at,
         event.actor_id,
@@ -120,6 +162,9 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
         event.target_id,
         event.subject_user_id,
         JSON.stringify(event.details),
+        pseudonyms.actor_pseudonym,
+        pseudonyms.subject_pseudonym,
+        pseudonyms.target_pseudonym,
         chain,
         prevHash,
         hash,
@@ -140,7 +185,8 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
   let count = 0;
   for (;;) {
     const rows = await em.execute<StoredEvent[]>(
-      `select id::text as id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details, chain, prev_hash, hash
+      `select id::text as id, occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
+              actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash
          from audit_events where audit_events.id > ?::bigint order by audit_events.id limit ?`,
       [afterId, batchSize],
     );
@@ -165,4 +211,29 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
       afterId = id;
     }
   }
+}
+
+/**
+ * Drops an account's id from every audit event that names it, leaving the pseudonym
+ * recorded with it (and writing the pseudonym where the id stood in the target or the
+ * details): the one change the trigger allows. Events written before pseudonyms existed
+ * cannot change and keep the id. Returns the events changed.
+ */
+export async function pseudonymiseAuditEvents(tx: EntityManager, userId: string): Promise<number> {
+  const changed = await tx.execute<{ id: string }[]>(
+    `update audit_events set
+        actor_id = case when actor_id = ?::uuid and actor_pseudonym is not null then null else actor_id end,
+        subject_user_id = case when subject_user_id = ?::uuid and subject_pseudonym is not null then null else subject_user_id end,
+        target_id = case when target_id = ? and target_pseudonym is not null then target_pseudonym::text else target_id end,
+        details = replace(details::text, ?,
+          coalesce(case when actor_id = ?::uuid then actor_pseudonym end,
+                   case when subject_user_id = ?::uuid then subject_pseudonym end,
+                   case when target_id = ? then target_pseudonym end)::text)::jsonb
+      where (actor_id = ?::uuid and actor_pseudonym is not null)
+         or (subject_user_id = ?::uuid and subject_pseudonym is not null)
+         or (target_id = ? and target_pseudonym is not null)
+      returning id`,
+    [userId, userId, userId, userId, userId, userId, userId, userId, userId, userId],
+  );
+  return changed.length;
 }

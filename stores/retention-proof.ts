@@ -1,6 +1,8 @@
 // Deletion proofs (R-PROOF): one record per deletion with a SHA-256 over its fields,
 // written in the same transaction as the asset row's final state and the audit event,
-// so a deletion is either fully recorded or retried.
+// so a deletion is either fully recorded or retried. The owner is hashed by pseudonym
+// (users.pseudonym) wherever their id is written, so their account's deletion can replace
+// the id by it (`pseudonymiseProofs`) and the hash still holds.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, type DeletionProof } from '../db/entities/index.ts';
@@ -13,6 +15,8 @@ export interface DeletionProofFields {
   objectKey: string;
   kind: AssetKind | null;
   ownerId: string | null;
+  /** The owner's pseudonym; absent on proofs written before pseudonyms existed. */
+  ownerPseudonym?: string | null;
   reason: DeletionReason;
   requestedBy: string | null;
   requestedAt: Date;
@@ -31,7 +35,7 @@ export function deletionProofHash(f: DeletionProofFields): string {
     f.assetId,
     f.objectKey,
     f.kind,
-    f.ownerId,
+    f.ownerPseudonym ?? f.ownerId,
     f.reason,
     f.requestedBy,
     f.requestedAt.toISOString(),
@@ -42,7 +46,9 @@ export function deletionProofHash(f: DeletionProofFields): string {
     f.verifiedAt.toISOString(),
     f.verification,
   ];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  let text = JSON.stringify(fields);
+  if (f.ownerId && f.ownerPseudonym) text = text.replaceAll(f.ownerId, f.ownerPseudonym);
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** True when a stored proof still hashes to its recorded hash. */
@@ -53,6 +59,7 @@ export function verifyDeletionProof(proof: DeletionProof): boolean {
     objectKey: proof.objectKey,
     kind: proof.kind ?? null,
     ownerId: proof.ownerId ?? null,
+    ownerPseudonym: proof.ownerPseudonym ?? null,
     reason: proof.reason,
     requestedBy: proof.requestedBy ?? null,
     requestedAt: proof.requestedAt,
@@ -86,18 +93,22 @@ export async function recordDeletion(
   },
   audit: Omit<AuditInput, 'details'> & { details?: Record<string, unknown> },
 ): Promise<{ proofId: string; created: boolean }> {
-  const fields: DeletionProofFields = {
-    ...input,
-    requestedAt: ms(input.requestedAt),
-    deletedAt: ms(input.deletedAt),
-    verifiedAt: ms(input.verifiedAt),
-  };
-  const recordHash = deletionProofHash(fields);
   return em.fork().transactional(async (tx) => {
+    const [owner] = input.ownerId
+      ? await tx.execute<{ pseudonym: string }[]>('select pseudonym from users where id = ?', [input.ownerId])
+      : [];
+    const fields: DeletionProofFields = {
+      ...input,
+      ownerPseudonym: owner?.pseudonym ?? null,
+      requestedAt: ms(input.requestedAt),
+      deletedAt: ms(input.deletedAt),
+      verifiedAt: ms(input.verifiedAt),
+    };
+    const recordHash = deletionProofHash(fields);
     const inserted = await tx.execute<{ id: string }[]>(
-      `insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, reason, requested_by,
+      `insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, owner_pseudonym, reason, requested_by,
          requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (dedupe_key) do nothing returning id`,
       [
         fields.dedupeKey,
@@ -105,6 +116,7 @@ export async function recordDeletion(
         fields.objectKey,
         fields.kind,
         fields.ownerId,
+        fields.ownerPseudonym,
         fields.reason,
         fields.requestedBy,
         fields.requestedAt,
@@ -135,4 +147,21 @@ export async function recordDeletion(
     );
     return { proofId: existing!.id, created: false };
   });
+}
+
+/**
+ * Replaces an owner's id by their pseudonym in their proofs (owner, object key, dedupe
+ * key, requested by): the one change the trigger allows, and the hashes still hold.
+ * Proofs written before pseudonyms existed cannot change and keep the id.
+ */
+export async function pseudonymiseProofs(tx: EntityManager, userId: string): Promise<number> {
+  const changed = await tx.execute<{ id: string }[]>(
+    `update deletion_proofs set owner_id = null,
+            object_key = replace(object_key, owner_id::text, owner_pseudonym::text),
+            dedupe_key = replace(dedupe_key, owner_id::text, owner_pseudonym::text),
+            requested_by = case when requested_by = owner_id then owner_pseudonym else requested_by end
+      where owner_id = ? and owner_pseudonym is not null returning id`,
+    [userId],
+  );
+  return changed.length;
 }

@@ -139,16 +139,20 @@ async function startMinorDeletion(
     counts: {},
     verificationAttempts: 0,
   });
-  request.workflowId = accountDeletionWorkflowId(user.id);
+  request.workflowId = accountDeletionWorkflowId(user.pseudonym);
   await em.flush();
-  await startAccountDeletion(deps.temporal.client, {
-    requestId: request.id,
-    userId: user.id,
-    type: 'deletion',
-    origin: 'minor',
-    expiresAt: request.expiresAt!.toISOString(),
-    verified: { verifiedAt: verified.verifiedAt.toISOString(), dueAt: verified.dueAt.toISOString() },
-  });
+  await startAccountDeletion(
+    deps.temporal.client,
+    {
+      requestId: request.id,
+      userId: user.id,
+      type: 'deletion',
+      origin: 'minor',
+      expiresAt: request.expiresAt!.toISOString(),
+      verified: { verifiedAt: verified.verifiedAt.toISOString(), dueAt: verified.dueAt.toISOString() },
+    },
+    user.pseudonym,
+  );
   return request.id;
 }
 

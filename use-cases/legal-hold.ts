@@ -43,6 +43,12 @@ async function subjectOf(em: EntityManager, hold: { userId?: string | null; asse
   return asset?.user ?? null;
 }
 
+/** The pseudonym the person's deletion workflow is named by, if the account still exists. */
+async function pseudonymOf(em: EntityManager, userId: string | null): Promise<string | null> {
+  if (!userId) return null;
+  return (await em.findOne(User, { id: userId }, { fields: ['pseudonym'] }))?.pseudonym ?? null;
+}
+
 export async function placeHold(
   deps: UseCaseDeps,
   staff: Actor,
@@ -75,7 +81,7 @@ export async function placeHold(
     details: { scope: body.assetId ? 'asset' : 'user', assetId: body.assetId ?? null },
   });
   // An account deletion of the person pauses (R-HOLD); one that is not running ignores it.
-  await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
+  await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));
   return { ...holdView(hold), workflowsSignalled: 0 };
 }
 
@@ -107,7 +113,7 @@ export async function releaseHold(
   });
   // Committed before signalling: the deletion that wakes up finds the hold released.
   const signalled = await signalHoldReleased(deps.temporal.client, await deferredAssetIds(em, hold), hold.id);
-  await signalDeletionHoldChange(deps.temporal.client, subjectUserId);
+  await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));
   return { ...holdView(hold), workflowsSignalled: signalled };
 }
 

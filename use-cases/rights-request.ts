@@ -124,6 +124,11 @@ async function checkAllowed(em: EntityManager, owner: Actor, body: CreateRequest
   );
 }
 
+/** The account's pseudonym, which its deletion's workflow id is made of. */
+async function accountPseudonym(em: EntityManager, userId: string): Promise<string> {
+  return (await em.findOneOrFail(User, { id: userId }, { fields: ['pseudonym'] })).pseudonym;
+}
+
 /** Starts the request's workflow; false when the account's deletion already runs. */
 async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsRequest): Promise<boolean> {
   const input = {
@@ -133,7 +138,8 @@ async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsReq
     expiresAt: request.expiresAt!.toISOString(),
   };
   if (request.type === 'deletion') {
-    return startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' });
+    const pseudonym = await accountPseudonym(deps.orm.em.fork(), owner.id);
+    return startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' }, pseudonym);
   }
   await startRightsRequest(deps.temporal.client, input);
   return true;
@@ -164,7 +170,9 @@ export async function createRightsRequest(
     verificationAttempts: 0,
   });
   request.workflowId =
-    body.type === 'deletion' ? accountDeletionWorkflowId(owner.id) : rightsRequestWorkflowId(request.id);
+    body.type === 'deletion'
+      ? accountDeletionWorkflowId(await accountPseudonym(em, owner.id))
+      : rightsRequestWorkflowId(request.id);
   await em.flush();
   try {
     if (!(await startWorkflow(deps, owner, request)))

@@ -1,4 +1,4 @@
-// The account deletion workflow (`account-deletion-<userId>`, task queue `privacy`;
+// The account deletion workflow (`account-deletion-<pseudonym>`, task queue `privacy`;
 // D-ERASE, R-ACCT-90D, D-RECIPIENTS, D-MINOR): verified first (D-VERIFY; support's
 // finding of a minor is verified from the start), paused with a visible reason while a
 // legal hold covers the person (R-HOLD, resumed by a signal when it is released, or by

@@ -2,15 +2,20 @@
 // every deletion proof of the person's files with its hash, the rows erased, the
 // providers' answers, the subscriptions cancelled at Stripe before anything was erased
 // (D-SUBSCRIPTION), and the records kept and why. Its hash is taken over its
-// canonical form (domain/account-deletion.ts), so anyone can recompute it. The same
-// transaction detaches the recipients ledger from the person and finishes the step.
+// canonical form (domain/account-deletion.ts), so anyone can recompute it. It names the
+// person by their pseudonym only. The same transaction detaches the recipients ledger,
+// replaces the account id by the pseudonym in every record kept (audit events, deletion
+// proofs, rights requests, legal holds), removes the account's row, which was the only
+// link between the two, and finishes the step.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { DeletionCertificate, type RightsRequest } from '../../db/entities/index.ts';
-import { canonicalJson, type DeletionOrigin } from '../../domain/account-deletion.ts';
+import { KEPT_AFTER_DELETION, canonicalJson, type DeletionOrigin } from '../../domain/account-deletion.ts';
+import { pseudonymiseAuditEvents, recordAudit } from '../../platform/audit.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
-import { auditOnce, finishStep } from '../../stores/rights-request.ts';
+import { pseudonymiseProofs } from '../../stores/retention-proof.ts';
+import { finishStep } from '../../stores/rights-request.ts';
 import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
 import type { ErasedRows } from './rows.ts';
 import type { EndedSubscription } from './subscriptions.ts';
@@ -31,21 +36,13 @@ export function createCertificateActivities(deps: DeletionDeps) {
       const existing = await deps.orm.em.fork().findOne(DeletionCertificate, { requestId: input.requestId });
       if (existing) return { certificateId: existing.id, certificateHash: existing.certificateHash };
       const request = await loadDeletionRequest(deps.orm, input.requestId);
-      const completedAt = new Date();
-      const contents = await certificateContents(deps, request, input, completedAt);
-      await storeCertificate(deps.orm, input, contents, completedAt);
-      const stored = await deps.orm.em
+      const [user] = await deps.orm.em
         .fork()
-        .findOneOrFail(DeletionCertificate, { requestId: input.requestId });
-      await auditOnce(
-        deps.orm.em.fork(),
-        `certificate:${input.requestId}`,
-        deletionAudit(request, 'privacy.certificate_issued', {
-          certificateId: stored.id,
-          certificateHash: stored.certificateHash,
-        }),
-      );
-      return { certificateId: stored.id, certificateHash: stored.certificateHash };
+        .execute<{ pseudonym: string }[]>('select pseudonym from users where id = ?', [input.userId]);
+      if (!user) throw new Error('the account row is gone, yet no certificate was stored');
+      const completedAt = new Date();
+      const contents = await certificateContents(deps, request, input, user.pseudonym, completedAt);
+      return storeCertificate(deps.orm, request, input, user.pseudonym, contents, completedAt);
     },
   };
 }
@@ -80,13 +77,15 @@ async function certificateContents(
   deps: { orm: MikroORM; config: Config },
   request: RightsRequest,
   input: CertificateInput,
+  pseudonym: string,
   completedAt: Date,
 ) {
   const { proofs, recipients, kept } = await evidence(deps.orm.em.fork(), input.userId);
   return {
-    certificateVersion: 1,
+    certificateVersion: 2,
     requestId: request.id,
-    subjectId: input.userId,
+    // The pseudonym the kept records name the person by; the account id is in none of them.
+    subjectId: pseudonym,
     origin: input.origin,
     requestedAt: request.createdAt.toISOString(),
     verifiedAt: request.verifiedAt?.toISOString() ?? null,
@@ -120,26 +119,34 @@ async function certificateContents(
       auditEvents: kept.audit,
       legalHolds: kept.holds,
       deletionProofs: proofs.length,
-      why: 'Payment records (credit purchases, subscriptions and their invoices, the credit ledger) are kept 7 years for tax law without the person (R-PAY-7Y); the audit log, deletion proofs and legal holds are kept as evidence and name the account only by this id, which no longer leads to anyone. Support tickets are erased with the account (erasedRows.supportTickets), not kept: no law asks us to keep them.',
+      why: 'Payment records (credit purchases, subscriptions and their invoices, the credit ledger) are kept 7 years for tax law without you (R-PAY-7Y). The audit log, the deletion proofs, this certificate, the record of your requests and any legal hold name you only by the pseudonym above: the account row that linked it to you is deleted. Support tickets are erased with the account, not kept.',
+      // Each record kept, why, and until when (domain/account-deletion.ts).
+      records: KEPT_AFTER_DELETION.map((record) => ({
+        ...record,
+        until: record.keepMs === null ? null : new Date(completedAt.getTime() + record.keepMs).toISOString(),
+      })),
     },
   };
 }
 
 async function storeCertificate(
   orm: MikroORM,
+  request: RightsRequest,
   input: CertificateInput,
+  pseudonym: string,
   contents: Record<string, unknown>,
   issuedAt: Date,
-): Promise<void> {
+): Promise<{ certificateId: string; certificateHash: string }> {
   const certificateHash = sha256Hex(canonicalJson(contents));
+  const certificateId = randomUUID();
   await orm.em.fork().transactional(async (tx) => {
     await tx.execute(
       `insert into deletion_certificates (id, request_id, subject_id, origin, issued_at, contents, certificate_hash)
-       values (?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (request_id) do nothing`,
+       values (?, ?, ?, ?, ?, ?::jsonb, ?)`,
       [
-        randomUUID(),
+        certificateId,
         input.requestId,
-        input.userId,
+        pseudonym,
         input.origin,
         issuedAt,
         JSON.stringify(contents),
@@ -147,6 +154,33 @@ async function storeCertificate(
       ],
     );
     await tx.execute('update data_recipients set user_id = null where user_id = ?', [input.userId]);
+    await recordAudit(
+      tx,
+      deletionAudit(request, 'privacy.certificate_issued', { certificateId, certificateHash }),
+    );
+    await pseudonymiseRecords(tx, input.userId, pseudonym);
     await finishStep(tx, { id: input.requestId }, 'deletion', 'certificate');
   });
+  return { certificateId, certificateHash };
+}
+
+/**
+ * The account id leaves every record kept: replaced by the pseudonym where the record
+ * stays (audit events and proofs only in the ways their triggers allow), then the
+ * account's row goes, and with it the only link between the id and the pseudonym.
+ */
+async function pseudonymiseRecords(tx: EntityManager, userId: string, pseudonym: string): Promise<void> {
+  await pseudonymiseAuditEvents(tx, userId);
+  await pseudonymiseProofs(tx, userId);
+  await tx.execute(
+    `update rights_requests set subject_pseudonym = ?, user_id = null,
+            workflow_id = replace(workflow_id, ?, ?)
+      where user_id = ?`,
+    [pseudonym, userId, pseudonym, userId],
+  );
+  await tx.execute(`update legal_holds set subject_pseudonym = ?, user_id = null where user_id = ?`, [
+    pseudonym,
+    userId,
+  ]);
+  await tx.execute('delete from users where id = ?', [userId]);
 }

@@ -1,4 +1,4 @@
-// Activities of the account deletion workflow (`account-deletion-<userId>`; D-ERASE,
+// Activities of the account deletion workflow (`account-deletion-<pseudonym>`; D-ERASE,
 // R-ACCT-90D, D-RECIPIENTS, D-MINOR), one factory per concern: sessions and jobs, files,
 // rows, recipients and the last email, the certificate; first of all, the person's
 // subscriptions cancelled at Stripe. Each is idempotent by the user

@@ -38,5 +38,6 @@ export const deletionAudit = (
   targetType: 'privacy_request',
   targetId: request.id,
   subjectUserId: request.user ?? null,
+  subjectPseudonym: request.subjectPseudonym ?? null,
   details: { requestId: request.id, origin: request.origin, ...details },
 });

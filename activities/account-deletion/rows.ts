@@ -10,7 +10,7 @@
 //   (R-SUPPORT-3Y's 3 years are a limit, not a duty: no law asks us to keep them, and
 //   their text is the person's own words; a legal hold pauses the whole deletion);
 // - anonymized: the profile becomes a placeholder with no email, name, birth date,
-//   parent address, password or sign-in link (its uuid stays, see below); jobs keep only
+//   parent address, password or sign-in link (its row goes at the end); jobs keep only
 //   what a transaction record needs (model, provider, credits, times), prompts and
 //   inputs erased; requests' free-text details cleared;
 // - kept, detached (R-PAY-7Y): credit ledger rows lose the user id, and references that
@@ -19,12 +19,10 @@
 //   by the first step) and their invoices lose the user id too; incident notices and
 //   take-down requests lose the person (owner, reporter, address, answer) and keep their
 //   counts and steps;
-// - kept as they are: audit events (append-only, hash-chained, they carry only uuids),
-//   deletion proofs (R-PROOF), legal holds (R-HOLD), the certificate and the recipients
-//   ledger (detached), and the rights request rows (the legal team's record).
-// The uuid is kept on the placeholder and in those records: after the erasure no table
-// maps it to a name, an address or anything else about the person, so it identifies
-// nobody, while the audit chain and the proofs stay verifiable.
+// - kept, by pseudonym: audit events, deletion proofs (R-PROOF), legal holds (R-HOLD),
+//   the certificate and the rights request rows (the legal team's record); the last step
+//   (certificate.ts) replaces the account id by the account's pseudonym in them and
+//   deletes the profile's row, the only link between the two (KEPT_AFTER_DELETION).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';

@@ -57,6 +57,7 @@ export const requestAudit = (
   targetType: 'privacy_request',
   targetId: r.id,
   subjectUserId: r.user ?? null,
+  subjectPseudonym: r.subjectPseudonym ?? null,
   details: { type: r.type, ...details },
 });
 

@@ -18,6 +18,13 @@ export const AuditEvent = defineEntity({
     targetId: p.string().length(255).nullable(),
     /** The person the event is about, for access exports and the legal team. */
     subjectUserId: p.uuid().nullable().index(),
+    /**
+     * The people's pseudonyms, hashed instead of their ids: an account deletion drops the
+     * id (platform/audit.ts) and the chain still holds. Null for ids that are no account.
+     */
+    actorPseudonym: p.uuid().nullable(),
+    subjectPseudonym: p.uuid().nullable().index(),
+    targetPseudonym: p.uuid().nullable(),
     details: p.json<Record<string, unknown>>().default('{}'),
     /** Which chain the event is appended to; `prevHash` is the previous event's in it. */
     chain: p.smallint().default(0),
@@ -32,7 +39,8 @@ export const AuditEvent = defineEntity({
       timing: 'before',
       events: ['update', 'delete'],
       forEach: 'row',
-      body: "raise exception 'audit_events is append-only';",
+      // The one change allowed: a person's id replaced by their pseudonym (migration 083000).
+      body: "if tg_op = 'UPDATE' and (new.id, new.occurred_at, new.actor_role, new.action, new.target_type, new.chain, new.prev_hash, new.hash, new.actor_pseudonym, new.subject_pseudonym, new.target_pseudonym) is not distinct from (old.id, old.occurred_at, old.actor_role, old.action, old.target_type, old.chain, old.prev_hash, old.hash, old.actor_pseudonym, old.subject_pseudonym, old.target_pseudonym) and (new.actor_id is not distinct from old.actor_id or (new.actor_id is null and old.actor_pseudonym is not null)) and (new.subject_user_id is not distinct from old.subject_user_id or (new.subject_user_id is null and old.subject_pseudonym is not null)) and (new.target_id is not distinct from old.target_id or (old.target_pseudonym is not null and new.target_id = old.target_pseudonym::text)) and new.details = replace(replace(replace(old.details::text, case when new.actor_id is null and old.actor_id is not null then old.actor_id::text else '' end, coalesce(old.actor_pseudonym::text, '')), case when new.subject_user_id is null and old.subject_user_id is not null then old.subject_user_id::text else '' end, coalesce(old.subject_pseudonym::text, '')), case when new.target_id is distinct from old.target_id then old.target_id else '' end, coalesce(old.target_pseudonym::text, ''))::jsonb then return new; end if; raise exception 'audit_events is append-only';",
     },
   ],
 });

@@ -19,6 +19,11 @@ export const DeletionProof = defineEntity({
     objectKey: p.string().length(512).index(),
     kind: p.enum(ASSET_KINDS).nullable(),
     ownerId: p.uuid().nullable().index(),
+    /**
+     * The owner's pseudonym: hashed instead of the owner's id, so the account deletion can
+     * replace the id by it everywhere in the proof and the hash still holds.
+     */
+    ownerPseudonym: p.uuid().nullable().index(),
     reason: p.enum(DELETION_REASONS),
     /** Who asked (a user or staff id); null for timers and sweeps. */
     requestedBy: p.uuid().nullable(),
@@ -43,7 +48,8 @@ export const DeletionProof = defineEntity({
       timing: 'before',
       events: ['update', 'delete'],
       forEach: 'row',
-      body: "raise exception 'deletion_proofs is append-only';",
+      // The one change allowed: the owner's id replaced by their pseudonym (migration 083000).
+      body: "if tg_op = 'UPDATE' and old.owner_id is not null and old.owner_pseudonym is not null and new.owner_id is null and (new.id, new.asset_id, new.kind, new.reason, new.requested_at, new.deleted_at, new.object_existed, new.content_sha256, new.size_bytes, new.verified_at, new.verification, new.record_hash, new.owner_pseudonym) is not distinct from (old.id, old.asset_id, old.kind, old.reason, old.requested_at, old.deleted_at, old.object_existed, old.content_sha256, old.size_bytes, old.verified_at, old.verification, old.record_hash, old.owner_pseudonym) and new.object_key = replace(old.object_key, old.owner_id::text, old.owner_pseudonym::text) and new.dedupe_key = replace(old.dedupe_key, old.owner_id::text, old.owner_pseudonym::text) and new.requested_by is not distinct from (case when old.requested_by = old.owner_id then old.owner_pseudonym else old.requested_by end) then return new; end if; raise exception 'deletion_proofs is append-only';",
     },
   ],
 });

@@ -8,6 +8,8 @@ export const LegalHold = defineEntity({
   properties: {
     id: uuidKey(),
     userId: p.uuid().nullable().index(),
+    /** The person's pseudonym, set when their account is deleted and `userId` goes. */
+    subjectPseudonym: p.uuid().nullable(),
     assetId: p.uuid().nullable().index(),
     reason: p.text(),
     placedBy: p.uuid(),

@@ -23,6 +23,8 @@ export const RightsRequest = defineEntity({
   properties: {
     id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
+    /** The person's pseudonym, set when their account is deleted and `user` goes. */
+    subjectPseudonym: p.uuid().nullable(),
     type: p.enum(REQUEST_TYPES),
     jurisdiction: p.enum(JURISDICTIONS),
     status: p.enum(REQUEST_STATUSES).default('awaiting_verification'),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import { createdNow, uuidKey } from './columns.ts';
 import { ACCOUNT_STATUSES, ROLES } from '../../domain/accounts.ts';
@@ -7,6 +8,15 @@ export const User = defineEntity({
   tableName: 'users',
   properties: {
     id: uuidKey(),
+    /**
+     * Drawn at random for the account; what the records kept after its deletion name the
+     * person by. Only this row links it to the account, and the deletion removes the row.
+     */
+    pseudonym: p
+      .uuid()
+      .unique()
+      .defaultRaw('gen_random_uuid()')
+      .onCreate(() => randomUUID()),
     /** Stored lower-cased; unique among accounts. */
     email: p.string().length(320).unique(),
     emailVerifiedAt: p.datetime().nullable(),

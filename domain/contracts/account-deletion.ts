@@ -67,7 +67,21 @@ export const certificateContents = z.looseObject({
   erasedRows: z.record(z.string(), z.number()).optional(),
   anonymized: z.record(z.string(), z.unknown()).optional(),
   recipients: z.array(recipientEntry).optional(),
-  kept: z.looseObject({ why: z.string().optional() }).optional(),
+  kept: z
+    .looseObject({
+      why: z.string().optional(),
+      records: z
+        .array(
+          z.object({
+            record: z.string(),
+            refersBy: z.string(),
+            reason: z.string(),
+            until: z.string().nullable(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 export type CertificateContents = z.infer<typeof certificateContents>;
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { canonicalJson } from '../../domain/account-deletion.ts';
+import { KEPT_AFTER_DELETION, canonicalJson } from '../../domain/account-deletion.ts';
 import {
   Asset,
   AuditEvent,
@@ -20,6 +20,7 @@ import {
   DeletionProof,
   GenerationJob,
   Payment,
+  RightsRequest,
   Subscription,
   SupportTicket,
   User,
@@ -28,6 +29,7 @@ import { findPack } from '../../domain/billing.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { verifyAuditChain } from '../../platform/audit.ts';
+import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { requestProgressQuery } from '../../workflows/rights-request.ts';
 import { signIn, signedIn, type TestAccount } from '../support/accounts.ts';
@@ -225,6 +227,7 @@ describe('account deletion', () => {
     const jobIds = [local.id, lumaJob.id, pikaJob.id, stuck.id];
     expect(await em().count(DataRecipient, { userId })).toBe(3);
 
+    const { pseudonym } = await em().findOneOrFail(User, { id: userId });
     const deletion = await requestAndVerify(me.client, email, { type: 'deletion', jurisdiction: 'GDPR' });
     const done = await waitForRequestStatus(platform, deletion.id, ['completed'], 120_000);
     // R-ACCT-90D: done well within 90 days of the request.
@@ -240,7 +243,10 @@ describe('account deletion', () => {
     expect(await em().count(CreditLedgerEntry, { jobId: stuck.id, kind: 'release' })).toBe(1);
 
     // Every file deleted through its retention workflow, with proof, and gone from the store.
-    const proofs = await em().find(DeletionProof, { ownerId: userId });
+    // The proofs name the owner by pseudonym now, wherever the id was, and still verify.
+    expect(await em().count(DeletionProof, { ownerId: userId })).toBe(0);
+    const proofs = await em().find(DeletionProof, { ownerPseudonym: pseudonym });
+    expect(proofs.every((p) => verifyDeletionProof(p) && p.ownerId === null)).toBe(true);
     for (const asset of assets) {
       const proof = proofs.find((p) => p.assetId === asset.id);
       expect(proof, `${asset.kind} ${asset.id}`).toBeTruthy();
@@ -324,44 +330,30 @@ describe('account deletion', () => {
       createdAt: { $gte: done.createdAt },
     });
     expect(expired.length).toBeGreaterThanOrEqual(1);
-    expect((await em().findOneOrFail(User, { id: userId })).creditBalance).toBe(0);
 
-    // The residue scan. The uuid may remain only in records the policy keeps, where it
-    // identifies nobody: after the erasure no row maps it to a name, an address, a birth
-    // date, an IP or anything else about the person.
-    //   users.id               the anonymized placeholder (no email, name, birth date, IP)
-    //   rights_requests        the legal team's record of the requests (details cleared);
-    //                          its workflow id is `account-deletion-<uuid>` by design
-    //   audit_events           append-only, hash-chained; they never carried personal data
-    //   deletion_proofs        R-PROOF: what was deleted (object keys hold ids only)
-    //   deletion_certificates  the certificate, about this uuid
-    // The email address and both names are nowhere at all.
-    const kept = new Set([
-      'users.id',
-      'rights_requests.user_id',
-      'rights_requests.workflow_id',
-      'audit_events.actor_id',
-      'audit_events.subject_user_id',
-      'audit_events.target_id',
-      'audit_events.details',
-      'deletion_proofs.owner_id',
-      'deletion_proofs.object_key',
-      'deletion_proofs.requested_by',
-      'deletion_certificates.subject_id',
-      'deletion_certificates.contents',
-    ]);
-    const hits = await rowsMentioning([userId, email, name, corrected]);
-    expect(hits.filter((h) => h.needle !== userId)).toEqual([]);
-    expect(hits.filter((h) => !kept.has(`${h.table}.${h.column}`))).toEqual([]);
-    const placeholder = await em().findOneOrFail(User, { id: userId });
-    expect(placeholder).toMatchObject({
-      status: 'deleted',
-      name: 'Deleted account',
-      dateOfBirth: null,
-      parentEmail: null,
-      passwordHash: null,
+    // The residue scan: the account id, the email address and both names are in no row
+    // at all. What is kept names the person by the pseudonym only (KEPT_AFTER_DELETION),
+    // and the account's row, the one link between the two, is gone.
+    expect(await rowsMentioning([userId, email, name, corrected])).toEqual([]);
+    expect(await em().findOne(User, { id: userId })).toBeNull();
+    const named = await rowsMentioning([pseudonym]);
+    const pseudonymous = new Set(
+      KEPT_AFTER_DELETION.filter((k) => k.refersBy === 'pseudonym').map((k) => k.record),
+    );
+    expect(named.filter((h) => !pseudonymous.has(h.table))).toEqual([]);
+    expect(new Set(named.map((h) => h.table))).toEqual(
+      new Set(['audit_events', 'deletion_proofs', 'deletion_certificates', 'rights_requests']),
+    );
+    expect(await em().findOneOrFail(RightsRequest, { id: deletion.id })).toMatchObject({
+      user: null,
+      subjectPseudonym: pseudonym,
+      workflowId: `account-deletion-${pseudonym}`,
     });
-    expect(placeholder.email).toMatch(/^deleted-[0-9a-f-]{36}@deleted\.invalid$/);
+    // The certificate lists each kept record with its reason and end date.
+    expect(
+      (certificate.contents.kept.records as { record: string; until: string | null }[]).map((r) => r.record),
+    ).toEqual(KEPT_AFTER_DELETION.map((k) => k.record));
+    expect(certificate.contents.subjectId).toBe(pseudonym);
     // Jobs are kept for the ledger, without prompt, inputs or owner.
     for (const job of await em().find(GenerationJob, { id: { $in: jobIds } })) {
       expect(job).toMatchObject({ user: null, prompt: '', idempotencyKey: null });
@@ -385,7 +377,7 @@ describe('account deletion', () => {
     await waitForRequestStatus(platform, request.id, ['paused']);
     // The deletion's workflow waits for the hold's release: nothing it could do is pending.
     await waitForWorkflowAtRest(
-      platform.clients.temporal.client.workflow.getHandle(workflowIds.accountDeletion(me.user.id)),
+      platform.clients.temporal.client.workflow.getHandle(workflowIds.accountDeletion(me.user.pseudonym)),
     );
     const view = await json(await me.client.get(`/api/privacy/requests/${request.id}`));
     expect(view).toMatchObject({ status: 'paused', pausedReason: 'legal_hold', canCancel: true });
@@ -423,7 +415,9 @@ describe('account deletion', () => {
     expect(answer).toMatchObject({ status: 'suspended_minor', parentNotified: true });
     // At once: the session is gone (and a suspended account could not use one anyway).
     expect((await me.client.get('/api/privacy/settings')).status).toBe(401);
-    expect((await em().findOneOrFail(User, { id: me.user.id })).status).toMatch(/suspended_minor|deleted/);
+    // Suspended, or already deleted with its row (the deletion may be that quick).
+    const status = (await em().findOne(User, { id: me.user.id }))?.status ?? 'row deleted';
+    expect(status).toMatch(/^(suspended_minor|deleted|row deleted)$/);
     expect((await waitForMail(parent, /has been closed/)).text).toContain('deleting all of its data');
 
     const done = await waitForRequestStatus(platform, answer.requestId, ['completed'], 60_000);
@@ -432,7 +426,7 @@ describe('account deletion', () => {
     expect((await em().findOneOrFail(DeletionCertificate, { requestId: answer.requestId })).origin).toBe(
       'minor',
     );
-    expect((await em().findOneOrFail(User, { id: me.user.id })).status).toBe('deleted');
+    expect(await em().findOne(User, { id: me.user.id })).toBeNull();
     // Nothing more is sent to the minor's own address.
     expect(await countMails(me.user.email, DONE)).toBe(0);
   }, 120_000);
@@ -449,7 +443,7 @@ describe('account deletion', () => {
         jurisdiction: 'GDPR',
       });
       const handle = platform.clients.temporal.client.workflow.getHandle(
-        workflowIds.accountDeletion(me.user.id),
+        workflowIds.accountDeletion(me.user.pseudonym),
       );
       const deadline = Date.now() + 60_000;
       for (;;) {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit, verifyAuditChain } from '../../platform/audit.ts';
+import { AuditEvent } from '../../db/entities/index.ts';
+import { pseudonymiseAuditEvents, recordAudit, verifyAuditChain } from '../../platform/audit.ts';
+import { createAccount } from '../support/accounts.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -142,5 +144,57 @@ describe('audit log [S-AUDIT]', () => {
     );
     expect(chains).toHaveLength(writers);
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
+
+  it('[D-ERASE] names people by pseudonym in its hashes, so a deletion drops their id and the chain holds; nothing else may change', async () => {
+    const em = platform.clients.orm.em.fork();
+    const person = await createAccount(platform);
+    const staff = await createAccount(platform, { role: 'support' });
+    const action = `test.pseudonym.${person.id.slice(0, 8)}`;
+    await recordAudit(em, {
+      action,
+      actorId: staff.id,
+      actorRole: 'support',
+      targetType: 'user',
+      targetId: person.id,
+      subjectUserId: person.id,
+      details: { looked: person.id, by: staff.id },
+    });
+    const [before] = await em.fork().find(AuditEvent, { action });
+    expect(before).toMatchObject({
+      actorPseudonym: staff.pseudonym,
+      subjectPseudonym: person.pseudonym,
+      targetPseudonym: person.pseudonym,
+    });
+    // The trigger refuses every other change: an id put back, another field, a pseudonym.
+    await expect(
+      em.execute(`update audit_events set subject_user_id = ? where action = ?`, [staff.id, action]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      em.execute(`update audit_events set subject_user_id = null, action = 'x' where action = ?`, [action]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      em.execute(`update audit_events set subject_pseudonym = gen_random_uuid() where action = ?`, [action]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      em.execute(`update audit_events set details = '{}'::jsonb, subject_user_id = null where action = ?`, [
+        action,
+      ]),
+    ).rejects.toThrow(/append-only/);
+
+    expect(await em.transactional((tx) => pseudonymiseAuditEvents(tx, person.id))).toBe(1);
+    const [after] = await em.fork().find(AuditEvent, { action });
+    expect(after).toMatchObject({
+      actorId: staff.id,
+      subjectUserId: null,
+      targetId: person.pseudonym,
+      details: { looked: person.pseudonym, by: staff.id },
+    });
+    expect(JSON.stringify(after)).not.toContain(person.id);
+    expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+    // Dropping the id is the only way back: an event still cannot be removed.
+    await expect(em.execute(`delete from audit_events where action = ?`, [action])).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

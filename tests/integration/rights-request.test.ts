@@ -333,7 +333,9 @@ describe('the statutory clock', () => {
     const days = list.requests.map((r: { daysLeft: number | null }) => r.daysLeft ?? Infinity);
     expect(days).toEqual([...days].sort((a: number, b: number) => a - b));
     // The search attribute operators filter by.
-    const handle = platform.clients.temporal.client.workflow.getHandle(`account-deletion-${me.user.id}`);
+    const handle = platform.clients.temporal.client.workflow.getHandle(
+      `account-deletion-${me.user.pseudonym}`,
+    );
     const described = await handle.describe();
     expect((described.searchAttributes.DueAt as Date[])[0]!.getTime()).toBe(row.dueAt!.getTime());
     expect((await handle.query(requestProgressQuery)).pausedReason).toBe('legal_hold');
@@ -368,7 +370,9 @@ describe('the statutory clock', () => {
     expect(again.status).toBe(409);
     expect((await json(again)).error.code).toBe('already_extended');
     // The workflow hears of the new deadline by signal and shows it to operators as DueAt.
-    const handle = platform.clients.temporal.client.workflow.getHandle(`account-deletion-${me.user.id}`);
+    const handle = platform.clients.temporal.client.workflow.getHandle(
+      `account-deletion-${me.user.pseudonym}`,
+    );
     await eventually(
       async () =>
         ((await handle.describe()).searchAttributes.DueAt as Date[])[0]!.getTime() === wanted.getTime(),
