@@ -173,8 +173,10 @@ export interface ImageThresholds {
  *
  * Calibrated against benign pictures: over 52 local renders (smooth colour gradients with
  * text, random seeds) the highest `Porn`/`Hentai` score of any sampled frame reached 0.68,
- * and 11% went over 0.4 (the first thresholds, which held one benign video in nine);
- * none reached 0.8. The synthetic explicit fixture scores 0.99, as an image and as a video.
+ * and 11% went over 0.4 (the first thresholds, which held one benign video in nine).
+ * Over 150 more, one in a warm palette reached 0.86 and was held; the renderer now draws
+ * only the palettes the classifier reads as neutral (providers/local/looks.ts). The
+ * synthetic explicit fixture scores 0.99, as an image and as a video.
  */
 export const IMAGE_THRESHOLDS: Readonly<Record<ImageSource, ImageThresholds>> = {
   upload: { refuse: { Porn: 0.9, Hentai: 0.9 }, review: { Porn: 0.8, Hentai: 0.8, Sexy: 0.9 } },
