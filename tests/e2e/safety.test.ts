@@ -3,11 +3,13 @@
 // the legal dashboard, where every step shows with its time, and the creator answers; the legal user records a
 // breach incident, sees the authority's 72-hour clock and the people found, and records the
 // authority's notification; a creator whose request the automatic check refused asks for a
-// person's review from the job page.
+// person's review from the job page, and one whose uploaded image the classifier refused
+// asks for it from the library.
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenerationJob } from '../../db/entities/index.ts';
+import { Asset, GenerationJob } from '../../db/entities/index.ts';
+import { DAY } from '../../domain/time.ts';
 import {
   hydrated,
   launchChromium,
@@ -55,6 +57,28 @@ async function refusedJob(userId: string): Promise<string> {
   });
   await em.flush();
   return job.id;
+}
+
+/** An uploaded image the classifier refused, as the upload path leaves it (S-MOD). */
+async function refusedUpload(userId: string): Promise<string> {
+  const em = db.orm.em.fork();
+  const id = randomUUID();
+  const storedAt = new Date();
+  em.create(Asset, {
+    id,
+    user: userId,
+    kind: 'input',
+    status: 'stored',
+    objectKey: `users/${userId}/input/${id}.png`,
+    contentType: 'image/png',
+    sizeBytes: 2048,
+    createdAt: storedAt,
+    storedAt,
+    deleteAt: new Date(storedAt.getTime() + 30 * DAY),
+    moderation: 'refused',
+  });
+  await em.flush();
+  return id;
 }
 
 /** Reloads the incidents page until the incident's affected count shows, and returns it. */
@@ -201,6 +225,42 @@ describe('trust and safety pages', () => {
       expect(await status.getAttribute('data-status')).toBe('pending');
       expect(await status.textContent()).toContain('2 credits');
       await screenshot(page, 'job-review-requested');
+    } finally {
+      await leave(visitor);
+    }
+  });
+
+  it("[D-ADM] a creator whose uploaded image the classifier refused asks for a person's review from the library", async () => {
+    const creator = await db.account({ name: 'Ula Upload', credits: 10 });
+    const assetId = await refusedUpload(creator.id);
+    const visitor = await newVisitor(browser);
+    try {
+      const { page } = visitor;
+      await signInThroughPages(page, creator, '/library');
+      await answerCookieBanner(page, 'essential');
+      await hydrated(page);
+      const item = page.locator(`[data-testid="library-item"][data-asset="${assetId}"]`);
+      const moderation = item.getByTestId('upload-moderation');
+      expect(await moderation.getAttribute('data-status')).toBe('refused');
+      expect(await moderation.textContent()).toContain('Refused by our automated check');
+      // Not handed out while refused (S-MOD).
+      expect(await item.getByRole('link', { name: 'Download' }).count()).toBe(0);
+      await screenshot(page, 'upload-review-request');
+      await item.getByLabel('Why the refusal is wrong (optional)').fill('It is a classical painting.');
+      await item.getByRole('button', { name: 'Ask a person to review it' }).click();
+      const review = item.getByTestId('upload-review');
+      await review.waitFor();
+      expect(await review.getAttribute('data-status')).toBe('pending');
+      // It is in the staff queue, with the creator's words.
+      const [queued] = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ kind: string; note: string }[]>(
+          `select kind, note from moderation_reviews where asset_id = ? and subject = 'upload'`,
+          [assetId],
+        );
+      expect(queued).toEqual({ kind: 'requested', note: 'It is a classical painting.' });
+      await screenshot(page, 'upload-review-requested');
     } finally {
       await leave(visitor);
     }

@@ -2,6 +2,7 @@
 // on one, and the creator's request for a review.
 import type { JobView, ReviewDecisionBody, ReviewQueue } from '../../../../domain/contracts/generation.ts';
 import type { ReviewRequestBody } from '../../../../domain/contracts/moderation.ts';
+import type { AssetView } from '../../../../domain/contracts/retention.ts';
 import type { ApiClient } from '../api/client.ts';
 import { seg } from '../api/query.ts';
 
@@ -29,5 +30,8 @@ export function moderationCalls(api: ApiClient) {
     /** D-ADM: the creator asks a person to look at a job the automatic check refused. */
     requestJobReview: (jobId: string, body: ReviewRequestBody, csrfToken: string) =>
       api.call<JobView>('POST', `/api/jobs/${seg(jobId)}/review-request`, { body, csrfToken }),
+    /** D-ADM: the creator asks a person to look at an uploaded image the classifier refused. */
+    requestUploadReview: (assetId: string, body: ReviewRequestBody, csrfToken: string) =>
+      api.call<AssetView>('POST', `/api/assets/${seg(assetId)}/review-request`, { body, csrfToken }),
   };
 }

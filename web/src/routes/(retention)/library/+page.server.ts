@@ -1,6 +1,7 @@
 // The library: the creator's videos and uploads, each with the time left before it is
 // deleted (R-OUT-7D, R-IN-30D), a download, deletion now (R-IN-EARLY) and, under a legal
-// hold, that it is kept and that a deletion asked for waits for the hold to end (R-HOLD).
+// hold, that it is kept and that a deletion asked for waits for the hold to end (R-HOLD);
+// an image the classifier refused can be put to a person (D-ADM).
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
@@ -41,6 +42,15 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+  /** D-ADM: a person looks at an uploaded image the classifier refused. */
+  requestReview: formAction(async ({ form, api, csrf }) => {
+    const assetId = text(form, 'assetId');
+    const which = `review-${assetId}`;
+    const note = text(form, 'note');
+    const result = await api.moderation.requestUploadReview(assetId, note ? { note } : {}, csrf);
+    if (!result.ok) return failure(result.problem, { assetId }, { form: which });
+    return { form: which, reviewRequested: assetId };
+  }),
   delete: formAction(async ({ form, api, csrf }) => {
     const assetId = text(form, 'assetId');
     const which = `delete-${assetId}`;
