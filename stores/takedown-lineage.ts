@@ -2,7 +2,8 @@
 // A lineage step adds to what is found what was made from it; the steps run until none
 // finds anything new, so chains of any length are followed (a revision of a revision of
 // a job that used an image). Features that make content from other content add a step
-// to LINEAGE_STEPS (script projects: a composed video is made from its scenes' jobs).
+// to LINEAGE_STEPS (script projects: a composed video is made from its scenes' jobs, and
+// its subtitles and voice track go with it).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, GenerationJob, ScriptRevision, ScriptRevisionScene } from '../db/entities/index.ts';
 import { LIVE_ASSET_STATUSES } from '../domain/retention.ts';
@@ -77,10 +78,13 @@ export const jobsUsingInputs: LineageStep = async ({ em }, found) => {
     { fields: ['id'] },
   );
   if (inputs.length === 0) return false;
+  // One placeholder per id: the driver expands an array parameter into a list, not a SQL array.
+  const ids = inputs.map((a) => a.id);
   const rows = await em.execute<{ id: string }[]>(
     `select id from generation_jobs
-      where exists (select 1 from jsonb_array_elements(parameters->'inputs') i where i->>'assetId' = any(?))`,
-    [inputs.map((a) => a.id)],
+      where exists (select 1 from jsonb_array_elements(parameters->'inputs') i
+                     where i->>'assetId' in (${ids.map(() => '?').join(', ')}))`,
+    ids,
   );
   return addAll(
     found.jobIds,
@@ -105,6 +109,27 @@ export const scriptVideosOfScenes: LineageStep = async ({ em }, found) => {
   return addAll(
     found.assetIds,
     revisions.map((r) => r.finalAssetId!),
+  );
+};
+
+/**
+ * A composed video's subtitles and voice track (R-INTERMEDIATE) are written for it and
+ * shown beside it: they go with it. Its scene clips stay unless they are themselves made
+ * from the content (the steps above find those): a clean scene another revision uses is
+ * not the named content. The creator's own voice recording is an upload, and stays.
+ */
+export const filesBesideScriptVideos: LineageStep = async ({ em }, found) => {
+  if (found.assetIds.size === 0) return false;
+  const revisions = await em.find(
+    ScriptRevision,
+    { finalAssetId: { $in: [...found.assetIds] } },
+    { fields: ['subtitlesAssetId', 'voiceTrackAssetId'] },
+  );
+  return addAll(
+    found.assetIds,
+    revisions
+      .flatMap((r) => [r.subtitlesAssetId, r.voiceTrackAssetId])
+      .filter((id): id is string => Boolean(id)),
   );
 };
 
@@ -137,6 +162,7 @@ export const LINEAGE_STEPS: LineageStep[] = [
   revisionsOfJobs,
   jobsUsingInputs,
   scriptVideosOfScenes,
+  filesBesideScriptVideos,
   exportsHoldingVideos,
 ];
 
