@@ -1,8 +1,9 @@
 // An adult creator's first visit, in a real browser against the production build: sign up
 // through the pages, confirm the emailed link, sign in, change preferences that stick, and
-// manage where the account is signed in.
+// manage where the account is signed in. Each test has an account of its own (made through
+// the API or in the database), so it passes alone and in any order.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   bodyBackground,
   dateOfBirth,
@@ -14,45 +15,42 @@ import {
   leave,
   newVisitor,
   screenshot,
+  signUpThroughApi,
   skipBrowserValidation,
   uniqueEmail,
-  type Visitor,
 } from '../support/e2e-browser.ts';
+import { openE2eDb, TEST_PASSWORD, type E2eDb } from '../support/e2e-db.ts';
+import { signedInVisitor, visitorForTest } from '../support/e2e-fixtures.ts';
 
 let browser: Browser;
+let db: E2eDb;
 beforeAll(async () => {
-  browser = await launchChromium();
+  [browser, db] = await Promise.all([launchChromium(), openE2eDb()]);
 });
 afterAll(async () => {
   await browser?.close();
+  await db?.close();
 });
 
 const NAME = 'Ada Lovelace';
+/** The password typed on the sign-up page (accounts made in the database have TEST_PASSWORD). */
 const PASSWORD = 'analytical engine notes';
 
-async function signIn(page: Page, email: string, password = PASSWORD) {
+async function signIn(page: Page, email: string, password = TEST_PASSWORD) {
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** Ada, verified, signed in on a window of her own (the cookie banner left unanswered). */
+const signedInAda = (preferences: Record<string, unknown> = {}) =>
+  signedInVisitor(browser, db, { name: NAME, preferences }, { cookies: null });
+
 describe('an adult creator', () => {
-  const email = uniqueEmail('adult');
-  let me: Visitor;
-  let otherDevice: Visitor;
-
-  beforeAll(async () => {
-    me = await newVisitor(browser);
-    otherDevice = await newVisitor(browser);
-  });
-  afterAll(async () => {
-    if (me) await leave(me);
-    if (otherDevice) await leave(otherDevice);
-  });
-
   it('signs up through the pages and is asked to check their email', async () => {
-    const { page } = me;
+    const email = uniqueEmail('adult');
+    const { page } = await visitorForTest(browser);
     await page.goto('/');
     await hydrated(page);
     await screenshot(page, 'landing');
@@ -75,9 +73,11 @@ describe('an adult creator', () => {
   });
 
   it('confirms the address with the emailed link', async () => {
-    const { page } = me;
+    // Signed up as the sign-up page does it, the address still to confirm.
+    const email = await signUpThroughApi({ name: NAME, password: PASSWORD, emailLabel: 'adult', age: 30 });
+    const { page } = await visitorForTest(browser);
     const link = await emailedLink(email, /Confirm your email/);
-    expect(link.startsWith(`${new URL(page.url()).origin}/verify-email?token=`)).toBe(true);
+    expect(link.startsWith(`${new URL(inject('siteUrl')).origin}/verify-email?token=`)).toBe(true);
     await page.goto(link);
     // The page posts the token by itself once it is interactive.
     await page.getByText('Your email address is confirmed').waitFor();
@@ -87,17 +87,20 @@ describe('an adult creator', () => {
     await again.page.goto(link);
     await again.page.getByText('This link is invalid or has expired').waitFor();
     await leave(again);
+    // The confirmed address leads on to signing in.
+    await page.getByRole('link', { name: 'Sign in to start' }).click();
+    await page.waitForURL('**/sign-in');
   });
 
   it('signs in and sees their account', async () => {
-    const { page } = me;
-    await page.getByRole('link', { name: 'Sign in to start' }).click();
-    await page.waitForURL('**/sign-in');
+    const { email } = await db.account({ name: NAME });
+    const { page } = await visitorForTest(browser);
+    await page.goto('/sign-in');
     // This deployment has no Google client configured: GET /api/auth/providers says so.
     expect(await page.getByRole('link', { name: 'Sign in with Google' }).count()).toBe(0);
     await screenshot(page, 'sign-in');
     await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Signing in lands on the create page, the creator's home (#lib/nav.ts).
     await page.waitForURL('**/create');
@@ -113,7 +116,8 @@ describe('an adult creator', () => {
   });
 
   it('changes preferences, and they stick', async () => {
-    const { page } = me;
+    const { page } = await signedInAda();
+    await page.goto('/account');
     await hydrated(page);
     const app = page.locator('.app');
     expect(await app.getAttribute('data-theme')).toBe('system');
@@ -141,7 +145,13 @@ describe('an adult creator', () => {
   });
 
   it('refuses a default the model cannot do, next to the field', async () => {
-    const { page } = me;
+    // Defaults saved before: the local model, 8 seconds.
+    const { page } = await signedInAda({
+      generationDefaults: { model: 'local-v1', durationSeconds: 8, aspectRatio: '9:16', resolution: '1080p' },
+    });
+    await page.goto('/account');
+    await hydrated(page);
+    expect(await page.getByLabel('Length').inputValue()).toBe('8');
     // Outside the choice list, as a tampered or stale form would send it.
     await forceSelectValue(page, 'durationSeconds', '7');
     await page.getByRole('button', { name: 'Save preferences' }).click();
@@ -157,7 +167,11 @@ describe('an adult creator', () => {
   });
 
   it('sees where they are signed in, signs one device out, then every device', async () => {
-    const { page } = me;
+    const {
+      page,
+      account: { email },
+    } = await signedInAda();
+    const otherDevice = await visitorForTest(browser);
     await signIn(otherDevice.page, email);
     await otherDevice.page.waitForURL('**/create');
 
@@ -199,13 +213,14 @@ describe('an adult creator', () => {
   });
 
   it('gets a plain answer for a wrong password, and signs in again with the right one', async () => {
-    const { page } = me;
+    const { email } = await db.account({ name: NAME });
+    const { page } = await visitorForTest(browser);
     await signIn(page, email, 'not the password at all');
     await page.getByText('That email and password do not match.').waitFor();
     // The address stays filled in; the password does not.
     expect(await page.getByLabel('Email address').inputValue()).toBe(email);
     expect(await page.getByLabel('Password').inputValue()).toBe('');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/create');
   });

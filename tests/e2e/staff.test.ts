@@ -3,7 +3,8 @@
 // two-factor code, approves it from the review queue with a reason, and the creator's page
 // goes on to the finished video. An operator looks the job and its video up and gets the
 // links into the Temporal UI, and runs an end-to-end diagnostic. Staff pages stay closed
-// to other roles and to staff without two-factor authentication.
+// to other roles and to staff without two-factor authentication. Each test signs in the
+// people it needs and makes its own held or finished job, so it passes alone and in any order.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,10 +14,11 @@ import {
   newVisitor,
   screenshot,
   skipBrowserValidation,
-  type Visitor,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
+import { createVideo, finishedVideo, signedInVisitor } from '../support/e2e-fixtures.ts';
+import { staffApi } from '../support/e2e-rights-request.ts';
+import { signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;
 let db: E2eDb;
@@ -28,70 +30,41 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** Fills the create page and submits; answers with the new job's id. */
-async function createVideo(page: Page, prompt: string): Promise<string> {
-  await page.goto('/create');
-  await hydrated(page);
-  await page.getByLabel('Prompt').fill(prompt);
-  await page.getByLabel('Length').selectOption('2');
-  await page.getByLabel('Resolution').selectOption('540p');
-  await page.getByRole('button', { name: /^Create video/ }).click();
-  await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/);
-  await hydrated(page);
-  return new URL(page.url()).pathname.split('/').at(-1)!;
+const HELD_PROMPT = 'a famous singer performing on a rooftop at sunset';
+
+/** Each test's own people, signed in on windows of their own (staff past two-factor). */
+const signedInCreator = () => signedInVisitor(browser, db, { name: 'Cleo Creator', credits: 50 });
+const signedInSupport = () =>
+  signedInVisitor(browser, db, { name: 'Sam Support', role: 'support', mfa: true });
+const signedInOperator = () =>
+  signedInVisitor(browser, db, { name: 'Otto Operator', role: 'operator', mfa: true });
+
+/** A job the automatic check holds for a person's review, its page open on the creator's window. */
+async function heldJob(page: Page, prompt = HELD_PROMPT): Promise<string> {
+  const jobId = await createVideo(page, { prompt });
+  await page.locator('[data-testid="job-live"][data-status="awaiting_review"]').waitFor({ timeout: 30_000 });
+  return jobId;
 }
 
 describe('[S-MOD] a held request, reviewed by a person', () => {
-  let creator: Visitor;
-  let support: Visitor;
-  let operator: Visitor;
-  let heldJob: string;
-  let outputId: string;
-
-  beforeAll(async () => {
-    const [c, s, o] = await Promise.all([
-      db.account({ name: 'Cleo Creator', credits: 50 }),
-      db.account({ name: 'Sam Support', role: 'support', mfa: true }),
-      db.account({ name: 'Otto Operator', role: 'operator', mfa: true }),
-    ]);
-    [creator, support, operator] = await Promise.all([
-      newVisitor(browser),
-      newVisitor(browser),
-      newVisitor(browser),
-    ]);
-    await signInThroughPages(creator.page, c);
-    await answerCookieBanner(creator.page, 'essential');
-    await signInThroughPages(support.page, s);
-    await answerCookieBanner(support.page, 'essential');
-    await signInThroughPages(operator.page, o);
-    await answerCookieBanner(operator.page, 'essential');
-  });
-  afterAll(async () => {
-    for (const v of [creator, support, operator]) if (v) await leave(v);
-  });
-
   it('holds a prompt about a famous singer, and says why on the job page', async () => {
-    const { page } = creator;
-    heldJob = await createVideo(page, 'a famous singer performing on a rooftop at sunset');
-    await page
-      .locator('[data-testid="job-live"][data-status="awaiting_review"]')
-      .waitFor({ timeout: 30_000 });
+    const { page } = await signedInCreator();
+    await heldJob(page);
     expect(await page.getByTestId('review-reason').textContent()).toContain('real, identifiable people');
     expect(await page.getByText('Held for review').count()).toBe(1);
     await screenshot(page, 'job-held');
   });
 
   it('[S-MFA] the support agent approves it from the review queue, with a reason', async () => {
-    const { page } = support;
+    const [creator, { page }] = await Promise.all([signedInCreator(), signedInSupport()]);
+    const jobId = await heldJob(creator.page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
     await page.waitForURL('**/staff');
     await page.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Review queue' }).click();
     await page.waitForURL('**/staff/moderation');
     await hydrated(page);
-    const held = page.locator(`[data-testid="held-job"][data-job="${heldJob}"]`);
-    expect(await held.locator('blockquote').textContent()).toBe(
-      'a famous singer performing on a rooftop at sunset',
-    );
+    const held = page.locator(`[data-testid="held-job"][data-job="${jobId}"]`);
+    expect(await held.locator('blockquote').textContent()).toBe(HELD_PROMPT);
     expect(await held.textContent()).toContain('A real, identifiable person');
     await screenshot(page, 'moderation-queue');
 
@@ -108,18 +81,25 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
   });
 
   it('the creator’s page, still open, goes on to the finished video', async () => {
-    const { page } = creator;
+    const [{ page }, reviewer] = await Promise.all([
+      signedInCreator(),
+      db.account({ role: 'support', mfa: true }),
+    ]);
+    const jobId = await heldJob(page);
+    // A support agent approves it meanwhile (the review queue's own test is the one above).
+    const agent = await staffApi(reviewer);
+    const decided = await agent.post(`/api/moderation/jobs/${jobId}/decision`, {
+      approve: true,
+      reason: 'A generic performer; no real person is named or shown.',
+    });
+    expect(decided.status).toBe(200);
     await page.locator('[data-testid="job-live"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('video').waitFor();
-    outputId = ((await (await page.request.get(`/api/jobs/${heldJob}`)).json()) as any).output.assetId;
   });
 
   it('a held request can be cancelled by its creator, who sees the final state and the credits returned', async () => {
-    const { page } = creator;
-    await createVideo(page, 'a famous singer waving from a balcony');
-    await page
-      .locator('[data-testid="job-live"][data-status="awaiting_review"]')
-      .waitFor({ timeout: 30_000 });
+    const { page } = await signedInCreator();
+    await heldJob(page, 'a famous singer waving from a balcony');
     await page.getByRole('button', { name: 'Cancel this video' }).click();
     await page.locator('[data-testid="job-live"][data-status="cancelled"]').waitFor();
     expect(await page.getByTestId('cancel-result').textContent()).toContain('This job was cancelled.');
@@ -130,14 +110,17 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
   });
 
   it('the operator looks up the job and its video, with links into the Temporal UI', async () => {
-    const { page } = operator;
+    const [creator, { page }] = await Promise.all([signedInCreator(), signedInOperator()]);
+    const { jobId, outputId } = await finishedVideo(creator.page, {
+      prompt: 'a paper lantern floating upward',
+    });
     await page.goto('/staff/ops');
-    await page.getByLabel('Id').fill(heldJob);
+    await page.getByLabel('Id').fill(jobId);
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByTestId('ops-job').waitFor();
     const link = page.getByTestId('temporal-link');
     expect(await link.getAttribute('href')).toMatch(
-      new RegExp(`/namespaces/default/workflows/generation-${heldJob}$`),
+      new RegExp(`/namespaces/default/workflows/generation-${jobId}$`),
     );
     await screenshot(page, 'ops');
 
@@ -151,7 +134,7 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
   });
 
   it('the operator runs an end-to-end diagnostic from the operations page and sees it pass', async () => {
-    const { page } = operator;
+    const { page } = await signedInOperator();
     await page.goto('/staff/ops');
     await page.getByRole('button', { name: 'Run a diagnostic' }).click();
     const run = page.getByTestId('diagnostic');
@@ -172,6 +155,11 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
   });
 
   it('[S-RBAC] keeps each staff page to its roles', async () => {
+    const [creator, support, operator] = await Promise.all([
+      signedInCreator(),
+      signedInSupport(),
+      signedInOperator(),
+    ]);
     // The operator has no review queue; the support agent no operations; the creator no staff area.
     await operator.page.goto('/staff/moderation');
     expect(await operator.page.getByRole('heading', { level: 1 }).textContent()).toBe('That did not work');

@@ -3,31 +3,19 @@
 // price, a double click that still makes one job), watch it reach 100% live on the job
 // page, play and download it, see its deletion countdown in the library and delete it;
 // then the credits it cost, the jobs list, a revision, a phone's width and no JavaScript.
+// Each test signs in an account of its own and makes the video it needs (tests/support/
+// e2e-fixtures.ts), so it passes alone and in any order.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import Stripe from 'stripe';
-import { inject } from 'vitest';
-import { Payment, User } from '../../db/entities/index.ts';
+import { Payment } from '../../db/entities/index.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { DAY, HOUR } from '../../domain/time.ts';
-import {
-  documentWidth,
-  hydrated,
-  launchChromium,
-  leave,
-  newVisitor,
-  screenshot,
-  type Visitor,
-} from '../support/e2e-browser.ts';
+import { documentWidth, hydrated, launchChromium, screenshot } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import {
-  answerCookieBanner,
-  liveRecord,
-  pngImage,
-  recordLiveUpdates,
-  signInThroughPages,
-} from '../support/e2e-studio.ts';
+import { createVideo, finishedVideo, signedInVisitor, type VideoRequest } from '../support/e2e-fixtures.ts';
+import { liveRecord, playVideo, pngImage, recordLiveUpdates } from '../support/e2e-studio.ts';
 
 declare const document: any;
 
@@ -44,6 +32,14 @@ afterAll(async () => {
 const PROMPT = 'a paper boat drifting down a rainy street at dusk, close-up';
 // Long enough at 1080p for the render to be seen under way.
 const SECONDS = 8;
+/** The video each test of the first group makes: 3 credits a second, 24 of Vera's 28. */
+const VIDEO: VideoRequest = {
+  model: 'local-v1',
+  prompt: PROMPT,
+  seconds: SECONDS,
+  aspectRatio: '16:9',
+  resolution: '1080p',
+};
 
 async function api<T = any>(page: Page, path: string): Promise<{ status: number; body: T }> {
   const res = await page.request.get(path);
@@ -51,28 +47,14 @@ async function api<T = any>(page: Page, path: string): Promise<{ status: number;
 }
 
 describe('a creator makes a video', () => {
-  let me: Visitor;
-  let email: string;
-  let jobId: string;
-  let outputId: string;
-
-  beforeAll(async () => {
-    const account = await db.account({ name: 'Vera Video', credits: 28 });
-    email = account.email;
-    me = await newVisitor(browser);
-    await recordLiveUpdates(me.page);
-  });
-  afterAll(async () => {
-    if (me) await leave(me);
-  });
+  /** Vera, with 28 credits, signed in on a window of her own. */
+  const signedInVera = () => signedInVisitor(browser, db, { name: 'Vera Video', credits: 28 });
 
   it('[R-OUT-7D] creates it on the create page: the model’s choices, a live price, one job for a double click', async () => {
-    const { page } = me;
-    await signInThroughPages(page, { email });
+    const { page } = await signedInVera();
     // The create page is a creator's home once it exists.
     await page.waitForURL('**/create');
     await hydrated(page);
-    await answerCookieBanner(page, 'essential');
 
     // The local model, with what it can do and its price.
     const local = page.locator('label[data-model="local-v1"]');
@@ -124,14 +106,15 @@ describe('a creator makes a video', () => {
     // A double click (or an impatient second click) makes exactly one job.
     await page.getByRole('button', { name: /^Create video/ }).dblclick();
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}\?created=1$/);
-    jobId = new URL(page.url()).pathname.split('/').at(-1)!;
+    const jobId = new URL(page.url()).pathname.split('/').at(-1)!;
     const { body } = await api<{ jobs: { id: string }[] }>(page, '/api/jobs');
     expect(body.jobs.map((j) => j.id)).toEqual([jobId]);
   });
 
   it('follows the job live on its page until 100%, and plays the video at its length', async () => {
-    const { page } = me;
-    await hydrated(page);
+    const { page } = await signedInVera();
+    await recordLiveUpdates(page);
+    const jobId = await createVideo(page, VIDEO);
     const live = page.getByTestId('job-live');
     // Under way: a screenshot with the bar part-filled, if the render is caught in the act.
     const underWay = await page
@@ -156,22 +139,7 @@ describe('a creator makes a video', () => {
     // The video plays, from its presigned link, at the length asked for.
     const video = page.getByTestId('video');
     await video.waitFor();
-    const played = await video.evaluate(
-      async (el: any) =>
-        new Promise<{ duration: number; currentTime: number; src: string }>((resolve, reject) => {
-          const start = async () => {
-            el.muted = true;
-            await el.play();
-            setTimeout(
-              () => resolve({ duration: el.duration, currentTime: el.currentTime, src: el.currentSrc }),
-              700,
-            );
-          };
-          el.addEventListener('error', () => reject(new Error(`video error ${el.error?.code}`)));
-          if (el.readyState >= 1) void start();
-          else el.addEventListener('loadedmetadata', () => void start(), { once: true });
-        }),
-    );
+    const played = await playVideo(video);
     expect(played.duration).toBeGreaterThan(SECONDS - 0.5);
     expect(played.duration).toBeLessThan(SECONDS + 0.5);
     expect(played.currentTime).toBeGreaterThan(0);
@@ -179,7 +147,6 @@ describe('a creator makes a video', () => {
 
     // [R-OUT-7D] Its deletion, counted down from the output's delete-at: 7 days from now.
     const job = (await api(page, `/api/jobs/${jobId}`)).body;
-    outputId = job.output.assetId;
     const left = new Date(job.output.deleteAt).getTime() - Date.now();
     expect(left).toBeGreaterThan(RETENTION_POLICY.output.keepMs - HOUR);
     expect(await page.getByTestId('deletion').textContent()).toContain('Deleted in 6 days 23 hours');
@@ -188,7 +155,8 @@ describe('a creator makes a video', () => {
   });
 
   it('downloads the MP4', async () => {
-    const { page } = me;
+    const { page } = await signedInVera();
+    const { outputId } = await finishedVideo(page, VIDEO);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download' }).click(),
@@ -200,7 +168,8 @@ describe('a creator makes a video', () => {
   });
 
   it('[R-IN-EARLY] sees the countdown in the library, and deletes the video now', async () => {
-    const { page } = me;
+    const { page } = await signedInVera();
+    const { jobId, outputId } = await finishedVideo(page, VIDEO);
     await page.goto('/library');
     await hydrated(page);
     const item = page.locator(`[data-testid="library-item"][data-asset="${outputId}"]`);
@@ -223,7 +192,8 @@ describe('a creator makes a video', () => {
   });
 
   it('sees the credits it cost, in words', async () => {
-    const { page } = me;
+    const { page } = await signedInVera();
+    await finishedVideo(page, VIDEO);
     await page.goto('/credits');
     expect(await page.getByTestId('balance').innerText()).toBe('4 credits');
     const rows = page.getByTestId('ledger').locator('tbody tr');
@@ -240,7 +210,8 @@ describe('a creator makes a video', () => {
   });
 
   it('finds it in the jobs list, filtered by status', async () => {
-    const { page } = me;
+    const { page } = await signedInVera();
+    await finishedVideo(page, VIDEO);
     await page.goto('/jobs');
     expect(await page.getByTestId('job-row').count()).toBe(1);
     await page.getByLabel('Status').selectOption('failed');
@@ -254,7 +225,8 @@ describe('a creator makes a video', () => {
   });
 
   it('makes a variation from the job page: the create page comes pre-filled and the chain shows both', async () => {
-    const { page } = me;
+    const { page } = await signedInVera();
+    const { jobId } = await finishedVideo(page, VIDEO);
     await page.goto(`/jobs/${jobId}`);
     await page.getByRole('link', { name: 'Make a variation' }).click();
     await page.waitForURL(`**/create?parentJobId=${jobId}&revisionKind=variation`);
@@ -279,12 +251,8 @@ describe('a creator makes a video', () => {
 
 describe('[R-IN-30D] a creator animates an uploaded image', () => {
   it('uploads it with a preview, gives it a role, sees the fallback prices, and the provider makes the video', async () => {
-    const account = await db.account({ name: 'Ines Image', credits: 200 });
-    const visitor = await newVisitor(browser);
-    const { page } = visitor;
-    await signInThroughPages(page, account);
+    const { page } = await signedInVisitor(browser, db, { name: 'Ines Image', credits: 200 });
     await hydrated(page);
-    await answerCookieBanner(page, 'essential');
     // Every provider of this deployment is offered (they answer from the simulator here).
     await page.locator('label[data-model="luma-ray-2"]').getByRole('radio').check();
     await page.getByText('Luma Ray 2 takes up to 2 images').waitFor();
@@ -339,21 +307,16 @@ describe('[R-IN-30D] a creator animates an uploaded image', () => {
     expect(await item.getByTestId('deletion-countdown').textContent()).toContain(
       'Deleted in 29 days 23 hours',
     );
-    await leave(visitor);
   });
 });
 
 describe('[R-NOCARD] buying credits', () => {
   it('sends the buyer to Stripe Checkout, then shows the credits once Stripe confirms the payment', async () => {
-    const account = await db.account({ name: 'Bea Buyer', credits: 5 });
-    const visitor = await newVisitor(browser);
-    const { page, context } = visitor;
+    const { page, context, account } = await signedInVisitor(browser, db, { name: 'Bea Buyer', credits: 5 });
     // Stripe's page is on the internet: here it is a stand-in, and only its address matters.
     await context.route('https://checkout.stripe.com/**', (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Stripe Checkout</title>' }),
     );
-    await signInThroughPages(page, account);
-    await answerCookieBanner(page, 'essential');
     await page.goto('/credits');
     await hydrated(page);
     expect(await page.getByTestId('packs').locator('li').first().innerText()).toContain('$5.00');
@@ -387,31 +350,14 @@ describe('[R-NOCARD] buying credits', () => {
     expect(await page.locator('tr[data-kind="purchase"]').innerText()).toContain('Bought');
     expect(await page.locator('tr[data-kind="purchase"]').innerText()).toContain('+100');
     await screenshot(page, 'credits-bought');
-    await leave(visitor);
   });
 });
 
 describe('the studio pages', () => {
   it('start from the creator’s default settings, and fit a 375px phone without sideways scrolling', async () => {
-    const account = await db.account({ name: 'Pia Phone', credits: 20 });
-    await db.orm.em.fork().nativeUpdate(
-      User,
-      { id: account.id },
-      {
-        preferences: {
-          generationDefaults: {
-            model: 'local-v1',
-            durationSeconds: 3,
-            aspectRatio: '9:16',
-            resolution: '720p',
-          },
-        },
-      },
-    );
-    const visitor = await newVisitor(browser, { width: 375, height: 812 });
-    const { page } = visitor;
-    await signInThroughPages(page, account);
-    await answerCookieBanner(page, 'essential');
+    const defaults = { model: 'local-v1', durationSeconds: 3, aspectRatio: '9:16', resolution: '720p' };
+    const pia = { name: 'Pia Phone', credits: 20, preferences: { generationDefaults: defaults } };
+    const { page } = await signedInVisitor(browser, db, pia, { width: 375, height: 812 });
     await page.goto('/create');
     await hydrated(page);
     expect(await page.locator('label[data-model="local-v1"]').getByRole('radio').isChecked()).toBe(true);
@@ -425,14 +371,12 @@ describe('the studio pages', () => {
       expect(scrollWidth, `${path} is ${scrollWidth}px wide`).toBeLessThanOrEqual(viewport);
       if (path === '/create') await screenshot(page, 'create-375');
     }
-    await leave(visitor);
   });
 
   it('work without JavaScript: the price, then a job, with plain form posts', async () => {
-    const account = await db.account({ name: 'Noah Script', credits: 20 });
-    const visitor = await newVisitor(browser, { javaScriptEnabled: false });
-    const { page } = visitor;
-    await signInThroughPages(page, account);
+    // No JavaScript, so no cookie banner to answer.
+    const noScript = { javaScriptEnabled: false, cookies: null } as const;
+    const { page } = await signedInVisitor(browser, db, { name: 'Noah Script', credits: 20 }, noScript);
     await page.goto('/create');
     await page.getByLabel('Prompt').fill('a lighthouse in a storm');
     await page.getByLabel('Length').selectOption('2');
@@ -446,7 +390,6 @@ describe('the studio pages', () => {
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/);
     // The page refreshes itself while the job runs.
     await page.locator('[data-testid="job-live"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
-    await leave(visitor);
   });
 });
 

@@ -39,6 +39,8 @@ export async function createAccount(
     email?: string;
     /** Credits granted at creation. */
     credits?: number;
+    /** Saved preferences (theme, generation defaults), as the account page stores them. */
+    preferences?: User['preferences'];
   } = {},
 ): Promise<User & { mfaSeed?: string }> {
   cachedHash ??= hashPassword(TEST_PASSWORD);
@@ -54,7 +56,7 @@ export async function createAccount(
     emailVerifiedAt: options.verified === false ? null : new Date(),
     mfaSecret: mfa?.sealed ?? null,
     mfaEnabledAt: mfa ? new Date() : null,
-    preferences: {},
+    preferences: options.preferences ?? {},
     createdAt: new Date(),
     updatedAt: new Date(),
   });

@@ -1,7 +1,8 @@
 // Steps the studio's browser tests share: signing in through the pages, answering the
-// cookie banner, and watching what a page does over time (live progress, analytics sent).
+// cookie banner, and watching what a page does over time (live progress, analytics sent,
+// a video playing).
 import { crc32, deflateSync } from 'node:zlib';
-import type { Page, Request } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import { TEST_PASSWORD, totp } from './accounts.ts';
 import { hydrated } from './e2e-browser.ts';
 
@@ -109,6 +110,26 @@ export async function recordLiveUpdates(page: Page): Promise<void> {
 
 export function liveRecord(page: Page): Promise<LiveRecord> {
   return page.evaluate(() => window.__live ?? { events: [], renders: [] });
+}
+
+/** Plays a video element, muted, for a moment: its length, how far it got, where it played from. */
+export function playVideo(video: Locator): Promise<{ duration: number; currentTime: number; src: string }> {
+  return video.evaluate(
+    async (el: any) =>
+      new Promise<{ duration: number; currentTime: number; src: string }>((resolve, reject) => {
+        const start = async () => {
+          el.muted = true;
+          await el.play();
+          setTimeout(
+            () => resolve({ duration: el.duration, currentTime: el.currentTime, src: el.currentSrc }),
+            700,
+          );
+        };
+        el.addEventListener('error', () => reject(new Error(`video error ${el.error?.code}`)));
+        if (el.readyState >= 1) void start();
+        else el.addEventListener('loadedmetadata', () => void start(), { once: true });
+      }),
+  );
 }
 
 /** A real PNG (a colour gradient) made in memory, for upload tests. */
