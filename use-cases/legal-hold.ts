@@ -25,6 +25,7 @@ function holdView(hold: LegalHold): LegalHoldView {
     id: hold.id,
     scope: hold.assetId ? 'asset' : 'user',
     userId: hold.userId ?? null,
+    subjectPseudonym: hold.subjectPseudonym ?? null,
     assetId: hold.assetId ?? null,
     reason: hold.reason,
     placedBy: hold.placedBy,

@@ -33,6 +33,8 @@ export const legalHoldView = z.object({
   id: z.uuid(),
   scope: z.enum(['user', 'asset']),
   userId: z.uuid().nullable(),
+  /** The person's pseudonym once their account is deleted (the records kept name them by it). */
+  subjectPseudonym: z.uuid().nullable(),
   assetId: z.uuid().nullable(),
   reason: z.string(),
   placedBy: z.uuid(),

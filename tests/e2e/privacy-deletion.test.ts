@@ -6,6 +6,7 @@
 // email's link opens the deletion certificate.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KEPT_AFTER_DELETION } from '../../domain/account-deletion.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { DAY } from '../../domain/time.ts';
 import {
@@ -130,6 +131,10 @@ describe('deleting my account', () => {
     const hash = await page.getByTestId('certificate-hash').textContent();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.getByTestId('certificate-kept').textContent()).toContain('R-PAY-7Y');
+    // Each record kept, with its reason and end date, naming the person by pseudonym only.
+    const keptRecords = page.getByTestId('certificate-kept-records').getByRole('listitem');
+    expect(await keptRecords.count()).toBe(KEPT_AFTER_DELETION.length);
+    expect(await keptRecords.first().textContent()).toMatch(/audit_events.*kept until/s);
     await screenshot(page, 'deletion-certificate');
 
     // The API behind the page answers the same link with the same certificate.
