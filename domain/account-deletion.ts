@@ -35,6 +35,10 @@ export interface KeptRecord {
 }
 
 const YEAR_MS = days(365);
+/** The record of a deleted person's rights requests: CCPA regulations § 7101 ask for 24 months. */
+export const RIGHTS_REQUEST_RECORD_KEEP_MS = 2 * YEAR_MS;
+/** A released legal hold on a deleted account, as evidence of the hold. */
+export const LEGAL_HOLD_RECORD_KEEP_MS = 7 * YEAR_MS;
 
 /**
  * Everything an account deletion keeps: the README's table and every certificate list
@@ -65,13 +69,13 @@ export const KEPT_AFTER_DELETION: readonly KeptRecord[] = [
     refersBy: 'pseudonym',
     reason:
       'the record of the requests and how they were answered, details cleared (CCPA regulations § 7101: 24 months)',
-    keepMs: 2 * YEAR_MS,
+    keepMs: RIGHTS_REQUEST_RECORD_KEEP_MS,
   },
   {
     record: 'legal_holds',
     refersBy: 'pseudonym',
     reason: 'the record of a hold placed on the account (R-HOLD)',
-    keepMs: 7 * YEAR_MS,
+    keepMs: LEGAL_HOLD_RECORD_KEEP_MS,
   },
   {
     record: 'credit_ledger, payments, subscriptions, invoices, generation_jobs',

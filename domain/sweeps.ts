@@ -6,6 +6,8 @@ import { DAY } from './time.ts';
 export const ANALYTICS_SWEEP_INTERVAL_MS = DAY;
 /** How often the email log past its 2 years is deleted. */
 export const EMAIL_LOG_SWEEP_INTERVAL_MS = DAY;
+/** How often the records kept after account deletions are looked at for their end dates. */
+export const KEPT_RECORD_SWEEP_INTERVAL_MS = DAY;
 /** Rows handled per transaction by the privacy sweeps. */
 export const PRIVACY_SWEEP_BATCH_SIZE = 1000;
 
@@ -13,4 +15,5 @@ export const PRIVACY_SWEEP_BATCH_SIZE = 1000;
 export const PRIVACY_SCHEDULE_IDS = {
   analyticsSweep: 'privacy-sweep-analytics',
   emailLogSweep: 'privacy-sweep-email-log',
+  keptRecordSweep: 'privacy-sweep-kept-records',
 } as const;

@@ -12,6 +12,7 @@ import {
 import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,
+  KEPT_RECORD_SWEEP_INTERVAL_MS,
   PRIVACY_SCHEDULE_IDS,
 } from '../domain/sweeps.ts';
 import { BILLING_SCHEDULE_IDS, PAYMENT_RECORD_SWEEP_INTERVAL_MS } from '../domain/billing.ts';
@@ -21,6 +22,7 @@ import type { Logger } from '../platform/logger.ts';
 import type {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
+  keptRecordSweepWorkflow,
   orphanSweepWorkflow,
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
@@ -34,6 +36,7 @@ export interface SweepSchedule {
     | 'orphanSweepWorkflow'
     | 'analyticsSweepWorkflow'
     | 'emailLogSweepWorkflow'
+    | 'keptRecordSweepWorkflow'
     | 'paymentRecordSweepWorkflow'
     | 'supportTicketSweepWorkflow';
   everyMs: number;
@@ -62,6 +65,12 @@ export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
     workflowType: 'emailLogSweepWorkflow',
     everyMs: EMAIL_LOG_SWEEP_INTERVAL_MS,
   },
+  // What account deletions kept goes at its end dates (KEPT_AFTER_DELETION).
+  {
+    scheduleId: PRIVACY_SCHEDULE_IDS.keptRecordSweep,
+    workflowType: 'keptRecordSweepWorkflow',
+    everyMs: KEPT_RECORD_SWEEP_INTERVAL_MS,
+  },
   // R-SUPPORT-3Y: support tickets are kept 3 years after closing.
   {
     scheduleId: SUPPORT_SCHEDULE_IDS.ticketSweep,
@@ -81,6 +90,7 @@ type SweepWorkflow =
   | typeof orphanSweepWorkflow
   | typeof analyticsSweepWorkflow
   | typeof emailLogSweepWorkflow
+  | typeof keptRecordSweepWorkflow
   | typeof paymentRecordSweepWorkflow
   | typeof supportTicketSweepWorkflow;
 

@@ -4,6 +4,7 @@ export { assetRetentionWorkflow } from './retention.ts';
 export {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
+  keptRecordSweepWorkflow,
   orphanSweepWorkflow,
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,

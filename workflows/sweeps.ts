@@ -2,10 +2,12 @@
 // their retention (R-SESSION-30D), identifying analytics past 12 months turned into
 // de-identified daily totals (R-ANALYTICS-12M), the email log past 2 years and support
 // tickets 3 years after closing (R-SUPPORT-3Y), payment records past 7 years turned into
-// de-identified monthly totals (R-PAY-7Y), and the reconciliation of the bucket with the
+// de-identified monthly totals (R-PAY-7Y), what account deletions kept past its end
+// dates, and the reconciliation of the bucket with the
 // asset rows (orphaned objects deleted with proof, missing objects reported).
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
+import type { KeptRecordSweep } from '../activities/sweeps/privacy.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/retention.ts';
@@ -67,6 +69,11 @@ export async function analyticsSweepWorkflow(): Promise<{ aggregated: number; cu
 
 export async function emailLogSweepWorkflow(): Promise<{ deleted: number; cutoff: string }> {
   return sweeps.deleteOldEmailLog();
+}
+
+/** The records an account deletion kept, past their end dates (KEPT_AFTER_DELETION). */
+export async function keptRecordSweepWorkflow(): Promise<KeptRecordSweep> {
+  return sweeps.deleteKeptRecordsPastEnd();
 }
 
 export async function paymentRecordSweepWorkflow(): Promise<PaymentRecordSweep> {

@@ -4,11 +4,19 @@
 // old rows are written with old dates, so the shared database's fresh rows are untouched.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnalyticsDailyTotal, AnalyticsEvent, EmailLog } from '../../db/entities/index.ts';
+import {
+  AnalyticsDailyTotal,
+  AnalyticsEvent,
+  EmailLog,
+  LegalHold,
+  RightsRequest,
+} from '../../db/entities/index.ts';
+import { LEGAL_HOLD_RECORD_KEEP_MS, RIGHTS_REQUEST_RECORD_KEEP_MS } from '../../domain/account-deletion.ts';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {
   ANALYTICS_SWEEP_INTERVAL_MS,
   EMAIL_LOG_SWEEP_INTERVAL_MS,
+  KEPT_RECORD_SWEEP_INTERVAL_MS,
   PRIVACY_SCHEDULE_IDS,
 } from '../../domain/sweeps.ts';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
@@ -115,5 +123,60 @@ describe('privacy sweeps', () => {
     expect(result.deleted).toBeGreaterThanOrEqual(1);
     expect(await em().count(EmailLog, { dedupeKey: `${key}:old` })).toBe(0);
     expect(await em().count(EmailLog, { dedupeKey: `${key}:young` })).toBe(1);
+  });
+
+  it('[D-ERASE] removes what an account deletion kept at its end date: rights requests after 2 years, released holds after 7', async () => {
+    expect(await scheduleEvery(PRIVACY_SCHEDULE_IDS.keptRecordSweep)).toBe(KEPT_RECORD_SWEEP_INTERVAL_MS);
+    const { user } = await signedIn(platform);
+    const request = (pseudonym: string | null, completedAt: Date) =>
+      em().create(RightsRequest, {
+        user: pseudonym ? null : user.id,
+        subjectPseudonym: pseudonym,
+        type: 'deletion',
+        jurisdiction: 'GDPR',
+        status: 'completed',
+        createdAt: completedAt,
+        completedAt,
+      });
+    const hold = (pseudonym: string | null, releasedAt: Date) => ({
+      id: randomUUID(),
+      userId: pseudonym ? null : user.id,
+      subjectPseudonym: pseudonym,
+      reason: `kept-record sweep ${randomUUID()}`,
+      placedBy: user.id,
+      placedAt: releasedAt,
+      releasedAt,
+      releasedBy: user.id,
+      releaseReason: 'done',
+    });
+    const gone = randomUUID();
+    const rows = em();
+    const requests = {
+      pastEnd: request(gone, ago(RIGHTS_REQUEST_RECORD_KEEP_MS + DAY)),
+      beforeEnd: request(gone, ago(RIGHTS_REQUEST_RECORD_KEEP_MS - DAY)),
+      // A person who still has an account keeps the record of their requests.
+      living: request(null, ago(RIGHTS_REQUEST_RECORD_KEEP_MS + DAY)),
+    };
+    for (const r of Object.values(requests)) rows.persist(r);
+    await rows.flush();
+    const holds = {
+      pastEnd: hold(gone, ago(LEGAL_HOLD_RECORD_KEEP_MS + DAY)),
+      beforeEnd: hold(gone, ago(LEGAL_HOLD_RECORD_KEEP_MS - DAY)),
+      living: hold(null, ago(LEGAL_HOLD_RECORD_KEEP_MS + DAY)),
+    };
+    await em().insertMany(LegalHold, Object.values(holds));
+
+    const result = (await run('keptRecordSweepWorkflow')) as { rightsRequests: number; legalHolds: number };
+    expect(result.rightsRequests).toBeGreaterThanOrEqual(1);
+    expect(result.legalHolds).toBeGreaterThanOrEqual(1);
+    const requestLeft = async (r: RightsRequest) => (await em().count(RightsRequest, { id: r.id })) === 1;
+    expect(await requestLeft(requests.pastEnd)).toBe(false);
+    expect(await requestLeft(requests.beforeEnd)).toBe(true);
+    expect(await requestLeft(requests.living)).toBe(true);
+    const holdLeft = async (h: { reason: string }) =>
+      (await em().count(LegalHold, { reason: h.reason })) === 1;
+    expect(await holdLeft(holds.pastEnd)).toBe(false);
+    expect(await holdLeft(holds.beforeEnd)).toBe(true);
+    expect(await holdLeft(holds.living)).toBe(true);
   });
 });
