@@ -315,7 +315,7 @@ describe('account deletion', () => {
         (await em().findOneOrFail(AuditEvent, { action, ...where })).occurredAt.getTime();
       const cancelled = await at('billing.subscription_cancelled', { targetId: sub.subscriptionId });
       expect(cancelled).toBeLessThanOrEqual(
-        await at('privacy.account_suspended', { subjectUserId: account.user.id }),
+        await at('privacy.account_suspended', { subjectPseudonym: account.user.pseudonym }),
       );
       expect(cancelled).toBeLessThan(await at('privacy.rows_erased', { targetId: deletion.id }));
 

@@ -148,16 +148,19 @@ async function rightsRequests(platform: TestPlatform): Promise<Invariant> {
   };
 }
 
-/** A hold names what it holds, and a released hold says who released it and why. */
+/**
+ * A hold names what it holds (a person, by pseudonym once their account is deleted, or a
+ * file), and a released hold says who released it and why.
+ */
 async function holds(platform: TestPlatform): Promise<Invariant> {
   const rows = await sql(
     platform,
-    `select id, user_id, asset_id, released_at, released_by, release_reason from legal_holds`,
+    `select id, user_id, subject_pseudonym, asset_id, released_at, released_by, release_reason from legal_holds`,
   );
   const broken = rows
     .filter(
       (r) =>
-        (r.user_id == null && r.asset_id == null) ||
+        (r.user_id == null && r.subject_pseudonym == null && r.asset_id == null) ||
         (r.released_at != null && (r.released_by == null || !r.release_reason)),
     )
     .map((r) => `hold ${r.id}: user ${r.user_id}, asset ${r.asset_id}, released ${r.released_at}`);
