@@ -7,7 +7,7 @@
 // asset rows (orphaned objects deleted with proof, missing objects reported).
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
-import type { KeptRecordSweep } from '../activities/sweeps/privacy.ts';
+import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/retention.ts';

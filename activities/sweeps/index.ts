@@ -1,10 +1,11 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
 // retention (sessions, identifying analytics, the email log, payment records, support
-// tickets), expired ephemera, and the bucket's reconciliation with the asset rows.
+// tickets, what account deletions kept), expired ephemera, and the bucket's reconciliation with the asset rows.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { createBillingSweepActivities } from './billing.ts';
+import { createKeptRecordSweepActivities } from './kept-records.ts';
 import { createObjectSweepActivities } from './objects.ts';
 import { createPrivacySweepActivities } from './privacy.ts';
 import { createSessionSweepActivities } from './sessions.ts';
@@ -17,6 +18,7 @@ export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore;
     ...createPrivacySweepActivities(deps),
     ...createBillingSweepActivities(deps),
     ...createSupportSweepActivities(deps),
+    ...createKeptRecordSweepActivities(deps),
   };
 }
 

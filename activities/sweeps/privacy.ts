@@ -1,11 +1,9 @@
 // The privacy sweeps, run by Temporal Schedules: identifying analytics older than 12
 // months become de-identified daily totals and are deleted (R-ANALYTICS-12M); the email
-// log older than 2 years is deleted (R-SUPPORT-3Y); the records an account deletion kept
-// go at their end dates (KEPT_AFTER_DELETION). Each batch is one transaction, so a
+// log older than 2 years is deleted (R-SUPPORT-3Y). Each batch is one transaction, so a
 // retry repeats nothing: rows are counted into the totals and deleted together.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
-import { LEGAL_HOLD_RECORD_KEEP_MS, RIGHTS_REQUEST_RECORD_KEEP_MS } from '../../domain/account-deletion.ts';
 import { PRIVACY_SWEEP_BATCH_SIZE } from '../../domain/sweeps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { heartbeat } from '../heartbeat.ts';
@@ -77,54 +75,5 @@ export function createPrivacySweepActivities(deps: { orm: MikroORM; config: Conf
       }
       return { deleted, cutoff: cutoff.toISOString() };
     },
-
-    /**
-     * What an account deletion kept reaches its end date (KEPT_AFTER_DELETION): the
-     * person's rights requests 2 years after they ended, a released legal hold 7 years
-     * after its release. Only records whose account is gone (named by pseudonym).
-     */
-    async deleteKeptRecordsPastEnd(): Promise<KeptRecordSweep> {
-      const requestCutoff = new Date(Date.now() - RIGHTS_REQUEST_RECORD_KEEP_MS);
-      const holdCutoff = new Date(Date.now() - LEGAL_HOLD_RECORD_KEEP_MS);
-      const inBatches = async (sql: string, cutoff: Date) => {
-        let total = 0;
-        for (;;) {
-          const rows = await orm.em.fork().execute<{ id: string }[]>(sql, [cutoff, PRIVACY_SWEEP_BATCH_SIZE]);
-          total += rows.length;
-          heartbeat({ total });
-          if (rows.length < PRIVACY_SWEEP_BATCH_SIZE) return total;
-        }
-      };
-      const rightsRequests = await inBatches(
-        `delete from rights_requests where id in (select id from rights_requests
-           where user_id is null and subject_pseudonym is not null
-             and coalesce(completed_at, created_at) < ? limit ?) returning id`,
-        requestCutoff,
-      );
-      const legalHolds = await inBatches(
-        `delete from legal_holds where id in (select id from legal_holds
-           where user_id is null and subject_pseudonym is not null
-             and released_at is not null and released_at < ? limit ?) returning id`,
-        holdCutoff,
-      );
-      if (rightsRequests + legalHolds > 0) {
-        await recordAudit(orm.em.fork(), {
-          action: 'privacy.kept_records_swept',
-          actorRole: 'system',
-          details: {
-            rightsRequests,
-            legalHolds,
-            requestCutoff: requestCutoff.toISOString(),
-            holdCutoff: holdCutoff.toISOString(),
-          },
-        });
-      }
-      return { rightsRequests, legalHolds };
-    },
   };
-}
-
-export interface KeptRecordSweep {
-  rightsRequests: number;
-  legalHolds: number;
 }
