@@ -112,18 +112,23 @@ export function liveRecord(page: Page): Promise<LiveRecord> {
   return page.evaluate(() => window.__live ?? { events: [], renders: [] });
 }
 
-/** Plays a video element, muted, for a moment: its length, how far it got, where it played from. */
+/**
+ * Plays a video element, muted, until its time has moved on: its length, how far it got,
+ * where it played from.
+ */
 export function playVideo(video: Locator): Promise<{ duration: number; currentTime: number; src: string }> {
   return video.evaluate(
     async (el: any) =>
       new Promise<{ duration: number; currentTime: number; src: string }>((resolve, reject) => {
         const start = async () => {
           el.muted = true;
+          const played = () => {
+            if (el.currentTime <= 0) return;
+            el.removeEventListener('timeupdate', played);
+            resolve({ duration: el.duration, currentTime: el.currentTime, src: el.currentSrc });
+          };
+          el.addEventListener('timeupdate', played);
           await el.play();
-          setTimeout(
-            () => resolve({ duration: el.duration, currentTime: el.currentTime, src: el.currentSrc }),
-            700,
-          );
         };
         el.addEventListener('error', () => reject(new Error(`video error ${el.error?.code}`)));
         if (el.readyState >= 1) void start();
