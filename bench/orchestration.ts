@@ -4,7 +4,7 @@
 // steps do nothing (bench/support/baseline-workflows.ts).
 //
 // Fair by construction: each side runs in its own child process (platform: API and
-// workers; bare: a worker and a minimal HTTP starter), both sized by worker/tuning.ts's
+// workers; bare: a worker and a minimal HTTP starter; the provider simulator in a third), both sized by worker/tuning.ts's
 // generation queue; this process creates every job with one HTTP request and observes
 // its end the same way for both (the workflow's result through the Temporal client);
 // jobs arrive at a fixed rate (open loop), latency counted from each job's due time;
@@ -101,9 +101,14 @@ const clients = await createClients(config, createLogger({ level: 'warn', name: 
 const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
 const children: { stop(): Promise<void> }[] = [];
 try {
+  const simulator = await startChild<{ url: string }>(
+    new URL('./support/simulator-process.ts', import.meta.url),
+    env,
+  );
+  children.push(simulator);
   const platform = await startChild<{ url: string }>(
     new URL('./support/platform-process.ts', import.meta.url),
-    env,
+    { ...env, LUMA_BASE_URL: simulator.ready.url },
   );
   children.push(platform);
   const bare = await startChild<{ url: string }>(new URL('./support/bare-process.ts', import.meta.url), env);

@@ -121,6 +121,13 @@ async function takeChain(tx: EntityManager): Promise<number> {
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
   const append = async (tx: EntityManager) => {
+    // The people named are looked up before the chain's lock is taken: the lock is held
+    // only for the read of the chain's last hash and the insert.
+    const known = await pseudonymsOf(tx, [
+      input.actorId ?? null,
+      input.subjectUserId ?? null,
+      input.targetId ?? null,
+    ]);
     const chain = await takeChain(tx);
     const [last] = await tx.execute<{ hash: string }[]>(
       'select hash from audit_events where chain = ? order by id desc limit 1',
@@ -139,7 +146,6 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
       details: input.details ?? {},
     };
     // A target that is an account (whatever its type says) is a person too.
-    const known = await pseudonymsOf(tx, [event.actor_id, event.subject_user_id, event.target_id]);
     const pseudonymOf = (id: string | null) => (id ? (known.get(id) ?? null) : null);
     const pseudonyms = {
       actor_pseudonym: pseudonymOf(event.actor_id),

@@ -1,23 +1,25 @@
 // The platform side of bench/orchestration.ts, in a process of its own as the bare
 // baseline is: the API and the workers of every task queue (as `npm start` runs them),
 // with the provider simulator in instant mode standing in for Luma (the provider takes
-// no time, so what is measured is what the platform adds).
+// no time, so what is measured is what the platform adds). The simulator runs in a
+// process of its own (bench/support/simulator-process.ts) and arrives as LUMA_BASE_URL.
 import { loadConfig } from '../../config/index.ts';
 import { startApi } from '../../api/server.ts';
 import { createClients } from '../../platform/clients.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { startWorkers } from '../../worker/workers.ts';
-import { SIMULATOR_API_KEY, startProviderSimulator } from '../../tests/support/simulator/index.ts';
+import { SIMULATOR_API_KEY } from '../../tests/support/simulator/index.ts';
 import { serveParent } from './child.ts';
 
-const simulator = await startProviderSimulator({ faults: { instant: true } });
+const simulatorUrl = process.env.LUMA_BASE_URL;
+if (!simulatorUrl) throw new Error('LUMA_BASE_URL: the provider simulator’s address is needed');
 const port = await freePort();
 const config = loadConfig({
   ...process.env,
   PUBLIC_API_URL: `http://127.0.0.1:${port}`,
   LUMA_API_KEY: SIMULATOR_API_KEY,
-  LUMA_BASE_URL: simulator.url,
+  LUMA_BASE_URL: simulatorUrl,
 });
 const logger = createLogger({ level: config.logLevel, name: 'bench-platform' });
 const clients = await createClients(config, logger);
@@ -28,5 +30,4 @@ serveParent({ url: api.url }, async () => {
   await api.close();
   await workers.shutdown();
   await clients.close();
-  await simulator.stop();
 });

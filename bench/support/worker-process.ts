@@ -1,12 +1,15 @@
 // The platform's own worker process (worker/main.ts), as production runs it, for the
 // benchmarks that measure it from outside: optionally for chosen task queues only
-// (WORKER_QUEUES), ready once Temporal lists it among the queue's pollers.
+// (WORKER_QUEUES), ready once Temporal lists it among the queue's pollers. A process that
+// polls only retention runs with its heap capped, as the README tells operators to run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
+import { TASK_QUEUES } from '../../domain/temporal.ts';
+import { RETENTION_WORKER_NODE_OPTIONS } from '../../worker/tuning.ts';
 
 export interface WorkerProcess {
   process: ChildProcess;
@@ -20,8 +23,15 @@ export async function startWorkerProcess(
   env: Record<string, string | undefined>,
   options: { client: Client; queues?: string[]; readyQueue: string },
 ): Promise<WorkerProcess> {
+  const retentionOnly = options.queues?.length === 1 && options.queues[0] === TASK_QUEUES.retention;
   const child = spawn(process.execPath, [fileURLToPath(new URL('../../worker/main.ts', import.meta.url))], {
-    env: { ...env, ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}) },
+    env: {
+      ...env,
+      ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}),
+      ...(retentionOnly
+        ? { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} ${RETENTION_WORKER_NODE_OPTIONS}`.trim() }
+        : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
