@@ -12,6 +12,8 @@ export type QueueTuning = Pick<
   | 'maxConcurrentWorkflowTaskExecutions'
   | 'maxConcurrentActivityTaskExecutions'
   | 'maxConcurrentLocalActivityExecutions'
+  | 'maxConcurrentWorkflowTaskPolls'
+  | 'nonStickyToStickyPollRatio'
 >;
 
 /**
@@ -26,6 +28,10 @@ export type QueueTuning = Pick<
  *   times out, again and again (seen in tests/integration/scale-out.test.ts). Twice the
  *   workflow tasks at once leaves room for every run with a deletion in flight. Each
  *   deletion holds one database connection, so local activities match the pool.
+ *   Nearly all its workflow tasks come from the normal queue, not the sticky one (a due
+ *   run is rarely still cached), but the SDK's default gives 8 of 10 pollers to the
+ *   sticky queue: a burst of due timers was then dispatched at 16 to 27 a second with
+ *   the worker mostly idle. Here 8 of 10 poll the normal queue.
  * - generation: a running job has a workflow task every few seconds (polls, webhooks,
  *   progress); a cache of a few hundred keeps those on the sticky queue. Its regular
  *   activities mostly wait on providers' HTTP (no database connection held while they
@@ -45,6 +51,8 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
         maxConcurrentWorkflowTaskExecutions: pool,
         maxConcurrentActivityTaskExecutions: 2,
         maxConcurrentLocalActivityExecutions: pool,
+        maxConcurrentWorkflowTaskPolls: pool,
+        nonStickyToStickyPollRatio: 0.8,
       };
     case TASK_QUEUES.generation:
       return {
