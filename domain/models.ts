@@ -134,6 +134,39 @@ function lumaRay(
   };
 }
 
+/** Veo 3.1 and its Fast variant (through Evolink) differ only in name, prompt limit and price. */
+function veo(
+  id: string,
+  providerModel: string,
+  label: string,
+  promptMaxLength: number,
+  creditsPerSecond: ModelSpec['creditsPerSecond'],
+): ModelSpec {
+  return {
+    ...DEFAULT_RULES,
+    id,
+    provider: 'veo',
+    providerModel,
+    label,
+    durations: VEO_DURATIONS,
+    aspectRatios: WIDE_AND_TALL,
+    resolutions: ['720p', '1080p'],
+    inputRoles: ['first_frame', 'last_frame'],
+    maxInputs: 2,
+    imageRequired: false,
+    lastFrameNeedsFirstFrame: true,
+    promptMaxLength,
+    negativePrompt: true,
+    seed: true,
+    creditsPerSecond,
+    minPollIntervalMs: EVOLINK_MIN_POLL_INTERVAL_MS,
+    webhooks: true,
+    // Evolink documents no cancel endpoint: a task runs to its end.
+    cancellable: false,
+    reconcilable: false,
+  };
+}
+
 export const MODELS: readonly ModelSpec[] = Object.freeze([
   {
     ...DEFAULT_RULES,
@@ -250,51 +283,8 @@ export const MODELS: readonly ModelSpec[] = Object.freeze([
     // Ark's task list echoes neither the callback URL nor anything of ours.
     reconcilable: false,
   },
-  {
-    ...DEFAULT_RULES,
-    id: 'veo-3.1-fast',
-    provider: 'veo',
-    providerModel: 'veo3.1-fast',
-    label: 'Veo 3.1 Fast',
-    durations: VEO_DURATIONS,
-    aspectRatios: WIDE_AND_TALL,
-    resolutions: ['720p', '1080p'],
-    inputRoles: ['first_frame', 'last_frame'],
-    maxInputs: 2,
-    imageRequired: false,
-    lastFrameNeedsFirstFrame: true,
-    promptMaxLength: VEO_FAST_MAX_PROMPT_LENGTH,
-    negativePrompt: true,
-    seed: true,
-    creditsPerSecond: { '720p': 18, '1080p': 20 },
-    minPollIntervalMs: EVOLINK_MIN_POLL_INTERVAL_MS,
-    webhooks: true,
-    // Evolink documents no cancel endpoint: a task runs to its end.
-    cancellable: false,
-    reconcilable: false,
-  },
-  {
-    ...DEFAULT_RULES,
-    id: 'veo-3.1-pro',
-    provider: 'veo',
-    providerModel: 'veo3.1-pro',
-    label: 'Veo 3.1',
-    durations: VEO_DURATIONS,
-    aspectRatios: WIDE_AND_TALL,
-    resolutions: ['720p', '1080p'],
-    inputRoles: ['first_frame', 'last_frame'],
-    maxInputs: 2,
-    imageRequired: false,
-    lastFrameNeedsFirstFrame: true,
-    promptMaxLength: VEO_PRO_MAX_PROMPT_LENGTH,
-    negativePrompt: true,
-    seed: true,
-    creditsPerSecond: { '720p': 45, '1080p': 50 },
-    minPollIntervalMs: EVOLINK_MIN_POLL_INTERVAL_MS,
-    webhooks: true,
-    cancellable: false,
-    reconcilable: false,
-  },
+  veo('veo-3.1-fast', 'veo3.1-fast', 'Veo 3.1 Fast', VEO_FAST_MAX_PROMPT_LENGTH, { '720p': 18, '1080p': 20 }),
+  veo('veo-3.1-pro', 'veo3.1-pro', 'Veo 3.1', VEO_PRO_MAX_PROMPT_LENGTH, { '720p': 45, '1080p': 50 }),
 ] satisfies ModelSpec[]);
 
 export function findModel(id: string): ModelSpec | undefined {
