@@ -1,10 +1,11 @@
 // The Temporal client side of `announcement-<id>` (D-POLICY, D-UNSUB): a policy change
 // announced to every account, or a marketing campaign to those who opted in. Starting
 // twice with the same id starts one announcement.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Announcement } from '../domain/announcement.ts';
 import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
 import type { announcementWorkflow } from '../workflows/announcement.ts';
+import { startOnce } from './start.ts';
 
 /** Starts the announcement; answers its workflow id (the running one's, if started before). */
 export async function startAnnouncement(
@@ -13,14 +14,10 @@ export async function startAnnouncement(
   announcement: Announcement,
 ): Promise<string> {
   const workflowId = workflowIds.announcement(id);
-  try {
-    await client.workflow.start<typeof announcementWorkflow>('announcementWorkflow', {
-      taskQueue: TASK_QUEUES.privacy,
-      workflowId,
-      args: [{ announcement }],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof announcementWorkflow>(client, 'announcementWorkflow', {
+    taskQueue: TASK_QUEUES.privacy,
+    workflowId,
+    args: [{ announcement }],
+  });
   return workflowId;
 }

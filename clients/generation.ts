@@ -2,7 +2,6 @@
 // messages the API sends it (a person's cancellation, a reviewer's decision, a
 // provider's webhook). Reading a job's state is not here: PostgreSQL holds it.
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
@@ -18,22 +17,19 @@ import {
   type ReviewDecision,
   type generationWorkflow,
 } from '../workflows/generation.ts';
+import { startOnce } from './start.ts';
 
 /** Starts the job's workflow; one already started (a retried create) is left as it is. */
 export async function startGeneration(client: Client, input: GenerationInput, status: string): Promise<void> {
-  try {
-    await client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
-      taskQueue: TASK_QUEUES.generation,
-      workflowId: workflowIds.generation(input.jobId),
-      args: [input],
-      typedSearchAttributes: [
-        { key: searchAttributes.userId, value: input.userId },
-        { key: searchAttributes.jobStatus, value: status },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof generationWorkflow>(client, 'generationWorkflow', {
+    taskQueue: TASK_QUEUES.generation,
+    workflowId: workflowIds.generation(input.jobId),
+    args: [input],
+    typedSearchAttributes: [
+      { key: searchAttributes.userId, value: input.userId },
+      { key: searchAttributes.jobStatus, value: status },
+    ],
+  });
 }
 
 /** Cancels the job and waits until it has ended; false when no such workflow exists. */

@@ -1,22 +1,19 @@
 // The Temporal client side of `incident-<id>`: starting an incident's workflow when legal
 // staff record it (its deadline as the DueAt search attribute), and the authority's
 // notification as a signal.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import { authorityNotifiedSignal, type IncidentInput, type incidentWorkflow } from '../workflows/incident.ts';
+import { startOnce } from './start.ts';
 
 export async function startIncident(client: Client, input: IncidentInput): Promise<string> {
   const workflowId = workflowIds.incident(input.incidentId);
-  try {
-    await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-      taskQueue: TASK_QUEUES.privacy,
-      workflowId,
-      args: [input],
-      typedSearchAttributes: [{ key: searchAttributes.dueAt, value: new Date(input.deadlineAt) }],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof incidentWorkflow>(client, 'incidentWorkflow', {
+    taskQueue: TASK_QUEUES.privacy,
+    workflowId,
+    args: [input],
+    typedSearchAttributes: [{ key: searchAttributes.dueAt, value: new Date(input.deadlineAt) }],
+  });
   return workflowId;
 }
 

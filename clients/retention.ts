@@ -13,6 +13,7 @@ import {
   type DeleteNowRequest,
   type assetRetentionWorkflow,
 } from '../workflows/retention.ts';
+import { startOnce } from './start.ts';
 
 /** The asset fields a retention workflow needs, as an Asset row carries them. */
 export interface RetainedAsset {
@@ -56,11 +57,7 @@ export function retentionWorkflowOptions(input: AssetRetentionInput) {
 /** Starts the asset's retention workflow; a running or finished one is left as it is. */
 export async function startRetention(client: Client, asset: RetainedAsset): Promise<string> {
   const options = retentionWorkflowOptions(retentionInputFor(asset));
-  try {
-    await client.workflow.start<typeof assetRetentionWorkflow>('assetRetentionWorkflow', options);
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof assetRetentionWorkflow>(client, 'assetRetentionWorkflow', options);
   return options.workflowId;
 }
 

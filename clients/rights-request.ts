@@ -3,7 +3,7 @@
 // sends to any rights-request workflow, an account deletion included (verified,
 // cancelled, deadline moved). A signal to a workflow that has ended or never started is
 // dropped: the request's row already holds what it would say.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { isAccessRequest } from '../domain/rights-request.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
@@ -16,6 +16,7 @@ import {
   type VerifiedMessage,
   type rightsRequestWorkflow,
 } from '../workflows/rights-request.ts';
+import { startOnce } from './start.ts';
 
 export type { RequestWorkflowInput, VerifiedMessage } from '../workflows/rights-request.ts';
 
@@ -43,15 +44,11 @@ export async function startRightsRequest(client: Client, input: RequestWorkflowI
     workflowId: rightsRequestWorkflowId(input.requestId),
     args: [input] as [RequestWorkflowInput],
   };
-  try {
-    if (isAccessRequest(input.type)) {
-      await client.workflow.start<typeof dataAccessWorkflow>('dataAccessWorkflow', options);
-    } else {
-      await client.workflow.start<typeof rightsRequestWorkflow>('rightsRequestWorkflow', options);
-    }
-  } catch (err) {
-    // The request's own id: started already by an earlier try of the same call.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  // Under the request's own id, so an earlier try of the same call may have started it.
+  if (isAccessRequest(input.type)) {
+    await startOnce<typeof dataAccessWorkflow>(client, 'dataAccessWorkflow', options);
+  } else {
+    await startOnce<typeof rightsRequestWorkflow>(client, 'rightsRequestWorkflow', options);
   }
   return options.workflowId;
 }

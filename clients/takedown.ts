@@ -1,6 +1,6 @@
 // The Temporal client side of `takedown-<id>`: starting a request's workflow when it is
 // filed, and the messages the API sends it (the legal decision, the creator's answer).
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
 import {
   takedownAnswerSignal,
@@ -9,18 +9,15 @@ import {
   type TakedownInput,
   type takedownWorkflow,
 } from '../workflows/takedown.ts';
+import { startOnce } from './start.ts';
 
 export async function startTakedown(client: Client, input: TakedownInput): Promise<string> {
   const workflowId = workflowIds.takedown(input.takedownId);
-  try {
-    await client.workflow.start<typeof takedownWorkflow>('takedownWorkflow', {
-      taskQueue: TASK_QUEUES.privacy,
-      workflowId,
-      args: [input],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce<typeof takedownWorkflow>(client, 'takedownWorkflow', {
+    taskQueue: TASK_QUEUES.privacy,
+    workflowId,
+    args: [input],
+  });
   return workflowId;
 }
 

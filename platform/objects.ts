@@ -1,6 +1,8 @@
-// Object-store operations on assets, shared by both sides: an existence check, deletion
-// that proves the object is gone, presigned downloads, and the clean-up of a crashed
-// attempt's unfinished multipart upload.
+// Object-store operations on assets, shared by both sides: multipart uploads, an
+// existence check, deletion that proves the object is gone, presigned downloads, and the
+// clean-up of a crashed attempt's unfinished multipart upload.
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -9,13 +11,45 @@ import {
   ListMultipartUploadsCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { UPLOAD_PARTS_IN_FLIGHT, UPLOAD_PART_BYTES } from '../domain/retention.ts';
 import type { ObjectStore } from './s3.ts';
 
 export interface ObjectHead {
   sizeBytes: number | null;
   lastModified: Date | null;
   serverSideEncryption: string | null;
+}
+
+/** Writes the body in parts, a few at a time, encrypted as the store asks. */
+export async function uploadObject(
+  store: ObjectStore,
+  key: string,
+  body: Readable,
+  contentType: string,
+): Promise<void> {
+  await new Upload({
+    client: store.client,
+    params: {
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ServerSideEncryption: store.serverSideEncryption,
+    },
+    partSize: UPLOAD_PART_BYTES,
+    queueSize: UPLOAD_PARTS_IN_FLIGHT,
+  }).done();
+}
+
+export async function uploadFile(
+  store: ObjectStore,
+  key: string,
+  file: string,
+  contentType: string,
+): Promise<void> {
+  await uploadObject(store, key, createReadStream(file), contentType);
 }
 
 function isNotFound(err: unknown): boolean {

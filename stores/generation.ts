@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { GenerationJob } from '../db/entities/index.ts';
 import { FAILURE_TYPES } from '../domain/failures.ts';
 import type { JobParameters, JobStatus } from '../domain/generation.ts';
+import { setGivenColumns } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a job's change on (the migration's trigger). */
 export const JOB_CHANNEL = 'generation_job';
@@ -41,15 +42,11 @@ export async function recordLiveState(em: EntityManager, jobId: string, live: Li
     sets.push('progress = greatest(coalesce(progress, 0), ?)');
     values.push(live.progress === null ? 0 : Math.max(0, Math.min(1, live.progress)));
   }
-  for (const [column, value] of [
+  setGivenColumns(sets, values, [
     ['queue_position', live.queuePosition],
     ['eta_seconds', live.etaSeconds],
     ['status_message', live.statusMessage],
-  ] as const) {
-    if (value === undefined) continue;
-    sets.push(`${column} = ?`);
-    values.push(value);
-  }
+  ]);
   if (sets.length === 0) return;
   await em.execute(
     `update generation_jobs set ${sets.join(', ')}

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ScriptProject, ScriptRevision, ScriptRevisionScene } from '../db/entities/index.ts';
 import type { RunPhase } from '../domain/script.ts';
 import { SCRIPT_FAILURE_TYPES } from '../domain/script.ts';
+import { setGivenColumns } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a project's change on (the entity's trigger). */
 export const SCRIPT_CHANNEL = 'script_project';
@@ -84,15 +85,11 @@ export async function recordProjectLive(
 ): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [];
-  for (const [column, value] of [
+  setGivenColumns(sets, values, [
     ['phase', live.phase],
     ['phase_progress', live.phaseProgress],
     ['status_message', live.statusMessage],
-  ] as const) {
-    if (value === undefined) continue;
-    sets.push(`${column} = ?`);
-    values.push(value);
-  }
+  ]);
   if (sets.length === 0) return;
   await em.execute(`update script_projects set ${sets.join(', ')} where id = ? and status = 'running'`, [
     ...values,

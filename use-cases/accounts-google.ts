@@ -17,7 +17,7 @@ import {
   type OidcClaims,
 } from '../platform/oidc.ts';
 import { createSession, type SessionOrigin, type StartedSession } from '../stores/accounts.ts';
-import { ageGate, createMember, parentNeeded } from './accounts.ts';
+import { ageGate, createMember, parentNeeded, startSignedInSession } from './accounts.ts';
 import { askParentalConsent } from './parental-consent.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -79,17 +79,8 @@ export async function startGoogleSignIn(
   };
 }
 
-async function signInAs(deps: UseCaseDeps, user: User, origin: SessionOrigin): Promise<StartedSession> {
-  const em = deps.orm.em.fork();
-  const started = await createSession(em, user, origin);
-  await recordAudit(em, {
-    action: 'auth.sign_in',
-    actorId: user.id,
-    actorRole: user.role,
-    subjectUserId: user.id,
-    details: { method: 'google', sessionId: started.session.id },
-  });
-  return started;
+function signInAs(deps: UseCaseDeps, user: User, origin: SessionOrigin): Promise<StartedSession> {
+  return startSignedInSession(deps.orm.em.fork(), user, origin, 'google');
 }
 
 /** The verified claims Google returned with, or why there are none. */

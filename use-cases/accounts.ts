@@ -239,13 +239,23 @@ export async function signIn(
     : await verifyAgainstNothing(body.password);
   if (!user || !ok) throw await failSignIn(deps, em, key, user);
   await clearFailures(em, key);
+  return startSignedInSession(em, user, origin, 'password');
+}
+
+/** A session for someone who proved who they are; the audit event says how. */
+export async function startSignedInSession(
+  em: EntityManager,
+  user: User,
+  origin: SessionOrigin,
+  method: 'password' | 'google',
+): Promise<StartedSession> {
   const started = await createSession(em, user, origin);
   await recordAudit(em, {
     action: 'auth.sign_in',
     actorId: user.id,
     actorRole: user.role,
     subjectUserId: user.id,
-    details: { method: 'password', sessionId: started.session.id },
+    details: { method, sessionId: started.session.id },
   });
   return started;
 }

@@ -44,6 +44,26 @@ async function subjectOf(em: EntityManager, hold: { userId?: string | null; asse
   return asset?.user ?? null;
 }
 
+/** Records a hold placed or released, naming the person it is about; returns that person. */
+async function auditHoldChange(
+  em: EntityManager,
+  staff: Actor,
+  action: 'legal.hold_placed' | 'legal.hold_released',
+  hold: LegalHold,
+): Promise<string | null> {
+  const subjectUserId = await subjectOf(em, hold);
+  await recordAudit(em, {
+    action,
+    actorId: staff.id,
+    actorRole: staff.role,
+    targetType: 'legal_hold',
+    targetId: hold.id,
+    subjectUserId,
+    details: { scope: hold.assetId ? 'asset' : 'user', assetId: hold.assetId ?? null },
+  });
+  return subjectUserId;
+}
+
 /** The pseudonym the person's deletion workflow is named by, if the account still exists. */
 async function pseudonymOf(em: EntityManager, userId: string | null): Promise<string | null> {
   if (!userId) return null;
@@ -71,16 +91,7 @@ export async function placeHold(
     placedAt: new Date(),
   });
   await em.flush();
-  const subjectUserId = await subjectOf(em, hold);
-  await recordAudit(em, {
-    action: 'legal.hold_placed',
-    actorId: staff.id,
-    actorRole: staff.role,
-    targetType: 'legal_hold',
-    targetId: hold.id,
-    subjectUserId,
-    details: { scope: body.assetId ? 'asset' : 'user', assetId: body.assetId ?? null },
-  });
+  const subjectUserId = await auditHoldChange(em, staff, 'legal.hold_placed', hold);
   // An account deletion of the person pauses (R-HOLD); one that is not running ignores it.
   await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));
   return { ...holdView(hold), workflowsSignalled: 0 };
@@ -102,16 +113,7 @@ export async function releaseHold(
   );
   if (released === 0) throw conflict('hold_released', 'This legal hold is already released.');
   const hold = await deps.orm.em.fork().findOneOrFail(LegalHold, { id: holdId });
-  const subjectUserId = await subjectOf(em, hold);
-  await recordAudit(em, {
-    action: 'legal.hold_released',
-    actorId: staff.id,
-    actorRole: staff.role,
-    targetType: 'legal_hold',
-    targetId: hold.id,
-    subjectUserId,
-    details: { scope: hold.assetId ? 'asset' : 'user', assetId: hold.assetId ?? null },
-  });
+  const subjectUserId = await auditHoldChange(em, staff, 'legal.hold_released', hold);
   // Committed before signalling: the deletion that wakes up finds the hold released.
   const signalled = await signalHoldReleased(deps.temporal.client, await deferredAssetIds(em, hold), hold.id);
   await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));

@@ -4,10 +4,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import type { Config } from '../../config/index.ts';
 import type { RightsRequest } from '../../db/entities/index.ts';
-import type { AuditInput } from '../../platform/audit.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
+import { systemRequestAudit } from '../rights-request/records.ts';
 
 export { loadRequestRow as loadDeletionRequest } from '../rights-request/records.ts';
 
@@ -32,12 +32,4 @@ export const deletionAudit = (
   request: RightsRequest,
   action: string,
   details: Record<string, unknown> = {},
-): AuditInput => ({
-  action,
-  actorRole: 'system',
-  targetType: 'privacy_request',
-  targetId: request.id,
-  subjectUserId: request.user ?? null,
-  subjectPseudonym: request.subjectPseudonym ?? null,
-  details: { requestId: request.id, origin: request.origin, ...details },
-});
+) => systemRequestAudit(request, action, { requestId: request.id, origin: request.origin, ...details });

@@ -7,7 +7,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,15 +15,11 @@ import type { Config } from '../../config/index.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
-import {
-  UPLOAD_PARTS_IN_FLIGHT,
-  UPLOAD_PART_BYTES,
-  assetDeleteAt,
-  assetObjectKey,
-} from '../../domain/retention.ts';
+import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
 import { UndecodableMedia } from '../../platform/frames.ts';
 import type { ImageClassifier } from '../../platform/image-classifier.ts';
+import { uploadObject } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { loadJob, recordLiveState } from '../../stores/generation.ts';
@@ -175,17 +170,6 @@ async function copyInto(
       },
     }),
   );
-  await new Upload({
-    client: store.client,
-    params: {
-      Bucket: store.bucket,
-      Key: key,
-      Body: counted,
-      ContentType: 'video/mp4',
-      ServerSideEncryption: store.serverSideEncryption,
-    },
-    partSize: UPLOAD_PART_BYTES,
-    queueSize: UPLOAD_PARTS_IN_FLIGHT,
-  }).done();
+  await uploadObject(store, key, counted, 'video/mp4');
   return { size, sha256: hash.digest('hex') };
 }

@@ -4,23 +4,17 @@
 // an id derived from the job's, so a retry writes the same object and row. Progress goes
 // to the job's row (and from there to whoever watches), never to the workflow.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { startRetention } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
-import {
-  UPLOAD_PARTS_IN_FLIGHT,
-  UPLOAD_PART_BYTES,
-  assetDeleteAt,
-  assetObjectKey,
-} from '../../domain/retention.ts';
+import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { SECOND } from '../../domain/time.ts';
+import { uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
@@ -94,7 +88,7 @@ export function createRenderActivities(deps: RenderDeps) {
         const file = path.join(dir, 'render.mp4');
         await render(deps, job, file);
         const { size } = await stat(file);
-        await upload(deps.store, temp.objectKey, file);
+        await uploadFile(deps.store, temp.objectKey, file, 'video/mp4');
         return { tempAssetId: temp.assetId, objectKey: temp.objectKey, bytes: size };
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -132,19 +126,4 @@ async function render(
       });
     },
   });
-}
-
-async function upload(store: ObjectStore, key: string, file: string): Promise<void> {
-  await new Upload({
-    client: store.client,
-    params: {
-      Bucket: store.bucket,
-      Key: key,
-      Body: createReadStream(file),
-      ContentType: 'video/mp4',
-      ServerSideEncryption: store.serverSideEncryption,
-    },
-    partSize: UPLOAD_PART_BYTES,
-    queueSize: UPLOAD_PARTS_IN_FLIGHT,
-  }).done();
 }

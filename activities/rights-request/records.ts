@@ -46,11 +46,14 @@ export const snapshotOf = (r: RightsRequest): RequestSnapshot => ({
   dueAt: (r.extendedDueAt ?? r.dueAt)?.toISOString() ?? null,
 });
 
-/** An audit event about the request, by the system (its workflow). */
-export const requestAudit = (
+/**
+ * An audit event about a rights request, by the system, with the details given as they
+ * are: the pseudonym names the person once their account is gone.
+ */
+export const systemRequestAudit = (
   r: RightsRequest,
   action: string,
-  details: Record<string, unknown> = {},
+  details: Record<string, unknown>,
 ): AuditInput => ({
   action,
   actorRole: 'system',
@@ -58,8 +61,12 @@ export const requestAudit = (
   targetId: r.id,
   subjectUserId: r.user ?? null,
   subjectPseudonym: r.subjectPseudonym ?? null,
-  details: { type: r.type, ...details },
+  details,
 });
+
+/** An audit event about the request, by the system (its workflow). */
+export const requestAudit = (r: RightsRequest, action: string, details: Record<string, unknown> = {}) =>
+  systemRequestAudit(r, action, { type: r.type, ...details });
 
 export function createRequestRecordActivities(deps: { orm: MikroORM }) {
   const { orm } = deps;

@@ -13,10 +13,9 @@ import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
 import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
 import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
-import { abortUnfinishedUploads } from '../../platform/objects.ts';
+import { abortUnfinishedUploads, uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { uploadFile } from './media.ts';
 
 export interface FileDeps {
   orm: MikroORM;

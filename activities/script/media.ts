@@ -1,16 +1,14 @@
 // The programs a script run calls: ffmpeg (composition, transcoding; its progress read
 // from `-progress`), espeak-ng (speech made on the box, the text given on stdin so no
-// word is ever taken for an option), and the objects moved between S3 and a local
-// folder. Each stops when the activity is cancelled.
+// word is ever taken for an option), and an object fetched from S3 into a local folder
+// (files go up through platform/objects.ts). Each stops when the activity is cancelled.
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { ApplicationFailure } from '@temporalio/common';
-import { UPLOAD_PARTS_IN_FLIGHT, UPLOAD_PART_BYTES } from '../../domain/retention.ts';
 import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { defaultFfmpegPath } from '../../providers/local.ts';
@@ -146,24 +144,4 @@ export function wavSeconds(wav: Buffer): number {
 export async function downloadObject(store: ObjectStore, key: string, file: string): Promise<void> {
   const got = await store.client.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }));
   await pipeline(got.Body as Readable, createWriteStream(file));
-}
-
-export async function uploadFile(
-  store: ObjectStore,
-  key: string,
-  file: string,
-  contentType: string,
-): Promise<void> {
-  await new Upload({
-    client: store.client,
-    params: {
-      Bucket: store.bucket,
-      Key: key,
-      Body: createReadStream(file),
-      ContentType: contentType,
-      ServerSideEncryption: store.serverSideEncryption,
-    },
-    partSize: UPLOAD_PART_BYTES,
-    queueSize: UPLOAD_PARTS_IN_FLIGHT,
-  }).done();
 }

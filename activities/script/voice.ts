@@ -20,8 +20,8 @@ import { heartbeat } from '../heartbeat.ts';
 import { storeFile, storedAsset, type FileDeps } from './files.ts';
 import { downloadObject, runFfmpeg, speak } from './media.ts';
 
-/** AAC at this rate is plenty for a voice, mono. */
-const VOICE_BITRATE = '96k';
+/** AAC at 96 kb/s is plenty for a voice, mono; a recording and made speech end up alike. */
+const VOICE_ENCODING = ['-ac', '1', '-c:a', 'aac', '-b:a', '96k'];
 
 export interface VoiceDeps extends FileDeps {
   /** The espeak-ng binary (config.espeakPath). */
@@ -92,30 +92,12 @@ async function transcodeRecording(
   const source = path.join(dir, 'recording');
   await downloadObject(deps.store, recording.objectKey, source);
   const total = durations.reduce((a, b) => a + b, 0);
-  await runFfmpeg(
-    [
-      '-i',
-      source,
-      '-vn',
-      '-af',
-      'apad',
-      '-t',
-      String(total),
-      '-ac',
-      '1',
-      '-c:a',
-      'aac',
-      '-b:a',
-      VOICE_BITRATE,
-      file,
-    ],
-    {
-      ffmpegPath: deps.config.ffmpegPath,
-      totalSeconds: total,
-      signal: cancellation(),
-      onProgress: (fraction) => heartbeat({ fraction }),
-    },
-  );
+  await runFfmpeg(['-i', source, '-vn', '-af', 'apad', '-t', String(total), ...VOICE_ENCODING, file], {
+    ffmpegPath: deps.config.ffmpegPath,
+    totalSeconds: total,
+    signal: cancellation(),
+    onProgress: (fraction) => heartbeat({ fraction }),
+  });
 }
 
 /** Each scene said in its own time: the words at the usual pace, faster when they would not fit. */
@@ -152,12 +134,7 @@ async function synthesize(
       `${filters.join(';')};${joined}concat=n=${scenes.length}:v=0:a=1[voice]`,
       '-map',
       '[voice]',
-      '-ac',
-      '1',
-      '-c:a',
-      'aac',
-      '-b:a',
-      VOICE_BITRATE,
+      ...VOICE_ENCODING,
       file,
     ],
     { ffmpegPath: deps.config.ffmpegPath, totalSeconds: total, signal, onProgress: (f) => heartbeat({ f }) },

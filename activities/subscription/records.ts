@@ -6,32 +6,31 @@
 // woke the workflow for.
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { Subscription } from '../../db/entities/index.ts';
-import type { PlanId } from '../../domain/billing.ts';
 import {
   planLabel,
   type Grant,
   type InvoiceRecord,
-  type SubscriptionEndReason,
-  type SubscriptionStatus,
+  type SubscriptionState,
 } from '../../domain/subscription.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { addPaidCredits } from '../../stores/billing.ts';
 
 /** The subscription's state as its row keeps it (times in ms). */
-export interface SubscriptionRow {
-  status: SubscriptionStatus;
-  planId: PlanId;
-  stripeSubscriptionId: string | null;
-  customerId: string | null;
-  itemId: string | null;
-  periodStart: number | null;
-  periodEnd: number | null;
-  cancelAtPeriodEnd: boolean;
-  endsAt: number | null;
-  endedAt: number | null;
-  endReason: SubscriptionEndReason | null;
-  creditsGranted: number;
-}
+export type SubscriptionRow = Pick<
+  SubscriptionState,
+  | 'status'
+  | 'planId'
+  | 'stripeSubscriptionId'
+  | 'customerId'
+  | 'itemId'
+  | 'periodStart'
+  | 'periodEnd'
+  | 'cancelAtPeriodEnd'
+  | 'endsAt'
+  | 'endedAt'
+  | 'endReason'
+  | 'creditsGranted'
+>;
 
 export interface SubscriptionRecord {
   subscriptionId: string;
