@@ -195,6 +195,17 @@ export const ORPHAN_SWEEP_INTERVAL_MS = 6 * HOUR;
  * the bucket before its row says stored.
  */
 export const ORPHAN_GRACE_MS = HOUR;
+/** How often assets past their delete-at that are still stored are looked for. */
+export const OVERDUE_SWEEP_INTERVAL_MS = HOUR;
+/**
+ * An asset this long past its delete-at and still stored is one whose retention workflow
+ * was lost (never started, or its start lost with the engine's last writes): the overdue
+ * sweep deletes it. Below this, a workflow working through a backlog of due timers
+ * (5,000 at once take minutes) is left to do its own work.
+ */
+export const OVERDUE_GRACE_MS = HOUR;
+/** Overdue assets deleted at once by the sweep: the retention queue's deletions go first. */
+export const OVERDUE_DELETE_CONCURRENCY = 4;
 /** Rows or keys handled per database round trip by a sweep. */
 export const SWEEP_BATCH_SIZE = 1000;
 /** Object existence checks in flight at once during the missing-object check. */
@@ -206,4 +217,5 @@ export const SWEEP_CATCHUP_WINDOW_MS = 30 * MINUTE;
 export const SCHEDULE_IDS = {
   sessionLogSweep: 'sweep-session-logs',
   orphanSweep: 'sweep-orphaned-objects',
+  overdueSweep: 'sweep-overdue-assets',
 } as const;

@@ -26,6 +26,8 @@ export interface AssetDeletionRequest {
   requestedBy?: string | null;
   /** ISO time the deletion was asked for (the timer's firing, or the request). */
   requestedAt: string;
+  /** Set when the overdue sweep deletes what a lost retention workflow left: its audit event names the run. */
+  sweepId?: string;
 }
 
 export type AssetDeletion =
@@ -94,7 +96,7 @@ export async function deleteAsset(
       targetType: 'asset',
       targetId: input.assetId,
       subjectUserId: ownerId,
-      details: { reason: input.reason, kind },
+      details: { reason: input.reason, kind, ...(input.sweepId ? { sweepId: input.sweepId } : {}) },
     },
   );
   // A concurrent deletion (a person's request racing the timer) may have recorded first:

@@ -5,6 +5,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import {
   ORPHAN_SWEEP_INTERVAL_MS,
+  OVERDUE_SWEEP_INTERVAL_MS,
   SCHEDULE_IDS,
   SESSION_LOG_SWEEP_INTERVAL_MS,
   SWEEP_CATCHUP_WINDOW_MS,
@@ -24,6 +25,7 @@ import type {
   emailLogSweepWorkflow,
   keptRecordSweepWorkflow,
   orphanSweepWorkflow,
+  overdueAssetSweepWorkflow,
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
   supportTicketSweepWorkflow,
@@ -34,6 +36,7 @@ export interface SweepSchedule {
   workflowType:
     | 'sessionLogSweepWorkflow'
     | 'orphanSweepWorkflow'
+    | 'overdueAssetSweepWorkflow'
     | 'analyticsSweepWorkflow'
     | 'emailLogSweepWorkflow'
     | 'keptRecordSweepWorkflow'
@@ -52,6 +55,12 @@ export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
     scheduleId: SCHEDULE_IDS.orphanSweep,
     workflowType: 'orphanSweepWorkflow',
     everyMs: ORPHAN_SWEEP_INTERVAL_MS,
+  },
+  // R-OUT-7D, R-IN-30D: nothing stays stored long past its time, even if its workflow was lost.
+  {
+    scheduleId: SCHEDULE_IDS.overdueSweep,
+    workflowType: 'overdueAssetSweepWorkflow',
+    everyMs: OVERDUE_SWEEP_INTERVAL_MS,
   },
   // R-ANALYTICS-12M: identifying analytics past 12 months become de-identified totals.
   {
@@ -88,6 +97,7 @@ export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
 type SweepWorkflow =
   | typeof sessionLogSweepWorkflow
   | typeof orphanSweepWorkflow
+  | typeof overdueAssetSweepWorkflow
   | typeof analyticsSweepWorkflow
   | typeof emailLogSweepWorkflow
   | typeof keptRecordSweepWorkflow

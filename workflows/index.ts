@@ -6,6 +6,7 @@ export {
   emailLogSweepWorkflow,
   keptRecordSweepWorkflow,
   orphanSweepWorkflow,
+  overdueAssetSweepWorkflow,
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
   supportTicketSweepWorkflow,

@@ -3,14 +3,16 @@
 // de-identified daily totals (R-ANALYTICS-12M), the email log past 2 years and support
 // tickets 3 years after closing (R-SUPPORT-3Y), payment records past 7 years turned into
 // de-identified monthly totals (R-PAY-7Y), what account deletions kept past its end
-// dates, and the reconciliation of the bucket with the
-// asset rows (orphaned objects deleted with proof, missing objects reported).
+// dates, the reconciliation of the bucket with the asset rows (orphaned objects deleted
+// with proof, missing objects reported), and assets still stored well past their
+// delete-at because their retention workflow was lost.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
-import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../domain/retention.ts';
+import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
+import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
 // A sweep that keeps failing gives up: the next scheduled run starts afresh.
@@ -61,6 +63,21 @@ export async function orphanSweepWorkflow(input: OrphanSweepInput = {}): Promise
   const orphans = await sweeps.sweepOrphanObjects(scope);
   const missing = await sweeps.findMissingObjects(scope);
   return { ...orphans, ...missing };
+}
+
+export interface OverdueSweepInput {
+  /** Defaults to every asset (`users/`); tests narrow it to their own user. */
+  prefix?: string;
+  graceMs?: number;
+}
+
+/** R-OUT-7D, R-IN-30D: what a lost retention workflow left is deleted as its timer would have. */
+export async function overdueAssetSweepWorkflow(input: OverdueSweepInput = {}): Promise<OverdueAssetsResult> {
+  return sweeps.deleteOverdueAssets({
+    sweepId: workflowInfo().runId,
+    prefix: input.prefix ?? ASSET_KEY_PREFIX,
+    graceMs: input.graceMs ?? OVERDUE_GRACE_MS,
+  });
 }
 
 export async function analyticsSweepWorkflow(): Promise<{ aggregated: number; cutoff: string }> {

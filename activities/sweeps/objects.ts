@@ -3,11 +3,9 @@
 // object is missing are marked and audited. Each heartbeats its position, so a retry
 // resumes where the last attempt stopped.
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Asset } from '../../db/entities/index.ts';
 import {
-  ASSET_KEY_PREFIX,
   LIVE_ASSET_STATUSES,
   SWEEP_BATCH_SIZE,
   SWEEP_HEAD_CONCURRENCY,
@@ -19,15 +17,9 @@ import { activeHoldIds } from '../../stores/legal-hold.ts';
 import { deleteObjectVerified, headObject } from '../../platform/objects.ts';
 import { orphanDedupeKey, recordDeletion } from '../../stores/retention-proof.ts';
 import { heartbeat, resumeFrom } from '../heartbeat.ts';
+import { checkScope, likePrefix, type SweepScope } from './scope.ts';
 
-export interface SweepScope {
-  /** Unique per sweep run (the workflow's run id): the proofs' idempotency key. */
-  sweepId: string;
-  /** Only keys under this prefix; must lie under `users/`. */
-  prefix: string;
-  /** Objects and rows younger than this are left alone (uploads in flight). */
-  graceMs: number;
-}
+export type { SweepScope } from './scope.ts';
 
 export interface OrphanObjectsResult {
   scanned: number;
@@ -40,17 +32,6 @@ export interface MissingObjectsResult {
   checked: number;
   missing: number;
 }
-
-function checkScope(scope: SweepScope): void {
-  if (!scope.prefix.startsWith(ASSET_KEY_PREFIX)) {
-    throw ApplicationFailure.nonRetryable(
-      `sweep prefix must lie under ${ASSET_KEY_PREFIX}`,
-      'InvalidSweepScope',
-    );
-  }
-}
-
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Deletes one object that no live asset row accounts for, with a proof and an audit

@@ -8,6 +8,9 @@ import { User } from './User.ts';
 export const Asset = defineEntity({
   name: 'Asset',
   tableName: 'assets',
+  // The overdue sweep's scan (activities/sweeps/overdue.ts): the rows still to delete, in
+  // delete-at order, without the deleted rows of years past.
+  indexes: [{ name: 'assets_overdue_index', properties: ['deleteAt', 'id'], where: "status <> 'deleted'" }],
   properties: {
     id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),

@@ -6,6 +6,7 @@ import { Asset, AuditEvent, DeletionProof, LegalHold, Session } from '../../db/e
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import {
   ORPHAN_SWEEP_INTERVAL_MS,
+  OVERDUE_SWEEP_INTERVAL_MS,
   SCHEDULE_IDS,
   SESSION_LOG_SWEEP_INTERVAL_MS,
   assetObjectKey,
@@ -191,6 +192,7 @@ describe('sweep schedules', () => {
     const expected = [
       [SCHEDULE_IDS.sessionLogSweep, 'sessionLogSweepWorkflow', SESSION_LOG_SWEEP_INTERVAL_MS],
       [SCHEDULE_IDS.orphanSweep, 'orphanSweepWorkflow', ORPHAN_SWEEP_INTERVAL_MS],
+      [SCHEDULE_IDS.overdueSweep, 'overdueAssetSweepWorkflow', OVERDUE_SWEEP_INTERVAL_MS],
     ] as const;
     for (const [id, workflowType, every] of expected) {
       const description = await client().schedule.getHandle(id).describe();
@@ -201,7 +203,7 @@ describe('sweep schedules', () => {
     const ids: string[] = [];
     for await (const s of client().schedule.list()) ids.push(s.scheduleId);
     expect(ids.filter((id) => id.startsWith('sweep-')).sort()).toEqual(
-      [SCHEDULE_IDS.orphanSweep, SCHEDULE_IDS.sessionLogSweep].sort(),
+      [SCHEDULE_IDS.orphanSweep, SCHEDULE_IDS.overdueSweep, SCHEDULE_IDS.sessionLogSweep].sort(),
     );
 
     // A session log past its time, for the scheduled run to find.

@@ -5,11 +5,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS } from '../../domain/retention.ts';
+import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../../domain/retention.ts';
 import {
   analyticsSweepWorkflow,
   emailLogSweepWorkflow,
   orphanSweepWorkflow,
+  overdueAssetSweepWorkflow,
   sessionLogSweepWorkflow,
 } from '../../workflows/sweeps.ts';
 import { withWorkflowEnv } from '../support/workflow-env.ts';
@@ -55,6 +56,18 @@ describe('storage sweeps', () => {
     });
     await run.result();
     expect(run.callsTo('sweepOrphanObjects')[0]?.[0]).toMatchObject({ prefix: 'users/u-1/', graceMs: 0 });
+  });
+
+  it('[R-OUT-7D] [R-IN-30D] looks for overdue assets everywhere, an hour past their time, keyed by this run', async () => {
+    const found = { overdue: 3, deleted: 2, held: 1 };
+    const run = await wf.start(overdueAssetSweepWorkflow, {
+      args: [],
+      activities: { deleteOverdueAssets: async () => found },
+    });
+    expect(await run.result()).toEqual(found);
+    expect(run.callsTo('deleteOverdueAssets')).toEqual([
+      [{ sweepId: run.handle.firstExecutionRunId, prefix: ASSET_KEY_PREFIX, graceMs: OVERDUE_GRACE_MS }],
+    ]);
   });
 
   it('a scope outside the asset keys is refused at once (InvalidSweepScope), not retried', async () => {
