@@ -1,15 +1,13 @@
 // The Express application: request ids and logs, security headers, body limits, every
 // domain's routes, the OpenAPI document, and JSON errors.
-import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Clients } from '../platform/clients.ts';
-import { pathOnly } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { METRICS_PATH, createApiMetrics } from './metrics.ts';
+import { requestLog } from './request-log.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { accessMiddleware } from './auth/access.ts';
 import { createCsrf } from './auth/csrf.ts';
@@ -40,8 +38,6 @@ import { accountDeletionRoutes } from './routes/account-deletion.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { announcementRoutes } from './routes/announcement.ts';
 import { diagnosticRoutes } from './routes/diagnostic.ts';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /** Every route of the API, in one list: the router, the OpenAPI document and the access walk use it. */
 export function allRoutes(deps: ApiDeps): AnyRoute[] {
@@ -98,29 +94,7 @@ export function createApp(clients: Clients): Express {
   // Every request is timed by its route's pattern; the figures are read on /metrics.
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Method, path without query, status and time only: no headers, cookies, bodies or IPs.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: pathOnly(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', METRICS_PATH].includes(req.url ?? '') },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.get(METRICS_PATH, metrics.handler);
   app.use(helmet());
   // Browsers reach the API through the site's own origin; no other origin may call it with cookies.
@@ -144,6 +118,6 @@ export function createApp(clients: Clients): Express {
   });
 
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.logger));
   return app;
 }

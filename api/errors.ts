@@ -5,6 +5,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
 import { AppError, badRequest } from '../domain/errors.ts';
+import type { Logger } from '../platform/logger.ts';
 
 export {
   AppError,
@@ -36,29 +37,32 @@ interface BodyParserError {
   expose?: boolean;
 }
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let appError: AppError;
-  const parserError = err as BodyParserError;
-  if (err instanceof AppError) {
-    appError = err;
-  } else if (parserError.type === 'entity.too.large') {
-    appError = new AppError(413, 'payload_too_large', 'The request body is too large.');
-  } else if (parserError.type === 'entity.parse.failed') {
-    appError = badRequest('The request body is not valid JSON.');
-  } else if (parserError.expose && parserError.status && parserError.status < 500) {
-    appError = new AppError(parserError.status, 'invalid_request', 'The request could not be read.');
-  } else {
-    req.log?.error({ err }, 'unhandled error');
-    appError = new AppError(500, 'internal', 'Something went wrong on our side. Please try again.');
-  }
-  if (res.headersSent) return;
-  for (const [name, value] of Object.entries(appError.headers ?? {})) res.setHeader(name, value);
-  res.status(appError.status).json({
-    error: {
-      code: appError.code,
-      message: appError.message,
-      ...(appError.fields ? { fields: appError.fields } : {}),
-      requestId: req.id,
-    },
-  });
-};
+/** Every error as JSON; one nobody expected is logged through `logger`, which redacts. */
+export const errorHandler =
+  (logger: Logger): ErrorRequestHandler =>
+  (err, req, res, _next) => {
+    let appError: AppError;
+    const parserError = err as BodyParserError;
+    if (err instanceof AppError) {
+      appError = err;
+    } else if (parserError.type === 'entity.too.large') {
+      appError = new AppError(413, 'payload_too_large', 'The request body is too large.');
+    } else if (parserError.type === 'entity.parse.failed') {
+      appError = badRequest('The request body is not valid JSON.');
+    } else if (parserError.expose && parserError.status && parserError.status < 500) {
+      appError = new AppError(parserError.status, 'invalid_request', 'The request could not be read.');
+    } else {
+      logger.error({ err, reqId: req.id }, 'unhandled error');
+      appError = new AppError(500, 'internal', 'Something went wrong on our side. Please try again.');
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(appError.headers ?? {})) res.setHeader(name, value);
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.fields ? { fields: appError.fields } : {}),
+        requestId: req.id,
+      },
+    });
+  };

@@ -46,6 +46,16 @@ export function createLogger(options: {
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
 
+/**
+ * The same logger without redaction, for lines whose every field its serializers pick
+ * (the API's request lines: id, method, path without its query, status, time), so
+ * nothing there could need it. Redaction by path cost 70 µs a line, against 5 without
+ * (100,000 request lines): a tenth of a status read's whole CPU.
+ */
+export function unredacted(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}
+
 /** The path of a URL without its query string, which may hold tokens. */
 export function pathOnly(url: string | undefined): string {
   if (!url) return '';
