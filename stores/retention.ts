@@ -71,7 +71,7 @@ export async function deleteAsset(
   const deletion = await deleteObjectVerified(deps.store, objectKey);
   const requestedBy = input.requestedBy ?? null;
   const kind = asset?.kind ?? input.kind;
-  const { proofId } = await recordDeletion(
+  const { proofId, created } = await recordDeletion(
     em,
     {
       dedupeKey: assetDedupeKey(input.assetId),
@@ -99,8 +99,17 @@ export async function deleteAsset(
       details: { reason: input.reason, kind, ...(input.sweepId ? { sweepId: input.sweepId } : {}) },
     },
   );
-  // A concurrent deletion (a person's request racing the timer) may have recorded first:
-  // its proof is the one that stands.
+  if (created) {
+    return {
+      status: 'deleted',
+      proofId,
+      reason: input.reason,
+      deletedAt: deletion.deletedAt.toISOString(),
+      objectExisted: deletion.before !== null,
+    };
+  }
+  // A concurrent deletion (a person's request racing the timer) recorded first: its
+  // proof is the one that stands.
   return deleted(await em.fork().findOneOrFail(DeletionProof, { id: proofId }));
 }
 
