@@ -38,7 +38,14 @@ import {
   progress,
   round,
 } from './support/figures.ts';
-import { addCounts, billableActions, describeCounts, totalOf, type ActionCounts } from './support/history.ts';
+import {
+  addCounts,
+  billableActions,
+  describeCounts,
+  totalOf,
+  waitsForItsTime,
+  type ActionCounts,
+} from './support/history.ts';
 import { startWorkerProcess } from './support/worker-process.ts';
 
 const { values } = parseArgs({
@@ -104,14 +111,15 @@ try {
   const startsTo = now();
   const startsPerS = N / ((startsTo - startsFrom) / 1000);
   say(`started at ${round(startsPerS)}/s; ${round((dueAt.getTime() - startsTo) / 1000)} s before due`);
-  // Every timer is set once the last workflows started have theirs (their first task ran).
+  // Every workflow waits for its time once the last ones started do (a start delay, or
+  // a timer their first task set).
   for (;;) {
     const unset = await Promise.all(
       timed.ids.slice(-50).map(async (id) => {
         const history = await clients.temporal.client.workflow
           .getHandle(workflowIds.retention(id))
           .fetchHistory();
-        return !(history.events ?? []).some((e) => e.timerStartedEventAttributes);
+        return !waitsForItsTime(history);
       }),
     );
     if (!unset.some(Boolean) || Date.now() > dueAt.getTime()) break;
@@ -120,8 +128,8 @@ try {
   const timersSetBeforeDueS = (dueAt.getTime() - Date.now()) / 1000;
   say(
     timersSetBeforeDueS > 0
-      ? `every timer set, ${round(timersSetBeforeDueS)} s before due`
-      : 'warning: the due moment came before every timer was set',
+      ? `every workflow waiting for its time, ${round(timersSetBeforeDueS)} s before due`
+      : 'warning: the due moment came before every workflow was waiting for it',
   );
   const cpuAtDue = await Promise.all([cpuSecondsOf(worker.pid), cpuSecondsOf(temporalPid)]);
 

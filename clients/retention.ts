@@ -54,10 +54,22 @@ export function retentionWorkflowOptions(input: AssetRetentionInput) {
   };
 }
 
-/** Starts the asset's retention workflow; a running or finished one is left as it is. */
+/**
+ * Starts the asset's retention workflow; a running or finished one is left as it is. Its
+ * first workflow task waits for the delete-at (Temporal's start delay): a sleeping
+ * retention costs Temporal one start and the worker nothing, not a task, a timer and a
+ * cached run. A delete-now request (signal-with-start) ends the wait at once; the state
+ * query answers once the first task has run (before that, the start event's
+ * `firstWorkflowTaskBackoff` and the `DueAt` search attribute tell the time).
+ */
 export async function startRetention(client: Client, asset: RetainedAsset): Promise<string> {
-  const options = retentionWorkflowOptions(retentionInputFor(asset));
-  await startOnce<typeof assetRetentionWorkflow>(client, 'assetRetentionWorkflow', options);
+  const input = retentionInputFor(asset);
+  const options = retentionWorkflowOptions(input);
+  const wait = Date.parse(input.deleteAt) - Date.now();
+  await startOnce<typeof assetRetentionWorkflow>(client, 'assetRetentionWorkflow', {
+    ...options,
+    ...(wait > 0 ? { startDelay: wait } : {}),
+  });
   return options.workflowId;
 }
 

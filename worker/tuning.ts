@@ -19,9 +19,9 @@ export type QueueTuning = Pick<
 /**
  * Per queue:
  * - retention: a cache only as large as the deletions under way. A retention workflow
- *   has two workflow tasks in its life (its start and its due time, days apart); keeping
- *   it in memory in between buys nothing, and replaying its four-event history costs
- *   less than a millisecond. But its deletion is a local activity, and a run must stay
+ *   has one workflow task in its life, at its due time (it is started with a start delay
+ *   to it, clients/retention.ts), so there is nothing to keep between tasks. But its
+ *   deletion is a local activity, and a run must stay
  *   cached while its local activity runs: with no cache at all (0) the SDK evicts the run
  *   mid-task, the activity's result lands on nothing ("Tried to complete untracked local
  *   activity"), and under load or a database outage deletions loop until their task

@@ -1,12 +1,14 @@
-// One workflow per stored object (`retention-<assetId>`, task queue `retention`): a
-// durable timer to the asset's delete-at, cut short by a delete-now request
-// (R-IN-EARLY), ending with the object deleted, its absence verified and a proof
-// recorded (R-PROOF). The delete-at arrives as an absolute time computed once when the
-// object was stored, so neither a restart nor a replay ever moves it.
+// One workflow per stored object (`retention-<assetId>`, task queue `retention`): it
+// waits for the asset's delete-at, cut short by a delete-now request (R-IN-EARLY), and
+// ends with the object deleted, its absence verified and a proof recorded (R-PROOF).
+// The delete-at arrives as an absolute time computed once when the object was stored,
+// so neither a restart nor a replay ever moves it.
 //
-// Its life is as cheap as Temporal allows (about 3 actions: the start, the timer, one
-// local activity): no start-up activity, the hold check happens inside the deletion
-// (R-HOLD), which runs as a local activity in the workflow task the timer fires, and a
+// Its life is as cheap as Temporal allows (2 actions: the start and one local activity):
+// it is started with a start delay to its delete-at (clients/retention.ts), so its first
+// and only workflow task runs when it is due, with no timer (a run started without one,
+// by a delete-now request or before this, waits on a timer here instead); the hold
+// check happens inside the deletion (R-HOLD), a local activity in that task; and a
 // deletion the API already did arrives with its proof id, so it needs no activity at
 // all. A deletion deferred by a legal hold waits for the release signal, and looks again
 // now and then in case a release signal was lost. An intermediate file (a script scene's

@@ -47,6 +47,16 @@ export function billableActions(history: History): ActionCounts {
   return counts;
 }
 
+/**
+ * Whether a run is waiting for its time: started with a start delay (its first task held
+ * back by Temporal), or with a timer its first task set.
+ */
+export function waitsForItsTime(history: History): boolean {
+  const events = history.events ?? [];
+  const delay = events[0]?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff;
+  return (delay != null && tsToMs(delay) > 0) || events.some((e) => e.timerStartedEventAttributes);
+}
+
 export const totalOf = (counts: ActionCounts) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /** Sums counts of many runs, kind by kind. */

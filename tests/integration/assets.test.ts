@@ -12,7 +12,6 @@ import { DAY } from '../../domain/time.ts';
 import { registerTempAsset } from '../../activities/generation/render.ts';
 import { deleteAssetNow } from '../../stores/retention.ts';
 import { verifyDeletionProof } from '../../stores/retention-proof.ts';
-import { retentionStateQuery } from '../../workflows/retention.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
   eventually,
@@ -21,6 +20,7 @@ import {
   objectEncryption,
   objectExists,
   objectsUnder,
+  retentionFirstTaskAt,
   storeAsset,
   uploadBytes,
   waitForDeleted,
@@ -46,6 +46,13 @@ const em = () => platform.clients.orm.em.fork();
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const retention = (assetId: string) =>
   platform.clients.temporal.client.workflow.getHandle(`retention-${assetId}`);
+
+/** The asset's retention runs its first task at its delete-at (within the start's own latency). */
+async function expectFirstTaskAt(assetId: string, deleteAt: Date) {
+  const firstTask = (await retentionFirstTaskAt(platform, assetId)).getTime();
+  expect(firstTask).toBeGreaterThanOrEqual(deleteAt.getTime());
+  expect(firstTask - deleteAt.getTime()).toBeLessThan(5_000);
+}
 
 async function expectNothingStored(userId: string) {
   expect(await em().count(Asset, { user: userId })).toBe(0);
@@ -102,10 +109,11 @@ describe('uploads', () => {
     expect(new Date(body.deleteAt).getTime() - storedAt).toBe(RETENTION_POLICY.input.keepMs);
 
     const handle = retention(body.id);
-    const state = await handle.query(retentionStateQuery);
-    expect(state).toMatchObject({ status: 'scheduled', holds: [], reason: null, deleteAt: body.deleteAt });
-    expect(new Date(state.deleteAt).getTime() - storedAt).toBe(30 * DAY);
+    // Started with its first task held back to the delete-at: no code runs before then.
+    await expectFirstTaskAt(body.id, new Date(body.deleteAt));
     const description = await handle.describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.searchAttributes.DueAt).toEqual([new Date(body.deleteAt)]);
     expect(description.taskQueue).toBe('retention');
     expect(description.searchAttributes.UserId).toEqual([creator.user.id]);
     expect(description.searchAttributes.AssetKind).toEqual(['input']);
@@ -114,8 +122,8 @@ describe('uploads', () => {
   it('[R-OUT-7D] an output gets a retention workflow whose timer is the policy value of 7 days', async () => {
     const output = await storeAsset(platform, creator.user.id, { kind: 'output' });
     expect(RETENTION_POLICY.output.keepMs).toBe(7 * DAY);
-    const state = await retention(output.id).query(retentionStateQuery);
-    expect(new Date(state.deleteAt).getTime() - output.storedAt!.getTime()).toBe(7 * DAY);
+    expect(output.deleteAt!.getTime() - output.storedAt!.getTime()).toBe(7 * DAY);
+    await expectFirstTaskAt(output.id, output.deleteAt!);
     const description = await retention(output.id).describe();
     expect(description.searchAttributes.AssetKind).toEqual(['output']);
   });

@@ -6,7 +6,14 @@ import { createRetentionActivities } from '../../activities/retention.ts';
 import { deleteAssetNow } from '../../stores/retention.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
-import { eventually, loadAsset, objectExists, storeAsset, waitForDeleted } from '../support/assets.ts';
+import {
+  eventually,
+  loadAsset,
+  objectExists,
+  retentionStarted,
+  storeAsset,
+  waitForDeleted,
+} from '../support/assets.ts';
 import { json } from '../support/http.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { scaledDurations } from '../support/durations.ts';
@@ -159,7 +166,7 @@ describe('legal holds', () => {
   it('[R-HOLD] the deletion activity checks the database itself and defers a held file', async () => {
     const owner = await signedIn(platform);
     const asset = await storeAsset(platform, owner.user.id, { kind: 'input' });
-    await eventually(() => state(asset.id).catch(() => undefined), 10_000, 'workflow running');
+    await retentionStarted(platform, asset.id);
     // A hold the retention workflow was never told about (its signal lost).
     const holdId = randomUUID();
     await em().insert(LegalHold, {

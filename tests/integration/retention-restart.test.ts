@@ -4,11 +4,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, SECOND } from '../../domain/time.ts';
-import { retentionStateQuery } from '../../workflows/retention.ts';
 import { freePort, silentLog, type Service } from '../../scripts/stack/process.ts';
 import { startTemporal } from '../../scripts/stack/services.ts';
 import { signedIn } from '../support/accounts.ts';
-import { eventually, objectExists, storeAsset, waitForDeleted } from '../support/assets.ts';
+import { objectExists, retentionStarted, storeAsset, waitForDeleted } from '../support/assets.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { createTestNamespace } from '../support/temporal.ts';
 import { scaledDurations } from '../support/durations.ts';
@@ -67,17 +66,7 @@ describe('a Temporal server restarted while timers are pending', () => {
         storeAsset(platform, owner.id, { kind: 'input', storedAt: new Date(now + 6 * SECOND) }),
       ),
     );
-    for (const asset of [...duringOutage, ...afterOutage]) {
-      await eventually(
-        () =>
-          platform.clients.temporal.client.workflow
-            .getHandle(`retention-${asset.id}`)
-            .query(retentionStateQuery)
-            .catch(() => undefined),
-        20_000,
-        `retention-${asset.id} running`,
-      );
-    }
+    for (const asset of [...duringOutage, ...afterOutage]) await retentionStarted(platform, asset.id);
 
     await temporal.stop();
     await sleep(Math.max(0, duringOutage[0]!.deleteAt!.getTime() + 2 * SECOND - Date.now()));

@@ -16,6 +16,7 @@ import {
   loadAsset,
   media,
   objectExists,
+  retentionStarted,
   storeAsset,
   uploadBytes,
   waitForDeleted,
@@ -194,18 +195,8 @@ describe('a worker killed while timers are pending', () => {
           storeAsset(isolated, owner.id, { kind: 'input', storedAt: new Date(now + 2 * SECOND) }),
         ),
       );
-      // Each workflow has run its first task on the first worker (a query answers).
-      for (const asset of [...early, ...late]) {
-        await eventually(
-          () =>
-            isolated.clients.temporal.client.workflow
-              .getHandle(`retention-${asset.id}`)
-              .query(retentionStateQuery)
-              .catch(() => undefined),
-          20_000,
-          `first worker running retention-${asset.id} (${first.output()})`,
-        );
-      }
+      // Each workflow is started, its first task held back to its time.
+      for (const asset of [...early, ...late]) await retentionStarted(isolated, asset.id);
       first.kill('SIGKILL');
       await new Promise((resolve) => first.once('exit', resolve));
 

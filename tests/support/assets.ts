@@ -115,6 +115,38 @@ export async function storeAsset(
   return asset;
 }
 
+/** Milliseconds of a protobuf Timestamp or Duration ({ seconds, nanos }). */
+function protoMs(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+}
+
+/**
+ * When an asset's retention workflow has its first task: the time its start event was
+ * written plus the start delay it was given (clients/retention.ts). A started workflow
+ * answers this at once, long before it runs any code.
+ */
+export async function retentionFirstTaskAt(platform: TestPlatform, assetId: string): Promise<Date> {
+  const history = await platform.clients.temporal.client.workflow
+    .getHandle(`retention-${assetId}`)
+    .fetchHistory();
+  const started = history.events?.[0];
+  const delay = started?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff;
+  return new Date(protoMs(started?.eventTime) + protoMs(delay));
+}
+
+/** Resolves once the asset's retention workflow is registered with Temporal (started). */
+export function retentionStarted(platform: TestPlatform, assetId: string): Promise<unknown> {
+  return eventually(
+    () =>
+      platform.clients.temporal.client.workflow
+        .getHandle(`retention-${assetId}`)
+        .describe()
+        .catch(() => undefined),
+    20_000,
+    `retention-${assetId} started`,
+  );
+}
+
 export function loadAsset(platform: TestPlatform, id: string): Promise<Asset | null> {
   return platform.clients.orm.em.fork().findOne(Asset, { id });
 }
