@@ -145,7 +145,10 @@ try {
     ['workflow starts/s', `${result.startsPerS} (${round((startsTo - startsFrom) / 1000)} s)`],
     ['last workflow waiting after the last start', `${round((timersSetAt - startsTo) / 1000, 1)} s`],
     ['worker CPU per workflow (before it is due)', `${round(cpuMsPerStart.worker, 2)} ms`],
-    ['Temporal CPU per workflow (its start, and a first task if one ran)', `${round(cpuMsPerStart.temporal, 2)} ms`],
+    [
+      'Temporal CPU per workflow (its start, and a first task if one ran)',
+      `${round(cpuMsPerStart.temporal, 2)} ms`,
+    ],
   ]);
 } finally {
   await worker.stop();
