@@ -6,18 +6,30 @@ import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, LegalHold } from '../../db/entities/index.ts';
-import { assetObjectKey, type AssetKind } from '../../domain/retention.ts';
+import { SCHEDULE_IDS, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { DAY, MINUTE } from '../../domain/time.ts';
 import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { overdueAssetSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount } from '../support/accounts.ts';
-import { objectExists, storeAsset } from '../support/assets.ts';
+import { eventually, objectExists, storeAsset } from '../support/assets.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
   platform = await startTestPlatform();
+  // This file's namespace has its own hourly sweep; paused, it cannot run between a
+  // test's rows and the test's own run of the sweep.
+  const schedule = platform.clients.temporal.client.schedule.getHandle(SCHEDULE_IDS.overdueSweep);
+  await eventually(
+    () =>
+      schedule.pause('the tests run the sweep themselves').then(
+        () => true,
+        () => false,
+      ),
+    15_000,
+    'the overdue sweep schedule',
+  );
 });
 afterAll(async () => {
   await platform?.stop();
