@@ -3,10 +3,9 @@
 // deleted by the hourly overdue sweep as its timer would have, with proof, unless a legal
 // hold covers it; once the hold is released, the next run deletes it.
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, AuditEvent, DeletionProof, LegalHold } from '../../db/entities/index.ts';
-import { SCHEDULE_IDS, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
+import { SCHEDULE_IDS, type AssetKind } from '../../domain/retention.ts';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { DAY, MINUTE } from '../../domain/time.ts';
 import { verifyDeletionProof } from '../../stores/retention-proof.ts';
@@ -39,32 +38,8 @@ const em = () => platform.clients.orm.em.fork();
 const ago = (ms: number) => new Date(Date.now() - ms);
 
 /** An asset row and its object with no retention workflow behind them: the workflow was lost. */
-async function orphanedAsset(ownerId: string, kind: AssetKind, deleteAt: Date): Promise<Asset> {
-  const id = randomUUID();
-  const objectKey = assetObjectKey(ownerId, kind, id);
-  const { store } = platform.clients;
-  await store.client.send(
-    new PutObjectCommand({
-      Bucket: store.bucket,
-      Key: objectKey,
-      Body: Buffer.from(`bytes of ${id}`),
-      ServerSideEncryption: store.serverSideEncryption,
-    }),
-  );
-  const storedAt = ago(40 * DAY);
-  await em().insert(Asset, {
-    id,
-    user: ownerId,
-    kind,
-    status: 'stored',
-    objectKey,
-    contentType: 'video/mp4',
-    sizeBytes: 40,
-    createdAt: storedAt,
-    storedAt,
-    deleteAt,
-  });
-  return em().findOneOrFail(Asset, { id });
+function orphanedAsset(ownerId: string, kind: AssetKind, deleteAt: Date): Promise<Asset> {
+  return storeAsset(platform, ownerId, { kind, storedAt: ago(40 * DAY), deleteAt, retention: false });
 }
 
 async function sweep(ownerId: string) {

@@ -80,7 +80,15 @@ export async function uploadBytes(
 export async function storeAsset(
   platform: TestPlatform,
   userId: string,
-  options: { kind?: AssetKind; bytes?: Buffer; storedAt?: Date } = {},
+  options: {
+    kind?: AssetKind;
+    bytes?: Buffer;
+    storedAt?: Date;
+    /** Instead of the policy's time from `storedAt`. */
+    deleteAt?: Date;
+    /** False: no retention workflow, as when its start was lost. */
+    retention?: boolean;
+  } = {},
 ): Promise<Asset> {
   const kind = options.kind ?? 'output';
   const bytes = options.bytes ?? (await media('mp4'));
@@ -108,10 +116,10 @@ export async function storeAsset(
     sizeBytes: bytes.length,
     createdAt: storedAt,
     storedAt,
-    deleteAt: assetDeleteAt(kind, storedAt, platform.config.durations.retentionMs),
+    deleteAt: options.deleteAt ?? assetDeleteAt(kind, storedAt, platform.config.durations.retentionMs),
   });
   await em.flush();
-  await startRetention(platform.clients.temporal.client, asset);
+  if (options.retention !== false) await startRetention(platform.clients.temporal.client, asset);
   return asset;
 }
 
