@@ -3,7 +3,9 @@
 # the site are built ahead of time.
 FROM node:24.21.0-bookworm-slim AS deps
 WORKDIR /app
+# packages/: the project's own small packages that npm links in (see the README).
 COPY package.json package-lock.json ./
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build

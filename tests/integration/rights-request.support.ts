@@ -3,6 +3,7 @@
 // archive, and a worker in a child process that a test can kill.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import yauzl from 'yauzl';
@@ -138,7 +139,10 @@ export function unzip(buffer: Buffer): Promise<ZipEntry[]> {
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('error', reject);
           stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+            const data = Buffer.concat(chunks);
+            // yauzl does not check it: a wrong CRC would fail any other unzip tool.
+            if (crc32(data) !== entry.crc32) return reject(new Error(`${entry.fileName}: wrong CRC-32`));
+            entries.push({ name: entry.fileName, data });
             zip.readEntry();
           });
         });
