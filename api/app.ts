@@ -97,6 +97,14 @@ export function createApp(clients: Clients): Express {
   app.use(requestLog(deps.logger));
   app.get(METRICS_PATH, metrics.handler);
   app.use(helmet());
+  // Answers carry personal data, so no browser or proxy may keep a copy of one; with
+  // nothing stored there is nothing to revalidate, and no ETag (a hash of every body)
+  // is computed. A route that streams (live progress) sets its own.
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   // Browsers reach the API through the site's own origin; no other origin may call it with cookies.
   const siteOrigin = new URL(deps.config.web.publicUrl).origin;
   app.use(cors({ origin: (origin, done) => done(null, origin === siteOrigin), credentials: true }));

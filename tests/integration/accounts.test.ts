@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientHash } from '../../stores/mail.ts';
 import { AccountToken, AuditEvent, EmailLog, Session, User } from '../../db/entities/index.ts';
@@ -386,6 +387,22 @@ describe('sessions and CSRF', () => {
     );
     expect(own.headers.get('x-content-type-options')).toBe('nosniff');
     expect(own.headers.get('content-security-policy')).toBeTruthy();
+  });
+
+  it('lets no browser or proxy keep a copy of an answer: no-store, and no validator to revalidate', async () => {
+    const { client } = await signedIn(platform);
+    const first = await client.get('/api/account');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.headers.get('etag')).toBeNull();
+    // A conditional read is answered in full, never 304 from a copy.
+    const again = await client.request('GET', '/api/account', undefined, { 'if-none-match': 'W/"anything"' });
+    expect(again.status).toBe(200);
+    expect((await json(again)).email).toBe((await json(first)).email);
+    // Errors too: they name the caller's resources.
+    const missing = await client.get(`/api/jobs/${randomUUID()}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-store');
   });
 });
 
