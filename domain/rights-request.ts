@@ -163,6 +163,12 @@ export function orderedSteps(type: RequestType, states: StepStates | null | unde
 
 /** Rows read per database round trip while an export streams a category. */
 export const EXPORT_PAGE_ROWS = 500;
+/**
+ * Characters of a category's JSON or CSV handed to the ZIP writer at once. Row by row,
+ * each a few hundred bytes, the stream and deflate machinery cost more than the rows:
+ * 10,000 jobs took 3.5 s of a 20 s export.
+ */
+export const EXPORT_CHUNK_CHARS = 64 * 1024;
 /** Multipart part size of the archive upload, and parts in flight: memory stays near their product. */
 export const EXPORT_PART_BYTES = 8 * 1024 * 1024;
 export const EXPORT_PARTS_IN_FLIGHT = 2;

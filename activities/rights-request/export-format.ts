@@ -2,7 +2,7 @@
 // (keyset paging, so memory stays flat whatever the size), written as they arrive as one
 // JSON array and as CSV that a spreadsheet opens without running anything.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EXPORT_PAGE_ROWS } from '../../domain/rights-request.ts';
+import { EXPORT_CHUNK_CHARS, EXPORT_PAGE_ROWS } from '../../domain/rights-request.ts';
 import type { ExportCategory } from './categories.ts';
 
 export type Row = Record<string, unknown>;
@@ -76,4 +76,23 @@ export function columnNames(category: ExportCategory): string[] {
 export async function* csvChunks(columns: string[], rows: AsyncIterable<Row>): AsyncGenerator<string> {
   yield `${columns.map(csvCell).join(',')}\r\n`;
   for await (const row of rows) yield `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
+}
+
+/** The same text in pieces of at least `chars` characters (the last one may be shorter). */
+export async function* batched(
+  chunks: AsyncIterable<string>,
+  chars = EXPORT_CHUNK_CHARS,
+): AsyncGenerator<string> {
+  let pending: string[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= chars) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield pending.join('');
 }

@@ -23,7 +23,7 @@ import type { ObjectStore } from '../../platform/s3.ts';
 import { finishStep } from '../../stores/rights-request.ts';
 import { heartbeat } from '../heartbeat.ts';
 import { EXPORT_CATEGORIES, exportSummary } from './categories.ts';
-import { categoryRows, columnNames, csvChunks, jsonChunks } from './export-format.ts';
+import { batched, categoryRows, columnNames, csvChunks, jsonChunks } from './export-format.ts';
 
 export interface ExportInput {
   requestId: string;
@@ -229,11 +229,11 @@ function addCategories(orm: MikroORM, userId: string, add: AddEntry): Record<str
     // A fresh entity manager per entry: the pages never build up in an identity map.
     add(`data/${category.name}.json`, () =>
       Readable.from(
-        jsonChunks(categoryRows(orm.em.fork(), category, userId), () => counts[category.name]!++),
+        batched(jsonChunks(categoryRows(orm.em.fork(), category, userId), () => counts[category.name]!++)),
       ),
     );
     add(`data/${category.name}.csv`, () =>
-      Readable.from(csvChunks(columnNames(category), categoryRows(orm.em.fork(), category, userId))),
+      Readable.from(batched(csvChunks(columnNames(category), categoryRows(orm.em.fork(), category, userId)))),
     );
   }
   return counts;

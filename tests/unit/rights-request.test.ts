@@ -6,6 +6,7 @@ import { EXPORT_CATEGORIES, exportSummary } from '../../activities/rights-reques
 import {
   columnNames,
   csvCell,
+  batched,
   csvChunks,
   jsonChunks,
 } from '../../activities/rights-request/export-format.ts';
@@ -86,6 +87,20 @@ describe('export writers', () => {
     ]);
     expect(counted).toBe(2);
     expect(await collect(csvChunks(['a', 'b'], rows([{ a: 1, b: 'x,y' }])))).toBe('a,b\r\n1,"x,y"\r\n');
+  });
+
+  it('[D-ACCESS] hands the writer the same text in pieces of at least the batch size', async () => {
+    async function* pieces() {
+      for (let i = 0; i < 1000; i++) yield `row ${i};`;
+    }
+    const out: string[] = [];
+    for await (const piece of batched(pieces(), 100)) out.push(piece);
+    expect(out.join('')).toBe(Array.from({ length: 1000 }, (_, i) => `row ${i};`).join(''));
+    expect(out.slice(0, -1).every((p) => p.length >= 100 && p.length < 110)).toBe(true);
+    expect(out.length).toBeGreaterThan(50);
+    const none: string[] = [];
+    for await (const piece of batched(rows<string>([]), 100)) none.push(piece);
+    expect(none).toEqual([]);
   });
 
   it('[D-ACCESS] every category has a purpose, a source, a retention rule and named columns', () => {
