@@ -1,7 +1,8 @@
 // The data export at scale (D-ACCESS, D-PORT): a person with 10,000 jobs and 1 GiB of
 // stored video (written straight into S3 with their asset rows, no rendering), exported
 // as one portability archive by the export activity, each run in a fresh process of its
-// own (bench/support/export-process.ts) whose RSS is sampled from /proc. Its baseline,
+// own (bench/support/export-process.ts, with a worker's V8 options, worker/tuning.ts)
+// whose RSS is sampled from /proc. Its baseline,
 // measured the same way in the same run: a plain streamed copy of the same videos through
 // the same S3 server, also in a fresh process of its own. The two take turns, each going
 // first in every other round; the ratio is the export's throughput over the copy's.
@@ -19,6 +20,7 @@ import { DAY } from '../domain/time.ts';
 import { createClients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startTestStack } from '../tests/support/stack.ts';
+import { WORKER_NODE_OPTIONS, withNodeOptions } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
 import type { ExportRun, ExportTask } from './support/export-process.ts';
 import { createExportRequest } from './support/export-subject.ts';
@@ -122,7 +124,7 @@ try {
   async function inOwnProcess(task: ExportTask): Promise<Measured> {
     const child = await startChild<{ idleRssMiB: number }>(
       new URL('./support/export-process.ts', import.meta.url),
-      env,
+      withNodeOptions(env, WORKER_NODE_OPTIONS),
     );
     const rss = new RssSampler(child.pid, 50).start();
     try {

@@ -31,6 +31,7 @@ import {
 } from './stack/services.ts';
 import { supervise } from './stack/supervisor.ts';
 import { SERVER_PORTS, startTemporalServer, startTemporalUi } from './stack/temporal-server.ts';
+import { WORKER_NODE_OPTIONS, withNodeOptions } from '../worker/tuning.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = path.join(ROOT, '.data');
@@ -254,7 +255,7 @@ async function startS3(config: Config): Promise<void> {
 async function startPlatformProcesses(config: Config): Promise<{ web: Service; workerMetrics?: string }> {
   const node = process.execPath;
   const env = { ...process.env, FORCE_COLOR: '0' };
-  const workerEnv = await workerMetricsEnv(env);
+  const workerEnv = withNodeOptions(await workerMetricsEnv(env), WORKER_NODE_OPTIONS);
   for (const [name, entry, processEnv] of [
     ['worker', 'worker/main.ts', workerEnv],
     ['api', 'api/main.ts', env],

@@ -86,9 +86,24 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
 }
 
 /**
+ * The V8 options of every worker process: a young generation of at most 8 MiB a
+ * semi-space. With V8's default it grows under streaming work (an export's rows and
+ * buffers) and the process keeps the pages: an export of 1 GiB in a fresh process
+ * peaked at 350 to 384 MiB with the default, 284 to 291 MiB with this, at the same
+ * speed (README, Benchmarks). Set where a worker starts: the Dockerfile's worker image,
+ * `npm start`, the benchmarks.
+ */
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=8';
+
+/**
  * The V8 heap of a process that polls only `retention`. Its cache holds at most twice the
  * pool of runs, so its live heap stays small, but V8 grows the heap to its default limit
  * before it collects: 1,000 due deletions peaked at 648 MiB RSS uncapped, 291 MiB capped
  * like this, and deleted faster (22 against 14 a second; README, Benchmarks).
  */
-export const RETENTION_WORKER_NODE_OPTIONS = '--max-old-space-size=160 --max-semi-space-size=8';
+export const RETENTION_WORKER_NODE_OPTIONS = `--max-old-space-size=160 ${WORKER_NODE_OPTIONS}`;
+
+/** NODE_OPTIONS for a worker process: what the environment gives, then `options`. */
+export function withNodeOptions(env: NodeJS.ProcessEnv, options: string): NodeJS.ProcessEnv {
+  return { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, options].filter(Boolean).join(' ') };
+}

@@ -1,7 +1,7 @@
 // The platform's own worker process (worker/main.ts), as production runs it, for the
 // benchmarks that measure it from outside: optionally for chosen task queues only
-// (WORKER_QUEUES), ready once Temporal lists it among the queue's pollers. A process that
-// polls only retention runs with its heap capped, as the README tells operators to run it.
+// (WORKER_QUEUES), ready once Temporal lists it among the queue's pollers, with the V8
+// options of worker/tuning.ts (a process that polls only retention with its heap capped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
-import { RETENTION_WORKER_NODE_OPTIONS } from '../../worker/tuning.ts';
+import { RETENTION_WORKER_NODE_OPTIONS, WORKER_NODE_OPTIONS, withNodeOptions } from '../../worker/tuning.ts';
 
 export interface WorkerProcess {
   process: ChildProcess;
@@ -25,13 +25,10 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const retentionOnly = options.queues?.length === 1 && options.queues[0] === TASK_QUEUES.retention;
   const child = spawn(process.execPath, [fileURLToPath(new URL('../../worker/main.ts', import.meta.url))], {
-    env: {
-      ...env,
-      ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}),
-      ...(retentionOnly
-        ? { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} ${RETENTION_WORKER_NODE_OPTIONS}`.trim() }
-        : {}),
-    },
+    env: withNodeOptions(
+      { ...env, ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}) },
+      retentionOnly ? RETENTION_WORKER_NODE_OPTIONS : WORKER_NODE_OPTIONS,
+    ),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { describeSettings } from '../../config/index.ts';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
+import { WORKER_NODE_OPTIONS } from '../../worker/tuning.ts';
 import {
   CONFIG_ROOT,
   SERVER_ARGS,
@@ -79,6 +80,14 @@ describe('docker-compose.yml', () => {
       const target = services[name]!.build!.target;
       expect(dockerfile).toMatch(new RegExp(`^FROM .* AS ${target}$`, 'm'));
     }
+  });
+
+  it('runs the worker image with the V8 options every worker process takes', () => {
+    const from = dockerfile.search(/^FROM .* AS worker$/m);
+    const next = dockerfile.slice(from + 1).search(/^FROM /m);
+    const stage = dockerfile.slice(from, next < 0 ? undefined : from + 1 + next);
+    expect(from).toBeGreaterThanOrEqual(0);
+    expect(stage).toContain(`ENV NODE_OPTIONS=${WORKER_NODE_OPTIONS}`);
   });
 
   it('gives api, worker and setup every setting production requires, wired to the other services', () => {
