@@ -70,7 +70,7 @@ export async function buildWorkflowBundle(logger: Pick<Logger, 'warn' | 'error'>
  * sources once and kept under .data until they change (development), so a restarted
  * worker polls in a second instead of bundling again.
  */
-async function cachedWorkflowBundle(logger: Logger): Promise<string> {
+export async function cachedWorkflowBundle(logger: Logger): Promise<string> {
   return ensureBundle(() => buildWorkflowBundle(logger), logger);
 }
 

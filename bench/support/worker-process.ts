@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { RETENTION_WORKER_NODE_OPTIONS, WORKER_NODE_OPTIONS, withNodeOptions } from '../../worker/tuning.ts';
+import { cachedWorkflowBundle } from '../../worker/workers.ts';
 
 export interface WorkerProcess {
   process: ChildProcess;
@@ -24,9 +26,18 @@ export async function startWorkerProcess(
   options: { client: Client; queues?: string[]; readyQueue: string },
 ): Promise<WorkerProcess> {
   const retentionOnly = options.queues?.length === 1 && options.queues[0] === TASK_QUEUES.retention;
+  // As in production, the worker loads a bundle built before it starts. One that bundles
+  // for itself (its sources changed since the last build) keeps webpack's memory: the
+  // same 1,500 deletions peaked at 380 MiB that way, at 294 with the bundle built.
+  const bundle =
+    env.WORKFLOW_BUNDLE_PATH ?? (await cachedWorkflowBundle(createLogger({ level: 'warn', name: 'bench' })));
   const child = spawn(process.execPath, [fileURLToPath(new URL('../../worker/main.ts', import.meta.url))], {
     env: withNodeOptions(
-      { ...env, ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}) },
+      {
+        ...env,
+        WORKFLOW_BUNDLE_PATH: bundle,
+        ...(options.queues ? { WORKER_QUEUES: options.queues.join(',') } : {}),
+      },
       retentionOnly ? RETENTION_WORKER_NODE_OPTIONS : WORKER_NODE_OPTIONS,
     ),
     stdio: ['ignore', 'inherit', 'inherit'],
