@@ -151,9 +151,6 @@ try {
     exports.push(m);
     order.push(['export', m]);
   };
-  // Whichever side runs second in a pair ran slower, whichever it was (export then copy:
-  // 104 and 77 MiB/s; copy then export: 116 and 59), most likely the S3 server still
-  // busy with the first side's gigabyte. So the two take the first place in turn.
   // A warm-up pair, not counted: the S3 server and the page cache meet this data first here.
   say('warm-up: plain copy and export, not counted');
   await inOwnProcess({ run: 'copy', keys });
@@ -162,6 +159,9 @@ try {
     requestId: await createExportRequest(clients.orm.em.fork(), userId),
     userId,
   });
+  // Whichever side runs second in a pair ran slower, whichever it was (export then copy:
+  // 104 and 77 MiB/s; copy then export: 116 and 59), most likely the S3 server still
+  // busy with the first side's gigabyte. So the two take the first place in turn.
   for (let r = 0; r < ROUNDS; r++) {
     say(`round ${r + 1}/${ROUNDS}: ${r % 2 === 0 ? 'plain copy, then export' : 'export, then plain copy'}`);
     for (const side of r % 2 === 0 ? [copyRun, exportRun] : [exportRun, copyRun]) await side();

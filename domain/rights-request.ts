@@ -166,7 +166,7 @@ export const EXPORT_PAGE_ROWS = 500;
 /**
  * Characters of a category's JSON or CSV handed to the ZIP writer at once. Row by row,
  * each a few hundred bytes, the stream and deflate machinery cost more than the rows:
- * 10,000 jobs took 3.5 s of a 20 s export.
+ * the 10,000 jobs' two entries took 3.5 s of a 20 s export (1.1 s for every category now).
  */
 export const EXPORT_CHUNK_CHARS = 64 * 1024;
 /** Multipart part size of the archive upload, and parts in flight: memory stays near their product. */
