@@ -13,7 +13,8 @@ import { accessMiddleware } from './auth/access.ts';
 import { createCsrf } from './auth/csrf.ts';
 import { policyGate } from './auth/policyGate.ts';
 import { createRateLimiters } from './auth/rateLimit.ts';
-import { sessionMiddleware } from './auth/sessions.ts';
+import { SessionCache } from './auth/session-cache.ts';
+import { sessionMiddleware, visitorMiddleware } from './auth/sessions.ts';
 import type { ApiDeps } from './deps.ts';
 import { mountRoutes, type AnyRoute, type RouteMiddleware } from './route.ts';
 import { accountsRoutes } from './routes/accounts.ts';
@@ -69,12 +70,16 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
 
 const SAFE_METHODS = new Set(['get', 'head', 'options']);
 
-/** Access check, then CSRF for state-changing routes, then the route's rate limit. */
-function routeMiddleware(deps: ApiDeps): RouteMiddleware {
+/** The caller's session, access check, then CSRF for state-changing routes, then the route's rate limit. */
+function routeMiddleware(deps: ApiDeps, sessions: SessionCache): RouteMiddleware {
   const limiters = createRateLimiters(deps);
   const gate = policyGate(deps.orm);
+  const session = sessionMiddleware(deps, sessions, false);
+  const heldSession = sessionMiddleware(deps, sessions, true);
   return (spec) => {
-    const handlers: RequestHandler[] = [];
+    if (spec.sessionCache && spec.method !== 'get')
+      throw new Error(`${spec.path}: only a GET may use the session cache`);
+    const handlers: RequestHandler[] = [spec.sessionCache ? heldSession : session];
     const access = accessMiddleware(spec.access);
     if (access) handlers.push(access);
     // D-POLICY: routes for active accounts wait until a policy change needing consent is accepted.
@@ -114,11 +119,16 @@ export function createApp(clients: Clients): Express {
   app.use('/api/webhooks/stripe', express.raw({ type: '*/*', limit: deps.config.api.bodyLimit }));
   app.use('/api/webhooks/providers', express.raw({ type: '*/*', limit: deps.config.api.bodyLimit }));
   app.use(express.json({ limit: deps.config.api.bodyLimit }));
-  app.use(sessionMiddleware(deps));
+  app.use(visitorMiddleware(deps));
+  const sessions = new SessionCache(deps.notifications, deps.logger, metrics.registry);
+  app.use((req, res, next) => {
+    sessions.watchChange(req, res);
+    next();
+  });
 
   const routes = allRoutes(deps);
   const router = express.Router();
-  mountRoutes(router, routes, routeMiddleware(deps), deps);
+  mountRoutes(router, routes, routeMiddleware(deps, sessions), deps);
   app.use(router);
   const document = buildOpenApiDocument(routes);
   app.get('/api/openapi.json', (_req, res) => {

@@ -81,6 +81,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, H = unknown> {
    */
   policyExempt?: true;
   /**
+   * A read a page repeats (a job's status): its session may come from those this process
+   * holds, kept exact by PostgreSQL's announcements (api/auth/session-cache.ts). GET only.
+   */
+  sessionCache?: true;
+  /**
    * Returns the JSON body to send with `status`, or undefined when the handler wrote the
    * response itself (streams, redirects).
    */

@@ -1,5 +1,5 @@
 // Who an account is, what it may do, and the limits that protect it.
-import { DAY, HOUR, MINUTE } from './time.ts';
+import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
 
 export const ROLES = ['creator', 'support', 'legal', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -69,6 +69,14 @@ export const SESSION_IDLE_TIMEOUT_MS = 24 * HOUR;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 7 * DAY;
 /** Last-seen times are written at most this often, to keep reads cheap. */
 export const SESSION_TOUCH_INTERVAL_MS = 5 * MINUTE;
+/**
+ * How long an API process may answer a repeated read (a job page's status) from a
+ * session it holds (api/auth/session-cache.ts). Every change is announced and forgets it
+ * at once; this bounds the rare case of a listening connection lost without a sign.
+ */
+export const SESSION_CACHE_TTL_MS = 30 * SECOND;
+/** How many sessions one API process holds at most (the oldest go first). */
+export const SESSION_CACHE_MAX_ENTRIES = 10_000;
 
 // ---------------------------------------------------------------- emailed tokens
 

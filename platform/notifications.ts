@@ -10,9 +10,26 @@ import type { Logger } from './logger.ts';
 
 type Listener = () => void;
 
+/** Hears everything announced on a channel, and when the connection may have missed some. */
+export interface ChannelWatcher {
+  notice(payload: string): void;
+  /** The connection is lost: what is announced from now on is missed until `reopened`. */
+  lost(): void;
+  /** Listening again (whatever was announced while the connection was down was missed). */
+  reopened(): void;
+}
+
 export interface Notifications {
   /** Calls `listener` whenever `id` is announced on `channel`; returns the unsubscribe. */
   subscribe(channel: string, id: string, listener: Listener): Promise<() => void>;
+  /** Hands `watcher` every payload announced on `channel`, once listening; returns the unsubscribe. */
+  watch(channel: string, watcher: ChannelWatcher): Promise<() => void>;
+  /**
+   * Announces `payload` on `channel` from the listening connection itself. PostgreSQL
+   * delivers notices in the order their transactions committed, so when this one comes
+   * back every notice committed before it has been heard.
+   */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,19 +39,44 @@ export const RECONNECT_DELAY_MS = { initial: 250, max: 5_000 } as const;
 /** Who waits for which row, by channel. */
 class Subscribers {
   private readonly byChannel = new Map<string, Map<string, Set<Listener>>>();
+  private readonly watchers = new Map<string, Set<ChannelWatcher>>();
 
   get channels(): string[] {
-    return [...this.byChannel.keys()];
+    return [...new Set([...this.byChannel.keys(), ...this.watchers.keys()])];
   }
 
   get empty(): boolean {
-    return this.byChannel.size === 0;
+    return this.byChannel.size === 0 && this.watchers.size === 0;
+  }
+
+  has(channel: string): boolean {
+    return this.byChannel.has(channel) || this.watchers.has(channel);
+  }
+
+  /** Adds a channel watcher; `newChannel` when nobody listened on the channel before. */
+  watch(channel: string, watcher: ChannelWatcher): { newChannel: boolean; remove: () => void } {
+    const newChannel = !this.has(channel);
+    let set = this.watchers.get(channel);
+    if (!set) this.watchers.set(channel, (set = new Set()));
+    set.add(watcher);
+    const watchers = set;
+    return {
+      newChannel,
+      remove: () => {
+        watchers.delete(watcher);
+        if (watchers.size === 0 && this.watchers.get(channel) === watchers) this.watchers.delete(channel);
+      },
+    };
+  }
+
+  lost(): void {
+    for (const set of this.watchers.values()) for (const w of set) w.lost();
   }
 
   /** Adds a listener; `newChannel` when nobody listened on the channel before. */
   add(channel: string, id: string, listener: Listener): { newChannel: boolean; remove: () => void } {
+    const newChannel = !this.has(channel);
     let byId = this.byChannel.get(channel);
-    const newChannel = !byId;
     if (!byId) this.byChannel.set(channel, (byId = new Map()));
     let set = byId.get(id);
     if (!set) byId.set(id, (set = new Set()));
@@ -56,10 +98,12 @@ class Subscribers {
   }
 
   announce(channel: string, id: string): void {
+    for (const watcher of this.watchers.get(channel) ?? []) watcher.notice(id);
     for (const listener of this.byChannel.get(channel)?.get(id) ?? []) listener();
   }
 
   everyone(): void {
+    for (const set of this.watchers.values()) for (const w of set) w.reopened();
     for (const byId of this.byChannel.values()) for (const set of byId.values()) for (const l of set) l();
   }
 }
@@ -100,6 +144,7 @@ function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'in
       if (client === c) client = null;
       c.end().catch(() => {});
       if (closed) return;
+      subs.lost();
       logger.warn({ err: why }, 'notifications connection lost; reconnecting');
       if (!reconnecting) reconnect();
     };
@@ -166,6 +211,21 @@ export function createNotifications(
         throw err;
       }
       return remove;
+    },
+    async watch(channel, watcher) {
+      const { newChannel, remove } = subs.watch(channel, watcher);
+      try {
+        const c = await connection.ensure();
+        if (newChannel) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      } catch (err) {
+        remove();
+        throw err;
+      }
+      return remove;
+    },
+    async notify(channel, payload) {
+      const c = await connection.ensure();
+      await c.query('select pg_notify($1, $2)', [channel, payload]);
     },
     close: () => connection.close(),
   };

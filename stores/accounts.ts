@@ -91,25 +91,43 @@ export async function createSession(
   return { token, session, user };
 }
 
-/** The live session for a token, or null when it is unknown, revoked, idle too long or past its end. */
-export async function findSession(em: EntityManager, token: string): Promise<LiveSession | null> {
-  // Every signed-in request asks this: the session and its user in one query, each row
-  // as JSON that the entity mapper reads as it reads its own (two queries through the
-  // ORM took about 1.2-1.5 ms of the API's CPU per request, this one 0.45-0.6).
-  const [row] = await em.getConnection().execute<{ session: EntityData<Session>; user: EntityData<User> }[]>(
+/** A session's row and its user's, each as JSON the entity mapper reads as it reads its own. */
+export interface SessionRows {
+  session: EntityData<Session>;
+  user: EntityData<User>;
+}
+
+/** Announced with a user's id whenever one of their sessions or their account changes (db/entities/Session.ts). */
+export const SESSION_CHANNEL = 'session_changed';
+
+/** The rows of the unrevoked session with this token hash, or null. */
+export async function sessionRows(em: EntityManager, tokenHash: string): Promise<SessionRows | null> {
+  // Every signed-in request asks this: the session and its user in one query (two queries
+  // through the ORM took about 1.2-1.5 ms of the API's CPU per request, this one 0.45-0.6).
+  const [row] = await em.getConnection().execute<SessionRows[]>(
     `select to_jsonb(s) as session, to_jsonb(u) as "user"
          from sessions s join users u on u.id = s.user_id
         where s.token_hash = ? and s.revoked_at is null`,
-    [sha256Hex(token)],
+    [tokenHash],
   );
-  if (!row) return null;
-  const session = em.map(Session, row.session);
+  return row ?? null;
+}
+
+/** The live session these rows describe, or null when it is idle too long, past its end, or its account deleted. */
+export function liveSessionOf(em: EntityManager, rows: SessionRows): LiveSession | null {
+  const session = em.map(Session, rows.session);
   const now = Date.now();
   if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS <= now)
     return null;
-  const user = em.map(User, row.user);
+  const user = em.map(User, rows.user);
   if (user.status === 'deleted') return null;
   return { session, user };
+}
+
+/** The live session for a token, or null when it is unknown, revoked, idle too long or past its end. */
+export async function findSession(em: EntityManager, token: string): Promise<LiveSession | null> {
+  const rows = await sessionRows(em, sha256Hex(token));
+  return rows ? liveSessionOf(em, rows) : null;
 }
 
 /** Refreshes a session's last-seen time, at most every few minutes to keep reads cheap. */

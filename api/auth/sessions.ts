@@ -7,6 +7,7 @@ import type { Clients } from '../../platform/clients.ts';
 import { findSession, touchSession, type SessionOrigin, type StartedSession } from '../../stores/accounts.ts';
 import { userView } from '../../use-cases/accounts.ts';
 import type { ApiDeps } from '../deps.ts';
+import type { SessionCache } from './session-cache.ts';
 import './context.ts';
 
 export interface CookieNames {
@@ -66,22 +67,34 @@ export function enterSession(
   return { user: userView(started.user, started.session), csrfToken: deps.csrf.issue(req, res) };
 }
 
-/** Attaches `req.auth` when the request carries a live session; refreshes its last-seen time. */
-export function sessionMiddleware(deps: Clients): RequestHandler {
+/** Reads the visitor cookie (the browser's id before and without an account). */
+export function visitorMiddleware(deps: Pick<Clients, 'config'>): RequestHandler {
+  const names = cookieNames(isSecureDeployment(deps));
+  return (req, _res, next) => {
+    const visitor: unknown = req.cookies?.[names.visitor];
+    if (typeof visitor === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(visitor)) req.visitorId = visitor;
+    next();
+  };
+}
+
+/**
+ * Attaches `req.auth` when the request carries a live session, and refreshes its
+ * last-seen time; a route declared with `sessionCache` may find it among the sessions
+ * this process holds (session-cache.ts).
+ */
+export function sessionMiddleware(deps: Clients, cache: SessionCache, cached: boolean): RequestHandler {
   const names = cookieNames(isSecureDeployment(deps));
   return async (req, _res, next) => {
     try {
       const token: unknown = req.cookies?.[names.session];
       if (typeof token === 'string' && token.length > 0 && token.length < 200) {
         const em = deps.orm.em.fork();
-        const found = await findSession(em, token);
+        const found = cached ? await cache.find(em, token) : await findSession(em, token);
         if (found) {
           req.auth = found;
           await touchSession(em, found.session);
         }
       }
-      const visitor: unknown = req.cookies?.[names.visitor];
-      if (typeof visitor === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(visitor)) req.visitorId = visitor;
       next();
     } catch (err) {
       next(err);

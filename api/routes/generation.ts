@@ -84,6 +84,8 @@ export const generationRoutes = [
     summary: 'My jobs, newest first, filtered by status or model, page by page',
     tags: ['generation'],
     access: 'signed-in',
+    // An open job page and the job list ask again and again.
+    sessionCache: true,
     query: jobListQuery,
     response: jobPage,
     handler: ({ deps, query, req }) => listJobs(deps, caller(req).user, query),
@@ -95,6 +97,8 @@ export const generationRoutes = [
     summary: 'One of my jobs, with its live progress while it runs',
     tags: ['generation'],
     access: 'signed-in',
+    // An open job page and the job list ask again and again.
+    sessionCache: true,
     params: idParams,
     response: jobView,
     handler: ({ deps, params, req }) => getJob(deps, caller(req).user, params.id),

@@ -6,6 +6,19 @@ import { User } from './User.ts';
 export const Session = defineEntity({
   name: 'Session',
   tableName: 'sessions',
+  // A change to a session or its end is announced on the `session_changed` channel with
+  // its user's id (stores/accounts.ts SESSION_CHANNEL), so every API process forgets the
+  // sessions of that user it holds (api/auth/session-cache.ts).
+  triggers: [
+    {
+      name: 'session_changed',
+      timing: 'after',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      // One line, as PostgreSQL stores it: the schema check compares the text.
+      body: `perform pg_notify('session_changed', old.user_id::text); return null;`,
+    },
+  ],
   properties: {
     id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').index(),

@@ -6,6 +6,17 @@ import { ACCOUNT_STATUSES, ROLES } from '../../domain/accounts.ts';
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
+  // Any change to an account (its status, role, restriction, accepted policy...) is
+  // announced like a session's, so no API process answers from what it held before.
+  triggers: [
+    {
+      name: 'user_session_changed',
+      timing: 'after',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      body: `perform pg_notify('session_changed', old.id::text); return null;`,
+    },
+  ],
   properties: {
     id: uuidKey(),
     /**
