@@ -113,15 +113,24 @@ export async function sessionRows(em: EntityManager, tokenHash: string): Promise
   return row ?? null;
 }
 
+/** The session and account these rows describe, as entities, whether or not the session is still live. */
+export function sessionOf(em: EntityManager, rows: SessionRows): LiveSession {
+  return { session: em.map(Session, rows.session), user: em.map(User, rows.user) };
+}
+
+/** Whether a session is live now: not idle too long, not past its end, its account not deleted. */
+export function isLive({ session, user }: LiveSession, now: number = Date.now()): boolean {
+  return (
+    session.expiresAt.getTime() > now &&
+    session.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS > now &&
+    user.status !== 'deleted'
+  );
+}
+
 /** The live session these rows describe, or null when it is idle too long, past its end, or its account deleted. */
 export function liveSessionOf(em: EntityManager, rows: SessionRows): LiveSession | null {
-  const session = em.map(Session, rows.session);
-  const now = Date.now();
-  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS <= now)
-    return null;
-  const user = em.map(User, rows.user);
-  if (user.status === 'deleted') return null;
-  return { session, user };
+  const found = sessionOf(em, rows);
+  return isLive(found) ? found : null;
 }
 
 /** The live session for a token, or null when it is unknown, revoked, idle too long or past its end. */

@@ -212,7 +212,12 @@ describe('the session cache on its own', () => {
     const own = await ownCache();
     try {
       await own.start(token);
-      expect((await own.find(token)).how).toBe('hit');
+      const held = await own.find(token);
+      expect(held.how).toBe('hit');
+      // Shared by every read that finds it, so nobody may change it.
+      expect(() => Object.assign(held.found!.user, { role: 'admin' })).toThrow(TypeError);
+      expect(() => Object.assign(held.found!.session, { revokedAt: new Date() })).toThrow(TypeError);
+      expect((await own.find(token)).found?.user.role).toBe(user.role);
 
       await em()
         .getConnection()
