@@ -108,6 +108,16 @@ class Subscribers {
   }
 }
 
+/** Runs what it is given one after another, each once the one before has settled. */
+function oneAtATime() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run);
+    last = next.catch(() => {});
+    return next;
+  };
+}
+
 /** The one LISTEN connection: opened on demand, reopened after a loss until it is back. */
 function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'info'>, subs: Subscribers) {
   let client: pg.Client | null = null;
@@ -181,8 +191,15 @@ function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'in
     return connecting;
   }
 
+  // One query at a time on the connection: node-postgres queues overlapping ones itself
+  // today but deprecates that (pg@9 refuses them), and every change request sends a notice.
+  const inTurn = oneAtATime();
+  const query = (text: string, values?: unknown[]) =>
+    inTurn(async () => (await ensure()).query(text, values));
+
   return {
     ensure,
+    query,
     async close() {
       closed = true;
       const c = client ?? (connecting ? await connecting.catch(() => null) : null);
@@ -202,8 +219,8 @@ export function createNotifications(
     async subscribe(channel, id, listener) {
       const { newChannel, remove } = subs.add(channel, id, listener);
       try {
-        const c = await connection.ensure();
-        if (newChannel) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+        if (newChannel) await connection.query(`listen ${pg.escapeIdentifier(channel)}`);
+        else await connection.ensure();
       } catch (err) {
         // The caller gets no unsubscribe: leave nothing behind.
         remove();
@@ -215,8 +232,8 @@ export function createNotifications(
     async watch(channel, watcher) {
       const { newChannel, remove } = subs.watch(channel, watcher);
       try {
-        const c = await connection.ensure();
-        if (newChannel) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+        if (newChannel) await connection.query(`listen ${pg.escapeIdentifier(channel)}`);
+        else await connection.ensure();
       } catch (err) {
         remove();
         throw err;
@@ -224,8 +241,7 @@ export function createNotifications(
       return remove;
     },
     async notify(channel, payload) {
-      const c = await connection.ensure();
-      await c.query('select pg_notify($1, $2)', [channel, payload]);
+      await connection.query('select pg_notify($1, $2)', [channel, payload]);
     },
     close: () => connection.close(),
   };
