@@ -110,7 +110,9 @@ export class SessionCache {
     // session is mapped once and its entities shared by the reads that find it. They are
     // frozen: the routes that opt in only read their caller (its id, role, status and
     // policy), and one that tried to change it would fail, not leak into other requests.
-    const found = sessionOf(em, rows);
+    // They are mapped in an entity manager of their own: one mapped by the request's would
+    // keep that request's whole identity map (its job, its rows) alive as long as it is held.
+    const found = sessionOf(em.fork(), rows);
     if (epoch === this.epoch && this.listening && this.changes === 0) {
       this.keep(tokenHash, Object.freeze({ session: frozen(found.session), user: frozen(found.user) }));
     }

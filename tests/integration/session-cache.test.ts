@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
+import { wrap } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +234,25 @@ describe('the session cache on its own', () => {
       });
       await new Promise((resolve) => setImmediate(resolve));
       expect(overlappingQueries).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('keeps a held session apart from the request that read it, so a request is not held with it', async () => {
+    const [first, second] = [await signedIn(platform), await signedIn(platform)];
+    const token = second.client.cookies.get('cw_session')!;
+    const own = await ownCache();
+    try {
+      await own.start(first.client.cookies.get('cw_session')!);
+      const requestEm = em();
+      const read = await own.cache.find(requestEm, token);
+      const held = await own.cache.find(em(), token);
+      expect(held!.user).toBe(read!.user);
+      for (const entity of [read!.user, read!.session]) {
+        expect(wrap(entity, true).__em).toBeDefined();
+        expect(wrap(entity, true).__em).not.toBe(requestEm);
+      }
     } finally {
       await own.close();
     }
