@@ -2,7 +2,7 @@
 // PostgreSQL, where the job's workflow records its live state as it goes, so a status
 // read answers at once even while no worker runs. Live progress is pushed: the row's
 // change is announced by PostgreSQL (NOTIFY) and the new view sent on.
-import type { EntityData, EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
 import type { ReviewView } from '../domain/contracts/moderation.ts';
@@ -13,6 +13,7 @@ import { findModel } from '../domain/models.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
+import { plainRow } from '../stores/plain-rows.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';
 import { refusalReviews, refusedAutomatically } from './moderation-view.ts';
@@ -28,7 +29,35 @@ export interface JobViewExtras {
   takedownReason?: string | null;
 }
 
-export function jobViewOf(job: GenerationJob, extras: JobViewExtras = {}): JobView {
+/** What a job's view reads: the entity, or its row read as plain data (getJob). */
+export type JobFields = Pick<
+  GenerationJob,
+  | 'id'
+  | 'status'
+  | 'model'
+  | 'provider'
+  | 'originalModel'
+  | 'prompt'
+  | 'parameters'
+  | 'creditsQuoted'
+  | 'creditsCharged'
+  | 'progress'
+  | 'queuePosition'
+  | 'etaSeconds'
+  | 'statusMessage'
+  | 'failureCode'
+  | 'outputAssetId'
+  | 'takedownId'
+  | 'parentJobId'
+  | 'revisionKind'
+  | 'reviewOfJobId'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'statusChangedAt'
+>;
+
+export function jobViewOf(job: JobFields, extras: JobViewExtras = {}): JobView {
   const { outputDeleteAt } = extras;
   const model = findModel(job.model);
   const code = job.failureCode as FailureCode | null;
@@ -76,7 +105,7 @@ export function jobViewOf(job: GenerationJob, extras: JobViewExtras = {}): JobVi
 }
 
 /** The extras of many jobs at once: outputs' delete-at, reviews of refusals, take-downs. */
-export async function jobExtras(em: EntityManager, jobs: readonly GenerationJob[]) {
+export async function jobExtras(em: EntityManager, jobs: readonly JobFields[]) {
   const outputIds = jobs.map((j) => j.outputAssetId).filter((x): x is string => Boolean(x));
   const outputs = outputIds.length
     ? await em.find(Asset, { id: { $in: outputIds } }, { fields: ['deleteAt'] })
@@ -91,7 +120,7 @@ export async function jobExtras(em: EntityManager, jobs: readonly GenerationJob[
     ? await em.find(TakedownRequest, { id: { $in: takedownIds } }, { fields: ['reason', 'decidedAt'] })
     : [];
   const reasons = new Map(takedowns.map((t) => [t.id, TAKEDOWN_REASON_WORDS[t.reason]]));
-  return (job: GenerationJob): JobViewExtras => ({
+  return (job: JobFields): JobViewExtras => ({
     outputDeleteAt: job.outputAssetId ? deleteAt.get(job.outputAssetId) : null,
     review: reviews.get(job.id) ?? null,
     takedownReason: job.takedownId ? (reasons.get(job.takedownId) ?? null) : null,
@@ -109,19 +138,19 @@ export async function viewOf(em: EntityManager, job: GenerationJob): Promise<Job
 }
 
 export async function getJob(deps: UseCaseDeps, actor: Actor, id: string): Promise<JobView> {
-  // The read an open job page repeats: the job (its row as JSON, read by the entity mapper
-  // as it reads its own) and its output's delete-at in one query, not two.
+  // The read an open job page repeats: the job and its output's delete-at in one query,
+  // not two, and the job read as plain data, only shown, never changed (stores/plain-rows.ts).
   const em = deps.orm.em.fork();
   const [row] = await em
     .getConnection()
-    .execute<{ job: EntityData<GenerationJob>; output_delete_at: Date | string | null }[]>(
+    .execute<{ job: Record<string, unknown>; output_delete_at: Date | string | null }[]>(
       `select to_jsonb(j) as job, a.delete_at as output_delete_at
        from generation_jobs j left join assets a on a.id = j.output_asset_id
       where j.id = ? and j.user_id = ?`,
       [id, actor.id],
     );
   if (!row) throw notFound('No such job.');
-  const job = em.map(GenerationJob, row.job);
+  const job = plainRow(deps.orm, GenerationJob, row.job);
   // Only a job refused automatically (its review, D-ADM) or taken down (the reason,
   // S-TAKEDOWN) needs more than that one query.
   const more = refusedAutomatically(job) || job.takedownId ? (await jobExtras(em, [job]))(job) : {};

@@ -74,5 +74,6 @@ export async function refusalReviews(
 }
 
 /** A job refused by automated moderation that nobody has reviewed yet (D-ADM). */
-export const refusedAutomatically = (job: GenerationJob): boolean =>
-  job.status === 'rejected' && job.failureCode === 'moderation_refused' && !job.reviewOfJobId;
+export const refusedAutomatically = (
+  job: Pick<GenerationJob, 'status' | 'failureCode' | 'reviewOfJobId'>,
+): boolean => job.status === 'rejected' && job.failureCode === 'moderation_refused' && !job.reviewOfJobId;
