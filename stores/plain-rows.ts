@@ -15,6 +15,21 @@ interface Field {
 
 const fieldsByEntity = new WeakMap<EntityMetadata, readonly Field[]>();
 
+/**
+ * Column types whose JSON form is the value the entity holds (or a date, converted). A
+ * decimal or a bigint is a JSON number here but a string in the entity, a binary is
+ * text: an entity with such a column is refused rather than read wrong.
+ */
+const PLAIN_CUSTOM_TYPES = new Set(['UuidType', 'JsonType', 'DoubleType', 'IntegerType', 'BooleanType']);
+const PLAIN_RUNTIME_TYPES = new Set(['string', 'number', 'boolean', 'Date', 'unknown']);
+
+function readable(meta: EntityMetadata, p: EntityMetadata['props'][number]): void {
+  const custom = p.customType?.constructor.name;
+  const plain = custom ? PLAIN_CUSTOM_TYPES.has(custom) : PLAIN_RUNTIME_TYPES.has(p.runtimeType);
+  if (!plain)
+    throw new Error(`${meta.className}.${p.name} (${custom ?? p.runtimeType}) is not read as plain data`);
+}
+
 function fieldsOf(meta: EntityMetadata): readonly Field[] {
   let fields = fieldsByEntity.get(meta);
   if (!fields) {
@@ -25,11 +40,14 @@ function fieldsOf(meta: EntityMetadata): readonly Field[] {
           p.persist !== false &&
           (p.kind === ReferenceKind.SCALAR || (p.kind === ReferenceKind.MANY_TO_ONE && p.mapToPk)),
       )
-      .map((p) => ({
-        name: p.name,
-        column: p.fieldNames[0]!,
-        date: (p.customType?.runtimeType ?? p.runtimeType ?? p.type) === 'Date',
-      }));
+      .map((p) => {
+        readable(meta, p);
+        return {
+          name: p.name,
+          column: p.fieldNames[0]!,
+          date: (p.customType?.runtimeType ?? p.runtimeType ?? p.type) === 'Date',
+        };
+      });
     fieldsByEntity.set(meta, fields);
   }
   return fields;

@@ -2,6 +2,7 @@
 // entity mapping (stores/plain-rows.ts). It must read every column as the entity does,
 // and so answer exactly the view the entity gives, whichever columns are set.
 import { randomUUID } from 'node:crypto';
+import { DecimalType, ReferenceKind, UuidType, type MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { DAY } from '../../domain/time.ts';
@@ -116,6 +117,21 @@ describe('a job read as plain data', () => {
       expect(Object.keys(plain).sort()).toEqual([...persisted].sort());
       for (const name of persisted) expect({ [name]: plain[name] }).toEqual({ [name]: entity[name] ?? null });
     }
+  });
+
+  it('refuses an entity with a column whose JSON form is not what the entity holds', () => {
+    // A decimal is a JSON number in the row but a string in the entity.
+    const meta = {
+      className: 'Price',
+      props: [
+        { name: 'id', fieldNames: ['id'], kind: ReferenceKind.SCALAR, customType: new UuidType() },
+        { name: 'amount', fieldNames: ['amount'], kind: ReferenceKind.SCALAR, customType: new DecimalType() },
+      ],
+    };
+    const orm = { getMetadata: () => ({ get: () => meta }) } as unknown as MikroORM;
+    expect(() => plainRow(orm, GenerationJob, { id: randomUUID(), amount: 1.5 })).toThrow(
+      /Price\.amount \(DecimalType\) is not read as plain data/,
+    );
   });
 
   it("answers a job's status read with exactly the view its entity gives", async () => {
