@@ -151,7 +151,7 @@ export type ImageClass = (typeof IMAGE_CLASSES)[number];
 export type ImageScores = Readonly<Record<ImageClass, number>>;
 
 /** Which classifier made the scores, recorded with every decision. */
-export const IMAGE_CLASSIFIER = 'nsfwjs@4.4.0 MobileNetV2 (tfjs wasm)';
+export const IMAGE_CLASSIFIER = 'nsfwjs@4.4.0 MobileNetV2 (ONNX Runtime)';
 /** Side of the square the classifier looks at; images and frames are scaled to it. */
 export const CLASSIFIER_INPUT_SIZE = 224;
 

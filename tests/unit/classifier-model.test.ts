@@ -1,0 +1,109 @@
+// The image classifier runs nsfwjs's MobileNetV2 as an ONNX graph the platform builds from
+// the package's weights (platform/classifier-model.ts). Its verdicts are only as good as
+// that translation: here the platform's classifier, through its own thread, must give the
+// scores nsfwjs itself gives on TensorFlow.js for the same frames, class by class, in one
+// batch (so frame order and the channels-first layout are checked too).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../domain/moderation.ts';
+import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
+import { ffmpegBinary, imageFrame } from '../../platform/frames.ts';
+import { createImageClassifier } from '../../platform/image-classifier.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const EXPLICIT_FIXTURE = path.join(here, '../fixtures/moderation/explicit-pattern.png');
+const SIDE = CLASSIFIER_INPUT_SIZE;
+
+/** Frames unlike each other: smooth colour, hard edges, noise, a flat colour. */
+function syntheticFrames(): Uint8Array[] {
+  const frame = (pixel: (x: number, y: number, c: number) => number) => {
+    const rgb = new Uint8Array(SIDE * SIDE * 3);
+    for (let y = 0; y < SIDE; y++)
+      for (let x = 0; x < SIDE; x++) for (let c = 0; c < 3; c++) rgb[(y * SIDE + x) * 3 + c] = pixel(x, y, c);
+    return rgb;
+  };
+  let seed = 7;
+  const noise = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+  return [
+    frame((x, y, c) => (c === 0 ? x : c === 1 ? y : 255 - x) & 255),
+    frame((x, y, c) =>
+      (Math.floor(x / 28) + Math.floor(y / 28)) % 2 ? [230, 190, 160][c]! : [40, 20, 30][c]!,
+    ),
+    frame(() => noise()),
+    frame((_x, _y, c) => [200, 150, 120][c]!),
+  ];
+}
+
+let reference: {
+  classify(img: tf.Tensor3D, topk: number): Promise<{ className: string; probability: number }[]>;
+};
+const classifier = createImageClassifier();
+
+beforeAll(async () => {
+  const require = createRequire(import.meta.url);
+  setWasmPaths(
+    `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
+  );
+  await tf.setBackend('wasm');
+  const info = console.info;
+  console.info = () => {};
+  try {
+    const { load } = await import('nsfwjs');
+    reference = await load('MobileNetV2');
+  } finally {
+    console.info = info;
+  }
+}, 60_000);
+afterAll(() => classifier.close());
+
+async function referenceScores(frame: Uint8Array): Promise<ImageScores> {
+  const pixels = tf.tensor3d(frame, [SIDE, SIDE, 3], 'int32');
+  try {
+    const predictions = await reference.classify(pixels, IMAGE_CLASSES.length);
+    return Object.fromEntries(predictions.map((p) => [p.className, p.probability])) as ImageScores;
+  } finally {
+    pixels.dispose();
+  }
+}
+
+describe('the image classifier as ONNX', () => {
+  it('[S-MOD] scores frames as nsfwjs on TensorFlow.js does, class by class, batch order kept', async () => {
+    const frames = [await imageFrame(ffmpegBinary(), EXPLICIT_FIXTURE), ...syntheticFrames()];
+    const scores = await classifier.scoreFrames(frames);
+    expect(scores).toHaveLength(frames.length);
+    for (const [i, frame] of frames.entries()) {
+      const expected = await referenceScores(frame);
+      for (const c of IMAGE_CLASSES) expect(scores[i]![c], `frame ${i}, ${c}`).toBeCloseTo(expected[c], 4);
+    }
+    // The fixture is the one frame the model reads as explicit: the comparison is not
+    // between two flat answers.
+    expect(scores[0]!.Porn).toBeGreaterThan(0.9);
+    expect(Math.max(...scores.slice(1).map((s) => s.Porn))).toBeLessThan(0.5);
+  }, 60_000);
+
+  it('refuses a model with a layer it does not translate, naming the layer', async () => {
+    const { model, weights } = await nsfwjsMobileNetV2();
+    const changed = structuredClone(model);
+    const layers = changed.modelTopology.model_config.config.layers;
+    const relu = layers.find((l) => l.class_name === 'ReLU')!;
+    relu.class_name = 'PReLU';
+    expect(() => kerasToOnnx(changed, weights)).toThrow(`layer ${relu.name} (PReLU) is not translated`);
+  });
+
+  it('refuses weights that do not match the manifest, or that the translation would leave out', async () => {
+    const { model, weights } = await nsfwjsMobileNetV2();
+    expect(() => kerasToOnnx(model, weights.subarray(0, weights.length - 1))).toThrow(/the weights are/);
+    const dropped = structuredClone(model);
+    const layers = dropped.modelTopology.model_config.config.layers;
+    // A Dense layer read as Dropout would skip its kernel: refused, not run without it.
+    const dense = layers.find((l) => l.class_name === 'Dense')!;
+    dense.class_name = 'Dropout';
+    expect(() => kerasToOnnx(dropped, weights)).toThrow(
+      `weights the translation did not use: ${dense.name}/kernel`,
+    );
+  });
+});
