@@ -6,7 +6,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ObjectStore } from '../platform/s3.ts';
 import {
   deleteAsset,
-  movedDeleteAt,
+  deleteDueAsset,
   type AssetDeletion,
   type AssetDeletionRequest,
 } from '../stores/retention.ts';
@@ -18,10 +18,8 @@ export function createRetentionActivities(deps: { orm: MikroORM; store: ObjectSt
   return {
     /** Idempotent by asset id: a repeat returns the first proof. */
     async deleteAssetObject(input: AssetDeletionRequest & { dueAt?: string }): Promise<RetentionOutcome> {
-      if (input.reason === 'timer' && input.dueAt) {
-        const later = await movedDeleteAt(deps.orm.em.fork(), input.assetId, input.dueAt);
-        if (later) return { status: 'postponed', deleteAt: later };
-      }
+      if (input.reason === 'timer' && input.dueAt)
+        return deleteDueAsset(deps, { ...input, dueAt: input.dueAt });
       return deleteAsset(deps, input);
     },
   };

@@ -200,6 +200,49 @@ describe('legal holds', () => {
     await waitForDeleted(platform, asset.id, 10_000);
   }, 60_000);
 
+  it('[R-HOLD] [R-PROOF] a due file finds every hold on it and on its owner, even once its row has lost the owner; released, it is deleted once', async () => {
+    const owner = await signedIn(platform);
+    const asset = await storeAsset(platform, owner.user.id, { kind: 'input' });
+    const dueAt = asset.deleteAt!.toISOString();
+    const hold = async (target: { userId?: string; assetId?: string }, placedAt: Date) => {
+      const id = randomUUID();
+      await em().insert(LegalHold, { id, ...target, reason: REASON, placedBy: legal.user.id, placedAt });
+      return id;
+    };
+    const onOwner = await hold({ userId: owner.user.id }, new Date(Date.now() - 60_000));
+    const onFile = await hold({ assetId: asset.id }, new Date());
+    const activities = createRetentionActivities(platform.clients);
+    const timer = (userId: string | null) =>
+      activities.deleteAssetObject({
+        assetId: asset.id,
+        userId,
+        kind: 'input',
+        objectKey: asset.objectKey,
+        reason: 'timer',
+        requestedAt: new Date().toISOString(),
+        dueAt,
+      });
+    expect(await timer(owner.user.id)).toEqual({ status: 'deferred', holdIds: [onOwner, onFile] });
+    // The row no longer names its owner and neither does the request: the object's key does.
+    await em().nativeUpdate(Asset, { id: asset.id }, { user: null });
+    await em().nativeUpdate(LegalHold, { id: onFile }, { releasedAt: new Date(), releasedBy: legal.user.id });
+    expect(await timer(null)).toEqual({ status: 'deferred', holdIds: [onOwner] });
+    expect(await objectExists(platform, asset.objectKey)).toBe(true);
+
+    await em().nativeUpdate(
+      LegalHold,
+      { id: onOwner },
+      { releasedAt: new Date(), releasedBy: legal.user.id },
+    );
+    const first = await timer(null);
+    expect(first).toMatchObject({ status: 'deleted', reason: 'timer', objectExisted: true });
+    expect(await objectExists(platform, asset.objectKey)).toBe(false);
+    // Again (a retried task): the first proof, nothing new recorded.
+    expect(await timer(null)).toEqual(first);
+    expect(await em().count(DeletionProof, { assetId: asset.id })).toBe(1);
+    expect((await loadAsset(platform, asset.id))?.status).toBe('deleted');
+  }, 60_000);
+
   it('lets only the legal team and admins manage holds, and validates what they send', async () => {
     const owner = await signedIn(platform);
     const asset = await storeAsset(platform, owner.user.id, { kind: 'input' });
