@@ -1,6 +1,7 @@
 // The development workflow bundle, built from the sources once and kept under
 // .data/workflow-bundles/<hash of the sources>.js until they change. Workflow code
-// imports only workflows/, domain/ and the Temporal packages, so those decide the hash.
+// imports only workflows/, domain/ and the Temporal packages, so those decide the hash,
+// with the options the bundler is given.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
@@ -22,8 +23,8 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return files.flat().sort();
 }
 
-export async function bundleSourceHash(): Promise<string> {
-  const hash = createHash('sha256');
+export async function bundleSourceHash(options = ''): Promise<string> {
+  const hash = createHash('sha256').update(options);
   for (const dir of SOURCES) {
     for (const file of await sourceFiles(path.join(ROOT, dir))) {
       hash.update(path.relative(ROOT, file)).update(await readFile(file));
@@ -37,9 +38,11 @@ export async function bundleSourceHash(): Promise<string> {
 export async function ensureBundle(
   build: () => Promise<string>,
   logger: Pick<Logger, 'info'>,
+  /** The bundler's options, as text: a change builds anew. */
+  options = '',
 ): Promise<string> {
   const dir = path.join(ROOT, '.data', 'workflow-bundles');
-  const file = path.join(dir, `${await bundleSourceHash()}.js`);
+  const file = path.join(dir, `${await bundleSourceHash(options)}.js`);
   if (existsSync(file)) return file;
   const started = Date.now();
   const code = await build();

@@ -1,7 +1,6 @@
 // One Temporal worker per task queue this process polls (WORKER_QUEUES, all by default),
 // sharing one workflow bundle and one set of activities. Tests build the same workers
 // against the test stack.
-import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import {
   NativeConnection,
@@ -18,9 +17,8 @@ import type { Logger } from '../platform/logger.ts';
 import { ensureSweepSchedules } from './schedules.ts';
 import { queueTuning } from './tuning.ts';
 import { ensureBundle } from './bundle-cache.ts';
+import { WORKFLOW_BUNDLE_OPTIONS } from './bundle-options.ts';
 import { metricsTelemetry, reportPoolMetrics } from './metrics.ts';
-
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 /**
@@ -61,7 +59,7 @@ export function bundlerLogger(logger: Pick<Logger, 'warn' | 'error'>) {
 }
 
 export async function buildWorkflowBundle(logger: Pick<Logger, 'warn' | 'error'>): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: bundlerLogger(logger) });
+  const { code } = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: bundlerLogger(logger) });
   return code;
 }
 
@@ -71,7 +69,7 @@ export async function buildWorkflowBundle(logger: Pick<Logger, 'warn' | 'error'>
  * worker polls in a second instead of bundling again.
  */
 export async function cachedWorkflowBundle(logger: Logger): Promise<string> {
-  return ensureBundle(() => buildWorkflowBundle(logger), logger);
+  return ensureBundle(() => buildWorkflowBundle(logger), logger, JSON.stringify(WORKFLOW_BUNDLE_OPTIONS));
 }
 
 export async function loadWorkflowBundle(config: Config, logger: Logger): Promise<WorkflowBundle> {

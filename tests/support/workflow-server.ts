@@ -24,6 +24,7 @@ import protos from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,7 +34,6 @@ declare module 'vitest' {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const WORKFLOWS_PATH = path.join(ROOT, 'workflows/index.ts');
 /** Generous: the JVM listens in about 1 s here, but the machine's cores are shared. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -56,7 +56,7 @@ export default async function setup(project: TestProject) {
 async function bundleWorkflows(): Promise<string> {
   const quiet = () => {};
   const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     // The bundler reports every module at info level; only its warnings and errors matter.
     logger: {
       log: quiet,
