@@ -1,27 +1,29 @@
-// The image classifier the API (uploads) and the worker (generated videos) share: files
-// are decoded into frames by ffmpeg (platform/frames.ts) and scored by nsfwjs in one
-// thread of this process (image-classifier-thread.ts), started on first use (the model
-// loads in about half a second) and kept for the process's life. Frames wait their turn
-// for that thread, so however many uploads arrive at once, one core at most is busy
-// classifying; the event loop never is.
-import { Worker } from 'node:worker_threads';
+// The image classifier the API (uploads) and the worker (generated videos) share: one
+// process of its own (image-classifier-process.ts), started on first use (the model
+// loads in about half a second) and kept for this process's life, decodes files into
+// frames with ffmpeg (platform/frames.ts) and scores them. Requests wait their turn
+// there, so however many uploads arrive at once, one core at most is busy classifying,
+// and neither decoding nor scoring ever runs on this process's event loop.
+import { fork, type ChildProcess } from 'node:child_process';
 import {
   CLASSIFIER_INPUT_SIZE,
   IMAGE_CLASSES,
   VIDEO_FRAME_SAMPLING,
   type ImageScores,
 } from '../domain/moderation.ts';
-import { ffmpegBinary, imageFrame, videoFrames } from './frames.ts';
-import type { ClassifyReply, ClassifyRequest } from './image-classifier-thread.ts';
+import { UndecodableMedia, ffmpegBinary } from './frames.ts';
+import type { ClassifyReply, ClassifyRequest } from './image-classifier-process.ts';
 
 export interface ClassifierReady {
-  /** Time to start the thread and load the model, in milliseconds. */
+  /** Time to start the process and load the model, in milliseconds. */
   loadMs: number;
   backend: string;
+  /** The classifier's process. */
+  pid: number;
 }
 
 export interface ImageClassifier {
-  /** Starts the thread and loads the model if not yet done. */
+  /** Starts the process and loads the model if not yet done. */
   ready(): Promise<ClassifierReady>;
   /** Scores square RGB frames (platform/frames.ts). */
   scoreFrames(frames: readonly Uint8Array[]): Promise<ImageScores[]>;
@@ -29,7 +31,7 @@ export interface ImageClassifier {
   scoreImageFile(file: string): Promise<ImageScores>;
   /** Scores frames sampled from a video file (VIDEO_FRAME_SAMPLING). */
   scoreVideoFile(file: string): Promise<ImageScores[]>;
-  /** Stops the thread; a later call starts it again. */
+  /** Stops the process; a later call starts it again. */
   close(): Promise<void>;
 }
 
@@ -38,86 +40,126 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-const THREAD_URL = new URL('./image-classifier-thread.ts', import.meta.url);
+const PROCESS_URL = new URL('./image-classifier-process.ts', import.meta.url);
 
 function asScores(raw: Record<string, number>): ImageScores {
   return Object.fromEntries(IMAGE_CLASSES.map((c) => [c, raw[c] ?? 0])) as ImageScores;
 }
 
+/** Settles the request a reply answers. */
+function answer(pending: Map<number, Pending>, reply: Exclude<ClassifyReply, { id: 0 }>): void {
+  const waiting = pending.get(reply.id);
+  pending.delete(reply.id);
+  if (!waiting) return;
+  if ('error' in reply)
+    waiting.reject(
+      reply.undecodable ? new UndecodableMedia(reply.error) : new Error(`image classifier: ${reply.error}`),
+    );
+  else waiting.resolve(reply.scores.map(asScores));
+}
+
+type Request = ClassifyRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+interface Launched {
+  process: ChildProcess;
+  ready: Promise<ClassifierReady>;
+  exited: Promise<void>;
+}
+
+function failAll(pending: Map<number, Pending>, err: Error): void {
+  for (const p of pending.values()) p.reject(err);
+  pending.clear();
+}
+
+/** Starts the classifier's process; `gone` is called once it has stopped or failed to load. */
+function launch(ffmpegPath: string, pending: Map<number, Pending>, gone: () => void): Launched {
+  const started = fork(PROCESS_URL, [ffmpegPath], {
+    // Frames travel as bytes, not as JSON arrays of numbers.
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // The classifier keeps this process alive only while it owes an answer (see `settled`
+  // below); it exits when this process does.
+  started.unref();
+  const exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+  const ready = new Promise<ClassifierReady>((resolve, reject) => {
+    started.on('message', (reply: ClassifyReply) => {
+      if ('ready' in reply) return resolve(reply.ready);
+      if (reply.id === 0)
+        return reject(new Error(`the image classifier did not load: ${'error' in reply ? reply.error : ''}`));
+      answer(pending, reply);
+    });
+    started.on('error', (err) => {
+      reject(err);
+      failAll(pending, err);
+    });
+    started.on('exit', (code, signal) => {
+      gone();
+      const err = new Error(`the image classifier stopped (${signal ?? code})`);
+      reject(err);
+      failAll(pending, err);
+    });
+  });
+  ready.catch(gone);
+  return { process: started, ready, exited };
+}
+
 export function createImageClassifier(options: { ffmpegPath?: string } = {}): ImageClassifier {
-  const ffmpeg = () => ffmpegBinary(options.ffmpegPath);
-  let thread: { worker: Worker; ready: Promise<ClassifierReady> } | undefined;
+  let child: Launched | undefined;
   const pending = new Map<number, Pending>();
   let nextId = 1;
 
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+  /** The channel keeps the event loop alive while a load or an answer is awaited, never when idle. */
+  const settled = () => {
+    if (pending.size === 0) child?.process.channel?.unref();
   };
 
-  function start() {
-    if (thread) return thread;
-    const worker = new Worker(THREAD_URL);
-    // The thread never keeps the process alive on its own.
-    worker.unref();
-    const ready = new Promise<ClassifierReady>((resolve, reject) => {
-      worker.on('message', (reply: ClassifyReply) => {
-        if (reply.id === 0) {
-          if ('ready' in reply) resolve(reply.ready);
-          else reject(new Error(`the image classifier did not load: ${'error' in reply ? reply.error : ''}`));
-          return;
-        }
-        const waiting = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (!waiting) return;
-        if ('error' in reply) waiting.reject(new Error(`image classifier: ${reply.error}`));
-        else if ('scores' in reply) waiting.resolve(reply.scores.map(asScores));
-      });
-      worker.on('error', (err) => {
-        reject(err);
-        failAll(err);
-      });
-      worker.on('exit', () => {
-        if (thread?.worker === worker) thread = undefined;
-        failAll(new Error('the image classifier stopped'));
-      });
+  function start(): Launched {
+    if (child) return child;
+    const launched = launch(ffmpegBinary(options.ffmpegPath), pending, () => {
+      if (child === launched) child = undefined;
     });
-    ready.catch(() => {
-      if (thread?.worker === worker) thread = undefined;
-    });
-    thread = { worker, ready };
-    return thread;
+    launched.ready.then(settled, settled);
+    child = launched;
+    return child;
   }
 
-  async function scoreFrames(frames: readonly Uint8Array[]): Promise<ImageScores[]> {
-    if (frames.length === 0) return [];
-    const { worker, ready } = start();
+  async function score(request: Request): Promise<ImageScores[]> {
+    const { process: current, ready } = start();
     await ready;
     const id = nextId++;
-    const buffers = frames.map((f) => f.slice().buffer);
     return new Promise<ImageScores[]>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage(
-        { id, frames: buffers, size: CLASSIFIER_INPUT_SIZE } satisfies ClassifyRequest,
-        buffers,
-      );
+      const done =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          f(v);
+          settled();
+        };
+      pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      current.channel?.ref();
+      current.send({ ...request, id } as ClassifyRequest);
     });
   }
 
   return {
     ready: () => start().ready,
-    scoreFrames,
+    async scoreFrames(frames) {
+      if (frames.length === 0) return [];
+      return score({ frames: [...frames], size: CLASSIFIER_INPUT_SIZE });
+    },
     async scoreImageFile(file) {
-      const [scores] = await scoreFrames([await imageFrame(ffmpeg(), file)]);
+      const [scores] = await score({ image: file, size: CLASSIFIER_INPUT_SIZE });
       return scores!;
     },
-    async scoreVideoFile(file) {
-      return scoreFrames(await videoFrames(ffmpeg(), file, VIDEO_FRAME_SAMPLING));
-    },
+    scoreVideoFile: (file) =>
+      score({ video: file, size: CLASSIFIER_INPUT_SIZE, sampling: VIDEO_FRAME_SAMPLING }),
     async close() {
-      const current = thread;
-      thread = undefined;
-      if (current) await current.worker.terminate();
+      const current = child;
+      child = undefined;
+      if (!current) return;
+      current.process.ref(); // until it has exited
+      current.process.kill();
+      await current.exited;
     },
   };
 }

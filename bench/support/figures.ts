@@ -1,6 +1,6 @@
 // What every benchmark shares: percentiles, the machine's load, memory read from /proc,
 // progress lines on stderr, and the human-readable table printed after the JSON line.
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 
 export const MiB = 1024 * 1024;
@@ -59,9 +59,13 @@ export class RssSampler {
   private readonly pid: number;
   private readonly intervalMs: number;
 
-  constructor(pid: number, intervalMs = 250) {
+  private readonly tree: boolean;
+
+  /** `tree`: the process with every process under it (a helper it started), summed. */
+  constructor(pid: number, intervalMs = 250, options: { tree?: boolean } = {}) {
     this.pid = pid;
     this.intervalMs = intervalMs;
+    this.tree = options.tree ?? false;
   }
 
   start(): this {
@@ -73,8 +77,13 @@ export class RssSampler {
   private async sample(): Promise<void> {
     const m = await memoryOf(this.pid);
     if (!m) return;
-    this.samples.push({ at: Date.now(), rssMiB: m.rssMiB });
-    this.peak = Math.max(this.peak, m.rssMiB, m.hwmMiB);
+    let rssMiB = m.rssMiB;
+    if (this.tree) {
+      for (const child of await descendantsOf(this.pid)) rssMiB += (await memoryOf(child))?.rssMiB ?? 0;
+    }
+    this.samples.push({ at: Date.now(), rssMiB });
+    // A tree's peak is its highest sampled sum; the kernel's high-water mark is per process.
+    this.peak = Math.max(this.peak, rssMiB, this.tree ? 0 : m.hwmMiB);
   }
 
   /** The RSS now (last sample), MiB. */
@@ -139,6 +148,39 @@ export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
   } catch {
     return NaN;
   }
+}
+/** CPU seconds of a process and every process now under it (a helper it started). */
+export async function cpuSecondsOfTree(pid: number): Promise<number> {
+  let total = await cpuSecondsOf(pid);
+  for (const child of await descendantsOf(pid)) total += (await cpuSecondsOf(child)) || 0;
+  return total;
+}
+
+/** Every live process under `pid`, from each process's parent in /proc. */
+export async function descendantsOf(pid: number): Promise<number[]> {
+  const parentOf = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone since the listing
+    }
+  }
+  const found: number[] = [];
+  const under = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parentOf) {
+      if (under.has(parent) && !under.has(child)) {
+        under.add(child);
+        found.push(child);
+        grew = true;
+      }
+    }
+  }
+  return found;
 }
 /** USER_HZ: 100 on Linux for every architecture Node.js runs on. */
 const CLOCK_TICKS = 100;

@@ -3,12 +3,16 @@
 // that translation: here the platform's classifier, through its own thread, must give the
 // scores nsfwjs itself gives on TensorFlow.js for the same frames, class by class, in one
 // batch (so frame order and the channels-first layout are checked too).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../domain/moderation.ts';
 import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
 import { ffmpegBinary, imageFrame } from '../../platform/frames.ts';
@@ -83,6 +87,38 @@ describe('the image classifier as ONNX', () => {
     // between two flat answers.
     expect(scores[0]!.Porn).toBeGreaterThan(0.9);
     expect(Math.max(...scores.slice(1).map((s) => s.Porn))).toBeLessThan(0.5);
+  }, 60_000);
+
+  it('decodes and scores in a process of its own, which ends with the process that started it, even one killed', async () => {
+    const ready = await classifier.ready();
+    expect(ready.pid).not.toBe(process.pid);
+    const script = `
+      import { createImageClassifier } from ${JSON.stringify(path.join(here, '../../platform/image-classifier.ts'))};
+      const { pid } = await createImageClassifier().ready();
+      console.log(pid);
+      process.kill(process.pid, 'SIGKILL');`;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-parent-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(path.join(dir, 'parent.mjs'), script);
+    const parent = spawn(process.execPath, [path.join(dir, 'parent.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise((resolve) => parent.on('exit', resolve));
+    expect(parent.signalCode).toBe('SIGKILL');
+    const child = Number(out.trim());
+    expect(child).toBeGreaterThan(0);
+    const alive = () => {
+      try {
+        process.kill(child, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const until = Date.now() + 10_000; alive() && Date.now() < until;) await sleep(50);
+    expect(alive(), `the classifier process ${child} outlived its parent`).toBe(false);
   }, 60_000);
 
   it('refuses a model with a layer it does not translate, naming the layer', async () => {

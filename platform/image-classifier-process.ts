@@ -1,0 +1,113 @@
+// The image classifier's own process (platform/image-classifier.ts starts it): ffmpeg
+// decodes each file into frames (platform/frames.ts), and nsfwjs's MobileNetV2, whose
+// weights ship inside its npm package, translated to an ONNX graph at start-up
+// (platform/classifier-model.ts), scores them on ONNX Runtime, on the CPU, with no
+// download. A frame takes a core for about 10 ms (68 on TensorFlow.js's WebAssembly
+// backend, the same scores to 1e-5).
+//
+// A process of its own, not a thread, because of ffmpeg: starting a program forks the
+// process that starts it, and a fork costs in proportion to that process's memory. From
+// the API or a worker (hundreds of MiB) one ffmpeg took 8.5 ms of CPU and held the event
+// loop for 17 ms; from this small process, under 1 ms (README, Benchmarks).
+import process from 'node:process';
+import * as ort from 'onnxruntime-node';
+import {
+  MODEL_CLASSES,
+  MODEL_INPUT,
+  MODEL_OUTPUT,
+  kerasToOnnx,
+  nsfwjsMobileNetV2,
+} from './classifier-model.ts';
+import { UndecodableMedia, imageFrame, videoFrames } from './frames.ts';
+
+/** What to score: frames already decoded, or an image or a video file for ffmpeg to decode. */
+export type ClassifyRequest = { id: number } & (
+  | { frames: Uint8Array[]; size: number }
+  | { image: string; size: number }
+  | { video: string; size: number; sampling: { everySeconds: number; maxFrames: number } }
+);
+export type ClassifyReply =
+  | { id: number; scores: Record<string, number>[] }
+  | { id: number; error: string; undecodable: boolean }
+  | { id: 0; ready: { loadMs: number; backend: string; pid: number } };
+
+/** The ffmpeg binary, as the parent resolved it. */
+const ffmpeg = process.argv[2]!;
+const send = (reply: ClassifyReply) => process.send!(reply);
+
+async function loadModel() {
+  const started = performance.now();
+  const { model, weights } = await nsfwjsMobileNetV2();
+  // One thread inside ONNX Runtime: the classifier uses one core at most, whatever the
+  // load, so the API and the workflows keep the others.
+  const session = await ort.InferenceSession.create(kerasToOnnx(model, weights), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  return { session, loadMs: performance.now() - started };
+}
+
+const loaded = loadModel();
+loaded.then(
+  ({ loadMs }) => send({ id: 0, ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid } }),
+  (err: unknown) => send({ id: 0, error: String(err), undecodable: false }),
+);
+
+// Requests run one after another: two at once would take two cores.
+let queue: Promise<unknown> = Promise.resolve();
+process.on('message', (request: ClassifyRequest) => {
+  const reply = queue.then(() => classify(request));
+  queue = reply;
+  void reply.then(send);
+});
+// The parent went away (stopped, or killed): nothing is left to score for.
+process.on('disconnect', () => process.exit(0));
+
+/** RGB bytes (height × width × 3) as the graph's input: channels first, scaled to 0..1. */
+function toPlanes(frames: Uint8Array[], size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(frames.length * 3 * plane);
+  frames.forEach((rgb, f) => {
+    if (rgb.length !== plane * 3) throw new Error(`a frame is ${rgb.length} bytes, not ${plane * 3}`);
+    const base = f * 3 * plane;
+    for (let p = 0; p < plane; p++) {
+      out[base + p] = rgb[p * 3]! / 255;
+      out[base + plane + p] = rgb[p * 3 + 1]! / 255;
+      out[base + 2 * plane + p] = rgb[p * 3 + 2]! / 255;
+    }
+  });
+  return out;
+}
+
+async function framesOf(request: ClassifyRequest): Promise<Uint8Array[]> {
+  if ('frames' in request) return request.frames;
+  if ('image' in request) return [await imageFrame(ffmpeg, request.image)];
+  return videoFrames(ffmpeg, request.video, request.sampling);
+}
+
+async function classify(request: ClassifyRequest): Promise<ClassifyReply> {
+  try {
+    const { session } = await loaded;
+    const frames = await framesOf(request);
+    if (frames.length === 0) return { id: request.id, scores: [] };
+    const { size } = request;
+    const input = new ort.Tensor('float32', toPlanes(frames, size), [frames.length, 3, size, size]);
+    // A video's frames in one run: one call into the runtime instead of one a frame.
+    const result = await session.run({ [MODEL_INPUT]: input });
+    const probabilities = result[MODEL_OUTPUT]!.data as Float32Array;
+    const scores = frames.map((_, f) =>
+      Object.fromEntries(
+        MODEL_CLASSES.map((name, c) => [name, probabilities[f * MODEL_CLASSES.length + c]!]),
+      ),
+    );
+    return { id: request.id, scores };
+  } catch (err) {
+    return {
+      id: request.id,
+      error: err instanceof Error ? err.message : String(err),
+      undecodable: err instanceof UndecodableMedia,
+    };
+  }
+}
