@@ -46,6 +46,9 @@ async function loadModel() {
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
+  // The translation's buffers (about 60 MiB) are garbage now; collected at once instead
+  // of whenever V8 next looks, which for a process this idle may be never.
+  (globalThis as { gc?: () => void }).gc?.();
   return { session, loadMs: performance.now() - started };
 }
 
@@ -66,18 +69,15 @@ process.on('message', (request: ClassifyRequest) => {
 process.on('disconnect', () => process.exit(0));
 
 /** RGB bytes (height × width × 3) as the graph's input: channels first, scaled to 0..1. */
-function toPlanes(frames: Uint8Array[], size: number): Float32Array {
+function toPlanes(rgb: Uint8Array, size: number): Float32Array {
   const plane = size * size;
-  const out = new Float32Array(frames.length * 3 * plane);
-  frames.forEach((rgb, f) => {
-    if (rgb.length !== plane * 3) throw new Error(`a frame is ${rgb.length} bytes, not ${plane * 3}`);
-    const base = f * 3 * plane;
-    for (let p = 0; p < plane; p++) {
-      out[base + p] = rgb[p * 3]! / 255;
-      out[base + plane + p] = rgb[p * 3 + 1]! / 255;
-      out[base + 2 * plane + p] = rgb[p * 3 + 2]! / 255;
-    }
-  });
+  if (rgb.length !== plane * 3) throw new Error(`a frame is ${rgb.length} bytes, not ${plane * 3}`);
+  const out = new Float32Array(3 * plane);
+  for (let p = 0; p < plane; p++) {
+    out[p] = rgb[p * 3]! / 255;
+    out[plane + p] = rgb[p * 3 + 1]! / 255;
+    out[2 * plane + p] = rgb[p * 3 + 2]! / 255;
+  }
   return out;
 }
 
@@ -91,17 +91,17 @@ async function classify(request: ClassifyRequest): Promise<ClassifyReply> {
   try {
     const { session } = await loaded;
     const frames = await framesOf(request);
-    if (frames.length === 0) return { id: request.id, scores: [] };
     const { size } = request;
-    const input = new ort.Tensor('float32', toPlanes(frames, size), [frames.length, 3, size, size]);
-    // A video's frames in one run: one call into the runtime instead of one a frame.
-    const result = await session.run({ [MODEL_INPUT]: input });
-    const probabilities = result[MODEL_OUTPUT]!.data as Float32Array;
-    const scores = frames.map((_, f) =>
-      Object.fromEntries(
-        MODEL_CLASSES.map((name, c) => [name, probabilities[f * MODEL_CLASSES.length + c]!]),
-      ),
-    );
+    const scores: Record<string, number>[] = [];
+    // One frame a run: as fast as a video's frames in one batch (8.5 against 10 to 12 ms
+    // a frame), and the runtime's working memory stays that of one frame (a batch of
+    // five grew the process by 110 MiB).
+    for (const frame of frames) {
+      const input = new ort.Tensor('float32', toPlanes(frame, size), [1, 3, size, size]);
+      const result = await session.run({ [MODEL_INPUT]: input });
+      const probabilities = result[MODEL_OUTPUT]!.data as Float32Array;
+      scores.push(Object.fromEntries(MODEL_CLASSES.map((name, c) => [name, probabilities[c]!])));
+    }
     return { id: request.id, scores };
   } catch (err) {
     return {
