@@ -6,6 +6,10 @@ WORKDIR /app
 # packages/: the project's own small packages that npm links in (see the README).
 COPY package.json package-lock.json ./
 COPY packages ./packages
+# onnxruntime-node ships its CPU build in the package; its install script would only
+# fetch GPU builds from outside the registry. Skipped by package.json's allowScripts on
+# npm 11, and by this on any npm.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
