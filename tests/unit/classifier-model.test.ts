@@ -8,7 +8,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -17,6 +16,7 @@ import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../do
 import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
 import { ffmpegBinary, imageFrame } from '../../platform/frames.ts';
 import { createImageClassifier } from '../../platform/image-classifier.ts';
+import { eventually } from '../support/assets.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXPLICIT_FIXTURE = path.join(here, '../fixtures/moderation/explicit-pattern.png');
@@ -117,8 +117,7 @@ describe('the image classifier as ONNX', () => {
         return false;
       }
     };
-    for (const until = Date.now() + 10_000; alive() && Date.now() < until;) await sleep(50);
-    expect(alive(), `the classifier process ${child} outlived its parent`).toBe(false);
+    await eventually(async () => !alive(), 10_000, `the classifier process ${child} gone with its parent`);
   }, 60_000);
 
   it('refuses a model with a layer it does not translate, naming the layer', async () => {
