@@ -67,6 +67,17 @@ export default tseslint.config(
           ],
         },
       ],
+      // These modules are preloaded once and shared by every workflow run in a worker
+      // (worker/bundle-options.ts): a variable at module scope would carry one run's state
+      // into the next. The SDK freezes shared objects, not bindings, so this rule does.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+          message: 'workflow and domain modules are shared by every run: no let or var at module scope',
+        },
+      ],
     },
   },
   {
