@@ -2,15 +2,15 @@
 // CSV, a readable summary and (portability) the videos still stored, written as ONE ZIP
 // archive streamed straight into object storage. Memory stays flat whatever the size:
 // rows are read in pages, objects are streamed from S3 through the zip stream into a
-// multipart upload that holds at most a few parts. The archive's key and asset id are
+// multipart upload that reuses a few part buffers (platform/pooled-upload.ts). The archive's key and asset id are
 // the request's, so there is only ever one archive per request; a retry after a crash
 // aborts the unfinished upload and writes the archive again (a ZIP's central directory
 // depends on every byte before it, so an interrupted archive cannot be continued).
 // The statement that links the archive to the request marks its step done with its figures.
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import yazl from 'yazl';
@@ -19,6 +19,7 @@ import { Asset, RightsRequest } from '../../db/entities/index.ts';
 import { EXPORT_PAGE_ROWS, EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from '../../domain/rights-request.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { abortUnfinishedUploads, deleteObjectQuietly, headObject } from '../../platform/objects.ts';
+import { pooledUpload } from '../../platform/pooled-upload.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { finishStep } from '../../stores/rights-request.ts';
 import { heartbeat } from '../heartbeat.ts';
@@ -140,19 +141,13 @@ async function writeArchive(deps: ExportDeps, input: ExportInput): Promise<Writt
 
   const generatedAt = new Date();
   const zip = zipStream(generatedAt);
-  const upload = new Upload({
-    client: store.client,
-    params: {
-      Bucket: store.bucket,
-      Key: objectKey,
-      Body: zip.output,
-      ContentType: 'application/zip',
-      ServerSideEncryption: store.serverSideEncryption,
-    },
-    partSize: EXPORT_PART_BYTES,
-    queueSize: EXPORT_PARTS_IN_FLIGHT,
+  const upload = pooledUpload(store, {
+    key: objectKey,
+    contentType: 'application/zip',
+    partBytes: EXPORT_PART_BYTES,
+    partsInFlight: EXPORT_PARTS_IN_FLIGHT,
   });
-  const uploaded = upload.done();
+  const uploaded = pipeline(zip.output, upload.input);
   uploaded.catch(() => undefined);
 
   const counts = addCategories(orm, input.userId, zip.add);

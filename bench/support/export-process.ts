@@ -1,13 +1,14 @@
 // One side of bench/export.ts, in a fresh process of its own so its memory is its own:
 // either the export of a person's data as one archive (the activity, called as the
 // worker calls it), or the baseline, a plain streamed copy of the same videos into one
-// multipart upload with the same part size and parts in flight, without ZIP or hashing.
+// multipart upload written the same way (platform/pooled-upload.ts, the same part size and
+// parts in flight), without ZIP or hashing.
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { loadConfig } from '../../config/index.ts';
 import { createClients } from '../../platform/clients.ts';
+import { pooledUpload } from '../../platform/pooled-upload.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { serveParent } from './child.ts';
 import { createExportActivities, EXPORT_PART_BYTES, EXPORT_PARTS_IN_FLIGHT } from './export-subject.ts';
@@ -31,19 +32,13 @@ await new Promise((resolve) => setTimeout(resolve, 1000));
 async function copy(keys: string[]): Promise<ExportRun> {
   const copyKey = `bench/copy-${randomUUID()}`;
   const started = now();
-  const body = new PassThrough();
-  const upload = new Upload({
-    client: store.client,
-    params: {
-      Bucket: store.bucket,
-      Key: copyKey,
-      Body: body,
-      ServerSideEncryption: store.serverSideEncryption,
-    },
-    partSize: EXPORT_PART_BYTES,
-    queueSize: EXPORT_PARTS_IN_FLIGHT,
+  const upload = pooledUpload(store, {
+    key: copyKey,
+    contentType: 'video/mp4',
+    partBytes: EXPORT_PART_BYTES,
+    partsInFlight: EXPORT_PARTS_IN_FLIGHT,
   });
-  const done = upload.done();
+  const body = upload.input;
   let bytes = 0;
   for (const key of keys) {
     const got = await store.client.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }));
@@ -53,7 +48,7 @@ async function copy(keys: string[]): Promise<ExportRun> {
     }
   }
   body.end();
-  await done;
+  await upload.done;
   const ms = now() - started;
   await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: copyKey }));
   return { bytes, ms };
