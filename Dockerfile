@@ -43,7 +43,7 @@ RUN apt-get update \
 USER app
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # worker/tuning.ts WORKER_NODE_OPTIONS: a small young generation (exports peak lower).
-ENV NODE_OPTIONS=--max-semi-space-size=8
+ENV NODE_OPTIONS=--max-semi-space-size=2
 CMD ["node", "worker/main.ts"]
 
 FROM runtime AS setup

@@ -86,14 +86,17 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
 }
 
 /**
- * The V8 options of every worker process: a young generation of at most 8 MiB a
- * semi-space. With V8's default it grows under streaming work (an export's rows and
- * buffers) and the process keeps the pages: an export of 1 GiB in a fresh process
- * peaked at 350 to 384 MiB with the default, 284 to 291 MiB with this, at the same
- * speed (README, Benchmarks). Set where a worker starts: the Dockerfile's worker image,
- * `npm start`, the benchmarks.
+ * The V8 options of every worker process: a young generation of at most 2 MiB a
+ * semi-space. Streaming work (an export, an output's copy) allocates a buffer for every
+ * network read; V8 frees such memory at a young collection, or only after 64 MiB more of
+ * it otherwise, so the smaller the young generation, the less garbage is kept. An export
+ * of 1 GiB in a fresh process peaked at 350 to 384 MiB with V8's default, 277 to 286 MiB
+ * with 8 MiB and 222 to 230 MiB with 2 MiB (its parts in reused buffers in both), as fast
+ * within the host's noise; a worker deleting 5,000 due objects peaked at 277 MiB with
+ * 2 MiB, 299 with 8, at the same rate (README, Benchmarks). Set where a worker starts:
+ * the Dockerfile's worker image, `npm start`, the benchmarks.
  */
-export const WORKER_NODE_OPTIONS = '--max-semi-space-size=8';
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2';
 
 /**
  * The V8 heap of a process that polls only `retention`. Its cache holds at most twice the
