@@ -5,7 +5,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { GenerationJob } from '../db/entities/index.ts';
 import { FAILURE_TYPES } from '../domain/failures.ts';
-import type { JobParameters, JobStatus } from '../domain/generation.ts';
+import { END_STATUSES, type JobParameters, type JobStatus } from '../domain/generation.ts';
 import { setGivenColumns } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a job's change on (the migration's trigger). */
@@ -15,6 +15,43 @@ export async function loadJob(orm: MikroORM, jobId: string): Promise<GenerationJ
   const job = await orm.em.fork().findOne(GenerationJob, { id: jobId });
   if (!job) throw ApplicationFailure.nonRetryable(`no job ${jobId}`, FAILURE_TYPES.jobNotFound);
   return job;
+}
+
+/** What storing a job's output needs to know of the job. */
+export interface SavingJob {
+  id: string;
+  userId: string | null;
+  scriptProjectId: string | null;
+  /** Fixed the first time, so a retry writes the same object and row. */
+  outputAssetId: string;
+}
+
+const ENDED = END_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The job's output is being saved: its status says so (unless the job has ended) and its
+ * output asset id is fixed if it was not yet. One statement, where loading the job,
+ * recording its status and fixing the id took four.
+ */
+export async function beginSaving(em: EntityManager, jobId: string): Promise<SavingJob> {
+  const [row] = await em.execute<
+    { user_id: string | null; script_project_id: string | null; output_asset_id: string }[]
+  >(
+    `update generation_jobs
+        set output_asset_id = coalesce(output_asset_id, gen_random_uuid()),
+            status = case when status in (${ENDED}) then status else 'saving' end,
+            status_changed_at = case when status in (${ENDED}) then status_changed_at else now() end
+      where id = ?
+      returning user_id, script_project_id, output_asset_id`,
+    [jobId],
+  );
+  if (!row) throw ApplicationFailure.nonRetryable(`no job ${jobId}`, FAILURE_TYPES.jobNotFound);
+  return {
+    id: jobId,
+    userId: row.user_id,
+    scriptProjectId: row.script_project_id,
+    outputAssetId: row.output_asset_id,
+  };
 }
 
 export const jobParameters = (job: GenerationJob) => job.parameters as unknown as JobParameters;

@@ -4,7 +4,11 @@
 // where it is stored (R-OUT-7D); a script project's scene is an intermediate instead
 // (R-INTERMEDIATE), scored the same way. The asset id is fixed on the job first, so a
 // retry writes the same object and row. Scoring inside this activity adds no Temporal action.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -12,7 +16,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
-import { Asset, GenerationJob } from '../../db/entities/index.ts';
+import { Asset } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
@@ -22,8 +26,8 @@ import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import { uploadObject } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { loadJob, recordLiveState } from '../../stores/generation.ts';
-import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
+import { beginSaving, recordLiveState } from '../../stores/generation.ts';
+import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -49,37 +53,32 @@ export function createOutputActivities(deps: OutputDeps) {
      * person releases it; its review is opened and the job shows why it waits.
      */
     async storeOutput(input: { jobId: string; source: OutputSource }): Promise<StoredOutput> {
-      const { orm } = deps;
-      const job = await loadJob(orm, input.jobId);
-      await recordLiveState(orm.em.fork(), job.id, { status: 'saving' });
-      const assetId = await outputAssetId(orm, job);
-      const em = orm.em.fork();
+      const job = await beginSaving(deps.orm.em.fork(), input.jobId);
+      const assetId = job.outputAssetId;
+      const em = deps.orm.em.fork();
       const existing = await em.findOne(Asset, { id: assetId });
       let verdict: ImageVerdict | null = null;
-      // A script project's scene is an intermediate, kept with the final video that uses
-      // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
-      const kind = job.scriptProjectId ? 'intermediate' : 'output';
-      if (existing?.status !== 'stored') {
-        const objectKey = assetObjectKey(job.user!, kind, assetId);
-        const { size, sha256 } = await copyInto(
-          deps.store,
-          objectKey,
-          await openSource(deps.store, input.source),
-        );
-        Context.current().heartbeat({ scoring: objectKey });
-        verdict = await scoreOutput(deps, objectKey);
+      let asset: Asset;
+      if (existing?.status === 'stored') asset = existing;
+      else {
+        // A script project's scene is an intermediate, kept with the final video that uses
+        // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
+        const kind = job.scriptProjectId ? 'intermediate' : 'output';
+        const objectKey = assetObjectKey(job.userId!, kind, assetId);
+        const copied = await copyAndScore(deps, objectKey, input.source);
+        verdict = copied.verdict;
         const storedAt = new Date();
-        await em.upsert(
+        asset = await em.upsert(
           Asset,
           {
             id: assetId,
-            user: job.user,
+            user: job.userId,
             kind,
             status: 'stored',
             objectKey,
             contentType: 'video/mp4',
-            sizeBytes: size,
-            sha256,
+            sizeBytes: copied.size,
+            sha256: copied.sha256,
             jobId: job.id,
             createdAt: storedAt,
             storedAt,
@@ -88,9 +87,8 @@ export function createOutputActivities(deps: OutputDeps) {
           },
           { onConflictFields: ['id'], onConflictAction: 'merge' },
         );
+        await reportAssetVerdict(em, asset, verdict, 'output');
       }
-      const asset = await em.fork().findOneOrFail(Asset, { id: assetId });
-      if (verdict) await reportAssetVerdict(em, asset, verdict, 'output');
       if (asset.moderation === 'held') {
         await recordLiveState(em, job.id, {
           status: 'awaiting_review',
@@ -111,23 +109,31 @@ export function createOutputActivities(deps: OutputDeps) {
   };
 }
 
-/** The output's asset id, fixed on the job before anything is written, so a retry writes the same one. */
-async function outputAssetId(orm: MikroORM, job: GenerationJob): Promise<string> {
-  const em = orm.em.fork();
-  if (!job.outputAssetId) {
-    await em.nativeUpdate(
-      GenerationJob,
-      { id: job.id, outputAssetId: null },
-      { outputAssetId: randomUUID() },
-    );
+/**
+ * Copies the video into the store and, in the same pass, into a private temporary file
+ * (ffmpeg needs to seek in a video), then scores frames sampled from that file: the
+ * bytes scored are the bytes stored, read once. The file is removed whatever happens.
+ */
+async function copyAndScore(
+  deps: OutputDeps,
+  objectKey: string,
+  source: OutputSource,
+): Promise<{ size: number; sha256: string; verdict: ImageVerdict }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-output-'));
+  try {
+    const file = path.join(dir, 'video.mp4');
+    const copied = await copyInto(deps.store, objectKey, await openSource(deps.store, source), file);
+    Context.current().heartbeat({ scoring: objectKey });
+    return { ...copied, verdict: await scoreOutput(deps, file) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return (await em.fork().findOneOrFail(GenerationJob, { id: job.id })).outputAssetId!;
 }
 
 /** The frames' verdict; a video ffmpeg cannot read is held for a person, never let through unseen. */
-async function scoreOutput(deps: OutputDeps, objectKey: string): Promise<ImageVerdict> {
+async function scoreOutput(deps: OutputDeps, file: string): Promise<ImageVerdict> {
   try {
-    return await judgeStoredObject(deps, objectKey, 'output');
+    return judgeImage(await deps.classifier.scoreVideoFile(file), 'output');
   } catch (err) {
     if (err instanceof UndecodableMedia) return judgeImage([], 'output');
     throw err;
@@ -152,24 +158,33 @@ async function openSource(store: ObjectStore, source: OutputSource): Promise<Rea
   return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
 }
 
-/** Streams into the store, counting and hashing; heartbeats the bytes copied so far. */
+/**
+ * Streams into the store and into `file`, counting and hashing; heartbeats the bytes
+ * copied so far.
+ */
 async function copyInto(
   store: ObjectStore,
   key: string,
   body: Readable,
+  file: string,
 ): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
+  const copy = createWriteStream(file, { mode: 0o600 });
   let size = 0;
-  const counted = body.pipe(
-    new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        Context.current().heartbeat({ bytes: size });
-        done(null, chunk);
-      },
-    }),
-  );
-  await uploadObject(store, key, counted, 'video/mp4');
+  const counted = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      Context.current().heartbeat({ bytes: size });
+      if (copy.write(chunk)) done(null, chunk);
+      else copy.once('drain', () => done(null, chunk));
+    },
+    flush(done) {
+      copy.end(() => done());
+    },
+  });
+  copy.on('error', (err) => counted.destroy(err));
+  body.on('error', (err) => counted.destroy(err));
+  await uploadObject(store, key, body.pipe(counted), 'video/mp4');
   return { size, sha256: hash.digest('hex') };
 }

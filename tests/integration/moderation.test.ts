@@ -1,10 +1,10 @@
 // Images and videos moderated on the box (S-MOD) and a person's decision on request
 // (D-ADM), through the real upload path, the real generation workflow and the real
-// classifier (nsfwjs in its thread). The "explicit" image is a synthetic pattern the
+// classifier (nsfwjs's model in its own process). The "explicit" image is a synthetic pattern the
 // model scores as Porn (tests/fixtures/moderation/make-explicit-fixture.ts): no explicit
 // material is shipped, and the thresholds under test are the production ones.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +38,24 @@ const EXPLICIT_PNG = fileURLToPath(new URL('../fixtures/moderation/explicit-patt
 let h: GenerationHarness;
 let support: TestAccount;
 let dir: string;
+let scratch: string;
+const tmpdirBefore = process.env.TMPDIR;
 beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-test-'));
+  // This file's process (API and worker) keeps its scratch files in a folder of its own,
+  // so a test can see that none stays behind.
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-scratch-'));
+  process.env.TMPDIR = scratch;
   h = await startGenerationHarness();
   support = await signedIn(h.platform, { role: 'support', mfa: true });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-test-'));
   // The first image scored loads the model: not inside a test's own time.
   await h.platform.clients.classifier.ready();
 });
 afterAll(async () => {
   await h?.stop();
+  process.env.TMPDIR = tmpdirBefore;
+  await rm(scratch, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 });
 const em = () => h.platform.clients.orm.em.fork();
 
@@ -290,6 +299,9 @@ describe('generated videos', () => {
     const output = await em().findOneOrFail(Asset, { id: done.output.assetId });
     expect(output.moderation).toBe('passed');
     expect(output.moderationScores!.frames).toBeGreaterThanOrEqual(2);
+    // The copy ffmpeg read the frames from is gone with the activity that made it (the
+    // project's scratch folders are all named clipwise-; the SDK keeps files of its own).
+    expect((await readdir(scratch)).filter((name) => name.startsWith('clipwise-'))).toEqual([]);
   });
 
   it('[S-MOD] holds a video whose frames score as explicit for a review before release: not downloadable until a person releases it', async () => {
