@@ -24,6 +24,8 @@ export interface SavingJob {
   scriptProjectId: string | null;
   /** Fixed the first time, so a retry writes the same object and row. */
   outputAssetId: string;
+  /** An earlier attempt stored the output already (its answer was lost). */
+  outputStored: boolean;
 }
 
 const ENDED = END_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -31,18 +33,26 @@ const ENDED = END_STATUSES.map((s) => `'${s}'`).join(', ');
 /**
  * The job's output is being saved: its status says so (unless the job has ended) and its
  * output asset id is fixed if it was not yet. One statement, where loading the job,
- * recording its status and fixing the id took four.
+ * recording its status, fixing the id and looking for a stored output took five.
  */
 export async function beginSaving(em: EntityManager, jobId: string): Promise<SavingJob> {
   const [row] = await em.execute<
-    { user_id: string | null; script_project_id: string | null; output_asset_id: string }[]
+    {
+      user_id: string | null;
+      script_project_id: string | null;
+      output_asset_id: string;
+      output_stored: boolean;
+    }[]
   >(
     `update generation_jobs
         set output_asset_id = coalesce(output_asset_id, gen_random_uuid()),
             status = case when status in (${ENDED}) then status else 'saving' end,
             status_changed_at = case when status in (${ENDED}) then status_changed_at else now() end
       where id = ?
-      returning user_id, script_project_id, output_asset_id`,
+      returning user_id, script_project_id, output_asset_id,
+        exists (select 1 from assets
+                 where assets.id = generation_jobs.output_asset_id and assets.status = 'stored')
+          as output_stored`,
     [jobId],
   );
   if (!row) throw ApplicationFailure.nonRetryable(`no job ${jobId}`, FAILURE_TYPES.jobNotFound);
@@ -51,6 +61,7 @@ export async function beginSaving(em: EntityManager, jobId: string): Promise<Sav
     userId: row.user_id,
     scriptProjectId: row.script_project_id,
     outputAssetId: row.output_asset_id,
+    outputStored: row.output_stored,
   };
 }
 

@@ -56,10 +56,9 @@ export function createOutputActivities(deps: OutputDeps) {
       const job = await beginSaving(deps.orm.em.fork(), input.jobId);
       const assetId = job.outputAssetId;
       const em = deps.orm.em.fork();
-      const existing = await em.findOne(Asset, { id: assetId });
       let verdict: ImageVerdict | null = null;
       let asset: Asset;
-      if (existing?.status === 'stored') asset = existing;
+      if (job.outputStored) asset = await em.findOneOrFail(Asset, { id: assetId });
       else {
         // A script project's scene is an intermediate, kept with the final video that uses
         // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
