@@ -3,7 +3,7 @@
 // them, and waits on the asset rows and objects.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,25 +29,28 @@ const ffmpegPath = () => (require('@ffmpeg-installer/ffmpeg') as { path: string 
 export type MediaFixture =
   'jpg' | 'png' | 'webp' | 'mp4' | 'webm' | 'mov' | 'mp3' | 'wav' | 'ogg' | 'm4a' | 'gif';
 
-let fixtureDir: Promise<string> | undefined;
 const made = new Map<MediaFixture, Promise<Buffer>>();
 
-/** A small, real file of the given format, made once per test process. */
+/** A small, real file of the given format, made once per test process and kept in memory only. */
 export function media(format: MediaFixture): Promise<Buffer> {
   let file = made.get(format);
   if (!file) {
     file = (async () => {
-      fixtureDir ??= mkdtemp(path.join(os.tmpdir(), 'clipwise-media-'));
-      const out = path.join(await fixtureDir, `fixture.${format}`);
-      const image = ['jpg', 'png', 'webp', 'gif'].includes(format);
-      const audio = ['mp3', 'wav', 'ogg', 'm4a'].includes(format);
-      const input = image
-        ? ['-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1']
-        : audio
-          ? ['-f', 'lavfi', '-i', 'sine=d=0.3', '-t', '0.3']
-          : ['-f', 'lavfi', '-i', 'testsrc=s=64x64:d=0.3', '-t', '0.3'];
-      await run(ffmpegPath(), ['-y', '-loglevel', 'error', ...input, out]);
-      return readFile(out);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-media-'));
+      try {
+        const out = path.join(dir, `fixture.${format}`);
+        const image = ['jpg', 'png', 'webp', 'gif'].includes(format);
+        const audio = ['mp3', 'wav', 'ogg', 'm4a'].includes(format);
+        const input = image
+          ? ['-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1']
+          : audio
+            ? ['-f', 'lavfi', '-i', 'sine=d=0.3', '-t', '0.3']
+            : ['-f', 'lavfi', '-i', 'testsrc=s=64x64:d=0.3', '-t', '0.3'];
+        await run(ffmpegPath(), ['-y', '-loglevel', 'error', ...input, out]);
+        return await readFile(out);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     })();
     made.set(format, file);
   }
