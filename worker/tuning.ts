@@ -93,7 +93,8 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
  * of 1 GiB in a fresh process peaked at 350 to 384 MiB with V8's default, 277 to 286 MiB
  * with 8 MiB and 222 to 230 MiB with 2 MiB (its parts in reused buffers in both), as fast
  * within the host's noise; a worker deleting 5,000 due objects peaked at 277 MiB with
- * 2 MiB, 299 with 8, at the same rate (README, Benchmarks). Set where a worker starts:
+ * 2 MiB, 299 with 8, at the same rate, and one holding 100,000 pending timers at 221 MiB
+ * instead of 253 (README, Benchmarks). Set where a worker starts:
  * the Dockerfile's worker image, `npm start`, the benchmarks.
  */
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2';
