@@ -113,17 +113,27 @@ export interface ProcessOptions extends SpawnOptions {
   group?: ProcessGroup;
 }
 
+/** How many of a child's last output lines are kept for a failed start's message. */
+const OUTPUT_TAIL_LINES = 20;
+
 export function startProcess(
   name: string,
   command: string,
   args: string[],
   options: ProcessOptions,
-): Service & { child: ChildProcess } {
+): Service & { child: ChildProcess; lastOutput: () => string } {
   const { log, stopSignal = 'SIGTERM', stopTimeoutMs = 10_000, group = processes, ...spawnOptions } = options;
   if (group.closed) throw new GroupClosedError(name);
   const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  pipeLines(child.stdout, (line) => log(name, line));
-  pipeLines(child.stderr, (line) => log(name, line));
+  // The last lines it wrote, for the message when it stops before it is ready.
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    log(name, line);
+    tail.push(line);
+    if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
+  };
+  pipeLines(child.stdout, keep);
+  pipeLines(child.stderr, keep);
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code, signal) => {
@@ -148,6 +158,7 @@ export function startProcess(
     name,
     child,
     exited,
+    lastOutput: () => tail.join('\n'),
     async stop() {
       if (exitCode !== undefined) return;
       signalGroup(stopSignal);
@@ -181,24 +192,30 @@ export async function runToCompletion(
   if (code !== 0) throw new Error(`${name} failed (exit code ${code})`);
 }
 
-/** A port the OS says is free on loopback right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * The ports a started service is given come from below the OS's ephemeral range
+ * (32768 and up on Linux). A port picked here is free, then handed to a process that
+ * binds it a moment later; in that moment the OS may hand the same port to anyone who
+ * asks it for any free one (the Temporal dev server does, for its internal services),
+ * and one of the two fails to start. The OS never hands out ports from this range.
+ */
+export const SERVICE_PORT_RANGE = { min: 10_000, max: 19_999 } as const;
+
+/** A port free on loopback right now, outside the OS's ephemeral range. */
+export function freePort(): Promise<number> {
+  return freePortInRange(SERVICE_PORT_RANGE.min, SERVICE_PORT_RANGE.max);
 }
+
+// Ports this process handed out already: a second caller never gets one of them again
+// while the first may not have bound it yet.
+const handedOut = new Set<number>();
 
 /** A port free on loopback right now, chosen at random in [min, max]. */
 export async function freePortInRange(min: number, max: number): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = min + Math.floor(Math.random() * (max - min + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     const free = await new Promise<boolean>((resolve) => {
       const server = net.createServer();
       server.unref();
@@ -234,7 +251,14 @@ export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<bool
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
-  options: { timeoutMs?: number; intervalMs?: number; exited?: Promise<unknown>; signal?: AbortSignal } = {},
+  options: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    exited?: Promise<unknown>;
+    signal?: AbortSignal;
+    /** What the process last wrote, told when it exits before it is ready. */
+    output?: () => string;
+  } = {},
 ): Promise<void> {
   const { timeoutMs = 60_000, intervalMs = 100, signal = processes.signal } = options;
   const deadline = Date.now() + timeoutMs;
@@ -244,7 +268,10 @@ export async function waitUntil(
   });
   while (Date.now() < deadline) {
     if (signal.aborted) throw new GroupClosedError(what);
-    if (died) throw new Error(`${what} exited before it was ready`);
+    if (died) {
+      const output = options.output?.().trim();
+      throw new Error(`${what} exited before it was ready${output ? `; its last output:\n${output}` : ''}`);
+    }
     if (await check().catch(() => false)) return;
     await sleep(intervalMs, undefined, { signal }).catch(() => {});
   }

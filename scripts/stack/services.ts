@@ -213,7 +213,7 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
           await connection.close();
         }
       },
-      { exited: service.exited, timeoutMs: 90_000, intervalMs: 250 },
+      { exited: service.exited, timeoutMs: 90_000, intervalMs: 250, output: service.lastOutput },
     ),
   );
   return { ...service, address };

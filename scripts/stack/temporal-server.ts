@@ -130,6 +130,19 @@ export async function freeServerPorts(): Promise<ServerPorts> {
   return Object.fromEntries(entries) as unknown as ServerPorts;
 }
 
+/** Whether the frontend at `address` answers its health check as serving. */
+async function frontendServing(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    const health = await connection.healthService.check({
+      service: 'temporal.api.workflowservice.v1.WorkflowService',
+    });
+    return health.status === 1; // SERVING
+  } finally {
+    await connection.close();
+  }
+}
+
 /** How long to wait for each stage; the server was ready in under 20 s on 2 busy cores. */
 const TIMEOUTS = { serverReadyMs: 120_000, namespaceReadyMs: 60_000, uiReadyMs: 30_000 };
 
@@ -267,21 +280,13 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await stopOnFailure(
     server,
     (async () => {
-      await waitUntil(
-        'temporal-server',
-        async () => {
-          const connection = await Connection.connect({ address, connectTimeout: 1000 });
-          try {
-            const health = await connection.healthService.check({
-              service: 'temporal.api.workflowservice.v1.WorkflowService',
-            });
-            return health.status === 1; // SERVING
-          } finally {
-            await connection.close();
-          }
-        },
-        { exited: server.exited, timeoutMs: TIMEOUTS.serverReadyMs, intervalMs: 250, signal: group?.signal },
-      );
+      await waitUntil('temporal-server', () => frontendServing(address), {
+        exited: server.exited,
+        timeoutMs: TIMEOUTS.serverReadyMs,
+        intervalMs: 250,
+        signal: group?.signal,
+        output: server.lastOutput,
+      });
       await runToCompletion('temporal-setup', 'bash', [TEMPORAL_FILES.namespaceSteps], {
         cwd: CONFIG_ROOT,
         env: {

@@ -24,6 +24,7 @@ import protos from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
+import { freePort } from '../../scripts/stack/process.ts';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options.ts';
 
 declare module 'vitest' {
@@ -103,17 +104,6 @@ export async function startTestServer(): Promise<RunningServer> {
     throw err;
   }
   return { address, stop: () => child.kill('SIGKILL') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(child: ChildProcess, port: number, output: () => string): Promise<void> {

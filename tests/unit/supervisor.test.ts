@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   GroupClosedError,
   ProcessGroup,
+  SERVICE_PORT_RANGE,
   freePort,
   isPortOpen,
   startProcess,
@@ -90,6 +91,35 @@ describe('process group', () => {
 
     expect(group.running).toEqual([]);
     expect(await isPortOpen(port)).toBe(false);
+  });
+});
+
+describe('starting a service', () => {
+  it('tells what a process wrote last when it exits before it is ready', async () => {
+    const group = new ProcessGroup();
+    const s = startProcess(
+      'doomed',
+      node,
+      ['-e', `for (let i = 0; i < 30; i++) console.error('line ' + i); process.exit(1)`],
+      { log: () => {}, group },
+    );
+    const failure = await waitUntil('doomed', async () => false, {
+      exited: s.exited,
+      signal: group.signal,
+      output: s.lastOutput,
+    }).catch((err: Error) => err);
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^doomed exited before it was ready; its last output:\nline 10\n/);
+    expect(message).toMatch(/line 29$/);
+    await group.stopAll();
+  });
+
+  it('hands out ports below the ephemeral range, never the same one twice', async () => {
+    const ports = await Promise.all(Array.from({ length: 200 }, () => freePort()));
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(ports.every((p) => p >= SERVICE_PORT_RANGE.min && p <= SERVICE_PORT_RANGE.max)).toBe(true);
+    expect(SERVICE_PORT_RANGE.max).toBeLessThan(32_768);
   });
 });
 
