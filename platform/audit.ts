@@ -89,46 +89,55 @@ export function eventHash(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The pseudonyms of those of the ids that are accounts. */
-async function pseudonymsOf(tx: EntityManager, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id && UUID.test(id))))];
-  if (wanted.length === 0) return new Map();
-  const rows = await tx.execute<{ id: string; pseudonym: string }[]>(
-    `select id, pseudonym from users where id in (${wanted.map(() => '?').join(', ')})`,
-    wanted,
-  );
-  return new Map(rows.map((r) => [r.id, r.pseudonym]));
-}
+/** The ids that may be accounts, each once. */
+const accountIds = (ids: (string | null)[]) => [
+  ...new Set(ids.filter((id): id is string => Boolean(id && UUID.test(id)))),
+];
 
 /** How many chains take appends side by side; more than the writers that usually overlap. */
 export const AUDIT_CHAINS = 16;
 // Each chain's advisory lock keeps it from forking; the keys sit above "audit" in ASCII.
 const AUDIT_LOCK_KEY = 0x6175646974;
 
-/** The first chain nobody else is appending to (or, if all are busy, one to wait for). */
-async function takeChain(tx: EntityManager): Promise<number> {
-  for (let chain = 0; chain < AUDIT_CHAINS; chain++) {
+interface Taken {
+  chain: number;
+  /** The pseudonyms of those of the ids asked about that are accounts. */
+  known: Map<string, string>;
+}
+
+/**
+ * The first chain nobody else is appending to (or, if all are busy, one to wait for).
+ * The people named are looked up by the first try, in the same statement.
+ */
+async function takeChain(tx: EntityManager, ids: string[]): Promise<Taken> {
+  const lookup =
+    ids.length === 0
+      ? ''
+      : `, (select json_object_agg(id, pseudonym) from users where id in (${ids.map(() => '?').join(', ')})) as known`;
+  const [first] = await tx.execute<{ ok: boolean; known?: Record<string, string> | null }[]>(
+    `select pg_try_advisory_xact_lock(?) as ok${lookup}`,
+    [AUDIT_LOCK_KEY, ...ids],
+  );
+  const known = new Map(Object.entries(first?.known ?? {}));
+  if (first?.ok) return { chain: 0, known };
+  for (let chain = 1; chain < AUDIT_CHAINS; chain++) {
     const [row] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [
       AUDIT_LOCK_KEY + chain,
     ]);
-    if (row?.ok) return chain;
+    if (row?.ok) return { chain, known };
   }
   const chain = Math.floor(Math.random() * AUDIT_CHAINS);
   await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY + chain]);
-  return chain;
+  return { chain, known };
 }
 
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
   const append = async (tx: EntityManager) => {
-    // The people named are looked up before the chain's lock is taken: the lock is held
-    // only for the read of the chain's last hash and the insert.
-    const known = await pseudonymsOf(tx, [
-      input.actorId ?? null,
-      input.subjectUserId ?? null,
-      input.targetId ?? null,
-    ]);
-    const chain = await takeChain(tx);
+    const { chain, known } = await takeChain(
+      tx,
+      accountIds([input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]),
+    );
     const [last] = await tx.execute<{ hash: string }[]>(
       'select hash from audit_events where chain = ? order by id desc limit 1',
       [chain],
