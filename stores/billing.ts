@@ -64,6 +64,7 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
   if (!Number.isInteger(entry.credits) || entry.credits < 0)
     throw new RangeError('credits must be a whole number >= 0');
   const change = BALANCE_EFFECT[entry.kind] * entry.credits;
+  if (change === 0) return appendWithoutChange(em, entry);
   const run = async (tx: EntityManager): Promise<LedgerResult> => {
     // The row lock serialises every change to one person's credits.
     const balance = await balanceOf(tx, entry.userId, true);
@@ -92,6 +93,42 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
     return { applied: true, balance: balance + change };
   };
   return em.isInTransaction() ? run(em) : em.fork().transactional(run);
+}
+
+/**
+ * An entry that leaves the balance as it is (a capture): one statement, without the
+ * user's row lock, since no balance changes; still once per (job, kind).
+ */
+async function appendWithoutChange(em: EntityManager, entry: LedgerWrite): Promise<LedgerResult> {
+  const [row] = await em.execute<{ applied: boolean; credit_balance: number }[]>(
+    `with added as (
+       insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, shortfall, created_at)
+       values (?, ?, 0, ?, ?, ?, ?, ?, now())
+       on conflict do nothing
+       returning id)
+     select exists (select 1 from added) as applied, credit_balance from users where id = ?`,
+    [
+      entry.userId,
+      entry.kind,
+      entry.credits,
+      entry.jobId ?? null,
+      entry.reference ?? null,
+      entry.note ?? null,
+      entry.shortfall ?? null,
+      entry.userId,
+    ],
+  );
+  if (!row) throw new Error(`no user ${entry.userId}`);
+  return { applied: row.applied, balance: Number(row.credit_balance) };
+}
+
+/** Whether the job's price is reserved (or was, and has been captured or released since). */
+export async function hasReservation(em: EntityManager, jobId: string): Promise<boolean> {
+  const [row] = await em.execute<{ reserved: boolean }[]>(
+    `select exists (select 1 from credit_ledger where job_id = ? and kind = 'reserve') as reserved`,
+    [jobId],
+  );
+  return Boolean(row?.reserved);
 }
 
 const inTransaction = <T>(em: EntityManager, run: (tx: EntityManager) => Promise<T>): Promise<T> =>

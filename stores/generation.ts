@@ -30,6 +30,12 @@ export interface SavingJob {
 
 const ENDED = END_STATUSES.map((s) => `'${s}'`).join(', ');
 
+/** SET clauses that move a job's status on, unless it has ended (then it keeps its own). */
+const movingStatusTo = (status: JobStatus) => [
+  `status = case when status in (${ENDED}) then status else '${status}' end`,
+  `status_changed_at = case when status in (${ENDED}) then status_changed_at else now() end`,
+];
+
 /**
  * The job's output is being saved: its status says so (unless the job has ended) and its
  * output asset id is fixed if it was not yet. One statement, where loading the job,
@@ -45,9 +51,7 @@ export async function beginSaving(em: EntityManager, jobId: string): Promise<Sav
     }[]
   >(
     `update generation_jobs
-        set output_asset_id = coalesce(output_asset_id, gen_random_uuid()),
-            status = case when status in (${ENDED}) then status else 'saving' end,
-            status_changed_at = case when status in (${ENDED}) then status_changed_at else now() end
+        set output_asset_id = coalesce(output_asset_id, gen_random_uuid()), ${movingStatusTo('saving').join(', ')}
       where id = ?
       returning user_id, script_project_id, output_asset_id,
         exists (select 1 from assets
@@ -63,6 +67,40 @@ export async function beginSaving(em: EntityManager, jobId: string): Promise<Sav
     outputAssetId: row.output_asset_id,
     outputStored: row.output_stored,
   };
+}
+
+/**
+ * The job was admitted: on its way to the provider. One statement records the prompt's
+ * verdict (when moderation ran), the start (once) and the `queued` status (unless the job
+ * has ended meanwhile).
+ */
+export async function markQueued(
+  em: EntityManager,
+  jobId: string,
+  verdict?: { verdict: string; categories: readonly string[] },
+): Promise<void> {
+  const sets = [
+    'started_at = coalesce(started_at, now())',
+    ...movingStatusTo('queued'),
+    `status_message = case when status in (${ENDED}) then status_message else null end`,
+  ];
+  const values: unknown[] = [];
+  if (verdict) {
+    sets.push('moderation_verdict = ?', 'moderation_categories = ?::jsonb');
+    values.push(verdict.verdict, JSON.stringify(verdict.categories));
+  }
+  await em.execute(`update generation_jobs set ${sets.join(', ')} where id = ?`, [...values, jobId]);
+}
+
+/** The provider accepted the job as this task: recorded with the `submitted` status. */
+export async function markSubmitted(em: EntityManager, jobId: string, taskId: string): Promise<void> {
+  await em.execute(
+    `update generation_jobs
+        set provider_task_id = ?, submitted_at = now(), submit_attempted_at = null,
+            ${movingStatusTo('submitted').join(', ')}
+      where id = ?`,
+    [taskId, jobId],
+  );
 }
 
 export const jobParameters = (job: GenerationJob) => job.parameters as unknown as JobParameters;

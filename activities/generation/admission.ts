@@ -2,17 +2,17 @@
 // prompt (S-MOD; a refusal or a hold for a person is recorded on the job and audited),
 // then the reservation's check and the provider's choice (its circuit breaker, a
 // fallback where the person allowed one), with the job's status written as it goes.
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
-import { InsufficientCredits, writeLedger } from '../../stores/billing.ts';
+import { InsufficientCredits, hasReservation, writeLedger } from '../../stores/billing.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { fallbackCandidates } from '../../domain/generation-parameters.ts';
 import { findModel, quoteCredits, type ModelSpec, type ProviderName } from '../../domain/models.ts';
-import { moderatePrompt } from '../../domain/moderation.ts';
+import { moderatePrompt, type ModerationResult } from '../../domain/moderation.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';
-import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import { jobParameters, loadJob, markQueued, recordLiveState } from '../../stores/generation.ts';
 import { openReview } from '../../stores/moderation.ts';
 import { breakerOpen } from './breaker.ts';
 import { fail } from './failures.ts';
@@ -28,19 +28,25 @@ type Admitted = Extract<JobStart, { verdict: 'allow' }>;
 export function createAdmissionActivities(deps: { orm: MikroORM; config: Config }) {
   const { orm } = deps;
   return {
-    /** Moderation (unless a person already approved), the reservation, the provider. */
+    /**
+     * Moderation (unless a person already approved), the reservation, the provider. A job
+     * admitted on its way costs four statements: the job, its reservation's check, the
+     * breaker, and one update that records the verdict, the start and the status together.
+     */
     async startJob(input: { jobId: string; reviewed: boolean }): Promise<JobStart> {
       const job = await loadJob(orm, input.jobId);
-      if (!input.reviewed) {
-        const verdict = await moderate(orm, job);
-        if (verdict) return verdict;
+      const verdict = input.reviewed ? null : moderation(job);
+      if (verdict && verdict.verdict !== 'allow') return hold(orm, job, verdict);
+      let choice: Admitted;
+      try {
+        await ensureReserved(orm, job);
+        choice = await chooseProvider(deps, job);
+      } catch (err) {
+        // The job goes no further (no credits, no provider up); its verdict is kept.
+        if (verdict) await recordVerdict(orm.em.fork(), job.id, verdict);
+        throw err;
       }
-      await ensureReserved(orm, job);
-      const choice = await chooseProvider(deps, job);
-      await orm.em
-        .fork()
-        .nativeUpdate(GenerationJob, { id: job.id, startedAt: null }, { startedAt: new Date() });
-      await recordLiveState(orm.em.fork(), job.id, { status: 'queued', statusMessage: null });
+      await markQueued(orm.em.fork(), job.id, verdict ?? undefined);
       return choice;
     },
 
@@ -51,16 +57,22 @@ export function createAdmissionActivities(deps: { orm: MikroORM; config: Config 
   };
 }
 
-/** S-MOD: the verdict recorded on the job; null when the prompt may go on. */
-async function moderate(orm: MikroORM, job: GenerationJob): Promise<JobStart | null> {
-  const result = moderatePrompt(job.prompt, { hasImageInputs: jobParameters(job).inputs.length > 0 });
-  const em = orm.em.fork();
-  await em.nativeUpdate(
+/** S-MOD: the prompt's automated verdict. */
+const moderation = (job: GenerationJob): ModerationResult =>
+  moderatePrompt(job.prompt, { hasImageInputs: jobParameters(job).inputs.length > 0 });
+
+/** The prompt's verdict on the job (S-MOD). */
+const recordVerdict = (em: EntityManager, jobId: string, verdict: ModerationResult) =>
+  em.nativeUpdate(
     GenerationJob,
-    { id: job.id },
-    { moderationVerdict: result.verdict, moderationCategories: result.categories },
+    { id: jobId },
+    { moderationVerdict: verdict.verdict, moderationCategories: verdict.categories },
   );
-  if (result.verdict === 'allow') return null;
+
+/** S-MOD: a refused or held prompt, recorded on the job and audited; a hold waits for a person. */
+async function hold(orm: MikroORM, job: GenerationJob, result: ModerationResult): Promise<JobStart> {
+  const em = orm.em.fork();
+  await recordVerdict(em, job.id, result);
   await recordAudit(em, {
     action: result.verdict === 'refuse' ? 'job.moderation_refused' : 'job.moderation_held',
     actorRole: 'system',
@@ -81,11 +93,15 @@ async function moderate(orm: MikroORM, job: GenerationJob): Promise<JobStart | n
     });
     await recordLiveState(em, job.id, { status: 'awaiting_review', statusMessage: result.reason ?? null });
   }
-  return { verdict: result.verdict, reason: result.reason ?? null };
+  return { verdict: result.verdict as 'refuse' | 'review', reason: result.reason ?? null };
 }
 
-/** The price is reserved when the job is created; this confirms it (idempotent by job). */
+/**
+ * The price is reserved when the job is created; this confirms it (idempotent by job).
+ * A reservation already there (every job the API created) is only looked up.
+ */
 async function ensureReserved(orm: MikroORM, job: GenerationJob): Promise<void> {
+  if (await hasReservation(orm.em.fork(), job.id)) return;
   try {
     await writeLedger(orm.em.fork(), {
       userId: job.user!,
