@@ -1,15 +1,21 @@
 // A circuit breaker per provider, kept in PostgreSQL so every worker shares it: this many
-// failures in a row open it for a cool-down, and a success closes it again.
+// failures in a row open it for a cool-down, and a success closes it again (its
+// `last_success_at` is when a success last did so).
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ProviderHealth } from '../../db/entities/index.ts';
 import { CIRCUIT_BREAKER } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { toFailure } from './failures.ts';
 
 export async function breakerOpen(orm: MikroORM, provider: ProviderName): Promise<boolean> {
-  const row = await orm.em.fork().findOne(ProviderHealth, { provider });
-  return Boolean(row?.openUntil && row.openUntil.getTime() > Date.now());
+  // The database's clock, which also set `open_until`.
+  const [row] = await orm.em
+    .fork()
+    .execute<{ open: boolean }[]>(
+      'select open_until > now() as open from provider_health where provider = ?',
+      [provider],
+    );
+  return row?.open === true;
 }
 
 export async function recordProviderResult(
@@ -19,10 +25,12 @@ export async function recordProviderResult(
 ): Promise<void> {
   const em = orm.em.fork();
   if (ok) {
+    // Only a success that closes the breaker or ends a run of failures writes: a healthy
+    // provider's row (or none, which is healthy too) is left alone, so the submits and
+    // polls of every job do not all queue for the lock of one row.
     await em.execute(
-      `insert into provider_health (provider, consecutive_failures, open_until, last_success_at)
-       values (?, 0, null, now())
-       on conflict (provider) do update set consecutive_failures = 0, open_until = null, last_success_at = now()`,
+      `update provider_health set consecutive_failures = 0, open_until = null, last_success_at = now()
+        where provider = ? and (consecutive_failures > 0 or open_until is not null)`,
       [provider],
     );
     return;

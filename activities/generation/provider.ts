@@ -20,7 +20,7 @@ import {
 } from '../../providers/types.ts';
 import { webhookUrlFor } from '../../providers/webhooks.ts';
 import { Asset } from '../../db/entities/index.ts';
-import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import { jobParameters, loadJob, markSubmitted, recordLiveState } from '../../stores/generation.ts';
 import { breakerOpen, recordProviderResult, viaBreaker } from './breaker.ts';
 import { fail, toFailure } from './failures.ts';
 
@@ -145,12 +145,7 @@ async function reconcile(
 }
 
 async function submitted(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
-  await em.nativeUpdate(
-    GenerationJob,
-    { id: job.id },
-    { providerTaskId: taskId, submittedAt: new Date(), submitAttemptedAt: null },
-  );
-  await recordLiveState(em, job.id, { status: 'submitted' });
+  await markSubmitted(em, job.id, taskId);
   await recordRecipient(em, job, taskId);
 }
 
