@@ -224,20 +224,11 @@ export async function createJob(
     if (raced) return replay(raced);
     throw err;
   }
-  await recordAudit(em, {
-    action: 'job.created',
-    actorId: actor.id,
-    actorRole: actor.role,
-    targetType: 'job',
-    targetId: job.id,
-    subjectUserId: actor.id,
-    details: { model: valid.model.id, credits },
-  });
   await startWorkflow(deps, job);
   return { view: jobViewOf(job), replayed: false };
 }
 
-/** The job and its reservation stand or fall together. */
+/** The job, its reservation and its audit event stand or fall together. */
 async function insertJob(
   em: EntityManager,
   actor: Actor,
@@ -279,6 +270,16 @@ async function insertJob(
       credits: job.credits,
       jobId,
       note: `reserved for ${job.model}`,
+    });
+    // Last, so the audit chain's lock is held only until the commit.
+    await recordAudit(tx, {
+      action: 'job.created',
+      actorId: actor.id,
+      actorRole: actor.role,
+      targetType: 'job',
+      targetId: jobId,
+      subjectUserId: actor.id,
+      details: { model: job.model, credits: job.credits },
     });
     return created;
   });
