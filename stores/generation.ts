@@ -92,14 +92,46 @@ export async function markQueued(
   await em.execute(`update generation_jobs set ${sets.join(', ')} where id = ?`, [...values, jobId]);
 }
 
-/** The provider accepted the job as this task: recorded with the `submitted` status. */
-export async function markSubmitted(em: EntityManager, jobId: string, taskId: string): Promise<void> {
+/** D-RECIPIENTS: a provider received a job's data (its prompt, and its input images). */
+export interface RecipientEntry {
+  userId: string | null;
+  jobId: string;
+  provider: string;
+  taskId: string;
+  inputCount: number;
+}
+
+/** The recipients ledger's insert: once per task (its provider and task id are unique). */
+const RECIPIENT_INSERT = `insert into data_recipients (id, user_id, job_id, provider, provider_task_id, data_categories, input_count, sent_at)
+  values (gen_random_uuid(), ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (provider, provider_task_id) do nothing`;
+
+const recipientValues = (r: RecipientEntry) => [
+  r.userId,
+  r.jobId,
+  r.provider,
+  r.taskId,
+  JSON.stringify(r.inputCount > 0 ? ['prompt', 'input_images'] : ['prompt']),
+  r.inputCount,
+];
+
+/** Records that the provider received the job as `entry.taskId`. */
+export async function recordRecipient(em: EntityManager, entry: RecipientEntry): Promise<void> {
+  await em.execute(RECIPIENT_INSERT, recipientValues(entry));
+}
+
+/**
+ * The provider accepted the job as this task: the task id and the `submitted` status on
+ * the job, and the recipient in its ledger, in one statement.
+ */
+export async function markSubmitted(em: EntityManager, entry: RecipientEntry): Promise<void> {
   await em.execute(
-    `update generation_jobs
-        set provider_task_id = ?, submitted_at = now(), submit_attempted_at = null,
-            ${movingStatusTo('submitted').join(', ')}
-      where id = ?`,
-    [taskId, jobId],
+    `with submitted as (
+       update generation_jobs
+          set provider_task_id = ?, submitted_at = now(), submit_attempted_at = null,
+              ${movingStatusTo('submitted').join(', ')}
+        where id = ?)
+     ${RECIPIENT_INSERT}`,
+    [entry.taskId, entry.jobId, ...recipientValues(entry)],
   );
 }
 

@@ -20,7 +20,14 @@ import {
 } from '../../providers/types.ts';
 import { webhookUrlFor } from '../../providers/webhooks.ts';
 import { Asset } from '../../db/entities/index.ts';
-import { jobParameters, loadJob, markSubmitted, recordLiveState } from '../../stores/generation.ts';
+import {
+  jobParameters,
+  loadJob,
+  markSubmitted,
+  recordLiveState,
+  recordRecipient,
+  type RecipientEntry,
+} from '../../stores/generation.ts';
 import { breakerOpen, recordProviderResult, viaBreaker } from './breaker.ts';
 import { fail, toFailure } from './failures.ts';
 
@@ -87,7 +94,7 @@ async function submitOnce(
   const em = orm.em.fork();
   if (job.providerTaskId) {
     // A retry after the task id was saved: the recipients ledger may still miss it.
-    await recordRecipient(em, job, job.providerTaskId);
+    await recordRecipient(em, recipientOf(job, job.providerTaskId));
     return { taskId: job.providerTaskId, status: 'queued' };
   }
   if (!job.submitAttemptedAt && (await breakerOpen(orm, provider))) {
@@ -144,10 +151,8 @@ async function reconcile(
   return found;
 }
 
-async function submitted(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
-  await markSubmitted(em, job.id, taskId);
-  await recordRecipient(em, job, taskId);
-}
+const submitted = (em: EntityManager, job: GenerationJob, taskId: string) =>
+  markSubmitted(em, recipientOf(job, taskId));
 
 /** The request as the adapter takes it: prompt, settings, presigned input images, webhook. */
 async function requestFor(deps: ProviderDeps, job: GenerationJob): Promise<GenerationRequest> {
@@ -185,20 +190,11 @@ async function requestFor(deps: ProviderDeps, job: GenerationJob): Promise<Gener
 /**
  * D-RECIPIENTS: the recipients ledger learns that this provider received the job's
  * prompt (and its input images), so an account deletion can ask it to erase them.
- * Once per task (its provider and task id are unique).
  */
-async function recordRecipient(em: EntityManager, job: GenerationJob, taskId: string): Promise<void> {
-  const inputs = jobParameters(job).inputs?.length ?? 0;
-  await em.execute(
-    `insert into data_recipients (id, user_id, job_id, provider, provider_task_id, data_categories, input_count, sent_at)
-     values (gen_random_uuid(), ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (provider, provider_task_id) do nothing`,
-    [
-      job.user ?? null,
-      job.id,
-      job.provider,
-      taskId,
-      JSON.stringify(inputs > 0 ? ['prompt', 'input_images'] : ['prompt']),
-      inputs,
-    ],
-  );
-}
+const recipientOf = (job: GenerationJob, taskId: string): RecipientEntry => ({
+  userId: job.user ?? null,
+  jobId: job.id,
+  provider: job.provider,
+  taskId,
+  inputCount: jobParameters(job).inputs?.length ?? 0,
+});

@@ -93,20 +93,41 @@ describe('a job the API created', () => {
   });
 });
 
-describe('recording a submission in one update', () => {
-  it('sets the task id and the submitted status, and clears the attempt mark', async () => {
+describe('recording a submission in one statement', () => {
+  const entry = (jobId: string, taskId: string) => ({
+    userId,
+    jobId,
+    provider: 'luma',
+    taskId,
+    inputCount: 1,
+  });
+  const recipients = (jobId: string) =>
+    em().execute<{ provider: string; provider_task_id: string; data_categories: string[] }[]>(
+      `select provider, provider_task_id, data_categories from data_recipients where job_id = ?`,
+      [jobId],
+    );
+
+  it('[D-RECIPIENTS] sets the task id and the submitted status, clears the attempt mark, and records the recipient once', async () => {
     const id = await job('queued');
+    const taskId = `task-${randomUUID()}`;
     await em().nativeUpdate(GenerationJob, { id }, { submitAttemptedAt: new Date() });
-    await markSubmitted(em(), id, 'task-1');
+    await markSubmitted(em(), entry(id, taskId));
     const saved = await row(id);
-    expect(saved).toMatchObject({ status: 'submitted', providerTaskId: 'task-1', submitAttemptedAt: null });
+    expect(saved).toMatchObject({ status: 'submitted', providerTaskId: taskId, submitAttemptedAt: null });
     expect(saved.submittedAt).toBeInstanceOf(Date);
+    // A retried step (its answer lost) records the same recipient once.
+    await markSubmitted(em(), entry(id, taskId));
+    expect(await recipients(id)).toEqual([
+      { provider: 'luma', provider_task_id: taskId, data_categories: ['prompt', 'input_images'] },
+    ]);
   });
 
   it('keeps an ended job’s status, and still records its task for cancellation', async () => {
     const id = await job('cancelled');
-    await markSubmitted(em(), id, 'task-2');
-    expect(await row(id)).toMatchObject({ status: 'cancelled', providerTaskId: 'task-2' });
+    const taskId = `task-${randomUUID()}`;
+    await markSubmitted(em(), entry(id, taskId));
+    expect(await row(id)).toMatchObject({ status: 'cancelled', providerTaskId: taskId });
+    expect(await recipients(id)).toHaveLength(1);
   });
 });
 
