@@ -121,9 +121,17 @@ async function copyAndScore(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-output-'));
   try {
     const file = path.join(dir, 'video.mp4');
-    const copied = await copyInto(deps.store, objectKey, await openSource(deps.store, source), file);
-    Context.current().heartbeat({ scoring: objectKey });
-    return { ...copied, verdict: await scoreOutput(deps, file) };
+    const copy = copyInto(deps.store, objectKey, await openSource(deps.store, source), file);
+    // Scoring starts as soon as the file is whole, while the store takes the last bytes.
+    const scoring = copy.written.then(() => {
+      Context.current().heartbeat({ scoring: objectKey });
+      return scoreOutput(deps, file);
+    });
+    // Both settle before the file goes: nothing of this attempt is left running.
+    const [stored, scored] = await Promise.allSettled([copy.stored, scoring]);
+    if (stored.status === 'rejected') throw stored.reason;
+    if (scored.status === 'rejected') throw scored.reason;
+    return { ...stored.value, verdict: scored.value };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -159,17 +167,24 @@ async function openSource(store: ObjectStore, source: OutputSource): Promise<Rea
 
 /**
  * Streams into the store and into `file`, counting and hashing; heartbeats the bytes
- * copied so far.
+ * copied so far. `written` settles when the file is whole (or the copy failed), `stored`
+ * when the store has it all.
  */
-async function copyInto(
+function copyInto(
   store: ObjectStore,
   key: string,
   body: Readable,
   file: string,
-): Promise<{ size: number; sha256: string }> {
+): { written: Promise<void>; stored: Promise<{ size: number; sha256: string }> } {
   const hash = createHash('sha256');
   const copy = createWriteStream(file, { mode: 0o600 });
   let size = 0;
+  let fileWritten!: () => void;
+  let copyFailed!: (err: unknown) => void;
+  const written = new Promise<void>((resolve, reject) => {
+    fileWritten = resolve;
+    copyFailed = reject;
+  });
   const counted = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
@@ -179,11 +194,23 @@ async function copyInto(
       else copy.once('drain', () => done(null, chunk));
     },
     flush(done) {
-      copy.end(() => done());
+      copy.end(() => {
+        fileWritten();
+        done();
+      });
     },
   });
+  counted.on('error', copyFailed);
   copy.on('error', (err) => counted.destroy(err));
   body.on('error', (err) => counted.destroy(err));
-  await uploadObject(store, key, body.pipe(counted), 'video/mp4');
-  return { size, sha256: hash.digest('hex') };
+  const stored = uploadObject(store, key, body.pipe(counted), 'video/mp4').then(
+    () => ({ size, sha256: hash.digest('hex') }),
+    (err: unknown) => {
+      // A store that gave up leaves the file unfinished: the scoring waiting for it ends too.
+      copyFailed(err);
+      counted.destroy();
+      throw err;
+    },
+  );
+  return { written, stored };
 }

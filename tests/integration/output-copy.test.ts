@@ -1,0 +1,112 @@
+// The output copy as the worker runs it (activities/generation/output.ts storeOutput, in
+// a mocked activity context): the provider's video is stored and scored in one pass, the
+// scoring starting as soon as the scratch file is whole; a store that refuses the copy
+// fails the activity at once rather than leaving the scoring waiting for a file that is
+// never finished; nothing is left in the scratch folder either way.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGenerationActivities, type StoredOutput } from '../../activities/generation/index.ts';
+import { Asset, GenerationJob } from '../../db/entities/index.ts';
+import { createAccount } from '../support/accounts.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { sampleVideo } from '../support/simulator/video.ts';
+
+let platform: TestPlatform;
+let userId: string;
+let video: Buffer;
+let server: http.Server;
+let videoUrl: string;
+let scratch: string;
+const tmpdirBefore = process.env.TMPDIR;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ workers: false });
+  userId = (await createAccount(platform)).id;
+  video = await sampleVideo();
+  // The classifier's process and model are loaded first, so scoring starts at once.
+  await platform.clients.classifier.ready();
+  // The provider's download link, on loopback. It sends the first bytes, then the rest a
+  // while later, as a slow network does: scoring a file before it is whole would find no
+  // picture in it, and the video would be held instead of passed.
+  server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': video.length });
+    res.write(video.subarray(0, 16));
+    setTimeout(() => res.end(video.subarray(16)), 300);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  videoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`;
+  // This file's scratch files in a folder of its own, to see that none is left.
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'clipwise-output-copy-test-'));
+  process.env.TMPDIR = scratch;
+});
+afterAll(async () => {
+  process.env.TMPDIR = tmpdirBefore;
+  await new Promise((resolve) => server?.close(resolve));
+  await platform?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+const em = () => platform.clients.orm.em.fork();
+// The project's scratch folders are all named clipwise-; libraries keep files of their own.
+const scratchLeft = async () => (await readdir(scratch)).filter((name) => name.startsWith('clipwise-'));
+
+async function runningJob(): Promise<string> {
+  const id = randomUUID();
+  await em().insert(GenerationJob, {
+    id,
+    user: userId,
+    model: 'luma-ray-flash-2',
+    provider: 'luma',
+    prompt: 'a harbour at dawn',
+    parameters: { durationSeconds: 5, aspectRatio: '16:9', inputs: [] },
+    status: 'running',
+    creditsQuoted: 4,
+    requestHash: '0'.repeat(64),
+    createdAt: new Date(),
+  });
+  return id;
+}
+
+describe('storing a job’s output', () => {
+  it('[R-OUT-7D] [S-MOD] stores the provider’s video byte for byte, scored, and leaves no scratch file', async () => {
+    const { storeOutput } = createGenerationActivities(platform.clients);
+    const jobId = await runningJob();
+    const stored: StoredOutput = await new MockActivityEnvironment().run(storeOutput, {
+      jobId,
+      source: { kind: 'url' as const, url: videoUrl },
+    });
+    expect(stored.moderation).toBe('passed');
+    const asset = await em().findOneOrFail(Asset, { id: stored.id });
+    const sha256 = createHash('sha256').update(video).digest('hex');
+    expect(asset).toMatchObject({ status: 'stored', sizeBytes: video.length, sha256, jobId });
+    const { store } = platform.clients;
+    const object = await store.client.send(
+      new GetObjectCommand({ Bucket: store.bucket, Key: asset.objectKey }),
+    );
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
+    expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('fails at once when the store refuses the copy, with no row stored and no scratch file left', async () => {
+    const refusing = { ...platform.clients.store, bucket: `no-such-bucket-${randomUUID().slice(0, 8)}` };
+    const { storeOutput } = createGenerationActivities({ ...platform.clients, store: refusing });
+    const jobId = await runningJob();
+    await expect(
+      new MockActivityEnvironment().run(storeOutput, {
+        jobId,
+        source: { kind: 'url' as const, url: videoUrl },
+      }),
+    ).rejects.toThrow(/bucket/i);
+    const job = await em().findOneOrFail(GenerationJob, { id: jobId });
+    expect(await em().findOne(Asset, { id: job.outputAssetId! })).toBeNull();
+    expect(await scratchLeft()).toEqual([]);
+  });
+});
