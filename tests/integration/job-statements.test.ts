@@ -12,6 +12,7 @@ import type { ProviderName } from '../../domain/models.ts';
 import { creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
 import { markQueued, markSubmitted } from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
+import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -27,22 +28,7 @@ afterAll(async () => {
 const em = () => platform.clients.orm.em.fork();
 const row = (id: string) => em().findOneOrFail(GenerationJob, { id });
 
-async function job(status: JobStatus, prompt = 'a harbour at dawn'): Promise<string> {
-  const id = randomUUID();
-  await em().insert(GenerationJob, {
-    id,
-    user: userId,
-    model: 'local-v1',
-    provider: 'local',
-    prompt,
-    parameters: { durationSeconds: 4, aspectRatio: '16:9', inputs: [] },
-    status,
-    creditsQuoted: 4,
-    requestHash: '0'.repeat(64),
-    createdAt: new Date(),
-  });
-  return id;
-}
+const job = (status: JobStatus, prompt?: string) => insertJobRow(em(), { userId, status, prompt });
 
 describe('admitting a job in one update', () => {
   it('[S-MOD] records the verdict, the start once and the queued status', async () => {

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationActivities, type StoredOutput } from '../../activities/generation/index.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { createAccount } from '../support/accounts.ts';
+import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { sampleVideo } from '../support/simulator/video.ts';
 
@@ -57,22 +58,8 @@ const em = () => platform.clients.orm.em.fork();
 // The project's scratch folders are all named clipwise-; libraries keep files of their own.
 const scratchLeft = async () => (await readdir(scratch)).filter((name) => name.startsWith('clipwise-'));
 
-async function runningJob(): Promise<string> {
-  const id = randomUUID();
-  await em().insert(GenerationJob, {
-    id,
-    user: userId,
-    model: 'luma-ray-flash-2',
-    provider: 'luma',
-    prompt: 'a harbour at dawn',
-    parameters: { durationSeconds: 5, aspectRatio: '16:9', inputs: [] },
-    status: 'running',
-    creditsQuoted: 4,
-    requestHash: '0'.repeat(64),
-    createdAt: new Date(),
-  });
-  return id;
-}
+const runningJob = () =>
+  insertJobRow(em(), { userId, status: 'running', model: 'luma-ray-flash-2', provider: 'luma' });
 
 describe('storing a job’s output', () => {
   it('[R-OUT-7D] [S-MOD] stores the provider’s video byte for byte, scored, and leaves no scratch file', async () => {

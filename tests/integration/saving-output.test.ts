@@ -10,6 +10,7 @@ import type { JobStatus } from '../../domain/generation.ts';
 import { DAY } from '../../domain/time.ts';
 import { beginSaving } from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
+import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -24,22 +25,7 @@ afterAll(async () => {
 
 const em = () => platform.clients.orm.em.fork();
 
-async function job(status: JobStatus): Promise<string> {
-  const id = randomUUID();
-  await em().insert(GenerationJob, {
-    id,
-    user: userId,
-    model: 'local-v1',
-    provider: 'local',
-    prompt: 'a harbour at dawn',
-    parameters: { durationSeconds: 4, aspectRatio: '16:9', inputs: [] },
-    status,
-    creditsQuoted: 4,
-    requestHash: '0'.repeat(64),
-    createdAt: new Date(),
-  });
-  return id;
-}
+const job = (status: JobStatus) => insertJobRow(em(), { userId, status });
 
 const row = (id: string) => em().findOneOrFail(GenerationJob, { id });
 

@@ -1,7 +1,11 @@
-// Generation tests: the platform wired to the provider simulator, and helpers to create
-// jobs and wait for them the way a client would.
+// Generation tests: the platform wired to the provider simulator, helpers to create
+// jobs and wait for them the way a client would, and a job row written directly for
+// tests of a single step.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GenerationJob } from '../../db/entities/index.ts';
+import type { JobStatus } from '../../domain/generation.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator, type ProviderSimulator } from './simulator/index.ts';
 import type { TestClient } from './client.ts';
@@ -78,4 +82,28 @@ export async function waitForJob(
     await sleep(150);
   }
   throw new Error(`job ${jobId} did not get there in time; last seen ${JSON.stringify(last)}`);
+}
+
+/**
+ * A job's row as the API writes it (4 credits quoted, nothing reserved), in `status`,
+ * for a test of one step; the built-in renderer's model unless another is given.
+ */
+export async function insertJobRow(
+  em: EntityManager,
+  job: { userId: string; status: JobStatus; model?: string; provider?: string; prompt?: string },
+): Promise<string> {
+  const id = randomUUID();
+  await em.insert(GenerationJob, {
+    id,
+    user: job.userId,
+    model: job.model ?? 'local-v1',
+    provider: job.provider ?? 'local',
+    prompt: job.prompt ?? 'a harbour at dawn',
+    parameters: { durationSeconds: 4, aspectRatio: '16:9', inputs: [] },
+    status: job.status,
+    creditsQuoted: 4,
+    requestHash: '0'.repeat(64),
+    createdAt: new Date(),
+  });
+  return id;
 }
