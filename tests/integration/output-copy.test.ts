@@ -2,7 +2,9 @@
 // a mocked activity context): the provider's video is stored and scored in one pass, the
 // scoring starting as soon as the scratch file is whole; a store that refuses the copy
 // fails the activity at once rather than leaving the scoring waiting for a file that is
-// never finished; nothing is left in the scratch folder either way.
+// never finished; nothing is left in the scratch folder either way. The output's retention
+// is started beside the copy, so even a copy that fails leaves its deletion scheduled, and
+// its delete-at counts from the activity's first scheduling, which every retry shares.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -12,6 +14,8 @@ import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
+import { MINUTE } from '../../domain/time.ts';
 import { createGenerationActivities, type StoredOutput } from '../../activities/generation/index.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { createAccount } from '../support/accounts.ts';
@@ -58,6 +62,12 @@ const em = () => platform.clients.orm.em.fork();
 // The project's scratch folders are all named clipwise-; libraries keep files of their own.
 const scratchLeft = async () => (await readdir(scratch)).filter((name) => name.startsWith('clipwise-'));
 
+const retentionOf = (assetId: string) =>
+  platform.clients.temporal.client.workflow.getHandle(`retention-${assetId}`).describe();
+
+/** A later attempt of the copy: its activity was first scheduled five minutes ago. */
+const retried = () => new MockActivityEnvironment({ scheduledTimestampMs: Date.now() - 5 * MINUTE });
+
 const runningJob = () =>
   insertJobRow(em(), { userId, status: 'running', model: 'luma-ray-flash-2', provider: 'luma' });
 
@@ -65,7 +75,8 @@ describe('storing a job’s output', () => {
   it('[R-OUT-7D] [S-MOD] stores the provider’s video byte for byte, scored, and leaves no scratch file', async () => {
     const { storeOutput } = createGenerationActivities(platform.clients);
     const jobId = await runningJob();
-    const stored: StoredOutput = await new MockActivityEnvironment().run(storeOutput, {
+    const environment = retried();
+    const stored: StoredOutput = await environment.run(storeOutput, {
       jobId,
       source: { kind: 'url' as const, url: videoUrl },
     });
@@ -80,14 +91,20 @@ describe('storing a job’s output', () => {
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
     expect(await scratchLeft()).toEqual([]);
+    // The row and the timer count 7 days from the first scheduling, not from this attempt.
+    const scheduledAt = environment.context.info.scheduledTimestampMs;
+    expect(asset.deleteAt!.getTime()).toBe(scheduledAt + RETENTION_POLICY.output.keepMs);
+    expect(stored.deleteAt).toBe(asset.deleteAt!.toISOString());
+    expect(asset.storedAt!.getTime()).toBeGreaterThan(scheduledAt);
+    expect((await retentionOf(stored.id)).searchAttributes.DueAt).toEqual([asset.deleteAt]);
   });
 
-  it('fails at once when the store refuses the copy, with no row stored and no scratch file left', async () => {
+  it('[R-OUT-7D] fails at once when the store refuses the copy, with no row and no scratch file left, and the deletion scheduled', async () => {
     const refusing = { ...platform.clients.store, bucket: `no-such-bucket-${randomUUID().slice(0, 8)}` };
     const { storeOutput } = createGenerationActivities({ ...platform.clients, store: refusing });
     const jobId = await runningJob();
     await expect(
-      new MockActivityEnvironment().run(storeOutput, {
+      retried().run(storeOutput, {
         jobId,
         source: { kind: 'url' as const, url: videoUrl },
       }),
@@ -95,5 +112,9 @@ describe('storing a job’s output', () => {
     const job = await em().findOneOrFail(GenerationJob, { id: jobId });
     expect(await em().findOne(Asset, { id: job.outputAssetId! })).toBeNull();
     expect(await scratchLeft()).toEqual([]);
+    // Whatever the store took of the video is deleted on time all the same.
+    const retention = await retentionOf(job.outputAssetId!);
+    expect(retention.status.name).toBe('RUNNING');
+    expect(retention.searchAttributes.AssetKind).toEqual(['output']);
   });
 });
