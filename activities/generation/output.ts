@@ -24,6 +24,7 @@ import { MINUTE } from '../../domain/time.ts';
 import { UndecodableMedia } from '../../platform/frames.ts';
 import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import { uploadObject } from '../../platform/objects.ts';
+import { settleAll } from '../../platform/settle.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
@@ -172,10 +173,8 @@ async function copyAndScore(
       return scoreOutput(deps, file);
     });
     // Both settle before the file goes: nothing of this attempt is left running.
-    const [stored, scored] = await Promise.allSettled([copy.stored, scoring]);
-    if (stored.status === 'rejected') throw stored.reason;
-    if (scored.status === 'rejected') throw scored.reason;
-    return { ...stored.value, verdict: scored.value, removed: remove() };
+    const [stored, verdict] = await settleAll([copy.stored, scoring]);
+    return { ...stored, verdict, removed: remove() };
   } catch (err) {
     await remove();
     throw err;
