@@ -323,7 +323,14 @@ async function generateRemotely(run: Run, choice: Admitted): Promise<OutputSourc
     // Hints are counted from before the poll, so a webhook that lands while the poll is
     // in flight still cuts the next wait short.
     const seen = flags.hints;
-    const task = await providers.pollProviderTask(jobId);
+    // The task this workflow submitted, so the poll reads nothing of the job first. Only
+    // the activity's input changed, not the commands, so replay needs no patch; a poll
+    // scheduled with a bare job id before the change is still served.
+    const task = await providers.pollProviderTask({
+      jobId,
+      provider: choice.provider,
+      taskId: submitted.taskId,
+    });
     if (task.status === 'running') state.status = 'running';
     if (task.status === 'succeeded') {
       if (!task.outputUrl) return end(run, 'failed', 'output_unavailable', 'the provider gave no video');

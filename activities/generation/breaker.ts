@@ -4,6 +4,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CIRCUIT_BREAKER } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
+import { settleAll } from '../../platform/settle.ts';
 import { ProviderError } from '../../providers/types.ts';
 import { toFailure } from './failures.ts';
 
@@ -50,18 +51,23 @@ export async function recordProviderResult(
 export const isProviderFault = (err: unknown) =>
   err instanceof ProviderError && ['unavailable', 'timeout', 'rate_limited', 'internal'].includes(err.code);
 
-/** Calls a provider, feeding the circuit breaker with what happened. */
+/**
+ * Calls a provider, feeding the circuit breaker with what happened. On success, `then`
+ * (what the caller writes of the answer) runs beside the breaker's statement, not after it.
+ */
 export async function viaBreaker<T>(
   orm: MikroORM,
   provider: ProviderName,
   call: () => Promise<T>,
+  then?: (result: T) => Promise<unknown>,
 ): Promise<T> {
+  let result: T;
   try {
-    const result = await call();
-    await recordProviderResult(orm, provider, true);
-    return result;
+    result = await call();
   } catch (err) {
     if (isProviderFault(err)) await recordProviderResult(orm, provider, false);
     throw toFailure(err);
   }
+  await settleAll([recordProviderResult(orm, provider, true), then?.(result)]);
+  return result;
 }

@@ -9,6 +9,7 @@ import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { HOUR } from '../../domain/time.ts';
 import { findModel, type ProviderName } from '../../domain/models.ts';
 import { presignDownload } from '../../platform/objects.ts';
+import { settleAll } from '../../platform/settle.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { createProviderAdapters } from '../../providers/index.ts';
@@ -52,19 +53,25 @@ export function createProviderActivities(deps: ProviderDeps) {
   return {
     submitToProvider: (jobId: string) => submitOnce(deps, adapterFor, jobId),
 
-    /** The task's state, recorded on the job as it is (status, progress, queue, ETA). */
-    async pollProviderTask(jobId: string): Promise<ProviderTaskState> {
-      const job = await loadJob(orm, jobId);
-      if (!job.providerTaskId) throw fail('the job has no provider task yet', FAILURE_TYPES.noProviderTask);
-      const provider = job.provider as ProviderName;
-      const task = await viaBreaker(orm, provider, () => adapterFor(provider).getTask(job.providerTaskId!));
-      await recordLiveState(orm.em.fork(), jobId, {
-        ...(task.status === 'running' ? { status: 'running' as const } : {}),
-        ...(typeof task.progress === 'number' ? { progress: task.progress } : {}),
-        queuePosition: task.queuePosition ?? null,
-        etaSeconds: task.etaSeconds ?? null,
-      });
-      return task;
+    /**
+     * The task's state, recorded on the job as it is (status, progress, queue, ETA). The
+     * workflow names the task it submitted, so a poll reads nothing first; a bare job id
+     * comes from a workflow that scheduled its poll before that, and the task is looked up.
+     */
+    async pollProviderTask(polled: string | PolledTask): Promise<ProviderTaskState> {
+      const { jobId, provider, taskId } = typeof polled === 'string' ? await taskOf(orm, polled) : polled;
+      return viaBreaker(
+        orm,
+        provider,
+        () => adapterFor(provider).getTask(taskId),
+        (task) =>
+          recordLiveState(orm.em.fork(), jobId, {
+            ...(task.status === 'running' ? { status: 'running' as const } : {}),
+            ...(typeof task.progress === 'number' ? { progress: task.progress } : {}),
+            queuePosition: task.queuePosition ?? null,
+            etaSeconds: task.etaSeconds ?? null,
+          }),
+      );
     },
 
     async cancelProviderTask(jobId: string): Promise<void> {
@@ -74,6 +81,19 @@ export function createProviderActivities(deps: ProviderDeps) {
       await viaBreaker(orm, provider, () => adapterFor(provider).cancel(job.providerTaskId!));
     },
   };
+}
+
+/** The provider task a job's workflow polls. */
+export interface PolledTask {
+  jobId: string;
+  provider: ProviderName;
+  taskId: string;
+}
+
+async function taskOf(orm: MikroORM, jobId: string): Promise<PolledTask> {
+  const job = await loadJob(orm, jobId);
+  if (!job.providerTaskId) throw fail('the job has no provider task yet', FAILURE_TYPES.noProviderTask);
+  return { jobId, provider: job.provider as ProviderName, taskId: job.providerTaskId };
 }
 
 /**
@@ -108,8 +128,7 @@ async function submitOnce(
   await em.nativeUpdate(GenerationJob, { id: jobId }, { submitAttemptedAt: new Date() });
   try {
     const state = await adapter.submit(request);
-    await recordProviderResult(orm, provider, true);
-    await submitted(em, job, state.taskId);
+    await settleAll([recordProviderResult(orm, provider, true), submitted(em, job, state.taskId)]);
     return state;
   } catch (err) {
     if (err instanceof ProviderError && !err.outcomeUnknown) {
