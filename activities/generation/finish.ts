@@ -9,6 +9,7 @@ import { writeLedger } from '../../stores/billing.ts';
 import type { EndStatus, FailureCode } from '../../domain/generation.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { settleAll } from '../../platform/settle.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { jobParameters, loadJob } from '../../stores/generation.ts';
@@ -34,10 +35,11 @@ export function createFinishActivities(deps: FinishDeps) {
     async finishJob(input: JobEnd): Promise<{ creditsCharged: number }> {
       const { orm } = deps;
       const job = await loadJob(orm, input.jobId);
-      const charged = input.status === 'succeeded' ? await capture(orm, job) : await release(orm, job, input);
-      const temps = await orm.em
-        .fork()
-        .find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } });
+      // The charge and the look for temporary files, side by side: neither needs the other.
+      const [charged, temps] = await settleAll([
+        input.status === 'succeeded' ? capture(orm, job) : release(orm, job, input),
+        orm.em.fork().find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } }),
+      ]);
       for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
       if (input.status !== 'succeeded') await withdrawHeldOutput(deps, job, input);
       const ended = await orm.em.fork().nativeUpdate(
