@@ -65,6 +65,13 @@ export const REVIEW_TIMEOUT_MS = 2 * DAY;
 export const MAX_POLL_INTERVAL_MS = 30 * SECOND;
 /** Downloading the provider's output into our storage must finish within this. */
 export const OUTPUT_COPY_TIMEOUT_MS = 10 * MINUTE;
+/** The output copy's attempts, 2 s apart at first and doubling (workflows/generation.ts). */
+export const OUTPUT_COPY_ATTEMPTS = 5;
+/**
+ * The longest an output copy lasts, every attempt and the waits between them counted (the
+ * waits, 30 s in all, rounded up to a minute), while workers are up to take its attempts.
+ */
+export const OUTPUT_COPY_MAX_MS = OUTPUT_COPY_ATTEMPTS * OUTPUT_COPY_TIMEOUT_MS + MINUTE;
 
 /** Circuit breaker per provider: this many failures in a row open it for the cool-down. */
 export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } as const;

@@ -29,6 +29,7 @@ import {
   FAILURE_MESSAGES,
   JOB_TIMEOUT_MS,
   MAX_POLL_INTERVAL_MS,
+  OUTPUT_COPY_ATTEMPTS,
   OUTPUT_COPY_TIMEOUT_MS,
   REVIEW_TIMEOUT_MS,
   isTerminal,
@@ -122,7 +123,7 @@ const copying = proxyActivities<GenerationActivities>({
   retry: {
     initialInterval: 2 * SECOND,
     backoffCoefficient: 2,
-    maximumAttempts: 5,
+    maximumAttempts: OUTPUT_COPY_ATTEMPTS,
     nonRetryableErrorTypes: ['OutputDownloadFailed', ...GENERATION_FAILURES],
   },
 });

@@ -18,6 +18,7 @@ import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
+import { OUTPUT_COPY_MAX_MS } from '../../domain/generation.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
@@ -90,8 +91,7 @@ export function createOutputActivities(deps: OutputDeps) {
  * scheduled before the first byte is stored, and the job does not wait for that start
  * (10 ms at the median, 21 on average in bench:orchestration). The delete-at counts from
  * the time this activity was first scheduled, which every retry shares, so the timer and
- * the row always agree; it is days after the copy's last possible attempt, so the timer
- * never finds the copy still running. The row says stored only once scored.
+ * the row always agree. The row says stored only once scored.
  */
 async function copyRetained(
   deps: OutputDeps,
@@ -100,27 +100,37 @@ async function copyRetained(
 ): Promise<{ asset: Asset; verdict: ImageVerdict }> {
   // A script project's scene is an intermediate, kept with the final video that uses
   // it (R-INTERMEDIATE); any other job's video is an output (R-OUT-7D).
-  const kind = job.scriptProjectId ? 'intermediate' : 'output';
+  const kind: 'output' | 'intermediate' = job.scriptProjectId ? 'intermediate' : 'output';
   const id = job.outputAssetId;
   const objectKey = assetObjectKey(job.userId!, kind, id);
   const scheduledAt = new Date(Context.current().info.scheduledTimestampMs);
-  const deleteAt = assetDeleteAt(kind, scheduledAt, deps.config.durations.retentionMs);
-  const retained = startRetention(deps.temporal.client, { id, user: job.userId, kind, objectKey, deleteAt });
-  const [copy, retention] = await Promise.allSettled([copyAndScore(deps, objectKey, source), retained]);
-  if (copy.status === 'fulfilled') {
-    // The scratch file goes while the row is written; both settle before the activity ends.
-    const { removed, ...copied } = copy.value;
-    const [recorded] = await Promise.allSettled([
-      retention.status === 'fulfilled'
-        ? recordOutput(deps, job, { id, kind, objectKey, deleteAt }, copied)
-        : null,
-      removed,
-    ]);
-    if (retention.status === 'rejected') throw retention.reason;
-    if (recorded.status === 'rejected') throw recorded.reason;
-    return { asset: recorded.value!, verdict: copied.verdict };
-  }
-  throw copy.reason;
+  const stored = {
+    id,
+    kind,
+    objectKey,
+    deleteAt: assetDeleteAt(kind, scheduledAt, deps.config.durations.retentionMs),
+  };
+  const retain = () => startRetention(deps.temporal.client, { ...stored, user: job.userId });
+  // Beside the copy only when the deletion is due after the copy's last possible attempt,
+  // as it always is at the policy's days. At a test stack's seconds the timer could fire
+  // first, find no row, and the copy then store the video after its deletion: there it
+  // starts once the row is written, and a timer already due deletes the video at once.
+  const beside = stored.deleteAt.getTime() - Date.now() > OUTPUT_COPY_MAX_MS;
+  const [copy, retention] = await Promise.allSettled([
+    copyAndScore(deps, objectKey, source),
+    beside ? retain() : undefined,
+  ]);
+  if (copy.status === 'rejected') throw copy.reason;
+  const { removed, ...copied } = copy.value;
+  // The scratch file goes while the row is written; both settle before the activity ends.
+  const [asset] = await settleAll([
+    retention.status === 'fulfilled'
+      ? recordOutput(deps, job, stored, copied)
+      : Promise.reject(retention.reason as Error),
+    removed,
+  ]);
+  if (!beside) await retain();
+  return { asset, verdict: copied.verdict };
 }
 
 /** The stored output's row, with its scores; a hold opens its review (S-MOD). */

@@ -4,7 +4,8 @@
 // fails the activity at once rather than leaving the scoring waiting for a file that is
 // never finished; nothing is left in the scratch folder either way. The output's retention
 // is started beside the copy, so even a copy that fails leaves its deletion scheduled, and
-// its delete-at counts from the activity's first scheduling, which every retry shares.
+// its delete-at counts from the activity's first scheduling, which every retry shares;
+// with a retention shorter than a copy can last (a test stack's), only once the row is.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -12,11 +13,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETENTION_POLICY } from '../../domain/retention-policy.ts';
 import { MINUTE } from '../../domain/time.ts';
 import { createGenerationActivities, type StoredOutput } from '../../activities/generation/index.ts';
+import { configuredDurations } from '../../config/durations.ts';
 import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { createAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
@@ -116,5 +119,27 @@ describe('storing a job’s output', () => {
     const retention = await retentionOf(job.outputAssetId!);
     expect(retention.status.name).toBe('RUNNING');
     expect(retention.searchAttributes.AssetKind).toEqual(['output']);
+  });
+
+  it('[R-OUT-7D] with a retention shorter than a copy can last, starts the timer only once the row is written', async () => {
+    // Five minutes: a timer started beside the copy could fire before a later attempt stored it.
+    const config = { ...platform.clients.config, durations: configuredDurations({ output: 5 * MINUTE }) };
+    const refusing = { ...platform.clients.store, bucket: `no-such-bucket-${randomUUID().slice(0, 8)}` };
+    const failing = createGenerationActivities({ ...platform.clients, config, store: refusing });
+    const jobId = await runningJob();
+    const source = { kind: 'url' as const, url: videoUrl };
+    const attempt = retried();
+    await expect(attempt.run(failing.storeOutput, { jobId, source })).rejects.toThrow(/bucket/i);
+    const { outputAssetId } = await em().findOneOrFail(GenerationJob, { id: jobId });
+    await expect(retentionOf(outputAssetId!)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    // The next attempt stores it: row first, then the timer, both at the first scheduling's time.
+    const working = createGenerationActivities({ ...platform.clients, config });
+    const next = new MockActivityEnvironment({
+      scheduledTimestampMs: attempt.context.info.scheduledTimestampMs,
+    });
+    const stored: StoredOutput = await next.run(working.storeOutput, { jobId, source });
+    const asset = await em().findOneOrFail(Asset, { id: stored.id });
+    expect(asset.deleteAt!.getTime()).toBe(attempt.context.info.scheduledTimestampMs + 5 * MINUTE);
+    expect((await retentionOf(stored.id)).searchAttributes.DueAt).toEqual([asset.deleteAt]);
   });
 });
