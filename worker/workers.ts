@@ -19,6 +19,7 @@ import { queueTuning } from './tuning.ts';
 import { ensureBundle } from './bundle-cache.ts';
 import { WORKFLOW_BUNDLE_OPTIONS } from './bundle-options.ts';
 import { metricsTelemetry, reportPoolMetrics } from './metrics.ts';
+import { UnwatchedWorker } from './unwatched-worker.ts';
 
 let runtimeInstalled = false;
 /**
@@ -105,7 +106,7 @@ export async function startWorkers(options: {
   const queues = options.queues ?? config.worker.queues;
   const workers = await Promise.all(
     queues.map((taskQueue) =>
-      Worker.create({
+      UnwatchedWorker.create({
         connection,
         namespace: config.temporal.namespace,
         taskQueue,

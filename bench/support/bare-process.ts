@@ -1,17 +1,18 @@
 // The bare Temporal baseline of bench/orchestration.ts, in a process of its own as the
-// platform is: a worker for the baseline workflow (sized as the generation queue's
-// worker, worker/tuning.ts) and a minimal HTTP endpoint that starts one, so the benchmark
-// creates and observes bare jobs exactly as it does the platform's (an HTTP request, then
-// the workflow's result).
+// platform is: a worker for the baseline workflow (the platform's worker class, sized as
+// the generation queue's worker, worker/tuning.ts) and a minimal HTTP endpoint that
+// starts one, so the benchmark creates and observes bare jobs exactly as it does the
+// platform's (an HTTP request, then the workflow's result).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../config/index.ts';
 import { TASK_QUEUES, searchAttributes } from '../../domain/temporal.ts';
 import { createTemporalClient } from '../../platform/temporal.ts';
 import { queueTuning } from '../../worker/tuning.ts';
+import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
 import { createBaselineActivities } from './baseline-activities.ts';
 import type { baselineJobWorkflow } from './baseline-workflows.ts';
 import { serveParent } from './child.ts';
@@ -23,7 +24,7 @@ const config = loadConfig(process.env);
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const temporal = createTemporalClient(config.temporal);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
-const worker = await Worker.create({
+const worker = await UnwatchedWorker.create({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: BASELINE_TASK_QUEUE,

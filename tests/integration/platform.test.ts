@@ -2,6 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticCheck } from '../../db/entities/index.ts';
+import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
 import { json } from '../support/http.ts';
 import { signedIn } from '../support/accounts.ts';
 import type { TestClient } from '../support/client.ts';
@@ -38,6 +39,12 @@ describe('platform wiring', () => {
     expect(Object.keys(body.checks).sort()).toEqual(['postgres', 's3', 'temporal']);
     for (const check of Object.values(body.checks) as { ok: boolean }[]) expect(check.ok).toBe(true);
     expect((await platform.fetch('/healthz')).status).toBe(200);
+  });
+
+  it('polls every task queue with workers that call into workflows without the vm watchdog', () => {
+    const { workers } = platform.workers!;
+    expect(workers.length).toBeGreaterThan(1);
+    for (const worker of workers) expect(worker).toBeInstanceOf(UnwatchedWorker);
   });
 
   it('runs a workflow started through the API that writes PostgreSQL and S3, both read back', async () => {
