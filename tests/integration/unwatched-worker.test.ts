@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
 import { createTestNamespace } from '../support/temporal.ts';
 
@@ -47,11 +47,14 @@ describe('workers without the vm watchdog', () => {
     const id = `busy-${randomUUID()}`;
     return worker.runUntil(async () => {
       await client.workflow.start('busyWorkflow', { taskQueue, workflowId: id, args: [ITERATIONS] });
-      for (;;) {
-        const answer = await done(id);
-        if (answer !== undefined) return answer;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      return vi.waitFor(
+        async () => {
+          const answer = await done(id);
+          if (answer === undefined) throw new Error(`${id} has no answer yet`);
+          return answer;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
     });
   }
 
