@@ -59,6 +59,13 @@ async function balanceOf(tx: EntityManager, userId: string, lock: boolean): Prom
 /**
  * Appends one entry and applies it to the balance, atomically. A reserve that would take
  * the balance below zero throws InsufficientCredits and writes nothing.
+ *
+ * One statement: the entry's insert, and the balance's update only if the entry is new and
+ * the balance covers it (the update's row lock serialises every change to one person's
+ * credits, and re-checks the balance a concurrent change left). It was three (the lock,
+ * the insert, the update), the most of a job's creation. An entry that takes credits runs
+ * in a transaction, which the refusal rolls back with its inserted entry; one that only
+ * adds credits cannot be refused, and its statement is atomic on its own.
  */
 export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promise<LedgerResult> {
   if (!Number.isInteger(entry.credits) || entry.credits < 0)
@@ -66,13 +73,19 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
   const change = BALANCE_EFFECT[entry.kind] * entry.credits;
   if (change === 0) return appendWithoutChange(em, entry);
   const run = async (tx: EntityManager): Promise<LedgerResult> => {
-    // The row lock serialises every change to one person's credits.
-    const balance = await balanceOf(tx, entry.userId, true);
-    const inserted = await tx.execute<{ id: string }[]>(
-      `insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, shortfall, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, now())
-       on conflict do nothing
-       returning id`,
+    const [row] = await tx.execute<{ applied: boolean; changed: number | null; balance: number | null }[]>(
+      `with added as (
+         insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, shortfall, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, now())
+         on conflict do nothing
+         returning id),
+       changed as (
+         update users set credit_balance = credit_balance + ?
+          where id = ? and exists (select 1 from added) and credit_balance + ? >= 0
+          returning credit_balance)
+       select exists (select 1 from added) as applied,
+              (select credit_balance from changed) as changed,
+              (select credit_balance from users where id = ?) as balance`,
       [
         entry.userId,
         entry.kind,
@@ -82,17 +95,22 @@ export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promis
         entry.reference ?? null,
         entry.note ?? null,
         entry.shortfall ?? null,
+        change,
+        entry.userId,
+        change,
+        entry.userId,
       ],
     );
-    if (inserted.length === 0) return { applied: false, balance };
-    if (balance + change < 0) throw new InsufficientCredits(balance, entry.credits);
-    await tx.execute('update users set credit_balance = credit_balance + ? where id = ?', [
-      change,
-      entry.userId,
-    ]);
-    return { applied: true, balance: balance + change };
+    if (row?.balance == null) throw new Error(`no user ${entry.userId}`);
+    if (!row.applied) return { applied: false, balance: Number(row.balance) };
+    if (row.changed == null) {
+      // Refused: the balance as it is now (the statement's own reading may predate a
+      // concurrent change that made the difference).
+      throw new InsufficientCredits(await balanceOf(tx, entry.userId, false), entry.credits);
+    }
+    return { applied: true, balance: Number(row.changed) };
   };
-  return em.isInTransaction() ? run(em) : em.fork().transactional(run);
+  return em.isInTransaction() || change > 0 ? run(em) : em.fork().transactional(run);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The single statements a generation job's steps are made of (admission: the verdict,
 // start and status in one update; submission: the task id and status in one; the
-// capture: one insert with no lock; the circuit breaker's writes), each checked against
+// reservation: the entry and the balance in one; the capture: one insert with no lock;
+// the circuit breaker's writes), each checked against
 // the stack's PostgreSQL for what it records and for what it must leave alone.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { breakerOpen, recordProviderResult } from '../../activities/generation/b
 import { GenerationJob } from '../../db/entities/index.ts';
 import { CIRCUIT_BREAKER, type JobStatus } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
-import { creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
+import { InsufficientCredits, creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
 import { markQueued, markSubmitted } from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
@@ -114,6 +115,68 @@ describe('recording a submission in one statement', () => {
     await markSubmitted(em(), entry(id, taskId));
     expect(await row(id)).toMatchObject({ status: 'cancelled', providerTaskId: taskId });
     expect(await recipients(id)).toHaveLength(1);
+  });
+});
+
+describe('a reservation, in one statement', () => {
+  const entries = (jobId: string) =>
+    em().execute<{ kind: string }[]>(`select kind from credit_ledger where job_id = ?`, [jobId]);
+
+  it('takes the price once, however often it is written', async () => {
+    const owner = (await createAccount(platform, { credits: 10 })).id;
+    const id = await insertJobRow(em(), { userId: owner, status: 'moderating' });
+    const first = await writeLedger(em(), { userId: owner, kind: 'reserve', credits: 4, jobId: id });
+    expect(first).toEqual({ applied: true, balance: 6 });
+    const again = await writeLedger(em(), { userId: owner, kind: 'reserve', credits: 4, jobId: id });
+    expect(again).toEqual({ applied: false, balance: 6 });
+    expect(await entries(id)).toEqual([{ kind: 'reserve' }]);
+    expect(await creditBalance(em(), owner)).toBe(6);
+  });
+
+  it('is refused when the balance does not cover it, leaving no entry and the balance as it was', async () => {
+    const owner = (await createAccount(platform, { credits: 3 })).id;
+    const id = await insertJobRow(em(), { userId: owner, status: 'moderating' });
+    const refused = writeLedger(em(), { userId: owner, kind: 'reserve', credits: 4, jobId: id });
+    await expect(refused).rejects.toBeInstanceOf(InsufficientCredits);
+    await expect(refused).rejects.toMatchObject({ balance: 3, needed: 4 });
+    // Inside a caller's transaction too (the job's creation): the refusal rolls it all back.
+    const inside = em().transactional((tx) =>
+      writeLedger(tx, { userId: owner, kind: 'reserve', credits: 4, jobId: id }),
+    );
+    await expect(inside).rejects.toBeInstanceOf(InsufficientCredits);
+    expect(await entries(id)).toEqual([]);
+    expect(await creditBalance(em(), owner)).toBe(3);
+  });
+
+  it('at once for many jobs, takes exactly what the balance covers', async () => {
+    const owner = (await createAccount(platform, { credits: 40 })).id;
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, () => insertJobRow(em(), { userId: owner, status: 'moderating' })),
+    );
+    const results = await Promise.allSettled(
+      ids.map((id) => writeLedger(em(), { userId: owner, kind: 'reserve', credits: 4, jobId: id })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    const refusals = results.filter((r) => r.status === 'rejected').map((r) => r.reason as unknown);
+    expect(refusals).toHaveLength(10);
+    expect(refusals.every((r) => r instanceof InsufficientCredits)).toBe(true);
+    expect(await creditBalance(em(), owner)).toBe(0);
+    const reserves = await em().execute<{ n: number }[]>(
+      `select count(*)::int as n from credit_ledger where user_id = ? and kind = 'reserve'`,
+      [owner],
+    );
+    expect(reserves).toEqual([{ n: 10 }]);
+  });
+
+  it('gives credits back once, answering with the new balance', async () => {
+    const owner = (await createAccount(platform, { credits: 10 })).id;
+    const id = await insertJobRow(em(), { userId: owner, status: 'moderating' });
+    await writeLedger(em(), { userId: owner, kind: 'reserve', credits: 4, jobId: id });
+    const released = await writeLedger(em(), { userId: owner, kind: 'release', credits: 4, jobId: id });
+    expect(released).toEqual({ applied: true, balance: 10 });
+    const again = await writeLedger(em(), { userId: owner, kind: 'release', credits: 4, jobId: id });
+    expect(again).toEqual({ applied: false, balance: 10 });
+    expect(await creditBalance(em(), owner)).toBe(10);
   });
 });
 
