@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cancelGeneration, startGeneration } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
 import { InsufficientCredits, writeLedger } from '../stores/billing.ts';
+import { jobByIdempotencyKey } from '../stores/generation.ts';
 import type {
   CreateJobBody,
   JobRequest,
@@ -190,7 +191,7 @@ export async function createJob(
     await startWorkflow(deps, existing);
     return { view: await viewOf(em, existing), replayed: true };
   };
-  const existing = await em.findOne(GenerationJob, { user: actor.id, idempotencyKey: key });
+  const existing = await jobByIdempotencyKey(em, actor.id, key);
   if (existing) return replay(existing);
 
   const valid = await validateRequest(deps, em, actor, body);
@@ -220,7 +221,7 @@ export async function createJob(
       );
     }
     // A concurrent request with the same key won the race: answer with its job.
-    const raced = await deps.orm.em.fork().findOne(GenerationJob, { user: actor.id, idempotencyKey: key });
+    const raced = await jobByIdempotencyKey(deps.orm.em.fork(), actor.id, key);
     if (raced) return replay(raced);
     throw err;
   }
