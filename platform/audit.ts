@@ -101,48 +101,45 @@ const AUDIT_LOCK_KEY = 0x6175646974;
 
 interface Taken {
   chain: number;
+  /** The chain's newest hash, read once its lock was held. */
+  prevHash: string;
   /** The pseudonyms of those of the ids asked about that are accounts. */
   known: Map<string, string>;
 }
 
 /**
- * The first chain nobody else is appending to (or, if all are busy, one to wait for).
- * The people named are looked up by the first try, in the same statement.
+ * The first chain nobody else is appending to (or, if all are busy, one to wait for) and
+ * its last hash, by the migration's `audit_take_chain`, with the people named looked up in
+ * the same statement: one statement, where the lock, each busy chain's try and the hash
+ * took one each.
  */
 async function takeChain(tx: EntityManager, ids: string[]): Promise<Taken> {
   const lookup =
     ids.length === 0
       ? ''
       : `, (select json_object_agg(id, pseudonym) from users where id in (${ids.map(() => '?').join(', ')})) as known`;
-  const [first] = await tx.execute<{ ok: boolean; known?: Record<string, string> | null }[]>(
-    `select pg_try_advisory_xact_lock(?) as ok${lookup}`,
-    [AUDIT_LOCK_KEY, ...ids],
-  );
-  const known = new Map(Object.entries(first?.known ?? {}));
-  if (first?.ok) return { chain: 0, known };
-  for (let chain = 1; chain < AUDIT_CHAINS; chain++) {
-    const [row] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [
-      AUDIT_LOCK_KEY + chain,
-    ]);
-    if (row?.ok) return { chain, known };
-  }
-  const chain = Math.floor(Math.random() * AUDIT_CHAINS);
-  await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_LOCK_KEY + chain]);
-  return { chain, known };
+  const [row] = await tx.execute<
+    { taken: number; last_hash: string | null; known?: Record<string, string> | null }[]
+  >(`select t.taken, t.last_hash${lookup} from audit_take_chain(?, ?) t`, [
+    ...ids,
+    AUDIT_LOCK_KEY,
+    AUDIT_CHAINS,
+  ]);
+  if (!row) throw new Error('audit_take_chain answered no chain');
+  return {
+    chain: Number(row.taken),
+    prevHash: row.last_hash ?? GENESIS_HASH,
+    known: new Map(Object.entries(row.known ?? {})),
+  };
 }
 
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
   const append = async (tx: EntityManager) => {
-    const { chain, known } = await takeChain(
+    const { chain, prevHash, known } = await takeChain(
       tx,
       accountIds([input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]),
     );
-    const [last] = await tx.execute<{ hash: string }[]>(
-      'select hash from audit_events where chain = ? order by id desc limit 1',
-      [chain],
-    );
-    const prevHash = last?.hash ?? GENESIS_HASH;
     // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
     const event = {
       occurred_at: new Date(Date.now()),

@@ -1,13 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../../db/entities/index.ts';
-import { pseudonymiseAuditEvents, recordAudit, verifyAuditChain } from '../../platform/audit.ts';
+import {
+  AUDIT_CHAINS,
+  pseudonymiseAuditEvents,
+  recordAudit,
+  verifyAuditChain,
+} from '../../platform/audit.ts';
 import { createAccount } from '../support/accounts.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform({ workers: false });
+  // A connection for every chain held at once, and more (the waiting test below).
+  platform = await startTestPlatform({
+    workers: false,
+    env: { DATABASE_POOL_MAX: String(AUDIT_CHAINS + 4) },
+  });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -143,6 +152,46 @@ describe('audit log [S-AUDIT]', () => {
       `select distinct chain from audit_events where action = 'test.overlapping'`,
     );
     expect(chains).toHaveLength(writers);
+    expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
+
+  it('[S-AUDIT] an append that waits for a busy chain continues it from the event written while it waited', async () => {
+    // Every chain held, each by a writer that has appended to it and not yet committed.
+    let appended = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holders = Array.from({ length: AUDIT_CHAINS }, (_, i) =>
+      platform.clients.orm.em.fork().transactional(async (tx) => {
+        await recordAudit(tx, { action: 'test.holding', details: { i } });
+        appended++;
+        await held;
+      }),
+    );
+    await vi.waitFor(() => expect(appended).toBe(AUDIT_CHAINS), { timeout: 10_000 });
+    // One more append finds every chain busy and waits for one of them.
+    const waiting = recordAudit(platform.clients.orm.em.fork(), { action: 'test.waited', details: {} });
+    const em = platform.clients.orm.em.fork();
+    await vi.waitFor(
+      async () => {
+        const [row] = await em.execute<{ n: number }[]>(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`,
+        );
+        expect(row?.n).toBe(1);
+      },
+      { timeout: 10_000 },
+    );
+    release();
+    await Promise.all(holders);
+    await waiting;
+    // Its link is the hash of the event its chain's holder committed meanwhile.
+    const [waited] = await em.execute<{ chain: number; prev_hash: string }[]>(
+      `select chain, prev_hash from audit_events where action = 'test.waited'`,
+    );
+    const [before] = await em.execute<{ hash: string }[]>(
+      `select hash from audit_events where action = 'test.holding' and chain = ?`,
+      [waited!.chain],
+    );
+    expect(waited!.prev_hash).toBe(before!.hash);
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
 
