@@ -5,6 +5,7 @@ import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config/index.ts';
 import { entities } from './entities/index.ts';
+import { routines } from './routines.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -12,6 +13,7 @@ export function ormOptions(database: Config['database'], overrides: Partial<Opti
   return defineConfig({
     clientUrl: database.url,
     entities,
+    routines,
     extensions: [Migrator],
     pool: { min: 0, max: database.poolMax },
     // Waiting for a pooled connection under load is normal; a database that is down is

@@ -109,8 +109,8 @@ interface Taken {
 
 /**
  * The first chain nobody else is appending to (or, if all are busy, one to wait for) and
- * its last hash, by the migration's `audit_take_chain`, with the people named looked up in
- * the same statement: one statement, where the lock, each busy chain's try and the hash
+ * its last hash, by `audit_take_chain` (db/routines.ts), with the people named looked up
+ * in the same statement: one statement, where the lock, each busy chain's try and the hash
  * took one each.
  */
 async function takeChain(tx: EntityManager, ids: string[]): Promise<Taken> {
@@ -119,16 +119,12 @@ async function takeChain(tx: EntityManager, ids: string[]): Promise<Taken> {
       ? ''
       : `, (select json_object_agg(id, pseudonym) from users where id in (${ids.map(() => '?').join(', ')})) as known`;
   const [row] = await tx.execute<
-    { taken: number; last_hash: string | null; known?: Record<string, string> | null }[]
-  >(`select t.taken, t.last_hash${lookup} from audit_take_chain(?, ?) t`, [
-    ...ids,
-    AUDIT_LOCK_KEY,
-    AUDIT_CHAINS,
-  ]);
+    { taken: { chain: number; last_hash: string | null }; known?: Record<string, string> | null }[]
+  >(`select audit_take_chain(?, ?) as taken${lookup}`, [AUDIT_LOCK_KEY, AUDIT_CHAINS, ...ids]);
   if (!row) throw new Error('audit_take_chain answered no chain');
   return {
-    chain: Number(row.taken),
-    prevHash: row.last_hash ?? GENESIS_HASH,
+    chain: Number(row.taken.chain),
+    prevHash: row.taken.last_hash ?? GENESIS_HASH,
     known: new Map(Object.entries(row.known ?? {})),
   };
 }
