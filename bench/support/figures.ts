@@ -48,13 +48,13 @@ export async function memoryOf(pid: number | 'self'): Promise<{ rssMiB: number; 
   }
 }
 
+/** How often a tree's sampler looks again for the processes in it (a helper started or gone). */
+const TREE_REFRESH_MS = 2000;
+
 /**
  * Samples a process's RSS from /proc every `intervalMs`; its peak is the highest of the
  * samples and the kernel's own high-water mark (VmHWM), read one last time on stop.
  */
-/** How often a tree's sampler looks again for the processes in it (a helper started or gone). */
-const TREE_REFRESH_MS = 2000;
-
 export class RssSampler {
   readonly samples: { at: number; rssMiB: number }[] = [];
   private peak = 0;
