@@ -168,30 +168,44 @@ describe('audit log [S-AUDIT]', () => {
       }),
     );
     await vi.waitFor(() => expect(appended).toBe(AUDIT_CHAINS), { timeout: 10_000 });
-    // One more append finds every chain busy and waits for one of them.
-    const waiting = recordAudit(platform.clients.orm.em.fork(), { action: 'test.waited', details: {} });
+    // One more append finds every chain busy and waits for one of them. Its own connection
+    // is watched: other test files share this database, and their appends may wait too.
+    let waiterPid: number | undefined;
+    const waiting = platform.clients.orm.em.fork().transactional(async (tx) => {
+      const [me] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      waiterPid = me!.pid;
+      await recordAudit(tx, { action: 'test.waited', details: {} });
+    });
     const em = platform.clients.orm.em.fork();
     await vi.waitFor(
       async () => {
-        const [row] = await em.execute<{ n: number }[]>(
-          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`,
+        expect(waiterPid).toBeDefined();
+        const [row] = await em.execute<{ wait_event: string | null }[]>(
+          `select wait_event from pg_stat_activity where pid = ? and wait_event_type = 'Lock'`,
+          [waiterPid],
         );
-        expect(row?.n).toBe(1);
+        expect(row?.wait_event).toBe('advisory');
       },
       { timeout: 10_000 },
     );
     release();
     await Promise.all(holders);
     await waiting;
-    // Its link is the hash of the event its chain's holder committed meanwhile.
-    const [waited] = await em.execute<{ chain: number; prev_hash: string }[]>(
-      `select chain, prev_hash from audit_events where action = 'test.waited'`,
+    // Its link is the hash of the event before it in its chain, committed while it waited
+    // (its holder's, or another waiter's that got the chain first), never an older one.
+    const [waited] = await em.execute<{ id: string; chain: number; prev_hash: string }[]>(
+      `select id, chain, prev_hash from audit_events where action = 'test.waited'`,
     );
     const [before] = await em.execute<{ hash: string }[]>(
-      `select hash from audit_events where action = 'test.holding' and chain = ?`,
-      [waited!.chain],
+      `select hash from audit_events where chain = ? and id < ? order by id desc limit 1`,
+      [waited!.chain, waited!.id],
     );
     expect(waited!.prev_hash).toBe(before!.hash);
+    const [holding] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from audit_events where chain = ? and action = 'test.holding' and id < ?`,
+      [waited!.chain, waited!.id],
+    );
+    expect(holding!.n).toBe(1);
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
 
