@@ -15,10 +15,11 @@ import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ensureSweepSchedules } from './schedules.ts';
-import { queueTuning } from './tuning.ts';
+import { queueTuning, workflowsInProcess } from './tuning.ts';
 import { ensureBundle } from './bundle-cache.ts';
 import { WORKFLOW_BUNDLE_OPTIONS } from './bundle-options.ts';
 import { metricsTelemetry, reportPoolMetrics } from './metrics.ts';
+import { InProcessWorker } from './in-process-worker.ts';
 import { UnwatchedWorker } from './unwatched-worker.ts';
 
 let runtimeInstalled = false;
@@ -106,7 +107,7 @@ export async function startWorkers(options: {
   const queues = options.queues ?? config.worker.queues;
   const workers = await Promise.all(
     queues.map((taskQueue) =>
-      UnwatchedWorker.create({
+      (workflowsInProcess(taskQueue) ? InProcessWorker : UnwatchedWorker).create({
         connection,
         namespace: config.temporal.namespace,
         taskQueue,

@@ -1,0 +1,84 @@
+// The retention queue's worker runs its workflows on its own thread, without the SDK's
+// promise hook (worker/in-process-worker.ts): a waiting workflow's run lives in this
+// process's thread and has no recorded stack trace, where the SDK's threaded worker (the
+// other queues) keeps it in a workflow thread and records where it waits.
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm.js';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { TASK_QUEUES } from '../../domain/temporal.ts';
+import { InProcessWorker } from '../../worker/in-process-worker.ts';
+import { workflowsInProcess } from '../../worker/tuning.ts';
+import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
+import { finishSignal } from '../fixtures/workflows/waiting.ts';
+import { createTestNamespace } from '../support/temporal.ts';
+
+const WORKFLOWS = fileURLToPath(new URL('../fixtures/workflows/waiting.ts', import.meta.url));
+
+describe('workflows run in the worker process (the retention queue)', () => {
+  let namespace: string;
+  let native: NativeConnection;
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    const address = inject('stackEnv').TEMPORAL_ADDRESS!;
+    namespace = await createTestNamespace(address);
+    native = await NativeConnection.connect({ address });
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace });
+  });
+  afterAll(async () => {
+    await native?.close();
+    await connection?.close();
+  });
+
+  /**
+   * Starts the waiting workflow on a worker of `kind`, and once it has run its first task
+   * answers where its run is and what its stack trace query says; then lets it finish.
+   */
+  async function whileWaiting(kind: typeof Worker) {
+    const taskQueue = `waiting-${randomUUID()}`;
+    const worker = await kind.create({ connection: native, namespace, taskQueue, workflowsPath: WORKFLOWS });
+    const handle = await worker.runUntil(async () => {
+      const started = await client.workflow.start('waitingWorkflow', {
+        taskQueue,
+        workflowId: `waiting-${randomUUID()}`,
+      });
+      await vi.waitFor(
+        async () => {
+          const history = await started.fetchHistory();
+          if (!history.events?.some((e) => e.workflowTaskCompletedEventAttributes))
+            throw new Error('no workflow task completed yet');
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const runId = started.firstExecutionRunId;
+      const inThisThread = ReusableVMWorkflowCreator.workflowByRunId.has(runId);
+      const stackTrace = await started.query<string>('__stack_trace');
+      await started.signal(finishSignal);
+      expect(await started.result()).toBe('finished');
+      return { inThisThread, stackTrace };
+    });
+    return handle;
+  }
+
+  it('the retention queue, and it alone, runs its workflows in the worker process', () => {
+    const inProcess = Object.values(TASK_QUEUES).filter(workflowsInProcess);
+    expect(inProcess).toEqual([TASK_QUEUES.retention]);
+  });
+
+  it("a waiting workflow's run is on the worker's own thread, with no stack trace recorded", async () => {
+    const seen = await whileWaiting(InProcessWorker);
+    expect(seen.inThisThread).toBe(true);
+    expect(seen.stackTrace).toBe('');
+  }, 60_000);
+
+  it("on the SDK's threads (the other queues) the run is elsewhere, and its stack trace shows where it waits", async () => {
+    const seen = await whileWaiting(UnwatchedWorker);
+    expect(seen.inThisThread).toBe(false);
+    expect(seen.stackTrace).toMatch(/waitingWorkflow/);
+  }, 60_000);
+});
