@@ -5,7 +5,7 @@
 // the id by it (`pseudonymiseProofs`) and the hash still holds.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Asset, type DeletionProof } from '../db/entities/index.ts';
+import type { DeletionProof } from '../db/entities/index.ts';
 import type { AssetKind, DeletionReason } from '../domain/retention.ts';
 import { recordAudit, type AuditInput } from '../platform/audit.ts';
 
@@ -82,7 +82,8 @@ const ms = (d: Date) => new Date(d.getTime());
 /**
  * Writes the proof, marks the asset row deleted (when there is one) and appends the
  * audit event. Idempotent by the proof's dedupe key: a second call writes nothing and
- * returns the first proof's id.
+ * returns the first proof's id. The owner's pseudonym is looked up here unless the caller
+ * already has it (`ownerPseudonym` given, null for none).
  */
 export async function recordDeletion(
   em: EntityManager,
@@ -94,49 +95,14 @@ export async function recordDeletion(
   audit: Omit<AuditInput, 'details'> & { details?: Record<string, unknown> },
 ): Promise<{ proofId: string; created: boolean }> {
   return em.fork().transactional(async (tx) => {
-    const [owner] = input.ownerId
-      ? await tx.execute<{ pseudonym: string }[]>('select pseudonym from users where id = ?', [input.ownerId])
-      : [];
     const fields: DeletionProofFields = {
       ...input,
-      ownerPseudonym: owner?.pseudonym ?? null,
+      ownerPseudonym: await pseudonymFor(tx, input),
       requestedAt: ms(input.requestedAt),
       deletedAt: ms(input.deletedAt),
       verifiedAt: ms(input.verifiedAt),
     };
-    const recordHash = deletionProofHash(fields);
-    const inserted = await tx.execute<{ id: string }[]>(
-      `insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, owner_pseudonym, reason, requested_by,
-         requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (dedupe_key) do nothing returning id`,
-      [
-        fields.dedupeKey,
-        fields.assetId,
-        fields.objectKey,
-        fields.kind,
-        fields.ownerId,
-        fields.ownerPseudonym,
-        fields.reason,
-        fields.requestedBy,
-        fields.requestedAt,
-        fields.deletedAt,
-        fields.objectExisted,
-        fields.contentSha256,
-        fields.sizeBytes,
-        fields.verifiedAt,
-        fields.verification,
-        recordHash,
-      ],
-    );
-    if (fields.assetId && fields.reason !== 'orphan') {
-      await tx.nativeUpdate(
-        Asset,
-        { id: fields.assetId, status: { $ne: 'deleted' } },
-        { status: 'deleted', deletedAt: fields.deletedAt, deletionReason: fields.reason },
-      );
-    }
-    const created = inserted[0]?.id;
+    const created = await insertProof(tx, fields);
     if (created) {
       await recordAudit(tx, { ...audit, details: { ...audit.details, proofId: created } });
       return { proofId: created, created: true };
@@ -147,6 +113,62 @@ export async function recordDeletion(
     );
     return { proofId: existing!.id, created: false };
   });
+}
+
+async function pseudonymFor(
+  tx: EntityManager,
+  input: Pick<DeletionProofFields, 'ownerId' | 'ownerPseudonym'>,
+): Promise<string | null> {
+  if (input.ownerPseudonym !== undefined || !input.ownerId) return input.ownerPseudonym ?? null;
+  const [owner] = await tx.execute<{ pseudonym: string }[]>('select pseudonym from users where id = ?', [
+    input.ownerId,
+  ]);
+  return owner?.pseudonym ?? null;
+}
+
+/**
+ * Inserts the proof unless its dedupe key is taken, and in the same statement marks the
+ * asset row deleted (an orphan has none): one round trip where there were two. The
+ * asset's update runs either way (PostgreSQL runs every data-modifying part of a `with`),
+ * as the separate update did. Answers the new proof's id, or undefined when one was
+ * already there.
+ */
+async function insertProof(tx: EntityManager, fields: DeletionProofFields): Promise<string | undefined> {
+  const marksAsset = fields.assetId !== null && fields.reason !== 'orphan';
+  const [row] = await tx.execute<{ id: string | null }[]>(
+    `with proof as (
+       insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, owner_pseudonym, reason, requested_by,
+         requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (dedupe_key) do nothing returning id),
+     marked as (
+       update assets set status = 'deleted', deleted_at = ?, deletion_reason = ?
+        where ? and id = ? and status <> 'deleted' returning id)
+     select (select id from proof) as id`,
+    [
+      fields.dedupeKey,
+      fields.assetId,
+      fields.objectKey,
+      fields.kind,
+      fields.ownerId,
+      fields.ownerPseudonym,
+      fields.reason,
+      fields.requestedBy,
+      fields.requestedAt,
+      fields.deletedAt,
+      fields.objectExisted,
+      fields.contentSha256,
+      fields.sizeBytes,
+      fields.verifiedAt,
+      fields.verification,
+      deletionProofHash(fields),
+      fields.deletedAt,
+      fields.reason,
+      marksAsset,
+      fields.assetId,
+    ],
+  );
+  return row?.id ?? undefined;
 }
 
 /**
