@@ -42,7 +42,7 @@ describe('workflows run in the worker process (the retention queue)', () => {
   async function whileWaiting(kind: typeof Worker) {
     const taskQueue = `waiting-${randomUUID()}`;
     const worker = await kind.create({ connection: native, namespace, taskQueue, workflowsPath: WORKFLOWS });
-    const handle = await worker.runUntil(async () => {
+    return worker.runUntil(async () => {
       const started = await client.workflow.start('waitingWorkflow', {
         taskQueue,
         workflowId: `waiting-${randomUUID()}`,
@@ -62,7 +62,6 @@ describe('workflows run in the worker process (the retention queue)', () => {
       expect(await started.result()).toBe('finished');
       return { inThisThread, stackTrace };
     });
-    return handle;
   }
 
   it('the retention queue, and it alone, runs its workflows in the worker process', () => {
