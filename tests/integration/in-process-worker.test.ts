@@ -4,8 +4,7 @@
 // other queues) keeps it in a workflow thread and records where it waits.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm.js';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
@@ -13,26 +12,18 @@ import { InProcessWorker } from '../../worker/in-process-worker.ts';
 import { workflowsInProcess } from '../../worker/tuning.ts';
 import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
 import { finishSignal } from '../fixtures/workflows/waiting.ts';
-import { createTestNamespace } from '../support/temporal.ts';
+import { workerTestbed, type WorkerTestbed } from '../support/worker-testbed.ts';
 
 const WORKFLOWS = fileURLToPath(new URL('../fixtures/workflows/waiting.ts', import.meta.url));
 
 describe('workflows run in the worker process (the retention queue)', () => {
-  let namespace: string;
-  let native: NativeConnection;
-  let connection: Connection;
-  let client: Client;
+  let bed: WorkerTestbed;
 
   beforeAll(async () => {
-    const address = inject('stackEnv').TEMPORAL_ADDRESS!;
-    namespace = await createTestNamespace(address);
-    native = await NativeConnection.connect({ address });
-    connection = await Connection.connect({ address });
-    client = new Client({ connection, namespace });
+    bed = await workerTestbed(inject('stackEnv').TEMPORAL_ADDRESS!);
   });
   afterAll(async () => {
-    await native?.close();
-    await connection?.close();
+    await bed?.close();
   });
 
   /**
@@ -41,9 +32,14 @@ describe('workflows run in the worker process (the retention queue)', () => {
    */
   async function whileWaiting(kind: typeof Worker) {
     const taskQueue = `waiting-${randomUUID()}`;
-    const worker = await kind.create({ connection: native, namespace, taskQueue, workflowsPath: WORKFLOWS });
+    const worker = await kind.create({
+      connection: bed.native,
+      namespace: bed.namespace,
+      taskQueue,
+      workflowsPath: WORKFLOWS,
+    });
     return worker.runUntil(async () => {
-      const started = await client.workflow.start('waitingWorkflow', {
+      const started = await bed.client.workflow.start('waitingWorkflow', {
         taskQueue,
         workflowId: `waiting-${randomUUID()}`,
       });

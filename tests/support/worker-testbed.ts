@@ -1,0 +1,28 @@
+// A Temporal namespace of a test file's own with a worker's connection and a client, for
+// the tests that build the SDK's workers themselves rather than the platform's.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createTestNamespace } from './temporal.ts';
+
+export interface WorkerTestbed {
+  namespace: string;
+  /** For workers. */
+  native: NativeConnection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function workerTestbed(address: string): Promise<WorkerTestbed> {
+  const namespace = await createTestNamespace(address);
+  const native = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  return {
+    namespace,
+    native,
+    client: new Client({ connection, namespace }),
+    async close() {
+      await native.close();
+      await connection.close();
+    },
+  };
+}
