@@ -167,10 +167,28 @@ export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
     return NaN;
   }
 }
-/** CPU seconds of a process and every process now under it (a helper it started). */
+/**
+ * CPU seconds of a process with the children it has already reaped (fields 16 and 17): a
+ * short-lived helper's time, such as an ffmpeg the classifier started and waited for, is
+ * there once it has ended and nowhere else.
+ */
+async function cpuSecondsWithReapedOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU seconds of a process and every process under it (a helper it started), the ones
+ * that have ended included: a live helper counts in itself, an ended one in its parent.
+ */
 export async function cpuSecondsOfTree(pid: number): Promise<number> {
-  let total = await cpuSecondsOf(pid);
-  for (const child of await descendantsOf(pid)) total += (await cpuSecondsOf(child)) || 0;
+  let total = await cpuSecondsWithReapedOf(pid);
+  for (const child of await descendantsOf(pid)) total += (await cpuSecondsWithReapedOf(child)) || 0;
   return total;
 }
 
