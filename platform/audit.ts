@@ -99,7 +99,7 @@ export const AUDIT_CHAINS = 16;
 // Each chain's advisory lock keeps it from forking; the keys sit above "audit" in ASCII.
 const AUDIT_LOCK_KEY = 0x6175646974;
 
-interface Taken {
+export interface Taken {
   chain: number;
   /** The chain's newest hash, read once its lock was held. */
   prevHash: string;
@@ -107,80 +107,102 @@ interface Taken {
   known: Map<string, string>;
 }
 
+/** What a statement selects to take a chain for an event (`chainTaking`), as it comes back. */
+export interface TakenColumns {
+  audit_taken: { chain: number; last_hash: string | null };
+  audit_known?: Record<string, string> | null;
+}
+
 /**
- * The first chain nobody else is appending to (or, if all are busy, one to wait for) and
- * its last hash, by `audit_take_chain` (db/routines.ts), with the people named looked up
- * in the same statement: one statement, where the lock, each busy chain's try and the hash
- * took one each.
+ * The select-list columns that take the first chain nobody else is appending to (or, if
+ * all are busy, one to wait for) and its last hash, by `audit_take_chain`
+ * (db/routines.ts), with the people the event names looked up beside it: one statement,
+ * where the lock, each busy chain's try and the hash took one each. A caller with a
+ * statement of its own to run first in the same transaction selects these in it
+ * (stores/retention-proof.ts), and saves the round trip.
  */
-async function takeChain(tx: EntityManager, ids: string[]): Promise<Taken> {
+export function chainTaking(input: Omit<AuditInput, 'details'>): { columns: string; params: unknown[] } {
+  const ids = accountIds([input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]);
   const lookup =
     ids.length === 0
       ? ''
-      : `, (select json_object_agg(id, pseudonym) from users where id in (${ids.map(() => '?').join(', ')})) as known`;
-  const [row] = await tx.execute<
-    { taken: { chain: number; last_hash: string | null }; known?: Record<string, string> | null }[]
-  >(`select audit_take_chain(?, ?) as taken${lookup}`, [AUDIT_LOCK_KEY, AUDIT_CHAINS, ...ids]);
-  if (!row) throw new Error('audit_take_chain answered no chain');
+      : `, (select json_object_agg(id, pseudonym) from users where id in (${ids.map(() => '?').join(', ')})) as audit_known`;
   return {
-    chain: Number(row.taken.chain),
-    prevHash: row.taken.last_hash ?? GENESIS_HASH,
-    known: new Map(Object.entries(row.known ?? {})),
+    columns: `audit_take_chain(?, ?) as audit_taken${lookup}`,
+    params: [AUDIT_LOCK_KEY, AUDIT_CHAINS, ...ids],
   };
+}
+
+/** The chain a statement with `chainTaking`'s columns took. */
+export function takenFrom(row: TakenColumns | undefined): Taken {
+  if (!row?.audit_taken) throw new Error('audit_take_chain answered no chain');
+  return {
+    chain: Number(row.audit_taken.chain),
+    prevHash: row.audit_taken.last_hash ?? GENESIS_HASH,
+    known: new Map(Object.entries(row.audit_known ?? {})),
+  };
+}
+
+async function takeChain(tx: EntityManager, input: AuditInput): Promise<Taken> {
+  const taking = chainTaking(input);
+  const [row] = await tx.execute<TakenColumns[]>(`select ${taking.columns}`, taking.params);
+  return takenFrom(row);
 }
 
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
-  const append = async (tx: EntityManager) => {
-    const { chain, prevHash, known } = await takeChain(
-      tx,
-      accountIds([input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]),
-    );
-    // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
-    const event = {
-      occurred_at: new Date(Date.now()),
-      actor_id: input.actorId ?? null,
-      actor_role: input.actorRole ?? null,
-      action: input.action,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId ?? null,
-      subject_user_id: input.subjectUserId ?? null,
-      details: input.details ?? {},
-    };
-    // A target that is an account (whatever its type says) is a person too.
-    const pseudonymOf = (id: string | null) => (id ? (known.get(id) ?? null) : null);
-    const pseudonyms = {
-      actor_pseudonym: pseudonymOf(event.actor_id),
-      subject_pseudonym:
-        pseudonymOf(event.subject_user_id) ??
-        (event.subject_user_id ? null : (input.subjectPseudonym ?? null)),
-      target_pseudonym: pseudonymOf(event.target_id),
-    };
-    const hash = eventHash(prevHash, { ...event, ...pseudonyms });
-    await tx.execute(
-      `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
-                                 actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
-      [
-        event.occurred_at,
-        event.actor_id,
-        event.actor_role,
-        event.action,
-        event.target_type,
-        event.target_id,
-        event.subject_user_id,
-        JSON.stringify(event.details),
-        pseudonyms.actor_pseudonym,
-        pseudonyms.subject_pseudonym,
-        pseudonyms.target_pseudonym,
-        chain,
-        prevHash,
-        hash,
-      ],
-    );
-    return hash;
-  };
+  const append = async (tx: EntityManager) => appendAudit(tx, input, await takeChain(tx, input));
   return em.isInTransaction() ? append(em) : em.fork().transactional(append);
+}
+
+/**
+ * Appends an event to a chain taken in this transaction (`chainTaking`), whose lock is
+ * held until the commit.
+ */
+export async function appendAudit(tx: EntityManager, input: AuditInput, taken: Taken): Promise<string> {
+  const { chain, prevHash, known } = taken;
+  // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
+  const event = {
+    occurred_at: new Date(Date.now()),
+    actor_id: input.actorId ?? null,
+    actor_role: input.actorRole ?? null,
+    action: input.action,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId ?? null,
+    subject_user_id: input.subjectUserId ?? null,
+    details: input.details ?? {},
+  };
+  // A target that is an account (whatever its type says) is a person too.
+  const pseudonymOf = (id: string | null) => (id ? (known.get(id) ?? null) : null);
+  const pseudonyms = {
+    actor_pseudonym: pseudonymOf(event.actor_id),
+    subject_pseudonym:
+      pseudonymOf(event.subject_user_id) ?? (event.subject_user_id ? null : (input.subjectPseudonym ?? null)),
+    target_pseudonym: pseudonymOf(event.target_id),
+  };
+  const hash = eventHash(prevHash, { ...event, ...pseudonyms });
+  await tx.execute(
+    `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
+                               actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
+     values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
+    [
+      event.occurred_at,
+      event.actor_id,
+      event.actor_role,
+      event.action,
+      event.target_type,
+      event.target_id,
+      event.subject_user_id,
+      JSON.stringify(event.details),
+      pseudonyms.actor_pseudonym,
+      pseudonyms.subject_pseudonym,
+      pseudonyms.target_pseudonym,
+      chain,
+      prevHash,
+      hash,
+    ],
+  );
+  return hash;
 }
 
 export type AuditChainResult =

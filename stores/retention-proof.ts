@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DeletionProof } from '../db/entities/index.ts';
 import type { AssetKind, DeletionReason } from '../domain/retention.ts';
-import { recordAudit, type AuditInput } from '../platform/audit.ts';
+import {
+  appendAudit,
+  chainTaking,
+  takenFrom,
+  type AuditInput,
+  type Taken,
+  type TakenColumns,
+} from '../platform/audit.ts';
 
 export interface DeletionProofFields {
   dedupeKey: string;
@@ -102,9 +109,9 @@ export async function recordDeletion(
       deletedAt: ms(input.deletedAt),
       verifiedAt: ms(input.verifiedAt),
     };
-    const created = await insertProof(tx, fields);
+    const { created, taken } = await insertProof(tx, fields, audit);
     if (created) {
-      await recordAudit(tx, { ...audit, details: { ...audit.details, proofId: created } });
+      await appendAudit(tx, { ...audit, details: { ...audit.details, proofId: created } }, taken);
       return { proofId: created, created: true };
     }
     const [existing] = await tx.execute<{ id: string }[]>(
@@ -128,14 +135,20 @@ async function pseudonymFor(
 
 /**
  * Inserts the proof unless its dedupe key is taken, and in the same statement marks the
- * asset row deleted (an orphan has none): one round trip where there were two. The
- * asset's update runs either way (PostgreSQL runs every data-modifying part of a `with`),
- * as the separate update did. Answers the new proof's id, or undefined when one was
- * already there.
+ * asset row deleted (an orphan has none) and takes the audit chain the deletion's event
+ * goes to (`chainTaking`): one round trip where there were three. The asset's update runs
+ * either way (PostgreSQL runs every data-modifying part of a `with`), as the separate
+ * update did. Answers the new proof's id, or undefined when one was already there (the
+ * chain, taken for nothing then, is let go at the commit).
  */
-async function insertProof(tx: EntityManager, fields: DeletionProofFields): Promise<string | undefined> {
+async function insertProof(
+  tx: EntityManager,
+  fields: DeletionProofFields,
+  audit: Omit<AuditInput, 'details'>,
+): Promise<{ created: string | undefined; taken: Taken }> {
   const marksAsset = fields.assetId !== null && fields.reason !== 'orphan';
-  const [row] = await tx.execute<{ id: string | null }[]>(
+  const taking = chainTaking(audit);
+  const [row] = await tx.execute<({ id: string | null } & TakenColumns)[]>(
     `with proof as (
        insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, owner_pseudonym, reason, requested_by,
          requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
@@ -144,7 +157,7 @@ async function insertProof(tx: EntityManager, fields: DeletionProofFields): Prom
      marked as (
        update assets set status = 'deleted', deleted_at = ?, deletion_reason = ?
         where ? and id = ? and status <> 'deleted' returning id)
-     select (select id from proof) as id`,
+     select (select id from proof) as id, ${taking.columns}`,
     [
       fields.dedupeKey,
       fields.assetId,
@@ -166,9 +179,10 @@ async function insertProof(tx: EntityManager, fields: DeletionProofFields): Prom
       fields.reason,
       marksAsset,
       fields.assetId,
+      ...taking.params,
     ],
   );
-  return row?.id ?? undefined;
+  return { created: row?.id ?? undefined, taken: takenFrom(row) };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   recordAudit,
   verifyAuditChain,
 } from '../../platform/audit.ts';
+import { orphanDedupeKey, recordDeletion } from '../../stores/retention-proof.ts';
 import { createAccount } from '../support/accounts.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -128,6 +129,47 @@ describe('audit log [S-AUDIT]', () => {
         recordAudit(em.fork(), { action: 'test.concurrent', details: { i } }),
       ),
     );
+    expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
+
+  it('[S-AUDIT] deletions recorded at once beside other appends each leave one event, and every chain verifies', async () => {
+    // A deletion takes its audit chain in the statement that writes its proof
+    // (stores/retention-proof.ts), not in a statement of its own: the chain must hold all the same.
+    const em = platform.clients.orm.em.fork();
+    const sweepId = `audit-test-${Date.now()}`;
+    const now = new Date();
+    const deletions = Array.from({ length: 24 }, (_, i) =>
+      recordDeletion(
+        em.fork(),
+        {
+          dedupeKey: orphanDedupeKey(sweepId, `orphans/${i}`),
+          assetId: null,
+          objectKey: `orphans/${i}`,
+          kind: null,
+          ownerId: null,
+          reason: 'orphan',
+          requestedBy: null,
+          requestedAt: now,
+          deletedAt: now,
+          objectExisted: true,
+          contentSha256: null,
+          sizeBytes: i,
+          verifiedAt: now,
+          verification: 'head: not found',
+        },
+        { action: 'test.deletion', actorRole: 'system', targetType: 'object', details: { sweepId } },
+      ),
+    );
+    const appends = Array.from({ length: 24 }, (_, i) =>
+      recordAudit(em.fork(), { action: 'test.beside_deletions', details: { i } }),
+    );
+    const [recorded] = await Promise.all([Promise.all(deletions), Promise.all(appends)]);
+    expect(recorded.every((r) => r.created)).toBe(true);
+    const events = await em.execute<{ proof_id: string }[]>(
+      `select details->>'proofId' as proof_id from audit_events where action = 'test.deletion' and details->>'sweepId' = ?`,
+      [sweepId],
+    );
+    expect(events.map((e) => e.proof_id).sort()).toEqual(recorded.map((r) => r.proofId).sort());
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
   });
 
