@@ -5,7 +5,14 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { GenerationJob } from '../db/entities/index.ts';
 import { FAILURE_TYPES } from '../domain/failures.ts';
-import { END_STATUSES, type JobParameters, type JobStatus } from '../domain/generation.ts';
+import { END_STATUSES, type EndStatus, type JobParameters, type JobStatus } from '../domain/generation.ts';
+import {
+  appendAudit,
+  chainTaking,
+  takenFrom,
+  type AuditInput,
+  type TakenColumns,
+} from '../platform/audit.ts';
 import { setGivenColumns } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a job's change on (the migration's trigger). */
@@ -195,4 +202,50 @@ export async function recordLiveState(em: EntityManager, jobId: string, live: Li
       where id = ? and status not in ('succeeded', 'failed', 'cancelled', 'rejected')`,
     [...values, jobId],
   );
+}
+
+/** How a job ended, as its row records it. */
+export interface JobEnding {
+  status: EndStatus;
+  failureCode: string | null;
+  failureReason: string | null;
+  creditsCharged: number;
+}
+
+/**
+ * Ends the job, once (only while it has no end), and audits that end in the same
+ * transaction, the audit chain taken in the update's own statement. The end and its event
+ * stand or fall together: a crash between them can no longer leave an ended job without
+ * its event that a retry would then skip. True when this call ended the job.
+ */
+export async function endJob(
+  em: EntityManager,
+  jobId: string,
+  end: JobEnding,
+  audit: AuditInput,
+): Promise<boolean> {
+  return em.fork().transactional(async (tx) => {
+    const taking = chainTaking(audit);
+    const [row] = await tx.execute<({ ended: number } & TakenColumns)[]>(
+      `with ended as (
+         update generation_jobs
+            set status = ?, status_changed_at = now(), failure_code = ?, failure_reason = ?, finished_at = now(),
+                credits_charged = ?, progress = case when ? then 1 else progress end,
+                queue_position = null, eta_seconds = null
+          where id = ? and finished_at is null returning id)
+       select (select count(*) from ended)::int as ended, ${taking.columns}`,
+      [
+        end.status,
+        end.failureCode,
+        end.failureReason,
+        end.creditsCharged,
+        end.status === 'succeeded',
+        jobId,
+        ...taking.params,
+      ],
+    );
+    if (row?.ended !== 1) return false;
+    await appendAudit(tx, audit, takenFrom(row));
+    return true;
+  });
 }

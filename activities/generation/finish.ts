@@ -8,11 +8,10 @@ import { Asset, GenerationJob } from '../../db/entities/index.ts';
 import { writeLedger } from '../../stores/billing.ts';
 import type { EndStatus, FailureCode } from '../../domain/generation.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
-import { recordAudit } from '../../platform/audit.ts';
 import { settleAll } from '../../platform/settle.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { jobParameters, loadJob } from '../../stores/generation.ts';
+import { endJob, jobParameters, loadJob } from '../../stores/generation.ts';
 import { closeJobReviews } from '../../stores/moderation.ts';
 import { deleteAssetNow } from '../../stores/retention.ts';
 
@@ -42,31 +41,24 @@ export function createFinishActivities(deps: FinishDeps) {
       ]);
       for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
       if (input.status !== 'succeeded') await withdrawHeldOutput(deps, job, input);
-      const ended = await orm.em.fork().nativeUpdate(
-        GenerationJob,
-        { id: job.id, finishedAt: null },
+      await endJob(
+        orm.em,
+        job.id,
         {
           status: input.status,
-          statusChangedAt: new Date(),
           failureCode: input.failureCode ?? null,
           failureReason: input.failureDetail?.slice(0, 1000) ?? null,
-          finishedAt: new Date(),
           creditsCharged: charged,
-          ...(input.status === 'succeeded' ? { progress: 1 } : {}),
-          queuePosition: null,
-          etaSeconds: null,
         },
-      );
-      if (ended === 1) {
-        await recordAudit(orm.em.fork(), {
+        {
           action: `job.${input.status}`,
           actorRole: 'system',
           targetType: 'job',
           targetId: job.id,
           subjectUserId: job.user,
           details: input.failureCode ? { failureCode: input.failureCode } : {},
-        });
-      }
+        },
+      );
       return { creditsCharged: charged };
     },
   };

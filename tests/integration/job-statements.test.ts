@@ -1,8 +1,9 @@
 // The single statements a generation job's steps are made of (admission: the verdict,
 // start and status in one update; submission: the task id and status in one; the
 // reservation: the entry and the balance in one; the capture: one insert with no lock;
-// the circuit breaker's writes), each checked against
-// the stack's PostgreSQL for what it records and for what it must leave alone.
+// the circuit breaker's writes; the end and its audit event in one transaction), each
+// checked against the stack's PostgreSQL for what it records and for what it must leave
+// alone.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationActivities } from '../../activities/generation/index.ts';
@@ -11,7 +12,7 @@ import { GenerationJob } from '../../db/entities/index.ts';
 import { CIRCUIT_BREAKER, type JobStatus } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
 import { InsufficientCredits, creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
-import { markQueued, markSubmitted } from '../../stores/generation.ts';
+import { endJob, markQueued, markSubmitted } from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -248,5 +249,38 @@ describe('the circuit breaker', () => {
     }
     expect(await breakerOpen(platform.clients.orm, provider)).toBe(false);
     await em().execute(`delete from provider_health where provider = ?`, [provider]);
+  });
+});
+
+describe('ending a job with its audit event', () => {
+  const end = { status: 'succeeded', failureCode: null, failureReason: null, creditsCharged: 4 } as const;
+  const audit = (id: string) => ({
+    action: 'job.succeeded',
+    actorRole: 'system',
+    targetType: 'job',
+    targetId: id,
+    subjectUserId: userId,
+  });
+  const events = (id: string) =>
+    em().execute<{ action: string }[]>(`select action from audit_events where target_id = ?`, [id]);
+
+  it('[S-AUDIT] ends the job and records its event in one transaction, once', async () => {
+    const id = await job('saving');
+    expect(await endJob(em(), id, end, audit(id))).toBe(true);
+    // A retried finish finds the job ended and writes nothing.
+    expect(await endJob(em(), id, end, audit(id))).toBe(false);
+    expect(await row(id)).toMatchObject({ status: 'succeeded', creditsCharged: 4, progress: 1 });
+    expect((await row(id)).finishedAt).toBeInstanceOf(Date);
+    expect(await events(id)).toEqual([{ action: 'job.succeeded' }]);
+  });
+
+  it('[S-AUDIT] leaves the job unended when its event cannot be written, so the retry ends and audits it', async () => {
+    const id = await job('saving');
+    // Details that JSON cannot hold: the append fails after the update has run.
+    await expect(endJob(em(), id, end, { ...audit(id), details: { bytes: 1n } })).rejects.toThrow(/BigInt/);
+    expect(await row(id)).toMatchObject({ status: 'saving', finishedAt: null });
+    expect(await events(id)).toEqual([]);
+    expect(await endJob(em(), id, end, audit(id))).toBe(true);
+    expect(await events(id)).toEqual([{ action: 'job.succeeded' }]);
   });
 });
