@@ -4,10 +4,12 @@
 // the classifier's square, the thread scores it), for the scoring alone, and per frame
 // when a video's frames are scored in one call; beside it, in the same run, the same
 // model on TensorFlow.js's WebAssembly backend (what the platform ran before, and the
-// reference its scores are held to in tests/unit/classifier-model.test.ts).
+// reference its scores are held to in tests/unit/classifier-model.test.ts). Then the CPU
+// an output costs to score as the platform scores every generated video (S-MOD): the
+// classifier's and the ffmpeg it starts, a 1-second video from the provider simulator.
 // Prints one JSON line and a table; it never passes or fails on time.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,11 +20,15 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { CLASSIFIER_INPUT_SIZE } from '../domain/moderation.ts';
 import { ffmpegBinary, imageFrame } from '../platform/frames.ts';
 import { createImageClassifier } from '../platform/image-classifier.ts';
+import { sampleVideo } from '../tests/support/simulator/video.ts';
+import { cpuSecondsSplitOf } from './support/figures.ts';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 30);
 const BASELINE_IMAGES = Number(process.env.BENCH_BASELINE_IMAGES ?? 10);
 /** Frames of a 5-second video, scored in one call as the output activity does. */
 const VIDEO_FRAMES = 5;
+/** Outputs scored for the CPU figure, after as many unmeasured. */
+const OUTPUTS = Number(process.env.BENCH_OUTPUTS ?? 100);
 const run = promisify(execFile);
 
 const summary = (xs: number[]) => {
@@ -81,6 +87,7 @@ try {
     await classifier.scoreFrames(frames.slice(i, i + VIDEO_FRAMES));
     batched.push((performance.now() - t) / VIDEO_FRAMES);
   }
+  const perOutputCpuMs = await outputScoringCpu(classifier, ready.pid, dir);
   await classifier.close();
 
   // Baseline: TensorFlow.js's WebAssembly backend, same model, same frames, in this thread.
@@ -120,6 +127,7 @@ try {
       loadMs: +baselineLoadMs.toFixed(0),
       perImageMs: summary(baseline),
     },
+    perOutputCpuMs,
     speedupOverBaseline: +(summary(baseline).mean / summary(scoring).mean).toFixed(1),
     cores: os.availableParallelism(),
     loadAverage: +os.loadavg()[0]!.toFixed(2),
@@ -140,7 +148,31 @@ try {
       onnx: figures.perVideoFrameMs.p50,
       'tfjs wasm': '',
     },
+    'CPU per output scored: classifier / its ffmpeg (ms)': {
+      onnx: `${perOutputCpuMs.classifier} / ${perOutputCpuMs.ffmpeg}`,
+      'tfjs wasm': '',
+    },
   });
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * CPU milliseconds a generated video costs to score, as `storeOutput` scores it: the
+ * classifier's process, and the ffmpeg it starts and waits for (counted in its reaped
+ * children), each per video.
+ */
+async function outputScoringCpu(
+  classifier: ReturnType<typeof createImageClassifier>,
+  pid: number,
+  dir: string,
+): Promise<{ classifier: number; ffmpeg: number }> {
+  const file = path.join(dir, 'output.mp4');
+  await writeFile(file, await sampleVideo());
+  for (let i = 0; i < OUTPUTS; i++) await classifier.scoreVideoFile(file);
+  const before = await cpuSecondsSplitOf(pid);
+  for (let i = 0; i < OUTPUTS; i++) await classifier.scoreVideoFile(file);
+  const after = await cpuSecondsSplitOf(pid);
+  const perOutput = (seconds: number) => +((seconds * 1000) / OUTPUTS).toFixed(2);
+  return { classifier: perOutput(after.own - before.own), ffmpeg: perOutput(after.reaped - before.reaped) };
 }

@@ -173,12 +173,21 @@ export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
  * there once it has ended and nowhere else.
  */
 async function cpuSecondsWithReapedOf(pid: number): Promise<number> {
+  const { own, reaped } = await cpuSecondsSplitOf(pid);
+  return own + reaped;
+}
+
+/** A process's own CPU seconds, and its reaped children's; NaN once it is gone. */
+export async function cpuSecondsSplitOf(pid: number): Promise<{ own: number; reaped: number }> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / CLOCK_TICKS;
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    return { own: (f[11]! + f[12]!) / CLOCK_TICKS, reaped: (f[13]! + f[14]!) / CLOCK_TICKS };
   } catch {
-    return NaN;
+    return { own: NaN, reaped: NaN };
   }
 }
 
