@@ -156,31 +156,16 @@ export async function inParallel<T>(
   );
 }
 
-/** CPU time (user + system) a process has used so far, in seconds, from /proc; NaN once it is gone. */
-export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
+/**
+ * CPU time (user + system) a process has used so far, in seconds, from /proc, and that of
+ * the children it has already reaped (fields 16 and 17): a short-lived helper's time,
+ * such as an ffmpeg the classifier started and waited for, is there once it has ended and
+ * nowhere else. NaN once the process is gone.
+ */
+export async function cpuSecondsSplitOf(pid: number | 'self'): Promise<{ own: number; reaped: number }> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-/**
- * CPU seconds of a process with the children it has already reaped (fields 16 and 17): a
- * short-lived helper's time, such as an ffmpeg the classifier started and waited for, is
- * there once it has ended and nowhere else.
- */
-async function cpuSecondsWithReapedOf(pid: number): Promise<number> {
-  const { own, reaped } = await cpuSecondsSplitOf(pid);
-  return own + reaped;
-}
-
-/** A process's own CPU seconds, and its reaped children's; NaN once it is gone. */
-export async function cpuSecondsSplitOf(pid: number): Promise<{ own: number; reaped: number }> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const f = stat
       .slice(stat.lastIndexOf(')') + 2)
       .split(' ')
@@ -191,13 +176,22 @@ export async function cpuSecondsSplitOf(pid: number): Promise<{ own: number; rea
   }
 }
 
+/** A process's own CPU seconds so far; NaN once it is gone. */
+export async function cpuSecondsOf(pid: number | 'self'): Promise<number> {
+  return (await cpuSecondsSplitOf(pid)).own;
+}
+
 /**
  * CPU seconds of a process and every process under it (a helper it started), the ones
  * that have ended included: a live helper counts in itself, an ended one in its parent.
  */
 export async function cpuSecondsOfTree(pid: number): Promise<number> {
-  let total = await cpuSecondsWithReapedOf(pid);
-  for (const child of await descendantsOf(pid)) total += (await cpuSecondsWithReapedOf(child)) || 0;
+  const withReaped = async (p: number) => {
+    const { own, reaped } = await cpuSecondsSplitOf(p);
+    return own + reaped;
+  };
+  let total = await withReaped(pid);
+  for (const child of await descendantsOf(pid)) total += (await withReaped(child)) || 0;
   return total;
 }
 
