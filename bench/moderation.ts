@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { CLASSIFIER_INPUT_SIZE } from '../domain/moderation.ts';
 import { ffmpegBinary, imageFrame } from '../platform/frames.ts';
-import { createImageClassifier } from '../platform/image-classifier.ts';
+import { createImageClassifier, type ImageClassifier } from '../platform/image-classifier.ts';
 import { sampleVideo } from '../tests/support/simulator/video.ts';
 import { cpuSecondsSplitOf } from './support/figures.ts';
 
@@ -163,7 +163,7 @@ try {
  * children), each per video.
  */
 async function outputScoringCpu(
-  classifier: ReturnType<typeof createImageClassifier>,
+  classifier: ImageClassifier,
   pid: number,
   dir: string,
 ): Promise<{ classifier: number; ffmpeg: number }> {
