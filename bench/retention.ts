@@ -31,6 +31,7 @@ import { startChild } from './support/child.ts';
 import {
   RssSampler,
   cpuSecondsOf,
+  cpuSecondsOfTree,
   inParallel,
   loadAverage,
   now,
@@ -78,7 +79,12 @@ const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'd
 const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
 const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+const pidOf = (service: object) => (service as { child?: { pid?: number } }).child!.pid!;
+const temporalPid = pidOf(stack.services.temporal);
+// PostgreSQL and MinIO serve both sides' deletions: their CPU, with every backend and
+// helper they started, is counted for each phase, so the table shows a deletion's whole cost.
+const storePids = [pidOf(stack.services.postgres), pidOf(stack.services.s3)] as const;
+const storesCpu = () => Promise.all(storePids.map(cpuSecondsOfTree));
 const temporalRss = new RssSampler(temporalPid).start();
 const concurrency = queueTuning(TASK_QUEUES.retention, config).maxConcurrentLocalActivityExecutions!;
 const worker = await startWorkerProcess(env, {
@@ -134,6 +140,7 @@ try {
       : 'warning: the due moment came before every workflow was waiting for it',
   );
   const cpuAtDue = await Promise.all([cpuSecondsOf(worker.pid), cpuSecondsOf(temporalPid)]);
+  const storesAtDue = await storesCpu();
 
   const deadline = dueAt.getTime() + GIVE_UP_AFTER_MS;
   let deleted = 0;
@@ -146,6 +153,7 @@ try {
   }
   const loadAfter = loadAverage();
   const cpuAfter = await Promise.all([cpuSecondsOf(worker.pid), cpuSecondsOf(temporalPid)]);
+  const storesAfter = await storesCpu();
   interface Lateness {
     first: Date;
     last: Date;
@@ -190,6 +198,7 @@ try {
   say(`the same ${N} deletions in a plain loop, ${concurrency} at a time`);
   const bareLoad = loadAverage();
   const bareCpuBefore = await cpuSecondsOf(bare.pid);
+  const bareStoresBefore = await storesCpu();
   const bareRun = await bare.ask<{ startedAt: number; endedAt: number; failed: number }>({
     assets: plain.ids.map((id) => ({
       assetId: id,
@@ -206,6 +215,9 @@ try {
     temporal: ((cpuAfter[1] - cpuAtDue[1]) * 1000) / N,
     bare: (((await cpuSecondsOf(bare.pid)) - bareCpuBefore) * 1000) / N,
   };
+  const bareStoresAfter = await storesCpu();
+  const storesMsPerDeletion = (before: number[], after: number[]) =>
+    before.map((b, i) => `${round(((after[i]! - b) * 1000) / N, 2)}`).join(' / ');
 
   const [workerPeak, temporalPeak, barePeak] = await Promise.all([
     workerRss.stop(),
@@ -253,6 +265,10 @@ try {
     [
       'CPU ms per deletion: worker / Temporal / bare loop',
       `${round(cpuMsPerDeletion.worker, 2)} / ${round(cpuMsPerDeletion.temporal, 2)} / ${round(cpuMsPerDeletion.bare, 2)}`,
+    ],
+    [
+      'CPU ms per deletion, PostgreSQL / MinIO: Temporal side / bare loop',
+      `${storesMsPerDeletion(storesAtDue, storesAfter)} / ${storesMsPerDeletion(bareStoresBefore, bareStoresAfter)}`,
     ],
     ['actions per asset', `${result.actionsPerAsset}: ${describeCounts(actions, N)}`],
     [
