@@ -116,13 +116,18 @@ export interface TakenColumns {
 /**
  * The select-list columns that take the first chain nobody else is appending to (or, if
  * all are busy, one to wait for) and its last hash, by `audit_take_chain`
- * (db/routines.ts), with the people the event names looked up beside it: one statement,
+ * (db/routines.ts), with the people the events name looked up beside it: one statement,
  * where the lock, each busy chain's try and the hash took one each. A caller with a
  * statement of its own to run first in the same transaction selects these in it
  * (stores/retention-proof.ts), and saves the round trip.
  */
-export function chainTaking(input: Omit<AuditInput, 'details'>): { columns: string; params: unknown[] } {
-  const ids = accountIds([input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]);
+export function chainTaking(...inputs: Omit<AuditInput, 'details'>[]): {
+  columns: string;
+  params: unknown[];
+} {
+  const ids = accountIds(
+    inputs.flatMap((input) => [input.actorId ?? null, input.subjectUserId ?? null, input.targetId ?? null]),
+  );
   const lookup =
     ids.length === 0
       ? ''
@@ -160,32 +165,51 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
  * held until the commit.
  */
 export async function appendAudit(tx: EntityManager, input: AuditInput, taken: Taken): Promise<string> {
-  const { chain, prevHash, known } = taken;
+  const [hash] = await appendAuditEvents(tx, [input], taken);
+  return hash!;
+}
+
+const EVENT_COLUMNS = 14;
+
+/**
+ * Appends events in the order given, each linked to the one before it, to a chain taken
+ * in this transaction for all of them (`chainTaking` with every input): one statement,
+ * whose rows take their ids in the order listed, which is the order `verifyAuditChain`
+ * walks. Answers their hashes.
+ */
+export async function appendAuditEvents(
+  tx: EntityManager,
+  inputs: AuditInput[],
+  taken: Taken,
+): Promise<string[]> {
+  const { chain, known } = taken;
+  let prevHash = taken.prevHash;
   // Millisecond precision: what is hashed is exactly what PostgreSQL returns.
-  const event = {
-    occurred_at: new Date(Date.now()),
-    actor_id: input.actorId ?? null,
-    actor_role: input.actorRole ?? null,
-    action: input.action,
-    target_type: input.targetType ?? null,
-    target_id: input.targetId ?? null,
-    subject_user_id: input.subjectUserId ?? null,
-    details: input.details ?? {},
-  };
+  const occurredAt = new Date(Date.now());
   // A target that is an account (whatever its type says) is a person too.
   const pseudonymOf = (id: string | null) => (id ? (known.get(id) ?? null) : null);
-  const pseudonyms = {
-    actor_pseudonym: pseudonymOf(event.actor_id),
-    subject_pseudonym:
-      pseudonymOf(event.subject_user_id) ?? (event.subject_user_id ? null : (input.subjectPseudonym ?? null)),
-    target_pseudonym: pseudonymOf(event.target_id),
-  };
-  const hash = eventHash(prevHash, { ...event, ...pseudonyms });
-  await tx.execute(
-    `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
-                               actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
-    [
+  const hashes: string[] = [];
+  const params: unknown[] = [];
+  for (const input of inputs) {
+    const event = {
+      occurred_at: occurredAt,
+      actor_id: input.actorId ?? null,
+      actor_role: input.actorRole ?? null,
+      action: input.action,
+      target_type: input.targetType ?? null,
+      target_id: input.targetId ?? null,
+      subject_user_id: input.subjectUserId ?? null,
+      details: input.details ?? {},
+    };
+    const pseudonyms = {
+      actor_pseudonym: pseudonymOf(event.actor_id),
+      subject_pseudonym:
+        pseudonymOf(event.subject_user_id) ??
+        (event.subject_user_id ? null : (input.subjectPseudonym ?? null)),
+      target_pseudonym: pseudonymOf(event.target_id),
+    };
+    const hash = eventHash(prevHash, { ...event, ...pseudonyms });
+    params.push(
       event.occurred_at,
       event.actor_id,
       event.actor_role,
@@ -200,9 +224,19 @@ export async function appendAudit(tx: EntityManager, input: AuditInput, taken: T
       chain,
       prevHash,
       hash,
-    ],
+    );
+    hashes.push(hash);
+    prevHash = hash;
+  }
+  if (inputs.length === 0) return hashes;
+  const row = `(${Array.from({ length: EVENT_COLUMNS }, (_, i) => (i === 7 ? '?::jsonb' : '?')).join(', ')})`;
+  await tx.execute(
+    `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
+                               actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
+     values ${inputs.map(() => row).join(', ')}`,
+    params,
   );
-  return hash;
+  return hashes;
 }
 
 export type AuditChainResult =

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -96,6 +97,47 @@ export async function deleteObjectVerified(store: ObjectStore, key: string): Pro
   const after = await headObject(store, key);
   if (after) throw new Error(`object ${key} still present after delete`);
   return { before, deletedAt, verifiedAt: new Date(), verification: VERIFICATION_METHOD };
+}
+
+/** The most keys one DeleteObjects request may name (S3's limit). */
+const MAX_KEYS_PER_DELETE = 1000;
+
+/**
+ * deleteObjectVerified for many objects, with one DeleteObjects request where each would
+ * take a DELETE (at most 1,000 keys, the store's limit): each object is looked at before,
+ * and checked gone after, on its own. Answers in the keys' order; an object the store
+ * would not delete, or still answers for, fails alone, and the rest stand.
+ */
+export async function deleteObjectsVerified(
+  store: ObjectStore,
+  keys: string[],
+): Promise<PromiseSettledResult<VerifiedDeletion>[]> {
+  if (keys.length > MAX_KEYS_PER_DELETE) throw new Error(`at most ${MAX_KEYS_PER_DELETE} objects a request`);
+  const before = await Promise.allSettled(keys.map((key) => headObject(store, key)));
+  const present = keys.filter((_, i) => before[i]!.status === 'fulfilled');
+  const refused = new Map<string, string>();
+  let deletedAt = new Date();
+  if (present.length > 0) {
+    const answer = await store.client.send(
+      new DeleteObjectsCommand({
+        Bucket: store.bucket,
+        Delete: { Objects: present.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    deletedAt = new Date();
+    for (const e of answer.Errors ?? [])
+      if (e.Key) refused.set(e.Key, `${e.Code ?? 'error'}: ${e.Message ?? ''}`);
+  }
+  return Promise.allSettled(
+    keys.map(async (key, i) => {
+      const head = before[i]!;
+      if (head.status === 'rejected') throw head.reason;
+      const why = refused.get(key);
+      if (why) throw new Error(`the store did not delete object ${key}: ${why}`);
+      if (await headObject(store, key)) throw new Error(`object ${key} still present after delete`);
+      return { before: head.value, deletedAt, verifiedAt: new Date(), verification: VERIFICATION_METHOD };
+    }),
+  );
 }
 
 /** Best effort, for cleaning up after a failed upload: never throws. */

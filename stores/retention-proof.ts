@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DeletionProof } from '../db/entities/index.ts';
 import type { AssetKind, DeletionReason } from '../domain/retention.ts';
 import {
-  appendAudit,
+  appendAuditEvents,
   chainTaking,
   takenFrom,
   type AuditInput,
@@ -86,6 +86,21 @@ export const orphanDedupeKey = (sweepId: string, objectKey: string) => `orphan:$
 /** Millisecond precision, as PostgreSQL will return it. */
 const ms = (d: Date) => new Date(d.getTime());
 
+/** A deletion to record: its proof's fields (dates at any precision) and its audit event. */
+export interface DeletionRecord {
+  fields: Omit<DeletionProofFields, 'requestedAt' | 'deletedAt' | 'verifiedAt'> & {
+    requestedAt: Date;
+    deletedAt: Date;
+    verifiedAt: Date;
+  };
+  audit: Omit<AuditInput, 'details'> & { details?: Record<string, unknown> };
+}
+
+export interface RecordedDeletion {
+  proofId: string;
+  created: boolean;
+}
+
 /**
  * Writes the proof, marks the asset row deleted (when there is one) and appends the
  * audit event. Idempotent by the proof's dedupe key: a second call writes nothing and
@@ -94,32 +109,34 @@ const ms = (d: Date) => new Date(d.getTime());
  */
 export async function recordDeletion(
   em: EntityManager,
-  input: Omit<DeletionProofFields, 'requestedAt' | 'deletedAt' | 'verifiedAt'> & {
-    requestedAt: Date;
-    deletedAt: Date;
-    verifiedAt: Date;
-  },
-  audit: Omit<AuditInput, 'details'> & { details?: Record<string, unknown> },
-): Promise<{ proofId: string; created: boolean }> {
+  input: DeletionRecord['fields'],
+  audit: DeletionRecord['audit'],
+): Promise<RecordedDeletion> {
   return em.fork().transactional(async (tx) => {
-    const fields: DeletionProofFields = {
-      ...input,
-      ownerPseudonym: await pseudonymFor(tx, input),
-      requestedAt: ms(input.requestedAt),
-      deletedAt: ms(input.deletedAt),
-      verifiedAt: ms(input.verifiedAt),
-    };
-    const { created, taken } = await insertProof(tx, fields, audit);
-    if (created) {
-      await appendAudit(tx, { ...audit, details: { ...audit.details, proofId: created } }, taken);
-      return { proofId: created, created: true };
-    }
-    const [existing] = await tx.execute<{ id: string }[]>(
-      'select id from deletion_proofs where dedupe_key = ?',
-      [fields.dedupeKey],
-    );
-    return { proofId: existing!.id, created: false };
+    const [recorded] = await recordIn(tx, [
+      { fields: { ...input, ownerPseudonym: await pseudonymFor(tx, input) }, audit },
+    ]);
+    return recorded!;
   });
+}
+
+/**
+ * recordDeletion for many deletions at once, each owner's pseudonym given: one
+ * transaction of two statements (three if some were recorded already), where each
+ * deletion alone takes four. If the database refuses the transaction (one bad record
+ * fails the statement for all), each is then written alone, so only what is wrong fails.
+ * Answers in the records' order.
+ */
+export async function recordDeletions(
+  em: EntityManager,
+  records: (DeletionRecord & { fields: { ownerPseudonym: string | null } })[],
+): Promise<PromiseSettledResult<RecordedDeletion>[]> {
+  try {
+    const recorded = await em.fork().transactional((tx) => recordIn(tx, records));
+    return recorded.map((value) => ({ status: 'fulfilled', value }));
+  } catch {
+    return Promise.allSettled(records.map((r) => recordDeletion(em, r.fields, r.audit)));
+  }
 }
 
 async function pseudonymFor(
@@ -133,56 +150,96 @@ async function pseudonymFor(
   return owner?.pseudonym ?? null;
 }
 
+/** In the caller's transaction: the proofs, their assets' rows, then their events in one chain. */
+async function recordIn(tx: EntityManager, records: DeletionRecord[]): Promise<RecordedDeletion[]> {
+  const fields = records.map(({ fields: f }) => ({
+    ...f,
+    requestedAt: ms(f.requestedAt),
+    deletedAt: ms(f.deletedAt),
+    verifiedAt: ms(f.verifiedAt),
+  }));
+  const { created, taken } = await insertProofs(
+    tx,
+    fields,
+    records.map((r) => r.audit),
+  );
+  const events = records.flatMap(({ audit }, i) => {
+    const proofId = created.get(fields[i]!.dedupeKey);
+    return proofId ? [{ ...audit, details: { ...audit.details, proofId } }] : [];
+  });
+  await appendAuditEvents(tx, events, taken);
+  const before = fields.filter((f) => !created.has(f.dedupeKey)).map((f) => f.dedupeKey);
+  const existing = new Map<string, string>();
+  if (before.length > 0) {
+    const rows = await tx.execute<{ id: string; dedupe_key: string }[]>(
+      'select id, dedupe_key from deletion_proofs where dedupe_key in (?)',
+      [before],
+    );
+    for (const row of rows) existing.set(row.dedupe_key, row.id);
+  }
+  return fields.map((f) => {
+    const proofId = created.get(f.dedupeKey);
+    return proofId ? { proofId, created: true } : { proofId: existing.get(f.dedupeKey)!, created: false };
+  });
+}
+
+const PROOF_ROW = `(gen_random_uuid(), ${Array.from({ length: 16 }, () => '?').join(', ')})`;
+const MARK_ROW = '(?::uuid, ?::timestamptz, ?::text)';
+
 /**
- * Inserts the proof unless its dedupe key is taken, and in the same statement marks the
- * asset row deleted (an orphan has none) and takes the audit chain the deletion's event
- * goes to (`chainTaking`): one round trip where there were three. The asset's update runs
- * either way (PostgreSQL runs every data-modifying part of a `with`), as the separate
- * update did. Answers the new proof's id, or undefined when one was already there (the
+ * Inserts the proofs whose dedupe keys are free, and in the same statement marks their
+ * assets' rows deleted (an orphan has none) and takes the audit chain their events go to
+ * (`chainTaking`): one round trip where each deletion took three. The assets' update runs
+ * either way (PostgreSQL runs every data-modifying part of a `with`), as a separate
+ * update did. Answers the new proofs' ids by dedupe key (one already there has none: the
  * chain, taken for nothing then, is let go at the commit).
  */
-async function insertProof(
+async function insertProofs(
   tx: EntityManager,
-  fields: DeletionProofFields,
-  audit: Omit<AuditInput, 'details'>,
-): Promise<{ created: string | undefined; taken: Taken }> {
-  const marksAsset = fields.assetId !== null && fields.reason !== 'orphan';
-  const taking = chainTaking(audit);
-  const [row] = await tx.execute<({ id: string | null } & TakenColumns)[]>(
+  fields: DeletionProofFields[],
+  audits: Omit<AuditInput, 'details'>[],
+): Promise<{ created: Map<string, string>; taken: Taken }> {
+  const marks = fields.filter((f) => f.assetId !== null && f.reason !== 'orphan');
+  const taking = chainTaking(...audits);
+  const [row] = await tx.execute<({ created: Record<string, string> | null } & TakenColumns)[]>(
     `with proof as (
        insert into deletion_proofs (id, dedupe_key, asset_id, object_key, kind, owner_id, owner_pseudonym, reason, requested_by,
          requested_at, deleted_at, object_existed, content_sha256, size_bytes, verified_at, verification, record_hash)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (dedupe_key) do nothing returning id),
-     marked as (
-       update assets set status = 'deleted', deleted_at = ?, deletion_reason = ?
-        where ? and id = ? and status <> 'deleted' returning id)
-     select (select id from proof) as id, ${taking.columns}`,
+       values ${fields.map(() => PROOF_ROW).join(', ')}
+       on conflict (dedupe_key) do nothing returning id, dedupe_key)
+     ${
+       marks.length === 0
+         ? ''
+         : `, marked as (
+       update assets set status = 'deleted', deleted_at = m.deleted_at, deletion_reason = m.reason
+         from (values ${marks.map(() => MARK_ROW).join(', ')}) as m (id, deleted_at, reason)
+        where assets.id = m.id and assets.status <> 'deleted' returning assets.id)`
+     }
+     select (select json_object_agg(dedupe_key, id) from proof) as created, ${taking.columns}`,
     [
-      fields.dedupeKey,
-      fields.assetId,
-      fields.objectKey,
-      fields.kind,
-      fields.ownerId,
-      fields.ownerPseudonym,
-      fields.reason,
-      fields.requestedBy,
-      fields.requestedAt,
-      fields.deletedAt,
-      fields.objectExisted,
-      fields.contentSha256,
-      fields.sizeBytes,
-      fields.verifiedAt,
-      fields.verification,
-      deletionProofHash(fields),
-      fields.deletedAt,
-      fields.reason,
-      marksAsset,
-      fields.assetId,
+      ...fields.flatMap((f) => [
+        f.dedupeKey,
+        f.assetId,
+        f.objectKey,
+        f.kind,
+        f.ownerId,
+        f.ownerPseudonym,
+        f.reason,
+        f.requestedBy,
+        f.requestedAt,
+        f.deletedAt,
+        f.objectExisted,
+        f.contentSha256,
+        f.sizeBytes,
+        f.verifiedAt,
+        f.verification,
+        deletionProofHash(f),
+      ]),
+      ...marks.flatMap((f) => [f.assetId, f.deletedAt, f.reason]),
       ...taking.params,
     ],
   );
-  return { created: row?.id ?? undefined, taken: takenFrom(row) };
+  return { created: new Map(Object.entries(row?.created ?? {})), taken: takenFrom(row) };
 }
 
 /**

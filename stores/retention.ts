@@ -11,10 +11,15 @@ import { requestRetentionDeletion, type RetainedAsset } from '../clients/retenti
 import { Asset, DeletionProof } from '../db/entities/index.ts';
 import { parseAssetObjectKey, type AssetKind, type DeletionReason } from '../domain/retention.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { deleteObjectVerified } from '../platform/objects.ts';
+import { deleteObjectVerified, type VerifiedDeletion } from '../platform/objects.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import { activeHoldIds } from './legal-hold.ts';
-import { assetDedupeKey, recordDeletion } from './retention-proof.ts';
+import {
+  assetDedupeKey,
+  recordDeletion,
+  type DeletionRecord,
+  type RecordedDeletion,
+} from './retention-proof.ts';
 
 export interface AssetDeletionRequest {
   assetId: string;
@@ -40,7 +45,9 @@ export type AssetDeletion =
     }
   | { status: 'deferred'; holdIds: string[] };
 
-function deleted(proof: Pick<DeletionProof, 'id' | 'reason' | 'deletedAt' | 'objectExisted'>): AssetDeletion {
+export function deleted(
+  proof: Pick<DeletionProof, 'id' | 'reason' | 'deletedAt' | 'objectExisted'>,
+): AssetDeletion {
   return {
     status: 'deleted',
     proofId: proof.id,
@@ -50,8 +57,8 @@ function deleted(proof: Pick<DeletionProof, 'id' | 'reason' | 'deletedAt' | 'obj
   };
 }
 
-/** What a deletion starts from, read in one round trip (lookUpDeletion). */
-interface DeletionState {
+/** What a deletion starts from, read in one round trip (lookUpDeletions). */
+export interface DeletionState {
   /** The proof of an earlier deletion of this asset, if any. */
   proof: Pick<DeletionProof, 'id' | 'reason' | 'deletedAt' | 'objectExisted'> | null;
   asset: Pick<Asset, 'objectKey' | 'user' | 'kind' | 'status' | 'sha256' | 'sizeBytes' | 'deleteAt'> | null;
@@ -63,44 +70,57 @@ interface DeletionState {
   ownerPseudonym: string | null;
 }
 
+interface DeletionRow {
+  proof: { id: string; reason: DeletionReason; deleted_at: string; object_existed: boolean } | null;
+  asset: {
+    object_key: string;
+    user_id: string | null;
+    kind: AssetKind;
+    status: Asset['status'];
+    sha256: string | null;
+    size_bytes: number | null;
+    delete_at: string | null;
+  } | null;
+  hold_ids: string[];
+  holds_for: string | null;
+  owner_pseudonym: string | null;
+}
+
 /**
  * The proof, the asset row, the active holds and the owner's pseudonym together: a due
  * object's deletion reads them on every timer, and one query instead of four saves it
- * three database round trips (bench/retention.ts). The holds are those of the asset's
- * owner as the row names it, else as the request does.
+ * three database round trips (bench/retention.ts); a batch of deletions reads them all
+ * in that one query. The holds are those of the asset's owner as the row names it, else
+ * as the request does. Answers in the requests' order.
  */
-async function lookUpDeletion(em: EntityManager, input: AssetDeletionRequest): Promise<DeletionState> {
-  const ownerHint = input.userId ?? parseAssetObjectKey(input.objectKey)?.userId ?? null;
-  const [row] = await em.execute<
-    {
-      proof: { id: string; reason: DeletionReason; deleted_at: string; object_existed: boolean } | null;
-      asset: {
-        object_key: string;
-        user_id: string | null;
-        kind: AssetKind;
-        status: Asset['status'];
-        sha256: string | null;
-        size_bytes: number | null;
-        delete_at: string | null;
-      } | null;
-      hold_ids: string[];
-      holds_for: string | null;
-      owner_pseudonym: string | null;
-    }[]
-  >(
-    `with asset as (select object_key, user_id, kind, status, sha256, size_bytes, delete_at from assets where id = ?),
-          owner as (select coalesce((select user_id from asset), ?::uuid) as id)
-     select (select jsonb_build_object('id', id, 'reason', reason, 'deleted_at', deleted_at, 'object_existed', object_existed)
-               from deletion_proofs where dedupe_key = ?) as proof,
-            (select to_jsonb(asset) from asset) as asset,
+export async function lookUpDeletions(
+  em: EntityManager,
+  inputs: Pick<AssetDeletionRequest, 'assetId' | 'userId' | 'objectKey'>[],
+): Promise<DeletionState[]> {
+  const rows = await em.execute<DeletionRow[]>(
+    `select (select jsonb_build_object('id', id, 'reason', reason, 'deleted_at', deleted_at, 'object_existed', object_existed)
+               from deletion_proofs where dedupe_key = r.dedupe_key) as proof,
+            to_jsonb(a) as asset,
             array(select h.id from legal_holds h
-                   where h.released_at is null and (h.asset_id = ? or h.user_id = (select id from owner))
+                   where h.released_at is null and (h.asset_id = r.asset_id or h.user_id = o.id)
                    order by h.placed_at, h.id)::text[] as hold_ids,
-            (select id from owner) as holds_for,
-            (select pseudonym from users where id = (select id from owner)) as owner_pseudonym`,
-    [input.assetId, ownerHint, assetDedupeKey(input.assetId), input.assetId],
+            o.id as holds_for,
+            (select pseudonym from users where id = o.id) as owner_pseudonym
+       from unnest(array[?]::uuid[], array[?]::uuid[], array[?]::text[]) with ordinality as r(asset_id, owner_hint, dedupe_key, n)
+       left join lateral (select object_key, user_id, kind, status, sha256, size_bytes, delete_at
+                            from assets where id = r.asset_id) a on true
+       cross join lateral (select coalesce(a.user_id, r.owner_hint) as id) o
+      order by r.n`,
+    [
+      inputs.map((input) => input.assetId),
+      inputs.map((input) => input.userId ?? parseAssetObjectKey(input.objectKey)?.userId ?? null),
+      inputs.map((input) => assetDedupeKey(input.assetId)),
+    ],
   );
-  const { proof, asset } = row!;
+  return rows.map(deletionState);
+}
+
+function deletionState({ proof, asset, ...row }: DeletionRow): DeletionState {
   return {
     proof: proof && {
       id: proof.id,
@@ -117,10 +137,15 @@ async function lookUpDeletion(em: EntityManager, input: AssetDeletionRequest): P
       sizeBytes: asset.size_bytes,
       deleteAt: asset.delete_at ? new Date(asset.delete_at) : null,
     },
-    holdIds: row!.hold_ids,
-    holdsFor: row!.holds_for,
-    ownerPseudonym: row!.owner_pseudonym,
+    holdIds: row.hold_ids,
+    holdsFor: row.holds_for,
+    ownerPseudonym: row.owner_pseudonym,
   };
+}
+
+async function lookUpDeletion(em: EntityManager, input: AssetDeletionRequest): Promise<DeletionState> {
+  const [found] = await lookUpDeletions(em, [input]);
+  return found!;
 }
 
 /** Deletes the object with proof, or records that a legal hold defers it (R-HOLD). */
@@ -132,65 +157,71 @@ export async function deleteAsset(
   return deleteLookedUp(deps, em, input, await lookUpDeletion(em, input));
 }
 
-/**
- * A retention timer's deletion: as deleteAsset, unless the asset is an intermediate file
- * whose delete-at moved past the time the timer was set for (R-INTERMEDIATE), which is
- * then returned instead.
- */
-export async function deleteDueAsset(
-  deps: { orm: MikroORM; store: ObjectStore },
-  input: AssetDeletionRequest & { dueAt: string },
-): Promise<AssetDeletion | { status: 'postponed'; deleteAt: string }> {
-  const em = deps.orm.em.fork();
-  const found = await lookUpDeletion(em, input);
-  const later = found.asset && movedFrom(found.asset, input.dueAt);
-  if (later) return { status: 'postponed', deleteAt: later };
-  return deleteLookedUp(deps, em, input, found);
-}
-
-async function deleteLookedUp(
+export async function deleteLookedUp(
   deps: { orm: MikroORM; store: ObjectStore },
   em: EntityManager,
   input: AssetDeletionRequest,
-  { proof, asset, holdIds: found, holdsFor, ownerPseudonym }: DeletionState,
+  state: DeletionState,
 ): Promise<AssetDeletion> {
-  if (proof) return deleted(proof);
-  const objectKey = asset?.objectKey ?? input.objectKey;
-  const ownerId = asset?.user ?? input.userId ?? parseAssetObjectKey(objectKey)?.userId ?? null;
+  if (state.proof) return deleted(state.proof);
+  const { objectKey, ownerId } = deletionOwner(input, state);
   // The owner differs from the one the lookup assumed only for a row without an owner
   // whose key names another: look again for that owner.
-  const holdIds = ownerId === holdsFor ? found : await activeHoldIds(em, input.assetId, ownerId);
+  const holdIds =
+    ownerId === state.holdsFor ? state.holdIds : await activeHoldIds(em, input.assetId, ownerId);
   if (holdIds.length > 0) {
     await recordDeferral(em, { ...input, userId: ownerId }, holdIds);
     return { status: 'deferred', holdIds };
   }
-  if (asset && asset.status !== 'deleting') {
+  if (state.asset && state.asset.status !== 'deleting') {
     await em.nativeUpdate(Asset, { id: input.assetId, status: { $ne: 'deleted' } }, { status: 'deleting' });
   }
   const deletion = await deleteObjectVerified(deps.store, objectKey);
+  const record = deletionRecord(input, state, deletion);
+  return recordedOutcome(em, await recordDeletion(em, record.fields, record.audit), input, deletion);
+}
+
+/** The object the deletion removes and its owner: as the asset's row says, else as the request or the key does. */
+export function deletionOwner(
+  input: AssetDeletionRequest,
+  { asset }: Pick<DeletionState, 'asset'>,
+): { objectKey: string; ownerId: string | null } {
+  const objectKey = asset?.objectKey ?? input.objectKey;
+  return {
+    objectKey,
+    ownerId: asset?.user ?? input.userId ?? parseAssetObjectKey(objectKey)?.userId ?? null,
+  };
+}
+
+/** The proof and the audit event of a deletion done. */
+export function deletionRecord(
+  input: AssetDeletionRequest,
+  state: DeletionState,
+  deletion: VerifiedDeletion,
+): DeletionRecord {
+  const { objectKey, ownerId } = deletionOwner(input, state);
   const requestedBy = input.requestedBy ?? null;
-  const kind = asset?.kind ?? input.kind;
-  const { proofId, created } = await recordDeletion(
-    em,
-    {
+  const kind = state.asset?.kind ?? input.kind;
+  return {
+    fields: {
       dedupeKey: assetDedupeKey(input.assetId),
       assetId: input.assetId,
       objectKey,
       kind,
       ownerId,
       // Looked up with the holds, unless the owner turned out to be another.
-      ...(ownerId === holdsFor ? { ownerPseudonym } : {}),
+      ...(ownerId === state.holdsFor ? { ownerPseudonym: state.ownerPseudonym } : {}),
       reason: input.reason,
       requestedBy,
       requestedAt: new Date(input.requestedAt),
       deletedAt: deletion.deletedAt,
       objectExisted: deletion.before !== null,
-      contentSha256: asset?.sha256 ?? null,
-      sizeBytes: deletion.before?.sizeBytes ?? asset?.sizeBytes ?? null,
+      contentSha256: state.asset?.sha256 ?? null,
+      sizeBytes: deletion.before?.sizeBytes ?? state.asset?.sizeBytes ?? null,
       verifiedAt: deletion.verifiedAt,
       verification: deletion.verification,
     },
-    {
+    audit: {
       action: 'asset.deleted',
       actorId: requestedBy,
       actorRole: requestedBy ? null : 'system',
@@ -199,7 +230,16 @@ async function deleteLookedUp(
       subjectUserId: ownerId,
       details: { reason: input.reason, kind, ...(input.sweepId ? { sweepId: input.sweepId } : {}) },
     },
-  );
+  };
+}
+
+/** What a recorded deletion answers: its own proof, or the one a concurrent deletion wrote first. */
+export async function recordedOutcome(
+  em: EntityManager,
+  { proofId, created }: RecordedDeletion,
+  input: AssetDeletionRequest,
+  deletion: VerifiedDeletion,
+): Promise<AssetDeletion> {
   if (created) {
     return {
       status: 'deleted',
@@ -220,7 +260,7 @@ async function deleteLookedUp(
  * fires for the time it was set to (`dueAt`), this says where the time moved, or null
  * when it did not move and the file is due now.
  */
-function movedFrom(asset: Pick<Asset, 'kind' | 'status' | 'deleteAt'>, dueAt: string): string | null {
+export function movedFrom(asset: Pick<Asset, 'kind' | 'status' | 'deleteAt'>, dueAt: string): string | null {
   if (asset.kind !== 'intermediate' || asset.status !== 'stored' || !asset.deleteAt) return null;
   return asset.deleteAt.getTime() > Date.parse(dueAt) ? asset.deleteAt.toISOString() : null;
 }
