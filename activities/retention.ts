@@ -2,24 +2,28 @@
 // that a legal hold defers it (stores/retention.ts), or, for an intermediate file a newer
 // final video re-uses, the later time it is now due (R-INTERMEDIATE). Run as a local
 // activity inside the workflow task the timer fires, so a due object costs one task, not three.
+// The deletions of timers that fire together go in batches (stores/retention-batch.ts):
+// a deletion that finds a batch being written waits for it, then goes with the others
+// that waited, in one round of statements and store requests.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { DUE_DELETIONS_PER_BATCH } from '../domain/retention.ts';
+import { groupCommit } from '../platform/group-commit.ts';
 import type { ObjectStore } from '../platform/s3.ts';
-import {
-  deleteAsset,
-  deleteDueAsset,
-  type AssetDeletion,
-  type AssetDeletionRequest,
-} from '../stores/retention.ts';
+import { deleteAsset, type AssetDeletionRequest } from '../stores/retention.ts';
+import { deleteDueAssets, type DueDeletion, type DueDeletionRequest } from '../stores/retention-batch.ts';
 
 /** What a due object's deletion came to; `postponed` only for an intermediate whose time moved. */
-export type RetentionOutcome = AssetDeletion | { status: 'postponed'; deleteAt: string };
+export type RetentionOutcome = DueDeletion;
 
 export function createRetentionActivities(deps: { orm: MikroORM; store: ObjectStore }) {
+  const deleteDue = groupCommit(
+    (inputs: DueDeletionRequest[]) => deleteDueAssets(deps, inputs),
+    DUE_DELETIONS_PER_BATCH,
+  );
   return {
     /** Idempotent by asset id: a repeat returns the first proof. */
     async deleteAssetObject(input: AssetDeletionRequest & { dueAt?: string }): Promise<RetentionOutcome> {
-      if (input.reason === 'timer' && input.dueAt)
-        return deleteDueAsset(deps, { ...input, dueAt: input.dueAt });
+      if (input.reason === 'timer' && input.dueAt) return deleteDue({ ...input, dueAt: input.dueAt });
       return deleteAsset(deps, input);
     },
   };

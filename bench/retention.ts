@@ -3,8 +3,8 @@
 // (worker/main.ts with WORKER_QUEUES=retention), on a Temporal dev server keeping its
 // state in a SQLite file as `npm start` runs it. The worker's and Temporal's memory are
 // sampled from /proc all along. Then, in the same run, the same deletions of N other
-// objects (stores/retention.ts deleteAsset: hold check, S3 delete, the check the object
-// is gone, the proof row) by a plain loop in a process of its own, at the concurrency the
+// objects (the retention activity, in its batches: hold check, S3 delete, the check the
+// object is gone, the proof row) by a plain loop in a process of its own, at the concurrency the
 // worker deletes at (its local activity slots, worker/tuning.ts), without Temporal.
 // Actions per asset are counted from every retention workflow's history. Prints one
 // JSON line, then a table; never passes or fails on time.

@@ -73,6 +73,14 @@ export const RETENTION_STATUSES = ['scheduled', 'held', 'deleting', 'deleted'] a
 export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
 
 /**
+ * The most due deletions that go in one batch (activities/retention.ts). The retention
+ * worker runs 10 local activities at a time (worker/tuning.ts), so its batches hold at
+ * most 10; this bounds them should the slots grow: one DeleteObjects request takes up to
+ * 1,000 keys, and each deletion in a batch writes 16 parameters of one statement.
+ */
+export const DUE_DELETIONS_PER_BATCH = 100;
+
+/**
  * A held retention workflow re-reads the holds from the database this often, so a
  * release whose signal was lost (the API died between the two) still resumes deletion.
  */

@@ -1,11 +1,13 @@
 // The bare side of bench/retention.ts, in a process of its own as the worker is: the
-// same deletions (stores/retention.ts deleteAsset: the hold check, the S3 delete, the
-// check that the object is gone, the proof row and its audit event) in a plain loop at
-// a given concurrency, without Temporal.
+// same deletions (the retention activity's, activities/retention.ts: the hold check, the
+// S3 delete, the check that the object is gone, the proof row and its audit event, in
+// batches of those asked for together) in a plain loop at a given concurrency, without
+// Temporal.
 import { loadConfig } from '../../config/index.ts';
 import { createClients } from '../../platform/clients.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { deleteAsset, type AssetDeletionRequest } from '../../stores/retention.ts';
+import { createRetentionActivities } from '../../activities/retention.ts';
+import type { AssetDeletionRequest } from '../../stores/retention.ts';
 import { serveParent } from './child.ts';
 import { inParallel, now } from './figures.ts';
 
@@ -20,14 +22,12 @@ serveParent(
       assets: Omit<AssetDeletionRequest, 'reason' | 'requestedAt'>[];
       concurrency: number;
     };
+    const { deleteAssetObject } = createRetentionActivities(clients);
     const startedAt = now();
     let failed = 0;
     await inParallel(assets, concurrency, async (asset) => {
-      const outcome = await deleteAsset(clients, {
-        ...asset,
-        reason: 'timer',
-        requestedAt: new Date().toISOString(),
-      });
+      const at = new Date().toISOString();
+      const outcome = await deleteAssetObject({ ...asset, reason: 'timer', requestedAt: at, dueAt: at });
       if (outcome.status !== 'deleted') failed++;
     });
     return { startedAt, endedAt: now(), failed };

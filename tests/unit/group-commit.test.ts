@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { groupCommit } from '../../platform/group-commit.ts';
+
+/** A batch runner whose batches finish only when the test says so. */
+function gatedRunner() {
+  const batches: number[][] = [];
+  const gates: (() => void)[] = [];
+  const run = async (items: number[]) => {
+    batches.push(items);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    return items.map((n) =>
+      n < 0
+        ? ({ status: 'rejected', reason: new Error(`bad ${n}`) } as const)
+        : ({ status: 'fulfilled', value: n * 10 } as const),
+    );
+  };
+  const openNext = async () => {
+    while (gates.length === 0) await new Promise((r) => setImmediate(r));
+    gates.shift()!();
+  };
+  return { batches, run, openNext };
+}
+
+describe('group commit', () => {
+  it('sends the calls that arrive while a batch runs together in the next one, at most the batch size', async () => {
+    const runner = gatedRunner();
+    const call = groupCommit(runner.run, 3);
+    const first = [call(1), call(2)];
+    while (runner.batches.length === 0) await new Promise((r) => setImmediate(r));
+    // Both calls of one tick went in the first batch, which is running; these five wait for it.
+    const waiting = [3, 4, 5, 6, 7].map((n) => call(n));
+    expect(runner.batches).toEqual([[1, 2]]);
+    await runner.openNext();
+    expect(await Promise.all(first)).toEqual([10, 20]);
+    await runner.openNext();
+    await runner.openNext();
+    expect(await Promise.all(waiting)).toEqual([30, 40, 50, 60, 70]);
+    expect(runner.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ]);
+  });
+
+  it('fails only the call whose result failed, and all of a batch that threw, then goes on', async () => {
+    const runner = gatedRunner();
+    const call = groupCommit(runner.run, 10);
+    const mixed = [call(1), call(-2), call(3)];
+    await runner.openNext();
+    expect(await Promise.allSettled(mixed)).toMatchObject([
+      { status: 'fulfilled', value: 10 },
+      { status: 'rejected', reason: { message: 'bad -2' } },
+      { status: 'fulfilled', value: 30 },
+    ]);
+
+    let throwing = true;
+    const call2 = groupCommit(async (items: number[]) => {
+      if (throwing) {
+        throwing = false;
+        throw new Error('database gone');
+      }
+      return items.map((n) => ({ status: 'fulfilled', value: n }) as const);
+    }, 10);
+    const failed = [call2(1), call2(2)];
+    await expect(Promise.all(failed)).rejects.toThrow('database gone');
+    expect(await Promise.allSettled(failed)).toMatchObject([{ status: 'rejected' }, { status: 'rejected' }]);
+    expect(await call2(3)).toBe(3);
+  });
+});
