@@ -114,14 +114,14 @@ export async function deleteObjectsVerified(
 ): Promise<PromiseSettledResult<VerifiedDeletion>[]> {
   if (keys.length > MAX_KEYS_PER_DELETE) throw new Error(`at most ${MAX_KEYS_PER_DELETE} objects a request`);
   const before = await Promise.allSettled(keys.map((key) => headObject(store, key)));
-  const present = keys.filter((_, i) => before[i]!.status === 'fulfilled');
+  const looked = keys.filter((_, i) => before[i]!.status === 'fulfilled');
   const refused = new Map<string, string>();
   let deletedAt = new Date();
-  if (present.length > 0) {
+  if (looked.length > 0) {
     const answer = await store.client.send(
       new DeleteObjectsCommand({
         Bucket: store.bucket,
-        Delete: { Objects: present.map((Key) => ({ Key })), Quiet: true },
+        Delete: { Objects: looked.map((Key) => ({ Key })), Quiet: true },
       }),
     );
     deletedAt = new Date();
