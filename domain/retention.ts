@@ -76,7 +76,8 @@ export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
  * The most due deletions that go in one batch (activities/retention.ts). The retention
  * worker runs 10 local activities at a time (worker/tuning.ts), so its batches hold at
  * most 10; this bounds them should the slots grow: one DeleteObjects request takes up to
- * 1,000 keys, and each deletion in a batch writes 16 parameters of one statement.
+ * 1,000 keys, and each deletion adds 19 parameters to one statement (its proof's 16, its
+ * asset row's 3).
  */
 export const DUE_DELETIONS_PER_BATCH = 100;
 

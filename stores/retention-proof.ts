@@ -122,10 +122,10 @@ export async function recordDeletion(
 
 /**
  * recordDeletion for many deletions at once, each owner's pseudonym given: one
- * transaction of two statements (three if some were recorded already), where each
- * deletion alone takes four. If the database refuses the transaction (one bad record
- * fails the statement for all), each is then written alone, so only what is wrong fails.
- * Answers in the records' order.
+ * transaction for all (begin, two statements, commit; one statement more if some were
+ * recorded already), where each deletion alone has one of its own. If the database
+ * refuses the transaction (one bad record fails the statement for all), each is then
+ * written alone, so only what is wrong fails. Answers in the records' order.
  */
 export async function recordDeletions(
   em: EntityManager,
