@@ -169,7 +169,8 @@ export async function appendAudit(tx: EntityManager, input: AuditInput, taken: T
   return hash!;
 }
 
-const EVENT_COLUMNS = 14;
+/** One event's values, in the insert's column order. */
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Appends events in the order given, each linked to the one before it, to a chain taken
@@ -229,11 +230,10 @@ export async function appendAuditEvents(
     prevHash = hash;
   }
   if (inputs.length === 0) return hashes;
-  const row = `(${Array.from({ length: EVENT_COLUMNS }, (_, i) => (i === 7 ? '?::jsonb' : '?')).join(', ')})`;
   await tx.execute(
     `insert into audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, subject_user_id, details,
                                actor_pseudonym, subject_pseudonym, target_pseudonym, chain, prev_hash, hash)
-     values ${inputs.map(() => row).join(', ')}`,
+     values ${inputs.map(() => EVENT_ROW).join(', ')}`,
     params,
   );
   return hashes;
