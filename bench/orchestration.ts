@@ -32,7 +32,7 @@ import { createLogger } from '../platform/logger.ts';
 import { createAccount, signIn } from '../tests/support/accounts.ts';
 import type { TestClient } from '../tests/support/client.ts';
 import type { TestPlatform } from '../tests/support/platform.ts';
-import { startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
+import { TEMPORAL_ENGINE_NAMES, startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
 import { startChild } from './support/child.ts';
 import {
   RssSampler,
@@ -98,9 +98,7 @@ interface SideFigures {
   loads: string[];
 }
 
-say(
-  `starting a stack (Temporal: ${ENGINE === 'dev' ? 'dev server on a SQLite file' : 'temporal-server on PostgreSQL'}) for ${JOBS} jobs per side at ${RATE}/s`,
-);
+say(`starting a stack (Temporal: ${TEMPORAL_ENGINE_NAMES[ENGINE]}) for ${JOBS} jobs per side at ${RATE}/s`);
 const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
 const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);

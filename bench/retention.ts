@@ -25,7 +25,7 @@ import { assetObjectKey } from '../domain/retention.ts';
 import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
 import { createClients, type Clients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
+import { TEMPORAL_ENGINE_NAMES, startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
 import { queueTuning } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
 import {
@@ -72,9 +72,9 @@ const ENGINE = values.engine as TemporalEngine;
 if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine is dev or server, not ${ENGINE}`);
 const say = (m: string) => progress('retention', m);
 
-say(
-  `starting a stack (Temporal: ${ENGINE === 'dev' ? 'dev server on a SQLite file' : 'temporal-server on PostgreSQL'}) for ${N} assets`,
-);
+const ENGINE_NAME = TEMPORAL_ENGINE_NAMES[ENGINE];
+
+say(`starting a stack (Temporal: ${ENGINE_NAME}) for ${N} assets`);
 const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
 const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
@@ -238,7 +238,7 @@ try {
     ratio: round(deletionsPerS / bareDeletionsPerS, 2),
   };
   console.log(JSON.stringify(result));
-  printTable(`${N} retention timers due at one moment (Temporal on a SQLite file; ${deleted} deleted)`, [
+  printTable(`${N} retention timers due at one moment (${ENGINE_NAME}; ${deleted} deleted)`, [
     [
       'workflow starts before due',
       `${round(startsPerS)}/s at ${START_CONCURRENCY} at a time; all started ${round((due - startsTo) / 1000)} s before due`,

@@ -28,6 +28,12 @@ import {
 
 export type TemporalEngine = 'dev' | 'server';
 
+/** How an engine is named in a benchmark's progress and tables. */
+export const TEMPORAL_ENGINE_NAMES: Record<TemporalEngine, string> = {
+  dev: 'dev server on a SQLite file',
+  server: 'temporal-server on PostgreSQL',
+};
+
 /** The services a fault test may stop and start again on the same port and data. */
 export type RestartableService = 'postgres' | 'temporal';
 
