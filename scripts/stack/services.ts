@@ -185,7 +185,23 @@ export interface TemporalOptions {
  */
 const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
 
-export async function startTemporal(options: TemporalOptions): Promise<Service & { address: string }> {
+/**
+ * Written out though it is Temporal's default: how often the dev server's history service
+ * may read its queue of tasks to dispatch, 20 times a second a shard. The dev server has
+ * one shard, so every task waits for the next 50 ms tick: a workflow of three no-op
+ * activities runs in 340 ms here and in 105 on the production engine's 16 shards, 61 at 320
+ * reads a second. But the tick is what gathers a burst's tasks into batches: with 320,
+ * 5,000 retention timers due together were deleted 80.3 and 81.6 s after due (the second
+ * with the timer queue read at 320 too) against 69.7 and 62.2 at 20, in alternating runs,
+ * with 14 to 37% more CPU a deletion in Temporal and 18 to 28% more in the worker.
+ */
+const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'history.transferProcessorMaxPollRPS': 20,
+};
+
+export async function startTemporal(
+  options: TemporalOptions,
+): Promise<Service & { address: string; pid: number }> {
   const args = [
     'server',
     'start-dev',
@@ -204,7 +220,7 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
     for (const pragma of DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+  for (const [key, value] of Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
@@ -230,7 +246,7 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
       { exited: service.exited, timeoutMs: 90_000, intervalMs: 250, output: service.lastOutput },
     ),
   );
-  return { ...service, address };
+  return { ...service, address, pid: service.child.pid! };
 }
 
 // ---------------------------------------------------------------- S3 (MinIO)

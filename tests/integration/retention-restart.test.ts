@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,13 +15,14 @@ import { scaledDurations } from '../support/durations.ts';
 // A Temporal dev server of this file's own, persisting to a SQLite file, so it can be
 // killed and started again on the same port while retention timers are pending. Killed
 // (SIGKILL), not stopped: the file is synced at its checkpoints, not at every commit
-// (scripts/stack/services.ts), and a crashed server must still find every timer.
+// (scripts/stack/services.ts), and a crashed server must still find every timer. Its
+// command line is the one `npm start` gives the dev server, with this file's settings added.
 const TIME_SCALE = String((10 * SECOND) / (30 * DAY)); // uploads kept 10 s
 const LATENESS_MS = 10 * SECOND;
 
 let dir: string;
 let port: number;
-let temporal: Service & { address: string };
+let temporal: Service & { address: string; pid: number };
 let platform: TestPlatform;
 const log = process.env.STACK_LOG
   ? (s: string, l: string) => process.stderr.write(`${s} | ${l}\n`)
@@ -90,4 +91,17 @@ describe('a Temporal server killed and restarted while timers are pending', () =
       expect(await objectExists(platform, asset.objectKey)).toBe(false);
     }
   }, 150_000);
+});
+
+describe('the dev server as `npm start` runs it', () => {
+  it('reads its task queue at the rate that batches a burst of due timers, with a test’s own settings beside it', async () => {
+    const args = (await readFile(`/proc/${temporal.pid}/cmdline`, 'utf8')).split('\0');
+    const dynamicConfig = args.filter((_, i) => args[i - 1] === '--dynamic-config-value');
+    expect(dynamicConfig).toEqual(
+      expect.arrayContaining([
+        'history.transferProcessorMaxPollRPS=20',
+        'system.namespaceCacheRefreshInterval="100ms"',
+      ]),
+    );
+  });
 });
