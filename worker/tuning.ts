@@ -4,6 +4,7 @@
 // thousands per queue) is what made 5,000 due retention workflows cost 1.2 GiB.
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.ts';
+import { dueDeletionsAtOnce } from '../domain/retention.ts';
 import { TASK_QUEUES, type TaskQueue } from '../domain/temporal.ts';
 
 export type QueueTuning = Pick<
@@ -26,8 +27,10 @@ export type QueueTuning = Pick<
  *   mid-task, the activity's result lands on nothing ("Tried to complete untracked local
  *   activity"), and under load or a database outage deletions loop until their task
  *   times out, again and again (seen in tests/integration/scale-out.test.ts). Twice the
- *   workflow tasks at once leaves room for every run with a deletion in flight. Each
- *   deletion holds one database connection, so local activities match the pool.
+ *   workflow tasks at once leaves room for every run with a deletion in flight. Deletions
+ *   due together wait a moment to share one batch and one database connection, so twice
+ *   the pool run at once (domain/retention.ts dueDeletionsAtOnce, with the figures): with
+ *   only the pool's worth, the wait held the slots and fewer deletions went a second.
  *   Nearly all its workflow tasks come from the normal queue, not the sticky one (a due
  *   run is rarely still cached), but the SDK's default gives 8 of 10 pollers to the
  *   sticky queue: a burst of due timers was then dispatched at 16 to 27 a second with
@@ -47,10 +50,10 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
   switch (queue) {
     case TASK_QUEUES.retention:
       return {
-        maxCachedWorkflows: 2 * pool,
-        maxConcurrentWorkflowTaskExecutions: pool,
+        maxCachedWorkflows: 2 * dueDeletionsAtOnce(pool),
+        maxConcurrentWorkflowTaskExecutions: dueDeletionsAtOnce(pool),
         maxConcurrentActivityTaskExecutions: 2,
-        maxConcurrentLocalActivityExecutions: pool,
+        maxConcurrentLocalActivityExecutions: dueDeletionsAtOnce(pool),
         maxConcurrentWorkflowTaskPolls: pool,
         nonStickyToStickyPollRatio: 0.8,
       };

@@ -24,7 +24,7 @@ function gatedRunner() {
 describe('group commit', () => {
   it('sends the calls that arrive while a batch runs together in the next one, at most the batch size', async () => {
     const runner = gatedRunner();
-    const call = groupCommit(runner.run, 3);
+    const call = groupCommit(runner.run, { maxBatch: 3 });
     const first = [call(1), call(2)];
     while (runner.batches.length === 0) await new Promise((r) => setImmediate(r));
     // Both calls of one tick went in the first batch, which is running; these five wait for it.
@@ -44,7 +44,7 @@ describe('group commit', () => {
 
   it('fails only the call whose result failed, and all of a batch that threw, then goes on', async () => {
     const runner = gatedRunner();
-    const call = groupCommit(runner.run, 10);
+    const call = groupCommit(runner.run, { maxBatch: 10 });
     const mixed = [call(1), call(-2), call(3)];
     await runner.openNext();
     expect(await Promise.allSettled(mixed)).toMatchObject([
@@ -54,16 +54,50 @@ describe('group commit', () => {
     ]);
 
     let throwing = true;
-    const call2 = groupCommit(async (items: number[]) => {
-      if (throwing) {
-        throwing = false;
-        throw new Error('database gone');
-      }
-      return items.map((n) => ({ status: 'fulfilled', value: n }) as const);
-    }, 10);
+    const call2 = groupCommit(
+      async (items: number[]) => {
+        if (throwing) {
+          throwing = false;
+          throw new Error('database gone');
+        }
+        return items.map((n) => ({ status: 'fulfilled', value: n }) as const);
+      },
+      { maxBatch: 10 },
+    );
     const failed = [call2(1), call2(2)];
     await expect(Promise.all(failed)).rejects.toThrow('database gone');
     expect(await Promise.allSettled(failed)).toMatchObject([{ status: 'rejected' }, { status: 'rejected' }]);
     expect(await call2(3)).toBe(3);
+  });
+
+  it('waits up to its linger for more calls, and starts at once when as many wait as start a batch', async () => {
+    const runner = gatedRunner();
+    const call = groupCommit(runner.run, { maxBatch: 10, lingerMs: 60_000, startAt: 3 });
+    const tick = () => new Promise((r) => setImmediate(r));
+    // Three calls in three ticks, as a burst's deletions arrive: they go together.
+    const calls = [call(1)];
+    await tick();
+    calls.push(call(2));
+    await tick();
+    expect(runner.batches).toEqual([]);
+    calls.push(call(3));
+    await runner.openNext();
+    expect(await Promise.all(calls)).toEqual([10, 20, 30]);
+    expect(runner.batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('sends a lone call once its linger is over', async () => {
+    const runner = gatedRunner();
+    const lingerMs = 1500;
+    const call = groupCommit(runner.run, { maxBatch: 10, lingerMs, startAt: 3 });
+    const called = performance.now();
+    const lone = call(7);
+    await new Promise((r) => setImmediate(r));
+    expect(runner.batches).toEqual([]);
+    await runner.openNext();
+    expect(await lone).toBe(70);
+    // Timers never fire early; 1 ms for the clock's rounding.
+    expect(performance.now() - called).toBeGreaterThanOrEqual(lingerMs - 1);
+    expect(runner.batches).toEqual([[7]]);
   });
 });
