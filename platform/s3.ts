@@ -17,7 +17,10 @@ export interface ObjectStore {
   serverSideEncryption: Config['s3']['serverSideEncryption'];
 }
 
-export function createObjectStore(s3: Config['s3'], options: { timeoutMs?: number } = {}): ObjectStore {
+export function createObjectStore(
+  s3: Config['s3'],
+  options: { timeoutMs?: number; cacheMiddleware?: boolean } = {},
+): ObjectStore {
   const client = new S3Client({
     region: s3.region,
     endpoint: s3.endpoint,
@@ -26,6 +29,12 @@ export function createObjectStore(s3: Config['s3'], options: { timeoutMs?: numbe
     // A store that is down must fail fast, not hang a readiness probe or a request.
     requestHandler: { connectionTimeout: options.timeoutMs ?? 3000, requestTimeout: 30_000 },
     maxAttempts: 3,
+    // The SDK builds each request's middleware stack anew unless told to build it once per
+    // kind of request: a HEAD then costs 0.44 ms of CPU instead of 0.53 (`bench:objects`),
+    // and a due deletion makes two. The cache ignores middleware added to a client or a
+    // command after its first request: nothing here adds any (the presigner, below, resolves
+    // its own stack from a clone), and nothing may, on this client.
+    cacheMiddleware: options.cacheMiddleware ?? true,
   });
   // Signing is local computation: a client for the public endpoint never sends a request.
   const signer = s3.publicEndpoint
