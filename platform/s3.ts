@@ -30,10 +30,12 @@ export function createObjectStore(
     requestHandler: { connectionTimeout: options.timeoutMs ?? 3000, requestTimeout: 30_000 },
     maxAttempts: 3,
     // The SDK builds each request's middleware stack anew unless told to build it once per
-    // kind of request: a HEAD then costs 0.44 ms of CPU instead of 0.53 (`bench:objects`),
-    // and a due deletion makes two. The cache ignores middleware added to a client or a
-    // command after its first request: nothing here adds any (the presigner, below, resolves
-    // its own stack from a clone), and nothing may, on this client.
+    // kind of request: a HEAD of a stored object then costs 0.466 and 0.484 ms of CPU
+    // instead of 0.503 and 0.529 (two runs of `bench:objects`), one of a missing object
+    // 0.464 and 0.504 instead of 0.51 and 0.508; a due deletion makes one of each. The
+    // cache ignores middleware added to a client or a command after its first request:
+    // nothing here adds any (the presigner resolves its own stack from a clone), and
+    // nothing may, on this client.
     cacheMiddleware: options.cacheMiddleware ?? true,
   });
   // Signing is local computation: a client for the public endpoint never sends a request.
