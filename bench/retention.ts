@@ -28,6 +28,7 @@ import { createLogger } from '../platform/logger.ts';
 import { TEMPORAL_ENGINE_NAMES, startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
 import { queueTuning } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
+import { Started } from './support/started.ts';
 import {
   RssSampler,
   cpuSecondsOf,
@@ -47,7 +48,7 @@ import {
   waitsForItsTime,
   type ActionCounts,
 } from './support/history.ts';
-import { startWorkerProcess } from './support/worker-process.ts';
+import { RETENTION_ONLY, startWorkerProcess } from './support/worker-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -75,30 +76,35 @@ const say = (m: string) => progress('retention', m);
 const ENGINE_NAME = TEMPORAL_ENGINE_NAMES[ENGINE];
 
 say(`starting a stack (Temporal: ${ENGINE_NAME}) for ${N} assets`);
-const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
-const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-const config = loadConfig(env);
-const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-const pidOf = (service: object) => (service as { child?: { pid?: number } }).child!.pid!;
-const temporalPid = pidOf(stack.services.temporal);
-// PostgreSQL and MinIO serve both sides' deletions: their CPU, with every backend and
-// helper they started, is counted for each phase, so the table shows a deletion's whole cost.
-const storePids = [pidOf(stack.services.postgres), pidOf(stack.services.s3)] as const;
-const storesCpu = () => Promise.all(storePids.map(cpuSecondsOfTree));
-const temporalRss = new RssSampler(temporalPid).start();
-const concurrency = queueTuning(TASK_QUEUES.retention, config).maxConcurrentLocalActivityExecutions!;
-const worker = await startWorkerProcess(env, {
-  client: clients.temporal.client,
-  queues: [TASK_QUEUES.retention],
-  readyQueue: TASK_QUEUES.retention,
-});
-const workerRss = new RssSampler(worker.pid).start();
-const bare = await startChild<Record<string, never>>(
-  new URL('./support/bare-deletions.ts', import.meta.url),
-  env,
+const running = new Started();
+const stack = running.add(await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' }), (s) =>
+  s.stop(),
 );
-const bareRss = new RssSampler(bare.pid).start();
 try {
+  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
+  const config = loadConfig(env);
+  const clients = running.add(
+    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
+    (c) => c.close(),
+  );
+  const pidOf = (service: object) => (service as { child?: { pid?: number } }).child!.pid!;
+  const temporalPid = pidOf(stack.services.temporal);
+  // PostgreSQL and MinIO serve both sides' deletions: their CPU, with every backend and
+  // helper they started, is counted for each phase, so the table shows a deletion's whole cost.
+  const storePids = [pidOf(stack.services.postgres), pidOf(stack.services.s3)] as const;
+  const storesCpu = () => Promise.all(storePids.map(cpuSecondsOfTree));
+  const temporalRss = new RssSampler(temporalPid).start();
+  const concurrency = queueTuning(TASK_QUEUES.retention, config).maxConcurrentLocalActivityExecutions!;
+  const worker = running.add(
+    await startWorkerProcess(env, { client: clients.temporal.client, ...RETENTION_ONLY }),
+    (w) => w.stop(),
+  );
+  const workerRss = new RssSampler(worker.pid).start();
+  const bare = running.add(
+    await startChild<Record<string, never>>(new URL('./support/bare-deletions.ts', import.meta.url), env),
+    (b) => b.stop(),
+  );
+  const bareRss = new RssSampler(bare.pid).start();
   const objectBody = Buffer.alloc(1024, 7);
   const timed = await storeAssets(clients, N, 'timed');
   const plain = await storeAssets(clients, N, 'bare');
@@ -328,8 +334,5 @@ try {
     return { userId, ids };
   }
 } finally {
-  await bare.stop();
-  await worker.stop();
-  await clients.close();
-  await stack.stop();
+  await running.stopAll();
 }

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { startRetention } from '../clients/retention.ts';
 import { loadConfig } from '../config/index.ts';
 import { assetObjectKey } from '../domain/retention.ts';
-import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
+import { workflowIds } from '../domain/temporal.ts';
 import { createClients } from '../platform/clients.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startTestStack } from '../tests/support/stack.ts';
@@ -29,8 +29,9 @@ import {
   progress,
   round,
 } from './support/figures.ts';
+import { Started } from './support/started.ts';
 import { waitsForItsTime } from './support/history.ts';
-import { startWorkerProcess } from './support/worker-process.ts';
+import { RETENTION_ONLY, startWorkerProcess } from './support/worker-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,19 +46,22 @@ const HOLD_MS = Number(values['hold-s']) * 1000;
 const say = (m: string) => progress('timers', m);
 
 say(`starting a stack (Temporal dev server on a SQLite file) for ${N} pending timers`);
-const stack = await startTestStack({ temporalFile: true });
-const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-const config = loadConfig(env);
-const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
-const temporalRss = new RssSampler(temporalPid, 1000).start();
-const worker = await startWorkerProcess(env, {
-  client: clients.temporal.client,
-  queues: [TASK_QUEUES.retention],
-  readyQueue: TASK_QUEUES.retention,
-});
-const workerRss = new RssSampler(worker.pid, 500).start();
+const running = new Started();
+const stack = running.add(await startTestStack({ temporalFile: true }), (s) => s.stop());
 try {
+  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
+  const config = loadConfig(env);
+  const clients = running.add(
+    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
+    (c) => c.close(),
+  );
+  const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+  const temporalRss = new RssSampler(temporalPid, 1000).start();
+  const worker = running.add(
+    await startWorkerProcess(env, { client: clients.temporal.client, ...RETENTION_ONLY }),
+    (w) => w.stop(),
+  );
+  const workerRss = new RssSampler(worker.pid, 500).start();
   await sleep(3000);
   const idleMiB = workerRss.currentMiB;
   const userId = randomUUID();
@@ -151,7 +155,5 @@ try {
     ],
   ]);
 } finally {
-  await worker.stop();
-  await clients.close();
-  await stack.stop();
+  await running.stopAll();
 }

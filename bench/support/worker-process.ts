@@ -21,6 +21,9 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** The options of a worker process that polls only the retention queue. */
+export const RETENTION_ONLY = { queues: [TASK_QUEUES.retention], readyQueue: TASK_QUEUES.retention };
+
 export async function startWorkerProcess(
   env: Record<string, string | undefined>,
   options: { client: Client; queues?: string[]; readyQueue: string },
