@@ -24,6 +24,7 @@ import { WORKER_NODE_OPTIONS, withNodeOptions } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
 import type { ExportRun, ExportTask } from './support/export-process.ts';
 import { createExportRequest } from './support/export-subject.ts';
+import { Started } from './support/started.ts';
 import {
   MiB,
   RssSampler,
@@ -51,10 +52,14 @@ const ROUNDS = Number(values.rounds);
 const say = (m: string) => progress('export', m);
 
 say(`starting a stack: ${JOBS} jobs, ${OBJECTS} videos of ${OBJECT_BYTES / MiB} MiB`);
-const stack = await startTestStack();
-const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-const clients = await createClients(loadConfig(env), createLogger({ level: 'warn', name: 'bench' }));
+const running = new Started();
+const stack = running.add(await startTestStack(), (s) => s.stop());
 try {
+  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
+  const clients = running.add(
+    await createClients(loadConfig(env), createLogger({ level: 'warn', name: 'bench' })),
+    (c) => c.close(),
+  );
   const userId = randomUUID();
   const now = new Date();
   await clients.orm.em.fork().insert(User, {
@@ -196,6 +201,5 @@ try {
   );
   console.log(`  archive: ${exports[0]?.entries} entries, ${exports[0]?.videos} videos`);
 } finally {
-  await clients.close();
-  await stack.stop();
+  await running.stopAll();
 }

@@ -14,6 +14,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Client } from '@temporalio/client';
 import { compositionArgs } from '../activities/script/composition.ts';
 import { runFfmpeg } from '../activities/script/media.ts';
 import { findModel } from '../domain/models.ts';
@@ -23,6 +24,7 @@ import { createAccount, signIn } from '../tests/support/accounts.ts';
 import { startPlatform } from '../tests/support/platform.ts';
 import { createProject, quoteAndRun } from '../tests/support/script.ts';
 import { startTestStack } from '../tests/support/stack.ts';
+import { Started } from './support/started.ts';
 
 const RESOLUTION = process.env.BENCH_RESOLUTION ?? '720p';
 const SCRIPT = [
@@ -92,18 +94,21 @@ const ACTION_EVENTS = [
   'workflowExecutionUpdateAcceptedEventAttributes',
 ] as const;
 
-async function historyActions(workflowId: string): Promise<number> {
-  const history = await platform.clients.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+async function historyActions(temporal: Client, workflowId: string): Promise<number> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? []).filter((e) => ACTION_EVENTS.some((k) => e[k])).length;
 }
 
-const stack = await startTestStack();
-const platform = await startPlatform(stack.env, { env: { LOG_LEVEL: 'silent' } });
+const running = new Started();
+const stack = running.add(await startTestStack(), (s) => s.stop());
 let peak = 0;
 const sampler = setInterval(() => {
   void workRss().then((bytes) => (peak = Math.max(peak, bytes)));
 }, 100);
 try {
+  const platform = running.add(await startPlatform(stack.env, { env: { LOG_LEVEL: 'silent' } }), (p) =>
+    p.stop(),
+  );
   const client = await signIn(platform, await createAccount(platform, { credits: 1000 }));
   const project = await createProject(client, {
     title: 'Benchmark',
@@ -136,11 +141,14 @@ try {
   const composeS = (ended - at('composing', ended)) / 1000;
   const platformPeak = peak;
   const mediaCpuS = (await childCpuSeconds()) - cpuBefore;
-  const projectActions = await historyActions(`script-${project.id}`);
+  const projectActions = await historyActions(platform.clients.temporal.client, `script-${project.id}`);
   const done = (await (await client.get(`/api/scripts/${project.id}`)).json()) as {
     scenes: { job: { id: string } }[];
   };
-  const sceneActions = await historyActions(`generation-${done.scenes[0]!.job.id}`);
+  const sceneActions = await historyActions(
+    platform.clients.temporal.client,
+    `generation-${done.scenes[0]!.job.id}`,
+  );
 
   // The baseline: the same renders and composition by ffmpeg alone, one after the other.
   log('baseline: the same scenes rendered and composed directly');
@@ -222,6 +230,5 @@ try {
   log(`model ${findModel('local-v1')!.label}, ${result.scenes} scenes, peak ${result.peakRssMiB} MiB`);
 } finally {
   clearInterval(sampler);
-  await platform.stop();
-  await stack.stop();
+  await running.stopAll();
 }

@@ -41,6 +41,7 @@ import {
 } from './support/figures.ts';
 import { startWorkerProcess } from './support/worker-process.ts';
 import { summarize } from './support/cpu-profile.ts';
+import { Started } from './support/started.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,40 +60,51 @@ const say = (m: string) => progress('status', m);
 say(
   'starting a stack (Temporal dev server on a SQLite file), the provider simulator, the API and the worker',
 );
-const stack = await startTestStack({ temporalFile: true });
-const simulator = await startProviderSimulator({ faults: { instant: true } });
-const apiPort = await freePort();
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  ...stack.env,
-  LOG_LEVEL: 'info',
-  API_PORT: String(apiPort),
-  API_HOST: '127.0.0.1',
-  PUBLIC_API_URL: apiUrl,
-  LUMA_API_KEY: SIMULATOR_API_KEY,
-  LUMA_BASE_URL: simulator.url,
-};
-const config = loadConfig(env);
-const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-// The API's request log goes where production's goes: out of the process (here, nowhere).
-const PROFILE_DIR = values.profile ? path.resolve(values.profile) : undefined;
-const profileFlags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-const apiSpawnedAt = Date.now();
-const api = spawn(
-  process.execPath,
-  [...profileFlags, fileURLToPath(new URL('../api/main.ts', import.meta.url))],
-  {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  },
-);
-const apiExited = new Promise((resolve) => api.once('exit', resolve));
-const worker = await startWorkerProcess(
-  { ...env, LOG_LEVEL: 'warn' },
-  { client: clients.temporal.client, readyQueue: TASK_QUEUES.generation },
-);
+const running = new Started();
+const stack = running.add(await startTestStack({ temporalFile: true }), (s) => s.stop());
 try {
+  const simulator = running.add(await startProviderSimulator({ faults: { instant: true } }), (s) => s.stop());
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...stack.env,
+    LOG_LEVEL: 'info',
+    API_PORT: String(apiPort),
+    API_HOST: '127.0.0.1',
+    PUBLIC_API_URL: apiUrl,
+    LUMA_API_KEY: SIMULATOR_API_KEY,
+    LUMA_BASE_URL: simulator.url,
+  };
+  const config = loadConfig(env);
+  const clients = running.add(
+    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
+    (c) => c.close(),
+  );
+  // The API's request log goes where production's goes: out of the process (here, nowhere).
+  const PROFILE_DIR = values.profile ? path.resolve(values.profile) : undefined;
+  const profileFlags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const apiSpawnedAt = Date.now();
+  const api = spawn(
+    process.execPath,
+    [...profileFlags, fileURLToPath(new URL('../api/main.ts', import.meta.url))],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const apiExited = new Promise((resolve) => api.once('exit', resolve));
+  running.add(api, async (child) => {
+    child.kill('SIGTERM');
+    await apiExited;
+  });
+  const worker = running.add(
+    await startWorkerProcess(
+      { ...env, LOG_LEVEL: 'warn' },
+      { client: clients.temporal.client, readyQueue: TASK_QUEUES.generation },
+    ),
+    (w) => w.stop(),
+  );
   await waitUntil('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok, { timeoutMs: 60_000 });
   const apiRss = new RssSampler(api.pid!).start();
 
@@ -194,7 +206,7 @@ try {
 
   const jobPath = (p: (typeof people)[number]) => `/api/jobs/${p.jobId}`;
   await reads('warm-up', jobPath, WARMUP_S);
-  const running = await reads('job status, whole stack running', jobPath, DURATION_S);
+  const wholeStack = await reads('job status, whole stack running', jobPath, DURATION_S);
   if (PROFILE_DIR) {
     api.kill('SIGTERM');
     await apiExited;
@@ -203,14 +215,14 @@ try {
       .sort()
       .at(-1)!;
     await summarize(path.join(PROFILE_DIR, file), {
-      per: running.ok,
-      window: { processStartedAt: apiSpawnedAt, from: running.from, to: running.to },
+      per: wholeStack.ok,
+      window: { processStartedAt: apiSpawnedAt, from: wholeStack.from, to: wholeStack.to },
     });
   } else {
-    await theRest(running);
+    await theRest(wholeStack);
   }
 
-  async function theRest(running: Awaited<ReturnType<typeof reads>>) {
+  async function theRest(wholeStack: Awaited<ReturnType<typeof reads>>) {
     const session = await reads('session only, whole stack running', () => '/api/auth/session', DURATION_S);
     say('stopping the worker');
     await worker.stop();
@@ -221,8 +233,8 @@ try {
     const result = {
       bench: 'status',
       clients: CLIENTS,
-      readsPerS: running.readsPerS,
-      p99Ms: running.p99Ms,
+      readsPerS: wholeStack.readsPerS,
+      p99Ms: wholeStack.p99Ms,
       workerDownP99Ms: workerDown.p99Ms,
     };
     console.log(JSON.stringify(result));
@@ -238,7 +250,7 @@ try {
         'DB transactions/read',
         'load average before',
       ],
-      ...[running, session, workerDown].map((f) => [
+      ...[wholeStack, session, workerDown].map((f) => [
         f.label,
         f.readsPerS,
         f.p50Ms,
@@ -253,10 +265,5 @@ try {
     console.log(`  API process peak RSS: ${Math.round(apiPeak)} MiB`);
   }
 } finally {
-  await worker.stop();
-  api.kill('SIGTERM');
-  await apiExited;
-  await clients.close();
-  await simulator.stop();
-  await stack.stop();
+  await running.stopAll();
 }
