@@ -52,10 +52,12 @@ import {
   billableActions,
   describeCounts,
   runSpan,
+  StepsByRound,
   timeSpent,
   totalOf,
   type ActionCounts,
 } from './support/history.ts';
+import { Started } from './support/started.ts';
 
 const { values } = parseArgs({
   options: {
@@ -85,13 +87,18 @@ if (ENGINE !== 'dev' && ENGINE !== 'server') throw new Error(`--engine is dev or
 const say = (m: string) => progress('orchestration', m);
 
 type Side = 'platform' | 'bare';
+interface Seen {
+  dueAt: number;
+  doneAt: number;
+  round?: number;
+}
 interface SideFigures {
   latenciesMs: number[];
   seconds: number;
   jobs: number;
   failures: string[];
-  /** Each measured job's due time and the moment its end was seen, by workflow id. */
-  seen: Map<string, { dueAt: number; doneAt: number }>;
+  /** Each measured job's due time, the moment its end was seen and its round, by workflow id. */
+  seen: Map<string, Seen>;
   cpuSeconds: number;
   temporalCpuSeconds: number;
   maxSendLagMs: number;
@@ -99,25 +106,34 @@ interface SideFigures {
 }
 
 say(`starting a stack (Temporal: ${TEMPORAL_ENGINE_NAMES[ENGINE]}) for ${JOBS} jobs per side at ${RATE}/s`);
-const stack = await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' });
-const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-const config = loadConfig(env);
-const clients = await createClients(config, createLogger({ level: 'warn', name: 'bench' }));
-const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
-const children: { stop(): Promise<void> }[] = [];
+const running = new Started();
+const stack = running.add(await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' }), (s) =>
+  s.stop(),
+);
 try {
-  const simulator = await startChild<{ url: string }>(
-    new URL('./support/simulator-process.ts', import.meta.url),
-    env,
+  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
+  const config = loadConfig(env);
+  const clients = running.add(
+    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
+    (c) => c.close(),
   );
-  children.push(simulator);
-  const platform = await startChild<{ url: string }>(
-    new URL('./support/platform-process.ts', import.meta.url),
-    { ...env, LUMA_BASE_URL: simulator.ready.url },
+  const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+  const stopChild = (child: { stop(): Promise<void> }) => child.stop();
+  const simulator = running.add(
+    await startChild<{ url: string }>(new URL('./support/simulator-process.ts', import.meta.url), env),
+    stopChild,
   );
-  children.push(platform);
-  const bare = await startChild<{ url: string }>(new URL('./support/bare-process.ts', import.meta.url), env);
-  children.push(bare);
+  const platform = running.add(
+    await startChild<{ url: string }>(new URL('./support/platform-process.ts', import.meta.url), {
+      ...env,
+      LUMA_BASE_URL: simulator.ready.url,
+    }),
+    stopChild,
+  );
+  const bare = running.add(
+    await startChild<{ url: string }>(new URL('./support/bare-process.ts', import.meta.url), env),
+    stopChild,
+  );
   // Each side with the processes it starts (the platform's image classifier runs in one of
   // its own): their CPU and memory are the side's.
   const rss = {
@@ -217,7 +233,7 @@ try {
         f.seconds += out.seconds;
         f.jobs += perRound;
         f.failures.push(...out.failures);
-        for (const [id, t] of out.seen) f.seen.set(id, t);
+        for (const [id, t] of out.seen) f.seen.set(id, { ...t, round: r + 1 });
         f.cpuSeconds += out.cpuSeconds;
         f.temporalCpuSeconds += out.temporalCpuSeconds;
         f.maxSendLagMs = Math.max(f.maxSendLagMs, out.maxSendLagMs);
@@ -322,13 +338,29 @@ try {
     ),
     line('workflow closed -> result seen by this process', (s) => round(histories[s].afterCloseMs)),
   ]);
+  // A side's p50 has stepped up between rounds of the same offer (stop 36): which step moved.
+  const roundNumbers = Array.from({ length: ROUNDS }, (_, i) => i + 1);
+  printTable('Latency phase, each step’s median by round: platform / bare ms', [
+    ['', ...roundNumbers.map((r) => `round ${r}`)],
+    ...histories.platform.byRound
+      .labels()
+      .map((l) => [
+        l,
+        ...roundNumbers.map((r) =>
+          (['platform', 'bare'] as const)
+            .map((s) => round(histories[s].byRound.medianMs(l, r) ?? 0))
+            .join(' / '),
+        ),
+      ]),
+  ]);
   const failures = [figures, burst].flatMap((f) => [...f.platform.failures, ...f.bare.failures]);
   if (failures.length > 0) console.log('\nFirst failures:', failures.slice(0, 5));
   await Promise.all([rss.platform.stop(), rss.bare.stop()]);
 
   /** Every run's actions and time spent, and the time before its start and after its close. */
-  async function readHistories(seen: Map<string, { dueAt: number; doneAt: number }>) {
+  async function readHistories(seen: Map<string, Seen>) {
     const actions: ActionCounts = {};
+    const byRound = new StepsByRound();
     const spent: Record<string, number[]> = {};
     const beforeStart: number[] = [];
     const afterClose: number[] = [];
@@ -340,6 +372,11 @@ try {
       const span = runSpan(history);
       beforeStart.push(span.startedAt - t.dueAt);
       afterClose.push(t.doneAt - span.closedAt);
+      byRound.add(t.round ?? 0, {
+        'latency (request due -> result seen)': t.doneAt - t.dueAt,
+        'request due -> workflow started': span.startedAt - t.dueAt,
+        ...timeSpent(history),
+      });
       runs++;
     });
     return {
@@ -351,12 +388,11 @@ try {
       beforeStartMs: mean(beforeStart),
       beforeStartP99Ms: percentile(beforeStart, 99),
       afterCloseMs: mean(afterClose),
+      byRound,
     };
   }
 } finally {
-  for (const child of children.reverse()) await child.stop();
-  await clients.close();
-  await stack.stop();
+  await running.stopAll();
 }
 
 function emptyFigures(): SideFigures {

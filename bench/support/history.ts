@@ -15,6 +15,7 @@
 // per attempt: named where it applies).
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time.js';
+import { percentile } from './figures.ts';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type History = temporal.api.history.v1.IHistory;
@@ -125,4 +126,31 @@ export function timeSpent(history: History): Record<string, number> {
 export function runSpan(history: History): { startedAt: number; closedAt: number } {
   const events = history.events ?? [];
   return { startedAt: timeOf(events[0]), closedAt: timeOf(events.at(-1)) };
+}
+
+/**
+ * Each step's median, round by round, for one side: where a side's p50 moved between
+ * rounds of the same offer, this shows which step moved.
+ */
+export class StepsByRound {
+  private readonly samples = new Map<string, Map<number, number[]>>();
+
+  add(round: number, spent: Record<string, number>): void {
+    for (const [label, ms] of Object.entries(spent)) {
+      const rounds = this.samples.get(label) ?? new Map<number, number[]>();
+      this.samples.set(label, rounds);
+      const values = rounds.get(round) ?? [];
+      rounds.set(round, values);
+      values.push(ms);
+    }
+  }
+
+  labels(): string[] {
+    return [...this.samples.keys()];
+  }
+
+  medianMs(label: string, round: number): number | undefined {
+    const values = this.samples.get(label)?.get(round);
+    return values?.length ? percentile(values, 50) : undefined;
+  }
 }
