@@ -32,6 +32,39 @@ export async function loadJob(orm: MikroORM, jobId: string): Promise<GenerationJ
   return em.map(GenerationJob, row);
 }
 
+/** What admitting a job needs to know, read together (activities/generation/admission.ts). */
+export interface AdmissionRead {
+  job: GenerationJob;
+  /** Its price is already reserved (every job the API created). */
+  reserved: boolean;
+  /** Its provider's circuit breaker is open now, by the database's clock (as `breakerOpen`). */
+  providerDown: boolean;
+}
+
+/**
+ * The job, whether its reservation exists and whether its provider's breaker is open, in
+ * one statement where `loadJob`, `hasReservation` and `breakerOpen` took three: each of a
+ * job's statements is a round trip on its first workflow task's path.
+ */
+export async function loadAdmission(orm: MikroORM, jobId: string): Promise<AdmissionRead> {
+  const em = orm.em.fork();
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select j.*,
+            exists (select 1 from credit_ledger l where l.job_id = j.id and l.kind = 'reserve') as admission_reserved,
+            coalesce((select h.open_until > now() from provider_health h where h.provider = j.provider), false)
+              as admission_provider_down
+       from generation_jobs j where j.id = ?`,
+    [jobId],
+  );
+  if (!row) throw ApplicationFailure.nonRetryable(`no job ${jobId}`, FAILURE_TYPES.jobNotFound);
+  const { admission_reserved: reserved, admission_provider_down: providerDown, ...job } = row;
+  return {
+    job: em.map(GenerationJob, job),
+    reserved: reserved === true,
+    providerDown: providerDown === true,
+  };
+}
+
 /**
  * The job a person's Idempotency-Key already made, if any: looked up before every job is
  * created, and almost always absent, so read as `loadJob` reads.

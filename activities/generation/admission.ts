@@ -5,14 +5,20 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
-import { InsufficientCredits, hasReservation, writeLedger } from '../../stores/billing.ts';
+import { InsufficientCredits, writeLedger } from '../../stores/billing.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { fallbackCandidates } from '../../domain/generation-parameters.ts';
 import { findModel, quoteCredits, type ModelSpec, type ProviderName } from '../../domain/models.ts';
 import { moderatePrompt, type ModerationResult } from '../../domain/moderation.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';
-import { jobParameters, loadJob, markQueued, recordLiveState } from '../../stores/generation.ts';
+import {
+  jobParameters,
+  loadAdmission,
+  loadJob,
+  markQueued,
+  recordLiveState,
+} from '../../stores/generation.ts';
 import { openReview } from '../../stores/moderation.ts';
 import { breakerOpen } from './breaker.ts';
 import { fail } from './failures.ts';
@@ -30,17 +36,18 @@ export function createAdmissionActivities(deps: { orm: MikroORM; config: Config 
   return {
     /**
      * Moderation (unless a person already approved), the reservation, the provider. A job
-     * admitted on its way costs four statements: the job, its reservation's check, the
-     * breaker, and one update that records the verdict, the start and the status together.
+     * admitted on its way costs two statements: one read of the job with its reservation
+     * and its provider's breaker, and one update that records the verdict, the start and
+     * the status together.
      */
     async startJob(input: { jobId: string; reviewed: boolean }): Promise<JobStart> {
-      const job = await loadJob(orm, input.jobId);
+      const { job, reserved, providerDown } = await loadAdmission(orm, input.jobId);
       const verdict = input.reviewed ? null : moderation(job);
       if (verdict && verdict.verdict !== 'allow') return hold(orm, job, verdict);
       let choice: Admitted;
       try {
-        await ensureReserved(orm, job);
-        choice = await chooseProvider(deps, job);
+        if (!reserved) await reserve(orm, job);
+        choice = await chooseProvider(deps, job, { provider: job.provider, down: providerDown });
       } catch (err) {
         // The job goes no further (no credits, no provider up); its verdict is kept.
         if (verdict) await recordVerdict(orm.em.fork(), job.id, verdict);
@@ -97,11 +104,10 @@ async function hold(orm: MikroORM, job: GenerationJob, result: ModerationResult)
 }
 
 /**
- * The price is reserved when the job is created; this confirms it (idempotent by job).
- * A reservation already there (every job the API created) is only looked up.
+ * The price is reserved when the job is created; this reserves it for a job created
+ * without (idempotent by job).
  */
-async function ensureReserved(orm: MikroORM, job: GenerationJob): Promise<void> {
-  if (await hasReservation(orm.em.fork(), job.id)) return;
+async function reserve(orm: MikroORM, job: GenerationJob): Promise<void> {
   try {
     await writeLedger(orm.em.fork(), {
       userId: job.user!,
@@ -124,6 +130,7 @@ async function ensureReserved(orm: MikroORM, job: GenerationJob): Promise<void> 
 async function chooseProvider(
   deps: { orm: MikroORM; config: Config },
   job: GenerationJob,
+  known?: { provider: string; down: boolean },
 ): Promise<Admitted> {
   const { orm, config } = deps;
   const model = findModel(job.model)!;
@@ -135,14 +142,16 @@ async function chooseProvider(
     credits: fellBack ? quoteCredits(m, p) : job.creditsQuoted,
     fellBack,
   });
-  if (model.provider === 'local' || !(await breakerOpen(orm, model.provider))) {
+  const down = async (provider: ProviderName) =>
+    known?.provider === provider ? known.down : breakerOpen(orm, provider);
+  if (model.provider === 'local' || !(await down(model.provider))) {
     return asChoice(model, Boolean(job.originalModel));
   }
   if (!p.fallbackAllowed)
     throw fail(`${model.label} is unavailable right now`, FAILURE_TYPES.providerUnavailable);
   const offered = new Set(configuredProviders(config.providers));
   for (const candidate of fallbackCandidates(model, p, job.creditsQuoted)) {
-    if (!offered.has(candidate.provider) || (await breakerOpen(orm, candidate.provider))) continue;
+    if (!offered.has(candidate.provider) || (await down(candidate.provider))) continue;
     await orm.em
       .fork()
       .nativeUpdate(

@@ -5,10 +5,11 @@
 // checked against the stack's PostgreSQL for what it records and for what it must leave
 // alone.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGenerationActivities } from '../../activities/generation/index.ts';
 import { breakerOpen, recordProviderResult } from '../../activities/generation/breaker.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
+import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { CIRCUIT_BREAKER, type JobStatus } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
 import { InsufficientCredits, creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
@@ -78,6 +79,53 @@ describe('a job the API created', () => {
     expect(entries).toEqual([{ kind: 'reserve' }]);
     expect(await creditBalance(em(), userId)).toBe(before - 4);
     expect(await row(id)).toMatchObject({ status: 'queued', moderationVerdict: 'allow' });
+  });
+});
+
+describe('admitting a job in two statements', () => {
+  // A provider's breaker of its own (the circuit breaker's tests below use it too, and
+  // leave it closed), so no other job is refused meanwhile.
+  const provider = 'pika' as ProviderName;
+  const pikaJob = async () => {
+    const id = await insertJobRow(em(), { userId, status: 'moderating', model: 'pika-2.2', provider });
+    await writeLedger(em(), { userId, kind: 'reserve', credits: 4, jobId: id });
+    return id;
+  };
+  /** What `startJob` answers, and how many statements it sent. */
+  const admitted = async (jobId: string) => {
+    const { startJob } = createGenerationActivities(platform.clients);
+    const execute = vi.spyOn(platform.clients.orm.em.getConnection(), 'execute');
+    try {
+      const answer = await startJob({ jobId, reviewed: false }).catch((err: unknown) => err);
+      return { answer, statements: execute.mock.calls.length };
+    } finally {
+      execute.mockRestore();
+    }
+  };
+
+  it('reads the job, its reservation and its provider’s breaker at once, then records the start', async () => {
+    await em().execute(`delete from provider_health where provider = ?`, [provider]);
+    const id = await pikaJob();
+    const { answer, statements } = await admitted(id);
+    expect(answer).toMatchObject({ verdict: 'allow', provider, fellBack: false });
+    expect(statements).toBe(2);
+    const entries = await em().execute(`select kind from credit_ledger where job_id = ?`, [id]);
+    expect(entries).toEqual([{ kind: 'reserve' }]);
+    expect(await row(id)).toMatchObject({ status: 'queued', moderationVerdict: 'allow' });
+  });
+
+  it('refuses a job whose provider’s breaker that read found open, with no fallback allowed', async () => {
+    for (let i = 0; i < CIRCUIT_BREAKER.failureThreshold; i++) {
+      await recordProviderResult(platform.clients.orm, provider, false);
+    }
+    try {
+      const id = await pikaJob();
+      const { answer } = await admitted(id);
+      expect(answer).toMatchObject({ type: FAILURE_TYPES.providerUnavailable });
+      expect(await row(id)).toMatchObject({ status: 'moderating', startedAt: null });
+    } finally {
+      await em().execute(`delete from provider_health where provider = ?`, [provider]);
+    }
   });
 });
 
