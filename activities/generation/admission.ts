@@ -14,7 +14,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';
 import {
   jobParameters,
-  loadAdmission,
+  loadJobWithChecks,
   loadJob,
   markQueued,
   recordLiveState,
@@ -41,7 +41,7 @@ export function createAdmissionActivities(deps: { orm: MikroORM; config: Config 
      * the status together.
      */
     async startJob(input: { jobId: string; reviewed: boolean }): Promise<JobStart> {
-      const { job, reserved, providerDown } = await loadAdmission(orm, input.jobId);
+      const { job, reserved, providerDown } = await loadJobWithChecks(orm, input.jobId);
       const verdict = input.reviewed ? null : moderation(job);
       if (verdict && verdict.verdict !== 'allow') return hold(orm, job, verdict);
       let choice: Admitted;

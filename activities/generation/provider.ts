@@ -24,12 +24,13 @@ import { Asset } from '../../db/entities/index.ts';
 import {
   jobParameters,
   loadJob,
+  loadJobWithChecks,
   markSubmitted,
   recordLiveState,
   recordRecipient,
   type RecipientEntry,
 } from '../../stores/generation.ts';
-import { breakerOpen, recordProviderResult, viaBreaker } from './breaker.ts';
+import { recordProviderResult, viaBreaker } from './breaker.ts';
 import { fail, toFailure } from './failures.ts';
 
 /** How long a provider may keep a presigned input URL: long enough for a queue, short enough to expire. */
@@ -108,7 +109,7 @@ async function submitOnce(
   jobId: string,
 ): Promise<ProviderTaskState> {
   const { orm } = deps;
-  const job = await loadJob(orm, jobId);
+  const { job, providerDown } = await loadJobWithChecks(orm, jobId);
   const provider = job.provider as ProviderName;
   const adapter = adapterFor(provider);
   const em = orm.em.fork();
@@ -117,7 +118,7 @@ async function submitOnce(
     await recordRecipient(em, recipientOf(job, job.providerTaskId));
     return { taskId: job.providerTaskId, status: 'queued' };
   }
-  if (!job.submitAttemptedAt && (await breakerOpen(orm, provider))) {
+  if (!job.submitAttemptedAt && providerDown) {
     throw fail(`${provider} is failing; its circuit breaker is open`, FAILURE_TYPES.providerUnavailable);
   }
   const request = await requestFor(deps, job);

@@ -114,6 +114,26 @@ describe('admitting a job in two statements', () => {
     expect(await row(id)).toMatchObject({ status: 'queued', moderationVerdict: 'allow' });
   });
 
+  it('a submission whose provider’s breaker that read finds open sends nothing and marks no attempt', async () => {
+    const id = await pikaJob();
+    expect((await admitted(id)).answer).toMatchObject({ verdict: 'allow', provider });
+    // Pika configured at an address where nothing listens: a request that went out would
+    // fail with the provider's error, not the breaker's.
+    const { config } = platform.clients;
+    const pika = { ...config.providers.pika, apiKey: 'unused', baseUrl: 'http://127.0.0.1:9' };
+    const withPika = { ...config, providers: { ...config.providers, pika } };
+    const { submitToProvider } = createGenerationActivities({ ...platform.clients, config: withPika });
+    for (let i = 0; i < CIRCUIT_BREAKER.failureThreshold; i++) {
+      await recordProviderResult(platform.clients.orm, provider, false);
+    }
+    try {
+      await expect(submitToProvider(id)).rejects.toMatchObject({ type: FAILURE_TYPES.providerUnavailable });
+      expect(await row(id)).toMatchObject({ submitAttemptedAt: null, providerTaskId: null });
+    } finally {
+      await em().execute(`delete from provider_health where provider = ?`, [provider]);
+    }
+  });
+
   it('refuses a job whose provider’s breaker that read found open, with no fallback allowed', async () => {
     for (let i = 0; i < CIRCUIT_BREAKER.failureThreshold; i++) {
       await recordProviderResult(platform.clients.orm, provider, false);
