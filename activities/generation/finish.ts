@@ -11,7 +11,7 @@ import { findModel, quoteCredits } from '../../domain/models.ts';
 import { settleAll } from '../../platform/settle.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { endJob, jobParameters, loadJob } from '../../stores/generation.ts';
+import { endJob, jobParameters, loadJobWithChecks } from '../../stores/generation.ts';
 import { closeJobReviews } from '../../stores/moderation.ts';
 import { deleteAssetNow } from '../../stores/retention.ts';
 
@@ -33,11 +33,14 @@ export function createFinishActivities(deps: FinishDeps) {
   return {
     async finishJob(input: JobEnd): Promise<{ creditsCharged: number }> {
       const { orm } = deps;
-      const job = await loadJob(orm, input.jobId);
-      // The charge and the look for temporary files, side by side: neither needs the other.
+      const { job, hasTempFiles } = await loadJobWithChecks(orm, input.jobId);
+      // The charge and the look for temporary files (only where the read saw some), side
+      // by side: neither needs the other.
       const [charged, temps] = await settleAll([
         input.status === 'succeeded' ? capture(orm, job) : release(orm, job, input),
-        orm.em.fork().find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } }),
+        hasTempFiles
+          ? orm.em.fork().find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } })
+          : [],
       ]);
       for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
       if (input.status !== 'succeeded') await withdrawHeldOutput(deps, job, input);
