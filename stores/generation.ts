@@ -13,7 +13,7 @@ import {
   type AuditInput,
   type TakenColumns,
 } from '../platform/audit.ts';
-import { setGivenColumns } from './sql-sets.ts';
+import { setGivenColumns, withCarried, type CarriedWrite } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a job's change on (the migration's trigger). */
 export const JOB_CHANNEL = 'generation_job';
@@ -200,8 +200,12 @@ export async function recordRecipient(em: EntityManager, entry: RecipientEntry):
  * The provider accepted the job as this task: the task id and the `submitted` status on
  * the job, and the recipient in its ledger, in one statement.
  */
-export async function markSubmitted(em: EntityManager, entry: RecipientEntry): Promise<void> {
-  await em.execute(
+export async function markSubmitted(
+  em: EntityManager,
+  entry: RecipientEntry,
+  carried?: CarriedWrite,
+): Promise<void> {
+  const { sql, values } = withCarried(
     `with submitted as (
        update generation_jobs
           set provider_task_id = ?, submitted_at = now(), submit_attempted_at = null,
@@ -209,7 +213,9 @@ export async function markSubmitted(em: EntityManager, entry: RecipientEntry): P
         where id = ?)
      ${RECIPIENT_INSERT}`,
     [entry.taskId, entry.jobId, ...recipientValues(entry)],
+    carried,
   );
+  await em.execute(sql, values);
 }
 
 export const jobParameters = (job: GenerationJob) => job.parameters as unknown as JobParameters;
@@ -226,7 +232,12 @@ export interface LiveState {
  * Records what the job is doing now. A status only moves on while the job has not
  * ended (a late poll never reopens a finished job); progress never goes backwards.
  */
-export async function recordLiveState(em: EntityManager, jobId: string, live: LiveState): Promise<void> {
+export async function recordLiveState(
+  em: EntityManager,
+  jobId: string,
+  live: LiveState,
+  carried?: CarriedWrite,
+): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [];
   if (live.status) {
@@ -242,12 +253,16 @@ export async function recordLiveState(em: EntityManager, jobId: string, live: Li
     ['eta_seconds', live.etaSeconds],
     ['status_message', live.statusMessage],
   ]);
-  if (sets.length === 0) return;
-  await em.execute(
-    `update generation_jobs set ${sets.join(', ')}
-      where id = ? and status not in ('succeeded', 'failed', 'cancelled', 'rejected')`,
-    [...values, jobId],
-  );
+  const statement =
+    sets.length === 0
+      ? withCarried('select 1', [], carried)
+      : withCarried(
+          `update generation_jobs set ${sets.join(', ')}
+            where id = ? and status not in ('succeeded', 'failed', 'cancelled', 'rejected')`,
+          [...values, jobId],
+          carried,
+        );
+  if (sets.length > 0 || carried) await em.execute(statement.sql, statement.values);
 }
 
 /** How a job ended, as its row records it. */

@@ -9,7 +9,6 @@ import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { HOUR } from '../../domain/time.ts';
 import { findModel, type ProviderName } from '../../domain/models.ts';
 import { presignDownload } from '../../platform/objects.ts';
-import { settleAll } from '../../platform/settle.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { createProviderAdapters } from '../../providers/index.ts';
@@ -30,7 +29,8 @@ import {
   recordRecipient,
   type RecipientEntry,
 } from '../../stores/generation.ts';
-import { recordProviderResult, viaBreaker } from './breaker.ts';
+import type { CarriedWrite } from '../../stores/sql-sets.ts';
+import { providerSucceeded, recordProviderResult, viaBreaker } from './breaker.ts';
 import { fail, toFailure } from './failures.ts';
 
 /** How long a provider may keep a presigned input URL: long enough for a queue, short enough to expire. */
@@ -65,13 +65,18 @@ export function createProviderActivities(deps: ProviderDeps) {
         orm,
         provider,
         () => adapterFor(provider).getTask(taskId),
-        (task) =>
-          recordLiveState(orm.em.fork(), jobId, {
-            ...(task.status === 'running' ? { status: 'running' as const } : {}),
-            ...(typeof task.progress === 'number' ? { progress: task.progress } : {}),
-            queuePosition: task.queuePosition ?? null,
-            etaSeconds: task.etaSeconds ?? null,
-          }),
+        (task, success) =>
+          recordLiveState(
+            orm.em.fork(),
+            jobId,
+            {
+              ...(task.status === 'running' ? { status: 'running' as const } : {}),
+              ...(typeof task.progress === 'number' ? { progress: task.progress } : {}),
+              queuePosition: task.queuePosition ?? null,
+              etaSeconds: task.etaSeconds ?? null,
+            },
+            success,
+          ),
       );
     },
 
@@ -129,7 +134,7 @@ async function submitOnce(
   await em.nativeUpdate(GenerationJob, { id: jobId }, { submitAttemptedAt: new Date() });
   try {
     const state = await adapter.submit(request);
-    await settleAll([recordProviderResult(orm, provider, true), submitted(em, job, state.taskId)]);
+    await submitted(em, job, state.taskId, providerSucceeded(provider));
     return state;
   } catch (err) {
     if (err instanceof ProviderError && !err.outcomeUnknown) {
@@ -171,8 +176,8 @@ async function reconcile(
   return found;
 }
 
-const submitted = (em: EntityManager, job: GenerationJob, taskId: string) =>
-  markSubmitted(em, recipientOf(job, taskId));
+const submitted = (em: EntityManager, job: GenerationJob, taskId: string, carried?: CarriedWrite) =>
+  markSubmitted(em, recipientOf(job, taskId), carried);
 
 /** The request as the adapter takes it: prompt, settings, presigned input images, webhook. */
 async function requestFor(deps: ProviderDeps, job: GenerationJob): Promise<GenerationRequest> {

@@ -7,13 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGenerationActivities } from '../../activities/generation/index.ts';
-import { breakerOpen, recordProviderResult } from '../../activities/generation/breaker.ts';
+import {
+  breakerOpen,
+  providerSucceeded,
+  recordProviderResult,
+  viaBreaker,
+} from '../../activities/generation/breaker.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { CIRCUIT_BREAKER, type JobStatus } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
 import { InsufficientCredits, creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
-import { endJob, markQueued, markSubmitted } from '../../stores/generation.ts';
+import { endJob, markQueued, markSubmitted, recordLiveState } from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -306,6 +311,45 @@ describe('the circuit breaker', () => {
     // A success against a healthy provider writes nothing: the row's version stays.
     await recordProviderResult(platform.clients.orm, provider, true);
     expect((await health())?.xmin).toBe(closed?.xmin);
+  });
+
+  it('a success carried by the call’s own record (a poll’s live state, a submission) closes it in that one statement', async () => {
+    const openBreaker = async () => {
+      for (let i = 0; i < CIRCUIT_BREAKER.failureThreshold; i++) {
+        await recordProviderResult(platform.clients.orm, provider, false);
+      }
+      expect(await breakerOpen(platform.clients.orm, provider)).toBe(true);
+    };
+    const counted = async (run: () => Promise<unknown>) => {
+      const execute = vi.spyOn(platform.clients.orm.em.getConnection(), 'execute');
+      try {
+        await run();
+        return execute.mock.calls.length;
+      } finally {
+        execute.mockRestore();
+      }
+    };
+    const polled = await job('submitted');
+    await openBreaker();
+    const pollStatements = await counted(() =>
+      viaBreaker(
+        platform.clients.orm,
+        provider,
+        async () => ({ progress: 0.5 }),
+        (task, success) => recordLiveState(em(), polled, { status: 'running', ...task }, success),
+      ),
+    );
+    expect(pollStatements).toBe(1);
+    expect(await breakerOpen(platform.clients.orm, provider)).toBe(false);
+    expect((await health())?.consecutive_failures).toBe(0);
+    expect(await row(polled)).toMatchObject({ status: 'running', progress: 0.5 });
+
+    const sent = await job('queued');
+    await openBreaker();
+    const entry = { userId, jobId: sent, provider, taskId: `task-${randomUUID()}`, inputCount: 0 };
+    expect(await counted(() => markSubmitted(em(), entry, providerSucceeded(provider)))).toBe(1);
+    expect(await breakerOpen(platform.clients.orm, provider)).toBe(false);
+    expect(await row(sent)).toMatchObject({ status: 'submitted', providerTaskId: entry.taskId });
   });
 
   it('a success ends a run of failures below the threshold', async () => {
