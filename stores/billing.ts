@@ -140,15 +140,6 @@ async function appendWithoutChange(em: EntityManager, entry: LedgerWrite): Promi
   return { applied: row.applied, balance: Number(row.credit_balance) };
 }
 
-/** Whether the job's price is reserved (or was, and has been captured or released since). */
-export async function hasReservation(em: EntityManager, jobId: string): Promise<boolean> {
-  const [row] = await em.execute<{ reserved: boolean }[]>(
-    `select exists (select 1 from credit_ledger where job_id = ? and kind = 'reserve') as reserved`,
-    [jobId],
-  );
-  return Boolean(row?.reserved);
-}
-
 const inTransaction = <T>(em: EntityManager, run: (tx: EntityManager) => Promise<T>): Promise<T> =>
   em.isInTransaction() ? run(em) : em.fork().transactional(run);
 

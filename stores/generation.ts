@@ -46,7 +46,7 @@ export interface JobWithChecks {
 /**
  * The job, whether its reservation exists, whether its provider's breaker is open and
  * whether it has temporary files, in one statement: admitting a job took three for them
- * (`loadJob`, `hasReservation`, `breakerOpen`), submitting it two, and finishing it two
+ * (`loadJob`, a look for its reservation, `breakerOpen`), submitting it two, and finishing it two
  * (the job, and a search for its temporary files), each a round trip. 1,500
  * admissions, alternating with the three: 0.88 to 0.92 ms each against 1.27 to 1.29, and
  * 0.48 to 0.51 ms of the worker's CPU against 0.71 to 0.75.

@@ -14,8 +14,8 @@ import { recordAudit } from '../../platform/audit.ts';
 import { configuredProviders } from '../../providers/index.ts';
 import {
   jobParameters,
-  loadJobWithChecks,
   loadJob,
+  loadJobWithChecks,
   markQueued,
   recordLiveState,
 } from '../../stores/generation.ts';

@@ -17,8 +17,14 @@ import { GenerationJob } from '../../db/entities/index.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { CIRCUIT_BREAKER, type JobStatus } from '../../domain/generation.ts';
 import type { ProviderName } from '../../domain/models.ts';
-import { InsufficientCredits, creditBalance, hasReservation, writeLedger } from '../../stores/billing.ts';
-import { endJob, markQueued, markSubmitted, recordLiveState } from '../../stores/generation.ts';
+import { InsufficientCredits, creditBalance, writeLedger } from '../../stores/billing.ts';
+import {
+  endJob,
+  loadJobWithChecks,
+  markQueued,
+  markSubmitted,
+  recordLiveState,
+} from '../../stores/generation.ts';
 import { createAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -35,6 +41,7 @@ afterAll(async () => {
 
 const em = () => platform.clients.orm.em.fork();
 const row = (id: string) => em().findOneOrFail(GenerationJob, { id });
+const reserved = async (id: string) => (await loadJobWithChecks(platform.clients.orm, id)).reserved;
 
 const job = (status: JobStatus, prompt?: string) => insertJobRow(em(), { userId, status, prompt });
 
@@ -74,11 +81,11 @@ describe('a job the API created', () => {
   it('is admitted without a second reservation: one reserve entry, the balance taken once', async () => {
     const { startJob } = createGenerationActivities(platform.clients);
     const id = await job('moderating');
-    expect(await hasReservation(em(), id)).toBe(false);
+    expect(await reserved(id)).toBe(false);
     const before = await creditBalance(em(), userId);
     const started = await startJob({ jobId: id, reviewed: false });
     expect(started).toMatchObject({ verdict: 'allow', provider: 'local' });
-    expect(await hasReservation(em(), id)).toBe(true);
+    expect(await reserved(id)).toBe(true);
     await startJob({ jobId: id, reviewed: true });
     const entries = await em().execute(`select kind from credit_ledger where job_id = ?`, [id]);
     expect(entries).toEqual([{ kind: 'reserve' }]);
