@@ -13,17 +13,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadConfig } from '../config/index.ts';
 import { Asset, GenerationJob, User } from '../db/entities/index.ts';
 import { assetObjectKey } from '../domain/retention.ts';
 import { DAY } from '../domain/time.ts';
-import { createClients } from '../platform/clients.ts';
-import { createLogger } from '../platform/logger.ts';
-import { startTestStack } from '../tests/support/stack.ts';
 import { WORKER_NODE_OPTIONS, withNodeOptions } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
 import type { ExportRun, ExportTask } from './support/export-process.ts';
 import { createExportRequest } from './support/export-subject.ts';
+import { startBenchStack } from './support/bench-stack.ts';
 import { Started } from './support/started.ts';
 import {
   MiB,
@@ -53,13 +50,8 @@ const say = (m: string) => progress('export', m);
 
 say(`starting a stack: ${JOBS} jobs, ${OBJECTS} videos of ${OBJECT_BYTES / MiB} MiB`);
 const running = new Started();
-const stack = running.add(await startTestStack(), (s) => s.stop());
 try {
-  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-  const clients = running.add(
-    await createClients(loadConfig(env), createLogger({ level: 'warn', name: 'bench' })),
-    (c) => c.close(),
-  );
+  const { env, clients } = await startBenchStack(running);
   const userId = randomUUID();
   const now = new Date();
   await clients.orm.em.fork().insert(User, {

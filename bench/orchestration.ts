@@ -25,14 +25,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { loadConfig } from '../config/index.ts';
 import { RATE_LIMITS } from '../domain/accounts.ts';
-import { createClients } from '../platform/clients.ts';
-import { createLogger } from '../platform/logger.ts';
 import { createAccount, signIn } from '../tests/support/accounts.ts';
 import type { TestClient } from '../tests/support/client.ts';
 import type { TestPlatform } from '../tests/support/platform.ts';
-import { TEMPORAL_ENGINE_NAMES, startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
+import { TEMPORAL_ENGINE_NAMES, type TemporalEngine } from '../tests/support/stack.ts';
 import { startChild } from './support/child.ts';
 import {
   RssSampler,
@@ -57,6 +54,7 @@ import {
   totalOf,
   type ActionCounts,
 } from './support/history.ts';
+import { servicePid, startBenchStack } from './support/bench-stack.ts';
 import { Started } from './support/started.ts';
 
 const { values } = parseArgs({
@@ -107,17 +105,12 @@ interface SideFigures {
 
 say(`starting a stack (Temporal: ${TEMPORAL_ENGINE_NAMES[ENGINE]}) for ${JOBS} jobs per side at ${RATE}/s`);
 const running = new Started();
-const stack = running.add(await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' }), (s) =>
-  s.stop(),
-);
 try {
-  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-  const config = loadConfig(env);
-  const clients = running.add(
-    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
-    (c) => c.close(),
-  );
-  const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+  const { stack, env, config, clients } = await startBenchStack(running, {
+    engine: ENGINE,
+    temporalFile: ENGINE === 'dev',
+  });
+  const temporalPid = servicePid(stack.services.temporal);
   const stopChild = (child: { stop(): Promise<void> }) => child.stop();
   const simulator = running.add(
     await startChild<{ url: string }>(new URL('./support/simulator-process.ts', import.meta.url), env),

@@ -19,15 +19,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startRetention } from '../clients/retention.ts';
-import { loadConfig } from '../config/index.ts';
 import { Asset, User } from '../db/entities/index.ts';
 import { assetObjectKey } from '../domain/retention.ts';
 import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
-import { createClients, type Clients } from '../platform/clients.ts';
-import { createLogger } from '../platform/logger.ts';
-import { TEMPORAL_ENGINE_NAMES, startTestStack, type TemporalEngine } from '../tests/support/stack.ts';
+import type { Clients } from '../platform/clients.ts';
+import { TEMPORAL_ENGINE_NAMES, type TemporalEngine } from '../tests/support/stack.ts';
 import { queueTuning } from '../worker/tuning.ts';
 import { startChild } from './support/child.ts';
+import { servicePid, startBenchStack } from './support/bench-stack.ts';
 import { Started } from './support/started.ts';
 import {
   RssSampler,
@@ -77,21 +76,15 @@ const ENGINE_NAME = TEMPORAL_ENGINE_NAMES[ENGINE];
 
 say(`starting a stack (Temporal: ${ENGINE_NAME}) for ${N} assets`);
 const running = new Started();
-const stack = running.add(await startTestStack({ engine: ENGINE, temporalFile: ENGINE === 'dev' }), (s) =>
-  s.stop(),
-);
 try {
-  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-  const config = loadConfig(env);
-  const clients = running.add(
-    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
-    (c) => c.close(),
-  );
-  const pidOf = (service: object) => (service as { child?: { pid?: number } }).child!.pid!;
-  const temporalPid = pidOf(stack.services.temporal);
+  const { stack, env, config, clients } = await startBenchStack(running, {
+    engine: ENGINE,
+    temporalFile: ENGINE === 'dev',
+  });
+  const temporalPid = servicePid(stack.services.temporal);
   // PostgreSQL and MinIO serve both sides' deletions: their CPU, with every backend and
   // helper they started, is counted for each phase, so the table shows a deletion's whole cost.
-  const storePids = [pidOf(stack.services.postgres), pidOf(stack.services.s3)] as const;
+  const storePids = [servicePid(stack.services.postgres), servicePid(stack.services.s3)] as const;
   const storesCpu = () => Promise.all(storePids.map(cpuSecondsOfTree));
   const temporalRss = new RssSampler(temporalPid).start();
   const concurrency = queueTuning(TASK_QUEUES.retention, config).maxConcurrentLocalActivityExecutions!;

@@ -14,12 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startRetention } from '../clients/retention.ts';
-import { loadConfig } from '../config/index.ts';
 import { assetObjectKey } from '../domain/retention.ts';
 import { workflowIds } from '../domain/temporal.ts';
-import { createClients } from '../platform/clients.ts';
-import { createLogger } from '../platform/logger.ts';
-import { startTestStack } from '../tests/support/stack.ts';
 import {
   RssSampler,
   cpuSecondsOf,
@@ -29,6 +25,7 @@ import {
   progress,
   round,
 } from './support/figures.ts';
+import { servicePid, startBenchStack } from './support/bench-stack.ts';
 import { Started } from './support/started.ts';
 import { waitsForItsTime } from './support/history.ts';
 import { RETENTION_ONLY, startWorkerProcess } from './support/worker-process.ts';
@@ -47,15 +44,9 @@ const say = (m: string) => progress('timers', m);
 
 say(`starting a stack (Temporal dev server on a SQLite file) for ${N} pending timers`);
 const running = new Started();
-const stack = running.add(await startTestStack({ temporalFile: true }), (s) => s.stop());
 try {
-  const env = { ...process.env, ...stack.env, LOG_LEVEL: 'warn' };
-  const config = loadConfig(env);
-  const clients = running.add(
-    await createClients(config, createLogger({ level: 'warn', name: 'bench' })),
-    (c) => c.close(),
-  );
-  const temporalPid = (stack.services.temporal as { child?: { pid?: number } }).child!.pid!;
+  const { stack, env, clients } = await startBenchStack(running, { temporalFile: true });
+  const temporalPid = servicePid(stack.services.temporal);
   const temporalRss = new RssSampler(temporalPid, 1000).start();
   const worker = running.add(
     await startWorkerProcess(env, { client: clients.temporal.client, ...RETENTION_ONLY }),
