@@ -12,9 +12,12 @@ export interface CarriedWrite {
 export function withCarried(sql: string, values: readonly unknown[], carried?: CarriedWrite) {
   if (!carried) return { sql, values: [...values] };
   const rest = sql.trimStart();
-  return rest.toLowerCase().startsWith('with ')
-    ? { sql: `with ${carried.sql}, ${rest.slice(5)}`, values: [...carried.values, ...values] }
-    : { sql: `with ${carried.sql} ${rest}`, values: [...carried.values, ...values] };
+  // A statement with its own WITH (any case, any spacing, RECURSIVE or not) takes the
+  // carried write as its first entry: a second WITH keyword would be a syntax error.
+  const own = /^with(\s+recursive)?\s+/i.exec(rest);
+  const head = own ? `with${own[1] ? ' recursive' : ''}` : 'with';
+  const tail = own ? `, ${rest.slice(own[0].length)}` : ` ${rest}`;
+  return { sql: `${head} ${carried.sql}${tail}`, values: [...carried.values, ...values] };
 }
 
 /** Adds `column = ?` and its value for each column given a value. */
