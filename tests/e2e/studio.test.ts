@@ -213,8 +213,7 @@ describe('a creator makes a video', () => {
     const { page } = await signedInVera();
     await finishedVideo(page, VIDEO);
     await page.goto('/jobs');
-    // A choice made before the page hydrates is reset by it (the select's value is bound):
-    // the form then went with no status (a clean-clone CI, once).
+    // The hydrated page; a choice made before hydration is the next test's.
     await hydrated(page);
     expect(await page.getByTestId('job-row').count()).toBe(1);
     await page.getByLabel('Status').selectOption('failed');
@@ -225,6 +224,27 @@ describe('a creator makes a video', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('[data-testid="job-row"][data-status="succeeded"]').waitFor();
     await screenshot(page, 'jobs');
+  });
+
+  it('keeps a status chosen before the page hydrates', async () => {
+    const { page } = await signedInVera();
+    // The app's scripts are held back until the choice is made, so the page hydrates
+    // over a select a person has already changed, as on a slow connection.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/_app\/immutable\/.+\.js$/, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto('/jobs', { waitUntil: 'commit' });
+    const status = page.getByLabel('Status');
+    await status.selectOption('failed');
+    expect(await page.locator('html[data-hydrated]').count()).toBe(0);
+    release();
+    await hydrated(page);
+    expect(await status.inputValue()).toBe('failed');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL('**/jobs?status=failed&model=');
   });
 
   it('makes a variation from the job page: the create page comes pre-filled and the chain shows both', async () => {
