@@ -5,7 +5,8 @@
 // endpoint, the UI server, and a restart that keeps everything. One stack for the file.
 import pg from 'pg';
 import protos from '@temporalio/proto';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 import {
@@ -17,6 +18,7 @@ import {
 import { signedIn } from '../support/accounts.ts';
 import type { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
+import { RELAY_ACTIVITIES, relayEagerHandOvers } from '../support/relay.ts';
 import { startPlatform, type TestPlatform } from '../support/platform.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -131,6 +133,22 @@ describe('the production engine', () => {
       },
       { timeout: 30_000, interval: 200 },
     );
+  });
+
+  it('hands a workflow’s activities to the worker in the answer to the task that scheduled them', async () => {
+    const native = await NativeConnection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection, namespace: NAMESPACE });
+      const { answer, handedOver } = await relayEagerHandOvers(
+        { native, client, namespace: NAMESPACE },
+        server.metricsUrl,
+      );
+      expect(answer).toBe('baton>>');
+      // At least the relay's: the platform's own workflows share the namespace.
+      expect(handedOver).toBeGreaterThanOrEqual(RELAY_ACTIVITIES);
+    } finally {
+      await native.close();
+    }
   });
 
   it('serves the server’s metrics in the Prometheus format', async () => {

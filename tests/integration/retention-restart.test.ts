@@ -100,6 +100,7 @@ describe('the dev server as `npm start` runs it', () => {
     expect(dynamicConfig).toEqual(
       expect.arrayContaining([
         'history.transferProcessorMaxPollRPS=20',
+        'system.enableActivityEagerExecution=true',
         'system.namespaceCacheRefreshInterval="100ms"',
       ]),
     );

@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     stackEnv: Record<string, string>;
     mailWebUrl: string;
+    /** The stack's Temporal server's Prometheus endpoint. */
+    temporalMetricsUrl: string;
   }
 }
 
@@ -27,6 +29,7 @@ export default async function setup(project: TestProject) {
   ]);
   project.provide('stackEnv', { ...stack.env, WORKFLOW_BUNDLE_PATH: bundlePath });
   project.provide('mailWebUrl', stack.mailWebUrl);
+  project.provide('temporalMetricsUrl', stack.temporalMetricsUrl);
   return async () => {
     await stack.stop();
     await rm(path.dirname(bundlePath), { recursive: true, force: true });

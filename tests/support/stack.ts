@@ -49,6 +49,8 @@ export interface TestStack {
   temporalServer?: TemporalServer;
   /** The UI server's base URL; engine `server` with `ui` only. */
   temporalUiUrl?: string;
+  /** Where the Temporal server in use serves its Prometheus metrics, either engine. */
+  readonly temporalMetricsUrl: string;
   /**
    * Stops a service and starts it again on the same port with the same data (a database
    * or engine restart); `services` and `temporalServer` then name the new process.
@@ -75,8 +77,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-test-'));
   // PostgreSQL runs as its own user when we are root; it must reach its data folder.
   await chmod(dir, 0o755);
-  const [pgPort, temporalPort, s3Port, stripePort, smtpPort, mailWebPort] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [pgPort, temporalPort, s3Port, stripePort, smtpPort, mailWebPort, devMetricsPort] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   const accessKeyId = 'clipwise-test';
   const secretAccessKey = 'clipwise-test-secret';
@@ -125,6 +127,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
             dbFile: options.temporalFile ? path.join(dir, 'temporal', 'temporal.db') : undefined,
             // Each test file registers its own namespace; make it usable at once.
             dynamicConfig: { 'system.namespaceCacheRefreshInterval': '100ms' },
+            metricsPort: devMetricsPort,
             log,
           }).then(track)
         : postgresReady.then(async (postgres) => {
@@ -186,6 +189,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       engine,
       temporalServer,
       temporalUiUrl,
+      get temporalMetricsUrl() {
+        return stack.temporalServer?.metricsUrl ?? `http://127.0.0.1:${devMetricsPort}/metrics`;
+      },
       async restart(service) {
         if (service === 'postgres') {
           await stack.services.postgres.stop();
