@@ -223,8 +223,8 @@ export async function startTemporal(
     'error',
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
-  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   else args.push('--headless');
+  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   if (options.dbFile) {
     await mkdir(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DAY, SECOND } from '../../domain/time.ts';
 import { freePort, silentLog, type Service } from '../../scripts/stack/process.ts';
 import { startTemporal } from '../../scripts/stack/services.ts';
@@ -104,5 +104,36 @@ describe('the dev server as `npm start` runs it', () => {
         'system.namespaceCacheRefreshInterval="100ms"',
       ]),
     );
+  });
+
+  it('serves the Web UI when given its port, and stays headless with only a metrics port', async () => {
+    const [uiServerPort, uiPort, metricsServerPort, metricsPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    // Both settle before either is used, so a failed start leaves neither running.
+    const started = await Promise.allSettled([
+      startTemporal({ port: uiServerPort, uiPort, log }),
+      startTemporal({ port: metricsServerPort, metricsPort, log }),
+    ]);
+    try {
+      const [, withMetrics] = started.map((s) => {
+        if (s.status === 'rejected') throw s.reason;
+        return s.value;
+      }) as [Awaited<ReturnType<typeof startTemporal>>, Awaited<ReturnType<typeof startTemporal>>];
+      // As `npm start` runs it: the Web UI on its port.
+      await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      // As the tests run it: metrics read, no UI taking a port of its own.
+      expect((await fetch(withMetrics.metricsUrl!)).status).toBe(200);
+      const args = (await readFile(`/proc/${withMetrics.pid}/cmdline`, 'utf8')).split('\0');
+      expect(args).toContain('--headless');
+    } finally {
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    }
   });
 });
