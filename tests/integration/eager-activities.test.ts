@@ -3,22 +3,15 @@
 // as the stack starts it (scripts/stack/services.ts). The server counts each such
 // hand-over in its metrics, by namespace, and this file's namespace is its own. The
 // production engine's is in engine.test.ts.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { RELAY_ACTIVITIES, relayEagerHandOvers } from '../support/relay.ts';
-import { workerTestbed, type WorkerTestbed } from '../support/worker-testbed.ts';
+import { useWorkerTestbed } from '../support/worker-testbed.ts';
 
 describe('activities dispatched eagerly', () => {
-  let bed: WorkerTestbed;
-
-  beforeAll(async () => {
-    bed = await workerTestbed(inject('stackEnv').TEMPORAL_ADDRESS!);
-  });
-  afterAll(async () => {
-    await bed?.close();
-  });
+  const bed = useWorkerTestbed();
 
   it('hands each activity to the worker whose workflow task scheduled it', async () => {
-    const { answer, handedOver } = await relayEagerHandOvers(bed, inject('temporalMetricsUrl'));
+    const { answer, handedOver } = await relayEagerHandOvers(bed(), inject('temporalMetricsUrl'));
     expect(answer).toBe('baton>>');
     expect(handedOver).toBe(RELAY_ACTIVITIES);
   });

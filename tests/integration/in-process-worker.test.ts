@@ -6,25 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from '@temporalio/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm.js';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
 import { InProcessWorker } from '../../worker/in-process-worker.ts';
 import { workflowsInProcess } from '../../worker/tuning.ts';
 import { UnwatchedWorker } from '../../worker/unwatched-worker.ts';
 import { finishSignal } from '../fixtures/workflows/waiting.ts';
-import { workerTestbed, type WorkerTestbed } from '../support/worker-testbed.ts';
+import { useWorkerTestbed } from '../support/worker-testbed.ts';
 
 const WORKFLOWS = fileURLToPath(new URL('../fixtures/workflows/waiting.ts', import.meta.url));
 
 describe('workflows run in the worker process (the retention queue)', () => {
-  let bed: WorkerTestbed;
-
-  beforeAll(async () => {
-    bed = await workerTestbed(inject('stackEnv').TEMPORAL_ADDRESS!);
-  });
-  afterAll(async () => {
-    await bed?.close();
-  });
+  const bed = useWorkerTestbed();
 
   /**
    * Starts the waiting workflow on a worker of `kind`, and once it has run its first task
@@ -33,13 +26,13 @@ describe('workflows run in the worker process (the retention queue)', () => {
   async function whileWaiting(kind: typeof Worker) {
     const taskQueue = `waiting-${randomUUID()}`;
     const worker = await kind.create({
-      connection: bed.native,
-      namespace: bed.namespace,
+      connection: bed().native,
+      namespace: bed().namespace,
       taskQueue,
       workflowsPath: WORKFLOWS,
     });
     return worker.runUntil(async () => {
-      const started = await bed.client.workflow.start('waitingWorkflow', {
+      const started = await bed().client.workflow.start('waitingWorkflow', {
         taskQueue,
         workflowId: `waiting-${randomUUID()}`,
       });
