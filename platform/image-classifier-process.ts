@@ -1,5 +1,6 @@
-// The image classifier's own process (platform/image-classifier.ts starts it): ffmpeg
-// decodes each file into frames (platform/frames.ts), and nsfwjs's MobileNetV2, whose
+// The image classifier's own process (platform/image-classifier.ts starts it): ffmpeg,
+// started from a small process of this one's (platform/frame-decoder.ts), decodes each
+// file into frames (platform/frames.ts), and nsfwjs's MobileNetV2, whose
 // weights ship inside its npm package, translated to an ONNX graph at start-up
 // (platform/classifier-model.ts), scores them on ONNX Runtime, on the CPU, with no
 // download. A frame takes a core for about 10 ms (68 on TensorFlow.js's WebAssembly
@@ -8,7 +9,8 @@
 // A process of its own, not a thread, because of ffmpeg: starting a program forks the
 // process that starts it, and a fork costs in proportion to that process's memory. From
 // the API or a worker (hundreds of MiB) one ffmpeg took 8.5 ms of CPU and held the event
-// loop for 17 ms; from this small process, under 1 ms (README, Benchmarks).
+// loop for 17 ms (README, Benchmarks). Once the model is loaded this process is not small
+// either, hence the decoder's.
 import process from 'node:process';
 import * as ort from 'onnxruntime-node';
 import {
@@ -18,7 +20,8 @@ import {
   kerasToOnnx,
   nsfwjsMobileNetV2,
 } from './classifier-model.ts';
-import { UndecodableMedia, imageFrame, videoFrames } from './frames.ts';
+import { startFrameDecoder } from './frame-decoder.ts';
+import { UndecodableMedia } from './frames.ts';
 
 /** What to score: frames already decoded, or an image or a video file for ffmpeg to decode. */
 export type ClassifyRequest = { id: number } & (
@@ -29,11 +32,13 @@ export type ClassifyRequest = { id: number } & (
 export type ClassifyReply =
   | { id: number; scores: Record<string, number>[] }
   | { id: number; error: string; undecodable: boolean }
-  | { id: 0; ready: { loadMs: number; backend: string; pid: number } };
+  | { id: 0; ready: { loadMs: number; backend: string; pid: number; decoderPid: number } };
 
-/** The ffmpeg binary, as the parent resolved it. */
-const ffmpeg = process.argv[2]!;
 const send = (reply: ClassifyReply) => process.send!(reply);
+// Started before the model loads; the ffmpeg binary is the one the parent resolved.
+const decoder = startFrameDecoder(process.argv[2]!);
+// No scoring without it: this process ends, and its parent starts both again.
+void decoder.exited.then(() => process.exit(1));
 
 async function loadModel() {
   const started = performance.now();
@@ -54,7 +59,11 @@ async function loadModel() {
 
 const loaded = loadModel();
 loaded.then(
-  ({ loadMs }) => send({ id: 0, ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid } }),
+  ({ loadMs }) =>
+    send({
+      id: 0,
+      ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid, decoderPid: decoder.pid },
+    }),
   (err: unknown) => send({ id: 0, error: String(err), undecodable: false }),
 );
 
@@ -83,8 +92,8 @@ function toPlanes(rgb: Uint8Array, size: number): Float32Array {
 
 async function framesOf(request: ClassifyRequest): Promise<Uint8Array[]> {
   if ('frames' in request) return request.frames;
-  if ('image' in request) return [await imageFrame(ffmpeg, request.image)];
-  return videoFrames(ffmpeg, request.video, request.sampling);
+  if ('image' in request) return decoder.decode({ image: request.image });
+  return decoder.decode({ video: request.video, sampling: request.sampling });
 }
 
 async function classify(request: ClassifyRequest): Promise<ClassifyReply> {

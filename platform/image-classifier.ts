@@ -1,7 +1,8 @@
 // The image classifier the API (uploads) and the worker (generated videos) share: one
 // process of its own (image-classifier-process.ts), started on first use (the model
 // loads in about half a second) and kept for this process's life, decodes files into
-// frames with ffmpeg (platform/frames.ts) and scores them. Requests wait their turn
+// frames with ffmpeg (platform/frames.ts), started from a small process of its own
+// (platform/frame-decoder.ts), and scores them. Requests wait their turn
 // there, so however many uploads arrive at once, one core at most is busy classifying,
 // and neither decoding nor scoring ever runs on this process's event loop.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,8 @@ export interface ClassifierReady {
   backend: string;
   /** The classifier's process. */
   pid: number;
+  /** Its frame decoder's process, which starts each ffmpeg (platform/frame-decoder.ts). */
+  decoderPid: number;
 }
 
 export interface ImageClassifier {

@@ -4,7 +4,8 @@
 // scores nsfwjs itself gives on TensorFlow.js for the same frames, class by class, in one
 // batch (so frame order and the channels-first layout are checked too).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.
 import { ffmpegBinary, imageFrame } from '../../platform/frames.ts';
 import { createImageClassifier } from '../../platform/image-classifier.ts';
 import { eventually } from '../support/assets.ts';
+import { sampleVideo } from '../support/simulator/video.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXPLICIT_FIXTURE = path.join(here, '../fixtures/moderation/explicit-pattern.png');
@@ -94,8 +96,8 @@ describe('the image classifier as ONNX', () => {
     expect(ready.pid).not.toBe(process.pid);
     const script = `
       import { createImageClassifier } from ${JSON.stringify(path.join(here, '../../platform/image-classifier.ts'))};
-      const { pid } = await createImageClassifier().ready();
-      console.log(pid);
+      const { pid, decoderPid } = await createImageClassifier().ready();
+      console.log(pid, decoderPid);
       process.kill(process.pid, 'SIGKILL');`;
     const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-parent-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
@@ -107,17 +109,60 @@ describe('the image classifier as ONNX', () => {
     parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await new Promise((resolve) => parent.on('exit', resolve));
     expect(parent.signalCode).toBe('SIGKILL');
-    const child = Number(out.trim());
+    const [child, decoder] = out.trim().split(' ').map(Number);
     expect(child).toBeGreaterThan(0);
-    const alive = () => {
-      try {
-        process.kill(child, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await eventually(async () => !alive(), 10_000, `the classifier process ${child} gone with its parent`);
+    expect(decoder).toBeGreaterThan(0);
+    await eventually(
+      async () => !alive(child!),
+      10_000,
+      `the classifier process ${child} gone with its parent`,
+    );
+    await eventually(async () => !alive(decoder!), 10_000, `its decoder ${decoder} gone with it`);
+  }, 60_000);
+
+  it('starts each ffmpeg from a frame decoder of its own, far smaller than the process holding the model', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-decoder-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const wrapper = await ffmpegRecordingParent(dir);
+    const video = path.join(dir, 'output.mp4');
+    await writeFile(video, await sampleVideo());
+    const recording = createImageClassifier({ ffmpegPath: wrapper });
+    onTestFinished(() => recording.close());
+    const ready = await recording.ready();
+    expect(ready.decoderPid).not.toBe(ready.pid);
+    expect(parentOf(ready.decoderPid)).toBe(ready.pid);
+
+    const [scores] = await recording.scoreVideoFile(video);
+    const expected = await classifier.scoreVideoFile(video);
+    for (const c of IMAGE_CLASSES) expect(scores![c], c).toBeCloseTo(expected[0]![c], 5);
+    await recording.scoreImageFile(EXPLICIT_FIXTURE);
+    const parents = (await readFile(path.join(dir, 'parents'), 'utf8')).trim().split('\n').map(Number);
+    expect(parents).toEqual([ready.decoderPid, ready.decoderPid]);
+    // The reason it exists: a fork costs in proportion to the forking process's memory.
+    expect(residentKiB(ready.decoderPid)).toBeLessThan(residentKiB(ready.pid) / 2);
+  }, 60_000);
+
+  it('stops with its decoder: the request in flight fails, and the next one starts both again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-decoder-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const wrapper = await ffmpegRecordingParent(dir);
+    const restarting = createImageClassifier({ ffmpegPath: wrapper });
+    onTestFinished(() => restarting.close());
+    const first = await restarting.ready();
+    // ffmpeg waits while this file exists, so the request is in flight when the decoder goes.
+    await writeFile(path.join(dir, 'hold'), '');
+    const inFlight = restarting.scoreImageFile(EXPLICIT_FIXTURE);
+    await eventually(async () => (await readFile(path.join(dir, 'parents'), 'utf8').catch(() => '')) !== '');
+    process.kill(first.decoderPid, 'SIGKILL');
+    await expect(inFlight).rejects.toThrow(/the image classifier stopped/);
+    await eventually(async () => !alive(first.pid), 10_000, 'the classifier process gone with its decoder');
+
+    await rm(path.join(dir, 'hold'));
+    const [scores] = await restarting.scoreFrames([await imageFrame(ffmpegBinary(), EXPLICIT_FIXTURE)]);
+    expect(scores!.Porn).toBeGreaterThan(0.9);
+    const again = await restarting.ready();
+    expect([again.pid, again.decoderPid]).not.toContain(first.pid);
+    expect(alive(again.decoderPid)).toBe(true);
   }, 60_000);
 
   it('refuses a model with a layer it does not translate, naming the layer', async () => {
@@ -142,3 +187,40 @@ describe('the image classifier as ONNX', () => {
     );
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An ffmpeg that writes down which process started it, and waits while `hold` exists. */
+async function ffmpegRecordingParent(dir: string): Promise<string> {
+  const wrapper = path.join(dir, 'ffmpeg');
+  await writeFile(
+    wrapper,
+    [
+      '#!/bin/sh',
+      `echo $PPID >> ${JSON.stringify(path.join(dir, 'parents'))}`,
+      `while [ -e ${JSON.stringify(path.join(dir, 'hold'))} ]; do sleep 0.05; done`,
+      `exec ${JSON.stringify(ffmpegBinary())} "$@"`,
+    ].join('\n'),
+  );
+  await chmod(wrapper, 0o755);
+  return wrapper;
+}
+
+function procStat(pid: number): number[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+}
+
+const parentOf = (pid: number) => procStat(pid)[1];
+const residentKiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
