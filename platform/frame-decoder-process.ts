@@ -3,8 +3,8 @@
 // frames (platform/frames.ts). Starting a program forks the process that starts it, at a
 // cost in proportion to that process's memory, and the classifier holds 170 to 250 MiB
 // once its model is loaded: the simulator's 1-second video decoded in 16.3 ms from a
-// process of 298 MiB and in 7.4 from one of 94 (README, Benchmarks). This one stays at
-// the size of a bare Node process.
+// process of 298 MiB and in 7.4 from one of 94 (README, Benchmarks). This one holds 70
+// to 95 MiB: Node, the TypeScript it loads, and frames on their way.
 import process from 'node:process';
 import { UndecodableMedia, imageFrame, videoFrames } from './frames.ts';
 

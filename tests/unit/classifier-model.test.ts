@@ -139,7 +139,8 @@ describe('the image classifier as ONNX', () => {
     const parents = (await readFile(path.join(dir, 'parents'), 'utf8')).trim().split('\n').map(Number);
     expect(parents).toEqual([ready.decoderPid, ready.decoderPid]);
     // The reason it exists: a fork costs in proportion to the forking process's memory.
-    expect(residentKiB(ready.decoderPid)).toBeLessThan(residentKiB(ready.pid) / 2);
+    // Measured: about 70 MiB against 170 to 180.
+    expect(residentKiB(ready.decoderPid)).toBeLessThan(residentKiB(ready.pid) * 0.6);
   }, 60_000);
 
   it('stops with its decoder: the request in flight fails, and the next one starts both again', async () => {
@@ -161,7 +162,8 @@ describe('the image classifier as ONNX', () => {
     const [scores] = await restarting.scoreFrames([await imageFrame(ffmpegBinary(), EXPLICIT_FIXTURE)]);
     expect(scores!.Porn).toBeGreaterThan(0.9);
     const again = await restarting.ready();
-    expect([again.pid, again.decoderPid]).not.toContain(first.pid);
+    expect(again.pid).not.toBe(first.pid);
+    expect(again.decoderPid).not.toBe(first.decoderPid);
     expect(alive(again.decoderPid)).toBe(true);
   }, 60_000);
 
