@@ -6,7 +6,7 @@
 // process of 298 MiB and in 7.4 from one of 94 (README, Benchmarks). This one holds 70
 // to 95 MiB: Node, the TypeScript it loads, and frames on their way.
 import process from 'node:process';
-import { UndecodableMedia, imageFrame, videoFrames } from './frames.ts';
+import { failureReply, imageFrame, videoFrames } from './frames.ts';
 
 export type DecodeRequest = { id: number } & (
   { image: string } | { video: string; sampling: { everySeconds: number; maxFrames: number } }
@@ -25,11 +25,7 @@ async function decode(request: DecodeRequest): Promise<DecodeReply> {
         : await videoFrames(ffmpeg, request.video, request.sampling);
     return { id: request.id, frames };
   } catch (err) {
-    return {
-      id: request.id,
-      error: err instanceof Error ? err.message : String(err),
-      undecodable: err instanceof UndecodableMedia,
-    };
+    return failureReply(request.id, err);
   }
 }
 

@@ -21,7 +21,7 @@ import {
   nsfwjsMobileNetV2,
 } from './classifier-model.ts';
 import { startFrameDecoder } from './frame-decoder.ts';
-import { UndecodableMedia } from './frames.ts';
+import { failureReply } from './frames.ts';
 
 /** What to score: frames already decoded, or an image or a video file for ffmpeg to decode. */
 export type ClassifyRequest = { id: number } & (
@@ -113,10 +113,6 @@ async function classify(request: ClassifyRequest): Promise<ClassifyReply> {
     }
     return { id: request.id, scores };
   } catch (err) {
-    return {
-      id: request.id,
-      error: err instanceof Error ? err.message : String(err),
-      undecodable: err instanceof UndecodableMedia,
-    };
+    return failureReply(request.id, err);
   }
 }
