@@ -21,7 +21,7 @@ import { IMAGE_CLASSIFIER, IMAGE_THRESHOLDS } from '../../domain/moderation.ts';
 import { ffmpegBinary } from '../../platform/frames.ts';
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
-import { uploadBytes } from '../support/assets.ts';
+import { objectsUnder, uploadBytes } from '../support/assets.ts';
 import {
   createJob,
   jobRequest,
@@ -107,6 +107,17 @@ const lumaJob = (prompt: string) =>
   jobRequest({ modelId: 'luma-ray-flash-2', prompt, durationSeconds: 5, resolution: '540p' });
 
 describe('uploaded images', () => {
+  it('[S-MOD] answers an image the classifier cannot read 422 image_unreadable, and keeps none of it', async () => {
+    const { client, user } = await signedIn(h.platform, { credits: 100 });
+    // A PNG's signature and header, then nothing of the picture.
+    const damaged = (await benignPng()).subarray(0, 64);
+    const res = await uploadBytes(h.platform, client, damaged);
+    expect(res.status).toBe(422);
+    expect((await json(res)).error.code).toBe('image_unreadable');
+    expect(await em().count(Asset, { user: user.id })).toBe(0);
+    expect(await objectsUnder(h.platform, `users/${user.id}/`)).toEqual({ keys: [], multipart: 0 });
+  });
+
   it('[S-MOD] refuses an explicit-scoring image and passes a benign one, by the classifier, in the upload path, with the scores recorded', async () => {
     const { client } = await signedIn(h.platform, { credits: 100 });
     const benign = await json(await uploadBytes(h.platform, client, await benignPng()));

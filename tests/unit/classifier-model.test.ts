@@ -15,7 +15,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../domain/moderation.ts';
 import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
-import { ffmpegBinary, imageFrame } from '../../platform/frames.ts';
+import { UndecodableMedia, ffmpegBinary, imageFrame } from '../../platform/frames.ts';
 import { createImageClassifier } from '../../platform/image-classifier.ts';
 import { eventually } from '../support/assets.ts';
 import { sampleVideo } from '../support/simulator/video.ts';
@@ -124,8 +124,7 @@ describe('the image classifier as ONNX', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-decoder-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const wrapper = await ffmpegRecordingParent(dir);
-    const video = path.join(dir, 'output.mp4');
-    await writeFile(video, await sampleVideo());
+    const video = await writeSample(dir);
     const recording = createImageClassifier({ ffmpegPath: wrapper });
     onTestFinished(() => recording.close());
     const ready = await recording.ready();
@@ -165,6 +164,18 @@ describe('the image classifier as ONNX', () => {
     expect(again.pid).not.toBe(first.pid);
     expect(again.decoderPid).not.toBe(first.decoderPid);
     expect(alive(again.decoderPid)).toBe(true);
+  }, 60_000);
+
+  it('answers a file ffmpeg cannot read as undecodable, across both processes, and keeps scoring', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-damaged-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const damaged = path.join(dir, 'damaged.png');
+    await writeFile(damaged, Buffer.from('\x89PNG\r\n\x1a\n not a picture after all'));
+    await expect(classifier.scoreImageFile(damaged)).rejects.toBeInstanceOf(UndecodableMedia);
+    await expect(classifier.scoreVideoFile(damaged)).rejects.toBeInstanceOf(UndecodableMedia);
+    // The process is still there: the next video is scored (its classes' probabilities sum to 1).
+    const [scores] = await classifier.scoreVideoFile(await writeSample(dir));
+    expect(IMAGE_CLASSES.reduce((sum, c) => sum + scores![c], 0)).toBeCloseTo(1, 3);
   }, 60_000);
 
   it('refuses a model with a layer it does not translate, naming the layer', async () => {
@@ -226,3 +237,9 @@ function procStat(pid: number): number[] {
 const parentOf = (pid: number) => procStat(pid)[1];
 const residentKiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+
+async function writeSample(dir: string): Promise<string> {
+  const file = path.join(dir, 'output.mp4');
+  await writeFile(file, await sampleVideo());
+  return file;
+}
