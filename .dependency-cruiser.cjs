@@ -16,6 +16,14 @@ module.exports = {
       to: { circular: true, viaOnly: values },
     },
     {
+      name: 'ffmpeg-libraries-in-the-classifier-only',
+      severity: 'error',
+      comment:
+        "FFmpeg's libraries (node-av, about 50 MiB once loaded) belong in the image classifier's process alone; the API and the worker name its failures through platform/undecodable.ts.",
+      from: { pathNot: '^(tests|bench)/|^platform/image-classifier-process[.]ts$' },
+      to: { path: '^platform/frames[.]ts$|^node_modules/node-av/', ...values },
+    },
+    {
       name: 'api-not-to-worker-side',
       severity: 'error',
       comment: 'The API reaches workflows through clients/ and the stores through use-cases/.',

@@ -1,13 +1,13 @@
 // The image classifier (S-MOD) as the platform runs it: the time to start its thread and
 // load nsfwjs's MobileNetV2 as an ONNX graph on ONNX Runtime (platform/classifier-model.ts),
-// and the latency per image, through the whole path (ffmpeg decodes a 640x480 JPEG to
-// the classifier's square, the thread scores it), for the scoring alone, and per frame
+// and the latency per image, through the whole path (FFmpeg's libraries decode a 640x480
+// JPEG to the classifier's square, the model scores it), for the scoring alone, and per frame
 // when a video's frames are scored in one call; beside it, in the same run, the same
 // model on TensorFlow.js's WebAssembly backend (what the platform ran before, and the
 // reference its scores are held to in tests/unit/classifier-model.test.ts). Then what an
 // output costs to score as the platform scores every generated video (S-MOD), a 1-second
-// video from the provider simulator: the latency, and the CPU of the classifier's process,
-// of its frame decoder's and of the ffmpeg the decoder starts.
+// video from the provider simulator: the latency, and the CPU of the classifier's process
+// and of any process it started and waited for (none: it decodes in itself).
 // Prints one JSON line and a table; it never passes or fails on time.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +19,8 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { CLASSIFIER_INPUT_SIZE } from '../domain/moderation.ts';
-import { ffmpegBinary, imageFrame } from '../platform/frames.ts';
+import { imageFrame } from '../platform/frames.ts';
+import { defaultFfmpegPath } from '../providers/local.ts';
 import { createImageClassifier, type ImageClassifier } from '../platform/image-classifier.ts';
 import { sampleVideo } from '../tests/support/simulator/video.ts';
 import { cpuSecondsSplitOf } from './support/figures.ts';
@@ -48,7 +49,7 @@ try {
   const files: string[] = [];
   for (let i = 0; i < IMAGES; i++) {
     const file = path.join(dir, `image-${i}.jpg`);
-    await run(ffmpegBinary(), [
+    await run(defaultFfmpegPath(), [
       '-y',
       '-loglevel',
       'error',
@@ -75,7 +76,7 @@ try {
     await classifier.scoreImageFile(file);
     whole.push(performance.now() - t);
   }
-  const frames = await Promise.all(files.map((f) => imageFrame(ffmpegBinary(), f)));
+  const frames = files.map((f) => imageFrame(f));
   const scoring: number[] = [];
   for (const frame of frames) {
     const t = performance.now();
@@ -151,8 +152,8 @@ try {
       'tfjs wasm': '',
     },
     'per output scored, p50 (ms)': { onnx: figures.perOutputMs.p50, 'tfjs wasm': '' },
-    'CPU per output scored: classifier / decoder / ffmpeg (ms)': {
-      onnx: `${perOutputCpuMs.classifier} / ${perOutputCpuMs.decoder} / ${perOutputCpuMs.ffmpeg}`,
+    'CPU per output scored: classifier / its children (ms)': {
+      onnx: `${perOutputCpuMs.classifier} / ${perOutputCpuMs.children}`,
       'tfjs wasm': '',
     },
   });
@@ -162,33 +163,32 @@ try {
 
 /**
  * What a generated video costs to score, as `storeOutput` scores it: the latency of each
- * call, and the CPU milliseconds a video of the classifier's process, of its frame
- * decoder's, and of the ffmpeg the decoder starts and waits for (counted in its reaped
- * children).
+ * call, and the CPU milliseconds a video of the classifier's process and of the processes
+ * it started and waited for (its reaped children; stop 39's classifier started a frame
+ * decoder, which started an ffmpeg for each file).
  */
 async function outputScoring(
   classifier: ImageClassifier,
-  ready: { pid: number; decoderPid: number },
+  ready: { pid: number },
   dir: string,
-): Promise<{ latency: number[]; cpu: { classifier: number; decoder: number; ffmpeg: number } }> {
+): Promise<{ latency: number[]; cpu: { classifier: number; children: number } }> {
   const file = path.join(dir, 'output.mp4');
   await writeFile(file, await sampleVideo());
   for (let i = 0; i < OUTPUTS; i++) await classifier.scoreVideoFile(file);
-  const before = await Promise.all([ready.pid, ready.decoderPid].map(cpuSecondsSplitOf));
+  const before = await cpuSecondsSplitOf(ready.pid);
   const latency: number[] = [];
   for (let i = 0; i < OUTPUTS; i++) {
     const t = performance.now();
     await classifier.scoreVideoFile(file);
     latency.push(performance.now() - t);
   }
-  const after = await Promise.all([ready.pid, ready.decoderPid].map(cpuSecondsSplitOf));
+  const after = await cpuSecondsSplitOf(ready.pid);
   const perOutput = (seconds: number) => +((seconds * 1000) / OUTPUTS).toFixed(2);
   return {
     latency,
     cpu: {
-      classifier: perOutput(after[0]!.own - before[0]!.own),
-      decoder: perOutput(after[1]!.own - before[1]!.own),
-      ffmpeg: perOutput(after[1]!.reaped - before[1]!.reaped),
+      classifier: perOutput(after.own - before.own),
+      children: perOutput(after.reaped - before.reaped),
     },
   };
 }

@@ -33,7 +33,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
   const mailer = createMailer(config.mail);
   const stripe = createStripe(config.stripe);
   const notifications = createNotifications(config.database.url, logger);
-  const classifier = createImageClassifier({ ffmpegPath: config.ffmpegPath });
+  const classifier = createImageClassifier();
   return {
     config,
     logger,

@@ -1,16 +1,14 @@
-// The image classifier's own process (platform/image-classifier.ts starts it): ffmpeg,
-// started from a small process of this one's (platform/frame-decoder.ts), decodes each
-// file into frames (platform/frames.ts), and nsfwjs's MobileNetV2, whose
-// weights ship inside its npm package, translated to an ONNX graph at start-up
-// (platform/classifier-model.ts), scores them on ONNX Runtime, on the CPU, with no
-// download. A frame takes a core for about 10 ms (68 on TensorFlow.js's WebAssembly
+// The image classifier's own process (platform/image-classifier.ts starts it): FFmpeg's
+// libraries decode each file into frames here (platform/frames.ts), and nsfwjs's
+// MobileNetV2, whose weights ship inside its npm package, translated to an ONNX graph at
+// start-up (platform/classifier-model.ts), scores them on ONNX Runtime, on the CPU, with
+// no download. A frame takes a core for about 10 ms (68 on TensorFlow.js's WebAssembly
 // backend, the same scores to 1e-5).
 //
-// A process of its own, not a thread, because of ffmpeg: starting a program forks the
-// process that starts it, and a fork costs in proportion to that process's memory. From
-// the API or a worker (hundreds of MiB) one ffmpeg took 8.5 ms of CPU and held the event
-// loop for 17 ms (README, Benchmarks). Once the model is loaded this process is not small
-// either, hence the decoder's.
+// A process of its own, not a thread: the API's and the worker's event loops never wait
+// on a decode or a model, a damaged file that crashes FFmpeg takes only this process
+// down (its parent starts it again on the next request), and its memory is given back
+// when it is stopped.
 import process from 'node:process';
 import * as ort from 'onnxruntime-node';
 import {
@@ -20,10 +18,10 @@ import {
   kerasToOnnx,
   nsfwjsMobileNetV2,
 } from './classifier-model.ts';
-import { startFrameDecoder } from './frame-decoder.ts';
-import { failureReply } from './frames.ts';
+import { imageFrame, videoFrames } from './frames.ts';
+import { failureReply } from './undecodable.ts';
 
-/** What to score: frames already decoded, or an image or a video file for ffmpeg to decode. */
+/** What to score: frames already decoded, or an image or a video file to decode. */
 export type ClassifyRequest = { id: number } & (
   | { frames: Uint8Array[]; size: number }
   | { image: string; size: number }
@@ -32,14 +30,9 @@ export type ClassifyRequest = { id: number } & (
 export type ClassifyReply =
   | { id: number; scores: Record<string, number>[] }
   | { id: number; error: string; undecodable: boolean }
-  | { id: 0; ready: { loadMs: number; backend: string; pid: number; decoderPid: number } };
+  | { id: 0; ready: { loadMs: number; backend: string; pid: number } };
 
 const send = (reply: ClassifyReply) => process.send!(reply);
-// Started before the model loads; the ffmpeg binary is the one the parent resolved.
-const decoder = startFrameDecoder(process.argv[2]!);
-// No scoring without it: this process ends, and its parent starts both again.
-void decoder.exited.then(() => process.exit(1));
-
 async function loadModel() {
   const started = performance.now();
   const { model, weights } = await nsfwjsMobileNetV2();
@@ -62,7 +55,7 @@ loaded.then(
   ({ loadMs }) =>
     send({
       id: 0,
-      ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid, decoderPid: decoder.pid },
+      ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid },
     }),
   (err: unknown) => send({ id: 0, error: String(err), undecodable: false }),
 );
@@ -90,16 +83,16 @@ function toPlanes(rgb: Uint8Array, size: number): Float32Array {
   return out;
 }
 
-async function framesOf(request: ClassifyRequest): Promise<Uint8Array[]> {
+function framesOf(request: ClassifyRequest): Uint8Array[] {
   if ('frames' in request) return request.frames;
-  if ('image' in request) return decoder.decode({ image: request.image });
-  return decoder.decode({ video: request.video, sampling: request.sampling });
+  if ('image' in request) return [imageFrame(request.image)];
+  return videoFrames(request.video, request.sampling);
 }
 
 async function classify(request: ClassifyRequest): Promise<ClassifyReply> {
   try {
     const { session } = await loaded;
-    const frames = await framesOf(request);
+    const frames = framesOf(request);
     const { size } = request;
     const scores: Record<string, number>[] = [];
     // One frame a run: as fast as a video's frames in one batch (8.5 against 10 to 12 ms

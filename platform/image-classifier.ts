@@ -1,8 +1,7 @@
 // The image classifier the API (uploads) and the worker (generated videos) share: one
 // process of its own (image-classifier-process.ts), started on first use (the model
 // loads in about half a second) and kept for this process's life, decodes files into
-// frames with ffmpeg (platform/frames.ts), started from a small process of its own
-// (platform/frame-decoder.ts), and scores them. Requests wait their turn
+// frames with FFmpeg's libraries (platform/frames.ts) and scores them. Requests wait their turn
 // there, so however many uploads arrive at once, one core at most is busy classifying,
 // and neither decoding nor scoring ever runs on this process's event loop.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -12,17 +11,15 @@ import {
   VIDEO_FRAME_SAMPLING,
   type ImageScores,
 } from '../domain/moderation.ts';
-import { UndecodableMedia, ffmpegBinary } from './frames.ts';
+import { UndecodableMedia } from './undecodable.ts';
 import type { ClassifyReply, ClassifyRequest } from './image-classifier-process.ts';
 
 export interface ClassifierReady {
   /** Time to start the process and load the model, in milliseconds. */
   loadMs: number;
   backend: string;
-  /** The classifier's process. */
+  /** The classifier's process, which decodes and scores. */
   pid: number;
-  /** Its frame decoder's process, which starts each ffmpeg (platform/frame-decoder.ts). */
-  decoderPid: number;
 }
 
 export interface ImageClassifier {
@@ -75,8 +72,8 @@ function failAll(pending: Map<number, Pending>, err: Error): void {
 }
 
 /** Starts the classifier's process; `gone` is called once it has stopped or failed to load. */
-function launch(ffmpegPath: string, pending: Map<number, Pending>, gone: () => void): Launched {
-  const started = fork(PROCESS_URL, [ffmpegPath], {
+function launch(pending: Map<number, Pending>, gone: () => void): Launched {
+  const started = fork(PROCESS_URL, [], {
     // Frames travel as bytes, not as JSON arrays of numbers.
     serialization: 'advanced',
     // Its memory, measured after loading and after 250 frames: 256 and 246 MiB as Node
@@ -112,7 +109,7 @@ function launch(ffmpegPath: string, pending: Map<number, Pending>, gone: () => v
   return { process: started, ready, exited };
 }
 
-export function createImageClassifier(options: { ffmpegPath?: string } = {}): ImageClassifier {
+export function createImageClassifier(): ImageClassifier {
   let child: Launched | undefined;
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -124,7 +121,7 @@ export function createImageClassifier(options: { ffmpegPath?: string } = {}): Im
 
   function start(): Launched {
     if (child) return child;
-    const launched = launch(ffmpegBinary(options.ffmpegPath), pending, () => {
+    const launched = launch(pending, () => {
       if (child === launched) child = undefined;
     });
     launched.ready.then(settled, settled);

@@ -24,7 +24,7 @@ import {
 import { USABLE_MODERATION, type ImageVerdict } from '../domain/moderation.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { UndecodableMedia } from '../platform/frames.ts';
+import { UndecodableMedia } from '../platform/undecodable.ts';
 import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';

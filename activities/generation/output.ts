@@ -22,7 +22,7 @@ import { OUTPUT_COPY_MAX_MS } from '../../domain/generation.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
-import { UndecodableMedia } from '../../platform/frames.ts';
+import { UndecodableMedia } from '../../platform/undecodable.ts';
 import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import { uploadObject } from '../../platform/objects.ts';
 import { settleAll } from '../../platform/settle.ts';

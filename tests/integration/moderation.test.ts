@@ -18,7 +18,7 @@ import {
   ModerationReview,
 } from '../../db/entities/index.ts';
 import { IMAGE_CLASSIFIER, IMAGE_THRESHOLDS } from '../../domain/moderation.ts';
-import { ffmpegBinary } from '../../platform/frames.ts';
+import { defaultFfmpegPath } from '../../providers/local.ts';
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { objectsUnder, uploadBytes } from '../support/assets.ts';
@@ -62,7 +62,7 @@ const em = () => h.platform.clients.orm.em.fork();
 /** A benign picture: ffmpeg's test pattern. */
 async function benignPng(): Promise<Buffer> {
   const out = path.join(dir, 'benign.png');
-  await run(ffmpegBinary(), [
+  await run(defaultFfmpegPath(), [
     '-y',
     '-loglevel',
     'error',
@@ -80,7 +80,7 @@ async function benignPng(): Promise<Buffer> {
 /** A 3-second H.264 video of the explicit-scoring pattern, as a provider would hand it out. */
 async function explicitMp4(): Promise<Buffer> {
   const out = path.join(dir, 'explicit.mp4');
-  await run(ffmpegBinary(), [
+  await run(defaultFfmpegPath(), [
     '-y',
     '-loglevel',
     'error',

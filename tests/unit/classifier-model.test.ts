@@ -3,20 +3,23 @@
 // that translation: here the platform's classifier, through its own thread, must give the
 // scores nsfwjs itself gives on TensorFlow.js for the same frames, class by class, in one
 // batch (so frame order and the channels-first layout are checked too).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../domain/moderation.ts';
 import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
-import { UndecodableMedia, ffmpegBinary, imageFrame } from '../../platform/frames.ts';
+import { imageFrame } from '../../platform/frames.ts';
+import { UndecodableMedia } from '../../platform/undecodable.ts';
 import { createImageClassifier } from '../../platform/image-classifier.ts';
+import { defaultFfmpegPath } from '../../providers/local.ts';
 import { eventually } from '../support/assets.ts';
 import { sampleVideo } from '../support/simulator/video.ts';
 
@@ -78,7 +81,7 @@ async function referenceScores(frame: Uint8Array): Promise<ImageScores> {
 
 describe('the image classifier as ONNX', () => {
   it('[S-MOD] scores frames as nsfwjs on TensorFlow.js does, class by class, batch order kept', async () => {
-    const frames = [await imageFrame(ffmpegBinary(), EXPLICIT_FIXTURE), ...syntheticFrames()];
+    const frames = [imageFrame(EXPLICIT_FIXTURE), ...syntheticFrames()];
     const scores = await classifier.scoreFrames(frames);
     expect(scores).toHaveLength(frames.length);
     for (const [i, frame] of frames.entries()) {
@@ -96,8 +99,8 @@ describe('the image classifier as ONNX', () => {
     expect(ready.pid).not.toBe(process.pid);
     const script = `
       import { createImageClassifier } from ${JSON.stringify(path.join(here, '../../platform/image-classifier.ts'))};
-      const { pid, decoderPid } = await createImageClassifier().ready();
-      console.log(pid, decoderPid);
+      const { pid } = await createImageClassifier().ready();
+      console.log(pid);
       process.kill(process.pid, 'SIGKILL');`;
     const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-parent-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
@@ -109,64 +112,42 @@ describe('the image classifier as ONNX', () => {
     parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await new Promise((resolve) => parent.on('exit', resolve));
     expect(parent.signalCode).toBe('SIGKILL');
-    const [child, decoder] = out.trim().split(' ').map(Number);
+    const child = Number(out.trim());
     expect(child).toBeGreaterThan(0);
-    expect(decoder).toBeGreaterThan(0);
     await eventually(
-      async () => !alive(child!),
+      async () => !alive(child),
       10_000,
       `the classifier process ${child} gone with its parent`,
     );
-    await eventually(async () => !alive(decoder!), 10_000, `its decoder ${decoder} gone with it`);
   }, 60_000);
 
-  it('starts each ffmpeg from a frame decoder of its own, far smaller than the process holding the model', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-decoder-'));
+  it('fails the request in flight when its process is killed, and the next request starts it again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-killed-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const wrapper = await ffmpegRecordingParent(dir);
-    const video = await writeSample(dir);
-    const recording = createImageClassifier({ ffmpegPath: wrapper });
-    onTestFinished(() => recording.close());
-    const ready = await recording.ready();
-    expect(ready.decoderPid).not.toBe(ready.pid);
-    expect(parentOf(ready.decoderPid)).toBe(ready.pid);
-
-    const [scores] = await recording.scoreVideoFile(video);
-    const expected = await classifier.scoreVideoFile(video);
-    for (const c of IMAGE_CLASSES) expect(scores![c], c).toBeCloseTo(expected[0]![c], 5);
-    await recording.scoreImageFile(EXPLICIT_FIXTURE);
-    const parents = (await readFile(path.join(dir, 'parents'), 'utf8')).trim().split('\n').map(Number);
-    expect(parents).toEqual([ready.decoderPid, ready.decoderPid]);
-    // The reason it exists: a fork costs in proportion to the forking process's memory.
-    // Measured: about 70 MiB against 170 to 180.
-    expect(residentKiB(ready.decoderPid)).toBeLessThan(residentKiB(ready.pid) * 0.6);
-  }, 60_000);
-
-  it('stops with its decoder: the request in flight fails, and the next one starts both again', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-decoder-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const wrapper = await ffmpegRecordingParent(dir);
-    const restarting = createImageClassifier({ ffmpegPath: wrapper });
+    // Long enough to decode for a second or more: the request is still in flight when killed.
+    const long = path.join(dir, 'long.mp4');
+    await promisify(execFile)(defaultFfmpegPath(), [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30'],
+      ...['-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', long],
+    ]);
+    const restarting = createImageClassifier();
     onTestFinished(() => restarting.close());
     const first = await restarting.ready();
-    // ffmpeg waits while this file exists, so the request is in flight when the decoder goes.
-    await writeFile(path.join(dir, 'hold'), '');
-    const inFlight = restarting.scoreImageFile(EXPLICIT_FIXTURE);
-    await eventually(async () => (await readFile(path.join(dir, 'parents'), 'utf8').catch(() => '')) !== '');
-    process.kill(first.decoderPid, 'SIGKILL');
+    const cpuBefore = cpuTicks(first.pid);
+    const inFlight = restarting.scoreVideoFile(long);
+    // Decoding: its process has used a tenth of a second of CPU on this request.
+    await eventually(async () => cpuTicks(first.pid) - cpuBefore >= 10, 30_000, 'the classifier decoding');
+    process.kill(first.pid, 'SIGKILL');
     await expect(inFlight).rejects.toThrow(/the image classifier stopped/);
-    await eventually(async () => !alive(first.pid), 10_000, 'the classifier process gone with its decoder');
 
-    await rm(path.join(dir, 'hold'));
-    const [scores] = await restarting.scoreFrames([await imageFrame(ffmpegBinary(), EXPLICIT_FIXTURE)]);
+    const [scores] = await restarting.scoreFrames([imageFrame(EXPLICIT_FIXTURE)]);
     expect(scores!.Porn).toBeGreaterThan(0.9);
     const again = await restarting.ready();
     expect(again.pid).not.toBe(first.pid);
-    expect(again.decoderPid).not.toBe(first.decoderPid);
-    expect(alive(again.decoderPid)).toBe(true);
+    expect(alive(again.pid)).toBe(true);
   }, 60_000);
 
-  it('answers a file ffmpeg cannot read as undecodable, across both processes, and keeps scoring', async () => {
+  it('answers a file FFmpeg cannot read as undecodable, and keeps scoring', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-damaged-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const damaged = path.join(dir, 'damaged.png');
@@ -210,22 +191,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/** An ffmpeg that writes down which process started it, and waits while `hold` exists. */
-async function ffmpegRecordingParent(dir: string): Promise<string> {
-  const wrapper = path.join(dir, 'ffmpeg');
-  await writeFile(
-    wrapper,
-    [
-      '#!/bin/sh',
-      `echo $PPID >> ${JSON.stringify(path.join(dir, 'parents'))}`,
-      `while [ -e ${JSON.stringify(path.join(dir, 'hold'))} ]; do sleep 0.05; done`,
-      `exec ${JSON.stringify(ffmpegBinary())} "$@"`,
-    ].join('\n'),
-  );
-  await chmod(wrapper, 0o755);
-  return wrapper;
-}
-
 function procStat(pid: number): number[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat
@@ -234,9 +199,8 @@ function procStat(pid: number): number[] {
     .map(Number);
 }
 
-const parentOf = (pid: number) => procStat(pid)[1];
-const residentKiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+/** User and system CPU of a process so far, in clock ticks (hundredths of a second). */
+const cpuTicks = (pid: number) => procStat(pid)[11]! + procStat(pid)[12]!;
 
 async function writeSample(dir: string): Promise<string> {
   const file = path.join(dir, 'output.mp4');
