@@ -1,4 +1,4 @@
-// The image classifier (S-MOD) as the platform runs it: the time to start its thread and
+// The image classifier (S-MOD) as the platform runs it: the time to start its process and
 // load nsfwjs's MobileNetV2 as an ONNX graph on ONNX Runtime (platform/classifier-model.ts),
 // and the latency per image, through the whole path (FFmpeg's libraries decode a 640x480
 // JPEG to the classifier's square, the model scores it), for the scoring alone, and per frame

@@ -19,7 +19,7 @@ import {
   nsfwjsMobileNetV2,
 } from './classifier-model.ts';
 import { imageFrame, videoFrames } from './frames.ts';
-import { failureReply } from './undecodable.ts';
+import { UndecodableMedia } from './undecodable.ts';
 
 /** What to score: frames already decoded, or an image or a video file to decode. */
 export type ClassifyRequest = { id: number } & (
@@ -52,11 +52,7 @@ async function loadModel() {
 
 const loaded = loadModel();
 loaded.then(
-  ({ loadMs }) =>
-    send({
-      id: 0,
-      ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid },
-    }),
+  ({ loadMs }) => send({ id: 0, ready: { loadMs, backend: 'onnxruntime cpu', pid: process.pid } }),
   (err: unknown) => send({ id: 0, error: String(err), undecodable: false }),
 );
 
@@ -106,6 +102,10 @@ async function classify(request: ClassifyRequest): Promise<ClassifyReply> {
     }
     return { id: request.id, scores };
   } catch (err) {
-    return failureReply(request.id, err);
+    return {
+      id: request.id,
+      error: err instanceof Error ? err.message : String(err),
+      undecodable: err instanceof UndecodableMedia,
+    };
   }
 }

@@ -1,9 +1,9 @@
 // The image classifier the API (uploads) and the worker (generated videos) share: one
 // process of its own (image-classifier-process.ts), started on first use (the model
 // loads in about half a second) and kept for this process's life, decodes files into
-// frames with FFmpeg's libraries (platform/frames.ts) and scores them. Requests wait their turn
-// there, so however many uploads arrive at once, one core at most is busy classifying,
-// and neither decoding nor scoring ever runs on this process's event loop.
+// frames with FFmpeg's libraries (platform/frames.ts) and scores them. Requests wait
+// their turn there, so however many uploads arrive at once, one core at most is busy
+// classifying, and neither decoding nor scoring ever runs on this process's event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import {
   CLASSIFIER_INPUT_SIZE,
