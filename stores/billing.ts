@@ -56,59 +56,105 @@ async function balanceOf(tx: EntityManager, userId: string, lock: boolean): Prom
   return Number(rows[0].credit_balance);
 }
 
+/** What a statement with `balanceChanging`'s parts selects, as it comes back. */
+export interface LedgerColumns {
+  ledger_applied: boolean;
+  ledger_changed: number | null;
+  ledger_balance: number | null;
+}
+
 /**
- * Appends one entry and applies it to the balance, atomically. A reserve that would take
- * the balance below zero throws InsufficientCredits and writes nothing.
- *
- * One statement: the entry's insert, and the balance's update only if the entry is new and
- * the balance covers it (the update's row lock serialises every change to one person's
- * credits, and re-checks the balance a concurrent change left). It was three (the lock,
- * the insert, the update), the most of a job's creation. An entry that takes credits runs
- * in a transaction, which the refusal rolls back with its inserted entry; one that only
- * adds credits cannot be refused, and its statement is atomic on its own.
+ * An entry that changes the balance, as parts of a statement: the common table expressions
+ * that insert it and, only if it is new and the balance covers it, apply it (the update's
+ * row lock serialises every change to one person's credits, and re-checks the balance a
+ * concurrent change left), and the select-list columns that say what happened
+ * (`ledgerOutcome`). Each part comes with its parameters, in the order the parts are
+ * written. A caller with a write of its own in the same transaction puts both in one
+ * statement (a job's creation, stores/generation.ts).
  */
-export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promise<LedgerResult> {
-  if (!Number.isInteger(entry.credits) || entry.credits < 0)
-    throw new RangeError('credits must be a whole number >= 0');
-  const change = BALANCE_EFFECT[entry.kind] * entry.credits;
-  if (change === 0) return appendWithoutChange(em, entry);
-  const run = async (tx: EntityManager): Promise<LedgerResult> => {
-    const [row] = await tx.execute<{ applied: boolean; changed: number | null; balance: number | null }[]>(
-      `with added as (
+export function balanceChanging(entry: LedgerWrite): {
+  ctes: string;
+  cteParams: unknown[];
+  columns: string;
+  columnParams: unknown[];
+} {
+  const change = balanceEffect(entry);
+  return {
+    ctes: `ledger_added as (
          insert into credit_ledger (user_id, kind, amount, credits, job_id, reference, note, shortfall, created_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, now())
          on conflict do nothing
          returning id),
-       changed as (
+       ledger_changed as (
          update users set credit_balance = credit_balance + ?
-          where id = ? and exists (select 1 from added) and credit_balance + ? >= 0
-          returning credit_balance)
-       select exists (select 1 from added) as applied,
-              (select credit_balance from changed) as changed,
-              (select credit_balance from users where id = ?) as balance`,
-      [
-        entry.userId,
-        entry.kind,
-        change,
-        entry.credits,
-        entry.jobId ?? null,
-        entry.reference ?? null,
-        entry.note ?? null,
-        entry.shortfall ?? null,
-        change,
-        entry.userId,
-        change,
-        entry.userId,
-      ],
-    );
-    if (row?.balance == null) throw new Error(`no user ${entry.userId}`);
-    if (!row.applied) return { applied: false, balance: Number(row.balance) };
-    if (row.changed == null) {
-      // Refused: the balance as it is now (the statement's own reading may predate a
-      // concurrent change that made the difference).
-      throw new InsufficientCredits(await balanceOf(tx, entry.userId, false), entry.credits);
-    }
-    return { applied: true, balance: Number(row.changed) };
+          where id = ? and exists (select 1 from ledger_added) and credit_balance + ? >= 0
+          returning credit_balance)`,
+    cteParams: [
+      entry.userId,
+      entry.kind,
+      change,
+      entry.credits,
+      entry.jobId ?? null,
+      entry.reference ?? null,
+      entry.note ?? null,
+      entry.shortfall ?? null,
+      change,
+      entry.userId,
+      change,
+    ],
+    columns: `exists (select 1 from ledger_added) as ledger_applied,
+              (select credit_balance from ledger_changed) as ledger_changed,
+              (select credit_balance from users where id = ?) as ledger_balance`,
+    columnParams: [entry.userId],
+  };
+}
+
+/**
+ * What a statement with `balanceChanging`'s parts did: the entry applied, or already
+ * recorded; a refusal throws InsufficientCredits, and the caller's transaction rolls back
+ * the inserted entry with everything else it wrote.
+ */
+export async function ledgerOutcome(
+  tx: EntityManager,
+  entry: LedgerWrite,
+  row: LedgerColumns | undefined,
+): Promise<LedgerResult> {
+  if (row?.ledger_balance == null) throw new Error(`no user ${entry.userId}`);
+  if (!row.ledger_applied) return { applied: false, balance: Number(row.ledger_balance) };
+  if (row.ledger_changed == null) {
+    // Refused: the balance as it is now (the statement's own reading may predate a
+    // concurrent change that made the difference).
+    throw new InsufficientCredits(await balanceOf(tx, entry.userId, false), entry.credits);
+  }
+  return { applied: true, balance: Number(row.ledger_changed) };
+}
+
+/** How the entry changes the balance; only whole, non-negative credits are entries. */
+function balanceEffect(entry: LedgerWrite): number {
+  if (!Number.isInteger(entry.credits) || entry.credits < 0)
+    throw new RangeError('credits must be a whole number >= 0');
+  return BALANCE_EFFECT[entry.kind] * entry.credits;
+}
+
+/**
+ * Appends one entry and applies it to the balance, atomically. A reserve that would take
+ * the balance below zero throws InsufficientCredits and writes nothing.
+ *
+ * One statement (`balanceChanging`): it was three (the lock, the insert, the update), the
+ * most of a job's creation. An entry that takes credits runs in a transaction, which the
+ * refusal rolls back with its inserted entry; one that only adds credits cannot be
+ * refused, and its statement is atomic on its own.
+ */
+export async function writeLedger(em: EntityManager, entry: LedgerWrite): Promise<LedgerResult> {
+  const change = balanceEffect(entry);
+  if (change === 0) return appendWithoutChange(em, entry);
+  const run = async (tx: EntityManager): Promise<LedgerResult> => {
+    const parts = balanceChanging(entry);
+    const [row] = await tx.execute<LedgerColumns[]>(`with ${parts.ctes} select ${parts.columns}`, [
+      ...parts.cteParams,
+      ...parts.columnParams,
+    ]);
+    return ledgerOutcome(tx, entry, row);
   };
   return em.isInTransaction() || change > 0 ? run(em) : em.fork().transactional(run);
 }

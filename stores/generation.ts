@@ -13,6 +13,7 @@ import {
   type AuditInput,
   type TakenColumns,
 } from '../platform/audit.ts';
+import { balanceChanging, ledgerOutcome, type LedgerColumns, type LedgerWrite } from './billing.ts';
 import { setGivenColumns, withCarried, type CarriedWrite } from './sql-sets.ts';
 
 /** The channel PostgreSQL announces a job's change on (the migration's trigger). */
@@ -92,6 +93,82 @@ export async function jobByIdempotencyKey(
     [userId, key],
   );
   return row ? em.map(GenerationJob, row) : null;
+}
+
+/** A new job's row, as the API creates it (every other column starts empty). */
+export interface NewJob {
+  id: string;
+  userId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  quoteId: string | null;
+  model: string;
+  provider: string;
+  prompt: string;
+  parameters: JobParameters;
+  creditsQuoted: number;
+  parentJobId: string | null;
+  revisionKind: string | null;
+}
+
+/**
+ * Creates a job with its credits reserved and its creation audited, in the caller's
+ * transaction, so the three stand or fall together. The job's row, the reservation with
+ * the balance it takes (stores/billing.ts) and the audit chain taken are one statement,
+ * then the event is appended: with the transaction's own two, four round trips where
+ * the ORM's insert, the reservation, the chain and the event took six. A balance that
+ * does not cover the price throws InsufficientCredits; the same Idempotency-Key raced by
+ * a concurrent request violates the key's unique constraint. The job's insert runs first
+ * (the statement's rows come from it), so a request racing on the same key waits at the
+ * key before it takes the balance's row lock, never holding one the other needs.
+ */
+export async function insertReservedJob(
+  tx: EntityManager,
+  job: NewJob,
+  reservation: LedgerWrite,
+  audit: AuditInput,
+): Promise<GenerationJob> {
+  const ledger = balanceChanging(reservation);
+  const taking = chainTaking(audit);
+  const [row] = await tx.execute<(Record<string, unknown> & LedgerColumns & TakenColumns)[]>(
+    `with job as (
+         insert into generation_jobs (id, user_id, idempotency_key, request_hash, quote_id, model, provider, prompt,
+                                      parameters, status, status_changed_at, credits_quoted, parent_job_id,
+                                      revision_kind, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'moderating', now(), ?, ?, ?, now())
+         returning *),
+       ${ledger.ctes}
+     select job.*, ${ledger.columns}, ${taking.columns} from job`,
+    [
+      job.id,
+      job.userId,
+      job.idempotencyKey,
+      job.requestHash,
+      job.quoteId,
+      job.model,
+      job.provider,
+      job.prompt,
+      JSON.stringify(job.parameters),
+      job.creditsQuoted,
+      job.parentJobId,
+      job.revisionKind,
+      ...ledger.cteParams,
+      ...ledger.columnParams,
+      ...taking.params,
+    ],
+  );
+  await ledgerOutcome(tx, reservation, row);
+  await appendAudit(tx, audit, takenFrom(row));
+  // The job's own columns, without those the reservation and the chain added.
+  const {
+    ledger_applied: _applied,
+    ledger_changed: _changed,
+    ledger_balance: _balance,
+    audit_taken: _taken,
+    audit_known: _known,
+    ...created
+  } = row!;
+  return tx.map(GenerationJob, created);
 }
 
 /** What storing a job's output needs to know of the job. */

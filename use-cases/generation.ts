@@ -6,8 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cancelGeneration, startGeneration } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
-import { InsufficientCredits, writeLedger } from '../stores/billing.ts';
-import { jobByIdempotencyKey } from '../stores/generation.ts';
+import { InsufficientCredits } from '../stores/billing.ts';
+import { insertReservedJob, jobByIdempotencyKey } from '../stores/generation.ts';
 import type {
   CreateJobBody,
   JobRequest,
@@ -229,8 +229,8 @@ export async function createJob(
   return { view: jobViewOf(job), replayed: false };
 }
 
-/** The job, its reservation and its audit event stand or fall together. */
-async function insertJob(
+/** The job, its reservation and its audit event stand or fall together (`insertReservedJob`). */
+function insertJob(
   em: EntityManager,
   actor: Actor,
   job: { key: string; hash: string; body: CreateJobBody; model: string; provider: string; credits: number },
@@ -246,44 +246,35 @@ async function insertJob(
     fallbackAllowed: body.fallbackAllowed,
   };
   const jobId = randomUUID();
-  return em.transactional(async (tx) => {
-    const created = tx.create(GenerationJob, {
-      id: jobId,
-      user: actor.id,
-      idempotencyKey: job.key,
-      requestHash: job.hash,
-      quoteId: body.quoteId ?? null,
-      model: job.model,
-      provider: job.provider,
-      prompt: body.prompt.trim(),
-      parameters: parameters as unknown as Record<string, unknown>,
-      status: 'moderating',
-      statusChangedAt: new Date(),
-      creditsQuoted: job.credits,
-      parentJobId: body.parentJobId ?? null,
-      revisionKind: body.revisionKind ?? null,
-      createdAt: new Date(),
-    });
-    await tx.flush();
-    await writeLedger(tx, {
-      userId: actor.id,
-      kind: 'reserve',
-      credits: job.credits,
-      jobId,
-      note: `reserved for ${job.model}`,
-    });
-    // Last, so the audit chain's lock is held only until the commit.
-    await recordAudit(tx, {
-      action: 'job.created',
-      actorId: actor.id,
-      actorRole: actor.role,
-      targetType: 'job',
-      targetId: jobId,
-      subjectUserId: actor.id,
-      details: { model: job.model, credits: job.credits },
-    });
-    return created;
-  });
+  return em.transactional((tx) =>
+    insertReservedJob(
+      tx,
+      {
+        id: jobId,
+        userId: actor.id,
+        idempotencyKey: job.key,
+        requestHash: job.hash,
+        quoteId: body.quoteId ?? null,
+        model: job.model,
+        provider: job.provider,
+        prompt: body.prompt.trim(),
+        parameters,
+        creditsQuoted: job.credits,
+        parentJobId: body.parentJobId ?? null,
+        revisionKind: body.revisionKind ?? null,
+      },
+      { userId: actor.id, kind: 'reserve', credits: job.credits, jobId, note: `reserved for ${job.model}` },
+      {
+        action: 'job.created',
+        actorId: actor.id,
+        actorRole: actor.role,
+        targetType: 'job',
+        targetId: jobId,
+        subjectUserId: actor.id,
+        details: { model: job.model, credits: job.credits },
+      },
+    ),
+  );
 }
 
 /** Cancels the job (its provider task, its credits released) and answers with the final state. */

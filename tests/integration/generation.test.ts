@@ -7,7 +7,9 @@ import { Asset, CreditLedgerEntry, DeletionProof, GenerationJob, User } from '..
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { RATE_LIMITS } from '../../domain/accounts.ts';
-import { signedIn } from '../support/accounts.ts';
+import { createJobBody } from '../../domain/contracts/generation.ts';
+import { createJob as createJobFor } from '../../use-cases/generation.ts';
+import { signIn, signedIn } from '../support/accounts.ts';
 import {
   createJob,
   jobRequest,
@@ -117,6 +119,34 @@ describe('generation with the local renderer', () => {
     await waitForJob(client, a.id);
   });
 
+  it('makes one job of simultaneous requests with the same Idempotency-Key, reserved and audited once', async () => {
+    const { user } = await signedIn(h.platform, { credits: 20 });
+    const body = createJobBody.parse(jobRequest());
+    const key = randomUUID();
+    // Through the use case with eight database connections open and idle, so every call
+    // looks the key up before any has inserted it, and all but one lose the race at the
+    // insert. Over HTTP, or with a connection to open each, the first call has made the
+    // job before the others look, and nothing races.
+    await Promise.all(
+      Array.from({ length: 8 }, () => h.platform.clients.orm.em.fork().execute('select pg_sleep(0.05)')),
+    );
+    const created = await Promise.all(
+      Array.from({ length: 8 }, () => createJobFor(h.platform.clients, user, key, body)),
+    );
+    expect(created.map((c) => c.replayed).sort()).toEqual([false, true, true, true, true, true, true, true]);
+    const ids = new Set(created.map((c) => c.view.id));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
+    expect(await em().count(GenerationJob, { user: user.id })).toBe(1);
+    expect(await em().count(CreditLedgerEntry, { jobId: id, kind: 'reserve' })).toBe(1);
+    const [events] = await em().execute<{ count: string }[]>(
+      "select count(*) from audit_events where action = 'job.created' and target_id = ?",
+      [id],
+    );
+    expect(Number(events!.count)).toBe(1);
+    await waitForJob(await signIn(h.platform, user), id!);
+  });
+
   it('names the field a model does not support, and needs an Idempotency-Key', async () => {
     const { client } = await signedIn(h.platform, { credits: 20 });
     const bad = await createJob(client, jobRequest({ durationSeconds: 7, resolution: '4k' }));
@@ -160,6 +190,13 @@ describe('generation with the local renderer', () => {
       [user.id],
     );
     expect(Number(row!.sum)).toBe(0);
+    // A refused job leaves nothing: no row, and no event saying it was created.
+    expect(await em().count(GenerationJob, { user: user.id })).toBe(10);
+    const [events] = await em().execute<{ count: string }[]>(
+      "select count(*) from audit_events where action = 'job.created' and subject_user_id = ?",
+      [user.id],
+    );
+    expect(Number(events!.count)).toBe(10);
     // Let them run, so the next tests' jobs are not queued behind them.
     const accepted = await Promise.all(answers.filter((r) => r.status === 201).map((r) => json(r)));
     for (const job of accepted) await waitForJob(client, job.id, { timeoutMs: 120_000 });
