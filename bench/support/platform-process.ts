@@ -1,8 +1,11 @@
 // The platform side of bench/orchestration.ts, in a process of its own as the bare
-// baseline is: the API and the workers of every task queue (as `npm start` runs them),
-// with the provider simulator in instant mode standing in for Luma (the provider takes
-// no time, so what is measured is what the platform adds). The simulator runs in a
-// process of its own (bench/support/simulator-process.ts) and arrives as LUMA_BASE_URL.
+// baseline is: the API and the workers of every task queue, with the provider simulator
+// in instant mode standing in for Luma (the provider takes no time, so what is measured
+// is what the platform adds). The simulator runs in a process of its own
+// (bench/support/simulator-process.ts) and arrives as LUMA_BASE_URL. `npm start` runs the
+// API and the worker as two processes; so did both sides here once (stop 41), with no
+// change in the platform's figures: a job's creation took 9.5 ms on average and 31.5 at
+// p99, against 8 to 9.5 and 24 to 33.6 in one process.
 import { loadConfig } from '../../config/index.ts';
 import { startApi } from '../../api/server.ts';
 import { createClients } from '../../platform/clients.ts';
