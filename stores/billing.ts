@@ -85,7 +85,7 @@ export function balanceChanging(entry: LedgerWrite): {
          values (?, ?, ?, ?, ?, ?, ?, ?, now())
          on conflict do nothing
          returning id),
-       ledger_changed as (
+       ledger_balance_update as (
          update users set credit_balance = credit_balance + ?
           where id = ? and exists (select 1 from ledger_added) and credit_balance + ? >= 0
           returning credit_balance)`,
@@ -103,7 +103,7 @@ export function balanceChanging(entry: LedgerWrite): {
       change,
     ],
     columns: `exists (select 1 from ledger_added) as ledger_applied,
-              (select credit_balance from ledger_changed) as ledger_changed,
+              (select credit_balance from ledger_balance_update) as ledger_changed,
               (select credit_balance from users where id = ?) as ledger_balance`,
     columnParams: [entry.userId],
   };
