@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { ImageClassifier } from '../platform/image-classifier.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { ObjectStore } from '../platform/s3.ts';
+import type { Scratch } from '../platform/scratch.ts';
 import type { TemporalClients } from '../platform/temporal.ts';
 import { createDiagnosticActivities } from './diagnostic.ts';
 import { createGenerationActivities } from './generation/index.ts';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   classifier: ImageClassifier;
   /** For activities that change subscriptions at Stripe (account deletion). */
   stripe: Stripe;
+  /** Folders for the files a step works on (outputs, renders, voice tracks, compositions). */
+  scratch: Scratch;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -246,3 +246,19 @@ export const SCHEDULE_IDS = {
   orphanSweep: 'sweep-orphaned-objects',
   overdueSweep: 'sweep-overdue-assets',
 } as const;
+
+// ---------------------------------------------------------------- scratch files (R-TEMP)
+
+/**
+ * How often a process marks its scratch folder alive and looks for the folders of
+ * processes that died (platform/scratch.ts). One timestamp and one directory listing a
+ * minute: nothing next to the files a job writes.
+ */
+export const SCRATCH_HEARTBEAT_MS = MINUTE;
+/**
+ * A scratch folder not marked alive for this long belongs to a process that died (killed,
+ * out of memory, its machine restarted) in the middle of a job: its files are deleted.
+ * Five heartbeats, so a process paused by a slow disk or a long garbage collection is
+ * never taken for dead.
+ */
+export const SCRATCH_ABANDONED_AFTER_MS = 5 * SCRATCH_HEARTBEAT_MS;

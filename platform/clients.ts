@@ -7,6 +7,7 @@ import type { Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail.ts';
 import { createNotifications, type Notifications } from './notifications.ts';
 import { createObjectStore, type ObjectStore } from './s3.ts';
+import { openScratch, type Scratch } from './scratch.ts';
 import { createStripe } from './stripe.ts';
 import type Stripe from 'stripe';
 import { createTemporalClient, type TemporalClients } from './temporal.ts';
@@ -23,6 +24,8 @@ export interface Clients {
   notifications: Notifications;
   /** Scores images and video frames (S-MOD); its thread and model load on first use. */
   classifier: ImageClassifier;
+  /** Where steps keep files on local disk; what a killed process left is deleted (R-TEMP). */
+  scratch: Scratch;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,9 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
   const stripe = createStripe(config.stripe);
   const notifications = createNotifications(config.database.url, logger);
   const classifier = createImageClassifier();
+  const scratch = await openScratch({
+    onError: (err) => logger.warn({ err }, 'the scratch folder could not be marked alive or swept'),
+  });
   return {
     config,
     logger,
@@ -44,7 +50,9 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
     stripe,
     notifications,
     classifier,
+    scratch,
     async close() {
+      await scratch.close();
       await notifications.close();
       await classifier.close();
       mailer.transport.close();

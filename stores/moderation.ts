@@ -2,8 +2,7 @@
 // image classifier (an upload in the API, a generated video in the worker), the verdict
 // and scores written on the asset, the review a person is asked for, and its audit.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,10 +23,12 @@ import {
 import { recordAudit } from '../platform/audit.ts';
 import type { ImageClassifier } from '../platform/image-classifier.ts';
 import type { ObjectStore } from '../platform/s3.ts';
+import type { Scratch } from '../platform/scratch.ts';
 
 export interface ScoringDeps {
   store: ObjectStore;
   classifier: ImageClassifier;
+  scratch: Scratch;
 }
 
 /**
@@ -40,7 +41,7 @@ export async function scoreStoredObject(
   objectKey: string,
   media: 'image' | 'video',
 ): Promise<ImageScores[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-'));
+  const dir = await deps.scratch.folder('moderation-');
   try {
     const file = path.join(dir, 'object');
     const got = await deps.store.client.send(

@@ -12,6 +12,7 @@ import { createFinishActivities } from './finish.ts';
 import { createOutputActivities } from './output.ts';
 import { createProviderActivities } from './provider.ts';
 import { createRenderActivities } from './render.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 
 export type { JobStart } from './admission.ts';
 export type { OutputSource, StoredOutput } from './output.ts';
@@ -22,6 +23,7 @@ export interface GenerationDeps {
   config: Config;
   temporal: TemporalClients;
   classifier: ImageClassifier;
+  scratch: Scratch;
 }
 
 export function createGenerationActivities(deps: GenerationDeps) {

@@ -6,8 +6,7 @@
 // retry writes the same object and row. Scoring inside this activity adds no Temporal action.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -30,6 +29,7 @@ import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -42,6 +42,7 @@ interface OutputDeps {
   config: Config;
   temporal: TemporalClients;
   classifier: ImageClassifier;
+  scratch: Scratch;
 }
 
 /** The stored output, and whether it may be released now or waits for a person (S-MOD). */
@@ -172,7 +173,7 @@ async function copyAndScore(
   objectKey: string,
   source: OutputSource,
 ): Promise<{ size: number; sha256: string; verdict: ImageVerdict; removed: Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-output-'));
+  const dir = await deps.scratch.folder('output-');
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     const file = path.join(dir, 'video.mp4');

@@ -4,8 +4,7 @@
 // an id derived from the job's, so a retry writes the same object and row. Progress goes
 // to the job's row (and from there to whoever watches), never to the workflow.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
@@ -19,6 +18,7 @@ import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;
@@ -29,6 +29,7 @@ interface RenderDeps {
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  scratch: Scratch;
 }
 
 /** The temporary file of a job's render: one per job, the same on every retry. */
@@ -83,7 +84,7 @@ export function createRenderActivities(deps: RenderDeps) {
         jobId: job.id,
       });
       await recordLiveState(deps.orm.em.fork(), job.id, { status: 'running' });
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-render-'));
+      const dir = await deps.scratch.folder('render-');
       try {
         const file = path.join(dir, 'render.mp4');
         await render(deps, job, file);

@@ -8,8 +8,7 @@
 // Idempotent: the final video's and the subtitles' ids derive from the revision, so a
 // worker killed mid-way (the heartbeat stops; the retry runs elsewhere) writes the same
 // objects and rows again: one final video, whatever happens.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -54,7 +53,7 @@ export function createComposeActivities(deps: FileDeps) {
       const clips = await clipsOf(deps, loaded);
       const total = loaded.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
       if (!(await storedAsset(deps.orm, finalId))) {
-        const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-compose-'));
+        const dir = await deps.scratch.folder('compose-');
         try {
           await composeInto(deps, loaded, clips, dir, { finalId, subtitlesId, total });
         } finally {

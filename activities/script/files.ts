@@ -16,12 +16,14 @@ import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
 import { abortUnfinishedUploads, uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 
 export interface FileDeps {
   orm: MikroORM;
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  scratch: Scratch;
 }
 
 export interface StoredFile {

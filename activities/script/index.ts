@@ -9,6 +9,7 @@ import type { TemporalClients } from '../../platform/temporal.ts';
 import { createComposeActivities } from './compose.ts';
 import { createRunActivities } from './run.ts';
 import { createVoiceActivities } from './voice.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 
 export type { RunPlan, SceneRender } from './run.ts';
 
@@ -17,6 +18,7 @@ export interface ScriptDeps {
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  scratch: Scratch;
 }
 
 export function createScriptActivities(deps: ScriptDeps) {

@@ -3,8 +3,7 @@
 // silence or cut to the video's length; or, without one, speech made on the box by
 // espeak-ng, each scene's words said within its own time (faster when they would not
 // fit), silence between. Heartbeats while it works; a retry writes the same asset.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Asset, ScriptProject, ScriptRevision } from '../../db/entities/index.ts';
@@ -48,7 +47,7 @@ export function createVoiceActivities(deps: VoiceDeps) {
         { phase: 'voicing', phaseProgress: null },
       );
       if (!(await storedAsset(deps.orm, assetId))) {
-        const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-voice-'));
+        const dir = await deps.scratch.folder('voice-');
         try {
           const file = path.join(dir, 'voice.m4a');
           const durations = scenes.map((s) => s.durationSeconds);

@@ -38,14 +38,8 @@ const EXPLICIT_PNG = fileURLToPath(new URL('../fixtures/moderation/explicit-patt
 let h: GenerationHarness;
 let support: TestAccount;
 let dir: string;
-let scratch: string;
-const tmpdirBefore = process.env.TMPDIR;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-test-'));
-  // This file's process (API and worker) keeps its scratch files in a folder of its own,
-  // so a test can see that none stays behind.
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'clipwise-moderation-scratch-'));
-  process.env.TMPDIR = scratch;
   h = await startGenerationHarness();
   support = await signedIn(h.platform, { role: 'support', mfa: true });
   // The first image scored loads the model: not inside a test's own time.
@@ -53,8 +47,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.stop();
-  process.env.TMPDIR = tmpdirBefore;
-  await rm(scratch, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
 });
 const em = () => h.platform.clients.orm.em.fork();
@@ -310,9 +302,9 @@ describe('generated videos', () => {
     const output = await em().findOneOrFail(Asset, { id: done.output.assetId });
     expect(output.moderation).toBe('passed');
     expect(output.moderationScores!.frames).toBeGreaterThanOrEqual(2);
-    // The copy ffmpeg read the frames from is gone with the activity that made it (the
-    // project's scratch folders are all named clipwise-; the SDK keeps files of its own).
-    expect((await readdir(scratch)).filter((name) => name.startsWith('clipwise-'))).toEqual([]);
+    // The copy the frames were read from is gone with the activity that made it, and so
+    // is the render's (the API and the worker share this process's scratch folder).
+    expect(await readdir(h.platform.clients.scratch.home)).toEqual([]);
   });
 
   it('[S-MOD] holds a video whose frames score as explicit for a review before release: not downloadable until a person releases it', async () => {

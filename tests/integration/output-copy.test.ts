@@ -7,11 +7,9 @@
 // its delete-at counts from the activity's first scheduling, which every retry shares;
 // with a retention shorter than a copy can last (a test stack's), only once the row is.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -31,8 +29,6 @@ let userId: string;
 let video: Buffer;
 let server: http.Server;
 let videoUrl: string;
-let scratch: string;
-const tmpdirBefore = process.env.TMPDIR;
 
 beforeAll(async () => {
   platform = await startTestPlatform({ workers: false });
@@ -50,20 +46,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   videoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`;
-  // This file's scratch files in a folder of its own, to see that none is left.
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'clipwise-output-copy-test-'));
-  process.env.TMPDIR = scratch;
 });
 afterAll(async () => {
-  process.env.TMPDIR = tmpdirBefore;
   await new Promise((resolve) => server?.close(resolve));
   await platform?.stop();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 const em = () => platform.clients.orm.em.fork();
-// The project's scratch folders are all named clipwise-; libraries keep files of their own.
-const scratchLeft = async () => (await readdir(scratch)).filter((name) => name.startsWith('clipwise-'));
+// The folders the process's steps made and did not remove (platform/scratch.ts).
+const scratchLeft = () => readdir(platform.clients.scratch.home);
 
 const retentionOf = (assetId: string) =>
   platform.clients.temporal.client.workflow.getHandle(`retention-${assetId}`).describe();
