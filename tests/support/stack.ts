@@ -155,7 +155,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         log,
       }).then(track),
       startStripeMock({ port: stripePort!, log }).then(track),
-      startMailCatcher({ smtpPort: smtpPort!, webPort: mailWebPort!, log }).then(track),
+      // The mails inside the stack's folder, which goes when the stack stops.
+      startMailCatcher({
+        smtpPort: smtpPort!,
+        webPort: mailWebPort!,
+        mailDir: path.join(dir, 'mail'),
+        log,
+      }).then(track),
     ] as const;
     // Every start settles before any failure is handled, so none is left running after it.
     await Promise.allSettled(starts);
