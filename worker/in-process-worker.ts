@@ -13,9 +13,10 @@
 // The hook has to go: on the process's own thread it would run for every promise the
 // activities create too. What is given up is the stack trace of a waiting workflow; a
 // retention workflow's `state` query tells what it waits for (scheduled, held and by
-// which holds), so its operators lose nothing they use. Queues whose workflows run long
-// and branch (generation, privacy) keep the SDK's threads and their stack traces
-// (worker/tuning.ts, workflowsInProcess).
+// which holds), so its operators lose nothing they use. The generation queue's jobs and
+// script projects run here too since stop 42, for the same reasons and figures of their
+// own (their `progress` query says what they wait for); the other queues keep the SDK's
+// threads and their stack traces (worker/tuning.ts, workflowsInProcess).
 import type { Worker } from '@temporalio/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm.js';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared.js';

@@ -1,7 +1,8 @@
-// The retention queue's worker runs its workflows on its own thread, without the SDK's
-// promise hook (worker/in-process-worker.ts): a waiting workflow's run lives in this
-// process's thread and has no recorded stack trace, where the SDK's threaded worker (the
-// other queues) keeps it in a workflow thread and records where it waits.
+// The retention and generation queues' workers run their workflows on their own thread,
+// without the SDK's promise hook (worker/in-process-worker.ts): a waiting workflow's run
+// lives in this process's thread and has no recorded stack trace, where the SDK's
+// threaded worker (the other queues) keeps it in a workflow thread and records where it
+// waits.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from '@temporalio/worker';
@@ -16,7 +17,7 @@ import { useWorkerTestbed } from '../support/worker-testbed.ts';
 
 const WORKFLOWS = fileURLToPath(new URL('../fixtures/workflows/waiting.ts', import.meta.url));
 
-describe('workflows run in the worker process (the retention queue)', () => {
+describe('workflows run in the worker process (the retention and generation queues)', () => {
   const bed = useWorkerTestbed();
 
   /**
@@ -53,9 +54,9 @@ describe('workflows run in the worker process (the retention queue)', () => {
     });
   }
 
-  it('the retention queue, and it alone, runs its workflows in the worker process', () => {
+  it('the retention and generation queues, and they alone, run their workflows in the worker process', () => {
     const inProcess = Object.values(TASK_QUEUES).filter(workflowsInProcess);
-    expect(inProcess).toEqual([TASK_QUEUES.retention]);
+    expect(inProcess).toEqual([TASK_QUEUES.generation, TASK_QUEUES.retention]);
   });
 
   it("a waiting workflow's run is on the worker's own thread, with no stack trace recorded", async () => {
