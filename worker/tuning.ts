@@ -93,16 +93,19 @@ export function queueTuning(queue: TaskQueue, config: Pick<Config, 'database'>):
  * thread and its promise hook (worker/in-process-worker.ts): retention and generation,
  * whose workflows (script projects share the generation queue) are short tasks that wait
  * on a signal, a timer or a local activity, and whose `state` and `progress` queries say
- * what they wait for. For retention the thread's
- * hand-offs and the hook's stack traces were an eighth of a deletion's worker CPU (10.09
- * against 8.79 ms, `bench:retention`). For generation, four short `bench:orchestration`
- * runs alternating (stop 42): the platform's processes spent 38.3 and 34.4 ms of CPU a
- * job more than the bare side's in process, against 46 and 54.4 threaded; the workflow
- * task with the job's start took 21.6 and 21.1 ms on average against 27.1 and 33.9; the
- * p99 ratio was 1.77 and 1.39 against 1.81 and 1.88, the throughput ratio 0.62 and 0.59
- * against 0.51 and 0.49. The other queues run a few workflows a person or a day, which wait
- * in many places for weeks (a rights request, an account deletion, a subscription): the
- * hand-offs cost them little, and they keep the Web UI's stack trace of where they wait.
+ * what they wait for. For retention the thread's hand-offs and the hook's stack traces
+ * were an eighth of a deletion's worker CPU (10.09 against 8.79 ms, `bench:retention`).
+ * For generation, four short `bench:orchestration` runs alternating (stop 42): the
+ * platform's processes spent 38.3 and 34.4 ms of CPU a job more than the bare side's in
+ * process, against 46 and 54.4 threaded; the workflow task with the job's start took
+ * 21.6 and 21.1 ms on average against 27.1 and 33.9; the p99 ratio was 1.77 and 1.39
+ * against 1.81 and 1.88, the throughput ratio 0.62 and 0.59 against 0.51 and 0.49. At
+ * the defaults, one run each way: 38.2 ms above the bare side against 40.8, the start's
+ * task 4.4 ms longer than the bare side's against 8.9, the ratios within the spread
+ * between runs (p99 1.73 against 1.86, throughput 0.59 against 0.63). The other queues
+ * run a few workflows a person or a day, which wait in many places for weeks (a rights
+ * request, an account deletion, a subscription): the hand-offs cost them little, and
+ * they keep the Web UI's stack trace of where they wait.
  */
 export function workflowsInProcess(queue: TaskQueue): boolean {
   return queue === TASK_QUEUES.retention || queue === TASK_QUEUES.generation;

@@ -6,13 +6,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { createAdmissionActivities } from './admission.ts';
 import { createFinishActivities } from './finish.ts';
 import { createOutputActivities } from './output.ts';
 import { createProviderActivities } from './provider.ts';
 import { createRenderActivities } from './render.ts';
-import type { Scratch } from '../../platform/scratch.ts';
 
 export type { JobStart } from './admission.ts';
 export type { OutputSource, StoredOutput } from './output.ts';

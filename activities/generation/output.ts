@@ -26,10 +26,10 @@ import type { ImageClassifier } from '../../platform/image-classifier.ts';
 import { uploadObject } from '../../platform/objects.ts';
 import { settleAll } from '../../platform/settle.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
-import type { Scratch } from '../../platform/scratch.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };

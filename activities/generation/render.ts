@@ -15,10 +15,10 @@ import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { SECOND } from '../../domain/time.ts';
 import { uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
-import type { Scratch } from '../../platform/scratch.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;

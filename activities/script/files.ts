@@ -15,8 +15,8 @@ import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/rete
 import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
 import { abortUnfinishedUploads, uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
-import type { TemporalClients } from '../../platform/temporal.ts';
 import type { Scratch } from '../../platform/scratch.ts';
+import type { TemporalClients } from '../../platform/temporal.ts';
 
 export interface FileDeps {
   orm: MikroORM;

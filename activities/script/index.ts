@@ -5,11 +5,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { createComposeActivities } from './compose.ts';
 import { createRunActivities } from './run.ts';
 import { createVoiceActivities } from './voice.ts';
-import type { Scratch } from '../../platform/scratch.ts';
 
 export type { RunPlan, SceneRender } from './run.ts';
 
