@@ -15,8 +15,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openScratch } from '../../platform/scratch.ts';
 
 const HOLDER = fileURLToPath(new URL('../support/scratch-holder.ts', import.meta.url));
-// Short enough for a test; the platform's are a minute and five (domain/retention.ts).
-const timings = { heartbeatMs: 50, abandonedAfterMs: 600 };
+// Short enough for a test, and twenty heartbeats apart, so a living process slowed by the
+// rest of the suite is never taken for dead; the platform's are a minute and five
+// (domain/retention.ts).
+const timings = { heartbeatMs: 100, abandonedAfterMs: 2_000 };
 
 let base: string;
 const children: ChildProcess[] = [];
