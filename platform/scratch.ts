@@ -81,8 +81,14 @@ export async function openScratch(options: ScratchOptions = {}): Promise<Scratch
   return {
     home,
     folder: async (prefix) => {
-      await mkdir(home, { mode: 0o700, recursive: true });
-      return mkdtemp(path.join(home, prefix));
+      try {
+        return await mkdtemp(path.join(home, prefix));
+      } catch (err) {
+        // Deleted under us, as above: made again, once the call that found it gone failed.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await mkdir(home, { mode: 0o700, recursive: true });
+        return mkdtemp(path.join(home, prefix));
+      }
     },
     sweep,
     async close() {
