@@ -58,15 +58,19 @@ export async function openScratch(options: ScratchOptions = {}): Promise<Scratch
     }
     return deleted;
   };
-  const markAlive = async () => {
-    const now = new Date();
+  /** `call` on this process's folder, made again if it was deleted under us (a sweep on a machine whose clock jumped). */
+  const inHome = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      await utimes(home, now, now);
+      return await call();
     } catch (err) {
-      // Deleted under us (a sweep on a machine whose clock jumped): made again.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await mkdir(home, { mode: 0o700, recursive: true });
+      return call();
     }
+  };
+  const markAlive = () => {
+    const now = new Date();
+    return inHome(() => utimes(home, now, now));
   };
 
   let beat: Promise<unknown> = sweep();
@@ -80,16 +84,7 @@ export async function openScratch(options: ScratchOptions = {}): Promise<Scratch
 
   return {
     home,
-    folder: async (prefix) => {
-      try {
-        return await mkdtemp(path.join(home, prefix));
-      } catch (err) {
-        // Deleted under us, as above: made again, once the call that found it gone failed.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await mkdir(home, { mode: 0o700, recursive: true });
-        return mkdtemp(path.join(home, prefix));
-      }
-    },
+    folder: (prefix) => inHome(() => mkdtemp(path.join(home, prefix))),
     sweep,
     async close() {
       clearInterval(timer);
