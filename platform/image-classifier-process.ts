@@ -10,7 +10,7 @@
 // down (its parent starts it again on the next request), and its memory is given back
 // when it is stopped.
 import process from 'node:process';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import {
   MODEL_CLASSES,
   MODEL_INPUT,
@@ -20,6 +20,14 @@ import {
 } from './classifier-model.ts';
 import { imageFrame, videoFrames } from './frames.ts';
 import { UndecodableMedia } from './undecodable.ts';
+
+// ONNX Runtime's Linux build (1.30) reports to Microsoft's collector: the model's name and
+// producer, this program's path, a device id it keeps under ~/.cache/Microsoft, counts and
+// times of runs, queued in a database there until sent, with a log file in /tmp. No
+// recipient of the policy, and nothing the platform needs: turned off here, in the only
+// process that loads the runtime, before it loads (it reads the switch once, at load).
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const ort: typeof Ort = await import('onnxruntime-node');
 
 /** What to score: frames already decoded, or an image or a video file to decode. */
 export type ClassifyRequest = { id: number } & (

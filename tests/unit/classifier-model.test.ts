@@ -4,8 +4,8 @@
 // scores nsfwjs itself gives on TensorFlow.js for the same frames, class by class, in one
 // batch (so frame order and the channels-first layout are checked too).
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CLASSIFIER_INPUT_SIZE, IMAGE_CLASSES, type ImageScores } from '../../domain/moderation.ts';
 import { kerasToOnnx, nsfwjsMobileNetV2 } from '../../platform/classifier-model.ts';
-import { imageFrame } from '../../platform/frames.ts';
+import { FRAME_BYTES, imageFrame } from '../../platform/frames.ts';
 import { UndecodableMedia } from '../../platform/undecodable.ts';
 import { createImageClassifier } from '../../platform/image-classifier.ts';
 import { defaultFfmpegPath } from '../../providers/local.ts';
@@ -119,6 +119,33 @@ describe('the image classifier as ONNX', () => {
       10_000,
       `the classifier process ${child} gone with its parent`,
     );
+  }, 60_000);
+
+  it("keeps ONNX Runtime's telemetry off: no device id, no queued events, no log file", async () => {
+    // A parent with a home of its own, which the runtime's telemetry would write into
+    // (~/.cache/Microsoft/DeveloperTools/.onnxruntime), beside a log in /tmp named by pid.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'clipwise-classifier-telemetry-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const home = path.join(dir, 'home');
+    await mkdir(home);
+    const script = `
+      import { createImageClassifier } from ${JSON.stringify(path.join(here, '../../platform/image-classifier.ts'))};
+      const classifier = createImageClassifier();
+      const { pid } = await classifier.ready();
+      const [scores] = await classifier.scoreFrames([new Uint8Array(${FRAME_BYTES})]);
+      await classifier.close();
+      console.log(JSON.stringify({ pid, scores }));`;
+    await writeFile(path.join(dir, 'parent.mjs'), script);
+    const { XDG_CACHE_HOME: _cache, ...env } = process.env;
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(dir, 'parent.mjs')], {
+      env: { ...env, HOME: home },
+    });
+    const { pid, scores } = JSON.parse(stdout) as { pid: number; scores: ImageScores };
+    // The model ran (its classes' probabilities sum to 1) and its process has ended.
+    expect(IMAGE_CLASSES.reduce((sum, c) => sum + scores[c], 0)).toBeCloseTo(1, 3);
+    await eventually(async () => !alive(pid), 10_000, `the classifier process ${pid} gone`);
+    expect(await readdir(home, { recursive: true })).toEqual([]);
+    expect(existsSync(`/tmp/mat-debug-${pid}.log`)).toBe(false);
   }, 60_000);
 
   it('fails the request in flight when its process is killed, and the next request starts it again', async () => {
