@@ -207,6 +207,11 @@ const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   // to 111 and 164 and 179 with it. Off by default in the server;
   // config/temporal/dynamic-config.yaml turns it on for the production engine too.
   'system.enableActivityEagerExecution': true,
+  // On by default: at start and once a day the server posts its cluster id, version and
+  // database, with the names and versions of the SDKs that called it, to temporal.io.
+  // Nothing the platform needs, and no recipient of the policy; off, as for the
+  // production engine (config/temporal/dynamic-config.yaml).
+  'frontend.enableServerVersionCheck': false,
 };
 
 export async function startTemporal(
@@ -274,6 +279,12 @@ export interface ObjectStoreOptions {
   log: LogSink;
 }
 
+/**
+ * MinIO's checks that reach outside: its update check (dl.min.io, on by default) and its
+ * call home (off by default, written out), off here and in docker-compose.yml.
+ */
+export const OBJECT_STORE_NO_CALL_HOME = { MINIO_UPDATE: 'off', MINIO_CALLHOME_ENABLE: 'off' } as const;
+
 export function newKmsSecretKey(): string {
   return `clipwise-sse:${randomBytes(32).toString('base64')}`;
 }
@@ -291,8 +302,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Ser
       MINIO_KMS_SECRET_KEY: options.kmsSecretKey,
       MINIO_KMS_AUTO_ENCRYPTION: 'on',
       MINIO_BROWSER: options.consolePort ? 'on' : 'off',
-      MINIO_UPDATE: 'off',
-      MINIO_CALLHOME_ENABLE: 'off',
+      ...OBJECT_STORE_NO_CALL_HOME,
     },
   });
   const endpoint = `http://127.0.0.1:${options.port}`;

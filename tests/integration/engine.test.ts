@@ -160,6 +160,13 @@ describe('the production engine', () => {
     expect(text).toMatch(/^service_requests\{.*operation="DescribeNamespace".*\} \d+/m);
   });
 
+  it('makes no call home: the version check, which posts the cluster’s id and its SDKs to temporal.io, is off', async () => {
+    // It runs as the frontend starts, long before this file's first test; when on, its
+    // figures are in the metrics, as failed calls where there is no internet.
+    const metrics = await (await fetch(server.metricsUrl)).text();
+    expect(metrics.split('\n').filter((line) => line.startsWith('version_check'))).toEqual([]);
+  });
+
   it('answers the Web UI’s workflow list through the UI server', async () => {
     const started = await runDiagnostic();
     const query = encodeURIComponent(`WorkflowId = '${started.workflowId}'`);

@@ -106,6 +106,21 @@ describe('the dev server as `npm start` runs it', () => {
     );
   });
 
+  it('makes no call home: the version check, which posts the cluster’s id and its SDKs to temporal.io, is off', async () => {
+    const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
+    const server = await startTemporal({ port, metricsPort, log });
+    try {
+      // The check runs as the frontend starts, before the namespace it was asked about
+      // answers (startTemporal waits for that); when on, its figures are in the metrics,
+      // as failed calls where there is no internet.
+      const metrics = await (await fetch(server.metricsUrl!)).text();
+      expect(metrics).toMatch(/^service_requests\{.*operation="DescribeNamespace".*\} \d+/m);
+      expect(metrics.split('\n').filter((line) => line.startsWith('version_check'))).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('serves the Web UI when given its port, and stays headless with only a metrics port', async () => {
     const [uiServerPort, uiPort, metricsServerPort, metricsPort] = await Promise.all([
       freePort(),

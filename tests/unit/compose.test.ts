@@ -15,6 +15,7 @@ import {
   UI_SERVER_ARGS,
   readNamespaceSettings,
 } from '../../scripts/stack/temporal-server.ts';
+import { OBJECT_STORE_NO_CALL_HOME } from '../../scripts/stack/services.ts';
 
 interface Service {
   image?: string;
@@ -73,6 +74,10 @@ describe('docker-compose.yml', () => {
   it('encrypts objects at rest with the KMS key', () => {
     expect(services['object-storage']!.environment).toMatchObject({ MINIO_KMS_AUTO_ENCRYPTION: 'on' });
     expect(services['object-storage']!.environment!.MINIO_KMS_SECRET_KEY).toBeTruthy();
+  });
+
+  it('makes no call home: MinIO’s update check and call home off, as the dev stack runs it', () => {
+    expect(services['object-storage']!.environment).toMatchObject(OBJECT_STORE_NO_CALL_HOME);
   });
 
   it('builds api, worker, web and setup from Dockerfile targets that exist', () => {
