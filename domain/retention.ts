@@ -95,7 +95,7 @@ export const dueDeletionsAtOnce = (poolMax: number): number => 2 * poolMax;
  * With 40 ms and twice the slots, in 732 and 747 (6.8 and 6.7), and a deletion cost
  * PostgreSQL 0.82 and 0.83 ms of CPU instead of 1.31 and 1.56, MinIO 2.58 and 3.06
  * instead of 3.14 and 3.89, the worker 8.17 and 8.22 instead of 8.52 and 10.34 (alternating
- * runs; README, Benchmarks). A lone deletion is 40 ms later, which no promise notices.
+ * runs; bench/README.md). A lone deletion is 40 ms later, which no promise notices.
  */
 export const DUE_DELETION_LINGER_MS = 40;
 

@@ -1,8 +1,8 @@
 // The image classifier's model as ONNX, built in memory from the weights nsfwjs ships in
 // its npm package (a Keras MobileNetV2 in TensorFlow.js's layers format, platform/
 // keras-model.ts). ONNX Runtime runs that graph natively, about six times faster than
-// TensorFlow.js's WebAssembly backend on the same core, with the same scores (README,
-// Benchmarks; tests/unit/classifier-model.test.ts), and nothing is downloaded or
+// TensorFlow.js's WebAssembly backend on the same core, with the same scores
+// (bench/README.md; tests/unit/classifier-model.test.ts), and nothing is downloaded or
 // committed: the graph is made from the package at start-up, in under half a second.
 //
 // Only the layers this model uses are translated; any other layer is refused by name,

@@ -4,7 +4,7 @@
 // through node-av, whose prebuilt FFmpeg ships in its npm package: no program is started
 // for a file. Starting ffmpeg for each file cost a video 9.5 ms of CPU in two processes
 // (the ffmpeg and the one that started it, which then passed the frames on) where this
-// costs about 4 (README, Benchmarks), and the filters are FFmpeg's, so the frames are
+// costs about 4 (bench/README.md), and the filters are FFmpeg's, so the frames are
 // byte for byte those of the ffmpeg command (tests/unit/frames.test.ts).
 import { Demuxer, Decoder, FilterAPI } from 'node-av/api';
 import { AV_LOG_QUIET } from 'node-av/constants';

@@ -3,7 +3,7 @@
 // allocates every part anew (8 MiB each, 128 for a gigabyte), and V8 frees such memory
 // only once it has grown by its external-memory step (64 MiB) since its last collection:
 // an export of 1 GiB peaked at 292 MiB with it, most of the difference garbage parts
-// (README, Benchmarks). Here at most `partsInFlight + 1` part buffers ever exist.
+// (bench/README.md). Here at most `partsInFlight + 1` part buffers ever exist.
 import { Writable, finished } from 'node:stream';
 import {
   AbortMultipartUploadCommand,

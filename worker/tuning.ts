@@ -1,5 +1,5 @@
 // How each task queue's worker is sized, as code. The figures behind each choice come
-// from the benchmarks (README, Benchmarks): a worker's memory is mostly its workflow
+// from the benchmarks (bench/README.md): a worker's memory is mostly its workflow
 // cache, and the SDK's default cache (about 600 workflows per 1 GiB of heap, here
 // thousands per queue) is what made 5,000 due retention workflows cost 1.2 GiB.
 import type { WorkerOptions } from '@temporalio/worker';
@@ -120,7 +120,7 @@ export function workflowsInProcess(queue: TaskQueue): boolean {
  * with 8 MiB and 222 to 230 MiB with 2 MiB (its parts in reused buffers in both), as fast
  * within the host's noise; a worker deleting 5,000 due objects peaked at 277 MiB with
  * 2 MiB, 299 with 8, at the same rate, and one holding 100,000 pending timers at 221 MiB
- * instead of 253 (README, Benchmarks). Set where a worker starts:
+ * instead of 253 (bench/README.md). Set where a worker starts:
  * the Dockerfile's worker image, `npm start`, the benchmarks.
  */
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2';
@@ -129,7 +129,7 @@ export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2';
  * The V8 heap of a process that polls only `retention`. Its cache holds at most twice the
  * pool of runs, so its live heap stays small, but V8 grows the heap to its default limit
  * before it collects: 1,000 due deletions peaked at 648 MiB RSS uncapped, 291 MiB capped
- * like this, and deleted faster (22 against 14 a second; README, Benchmarks).
+ * like this, and deleted faster (22 against 14 a second; bench/README.md).
  */
 export const RETENTION_WORKER_NODE_OPTIONS = `--max-old-space-size=160 ${WORKER_NODE_OPTIONS}`;
 

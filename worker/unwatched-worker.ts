@@ -3,7 +3,7 @@
 // about five calls per activation, and for each such call Node creates a thread that
 // watches the clock and joins it afterwards: 135 to 200 µs of CPU a call against 1 µs
 // without (20,000 calls in a loop, Node 24). The retention worker spent 19.0 ms of CPU a
-// deletion with it and 16.7 without (back-to-back bench:retention runs, README).
+// deletion with it and 16.7 without (back-to-back bench:retention runs, bench/README.md).
 //
 // What the watchdog guards against is a workflow looping forever without yielding: it
 // would fail the task instead of holding its thread. Our workflows are our own code,
