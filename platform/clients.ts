@@ -1,7 +1,7 @@
 // The clients both processes share, built once from the configuration.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
-import { errorLogExposure } from '../db/error-log.ts';
+import { errorLogExposure } from '../db/private-errors.ts';
 import { closeOrm, getOrm } from '../db/orm.ts';
 import { createImageClassifier, type ImageClassifier } from './image-classifier.ts';
 import type { Logger } from './logger.ts';
@@ -68,7 +68,7 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
 
 /**
  * Says at start, once, when the database server would log a failing statement with the
- * values it carries (db/error-log.ts): the dev stack and compose set it, a managed server
+ * values it carries (db/private-errors.ts): the dev stack and compose set it, a managed server
  * is set by its operator. Not waited for: a database still starting is the readiness
  * probe's to report.
  */

