@@ -3,8 +3,8 @@
 import { Routine } from '@mikro-orm/core';
 
 /**
- * An audit append's chain and that chain's newest hash (platform/audit.ts): the first chain
- * whose advisory lock is free or, all being busy, a random one waited for. A function,
+ * An audit append's chain and that chain's newest hash, from its head (platform/audit.ts):
+ * the first chain whose advisory lock is free or, all being busy, a random one waited for. A function,
  * because its own query takes a fresh snapshot once the lock is held (PL/pgSQL, volatile,
  * READ COMMITTED): a plain statement's snapshot predates its lock, and could miss the event
  * of the writer that held it, forking the chain.
@@ -30,7 +30,7 @@ begin
     taken := floor(random() * chains)::int;
     perform pg_advisory_xact_lock(lock_key + taken);
   end if;
-  select e.hash into last_hash from audit_events e where e.chain = taken order by e.id desc limit 1;
+  select h.last_hash into last_hash from audit_chain_heads h where h.chain = taken;
   return jsonb_build_object('chain', taken, 'last_hash', last_hash);
 end;`,
 });

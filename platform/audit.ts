@@ -96,8 +96,8 @@ const accountIds = (ids: (string | null)[]) => [
 
 /** How many chains take appends side by side; more than the writers that usually overlap. */
 export const AUDIT_CHAINS = 16;
-// Each chain's advisory lock keeps it from forking; the keys sit above "audit" in ASCII.
-const AUDIT_LOCK_KEY = 0x6175646974;
+/** Each chain's advisory lock (this key plus the chain) keeps it from forking; "audit" in ASCII. */
+export const AUDIT_LOCK_KEY = 0x6175646974;
 
 export interface Taken {
   chain: number;
@@ -242,9 +242,18 @@ export async function appendAuditEvents(
 export type AuditChainResult =
   { ok: true; events: number } | { ok: false; events: number; brokenAtId: string; reason: string };
 
-/** Walks every chain in order; reports the first event whose hash or link does not hold. */
+/**
+ * Walks every chain in order; reports the first event whose hash or link does not hold,
+ * or the newest event of a chain, as its head has it, when the walk never met it (the
+ * chain's newest events were removed: no later event links to them).
+ */
 export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditChainResult> {
   const lastHash = new Map<number, string>();
+  // Read before the walk: every event a head names was committed before it began.
+  const heads = await em.execute<{ chain: number; last_id: string; last_hash: string }[]>(
+    'select chain, last_id::text as last_id, last_hash from audit_chain_heads order by audit_chain_heads.last_id',
+  );
+  const unmet = new Map(heads.map((h) => [Number(h.chain), h]));
   let afterId = '0';
   let count = 0;
   for (;;) {
@@ -254,7 +263,17 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
          from audit_events where audit_events.id > ?::bigint order by audit_events.id limit ?`,
       [afterId, batchSize],
     );
-    if (rows.length === 0) return { ok: true, events: count };
+    if (rows.length === 0) {
+      const [missing] = unmet.values();
+      return missing
+        ? {
+            ok: false,
+            events: count,
+            brokenAtId: missing.last_id,
+            reason: 'the newest events of its chain were removed',
+          }
+        : { ok: true, events: count };
+    }
     for (const row of rows) {
       count++;
       const id = String(row.id);
@@ -268,9 +287,14 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
           reason: 'an event before this one was removed or changed',
         };
       }
-      if (eventHash(row.prev_hash, row) !== row.hash) {
+      const head = unmet.get(row.chain);
+      if (
+        eventHash(row.prev_hash, row) !== row.hash ||
+        (head?.last_id === id && head.last_hash !== row.hash)
+      ) {
         return { ok: false, events: count, brokenAtId: id, reason: 'this event was edited' };
       }
+      if (head?.last_id === id) unmet.delete(row.chain);
       lastHash.set(row.chain, row.hash);
       afterId = id;
     }

@@ -35,6 +35,14 @@ export const AuditEvent = defineEntity({
   // ORM's naming); TRUNCATE is refused by a statement trigger the accounts migration added.
   triggers: [
     {
+      // Each chain's newest event, in the append's transaction (AuditChainHead.ts).
+      name: 'audit_events_head',
+      timing: 'after',
+      events: ['insert'],
+      forEach: 'row',
+      body: 'insert into audit_chain_heads (chain, last_id, last_hash) values (new.chain, new.id, new.hash) on conflict (chain) do update set last_id = excluded.last_id, last_hash = excluded.last_hash; return null;',
+    },
+    {
       name: 'audit_events_no_update',
       timing: 'before',
       events: ['update', 'delete'],

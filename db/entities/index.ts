@@ -7,6 +7,7 @@ export { RightsRequest } from './RightsRequest.ts';
 export { LegalHold } from './LegalHold.ts';
 export { Consent } from './Consent.ts';
 export { AuditEvent } from './AuditEvent.ts';
+export { AuditChainHead } from './AuditChainHead.ts';
 export { DiagnosticCheck } from './DiagnosticCheck.ts';
 export { AccountToken } from './AccountToken.ts';
 export { MfaRecoveryCode } from './MfaRecoveryCode.ts';
@@ -46,6 +47,7 @@ import { RightsRequest } from './RightsRequest.ts';
 import { LegalHold } from './LegalHold.ts';
 import { Consent } from './Consent.ts';
 import { AuditEvent } from './AuditEvent.ts';
+import { AuditChainHead } from './AuditChainHead.ts';
 import { DiagnosticCheck } from './DiagnosticCheck.ts';
 import { AccountToken } from './AccountToken.ts';
 import { MfaRecoveryCode } from './MfaRecoveryCode.ts';
@@ -86,6 +88,7 @@ export const entities = [
   LegalHold,
   Consent,
   AuditEvent,
+  AuditChainHead,
   DiagnosticCheck,
   AccountToken,
   MfaRecoveryCode,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../../db/entities/index.ts';
 import {
@@ -9,18 +9,25 @@ import {
 } from '../../platform/audit.ts';
 import { orphanDedupeKey, recordDeletion } from '../../stores/retention-proof.ts';
 import { createAccount } from '../support/accounts.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/database.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
+let scratch: ScratchDatabase;
 beforeAll(async () => {
+  // A database of its own: the tamper tests break the chain for a moment, which other
+  // files verifying it would see, and their appends would land between this file's events.
+  scratch = await createScratchDatabase(inject('stackEnv'));
+  await scratch.closePool(); // the platform opens its own, with a connection for every chain
   // A connection for every chain held at once, and more (the waiting test below).
   platform = await startTestPlatform({
     workers: false,
-    env: { DATABASE_POOL_MAX: String(AUDIT_CHAINS + 4) },
+    env: { DATABASE_URL: scratch.url, DATABASE_POOL_MAX: String(AUDIT_CHAINS + 4) },
   });
 });
 afterAll(async () => {
   await platform?.stop();
+  await scratch?.drop();
 });
 
 /**
@@ -120,6 +127,45 @@ describe('audit log [S-AUDIT]', () => {
     });
 
     expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
+
+  it('detects the removal of a chain’s newest events, which no later event links to', async () => {
+    const em = platform.clients.orm.em.fork();
+    for (let i = 0; i < 3; i++) await recordAudit(em, { action: 'test.newest', details: { i } });
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `select * from audit_events where action = 'test.newest' order by id`,
+    );
+    const newest = rows.at(-1)!;
+    const [head] = await em.execute<{ last_id: string }[]>(
+      `select last_id::text as last_id from audit_chain_heads where chain = ?`,
+      [newest.chain],
+    );
+    expect(head!.last_id).toBe(String(newest.id));
+
+    const removed = await whileTampered(
+      (tx) => tx.execute(`delete from audit_events where id = ?`, [newest.id]),
+      (tx) =>
+        tx.execute(
+          `insert into audit_events select * from jsonb_populate_record(null::audit_events, ?::jsonb)`,
+          [JSON.stringify(newest)],
+        ),
+      () => verifyAuditChain(platform.clients.orm.em.fork()),
+    );
+    expect(removed).toMatchObject({
+      ok: false,
+      brokenAtId: String(newest.id),
+      reason: 'the newest events of its chain were removed',
+    });
+    expect(await verifyAuditChain(em)).toMatchObject({ ok: true });
+  });
+
+  it('keeps its chains’ heads moving forward only', async () => {
+    const em = platform.clients.orm.em.fork();
+    await recordAudit(em, { action: 'test.head', details: {} });
+    await expect(em.execute(`update audit_chain_heads set last_id = last_id - 1`)).rejects.toThrow(
+      /only move forward/,
+    );
+    await expect(em.execute(`delete from audit_chain_heads`)).rejects.toThrow(/only move forward/);
   });
 
   it('keeps one unbroken chain when many events are written at once', async () => {
