@@ -138,6 +138,7 @@ export function errorDetail(body: unknown): string {
     if (typeof error === 'string') text = error;
     else if (error && typeof error === 'object')
       text = [error.code, error.message].filter(Boolean).join(': ');
+    else if (Array.isArray(b.detail)) text = b.detail.map(validationIssue).join('; ');
     else if (b.detail !== undefined)
       text = typeof b.detail === 'string' ? b.detail : JSON.stringify(b.detail);
     else if (typeof b.message === 'string') text = b.message;
@@ -145,6 +146,20 @@ export function errorDetail(body: unknown): string {
   }
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_DETAIL_LENGTH ? `${oneLine.slice(0, MAX_DETAIL_LENGTH)}…` : oneLine;
+}
+
+/**
+ * One issue of a validation answer in Pydantic's format (`detail: [{loc, msg, type,
+ * input}]`, what APIs served by FastAPI answer with): where and what, never the `input`
+ * it echoes, which is the prompt or the parameters the person sent. The message goes into
+ * logs and the job's workflow history, which hold ids and reasons only.
+ */
+function validationIssue(issue: unknown): string {
+  if (!issue || typeof issue !== 'object') return typeof issue === 'string' ? issue : '';
+  const { loc, msg } = issue as { loc?: unknown; msg?: unknown };
+  const where = Array.isArray(loc) ? loc.join('.') : '';
+  const what = typeof msg === 'string' ? msg : 'invalid';
+  return where ? `${where}: ${what}` : what;
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */

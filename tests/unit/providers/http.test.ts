@@ -108,6 +108,28 @@ describe('HTTP client', () => {
     expect(errorDetail({ detail: [{ msg: 'field required' }] })).toContain('field required');
   });
 
+  it('names what a validation answer found wrong, never the input it echoes back', async () => {
+    const prompt = 'a portrait of my neighbour Jane Doe at her front door';
+    const error = await providerError(
+      client(
+        answering(422, {
+          detail: [
+            {
+              loc: ['body', 'prompt'],
+              msg: 'String should have at most 500 characters',
+              type: 'string_too_long',
+              input: prompt,
+            },
+            { loc: ['body', 'duration'], msg: 'Input should be 5 or 10', type: 'literal_error', input: 7 },
+          ],
+        }),
+      ).request('POST', '/v1/run', { body: { prompt }, idempotent: false }),
+    );
+    expect(error.message).toContain('body.prompt: String should have at most 500 characters');
+    expect(error.message).toContain('body.duration: Input should be 5 or 10');
+    expect(error.message).not.toContain(prompt);
+  });
+
   it('returns statuses the caller accepts instead of throwing', async () => {
     const response = await client(answering(404, { error: 'gone' })).request('DELETE', '/x', {
       accept: [404],
