@@ -33,6 +33,36 @@ export interface MailMessage {
   headers?: Record<string, string>;
 }
 
+/**
+ * A mail the relay did not take, named by what failed (nodemailer's code, the SMTP reply
+ * code, whether the relay called it permanent), never by whom it was for: nodemailer's
+ * own error quotes the relay's reply ("550 5.1.1 <jane@example.com>: Recipient address
+ * rejected") in its message and lists the rejected addresses, and an activity's error
+ * goes into the logs and the workflow's Temporal history.
+ */
+export class MailNotSent extends Error {
+  override name = 'MailNotSent';
+  readonly code: string | undefined;
+  readonly responseCode: number | undefined;
+  readonly permanent: boolean;
+  constructor(code: string | undefined, responseCode: number | undefined, permanent: boolean) {
+    const what = [code, responseCode].filter((part) => part !== undefined).join(' ') || 'no reply';
+    super(`the mail relay did not take the mail: ${what}${permanent ? ' (permanent)' : ''}`);
+    this.code = code;
+    this.responseCode = responseCode;
+    this.permanent = permanent;
+  }
+}
+
 export async function sendMail(mailer: Mailer, message: MailMessage): Promise<void> {
-  await mailer.transport.sendMail({ from: mailer.from, ...message });
+  try {
+    await mailer.transport.sendMail({ from: mailer.from, ...message });
+  } catch (err) {
+    const e = err as { code?: unknown; responseCode?: unknown; permanent?: unknown };
+    throw new MailNotSent(
+      typeof e.code === 'string' ? e.code : undefined,
+      typeof e.responseCode === 'number' ? e.responseCode : undefined,
+      e.permanent === true,
+    );
+  }
 }
