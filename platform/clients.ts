@@ -68,9 +68,9 @@ export async function createClients(config: Config, logger: Logger): Promise<Cli
 
 /**
  * Says at start, once, when the database server would log a failing statement with the
- * values it carries (db/private-errors.ts): the dev stack and compose set it, a managed server
- * is set by its operator. Not waited for: a database still starting is the readiness
- * probe's to report.
+ * values it carries (db/private-errors.ts): the dev stack and compose set its settings,
+ * a managed server is set by its operator. Not waited for: a database still starting is
+ * the readiness probe's to report.
  */
 function warnOfErrorLogExposure(orm: MikroORM, logger: Logger): void {
   errorLogExposure((sql) => orm.em.fork().execute(sql)).then(
