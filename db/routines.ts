@@ -4,10 +4,10 @@ import { Routine } from '@mikro-orm/core';
 
 /**
  * An audit append's chain and that chain's newest hash, from its head (platform/audit.ts):
- * the first chain whose advisory lock is free or, all being busy, a random one waited for. A function,
- * because its own query takes a fresh snapshot once the lock is held (PL/pgSQL, volatile,
- * READ COMMITTED): a plain statement's snapshot predates its lock, and could miss the event
- * of the writer that held it, forking the chain.
+ * the first chain whose advisory lock is free or, all being busy, a random one waited
+ * for. A function, because its own query takes a fresh snapshot once the lock is held
+ * (PL/pgSQL, volatile, READ COMMITTED): a plain statement's snapshot predates its lock,
+ * and could miss the head the writer that held it moved, forking the chain.
  */
 export const auditTakeChain = new Routine({
   name: 'audit_take_chain',
