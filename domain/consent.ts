@@ -24,5 +24,14 @@ export type ObjectionPurpose = (typeof OBJECTION_PURPOSES)[number];
 export const EMAIL_CATEGORIES = ['transactional', 'marketing'] as const;
 export type EmailCategory = (typeof EMAIL_CATEGORIES)[number];
 
+/**
+ * What became of an email the platform tried to send: taken by the mail relay, or
+ * refused for good (an unknown or suppressed mailbox, a 5xx reply). A refused email is
+ * not tried again: retrying cannot deliver it, and the process that sent it (a rights
+ * request's last step, a policy announcement to everyone after that person) goes on.
+ */
+export const EMAIL_OUTCOMES = ['sent', 'refused'] as const;
+export type EmailOutcome = (typeof EMAIL_OUTCOMES)[number];
+
 /** How long an unsubscribe link in a marketing email works. */
 export const UNSUBSCRIBE_LINK_TTL_MS = days(365);

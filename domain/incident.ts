@@ -57,6 +57,11 @@ export const NOTICE_STATUSES = [
   'unconfirmed',
   /** The account was deleted before its notice could be sent: nobody to write to. */
   'no_address',
+  /**
+   * The person's mail server refused the notice for good (an unknown mailbox): they were
+   * not told by email, and a person reaches them another way or by a public notice.
+   */
+  'refused',
 ] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 

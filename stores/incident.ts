@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Incident, IncidentNotice, User } from '../db/entities/index.ts';
 import { INCIDENT_CATEGORY_WORDS, type IncidentCategory, type NoticeStatus } from '../domain/incident.ts';
 import { emails } from '../platform/emails.ts';
-import { sendLoggedMail, type PrivacyMailDeps } from './mail.ts';
+import { sendLoggedMail, type MailResult, type PrivacyMailDeps } from './mail.ts';
 
 /**
  * For each category, the people (user ids) whose data of that kind existed during the
@@ -92,8 +92,9 @@ export async function sendClaimedNotice(
   const user = notice.userId
     ? await em.fork().findOne(User, { id: notice.userId, status: { $ne: 'deleted' } })
     : null;
+  let result: MailResult | 'no_address' = 'no_address';
   if (user) {
-    await sendLoggedMail(
+    result = await sendLoggedMail(
       deps,
       em,
       {
@@ -109,10 +110,10 @@ export async function sendClaimedNotice(
       }),
     );
   }
-  const status: NoticeStatus = user ? 'sent' : 'no_address';
+  const status: NoticeStatus = result === 'already_sent' ? 'sent' : result;
   await em.execute(
     `update incident_notices set status = ?, sent_at = ? where id = ? and status = 'sending'`,
-    [status, user ? new Date() : null, notice.id],
+    [status, status === 'sent' ? new Date() : null, notice.id],
   );
   return status;
 }
@@ -126,7 +127,7 @@ export async function noticeCounts(
     `select status, count(*)::int as n from incident_notices where incident_id = ? group by status`,
     [incidentId],
   );
-  const counts = { pending: 0, sending: 0, sent: 0, unconfirmed: 0, no_address: 0 };
+  const counts = { pending: 0, sending: 0, sent: 0, unconfirmed: 0, no_address: 0, refused: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
 }

@@ -6,10 +6,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config/index.ts';
 import { Consent, EmailLog, User } from '../db/entities/index.ts';
-import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory } from '../domain/consent.ts';
+import { UNSUBSCRIBE_LINK_TTL_MS, type EmailCategory, type EmailOutcome } from '../domain/consent.ts';
 import type { RequestType } from '../domain/rights-request.ts';
 import { keyedHash } from '../platform/crypto.ts';
-import { sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
+import { MailNotSent, sendMail, type MailMessage, type Mailer } from '../platform/mail.ts';
 import { signLink } from '../platform/links.ts';
 
 const sign = '\n\n— Clipwise';
@@ -89,26 +89,52 @@ export function recipientHash(config: Config, address: string): string {
   return keyedHash(config.sessionSecret, 'email-log', address.toLowerCase());
 }
 
+/** What a send did: sent now, sent before (the key is in the log), or refused for good. */
+export type MailResult = 'sent' | 'already_sent' | 'refused';
+
 /**
  * Sends a message once per `dedupeKey` and logs it. A key already in the log means it
- * was sent: nothing happens. The log row is written after the send, so a crash between
- * the two may send the message again on retry (at least once, never silently lost).
+ * was sent, or refused for good: nothing happens. The log row is written after the send,
+ * so a crash between the two may send the message again on retry (at least once, never
+ * silently lost). A relay's refusal for good (a 5xx reply: an unknown or suppressed
+ * mailbox) is logged as refused and answered as such instead of thrown: a retry would
+ * meet the same refusal, and the step that sent it would never end. A passing failure
+ * (no connection, a 4xx reply) still throws, for the caller's retry.
  */
 export async function sendLoggedMail(
   deps: PrivacyMailDeps,
   em: EntityManager,
   entry: { dedupeKey: string; userId: string | null; template: string; category: EmailCategory },
   message: MailMessage,
-): Promise<'sent' | 'already_sent'> {
-  const seen = await em.fork().findOne(EmailLog, { dedupeKey: entry.dedupeKey }, { fields: ['id'] });
-  if (seen) return 'already_sent';
-  await sendMail(deps.mailer, message);
+): Promise<MailResult> {
+  const seen = await em
+    .fork()
+    .findOne(EmailLog, { dedupeKey: entry.dedupeKey }, { fields: ['id', 'outcome'] });
+  if (seen) return seen.outcome === 'refused' ? 'refused' : 'already_sent';
+  const outcome = await deliver(deps.mailer, message);
   await em.execute(
-    `insert into email_log (dedupe_key, user_id, recipient_hash, template, category, sent_at)
-     values (?, ?, ?, ?, ?, now()) on conflict (dedupe_key) do nothing`,
-    [entry.dedupeKey, entry.userId, recipientHash(deps.config, message.to), entry.template, entry.category],
+    `insert into email_log (dedupe_key, user_id, recipient_hash, template, category, sent_at, outcome)
+     values (?, ?, ?, ?, ?, now(), ?) on conflict (dedupe_key) do nothing`,
+    [
+      entry.dedupeKey,
+      entry.userId,
+      recipientHash(deps.config, message.to),
+      entry.template,
+      entry.category,
+      outcome,
+    ],
   );
-  return 'sent';
+  return outcome;
+}
+
+async function deliver(mailer: Mailer, message: MailMessage): Promise<EmailOutcome> {
+  try {
+    await sendMail(mailer, message);
+    return 'sent';
+  } catch (err) {
+    if (err instanceof MailNotSent && err.permanent) return 'refused';
+    throw err;
+  }
 }
 
 export type MarketingRefusal = 'no_consent' | 'objected' | 'restricted' | 'inactive';
@@ -154,7 +180,7 @@ export async function sendMarketingMail(
   deps: PrivacyMailDeps,
   em: EntityManager,
   input: { campaignId: string; userId: string; subject: string; body: string },
-): Promise<'sent' | 'already_sent' | MarketingRefusal> {
+): Promise<MailResult | MarketingRefusal> {
   const user = await em.fork().findOne(User, { id: input.userId });
   if (!user) return 'inactive';
   const refusal = await marketingRefusal(em.fork(), user);

@@ -56,7 +56,7 @@ export async function extendRequestDeadline(
   const user = request.user ? await em.findOne(User, { id: request.user }) : null;
   if (user && user.status !== 'deleted') {
     // D-CLOCK: the notice with its reason goes out now, within the first period.
-    await sendLoggedMail(
+    const result = await sendLoggedMail(
       deps,
       em,
       {
@@ -67,7 +67,10 @@ export async function extendRequestDeadline(
       },
       privacyEmails.deadlineExtended(user.email, request.type, extendedDueAt, body.reason),
     );
-    await em.nativeUpdate(RightsRequest, { id: request.id }, { extensionNoticeSentAt: new Date() });
+    // A refusal for good is in the email log; the notice was not sent.
+    if (result !== 'refused') {
+      await em.nativeUpdate(RightsRequest, { id: request.id }, { extensionNoticeSentAt: new Date() });
+    }
   }
   await recordAudit(em, {
     action: 'privacy.deadline_extended',

@@ -5,7 +5,7 @@
 // (even with no worker running) and its status and steps never disagree. Every staff
 // access to a person's request is audited (S-RBAC).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Asset, RightsRequest } from '../db/entities/index.ts';
+import { Asset, EmailLog, RightsRequest } from '../db/entities/index.ts';
 import type {
   LegalRequestList,
   LegalRequestQuery,
@@ -27,17 +27,47 @@ import type { Actor, UseCaseDeps } from './deps.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** The email log's key of the email carrying a request's code sent at `sentAt`. */
+export const verificationMailKey = (requestId: string, sentAt: Date) =>
+  `verification:${requestId}:${sentAt.getTime()}`;
+
 /** The code's state while the request waits for it (D-VERIFY). */
-function verificationOf(request: RightsRequest): RequestView['verification'] {
+function verificationOf(request: RightsRequest, codeRefused: boolean): RequestView['verification'] {
   if (request.status !== 'awaiting_verification') return null;
-  if (!request.verificationCodeHash) return { codeExpiresAt: null, attemptsLeft: 0 };
+  if (!request.verificationCodeHash) return { codeExpiresAt: null, attemptsLeft: 0, codeRefused };
   return {
     codeExpiresAt: iso(request.verificationExpiresAt),
     attemptsLeft: Math.max(0, VERIFICATION_MAX_ATTEMPTS - request.verificationAttempts),
+    codeRefused,
   };
 }
 
-export function requestViewOf(request: RightsRequest, exported: Asset | null, now = new Date()): RequestView {
+/**
+ * The requests whose newest code the account's mail server refused for good: the person
+ * waits for a code that cannot come, and the page says so (the email log knows it).
+ */
+async function refusedCodes(em: EntityManager, requests: readonly RightsRequest[]): Promise<Set<string>> {
+  const keys = new Map<string, string>();
+  for (const r of requests) {
+    if (r.status === 'awaiting_verification' && r.verificationSentAt) {
+      keys.set(verificationMailKey(r.id, r.verificationSentAt), r.id);
+    }
+  }
+  if (!keys.size) return new Set();
+  const refused = await em.find(
+    EmailLog,
+    { dedupeKey: { $in: [...keys.keys()] }, outcome: 'refused' },
+    { fields: ['dedupeKey'] },
+  );
+  return new Set(refused.map((log) => keys.get(log.dedupeKey)!));
+}
+
+export function requestViewOf(
+  request: RightsRequest,
+  exported: Asset | null,
+  now = new Date(),
+  codeRefused = false,
+): RequestView {
   return {
     id: request.id,
     type: request.type,
@@ -56,7 +86,7 @@ export function requestViewOf(request: RightsRequest, exported: Asset | null, no
     completedAt: iso(request.completedAt),
     canCancel: isCancellable(request.status, request.steps),
     workflowId: request.workflowId ?? null,
-    verification: verificationOf(request),
+    verification: verificationOf(request, codeRefused),
     progress: { steps: orderedSteps(request.type, request.steps), counts: request.counts ?? {} },
     export: exported
       ? { assetId: exported.id, status: exported.status, deleteAt: iso(exported.deleteAt) }
@@ -72,8 +102,11 @@ export async function requestViews(
   const assetIds = requests.map((r) => r.resultAssetId).filter((id): id is string => Boolean(id));
   const assets = assetIds.length ? await em.find(Asset, { id: { $in: assetIds } }) : [];
   const byId = new Map(assets.map((a) => [a.id, a]));
+  const refused = await refusedCodes(em, requests);
   const now = new Date();
-  return requests.map((r) => requestViewOf(r, (r.resultAssetId && byId.get(r.resultAssetId)) || null, now));
+  return requests.map((r) =>
+    requestViewOf(r, (r.resultAssetId && byId.get(r.resultAssetId)) || null, now, refused.has(r.id)),
+  );
 }
 
 /** One request as it stands now, read afresh (after a change). */

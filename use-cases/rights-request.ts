@@ -34,7 +34,7 @@ import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps, notStartedCondition, skipOpenSteps } from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
-import { freshView, ownRequest } from './rights-request-view.ts';
+import { freshView, ownRequest, verificationMailKey } from './rights-request-view.ts';
 
 const codeHash = (secret: string, requestId: string, code: string) =>
   keyedHash(secret, 'privacy-verification', `${requestId}:${code}`);
@@ -80,7 +80,7 @@ async function sendCode(deps: UseCaseDeps, em: EntityManager, owner: Actor, requ
     deps,
     em,
     {
-      dedupeKey: `verification:${request.id}:${sentAt.getTime()}`,
+      dedupeKey: verificationMailKey(request.id, sentAt),
       userId: owner.id,
       template: 'request_verification_code',
       category: 'transactional',

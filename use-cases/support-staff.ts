@@ -175,7 +175,7 @@ async function emailReply(
   if (!creator || creator.status === 'deleted') return false;
   const link = `${deps.config.web.publicUrl}/support/${ticket.id}`;
   try {
-    await sendLoggedMail(
+    const result = await sendLoggedMail(
       deps,
       em,
       {
@@ -186,6 +186,8 @@ async function emailReply(
       },
       supportEmails.reply(creator.email, ticket.subject, message.body, link),
     );
+    // Refused for good: the reply stays on the ticket's page, not marked emailed.
+    if (result === 'refused') return false;
   } catch (err) {
     deps.logger.error(
       { err: { message: (err as Error).message }, ticketId: ticket.id },

@@ -16,7 +16,7 @@ import type { ProviderName } from '../../domain/models.ts';
 import { signLink } from '../../platform/links.ts';
 import { createProviderAdapters } from '../../providers/index.ts';
 import { ProviderError, type ProviderAdapter } from '../../providers/types.ts';
-import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
+import { privacyEmails, sendLoggedMail, type MailResult } from '../../stores/mail.ts';
 import { auditOnce, finishStep } from '../../stores/rights-request.ts';
 import { heartbeat } from '../heartbeat.ts';
 import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
@@ -147,10 +147,10 @@ function attempt(): number {
 async function sendDeletionNotice(
   deps: DeletionDeps,
   input: DeletionIds,
-): Promise<'sent' | 'already_sent' | 'no_address'> {
+): Promise<MailResult | 'no_address'> {
   const request = await loadDeletionRequest(deps.orm, input.requestId);
   const user = await deps.orm.em.fork().findOne(User, { id: input.userId });
-  let result: 'sent' | 'already_sent' | 'no_address' = 'no_address';
+  let result: MailResult | 'no_address' = 'no_address';
   if (user && user.status !== 'deleted' && request.origin !== 'minor') {
     const link = certificateLink(deps.config, input.requestId);
     result = await sendLoggedMail(

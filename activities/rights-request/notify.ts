@@ -9,7 +9,7 @@ import type { Config } from '../../config/index.ts';
 import { Asset, User } from '../../db/entities/index.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { privacyEmails, sendLoggedMail } from '../../stores/mail.ts';
+import { privacyEmails, sendLoggedMail, type MailResult } from '../../stores/mail.ts';
 import { auditOnce, finishStep } from '../../stores/rights-request.ts';
 import { loadRequestRow, requestAudit } from './records.ts';
 
@@ -20,7 +20,7 @@ export interface NotifyDeps {
   temporal: TemporalClients;
 }
 
-type Sent = 'sent' | 'already_sent' | 'no_account';
+type Sent = MailResult | 'no_account';
 
 export function createNotifyActivities(deps: NotifyDeps) {
   return {

@@ -8,7 +8,7 @@ import { TAKEDOWN_REASON_WORDS } from '../../domain/takedown.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { emails } from '../../platform/emails.ts';
 import type { Mailer } from '../../platform/mail.ts';
-import { sendLoggedMail } from '../../stores/mail.ts';
+import { sendLoggedMail, type MailResult } from '../../stores/mail.ts';
 import { loadTakedown } from './removal.ts';
 
 export interface NoticeDeps {
@@ -29,7 +29,7 @@ async function notifyCreator(
   deps: NoticeDeps,
   takedownId: string,
   answerWindowMs: number,
-): Promise<'sent' | 'already_sent' | 'no_address'> {
+): Promise<MailResult | 'no_address'> {
   const takedown = await loadTakedown(deps.orm, takedownId);
   const em = deps.orm.em.fork();
   const owner = takedown.owner
@@ -81,7 +81,7 @@ async function closeRequest(deps: NoticeDeps, takedownId: string): Promise<void>
   const em = deps.orm.em.fork();
   let reporterNotifiedAt = takedown.reporterNotifiedAt ?? null;
   if (takedown.reporterEmail && !reporterNotifiedAt) {
-    await sendLoggedMail(
+    const result = await sendLoggedMail(
       deps,
       em,
       {
@@ -96,7 +96,8 @@ async function closeRequest(deps: NoticeDeps, takedownId: string): Promise<void>
         takedown.decisionReason ?? '',
       ),
     );
-    reporterNotifiedAt = new Date();
+    // A refusal for good is in the email log; the reporter was not told.
+    if (result !== 'refused') reporterNotifiedAt = new Date();
   }
   // The reporter's address was kept only to tell them this.
   await em.nativeUpdate(

@@ -39,7 +39,14 @@ export const requestView = z.object({
   completedAt: z.string().nullable(),
   canCancel: z.boolean(),
   workflowId: z.string().nullable(),
-  verification: z.object({ codeExpiresAt: z.string().nullable(), attemptsLeft: z.number() }).nullable(),
+  verification: z
+    .object({
+      codeExpiresAt: z.string().nullable(),
+      attemptsLeft: z.number(),
+      /** The account's mail server refused the email with the newest code for good. */
+      codeRefused: z.boolean(),
+    })
+    .nullable(),
   /** Each step of its workflow and the figures of the work done, as the request's row records them. */
   progress: z.object({ steps: z.array(requestStep), counts: z.record(z.string(), z.number()) }).nullable(),
   /** The archive of an access or portability request. */

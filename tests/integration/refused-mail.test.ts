@@ -1,0 +1,184 @@
+// Mail a relay refuses for good (an unknown or suppressed mailbox, a 5xx reply) does not
+// stop the process that sent it: retrying cannot deliver it, and before, the step that
+// sent it retried forever. A policy announcement stopped at the refused person, and
+// everyone after them never heard of the change; an account deletion never got past its
+// last email, so the profile stayed. The platform here sends through a relay on loopback
+// that refuses the addresses a test names and hands every other message to the stack's
+// mail catcher. The announcement mails every account in its database, so this file has a
+// database of its own.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Asset, EmailLog } from '../../db/entities/index.ts';
+import { assetObjectKey } from '../../domain/retention.ts';
+import { VERIFICATION_MAX_ATTEMPTS } from '../../domain/rights-request.ts';
+import { MailNotSent } from '../../platform/mail.ts';
+import { sendLoggedMail } from '../../stores/mail.ts';
+import { signedIn, type TestAccount } from '../support/accounts.ts';
+import { eventually } from '../support/assets.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/database.ts';
+import { json } from '../support/http.ts';
+import { waitForMail } from '../support/mail.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startRefusingRelay, type RefusingRelay } from '../support/refusing-relay.ts';
+import {
+  CODE_SUBJECT,
+  codeFrom,
+  countMails,
+  createRequest,
+  nextMail,
+  requestAndVerify,
+  waitForRequestStatus,
+} from './rights-request.support.ts';
+
+let database: ScratchDatabase;
+let relay: RefusingRelay;
+let platform: TestPlatform;
+let legal: TestAccount;
+
+beforeAll(async () => {
+  const stackEnv = inject('stackEnv');
+  database = await createScratchDatabase(stackEnv);
+  relay = await startRefusingRelay(stackEnv.SMTP_URL);
+  platform = await startTestPlatform({ env: { DATABASE_URL: database.url, SMTP_URL: relay.smtpUrl } });
+  legal = await signedIn(platform, { role: 'legal', mfa: true });
+});
+afterAll(async () => {
+  await platform?.stop();
+  await relay?.close();
+  await database?.drop();
+});
+const em = () => platform.clients.orm.em.fork();
+
+describe('mail refused for good', () => {
+  it('[D-POLICY] a policy change reaches everyone else when one mailbox refuses it, and the refusal is logged once', async () => {
+    const [first, refused, last] = [
+      await signedIn(platform),
+      await signedIn(platform),
+      await signedIn(platform),
+    ];
+    relay.refuse(refused.user.email);
+    const version = '2027-02-01';
+    const res = await legal.client.post('/api/legal/policy-versions', {
+      version,
+      summary: 'We now keep support tickets for 3 years.',
+      material: true,
+      requiresConsent: false,
+    });
+    expect(res.status).toBe(201);
+    const handle = platform.clients.temporal.client.workflow.getHandle(
+      (await json(res)).announcementWorkflowId,
+    );
+    await eventually(
+      async () => (await handle.describe()).status.name === 'COMPLETED',
+      30_000,
+      'the announcement',
+    );
+    const result = await handle.result();
+    expect(result.skipped).toBe(1);
+
+    for (const reached of [first, last]) await waitForMail(reached.user.email, /Our privacy policy changed/);
+    const log = await em().findOneOrFail(EmailLog, { dedupeKey: `policy:${version}:${refused.user.id}` });
+    expect(log.outcome).toBe('refused');
+    expect(relay.offered(refused.user.email)).toBe(1);
+    expect(relay.delivered).not.toContain(refused.user.email);
+  });
+
+  it('[D-ERASE] an account deletion finishes when the last email to the person is refused', async () => {
+    const me = await signedIn(platform);
+    const request = await requestAndVerify(me.client, me.user.email, {
+      type: 'deletion',
+      jurisdiction: 'GDPR',
+    });
+    // The mailbox goes after the code came: the deletion's last email meets the refusal.
+    relay.refuse(me.user.email);
+    const offeredBefore = relay.offered(me.user.email);
+    const done = await waitForRequestStatus(platform, request.id, ['completed'], 45_000);
+    expect(done.completedAt).toBeTruthy();
+    expect(relay.offered(me.user.email) - offeredBefore).toBe(1);
+  });
+
+  it('[S-BREACH] an incident notice a mailbox refuses is counted as refused, and the notices finish', async () => {
+    const [reached, refused] = [await signedIn(platform), await signedIn(platform)];
+    relay.refuse(refused.user.email);
+    const at = new Date('2020-05-01T12:00:00Z');
+    for (const person of [reached, refused]) {
+      const id = randomUUID();
+      await em().insert(Asset, {
+        id,
+        user: person.user.id,
+        kind: 'input',
+        status: 'stored',
+        objectKey: assetObjectKey(person.user.id, 'input', id),
+        contentType: 'image/png',
+        createdAt: at,
+        storedAt: at,
+        deleteAt: new Date(at.getTime() + 30 * 86_400_000),
+      });
+    }
+    const res = await legal.client.post('/api/legal/incidents', {
+      title: `refused ${randomUUID()}`,
+      description: 'A misconfigured backup exposed uploaded images for a day.',
+      measures: 'The backup was removed. No action is needed from you.',
+      categories: ['uploads'],
+      discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      windowStart: new Date('2020-05-01T00:00:00Z').toISOString(),
+      windowEnd: new Date('2020-05-02T00:00:00Z').toISOString(),
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const view = await eventually(
+      async () => {
+        const seen = await json(await legal.client.get(`/api/legal/incidents/${id}`));
+        return seen.noticesCompletedAt ? seen : undefined;
+      },
+      30_000,
+      'the notices',
+    );
+    expect(view.notices).toMatchObject({ sent: 1, refused: 1, unconfirmed: 0, pending: 0 });
+    expect(relay.offered(refused.user.email)).toBe(1);
+    await waitForMail(reached.user.email, /security incident affected your Clipwise data/);
+  });
+
+  it('[D-VERIFY] a request whose code the mailbox refused says so; a new code once mail gets through confirms it', async () => {
+    const me = await signedIn(platform);
+    relay.refuse(me.user.email);
+    const created = await createRequest(me.client, { type: 'access', jurisdiction: 'GDPR' });
+    expect(created.verification).toMatchObject({ codeRefused: true });
+    const listed = await json(await me.client.get('/api/privacy/requests'));
+    expect(listed.requests.find((r: { id: string }) => r.id === created.id).verification.codeRefused).toBe(
+      true,
+    );
+
+    relay.accept(me.user.email);
+    const seen = await countMails(me.user.email, CODE_SUBJECT);
+    const resent = await json(await me.client.post(`/api/privacy/requests/${created.id}/code`));
+    expect(resent.verification).toMatchObject({
+      codeRefused: false,
+      attemptsLeft: VERIFICATION_MAX_ATTEMPTS,
+    });
+    const code = codeFrom(await nextMail(me.user.email, CODE_SUBJECT, seen));
+    const verified = await me.client.post(`/api/privacy/requests/${created.id}/verify`, { code });
+    expect(verified.status).toBe(200);
+    expect((await json(verified)).verification).toBeNull();
+  });
+
+  it('[R-SUPPORT-3Y] a passing refusal throws for a retry and logs nothing; the retry sends', async () => {
+    const address = `deferred-${randomUUID().slice(0, 8)}@example.test`;
+    relay.defer(address);
+    const deps = { mailer: platform.clients.mailer, config: platform.config };
+    const entry = {
+      dedupeKey: `deferred:${address}`,
+      userId: null,
+      template: 'test',
+      category: 'transactional',
+    } as const;
+    const message = { to: address, subject: 'Deferred, then sent', text: 'Hello' };
+    await expect(sendLoggedMail(deps, em(), entry, message)).rejects.toBeInstanceOf(MailNotSent);
+    expect(await em().count(EmailLog, { dedupeKey: entry.dedupeKey })).toBe(0);
+    relay.accept(address);
+    expect(await sendLoggedMail(deps, em(), entry, message)).toBe('sent');
+    expect(await sendLoggedMail(deps, em(), entry, message)).toBe('already_sent');
+    expect((await em().findOneOrFail(EmailLog, { dedupeKey: entry.dedupeKey })).outcome).toBe('sent');
+    await waitForMail(address, /Deferred, then sent/);
+  });
+});
