@@ -15,6 +15,10 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PRIVATE_ERROR_LOG, errorLogExposure } from '../../db/private-errors.ts';
+import { createClients } from '../../platform/clients.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { eventually } from '../support/assets.ts';
+import { testConfig } from '../support/platform.ts';
 import { ormOptions } from '../../db/orm.ts';
 import { freePort, type Service } from '../../scripts/stack/process.ts';
 import { startPostgres } from '../../scripts/stack/services.ts';
@@ -97,6 +101,32 @@ describe('PostgreSQL’s log and the ORM’s errors', () => {
       );
     } finally {
       await client.end();
+    }
+  });
+
+  it('is said at start by the platform’s clients (the API’s and the worker’s) on a server that would log values', async () => {
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    // New sessions of this database log with PostgreSQL's default verbosity: its DETAIL lines.
+    await admin.query(`alter database pglog set log_error_verbosity = 'default'`);
+    const lines: Array<{ msg: string; settings?: string[] }> = [];
+    const logger = createLogger({
+      level: 'info',
+      name: 'test',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+    const clients = await createClients(testConfig({ DATABASE_URL: postgres.url }), logger);
+    try {
+      const warning = await eventually(
+        async () => lines.find((line) => line.msg.startsWith('PostgreSQL logs failing statements')),
+        10_000,
+        'the start-up warning',
+      );
+      expect(warning.settings).toEqual(['log_error_verbosity=terse']);
+    } finally {
+      await clients.close();
+      await admin.query(`alter database pglog reset log_error_verbosity`);
+      await admin.end();
     }
   });
 });
