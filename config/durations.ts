@@ -2,6 +2,7 @@
 // table's and the domain's, unless a test stack shortened some (DURATION_OVERRIDES).
 import { z } from 'zod';
 import { PARENTAL_CONSENT_PERIOD_MS } from '../domain/accounts.ts';
+import { MAIL_DELIVERY_WINDOW_MS } from '../domain/consent.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TAKEDOWN_ANSWER_WINDOW_MS } from '../domain/takedown.ts';
@@ -11,6 +12,7 @@ const DURATION_NAMES = [
   'unverifiedRequest',
   'parentalConsent',
   'takedownAnswer',
+  'mailDelivery',
 ] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
 export const durationOverrides = z
@@ -46,6 +48,8 @@ export function configuredDurations(overrides: Partial<Record<DurationName, numb
     parentalConsentMs: overrides.parentalConsent ?? PARENTAL_CONSENT_PERIOD_MS,
     /** How long a creator may answer an upheld take-down (S-TAKEDOWN). */
     takedownAnswerMs: overrides.takedownAnswer ?? TAKEDOWN_ANSWER_WINDOW_MS,
+    /** How long a workflow's step keeps trying an email the relay defers. */
+    mailDeliveryMs: overrides.mailDelivery ?? MAIL_DELIVERY_WINDOW_MS,
   };
 }
 export type Durations = ReturnType<typeof configuredDurations>;

@@ -180,9 +180,9 @@ const settings = {
   LLM_MODEL: str('gpt-4o-mini', 'gpt-4o-mini'),
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
-   * commas (names: the policy table's subjects, `unverifiedRequest`, `parentalConsent`
-   * and `takedownAnswer`). Refused in
-   * production, where the policy table's values always apply.
+   * commas (names: the policy table's subjects, `unverifiedRequest`, `parentalConsent`,
+   * `takedownAnswer` and `mailDelivery`). Refused in production, where the policy
+   * table's values always apply.
    */
   DURATION_OVERRIDES: { schema: durationOverrides.optional() },
 } satisfies Record<string, Setting<unknown>>;

@@ -25,13 +25,21 @@ export const EMAIL_CATEGORIES = ['transactional', 'marketing'] as const;
 export type EmailCategory = (typeof EMAIL_CATEGORIES)[number];
 
 /**
- * What became of an email the platform tried to send: taken by the mail relay, or
- * refused for good (an unknown or suppressed mailbox, a 5xx reply). A refused email is
- * not tried again: retrying cannot deliver it, and the process that sent it (a rights
- * request's last step, a policy announcement to everyone after that person) goes on.
+ * What became of an email the platform tried to send: taken by the mail relay; refused
+ * for good (an unknown or suppressed mailbox, a 5xx reply); or undelivered, when a
+ * workflow's step met only passing failures (no connection, a 4xx reply such as a
+ * domain not found) for the whole of MAIL_DELIVERY_WINDOW_MS. Neither of the last two is
+ * tried again, and the process that sent it (a rights request's last step, a policy
+ * announcement to everyone after that person) goes on.
  */
-export const EMAIL_OUTCOMES = ['sent', 'refused'] as const;
+export const EMAIL_OUTCOMES = ['sent', 'refused', 'undelivered'] as const;
 export type EmailOutcome = (typeof EMAIL_OUTCOMES)[number];
+
+/**
+ * How long a workflow's step keeps trying an email the relay defers: as long as a mail
+ * server keeps a message it cannot deliver yet (Postfix's `maximal_queue_lifetime`).
+ */
+export const MAIL_DELIVERY_WINDOW_MS = days(5);
 
 /** How long an unsubscribe link in a marketing email works. */
 export const UNSUBSCRIBE_LINK_TTL_MS = days(365);

@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Incident, IncidentNotice, User } from '../db/entities/index.ts';
 import { INCIDENT_CATEGORY_WORDS, type IncidentCategory, type NoticeStatus } from '../domain/incident.ts';
 import { emails } from '../platform/emails.ts';
-import { sendLoggedMail, type MailResult, type PrivacyMailDeps } from './mail.ts';
+import { sendLoggedMail, wasDelivered, type MailResult, type PrivacyMailDeps } from './mail.ts';
 
 /**
  * For each category, the people (user ids) whose data of that kind existed during the
@@ -110,7 +110,10 @@ export async function sendClaimedNotice(
       }),
     );
   }
-  const status: NoticeStatus = result === 'already_sent' ? 'sent' : result;
+  // Sent here without a delivery window: a passing failure throws, and the claim settles
+  // as unconfirmed; a refusal for good is the only other answer.
+  const status: NoticeStatus =
+    result === 'no_address' ? 'no_address' : wasDelivered(result) ? 'sent' : 'refused';
   await em.execute(
     `update incident_notices set status = ?, sent_at = ? where id = ? and status = 'sending'`,
     [status, status === 'sent' ? new Date() : null, notice.id],

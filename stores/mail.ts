@@ -89,29 +89,44 @@ export function recipientHash(config: Config, address: string): string {
   return keyedHash(config.sessionSecret, 'email-log', address.toLowerCase());
 }
 
-/** What a send did: sent now, sent before (the key is in the log), or refused for good. */
-export type MailResult = 'sent' | 'already_sent' | 'refused';
+/** What a send did: sent now, sent before (the key is in the log), or not delivered. */
+export type MailResult = 'already_sent' | EmailOutcome;
+
+export const wasDelivered = (result: MailResult) => result === 'sent' || result === 'already_sent';
+
+export interface MailEntry {
+  dedupeKey: string;
+  userId: string | null;
+  template: string;
+  category: EmailCategory;
+  /**
+   * When a passing failure becomes final: a workflow's step gives this (its first
+   * attempt plus the delivery window), a request answering a person does not.
+   */
+  deliverBy?: Date;
+}
 
 /**
  * Sends a message once per `dedupeKey` and logs it. A key already in the log means it
- * was sent, or refused for good: nothing happens. The log row is written after the send,
+ * was sent, or will never be: nothing happens. The log row is written after the send,
  * so a crash between the two may send the message again on retry (at least once, never
  * silently lost). A relay's refusal for good (a 5xx reply: an unknown or suppressed
  * mailbox) is logged as refused and answered as such instead of thrown: a retry would
  * meet the same refusal, and the step that sent it would never end. A passing failure
- * (no connection, a 4xx reply) still throws, for the caller's retry.
+ * (no connection, a 4xx reply) throws, for the caller's retry, until `deliverBy`; from
+ * then on it is logged and answered as undelivered.
  */
 export async function sendLoggedMail(
   deps: PrivacyMailDeps,
   em: EntityManager,
-  entry: { dedupeKey: string; userId: string | null; template: string; category: EmailCategory },
+  entry: MailEntry,
   message: MailMessage,
 ): Promise<MailResult> {
   const seen = await em
     .fork()
     .findOne(EmailLog, { dedupeKey: entry.dedupeKey }, { fields: ['id', 'outcome'] });
-  if (seen) return seen.outcome === 'refused' ? 'refused' : 'already_sent';
-  const outcome = await deliver(deps.mailer, message);
+  if (seen) return seen.outcome === 'sent' ? 'already_sent' : seen.outcome;
+  const outcome = await deliver(deps.mailer, message, entry.deliverBy);
   await em.execute(
     `insert into email_log (dedupe_key, user_id, recipient_hash, template, category, sent_at, outcome)
      values (?, ?, ?, ?, ?, now(), ?) on conflict (dedupe_key) do nothing`,
@@ -127,12 +142,14 @@ export async function sendLoggedMail(
   return outcome;
 }
 
-async function deliver(mailer: Mailer, message: MailMessage): Promise<EmailOutcome> {
+async function deliver(mailer: Mailer, message: MailMessage, deliverBy?: Date): Promise<EmailOutcome> {
   try {
     await sendMail(mailer, message);
     return 'sent';
   } catch (err) {
-    if (err instanceof MailNotSent && err.permanent) return 'refused';
+    if (!(err instanceof MailNotSent)) throw err;
+    if (err.permanent) return 'refused';
+    if (deliverBy && Date.now() >= deliverBy.getTime()) return 'undelivered';
     throw err;
   }
 }
@@ -179,7 +196,7 @@ export function unsubscribeLinks(
 export async function sendMarketingMail(
   deps: PrivacyMailDeps,
   em: EntityManager,
-  input: { campaignId: string; userId: string; subject: string; body: string },
+  input: { campaignId: string; userId: string; subject: string; body: string; deliverBy?: Date },
 ): Promise<MailResult | MarketingRefusal> {
   const user = await em.fork().findOne(User, { id: input.userId });
   if (!user) return 'inactive';
@@ -194,6 +211,7 @@ export async function sendMarketingMail(
       userId: user.id,
       template: 'marketing',
       category: 'marketing',
+      deliverBy: input.deliverBy,
     },
     privacyEmails.marketing(user.email, input.subject, input.body, links.page, links.oneClick),
   );

@@ -13,7 +13,7 @@ import { AppError, conflict } from '../domain/errors.ts';
 import { extendDeadline } from '../domain/rights-request-clock.ts';
 import { OPEN_REQUEST_STATUSES } from '../domain/rights-request.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
+import { privacyEmails, sendLoggedMail, wasDelivered } from '../stores/mail.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { findRequest, freshView, legalViewOf } from './rights-request-view.ts';
 
@@ -68,7 +68,7 @@ export async function extendRequestDeadline(
       privacyEmails.deadlineExtended(user.email, request.type, extendedDueAt, body.reason),
     );
     // A refusal for good is in the email log; the notice was not sent.
-    if (result !== 'refused') {
+    if (wasDelivered(result)) {
       await em.nativeUpdate(RightsRequest, { id: request.id }, { extensionNoticeSentAt: new Date() });
     }
   }

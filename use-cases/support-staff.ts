@@ -17,7 +17,7 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../domain/retention.ts';
 import { QUEUE_FILTERS, type QueueFilter } from '../domain/support.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { presignDownload } from '../platform/objects.ts';
-import { sendLoggedMail } from '../stores/mail.ts';
+import { sendLoggedMail, wasDelivered } from '../stores/mail.ts';
 import { supportEmails, ticketThread } from '../stores/support.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { assetGone } from './retention.ts';
@@ -187,7 +187,7 @@ async function emailReply(
       supportEmails.reply(creator.email, ticket.subject, message.body, link),
     );
     // Refused for good: the reply stays on the ticket's page, not marked emailed.
-    if (result === 'refused') return false;
+    if (!wasDelivered(result)) return false;
   } catch (err) {
     deps.logger.error(
       { err: { message: (err as Error).message }, ticketId: ticket.id },

@@ -17,6 +17,7 @@ import { signLink } from '../../platform/links.ts';
 import { createProviderAdapters } from '../../providers/index.ts';
 import { ProviderError, type ProviderAdapter } from '../../providers/types.ts';
 import { privacyEmails, sendLoggedMail, type MailResult } from '../../stores/mail.ts';
+import { mailDeliverBy } from '../mail-window.ts';
 import { auditOnce, finishStep } from '../../stores/rights-request.ts';
 import { heartbeat } from '../heartbeat.ts';
 import { deletionAudit, loadDeletionRequest, type DeletionDeps, type DeletionIds } from './request.ts';
@@ -161,6 +162,7 @@ async function sendDeletionNotice(
         userId: user.id,
         template: 'deletion_done',
         category: 'transactional',
+        deliverBy: mailDeliverBy(deps.config),
       },
       privacyEmails.deletionDone(user.email, link.url, link.expiresAt),
     );

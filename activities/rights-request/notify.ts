@@ -11,6 +11,7 @@ import type { Mailer } from '../../platform/mail.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { privacyEmails, sendLoggedMail, type MailResult } from '../../stores/mail.ts';
 import { auditOnce, finishStep } from '../../stores/rights-request.ts';
+import { mailDeliverBy } from '../mail-window.ts';
 import { loadRequestRow, requestAudit } from './records.ts';
 
 export interface NotifyDeps {
@@ -70,6 +71,7 @@ async function sendRequestCompleted(deps: NotifyDeps, requestId: string): Promis
           userId: user.id,
           template: 'request_completed',
           category: 'transactional',
+          deliverBy: mailDeliverBy(deps.config),
         },
         privacyEmails.requestCompleted(user.email, request.type),
       )
@@ -96,6 +98,7 @@ async function sendExportReady(
       userId: user.id,
       template: 'export_ready',
       category: 'transactional',
+      deliverBy: mailDeliverBy(deps.config),
     },
     privacyEmails.exportReady(
       user.email,

@@ -8,7 +8,8 @@ import { TAKEDOWN_REASON_WORDS } from '../../domain/takedown.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { emails } from '../../platform/emails.ts';
 import type { Mailer } from '../../platform/mail.ts';
-import { sendLoggedMail, type MailResult } from '../../stores/mail.ts';
+import { sendLoggedMail, wasDelivered, type MailResult } from '../../stores/mail.ts';
+import { mailDeliverBy } from '../mail-window.ts';
 import { loadTakedown } from './removal.ts';
 
 export interface NoticeDeps {
@@ -44,6 +45,7 @@ async function notifyCreator(
           userId: owner.id,
           template: 'takedown_removed',
           category: 'transactional',
+          deliverBy: mailDeliverBy(deps.config),
         },
         emails.takedownRemoved(
           owner.email,
@@ -89,6 +91,7 @@ async function closeRequest(deps: NoticeDeps, takedownId: string): Promise<void>
         userId: null,
         template: 'takedown_outcome',
         category: 'transactional',
+        deliverBy: mailDeliverBy(deps.config),
       },
       emails.takedownOutcome(
         takedown.reporterEmail,
@@ -96,8 +99,8 @@ async function closeRequest(deps: NoticeDeps, takedownId: string): Promise<void>
         takedown.decisionReason ?? '',
       ),
     );
-    // A refusal for good is in the email log; the reporter was not told.
-    if (result !== 'refused') reporterNotifiedAt = new Date();
+    // Refused for good or undelivered (in the email log): the reporter was not told.
+    if (wasDelivered(result)) reporterNotifiedAt = new Date();
   }
   // The reporter's address was kept only to tell them this.
   await em.nativeUpdate(

@@ -49,14 +49,33 @@ afterAll(async () => {
 });
 const em = () => platform.clients.orm.em.fork();
 
+/** A new account whose deletion is asked for and confirmed with the emailed code. */
+async function verifiedDeletion(on: TestPlatform) {
+  const me = await signedIn(on);
+  const request = await requestAndVerify(me.client, me.user.email, {
+    type: 'deletion',
+    jurisdiction: 'GDPR',
+  });
+  return { me, request };
+}
+
 describe('mail refused for good', () => {
-  it('[D-POLICY] a policy change reaches everyone else when one mailbox refuses it, and the refusal is logged once', async () => {
-    const [first, refused, last] = [
+  it('[D-POLICY] a policy change reaches everyone else when one mailbox refuses it and another defers it, and the deferred one gets it once mail goes through', async () => {
+    // The batch goes by id: the deferred one comes first, before everyone it must not hold up.
+    const people = [
+      await signedIn(platform),
       await signedIn(platform),
       await signedIn(platform),
       await signedIn(platform),
     ];
+    const [deferred, first, refused, last] = people.sort((a, b) => (a.user.id < b.user.id ? -1 : 1)) as [
+      TestAccount,
+      TestAccount,
+      TestAccount,
+      TestAccount,
+    ];
     relay.refuse(refused.user.email);
+    relay.defer(deferred.user.email);
     const version = '2027-02-01';
     const res = await legal.client.post('/api/legal/policy-versions', {
       version,
@@ -68,33 +87,59 @@ describe('mail refused for good', () => {
     const handle = platform.clients.temporal.client.workflow.getHandle(
       (await json(res)).announcementWorkflowId,
     );
+    const logOf = (user: TestAccount) =>
+      em().findOne(EmailLog, { dedupeKey: `policy:${version}:${user.user.id}` });
+
+    // Everyone else is reached while the deferred mailbox still defers.
+    for (const reached of [first, last]) await waitForMail(reached.user.email, /Our privacy policy changed/);
+    await eventually(async () => (await logOf(refused))?.outcome === 'refused', 10_000, 'the refusal logged');
+    await eventually(
+      async () => relay.offered(deferred.user.email) >= 2,
+      30_000,
+      'the deferred one tried again',
+    );
+    expect(await logOf(deferred)).toBeNull();
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+
+    relay.accept(deferred.user.email);
+    await waitForMail(deferred.user.email, /Our privacy policy changed/, 60_000);
     await eventually(
       async () => (await handle.describe()).status.name === 'COMPLETED',
       30_000,
       'the announcement',
     );
-    const result = await handle.result();
-    expect(result.skipped).toBe(1);
-
-    for (const reached of [first, last]) await waitForMail(reached.user.email, /Our privacy policy changed/);
-    const log = await em().findOneOrFail(EmailLog, { dedupeKey: `policy:${version}:${refused.user.id}` });
-    expect(log.outcome).toBe('refused');
+    expect(await handle.result()).toMatchObject({ skipped: 1 });
+    expect((await logOf(deferred))?.outcome).toBe('sent');
     expect(relay.offered(refused.user.email)).toBe(1);
     expect(relay.delivered).not.toContain(refused.user.email);
   });
 
   it('[D-ERASE] an account deletion finishes when the last email to the person is refused', async () => {
-    const me = await signedIn(platform);
-    const request = await requestAndVerify(me.client, me.user.email, {
-      type: 'deletion',
-      jurisdiction: 'GDPR',
-    });
+    const { me, request } = await verifiedDeletion(platform);
     // The mailbox goes after the code came: the deletion's last email meets the refusal.
     relay.refuse(me.user.email);
     const offeredBefore = relay.offered(me.user.email);
     const done = await waitForRequestStatus(platform, request.id, ['completed'], 45_000);
     expect(done.completedAt).toBeTruthy();
     expect(relay.offered(me.user.email) - offeredBefore).toBe(1);
+  });
+
+  it('[D-ERASE] an account deletion finishes when its last email is deferred past the delivery window', async () => {
+    // A platform whose delivery window is 1.5 s instead of 5 days, on the same database.
+    const shortWindow = await startTestPlatform({
+      env: { DATABASE_URL: database.url, SMTP_URL: relay.smtpUrl, DURATION_OVERRIDES: 'mailDelivery=1500' },
+    });
+    try {
+      const { me, request } = await verifiedDeletion(shortWindow);
+      relay.defer(me.user.email);
+      const offeredBefore = relay.offered(me.user.email);
+      await waitForRequestStatus(shortWindow, request.id, ['completed'], 45_000);
+      // Tried again within the window before it was given up.
+      expect(relay.offered(me.user.email) - offeredBefore).toBeGreaterThanOrEqual(2);
+      expect(relay.delivered.filter((to) => to === me.user.email)).toHaveLength(1); // the code
+    } finally {
+      await shortWindow.stop();
+    }
   });
 
   it('[S-BREACH] an incident notice a mailbox refuses is counted as refused, and the notices finish', async () => {
@@ -180,5 +225,31 @@ describe('mail refused for good', () => {
     expect(await sendLoggedMail(deps, em(), entry, message)).toBe('already_sent');
     expect((await em().findOneOrFail(EmailLog, { dedupeKey: entry.dedupeKey })).outcome).toBe('sent');
     await waitForMail(address, /Deferred, then sent/);
+  });
+
+  it('[R-SUPPORT-3Y] a passing refusal within the delivery window throws; past it, the mail is logged undelivered once', async () => {
+    const address = `undelivered-${randomUUID().slice(0, 8)}@example.test`;
+    relay.defer(address);
+    const deps = { mailer: platform.clients.mailer, config: platform.config };
+    const entry = (deliverBy: Date) =>
+      ({
+        dedupeKey: `undelivered:${address}`,
+        userId: null,
+        template: 'test',
+        category: 'transactional',
+        deliverBy,
+      }) as const;
+    const message = { to: address, subject: 'Never delivered', text: 'Hello' };
+    const later = new Date(Date.now() + 60_000);
+    await expect(sendLoggedMail(deps, em(), entry(later), message)).rejects.toBeInstanceOf(MailNotSent);
+    expect(await em().count(EmailLog, { dedupeKey: `undelivered:${address}` })).toBe(0);
+    const past = new Date(Date.now() - 1);
+    expect(await sendLoggedMail(deps, em(), entry(past), message)).toBe('undelivered');
+    const log = await em().findOneOrFail(EmailLog, { dedupeKey: `undelivered:${address}` });
+    expect(log.outcome).toBe('undelivered');
+    // Logged: never tried again, even once the relay would take it.
+    relay.accept(address);
+    expect(await sendLoggedMail(deps, em(), entry(later), message)).toBe('undelivered');
+    expect(relay.offered(address)).toBe(2);
   });
 });

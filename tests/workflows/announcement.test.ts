@@ -1,6 +1,7 @@
 // Announcements (workflows/announcement.ts; D-POLICY, D-CONSENT, D-UNSUB): batch after
 // batch until every user was reached, each batch asked for once, the figures summed; a
-// run continued as new starts where the previous one stopped.
+// run continued as new starts where the previous one stopped; the users whose relay
+// deferred their email are tried again, together, after the last batch.
 import { describe, expect, it } from 'vitest';
 import type { Announcement } from '../../activities/announcement.ts';
 import { announcementWorkflow } from '../../workflows/announcement.ts';
@@ -10,6 +11,8 @@ const wf = withWorkflowEnv();
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 const policy: Announcement = { kind: 'policy', version: '2026-11' };
+/** The announcement's start, as the workflow passes it on: the delivery window counts from it. */
+const STARTED = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/);
 
 describe('announcements', () => {
   it('[D-POLICY] sends batch after batch, each once, from the first user to the last', async () => {
@@ -26,10 +29,11 @@ describe('announcements', () => {
 
     expect(await run.result()).toEqual({ sent: 435, skipped: 7 });
     expect(run.callsTo('sendAnnouncementBatch')).toEqual([
-      [{ announcement: policy, afterId: FIRST_ID }],
-      [{ announcement: policy, afterId: 'user-200' }],
-      [{ announcement: policy, afterId: 'user-400' }],
+      [{ announcement: policy, afterId: FIRST_ID, startedAt: STARTED }],
+      [{ announcement: policy, afterId: 'user-200', startedAt: STARTED }],
+      [{ announcement: policy, afterId: 'user-400', startedAt: STARTED }],
     ]);
+    expect(run.callsTo('sendDeferredAnnouncement')).toEqual([]);
   });
 
   it('[D-CONSENT] [D-UNSUB] a marketing run carried over by continue-as-new resumes after its last user', async () => {
@@ -41,7 +45,7 @@ describe('announcements', () => {
 
     expect(await run.result()).toEqual({ sent: 602, skipped: 13 });
     expect(run.callsTo('sendAnnouncementBatch')).toEqual([
-      [{ announcement: marketing, afterId: 'user-600' }],
+      [{ announcement: marketing, afterId: 'user-600', startedAt: STARTED }],
     ]);
   });
 
@@ -69,6 +73,38 @@ describe('announcements', () => {
       FIRST_ID,
       'user-200',
       'user-200',
+    ]);
+  });
+
+  it('[D-POLICY] the users a relay deferred are tried again together after the last batch, from the same start, across continue-as-new', async () => {
+    const startedAt = '2026-12-05T10:00:00.000Z';
+    const run = await wf.start(announcementWorkflow, {
+      args: [
+        {
+          announcement: policy,
+          afterId: 'user-200',
+          sent: 190,
+          skipped: 8,
+          deferred: ['user-17'],
+          startedAt,
+        },
+      ],
+      activities: {
+        sendAnnouncementBatch: inTurn(
+          { nextAfterId: 'user-400', sent: 197, skipped: 1, deferred: ['user-233', 'user-380'] },
+          { nextAfterId: null, sent: 40, skipped: 0, deferred: [] },
+        ),
+        sendDeferredAnnouncement: inTurn({ sent: 2, skipped: 1 }),
+      },
+    });
+
+    expect(await run.result()).toEqual({ sent: 429, skipped: 10 });
+    expect(run.callsTo('sendAnnouncementBatch').map(([input]) => input.startedAt)).toEqual([
+      startedAt,
+      startedAt,
+    ]);
+    expect(run.callsTo('sendDeferredAnnouncement')).toEqual([
+      [{ announcement: policy, userIds: ['user-17', 'user-233', 'user-380'], startedAt }],
     ]);
   });
 });
