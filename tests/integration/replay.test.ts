@@ -4,9 +4,10 @@
 // nondeterministic, with exit code 1.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TASK_QUEUES } from '../../domain/temporal.ts';
@@ -25,6 +26,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+const HISTORIES = fileURLToPath(new URL('../fixtures/histories', import.meta.url));
 const replay = (...files: string[]) => runScript('scripts/replay.ts', files, inject('stackEnv'));
 
 describe('replaying a workflow history', () => {
@@ -76,5 +78,16 @@ describe('replaying a workflow history', () => {
     const usage = await replay();
     expect(usage.code).toBe(64);
     expect(usage.stderr).toMatch(/Usage: npm run replay/);
+  });
+
+  // Histories recorded by the workflow code of an earlier version, as workers still
+  // running it leave them: the code now must reproduce each (README, Replay a workflow
+  // history). Each file names the change it guards.
+  it('replays the histories of earlier code kept in tests/fixtures/histories', async () => {
+    const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    const run = await replay(...files.map((f) => path.join(HISTORIES, f)));
+    expect(run.stdout.match(/^ok {4}/gm)).toHaveLength(files.length);
+    expect(run.code).toBe(0);
   });
 });
