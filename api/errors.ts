@@ -1,11 +1,12 @@
 // Errors reaching a user are JSON `{ "error": { "code", "message" } }` with the right
-// status; anything unexpected is logged with the request id and answered as a 500
-// without internals.
+// status; a mail the relay would not take now is a 503; anything unexpected is logged
+// with the request id and answered as a 500 without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
 import { AppError, badRequest } from '../domain/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { MailNotSent } from '../platform/mail.ts';
 
 export {
   AppError,
@@ -51,6 +52,18 @@ export const errorHandler =
       appError = badRequest('The request body is not valid JSON.');
     } else if (parserError.expose && parserError.status && parserError.status < 500) {
       appError = new AppError(parserError.status, 'invalid_request', 'The request could not be read.');
+    } else if (err instanceof MailNotSent) {
+      // The relay down or deferring: the person can try again; a refusal for good is not
+      // thrown (stores/mail.ts). Its codes only: never the address.
+      logger.warn(
+        { err: { code: err.code, responseCode: err.responseCode }, reqId: req.id },
+        'mail not sent',
+      );
+      appError = new AppError(
+        503,
+        'mail_unavailable',
+        'We could not send the email just now. Please try again in a few minutes.',
+      );
     } else {
       logger.error({ err, reqId: req.id }, 'unhandled error');
       appError = new AppError(500, 'internal', 'Something went wrong on our side. Please try again.');

@@ -44,6 +44,13 @@ export interface ErrorDoc {
   when: string;
 }
 
+/** A route that emails someone as it answers, when the mail relay does not take it now (api/errors.ts). */
+export const MAIL_UNAVAILABLE: ErrorDoc = {
+  status: 503,
+  code: 'mail_unavailable',
+  when: 'the mail relay does not take the email now; try again',
+};
+
 export interface RouteSpec<B = unknown, Q = unknown, P = unknown, H = unknown> {
   method: HttpMethod;
   /** Express path, e.g. `/api/jobs/:id`. */

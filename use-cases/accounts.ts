@@ -43,6 +43,7 @@ import { grantStartingCredits } from '../stores/billing.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { invalidLink, siteLink } from './accounts-links.ts';
 import { askParentalConsent } from './parental-consent.ts';
+import { sendUnseen } from './unseen-mail.ts';
 
 /** How an account is shown to its owner and to staff: never hashes, seeds or internal flags. */
 export function userView(user: User, session?: Session): UserView {
@@ -120,11 +121,13 @@ export async function createMember(
 
 async function sendVerification(deps: UseCaseDeps, em: EntityManager, user: User): Promise<void> {
   const token = await issueToken(em, user.id, 'verify_email', user.email);
-  await sendAccountMail(
-    deps,
-    em,
-    { userId: user.id, template: 'verify_email' },
-    emails.verifyEmail(user.email, user.name, siteLink(deps, '/verify-email', token)),
+  await sendUnseen(deps, () =>
+    sendAccountMail(
+      deps,
+      em,
+      { userId: user.id, template: 'verify_email' },
+      emails.verifyEmail(user.email, user.name, siteLink(deps, '/verify-email', token)),
+    ),
   );
 }
 
@@ -150,11 +153,13 @@ export async function signUp(deps: UseCaseDeps, body: SignUpBody): Promise<Accep
   const existing = await em.findOne(User, { email: body.email });
   if (existing) {
     // Same answer as a new sign-up; the owner of the address learns of the attempt.
-    await sendAccountMail(
-      deps,
-      em,
-      { userId: existing.id, template: 'already_registered' },
-      emails.alreadyRegistered(body.email, siteLink(deps, '/sign-in')),
+    await sendUnseen(deps, () =>
+      sendAccountMail(
+        deps,
+        em,
+        { userId: existing.id, template: 'already_registered' },
+        emails.alreadyRegistered(body.email, siteLink(deps, '/sign-in')),
+      ),
     );
     return answer;
   }
@@ -209,11 +214,13 @@ async function failSignIn(deps: UseCaseDeps, em: EntityManager, key: string, use
   });
   if (lockMs > 0 && user) {
     await recordAudit(em, { action: 'auth.sign_in_locked', subjectUserId: user.id, details: { lockMs } });
-    await sendAccountMail(
-      deps,
-      em,
-      { userId: user.id, template: 'sign_in_locked' },
-      emails.signInLocked(user.email, Math.ceil(lockMs / 60_000), siteLink(deps, '/reset-password')),
+    await sendUnseen(deps, () =>
+      sendAccountMail(
+        deps,
+        em,
+        { userId: user.id, template: 'sign_in_locked' },
+        emails.signInLocked(user.email, Math.ceil(lockMs / 60_000), siteLink(deps, '/reset-password')),
+      ),
     );
   }
   if (lockMs > 0) return lockedOut(lockMs);
@@ -324,11 +331,13 @@ export async function requestPasswordReset(deps: UseCaseDeps, email: string): Pr
   if (user) {
     await revokeTokens(em, user.id, 'reset_password');
     const token = await issueToken(em, user.id, 'reset_password', user.email);
-    await sendAccountMail(
-      deps,
-      em,
-      { userId: user.id, template: 'password_reset' },
-      emails.passwordReset(user.email, siteLink(deps, '/reset-password', token)),
+    await sendUnseen(deps, () =>
+      sendAccountMail(
+        deps,
+        em,
+        { userId: user.id, template: 'password_reset' },
+        emails.passwordReset(user.email, siteLink(deps, '/reset-password', token)),
+      ),
     );
     await recordAudit(em, { action: 'auth.password_reset_requested', subjectUserId: user.id });
   }

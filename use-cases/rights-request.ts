@@ -61,20 +61,14 @@ function audit(deps: UseCaseDeps, owner: Actor, action: string, requestId: strin
 const notAwaiting = (request: RightsRequest) =>
   conflict('not_awaiting_verification', `This request is ${request.status.replace('_', ' ')}.`);
 
-/** A new code replaces the old one (and its tries) and is emailed to the account's address. */
+/**
+ * A new code replaces the old one (and its tries) once it is emailed to the account's
+ * address, or refused for good there (the request's page says so). A relay that does not
+ * take it now throws, and the code before it still works.
+ */
 async function sendCode(deps: UseCaseDeps, em: EntityManager, owner: Actor, request: RightsRequest) {
   const { code, hash } = newVerificationCode(deps.config.sessionSecret, request.id);
   const sentAt = new Date();
-  await em.nativeUpdate(
-    RightsRequest,
-    { id: request.id },
-    {
-      verificationCodeHash: hash,
-      verificationSentAt: sentAt,
-      verificationExpiresAt: new Date(sentAt.getTime() + VERIFICATION_CODE_TTL_MS),
-      verificationAttempts: 0,
-    },
-  );
   const user = await em.findOneOrFail(User, { id: owner.id }, { fields: ['email'] });
   await sendLoggedMail(
     deps,
@@ -86,6 +80,16 @@ async function sendCode(deps: UseCaseDeps, em: EntityManager, owner: Actor, requ
       category: 'transactional',
     },
     privacyEmails.verificationCode(user.email, request.type, code, VERIFICATION_CODE_TTL_MS / MINUTE),
+  );
+  await em.nativeUpdate(
+    RightsRequest,
+    { id: request.id },
+    {
+      verificationCodeHash: hash,
+      verificationSentAt: sentAt,
+      verificationExpiresAt: new Date(sentAt.getTime() + VERIFICATION_CODE_TTL_MS),
+      verificationAttempts: 0,
+    },
   );
 }
 

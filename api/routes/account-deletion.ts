@@ -19,7 +19,7 @@ import {
   markMinor,
 } from '../../use-cases/account-deletion.ts';
 import { caller } from '../auth/access.ts';
-import { defineRoute } from '../route.ts';
+import { MAIL_UNAVAILABLE, defineRoute } from '../route.ts';
 
 export const accountDeletionRoutes = [
   defineRoute({
@@ -71,7 +71,10 @@ export const accountDeletionRoutes = [
     status: 202,
     body: markMinorBody,
     response: minorMarked,
-    errors: [{ status: 409, code: 'own_account', when: 'staff cannot act on their own account' }],
+    errors: [
+      { status: 409, code: 'own_account', when: 'staff cannot act on their own account' },
+      MAIL_UNAVAILABLE,
+    ],
     handler: ({ deps, params, body, req }) => markMinor(deps, caller(req).user, params.id, body),
   }),
 ];

@@ -14,7 +14,7 @@ import type { Role } from '../../domain/accounts.ts';
 import { decideReview, decideUploadReview, reviewMedia, reviewQueue } from '../../use-cases/moderation.ts';
 import { requestJobReview, requestUploadReview } from '../../use-cases/moderation-request.ts';
 import { caller } from '../auth/access.ts';
-import { defineRoute } from '../route.ts';
+import { MAIL_UNAVAILABLE, defineRoute } from '../route.ts';
 
 const MODERATORS: Role[] = ['support', 'admin'];
 const idParams = z.object({ id: z.uuid() });
@@ -44,7 +44,7 @@ export const moderationRoutes = [
     params: idParams,
     body: reviewDecisionBody,
     response: reviewDecisionResult,
-    errors: [notWaiting],
+    errors: [notWaiting, MAIL_UNAVAILABLE],
     handler: ({ deps, params, body, req }) => decideReview(deps, caller(req).user, params.id, body),
   }),
 
@@ -57,7 +57,7 @@ export const moderationRoutes = [
     params: idParams,
     body: reviewDecisionBody,
     response: reviewDecisionResult,
-    errors: [notWaiting],
+    errors: [notWaiting, MAIL_UNAVAILABLE],
     handler: ({ deps, params, body, req }) => decideUploadReview(deps, caller(req).user, params.id, body),
   }),
 

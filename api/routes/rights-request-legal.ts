@@ -13,7 +13,7 @@ import {
 import { exportRequestAudit, extendRequestDeadline } from '../../use-cases/rights-request-legal.ts';
 import { getLegalRequest, listLegalRequests } from '../../use-cases/rights-request-view.ts';
 import { caller } from '../auth/access.ts';
-import { defineRoute } from '../route.ts';
+import { MAIL_UNAVAILABLE, defineRoute } from '../route.ts';
 
 const LEGAL = { tags: ['legal'], access: ['legal', 'admin'] as const };
 
@@ -57,6 +57,7 @@ export const rightsRequestLegalRoutes = [
       { status: 409, code: 'not_extendable', when: 'only an open, verified request can be extended' },
       { status: 409, code: 'already_extended', when: 'the deadline was already extended once' },
       { status: 409, code: 'too_late', when: 'the deadline has already passed' },
+      MAIL_UNAVAILABLE,
     ],
     handler: ({ deps, params, body, req }) => extendRequestDeadline(deps, caller(req).user, params.id, body),
   }),

@@ -25,7 +25,7 @@ import {
 } from '../../use-cases/rights-request.ts';
 import { getMyRequest, listMyRequests } from '../../use-cases/rights-request-view.ts';
 import { caller } from '../auth/access.ts';
-import { defineRoute } from '../route.ts';
+import { MAIL_UNAVAILABLE, defineRoute } from '../route.ts';
 
 const OWNER = { tags: ['privacy'], access: 'signed-in' as const, policyExempt: true as const };
 
@@ -47,6 +47,7 @@ export const rightsRequestRoutes = [
         code: 'ccpa_limit_reached',
         when: 'California access requests are limited to two per 12 months',
       },
+      MAIL_UNAVAILABLE,
     ],
     handler: ({ deps, body, req }) => createRightsRequest(deps, caller(req).user, body),
   }),
@@ -99,6 +100,7 @@ export const rightsRequestRoutes = [
     response: requestView,
     errors: [
       { status: 409, code: 'not_awaiting_verification', when: 'the request is not waiting for its code' },
+      MAIL_UNAVAILABLE,
     ],
     handler: ({ deps, params, req }) => resendVerificationCode(deps, caller(req).user, params.id),
   }),

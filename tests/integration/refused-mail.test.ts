@@ -9,11 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, EmailLog } from '../../db/entities/index.ts';
+import { SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
+import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { VERIFICATION_MAX_ATTEMPTS } from '../../domain/rights-request.ts';
 import { MailNotSent } from '../../platform/mail.ts';
 import { sendLoggedMail } from '../../stores/mail.ts';
-import { signedIn, type TestAccount } from '../support/accounts.ts';
+import {
+  TEST_PASSWORD,
+  createAccount,
+  signedIn,
+  uniqueEmail,
+  type TestAccount,
+} from '../support/accounts.ts';
+import { TestClient } from '../support/client.ts';
 import { eventually } from '../support/assets.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.ts';
 import { json } from '../support/http.ts';
@@ -184,7 +193,7 @@ describe('mail refused for good', () => {
     await waitForMail(reached.user.email, /security incident affected your Clipwise data/);
   });
 
-  it('[D-VERIFY] a request whose code the mailbox refused says so; a new code once mail gets through confirms it', async () => {
+  it('[D-VERIFY] a request whose code the mailbox refused says so; a new code the relay defers is a 503 that leaves the code before it working', async () => {
     const me = await signedIn(platform);
     relay.refuse(me.user.email);
     const created = await createRequest(me.client, { type: 'access', jurisdiction: 'GDPR' });
@@ -202,9 +211,57 @@ describe('mail refused for good', () => {
       attemptsLeft: VERIFICATION_MAX_ATTEMPTS,
     });
     const code = codeFrom(await nextMail(me.user.email, CODE_SUBJECT, seen));
+    // A relay that defers the address now: the person is told to try again, nothing is logged.
+    relay.defer(me.user.email);
+    const deferredAsk = await me.client.post(`/api/privacy/requests/${created.id}/code`);
+    expect(deferredAsk.status).toBe(503);
+    expect((await json(deferredAsk)).error.code).toBe('mail_unavailable');
+    relay.accept(me.user.email);
     const verified = await me.client.post(`/api/privacy/requests/${created.id}/verify`, { code });
     expect(verified.status).toBe(200);
     expect((await json(verified)).verification).toBeNull();
+  });
+
+  it('[S-RATE] a relay that defers mail changes no answer that must not tell whether an address has an account', async () => {
+    const registered = await createAccount(platform, { verified: false });
+    const unknown = uniqueEmail('nobody');
+    for (const address of [registered.email, unknown]) relay.defer(address);
+    const answer = async (path: string, body: Record<string, unknown>) => {
+      const client = new TestClient(platform.api.url);
+      await client.refreshCsrf();
+      const res = await client.post(path, body);
+      const { error, ...rest } = (await json(res)) as { error?: { code: string } };
+      return { status: res.status, code: error?.code, rest };
+    };
+    const both = async (path: string, body: (email: string) => Record<string, unknown>) => {
+      const [known, nobody] = [await answer(path, body(registered.email)), await answer(path, body(unknown))];
+      expect(known).toEqual(nobody);
+      return known;
+    };
+
+    expect((await both('/api/auth/password-reset/request', (email) => ({ email }))).status).toBe(202);
+    expect((await both('/api/auth/resend-verification', (email) => ({ email }))).status).toBe(202);
+    expect(
+      (
+        await both('/api/auth/sign-up', (email) => ({
+          name: 'Ada Example',
+          email,
+          password: TEST_PASSWORD,
+          dateOfBirth: '1990-05-17',
+          acceptPolicyVersion: POLICY_VERSION,
+        }))
+      ).status,
+    ).toBe(202);
+    // Locking an address emails its owner: the lock answers the same for both.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.freeFailures; i++) {
+      await both('/api/auth/sign-in', (email) => ({ email, password: `wrong-${i}` }));
+    }
+    expect(await both('/api/auth/sign-in', (email) => ({ email, password: 'wrong' }))).toMatchObject({
+      status: 429,
+      code: 'sign_in_locked',
+    });
+    // Each mail to the registered address was tried (reset, link, already registered, lock).
+    expect(relay.offered(registered.email)).toBe(4);
   });
 
   it('[R-SUPPORT-3Y] a passing refusal throws for a retry and logs nothing; the retry sends', async () => {
