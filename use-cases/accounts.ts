@@ -24,7 +24,6 @@ import {
   createSession,
   revokeAllSessions,
   revokeSession,
-  sendAccountMail,
   type LiveSession,
   type SessionOrigin,
   type StartedSession,
@@ -43,7 +42,7 @@ import { grantStartingCredits } from '../stores/billing.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { invalidLink, siteLink } from './accounts-links.ts';
 import { askParentalConsent } from './parental-consent.ts';
-import { sendUnseen } from './unseen-mail.ts';
+import { sendAccountMailUnseen } from './unseen-mail.ts';
 
 /** How an account is shown to its owner and to staff: never hashes, seeds or internal flags. */
 export function userView(user: User, session?: Session): UserView {
@@ -121,13 +120,11 @@ export async function createMember(
 
 async function sendVerification(deps: UseCaseDeps, em: EntityManager, user: User): Promise<void> {
   const token = await issueToken(em, user.id, 'verify_email', user.email);
-  await sendUnseen(deps, () =>
-    sendAccountMail(
-      deps,
-      em,
-      { userId: user.id, template: 'verify_email' },
-      emails.verifyEmail(user.email, user.name, siteLink(deps, '/verify-email', token)),
-    ),
+  await sendAccountMailUnseen(
+    deps,
+    em,
+    { userId: user.id, template: 'verify_email' },
+    emails.verifyEmail(user.email, user.name, siteLink(deps, '/verify-email', token)),
   );
 }
 
@@ -153,13 +150,11 @@ export async function signUp(deps: UseCaseDeps, body: SignUpBody): Promise<Accep
   const existing = await em.findOne(User, { email: body.email });
   if (existing) {
     // Same answer as a new sign-up; the owner of the address learns of the attempt.
-    await sendUnseen(deps, () =>
-      sendAccountMail(
-        deps,
-        em,
-        { userId: existing.id, template: 'already_registered' },
-        emails.alreadyRegistered(body.email, siteLink(deps, '/sign-in')),
-      ),
+    await sendAccountMailUnseen(
+      deps,
+      em,
+      { userId: existing.id, template: 'already_registered' },
+      emails.alreadyRegistered(body.email, siteLink(deps, '/sign-in')),
     );
     return answer;
   }
@@ -214,13 +209,11 @@ async function failSignIn(deps: UseCaseDeps, em: EntityManager, key: string, use
   });
   if (lockMs > 0 && user) {
     await recordAudit(em, { action: 'auth.sign_in_locked', subjectUserId: user.id, details: { lockMs } });
-    await sendUnseen(deps, () =>
-      sendAccountMail(
-        deps,
-        em,
-        { userId: user.id, template: 'sign_in_locked' },
-        emails.signInLocked(user.email, Math.ceil(lockMs / 60_000), siteLink(deps, '/reset-password')),
-      ),
+    await sendAccountMailUnseen(
+      deps,
+      em,
+      { userId: user.id, template: 'sign_in_locked' },
+      emails.signInLocked(user.email, Math.ceil(lockMs / 60_000), siteLink(deps, '/reset-password')),
     );
   }
   if (lockMs > 0) return lockedOut(lockMs);
@@ -331,13 +324,11 @@ export async function requestPasswordReset(deps: UseCaseDeps, email: string): Pr
   if (user) {
     await revokeTokens(em, user.id, 'reset_password');
     const token = await issueToken(em, user.id, 'reset_password', user.email);
-    await sendUnseen(deps, () =>
-      sendAccountMail(
-        deps,
-        em,
-        { userId: user.id, template: 'password_reset' },
-        emails.passwordReset(user.email, siteLink(deps, '/reset-password', token)),
-      ),
+    await sendAccountMailUnseen(
+      deps,
+      em,
+      { userId: user.id, template: 'password_reset' },
+      emails.passwordReset(user.email, siteLink(deps, '/reset-password', token)),
     );
     await recordAudit(em, { action: 'auth.password_reset_requested', subjectUserId: user.id });
   }

@@ -10,11 +10,10 @@ import { AppError } from '../domain/errors.ts';
 import { POLICY_VERSION } from '../domain/retention-policy.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { emails } from '../platform/emails.ts';
-import { sendAccountMail } from '../stores/accounts.ts';
 import { consumeToken, issueToken } from '../stores/accounts-credentials.ts';
 import { invalidLink, siteLink } from './accounts-links.ts';
 import type { UseCaseDeps } from './deps.ts';
-import { sendUnseen } from './unseen-mail.ts';
+import { sendAccountMailUnseen } from './unseen-mail.ts';
 
 /**
  * Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep
@@ -39,17 +38,15 @@ export async function askParentalConsent(
     throw new AppError(503, 'try_again', 'We could not create your account just now. Please try again.');
   }
   const token = await issueToken(em, user.id, 'parental_consent', parentEmail);
-  await sendUnseen(deps, () =>
-    sendAccountMail(
-      deps,
-      em,
-      { userId: user.id, template: 'parental_consent' },
-      emails.parentalConsent(
-        parentEmail,
-        user.name,
-        siteLink(deps, '/parental-consent', token),
-        siteLink(deps, '/privacy'),
-      ),
+  await sendAccountMailUnseen(
+    deps,
+    em,
+    { userId: user.id, template: 'parental_consent' },
+    emails.parentalConsent(
+      parentEmail,
+      user.name,
+      siteLink(deps, '/parental-consent', token),
+      siteLink(deps, '/privacy'),
     ),
   );
 }
