@@ -1,8 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 // What became of an email (domain/consent.ts, EMAIL_OUTCOMES): the email log keeps a
-// refusal for good as `refused`, and an incident's notice the mail server refused is
-// `refused` too. Every row logged before this was taken by the relay: `sent`.
+// refusal for good as `refused`, and one a workflow's step met only passing failures for,
+// for the whole delivery window, as `undelivered`; an incident's notice the mail server
+// refused is `refused` too. Every row logged before this was taken by the relay: `sent`.
 export class Migration20261205172944_mail_outcomes extends Migration {
   override name = 'Migration20261205172944_mail_outcomes';
 
@@ -14,7 +15,7 @@ export class Migration20261205172944_mail_outcomes extends Migration {
 
     this.addSql(`alter table "email_log" add "outcome" text not null default 'sent';`);
     this.addSql(
-      `alter table "email_log" add constraint "email_log_outcome_check" check ("outcome" in ('sent', 'refused'));`,
+      `alter table "email_log" add constraint "email_log_outcome_check" check ("outcome" in ('sent', 'refused', 'undelivered'));`,
     );
   }
 
