@@ -33,6 +33,9 @@ interface AnnouncementDeps {
 
 type Recipient = Pick<User, 'id' | 'email'>;
 
+/** nodemailer's code for a relay's answer to a recipient (RCPT TO), not to the whole mail. */
+const RECIPIENT_DEFERRED = 'EENVELOPE';
+
 export function createAnnouncementActivities(deps: AnnouncementDeps) {
   return {
     async sendAnnouncementBatch(input: {
@@ -100,7 +103,12 @@ export function createAnnouncementActivities(deps: AnnouncementDeps) {
   };
 }
 
-/** Sends to each user in turn; a deferred one is named and the others go on. */
+/**
+ * Sends to each user in turn; one the relay deferred (its answer to that recipient, a
+ * 4xx) is named and the others go on. A relay failing as a whole (no connection, a
+ * refused login, a reply to the message itself) fails the batch: every address would
+ * meet it.
+ */
 async function sendToEach(
   deps: AnnouncementDeps,
   announcement: Announcement,
@@ -129,7 +137,7 @@ async function sendToEach(
       if (result === 'sent') sent++;
       if (result === 'sent' || result === 'already_sent') delivered++;
     } catch (err) {
-      if (!(err instanceof MailNotSent)) throw err;
+      if (!(err instanceof MailNotSent) || err.code !== RECIPIENT_DEFERRED) throw err;
       deferred.push(user.id);
     }
   }

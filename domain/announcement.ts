@@ -8,3 +8,11 @@ export type Announcement =
 
 /** Users emailed per activity call by an announcement. */
 export const ANNOUNCEMENT_BATCH_SIZE = 200;
+
+/**
+ * Deferred recipients an announcement carries before it tries them again: their ids
+ * travel in its history (about 40 bytes each), far under Temporal's 2 MB payload limit.
+ * Only a recipient the relay deferred is carried; a relay that fails as a whole (down,
+ * refusing the connection) fails the batch, which Temporal retries.
+ */
+export const ANNOUNCEMENT_DEFERRED_MAX = 1000;

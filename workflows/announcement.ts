@@ -2,11 +2,12 @@
 // `privacy`): a material policy change to every account (D-POLICY), or marketing to
 // those who opted in and did not object (D-CONSENT, D-OBJECT, D-UNSUB). Each batch
 // sends to each user at most once, so a restart repeats nothing. The users whose relay
-// deferred their email are tried again once the batches are done: one activity, retried
-// by Temporal until each is delivered or its delivery window has passed.
+// deferred their email are tried again once the batches are done (or once
+// ANNOUNCEMENT_DEFERRED_MAX of them are carried): one activity, retried by Temporal until
+// each is delivered or its delivery window has passed.
 import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AnnouncementActivities, BatchResult } from '../activities/announcement.ts';
-import type { Announcement } from '../domain/announcement.ts';
+import { ANNOUNCEMENT_DEFERRED_MAX, type Announcement } from '../domain/announcement.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
 const batches = proxyActivities<AnnouncementActivities>({
@@ -38,7 +39,18 @@ export async function announcementWorkflow(input: AnnouncementInput): Promise<An
   let afterId: string | null = input.afterId ?? '00000000-0000-0000-0000-000000000000';
   let sent = input.sent ?? 0;
   let skipped = input.skipped ?? 0;
-  const deferred = [...(input.deferred ?? [])];
+  let deferred = [...(input.deferred ?? [])];
+  // Only batches of this code name deferred users: a history from before never tries them.
+  const tryDeferredAgain = async () => {
+    const again = await batches.sendDeferredAnnouncement({
+      announcement: input.announcement,
+      userIds: deferred,
+      startedAt,
+    });
+    sent += again.sent;
+    skipped += again.skipped;
+    deferred = [];
+  };
   while (afterId !== null) {
     const batch: BatchResult = await batches.sendAnnouncementBatch({
       announcement: input.announcement,
@@ -48,6 +60,9 @@ export async function announcementWorkflow(input: AnnouncementInput): Promise<An
     sent += batch.sent;
     skipped += batch.skipped;
     deferred.push(...(batch.deferred ?? []));
+    if (deferred.length >= ANNOUNCEMENT_DEFERRED_MAX && patched(DEFERRED_TRIED_AGAIN)) {
+      await tryDeferredAgain();
+    }
     afterId = batch.nextAfterId;
     if (afterId !== null && workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof announcementWorkflow>({
@@ -60,15 +75,6 @@ export async function announcementWorkflow(input: AnnouncementInput): Promise<An
       });
     }
   }
-  // Only batches of this code name deferred users: a history from before never gets here.
-  if (deferred.length && patched(DEFERRED_TRIED_AGAIN)) {
-    const again = await batches.sendDeferredAnnouncement({
-      announcement: input.announcement,
-      userIds: deferred,
-      startedAt,
-    });
-    sent += again.sent;
-    skipped += again.skipped;
-  }
+  if (deferred.length && patched(DEFERRED_TRIED_AGAIN)) await tryDeferredAgain();
   return { sent, skipped };
 }

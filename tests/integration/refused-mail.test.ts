@@ -13,7 +13,9 @@ import { SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';
 import { assetObjectKey } from '../../domain/retention.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { VERIFICATION_MAX_ATTEMPTS } from '../../domain/rights-request.ts';
-import { MailNotSent } from '../../platform/mail.ts';
+import { MailNotSent, createMailer } from '../../platform/mail.ts';
+import { createAnnouncementActivities } from '../../activities/announcement.ts';
+import { freePort } from '../../scripts/stack/process.ts';
 import { sendLoggedMail } from '../../stores/mail.ts';
 import {
   TEST_PASSWORD,
@@ -57,6 +59,7 @@ afterAll(async () => {
   await database?.drop();
 });
 const em = () => platform.clients.orm.em.fork();
+const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A new account whose deletion is asked for and confirmed with the emailed code. */
 async function verifiedDeletion(on: TestPlatform) {
@@ -121,6 +124,36 @@ describe('mail refused for good', () => {
     expect((await logOf(deferred))?.outcome).toBe('sent');
     expect(relay.offered(refused.user.email)).toBe(1);
     expect(relay.delivered).not.toContain(refused.user.email);
+  });
+
+  it("[D-POLICY] a relay that fails as a whole fails an announcement's batch, for Temporal to retry, instead of passing everyone by", async () => {
+    const version = '2027-03-01';
+    const published = await legal.client.post('/api/legal/policy-versions', {
+      version,
+      summary: 'Wording only.',
+      material: false,
+      requiresConsent: false,
+    });
+    expect(published.status).toBe(201);
+    await signedIn(platform);
+    // Nothing listens on this port: the connection itself is refused, for every address.
+    const down = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${await freePort()}`,
+      from: platform.config.mail.from,
+    });
+    const { sendAnnouncementBatch } = createAnnouncementActivities({
+      orm: platform.clients.orm,
+      config: platform.config,
+      mailer: down,
+    });
+    try {
+      await expect(
+        sendAnnouncementBatch({ announcement: { kind: 'policy', version }, afterId: ZERO_ID }),
+      ).rejects.toBeInstanceOf(MailNotSent);
+    } finally {
+      down.transport.close();
+    }
+    expect(await em().count(EmailLog, { dedupeKey: { $like: `policy:${version}:%` } })).toBe(0);
   });
 
   it('[D-ERASE] an account deletion finishes when the last email to the person is refused', async () => {

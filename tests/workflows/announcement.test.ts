@@ -4,6 +4,7 @@
 // deferred their email are tried again, together, after the last batch.
 import { describe, expect, it } from 'vitest';
 import type { Announcement } from '../../activities/announcement.ts';
+import { ANNOUNCEMENT_DEFERRED_MAX } from '../../domain/announcement.ts';
 import { announcementWorkflow } from '../../workflows/announcement.ts';
 import { inTurn, withWorkflowEnv } from '../support/workflow-env.ts';
 
@@ -105,6 +106,35 @@ describe('announcements', () => {
     ]);
     expect(run.callsTo('sendDeferredAnnouncement')).toEqual([
       [{ announcement: policy, userIds: ['user-17', 'user-233', 'user-380'], startedAt }],
+    ]);
+  });
+
+  it('[D-POLICY] once it carries ANNOUNCEMENT_DEFERRED_MAX deferred users it tries them again before the next batch', async () => {
+    const many = Array.from({ length: ANNOUNCEMENT_DEFERRED_MAX }, (_, i) => `user-d${i}`);
+    const run = await wf.start(announcementWorkflow, {
+      args: [{ announcement: policy }],
+      activities: {
+        sendAnnouncementBatch: inTurn(
+          { nextAfterId: 'user-1000', sent: 0, skipped: 0, deferred: many },
+          { nextAfterId: null, sent: 9, skipped: 0, deferred: ['user-late'] },
+        ),
+        sendDeferredAnnouncement: inTurn(
+          { sent: ANNOUNCEMENT_DEFERRED_MAX, skipped: 0 },
+          { sent: 1, skipped: 0 },
+        ),
+      },
+    });
+
+    expect(await run.result()).toEqual({ sent: ANNOUNCEMENT_DEFERRED_MAX + 10, skipped: 0 });
+    expect(run.order()).toEqual([
+      'sendAnnouncementBatch',
+      'sendDeferredAnnouncement',
+      'sendAnnouncementBatch',
+      'sendDeferredAnnouncement',
+    ]);
+    expect(run.callsTo('sendDeferredAnnouncement').map(([input]) => input.userIds)).toEqual([
+      many,
+      ['user-late'],
     ]);
   });
 });
