@@ -33,6 +33,10 @@ interface AnnouncementDeps {
 
 type Recipient = Pick<User, 'id' | 'email'>;
 
+/** Who an announcement reaches: marketing only active accounts, a policy change every account not deleted. */
+const reachedStatus = (announcement: Announcement) =>
+  announcement.kind === 'marketing' ? 'active' : { $nin: ['deleted' as const] };
+
 /** nodemailer's code for a relay's answer to a recipient (RCPT TO), not to the whole mail. */
 const RECIPIENT_DEFERRED = 'EENVELOPE';
 
@@ -49,7 +53,7 @@ export function createAnnouncementActivities(deps: AnnouncementDeps) {
         User,
         {
           id: { $gt: input.afterId },
-          status: announcement.kind === 'marketing' ? 'active' : { $nin: ['deleted'] },
+          status: reachedStatus(announcement),
         },
         { orderBy: { id: 'asc' }, limit: ANNOUNCEMENT_BATCH_SIZE, fields: ['id', 'email', 'status'] },
       );
@@ -82,7 +86,7 @@ export function createAnnouncementActivities(deps: AnnouncementDeps) {
         User,
         {
           id: { $in: input.userIds },
-          status: announcement.kind === 'marketing' ? 'active' : { $nin: ['deleted'] },
+          status: reachedStatus(announcement),
         },
         { orderBy: { id: 'asc' }, fields: ['id', 'email', 'status'] },
       );

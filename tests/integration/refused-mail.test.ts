@@ -61,6 +61,18 @@ afterAll(async () => {
 const em = () => platform.clients.orm.em.fork();
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
+/** A policy version published by the legal team (emailed to everyone when material). */
+async function publishPolicy(version: string, summary: string, material: boolean) {
+  const res = await legal.client.post('/api/legal/policy-versions', {
+    version,
+    summary,
+    material,
+    requiresConsent: false,
+  });
+  expect(res.status).toBe(201);
+  return json(res);
+}
+
 /** A new account whose deletion is asked for and confirmed with the emailed code. */
 async function verifiedDeletion(on: TestPlatform) {
   const me = await signedIn(on);
@@ -89,16 +101,8 @@ describe('mail refused for good', () => {
     relay.refuse(refused.user.email);
     relay.defer(deferred.user.email);
     const version = '2027-02-01';
-    const res = await legal.client.post('/api/legal/policy-versions', {
-      version,
-      summary: 'We now keep support tickets for 3 years.',
-      material: true,
-      requiresConsent: false,
-    });
-    expect(res.status).toBe(201);
-    const handle = platform.clients.temporal.client.workflow.getHandle(
-      (await json(res)).announcementWorkflowId,
-    );
+    const published = await publishPolicy(version, 'We now keep support tickets for 3 years.', true);
+    const handle = platform.clients.temporal.client.workflow.getHandle(published.announcementWorkflowId);
     const logOf = (user: TestAccount) =>
       em().findOne(EmailLog, { dedupeKey: `policy:${version}:${user.user.id}` });
 
@@ -128,13 +132,7 @@ describe('mail refused for good', () => {
 
   it("[D-POLICY] a relay that fails as a whole fails an announcement's batch, for Temporal to retry, instead of passing everyone by", async () => {
     const version = '2027-03-01';
-    const published = await legal.client.post('/api/legal/policy-versions', {
-      version,
-      summary: 'Wording only.',
-      material: false,
-      requiresConsent: false,
-    });
-    expect(published.status).toBe(201);
+    await publishPolicy(version, 'Wording only.', false);
     await signedIn(platform);
     // Nothing listens on this port: the connection itself is refused, for every address.
     const down = createMailer({
