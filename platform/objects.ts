@@ -86,17 +86,36 @@ export interface VerifiedDeletion {
 }
 
 /**
+ * The store did not delete an object, or could not show it gone: the store's failure (it
+ * is down, refused the request, or still answers for the object), for a retry once it
+ * answers. Callers that must not wait for the store tell it from a database failure.
+ */
+export class ObjectNotDeleted extends Error {
+  constructor(key: string, cause?: unknown) {
+    super(
+      `the store did not delete ${key}: ${cause instanceof Error ? cause.message : 'it still answers for it'}`,
+      { cause },
+    );
+    this.name = 'ObjectNotDeleted';
+  }
+}
+
+/**
  * Deletes an object and checks with HEAD that the store no longer has it. Idempotent:
- * deleting an absent object succeeds. A store that still answers for the object after
- * the delete throws, so the caller's retry policy tries again.
+ * deleting an absent object succeeds. A store that fails, or still answers for the object
+ * after the delete, throws `ObjectNotDeleted`, so the caller's retry policy tries again.
  */
 export async function deleteObjectVerified(store: ObjectStore, key: string): Promise<VerifiedDeletion> {
-  const before = await headObject(store, key);
-  await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key }));
-  const deletedAt = new Date();
-  const after = await headObject(store, key);
-  if (after) throw new Error(`object ${key} still present after delete`);
-  return { before, deletedAt, verifiedAt: new Date(), verification: VERIFICATION_METHOD };
+  try {
+    const before = await headObject(store, key);
+    await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key }));
+    const deletedAt = new Date();
+    const after = await headObject(store, key);
+    if (after) throw new ObjectNotDeleted(key);
+    return { before, deletedAt, verifiedAt: new Date(), verification: VERIFICATION_METHOD };
+  } catch (err) {
+    throw err instanceof ObjectNotDeleted ? err : new ObjectNotDeleted(key, err);
+  }
 }
 
 /** The most keys one DeleteObjects request may name (S3's limit). */

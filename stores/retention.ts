@@ -11,7 +11,7 @@ import { requestRetentionDeletion, type RetainedAsset } from '../clients/retenti
 import { Asset, DeletionProof } from '../db/entities/index.ts';
 import { parseAssetObjectKey, type AssetKind, type DeletionReason } from '../domain/retention.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { deleteObjectVerified, type VerifiedDeletion } from '../platform/objects.ts';
+import { ObjectNotDeleted, deleteObjectVerified, type VerifiedDeletion } from '../platform/objects.ts';
 import type { ObjectStore } from '../platform/s3.ts';
 import { activeHoldIds } from './legal-hold.ts';
 import {
@@ -336,4 +336,31 @@ export async function deleteAssetNow(
     proofId: outcome.status === 'deleted' ? outcome.proofId : null,
   });
   return outcome;
+}
+
+/** deleteAssetSoon's answer: deleted, deferred by a hold, or handed to the retention workflow. */
+export type SoonDeletion = AssetDeletion | { status: 'waiting_for_store' };
+
+/**
+ * deleteAssetNow for a caller that must not wait on the store: a person's request, which
+ * answers at once, and a job's end, which gives back credits and says how the job ended.
+ * When the store fails, the request goes to the asset's retention workflow, whose deletion
+ * retries until the store answers, and the asset stays `deleting`. Before, the request
+ * failed and was forgotten: the file waited for its timer, days later.
+ */
+export async function deleteAssetSoon(
+  deps: { orm: MikroORM; store: ObjectStore; temporal: { client: Client } },
+  asset: RetainedAsset,
+  request: { reason: DeletionReason; requestedBy?: string | null },
+): Promise<SoonDeletion> {
+  try {
+    return await deleteAssetNow(deps, asset, request);
+  } catch (err) {
+    if (!(err instanceof ObjectNotDeleted)) throw err;
+    await requestRetentionDeletion(deps.temporal.client, asset, {
+      reason: request.reason,
+      requestedBy: request.requestedBy ?? null,
+    });
+    return { status: 'waiting_for_store' };
+  }
 }

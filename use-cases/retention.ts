@@ -29,7 +29,7 @@ import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';
 import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../stores/moderation.ts';
-import { deleteAssetNow } from '../stores/retention.ts';
+import { deleteAssetSoon } from '../stores/retention.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { assetModerationViewOf, assetReviews } from './moderation-view.ts';
 import { temporalUiLinks } from './diagnostic.ts';
@@ -286,7 +286,9 @@ export async function assetDownloadLink(
 /**
  * Deletes one of the person's files now (R-IN-EARLY). Under a legal hold nothing is
  * deleted yet: the request is remembered and carried out as soon as the last hold that
- * covers the file is released, and the answer says so (R-HOLD).
+ * covers the file is released, and the answer says so (R-HOLD). A store that does not
+ * answer does not lose the request either: the file stays `deleting`, no longer handed
+ * out, and is deleted as soon as the store answers.
  */
 export async function deleteOwnAsset(
   deps: UseCaseDeps,
@@ -299,7 +301,7 @@ export async function deleteOwnAsset(
   if (asset.status === 'pending' || !asset.deleteAt) {
     throw conflict('asset_not_ready', 'This file is still being stored. Try again in a moment.');
   }
-  const outcome = await deleteAssetNow(deps, asset, { reason: 'user', requestedBy: actor.id });
+  const outcome = await deleteAssetSoon(deps, asset, { reason: 'user', requestedBy: actor.id });
   await recordAudit(em, {
     action: 'asset.deletion_requested',
     actorId: actor.id,
@@ -307,7 +309,11 @@ export async function deleteOwnAsset(
     targetType: 'asset',
     targetId: asset.id,
     subjectUserId: actor.id,
-    details: { kind: asset.kind, deferred: outcome.status === 'deferred' },
+    details: {
+      kind: asset.kind,
+      deferred: outcome.status === 'deferred',
+      waitingForStore: outcome.status === 'waiting_for_store',
+    },
   });
   const current = await deps.orm.em.fork().findOneOrFail(Asset, { id: asset.id });
   return {

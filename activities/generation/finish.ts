@@ -13,7 +13,7 @@ import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { endJob, jobParameters, loadJobWithChecks } from '../../stores/generation.ts';
 import { closeJobReviews } from '../../stores/moderation.ts';
-import { deleteAssetNow } from '../../stores/retention.ts';
+import { deleteAssetSoon } from '../../stores/retention.ts';
 
 interface FinishDeps {
   orm: MikroORM;
@@ -42,7 +42,9 @@ export function createFinishActivities(deps: FinishDeps) {
           ? orm.em.fork().find(Asset, { jobId: job.id, kind: 'temp', status: { $ne: 'deleted' } })
           : [],
       ]);
-      for (const temp of temps) await deleteAssetNow(deps, temp, { reason: 'job_finished' });
+      // A store that does not answer does not hold up the job's end: the retention
+      // workflows delete those files once it answers (R-TEMP).
+      for (const temp of temps) await deleteAssetSoon(deps, temp, { reason: 'job_finished' });
       if (input.status !== 'succeeded') await withdrawHeldOutput(deps, job, input);
       await endJob(
         orm.em,
@@ -86,7 +88,7 @@ async function withdrawHeldOutput(deps: FinishDeps, job: GenerationJob, end: Job
   if (end.failureCode === 'review_rejected') {
     await em.nativeUpdate(Asset, { id: output.id }, { moderation: 'rejected' });
   }
-  await deleteAssetNow(deps, output, { reason: byModeration ? 'moderation' : 'job_finished' });
+  await deleteAssetSoon(deps, output, { reason: byModeration ? 'moderation' : 'job_finished' });
 }
 
 /** The price, or the cheaper fallback's; what was reserved and not charged goes back. */

@@ -115,7 +115,7 @@ export const retentionRoutes = [
     method: 'delete',
     path: '/api/assets/:id',
     summary:
-      'Delete one of my files now (R-IN-EARLY); under a legal hold the deletion waits for its release (`deletionDeferred`)',
+      'Delete one of my files now (R-IN-EARLY); under a legal hold the deletion waits for its release (`deletionDeferred`), and when the store does not answer, for the store (`status` stays `deleting`)',
     tags: ['assets'],
     access: 'verified',
     params: idParams,

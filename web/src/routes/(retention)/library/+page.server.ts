@@ -62,7 +62,9 @@ export const actions: Actions = {
       deleted: assetId,
       saved: result.data.deletionDeferred
         ? `Deletion requested: a legal hold keeps this ${what} for now; it is deleted as soon as the hold ends.`
-        : `The ${what} is deleted.`,
+        : result.data.status === 'deleted'
+          ? `The ${what} is deleted.`
+          : `Deletion requested: our storage did not answer just now, so this ${what} is deleted as soon as it does. It can no longer be downloaded.`,
     };
   }),
 };

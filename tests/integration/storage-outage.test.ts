@@ -1,0 +1,122 @@
+// What the platform does while its object store does not answer. The platform here
+// reaches the stack's store through a pass-through that a test takes down (every
+// connection reset, as a load balancer with no healthy store behind it does) and brings
+// back. Nothing asked for while the store is down may be lost or left half done: a
+// deletion is carried out once the store answers, an upload keeps nothing, and a job
+// still ends, with its credits given back, instead of waiting on the store to clean up.
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Asset, AuditEvent, CreditLedgerEntry, DeletionProof } from '../../db/entities/index.ts';
+import { creditBalance } from '../../stores/billing.ts';
+import { signedIn, type TestAccount } from '../support/accounts.ts';
+import {
+  eventually,
+  loadAsset,
+  media,
+  objectExists,
+  storeAsset,
+  uploadBytes,
+  waitForDeleted,
+} from '../support/assets.ts';
+import { createJob, jobRequest, startGenerationHarness, waitForJob } from '../support/generation.ts';
+import type { GenerationHarness } from '../support/generation.ts';
+import { json } from '../support/http.ts';
+import { startStoreOutage, type StoreOutage } from '../support/store-outage.ts';
+
+let outage: StoreOutage;
+let h: GenerationHarness;
+let creator: TestAccount;
+beforeAll(async () => {
+  outage = await startStoreOutage(inject('stackEnv').S3_ENDPOINT!);
+  h = await startGenerationHarness({ S3_ENDPOINT: outage.endpoint });
+  creator = await signedIn(h.platform, { credits: 50 });
+});
+afterEach(() => outage.up());
+afterAll(async () => {
+  outage?.up();
+  await h?.stop();
+  await outage?.close();
+});
+const em = () => h.platform.clients.orm.em.fork();
+const proofOf = (assetId: string) => em().findOne(DeletionProof, { assetId });
+
+describe('while the object store does not answer', () => {
+  it('[R-IN-EARLY] [R-PROOF] a deletion asked for is accepted, the file no longer handed out, and deleted with proof once the store answers', async () => {
+    const asset = await storeAsset(h.platform, creator.user.id, { kind: 'output' });
+    outage.down();
+    const res = await creator.client.delete(`/api/assets/${asset.id}`);
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ id: asset.id, status: 'deleting', deletionDeferred: false });
+    expect(outage.reset).toBeGreaterThan(0);
+
+    // Not handed out while it waits, and nothing claims it gone before it is.
+    const link = await creator.client.get(`/api/assets/${asset.id}/download`);
+    expect(link.status).toBeGreaterThanOrEqual(400);
+    expect(await proofOf(asset.id)).toBeNull();
+    const [requested] = await em().find(AuditEvent, {
+      action: 'asset.deletion_requested',
+      targetId: asset.id,
+    });
+    expect(requested?.details).toMatchObject({ deferred: false, waitingForStore: true });
+
+    outage.up();
+    const deleted = await waitForDeleted(h.platform, asset.id, 60_000);
+    expect(deleted.deletionReason).toBe('user');
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
+    expect(await proofOf(asset.id)).toMatchObject({
+      reason: 'user',
+      requestedBy: creator.user.id,
+      objectExisted: true,
+    });
+  });
+
+  it('[R-IN-30D] an upload answers 503 storage_unavailable and keeps nothing; once the store answers, uploads are stored', async () => {
+    const me = await signedIn(h.platform);
+    outage.down();
+    const refused = await uploadBytes(h.platform, me.client, await media('png'), { filename: 'a.png' });
+    expect(refused.status).toBe(503);
+    expect((await json(refused)).error.code).toBe('storage_unavailable');
+    expect(await em().count(Asset, { user: me.user.id })).toBe(0);
+
+    outage.up();
+    const stored = await uploadBytes(h.platform, me.client, await media('png'), { filename: 'a.png' });
+    expect(stored.status).toBe(201);
+    expect(await em().count(Asset, { user: me.user.id })).toBe(1);
+  });
+
+  it('[R-OUT-7D] [R-PROOF] a file that falls due is deleted with proof once the store answers, never recorded deleted before', async () => {
+    const asset = await storeAsset(h.platform, creator.user.id, {
+      kind: 'output',
+      deleteAt: new Date(Date.now() + 3_000),
+    });
+    outage.down();
+    // Due, and tried: the row says deleting, and no proof exists while the store is down.
+    await eventually(async () => (await loadAsset(h.platform, asset.id))?.status === 'deleting', 20_000);
+    const resets = outage.reset;
+    await eventually(async () => outage.reset > resets, 20_000, 'the deletion tried again');
+    expect(await proofOf(asset.id)).toBeNull();
+
+    outage.up();
+    await waitForDeleted(h.platform, asset.id, 90_000);
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
+    expect(await proofOf(asset.id)).toMatchObject({ reason: 'timer', objectExisted: true });
+  }, 150_000);
+
+  it('[R-TEMP] a job the store failed ends at once with its credits given back; its temporary file is deleted with proof once the store answers', async () => {
+    const me = await signedIn(h.platform, { credits: 20 });
+    const before = await creditBalance(em(), me.user.id);
+    outage.down();
+    const created = await createJob(me.client, jobRequest());
+    expect(created.status).toBe(201);
+    const job = await waitForJob(me.client, (await json(created)).id, { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: 'failed', credits: { charged: 0 } });
+    expect(await creditBalance(em(), me.user.id)).toBe(before);
+    expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'release' })).toBe(1);
+
+    const temp = await em().findOneOrFail(Asset, { jobId: job.id, kind: 'temp' });
+    expect(temp.status).toBe('deleting');
+    expect(await proofOf(temp.id)).toBeNull();
+    outage.up();
+    await waitForDeleted(h.platform, temp.id, 60_000);
+    expect(await proofOf(temp.id)).toMatchObject({ reason: 'job_finished' });
+  }, 150_000);
+});
