@@ -181,7 +181,7 @@ const settings = {
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
    * commas (names: the policy table's subjects, `unverifiedRequest`, `parentalConsent`,
-   * `takedownAnswer` and `mailDelivery`). Refused in production, where the policy
+   * `takedownAnswer`, `mailDelivery` and `outputStoreWait`). Refused in production, where the policy
    * table's values always apply.
    */
   DURATION_OVERRIDES: { schema: durationOverrides.optional() },

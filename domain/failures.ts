@@ -15,6 +15,8 @@ export const FAILURE_TYPES = {
   inputMissing: 'InputMissing',
   noProviderTask: 'NoProviderTask',
   outputDownloadFailed: 'OutputDownloadFailed',
+  /** Our own object store failed a read or a write: not the provider's fault. */
+  storageUnavailable: 'StorageUnavailable',
   // rights requests
   requestNotFound: 'RequestNotFound',
   wrongRequestType: 'WrongRequestType',
@@ -76,5 +78,6 @@ export function failureOf(err: unknown): { status: 'failed' | 'rejected'; code: 
     return { status: 'failed', code: 'submission_outcome_unknown' };
   }
   if (type === FAILURE_TYPES.outputDownloadFailed) return { status: 'failed', code: 'output_unavailable' };
+  if (type === FAILURE_TYPES.storageUnavailable) return { status: 'failed', code: 'storage_unavailable' };
   return { status: 'failed', code: 'provider_failed' };
 }

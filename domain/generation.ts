@@ -34,6 +34,7 @@ export const FAILURE_CODES = [
   'timed_out',
   'cancelled',
   'output_unavailable',
+  'storage_unavailable',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -52,6 +53,8 @@ export const FAILURE_MESSAGES: Readonly<Record<FailureCode, string>> = {
   timed_out: 'The provider took too long, so the job was stopped. Your credits were returned.',
   cancelled: 'You cancelled this job. Your credits were returned.',
   output_unavailable: "We could not copy the provider's video into storage. Your credits were returned.",
+  storage_unavailable:
+    'Our storage did not answer, so the video could not be saved. Your credits were returned; please try again.',
 };
 
 export const REVISION_KINDS = ['extend', 'variation', 'regenerate'] as const;
@@ -65,13 +68,34 @@ export const REVIEW_TIMEOUT_MS = 2 * DAY;
 export const MAX_POLL_INTERVAL_MS = 30 * SECOND;
 /** Downloading the provider's output into our storage must finish within this. */
 export const OUTPUT_COPY_TIMEOUT_MS = 10 * MINUTE;
-/** The output copy's attempts, 2 s apart at first and doubling (workflows/generation.ts). */
+/**
+ * The output copy's attempts when the download fails, 2 s apart at first and doubling
+ * (workflows/generation.ts); a failure of our own store does not count against them.
+ */
 export const OUTPUT_COPY_ATTEMPTS = 5;
 /**
- * The longest an output copy lasts, every attempt and the waits between them counted (the
- * waits, 30 s in all, rounded up to a minute), while workers are up to take its attempts.
+ * How long an output copy keeps trying while our own store does not answer, from its
+ * first attempt: a provider keeps its video at least an hour (providers.md), so the
+ * video the person paid for is still there when the store answers again. Before, a store
+ * down for 30 s failed the job after 5 attempts and lost the video.
  */
-export const OUTPUT_COPY_MAX_MS = OUTPUT_COPY_ATTEMPTS * OUTPUT_COPY_TIMEOUT_MS + MINUTE;
+export const OUTPUT_STORE_WAIT_MS = 45 * MINUTE;
+/** The longest wait between two attempts at a copy, so one starts soon after the store is back. */
+export const OUTPUT_COPY_RETRY_MAX_INTERVAL_MS = 30 * SECOND;
+/**
+ * The retry policy's backstop: as many attempts as the store's wait holds. The copy
+ * itself decides when to stop (activities/generation/output.ts).
+ */
+export const OUTPUT_COPY_MAX_ATTEMPTS =
+  OUTPUT_COPY_ATTEMPTS + Math.ceil(OUTPUT_STORE_WAIT_MS / OUTPUT_COPY_RETRY_MAX_INTERVAL_MS);
+/**
+ * The longest an output copy lasts, every attempt and the waits between them counted,
+ * while workers are up to take its attempts: five attempts' downloads, or the store's
+ * wait and one more attempt, with a minute for the waits between them.
+ */
+export const OUTPUT_COPY_MAX_MS =
+  Math.max(OUTPUT_COPY_ATTEMPTS * OUTPUT_COPY_TIMEOUT_MS, OUTPUT_STORE_WAIT_MS + OUTPUT_COPY_TIMEOUT_MS) +
+  MINUTE;
 
 /** Circuit breaker per provider: this many failures in a row open it for the cool-down. */
 export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } as const;

@@ -29,7 +29,8 @@ import {
   FAILURE_MESSAGES,
   JOB_TIMEOUT_MS,
   MAX_POLL_INTERVAL_MS,
-  OUTPUT_COPY_ATTEMPTS,
+  OUTPUT_COPY_MAX_ATTEMPTS,
+  OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
   OUTPUT_COPY_TIMEOUT_MS,
   REVIEW_TIMEOUT_MS,
   isTerminal,
@@ -117,13 +118,16 @@ const rendering = proxyActivities<GenerationActivities>({
     nonRetryableErrorTypes: [...GENERATION_FAILURES],
   },
 });
+// The copy says itself when to stop trying: our store's failures for longer than the
+// provider's (activities/generation/output.ts); the attempts here are only a backstop.
 const copying = proxyActivities<GenerationActivities>({
   startToCloseTimeout: OUTPUT_COPY_TIMEOUT_MS,
   heartbeatTimeout: MINUTE,
   retry: {
     initialInterval: 2 * SECOND,
     backoffCoefficient: 2,
-    maximumAttempts: OUTPUT_COPY_ATTEMPTS,
+    maximumInterval: OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
+    maximumAttempts: OUTPUT_COPY_MAX_ATTEMPTS,
     nonRetryableErrorTypes: ['OutputDownloadFailed', ...GENERATION_FAILURES],
   },
 });

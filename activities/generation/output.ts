@@ -16,8 +16,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
-import { FAILURE_TYPES } from '../../domain/failures.ts';
-import { OUTPUT_COPY_MAX_MS } from '../../domain/generation.ts';
+import { FAILURE_TYPES, failureType } from '../../domain/failures.ts';
+import {
+  OUTPUT_COPY_ATTEMPTS,
+  OUTPUT_COPY_MAX_MS,
+  OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
+} from '../../domain/generation.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
@@ -30,6 +34,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
+import { finalFailure, storageFailure } from './failures.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -56,34 +61,74 @@ export function createOutputActivities(deps: OutputDeps) {
      * person releases it; its review is opened and the job shows why it waits.
      */
     async storeOutput(input: { jobId: string; source: OutputSource }): Promise<StoredOutput> {
-      const job = await beginSaving(deps.orm.em.fork(), input.jobId);
-      const em = deps.orm.em.fork();
-      let verdict: ImageVerdict | null = null;
-      let asset: Asset;
-      if (job.outputStored) {
-        asset = await em.findOneOrFail(Asset, { id: job.outputAssetId });
-        await startRetention(deps.temporal.client, asset);
-      } else {
-        const copied = await copyRetained(deps, job, input.source);
-        verdict = copied.verdict;
-        asset = copied.asset;
-      }
-      if (asset.moderation === 'held') {
-        await recordLiveState(em, job.id, {
-          status: 'awaiting_review',
-          statusMessage: verdict?.reason ?? null,
+      const storeWaitMs = deps.config.durations.outputStoreWaitMs;
+      const { attempt, scheduledTimestampMs } = Context.current().info;
+      // Attempts that timed out (a copy that hung) leave no failure to read: once five
+      // are behind and the store's wait is over too, no further attempt starts.
+      if (
+        attempt > OUTPUT_COPY_ATTEMPTS &&
+        Date.now() - scheduledTimestampMs > storeWaitMs + OUTPUT_COPY_RETRY_MAX_INTERVAL_MS
+      ) {
+        throw ApplicationFailure.create({
+          message: `the copy did not finish in ${attempt - 1} attempts`,
+          type: FAILURE_TYPES.outputDownloadFailed,
+          nonRetryable: true,
         });
       }
-      return {
-        id: asset.id,
-        user: asset.user ?? null,
-        kind: asset.kind,
-        objectKey: asset.objectKey,
-        deleteAt: asset.deleteAt!.toISOString(),
-        moderation: asset.moderation ?? 'passed',
-        reason: verdict?.reason ?? null,
-      };
+      try {
+        return await storeOutputOnce(deps, input);
+      } catch (err) {
+        throw copyFailure(err, storeWaitMs);
+      }
     },
+  };
+}
+
+/**
+ * Whether a failed copy is tried again. While our own store does not answer, until the
+ * store's wait is over, counted from the first attempt: the provider still has the video.
+ * Any other failure (most often the provider's download) until the OUTPUT_COPY_ATTEMPTS-th
+ * attempt, as the retry policy once counted every failure.
+ */
+function copyFailure(err: unknown, storeWaitMs: number): unknown {
+  const { attempt, scheduledTimestampMs } = Context.current().info;
+  if (failureType(err) === FAILURE_TYPES.storageUnavailable) {
+    return Date.now() - scheduledTimestampMs < storeWaitMs ? err : finalFailure(err);
+  }
+  return attempt < OUTPUT_COPY_ATTEMPTS ? err : finalFailure(err);
+}
+
+/** One attempt at the copy: a retry finds what an earlier one stored, by the job's output id. */
+async function storeOutputOnce(
+  deps: OutputDeps,
+  input: { jobId: string; source: OutputSource },
+): Promise<StoredOutput> {
+  const job = await beginSaving(deps.orm.em.fork(), input.jobId);
+  const em = deps.orm.em.fork();
+  let verdict: ImageVerdict | null = null;
+  let asset: Asset;
+  if (job.outputStored) {
+    asset = await em.findOneOrFail(Asset, { id: job.outputAssetId });
+    await startRetention(deps.temporal.client, asset);
+  } else {
+    const copied = await copyRetained(deps, job, input.source);
+    verdict = copied.verdict;
+    asset = copied.asset;
+  }
+  if (asset.moderation === 'held') {
+    await recordLiveState(em, job.id, {
+      status: 'awaiting_review',
+      statusMessage: verdict?.reason ?? null,
+    });
+  }
+  return {
+    id: asset.id,
+    user: asset.user ?? null,
+    kind: asset.kind,
+    objectKey: asset.objectKey,
+    deleteAt: asset.deleteAt!.toISOString(),
+    moderation: asset.moderation ?? 'passed',
+    reason: verdict?.reason ?? null,
   };
 }
 
@@ -177,7 +222,10 @@ async function copyAndScore(
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     const file = path.join(dir, 'video.mp4');
-    const copy = copyInto(deps.store, objectKey, await openSource(deps.store, source), file);
+    const copy = copyInto(deps.store, objectKey, await openSource(deps.store, source), file, {
+      // Our own render is read from the store: its failures are the store's too.
+      sourceFailure: source.kind === 'object' ? storageFailure : (err) => err,
+    });
     // Scoring starts as soon as the file is whole, while the store takes the last bytes.
     const scoring = copy.written.then(() => {
       Context.current().heartbeat({ scoring: objectKey });
@@ -204,9 +252,11 @@ async function scoreOutput(deps: OutputDeps, file: string): Promise<ImageVerdict
 
 async function openSource(store: ObjectStore, source: OutputSource): Promise<Readable> {
   if (source.kind === 'object') {
-    const got = await store.client.send(
-      new GetObjectCommand({ Bucket: store.bucket, Key: source.objectKey }),
-    );
+    const got = await store.client
+      .send(new GetObjectCommand({ Bucket: store.bucket, Key: source.objectKey }))
+      .catch((err: unknown) => {
+        throw storageFailure(err);
+      });
     return got.Body as Readable;
   }
   const res = await fetch(source.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
@@ -223,13 +273,15 @@ async function openSource(store: ObjectStore, source: OutputSource): Promise<Rea
 /**
  * Streams into the store and into `file`, counting and hashing; heartbeats the bytes
  * copied so far. `written` settles when the file is whole (or the copy failed), `stored`
- * when the store has it all.
+ * when the store has it all. A failure is the store's (`StorageUnavailable`) unless the
+ * source or the file failed first (`sourceFailure` says what the source's failure is).
  */
 function copyInto(
   store: ObjectStore,
   key: string,
   body: Readable,
   file: string,
+  options: { sourceFailure: (err: unknown) => unknown },
 ): { written: Promise<void>; stored: Promise<{ size: number; sha256: string }> } {
   const hash = createHash('sha256');
   const copy = createWriteStream(file, { mode: 0o600 });
@@ -255,16 +307,24 @@ function copyInto(
       });
     },
   });
+  let notTheStore: unknown;
   counted.on('error', copyFailed);
-  copy.on('error', (err) => counted.destroy(err));
-  body.on('error', (err) => counted.destroy(err));
+  copy.on('error', (err) => {
+    notTheStore ??= err;
+    counted.destroy(err);
+  });
+  body.on('error', (err) => {
+    notTheStore ??= options.sourceFailure(err);
+    counted.destroy(err);
+  });
   const stored = uploadObject(store, key, body.pipe(counted), 'video/mp4').then(
     () => ({ size, sha256: hash.digest('hex') }),
     (err: unknown) => {
       // A store that gave up leaves the file unfinished: the scoring waiting for it ends too.
-      copyFailed(err);
+      const failure = notTheStore ?? storageFailure(err);
+      copyFailed(failure);
       counted.destroy();
-      throw err;
+      throw failure;
     },
   );
   return { written, stored };

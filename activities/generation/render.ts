@@ -19,6 +19,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
+import { storageFailure } from './failures.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;
@@ -89,7 +90,9 @@ export function createRenderActivities(deps: RenderDeps) {
         const file = path.join(dir, 'render.mp4');
         await render(deps, job, file);
         const { size } = await stat(file);
-        await uploadFile(deps.store, temp.objectKey, file, 'video/mp4');
+        await uploadFile(deps.store, temp.objectKey, file, 'video/mp4').catch((err: unknown) => {
+          throw storageFailure(err);
+        });
         return { tempAssetId: temp.assetId, objectKey: temp.objectKey, bytes: size };
       } finally {
         await rm(dir, { recursive: true, force: true });

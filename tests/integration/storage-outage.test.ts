@@ -6,6 +6,7 @@
 // still ends, with its credits given back, instead of waiting on the store to clean up.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, AuditEvent, CreditLedgerEntry, DeletionProof } from '../../db/entities/index.ts';
+import { FAILURE_MESSAGES, OUTPUT_COPY_ATTEMPTS } from '../../domain/generation.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
@@ -108,7 +109,11 @@ describe('while the object store does not answer', () => {
     const created = await createJob(me.client, jobRequest());
     expect(created.status).toBe(201);
     const job = await waitForJob(me.client, (await json(created)).id, { timeoutMs: 60_000 });
-    expect(job).toMatchObject({ status: 'failed', credits: { charged: 0 } });
+    expect(job).toMatchObject({
+      status: 'failed',
+      credits: { charged: 0 },
+      failure: { code: 'storage_unavailable', message: FAILURE_MESSAGES.storage_unavailable },
+    });
     expect(await creditBalance(em(), me.user.id)).toBe(before);
     expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'release' })).toBe(1);
 
@@ -119,4 +124,63 @@ describe('while the object store does not answer', () => {
     await waitForDeleted(h.platform, temp.id, 60_000);
     expect(await proofOf(temp.id)).toMatchObject({ reason: 'job_finished' });
   }, 150_000);
+
+  it("[R-OUT-7D] a provider's finished video waits for the store, past the attempts a download gets, and is stored and charged once it answers", async () => {
+    const me = await signedIn(h.platform, { credits: 100 });
+    outage.down();
+    const created = await createJob(
+      me.client,
+      jobRequest({ modelId: 'luma-ray-flash-2', durationSeconds: 5 }),
+    );
+    expect(created.status).toBe(201);
+    const { id, credits } = await json(created);
+    const copy = h.platform.clients.temporal.client.workflow.getHandle(`generation-${id}`);
+    // The copy has failed more times than a failing download may, and still waits.
+    await eventually(
+      async () => {
+        const pending = (await copy.describe()).raw.pendingActivities ?? [];
+        return pending.some(
+          (a) => a.activityType?.name === 'storeOutput' && (a.attempt ?? 0) > OUTPUT_COPY_ATTEMPTS,
+        );
+      },
+      120_000,
+      `the copy's attempt ${OUTPUT_COPY_ATTEMPTS + 1}`,
+    );
+    expect((await json(await me.client.get(`/api/jobs/${id}`))).status).toBe('saving');
+
+    outage.up();
+    const done = await waitForJob(me.client, id, { timeoutMs: 90_000 });
+    expect(done).toMatchObject({ status: 'succeeded', failure: null, credits: { charged: credits.quoted } });
+    const output = await em().findOneOrFail(Asset, { id: done.output.assetId });
+    expect(output.status).toBe('stored');
+    expect(await objectExists(h.platform, output.objectKey)).toBe(true);
+    expect(h.simulator.tasks('luma').filter((t) => t.prompt === done.prompt)).toHaveLength(1);
+  }, 240_000);
+
+  it("[R-OUT-7D] a copy gives up once the store's wait is over: the job says storage was the fault and gives the credits back", async () => {
+    // A platform whose copies wait 1 ms for the store, behind the same pass-through.
+    const brief = await startGenerationHarness({
+      S3_ENDPOINT: outage.endpoint,
+      DURATION_OVERRIDES: 'outputStoreWait=1',
+    });
+    try {
+      const me = await signedIn(brief.platform, { credits: 100 });
+      const before = await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id);
+      outage.down();
+      const created = await createJob(
+        me.client,
+        jobRequest({ modelId: 'luma-ray-flash-2', durationSeconds: 5 }),
+      );
+      const done = await waitForJob(me.client, (await json(created)).id, { timeoutMs: 60_000 });
+      expect(done).toMatchObject({
+        status: 'failed',
+        credits: { charged: 0 },
+        failure: { code: 'storage_unavailable' },
+      });
+      expect(await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id)).toBe(before);
+    } finally {
+      outage.up();
+      await brief.stop();
+    }
+  }, 120_000);
 });
