@@ -11,7 +11,7 @@ import { RUN_MESSAGES, STATUS_AFTER_RUN, type RunOutcome } from '../../domain/sc
 import { recordAudit } from '../../platform/audit.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
-import { deleteAssetNow } from '../../stores/retention.ts';
+import { deleteAssetSoon } from '../../stores/retention.ts';
 import { composedClipIds, loadRevision } from '../../stores/script.ts';
 import { createFinishActivities } from '../generation/finish.ts';
 
@@ -126,7 +126,9 @@ export function createRunActivities(deps: RunDeps) {
  * are deleted now, with proof (its clips, its voice track, a final video a cancellation
  * interrupted). The clips it made are kept when the run can be retried (a scene failed,
  * or composing did) so that a retry renders only what is missing; a cancellation keeps
- * nothing of its own. Kept clips still go within 7 days if nothing ever uses them.
+ * nothing of its own. Kept clips still go within 7 days if nothing ever uses them. A
+ * store that does not answer does not hold up the run's end: the files' retention
+ * workflows delete them once it answers.
  */
 async function deleteUnused(
   deps: RunDeps,
@@ -157,6 +159,6 @@ async function deleteUnused(
       await em.nativeUpdate(Asset, { id: asset.id }, { deleteAt: new Date() });
       asset.deleteAt = new Date();
     }
-    await deleteAssetNow(deps, asset, { reason: 'job_finished' });
+    await deleteAssetSoon(deps, asset, { reason: 'job_finished' });
   }
 }
