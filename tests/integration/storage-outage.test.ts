@@ -21,14 +21,14 @@ import {
 import { createJob, jobRequest, startGenerationHarness, waitForJob } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
-import { startStoreOutage, type StoreOutage } from '../support/store-outage.ts';
+import { startOutage, type Outage } from '../support/outage.ts';
 
-let outage: StoreOutage;
+let outage: Outage;
 let h: GenerationHarness;
 let creator: TestAccount;
 beforeAll(async () => {
-  outage = await startStoreOutage(inject('stackEnv').S3_ENDPOINT!);
-  h = await startGenerationHarness({ S3_ENDPOINT: outage.endpoint });
+  outage = await startOutage(inject('stackEnv').S3_ENDPOINT!);
+  h = await startGenerationHarness({ S3_ENDPOINT: outage.address });
   creator = await signedIn(h.platform, { credits: 50 });
 });
 afterEach(() => outage.up());
@@ -160,7 +160,7 @@ describe('while the object store does not answer', () => {
   it("[R-OUT-7D] a copy gives up once the store's wait is over: the job says storage was the fault and gives the credits back", async () => {
     // A platform whose copies wait 1 ms for the store, behind the same pass-through.
     const brief = await startGenerationHarness({
-      S3_ENDPOINT: outage.endpoint,
+      S3_ENDPOINT: outage.address,
       DURATION_OVERRIDES: 'outputStoreWait=1',
     });
     try {
