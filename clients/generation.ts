@@ -7,6 +7,8 @@ import {
   WorkflowUpdateStage,
   type Client,
 } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { ProviderName } from '../domain/models.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import {
   cancelUpdate,
@@ -19,17 +21,52 @@ import {
 } from '../workflows/generation.ts';
 import { startOnce } from './start.ts';
 
-/** Starts the job's workflow; one already started (a retried create) is left as it is. */
+/**
+ * Starts the job's workflow; one already started (a retried create) is left as it is. A
+ * job has one workflow: one that completed is never run again (a create retried with the
+ * same key after the job ended ran it a second time); one that failed may be.
+ */
 export async function startGeneration(client: Client, input: GenerationInput, status: string): Promise<void> {
   await startOnce<typeof generationWorkflow>(client, 'generationWorkflow', {
     taskQueue: TASK_QUEUES.generation,
     workflowId: workflowIds.generation(input.jobId),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     args: [input],
     typedSearchAttributes: [
       { key: searchAttributes.userId, value: input.userId },
       { key: searchAttributes.jobStatus, value: status },
     ],
   });
+}
+
+/** A job's row, as far as the start of its workflow needs it. */
+export interface JobToStart {
+  id: string;
+  user?: string | null;
+  model: string;
+  provider: string;
+  creditsQuoted: number;
+  parameters: Record<string, unknown>;
+  status: string;
+  reviewOfJobId?: string | null;
+}
+
+/** Starts the workflow of a job as its row describes it (startGeneration). */
+export function startJobWorkflow(client: Client, job: JobToStart): Promise<void> {
+  return startGeneration(
+    client,
+    {
+      jobId: job.id,
+      userId: job.user!,
+      modelId: job.model,
+      provider: job.provider as ProviderName,
+      credits: job.creditsQuoted,
+      fallbackAllowed: Boolean(job.parameters.fallbackAllowed),
+      // D-ADM: a re-run of a refused job waits for its reviewer first.
+      ...(job.reviewOfJobId ? { reviewRequested: true } : {}),
+    },
+    job.status,
+  );
 }
 
 /** Cancels the job and waits until it has ended; false when no such workflow exists. */

@@ -97,6 +97,16 @@ export const OUTPUT_COPY_MAX_MS =
   Math.max(OUTPUT_COPY_ATTEMPTS * OUTPUT_COPY_TIMEOUT_MS, OUTPUT_STORE_WAIT_MS + OUTPUT_COPY_TIMEOUT_MS) +
   MINUTE;
 
+/**
+ * How often jobs saved while Temporal did not answer are started (activities/sweeps/
+ * unstarted-jobs.ts): a job waits at most a minute once Temporal is back, for a few
+ * Temporal actions a run (its start and one activity), a few thousand a day.
+ */
+export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
+/** Jobs started by one run of that sweep; the next run takes the rest. */
+export const UNSTARTED_JOB_SWEEP_BATCH_SIZE = 500;
+export const GENERATION_SCHEDULE_IDS = { unstartedJobSweep: 'generation-sweep-unstarted-jobs' } as const;
+
 /** Circuit breaker per provider: this many failures in a row open it for the cool-down. */
 export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } as const;
 

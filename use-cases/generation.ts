@@ -4,10 +4,10 @@
 // with the final state.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { cancelGeneration, startGeneration } from '../clients/generation.ts';
+import { cancelGeneration, startJobWorkflow } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
 import { InsufficientCredits } from '../stores/billing.ts';
-import { insertReservedJob, jobByIdempotencyKey } from '../stores/generation.ts';
+import { insertReservedJob, jobByIdempotencyKey, recordUnstarted } from '../stores/generation.ts';
 import type {
   CreateJobBody,
   JobRequest,
@@ -129,19 +129,19 @@ export async function quoteJob(deps: UseCaseDeps, actor: Actor, body: JobRequest
   };
 }
 
-async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
-  await startGeneration(
-    deps.temporal.client,
-    {
-      jobId: job.id,
-      userId: job.user!,
-      modelId: job.model,
-      provider: job.provider as Parameters<typeof startGeneration>[1]['provider'],
-      credits: job.creditsQuoted,
-      fallbackAllowed: Boolean((job.parameters as unknown as JobParameters).fallbackAllowed),
-    },
-    job.status,
-  );
+/**
+ * Starts the job's workflow. When Temporal does not answer, the job stays saved with its
+ * credits reserved and is recorded as unstarted: the unstarted-jobs sweep starts it once
+ * Temporal answers again (activities/sweeps/unstarted-jobs.ts). Before, the request
+ * failed with a 500 and left the job `moderating` with its credits reserved, for good.
+ */
+export async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
+  try {
+    await startJobWorkflow(deps.temporal.client, job);
+  } catch (err) {
+    await recordUnstarted(deps.orm.em.fork(), job.id, deps.config.temporal.namespace);
+    deps.logger.warn({ err, jobId: job.id }, 'job saved, its workflow not started: the sweep starts it');
+  }
 }
 
 /** The price the job is created at: a fresh quote's, if one is given, else the list price. */

@@ -4,19 +4,17 @@
 // an approval starts it at once and a rejection gives them back. A refused image joins
 // the queue as it is. Either way the request is in the staff queue and the audit log.
 import { randomUUID } from 'node:crypto';
-import { startGeneration } from '../clients/generation.ts';
 import { Asset, GenerationJob, ModerationReview } from '../db/entities/index.ts';
 import type { AssetView } from '../domain/contracts/retention.ts';
 import type { JobView } from '../domain/contracts/generation.ts';
 import type { ReviewRequestBody } from '../domain/contracts/moderation.ts';
 import { AppError, conflict, notFound } from '../domain/errors.ts';
-import type { JobParameters } from '../domain/generation.ts';
-import type { ProviderName } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { InsufficientCredits, writeLedger } from '../stores/billing.ts';
 import { openReview } from '../stores/moderation.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { ownJob, viewOf } from './generation-view.ts';
+import { startWorkflow } from './generation.ts';
 import { refusedAutomatically } from './moderation-view.ts';
 import { getAsset } from './retention.ts';
 
@@ -109,20 +107,8 @@ export async function requestJobReview(
     subjectUserId: actor.id,
     details: { reviewId, rerunJobId: rerun.id, credits: rerun.creditsQuoted },
   });
-  const p = rerun.parameters as unknown as JobParameters;
-  await startGeneration(
-    deps.temporal.client,
-    {
-      jobId: rerun.id,
-      userId: actor.id,
-      modelId: rerun.model,
-      provider: rerun.provider as ProviderName,
-      credits: rerun.creditsQuoted,
-      fallbackAllowed: Boolean(p.fallbackAllowed),
-      reviewRequested: true,
-    },
-    rerun.status,
-  );
+  // A re-run (reviewOfJobId) waits for its reviewer first; started later if Temporal does not answer.
+  await startWorkflow(deps, rerun);
   return viewOf(em, refused);
 }
 

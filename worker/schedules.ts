@@ -17,6 +17,7 @@ import {
   PRIVACY_SCHEDULE_IDS,
 } from '../domain/sweeps.ts';
 import { BILLING_SCHEDULE_IDS, PAYMENT_RECORD_SWEEP_INTERVAL_MS } from '../domain/billing.ts';
+import { GENERATION_SCHEDULE_IDS, UNSTARTED_JOB_SWEEP_INTERVAL_MS } from '../domain/generation.ts';
 import { SUPPORT_SCHEDULE_IDS, SUPPORT_SWEEP_INTERVAL_MS } from '../domain/support.ts';
 import { TASK_QUEUES } from '../domain/temporal.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -29,6 +30,7 @@ import type {
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
   supportTicketSweepWorkflow,
+  unstartedJobSweepWorkflow,
 } from '../workflows/sweeps.ts';
 
 export interface SweepSchedule {
@@ -41,11 +43,18 @@ export interface SweepSchedule {
     | 'emailLogSweepWorkflow'
     | 'keptRecordSweepWorkflow'
     | 'paymentRecordSweepWorkflow'
-    | 'supportTicketSweepWorkflow';
+    | 'supportTicketSweepWorkflow'
+    | 'unstartedJobSweepWorkflow';
   everyMs: number;
 }
 
 export const SWEEP_SCHEDULES: readonly SweepSchedule[] = [
+  // A job saved while Temporal did not answer is started once it does.
+  {
+    scheduleId: GENERATION_SCHEDULE_IDS.unstartedJobSweep,
+    workflowType: 'unstartedJobSweepWorkflow',
+    everyMs: UNSTARTED_JOB_SWEEP_INTERVAL_MS,
+  },
   {
     scheduleId: SCHEDULE_IDS.sessionLogSweep,
     workflowType: 'sessionLogSweepWorkflow',
@@ -102,7 +111,8 @@ type SweepWorkflow =
   | typeof emailLogSweepWorkflow
   | typeof keptRecordSweepWorkflow
   | typeof paymentRecordSweepWorkflow
-  | typeof supportTicketSweepWorkflow;
+  | typeof supportTicketSweepWorkflow
+  | typeof unstartedJobSweepWorkflow;
 
 function definition(schedule: SweepSchedule) {
   return {

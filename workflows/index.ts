@@ -10,6 +10,7 @@ export {
   paymentRecordSweepWorkflow,
   sessionLogSweepWorkflow,
   supportTicketSweepWorkflow,
+  unstartedJobSweepWorkflow,
 } from './sweeps.ts';
 export { generationWorkflow } from './generation.ts';
 export { scriptWorkflow } from './script.ts';

@@ -5,13 +5,15 @@
 // de-identified monthly totals (R-PAY-7Y), what account deletions kept past its end
 // dates, the reconciliation of the bucket with the asset rows (orphaned objects deleted
 // with proof, missing objects reported), and assets still stored well past their
-// delete-at because their retention workflow was lost.
+// delete-at because their retention workflow was lost; and jobs saved while Temporal did
+// not answer, started once it does.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
+import type { UnstartedJobSweep } from '../activities/sweeps/unstarted-jobs.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -31,6 +33,11 @@ const sweeps = proxyActivities<SweepActivities>({
 export interface SessionLogSweepResult {
   deleted: number;
   cutoff: string;
+}
+
+/** Jobs saved while Temporal did not answer their start: started now that it does. */
+export async function unstartedJobSweepWorkflow(): Promise<UnstartedJobSweep> {
+  return sweeps.startUnstartedJobs();
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

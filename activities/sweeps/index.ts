@@ -1,10 +1,12 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
-// with the asset rows, and assets whose retention workflow was lost.
+// with the asset rows, assets whose retention workflow was lost, and jobs whose workflow
+// Temporal did not start.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
+import type { TemporalClients } from '../../platform/temporal.ts';
 import { createBillingSweepActivities } from './billing.ts';
 import { createKeptRecordSweepActivities } from './kept-records.ts';
 import { createObjectSweepActivities } from './objects.ts';
@@ -12,8 +14,14 @@ import { createOverdueSweepActivities } from './overdue.ts';
 import { createPrivacySweepActivities } from './privacy.ts';
 import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
+import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 
-export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore; config: Config }) {
+export function createSweepActivities(deps: {
+  orm: MikroORM;
+  store: ObjectStore;
+  config: Config;
+  temporal: TemporalClients;
+}) {
   return {
     ...createSessionSweepActivities(deps),
     ...createObjectSweepActivities(deps),
@@ -22,6 +30,7 @@ export function createSweepActivities(deps: { orm: MikroORM; store: ObjectStore;
     ...createBillingSweepActivities(deps),
     ...createSupportSweepActivities(deps),
     ...createKeptRecordSweepActivities(deps),
+    ...createUnstartedJobActivities(deps),
   };
 }
 

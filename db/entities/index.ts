@@ -23,6 +23,7 @@ export { DataRecipient } from './DataRecipient.ts';
 export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
+export { UnstartedJob } from './UnstartedJob.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
 export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
@@ -63,6 +64,7 @@ import { DataRecipient } from './DataRecipient.ts';
 import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
+import { UnstartedJob } from './UnstartedJob.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
 import { TakedownRequest } from './TakedownRequest.ts';
@@ -118,4 +120,5 @@ export const entities = [
   ScriptScene,
   ScriptRevision,
   ScriptRevisionScene,
+  UnstartedJob,
 ];

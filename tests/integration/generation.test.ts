@@ -117,6 +117,16 @@ describe('generation with the local renderer', () => {
     expect(other.status).toBe(409);
     expect((await json(other)).error.code).toBe('idempotency_key_reused');
     await waitForJob(client, a.id);
+
+    // Sent again after the job ended: the same job, and its workflow is not run a second time.
+    const late = await createJob(client, body, key);
+    expect(late.status).toBe(200);
+    expect((await json(late)).status).toBe('succeeded');
+    const runs: string[] = [];
+    const query = `WorkflowId = 'generation-${a.id}'`;
+    for await (const run of h.platform.clients.temporal.client.workflow.list({ query }))
+      runs.push(run.status.name);
+    expect(runs).toEqual(['COMPLETED']);
   });
 
   it('makes one job of simultaneous requests with the same Idempotency-Key, reserved and audited once', async () => {

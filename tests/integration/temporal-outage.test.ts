@@ -1,0 +1,104 @@
+// A job asked for while Temporal does not answer. The platform here reaches Temporal (its
+// API's client and its workers alike) through a pass-through that a test takes down and
+// brings back. Before, the create waited for the client's retries, failed with a 500, and
+// left the job `moderating` with its credits reserved for good: nothing ever started it.
+// Now the job is saved and recorded as unstarted, and the unstarted-jobs sweep (a
+// Schedule, every minute) starts it once Temporal answers.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreditLedgerEntry, UnstartedJob } from '../../db/entities/index.ts';
+import { GENERATION_SCHEDULE_IDS, UNSTARTED_JOB_SWEEP_INTERVAL_MS } from '../../domain/generation.ts';
+import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
+import { creditBalance } from '../../stores/billing.ts';
+import { recordUnstarted } from '../../stores/generation.ts';
+import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
+import { createAccount, signedIn } from '../support/accounts.ts';
+import {
+  createJob,
+  insertJobRow,
+  jobRequest,
+  startGenerationHarness,
+  waitForJob,
+} from '../support/generation.ts';
+import type { GenerationHarness } from '../support/generation.ts';
+import { json } from '../support/http.ts';
+import { startOutage, type Outage } from '../support/outage.ts';
+
+let outage: Outage;
+let h: GenerationHarness;
+beforeAll(async () => {
+  outage = await startOutage(inject('stackEnv').TEMPORAL_ADDRESS!);
+  h = await startGenerationHarness({ TEMPORAL_ADDRESS: outage.address });
+});
+afterEach(() => outage.up());
+afterAll(async () => {
+  outage?.up();
+  await h?.stop();
+  await outage?.close();
+});
+const em = () => h.platform.clients.orm.em.fork();
+const temporal = () => h.platform.clients.temporal.client;
+const sweep = () =>
+  temporal().workflow.execute(unstartedJobSweepWorkflow, {
+    taskQueue: TASK_QUEUES.system,
+    workflowId: `test-unstarted-sweep-${randomUUID()}`,
+  });
+const runsOf = async (jobId: string) => {
+  const runs: string[] = [];
+  const query = `WorkflowId = '${workflowIds.generation(jobId)}'`;
+  for await (const run of temporal().workflow.list({ query })) runs.push(run.status.name);
+  return runs;
+};
+
+describe('while Temporal does not answer', () => {
+  it('a job asked for is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
+    const me = await signedIn(h.platform, { credits: 20 });
+    outage.down();
+    const created = await createJob(me.client, jobRequest());
+    expect(created.status).toBe(201);
+    const job = await json(created);
+    expect(job.status).toBe('moderating');
+    expect(await em().findOne(UnstartedJob, { job: job.id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+    expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
+    // What PostgreSQL knows is still read while Temporal is down.
+    expect((await json(await me.client.get('/api/jobs'))).jobs.map((j: { id: string }) => j.id)).toContain(
+      job.id,
+    );
+
+    outage.up();
+    await sweep();
+    const done = await waitForJob(me.client, job.id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ status: 'succeeded', credits: { charged: job.credits.quoted } });
+    expect(await em().findOne(UnstartedJob, { job: job.id })).toBeNull();
+    expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'capture' })).toBe(1);
+    expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
+    // Another run finds nothing left to start, and the job had one workflow.
+    expect(await sweep()).toEqual({ started: 0, dropped: 0 });
+    expect(await runsOf(job.id)).toEqual(['COMPLETED']);
+  }, 120_000);
+
+  it('a job that ended before the sweep came is let go, not started', async () => {
+    const user = await createAccount(h.platform);
+    const jobId = await insertJobRow(em(), { userId: user.id, status: 'cancelled' });
+    await recordUnstarted(em(), jobId, h.platform.namespace);
+    // Recorded twice (a create retried with the same key): still one row.
+    await recordUnstarted(em(), jobId, h.platform.namespace);
+    // This run, or the schedule's if it came first, lets it go.
+    await sweep();
+    expect(await em().findOne(UnstartedJob, { job: jobId })).toBeNull();
+    expect(await runsOf(jobId)).toEqual([]);
+  });
+
+  it('the sweep is scheduled every minute on the system queue', async () => {
+    const schedule = await temporal()
+      .schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep)
+      .describe();
+    expect(schedule.spec.intervals?.[0]?.every).toBe(UNSTARTED_JOB_SWEEP_INTERVAL_MS);
+    expect(schedule.action).toMatchObject({
+      workflowType: 'unstartedJobSweepWorkflow',
+      taskQueue: TASK_QUEUES.system,
+    });
+  });
+});
