@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { AppError, badRequest } from '../domain/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { MailNotSent } from '../platform/mail.ts';
+import { isTemporalUnavailable } from '../platform/temporal.ts';
 
 export {
   AppError,
@@ -63,6 +64,15 @@ export const errorHandler =
         503,
         'mail_unavailable',
         'We could not send the email just now. Please try again in a few minutes.',
+      );
+    } else if (isTemporalUnavailable(err)) {
+      // What the request needed started or told is not: the person may try again (a job is
+      // kept and started later instead; a rights request or an upload is not kept).
+      logger.warn({ err, reqId: req.id }, 'temporal unavailable');
+      appError = new AppError(
+        503,
+        'service_unavailable',
+        'Part of our platform is not answering just now. Please try again in a few minutes.',
       );
     } else {
       logger.error({ err, reqId: req.id }, 'unhandled error');

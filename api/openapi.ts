@@ -26,7 +26,14 @@ const csrfHeader = z
 
 /** The errors every route of this kind can give, whatever it does. */
 function commonErrors(route: AnyRoute): ErrorDoc[] {
-  const errors: ErrorDoc[] = [{ status: 500, code: 'internal', when: 'something failed on our side' }];
+  const errors: ErrorDoc[] = [
+    { status: 500, code: 'internal', when: 'something failed on our side' },
+    {
+      status: 503,
+      code: 'service_unavailable',
+      when: 'the workflow engine does not answer; try again in a few minutes',
+    },
+  ];
   const validated = route.body || route.query || route.params || route.headers;
   if (validated)
     errors.push({ status: 400, code: 'invalid_request', when: 'a field, parameter or header is invalid' });

@@ -1,5 +1,5 @@
 // The Temporal client used by the API and by activities that start or signal workflows.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ServiceError } from '@temporalio/client';
 import type { Config } from '../config/index.ts';
 
 export interface TemporalClients {
@@ -25,4 +25,17 @@ export async function checkTemporal(clients: TemporalClients, timeoutMs: number)
   await clients.connection.withDeadline(Date.now() + timeoutMs, () =>
     clients.connection.workflowService.getSystemInfo({}),
   );
+}
+
+/** gRPC's codes for a frontend that is down or unreachable, and for one out of time. */
+const NOT_ANSWERING = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
+
+/**
+ * Temporal's frontend did not answer a call (down, unreachable, out of time), as opposed
+ * to answering it with a refusal: the caller may try again later.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  if (!(err instanceof ServiceError)) return false;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && NOT_ANSWERING.has(code);
 }

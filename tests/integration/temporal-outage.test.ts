@@ -6,13 +6,14 @@
 // Schedule, every minute) starts it once Temporal answers.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreditLedgerEntry, UnstartedJob } from '../../db/entities/index.ts';
+import { Asset, CreditLedgerEntry, RightsRequest, UnstartedJob } from '../../db/entities/index.ts';
 import { GENERATION_SCHEDULE_IDS, UNSTARTED_JOB_SWEEP_INTERVAL_MS } from '../../domain/generation.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount, signedIn } from '../support/accounts.ts';
+import { media, objectsUnder, uploadBytes } from '../support/assets.ts';
 import {
   createJob,
   insertJobRow,
@@ -90,6 +91,27 @@ describe('while Temporal does not answer', () => {
     expect(await em().findOne(UnstartedJob, { job: jobId })).toBeNull();
     expect(await runsOf(jobId)).toEqual([]);
   });
+
+  it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
+    const me = await signedIn(h.platform);
+    outage.down();
+    const refused = await uploadBytes(h.platform, me.client, await media('png'), { filename: 'a.png' });
+    expect(refused.status).toBe(503);
+    expect(await em().count(Asset, { user: me.user.id })).toBe(0);
+    expect((await objectsUnder(h.platform, `users/${me.user.id}/`)).keys).toEqual([]);
+  }, 90_000);
+
+  it('[D-ACCESS] a rights request answers 503 service_unavailable, not a 500, and keeps nothing to try again', async () => {
+    const me = await signedIn(h.platform);
+    outage.down();
+    const refused = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
+    expect(refused.status).toBe(503);
+    expect((await json(refused)).error).toMatchObject({
+      code: 'service_unavailable',
+      message: expect.stringContaining('try again in a few minutes'),
+    });
+    expect(await em().count(RightsRequest, { user: me.user.id })).toBe(0);
+  }, 90_000);
 
   it('the sweep is scheduled every minute on the system queue', async () => {
     const schedule = await temporal()
