@@ -21,6 +21,7 @@ import { IDEMPOTENCY_KEY_PATTERN, isTerminal, type JobParameters } from '../doma
 import { fallbackCandidates, validateGenerationParameters } from '../domain/generation-parameters.ts';
 import { MODELS, quoteCredits } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { configuredProviders } from '../providers/index.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { jobViewOf, ownJob, viewOf } from './generation-view.ts';
@@ -139,6 +140,8 @@ export async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Prom
   try {
     await startJobWorkflow(deps.temporal.client, job);
   } catch (err) {
+    // Only a Temporal that does not answer: a refusal would be refused again by the sweep.
+    if (!isTemporalUnavailable(err)) throw err;
     await recordUnstarted(deps.orm.em.fork(), job.id, deps.config.temporal.namespace);
     deps.logger.warn({ err, jobId: job.id }, 'job saved, its workflow not started: the sweep starts it');
   }

@@ -8,13 +8,15 @@ import { startJobWorkflow } from '../../clients/generation.ts';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob, UnstartedJob } from '../../db/entities/index.ts';
 import { UNSTARTED_JOB_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
-import type { TemporalClients } from '../../platform/temporal.ts';
+import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
 
 export interface UnstartedJobSweep {
   /** Workflows started, or found already started. */
   started: number;
   /** Rows let go: the job had ended, or had no account. */
   dropped: number;
+  /** Starts Temporal refused (not for being down): their rows stay. */
+  refused: number;
 }
 
 export function createUnstartedJobActivities(deps: {
@@ -31,10 +33,18 @@ export function createUnstartedJobActivities(deps: {
         { orderBy: { failedAt: 'asc' }, limit: UNSTARTED_JOB_SWEEP_BATCH_SIZE },
       );
       const jobs = await em.find(GenerationJob, { id: { $in: waiting.map((w) => w.job) } });
-      const result: UnstartedJobSweep = { started: 0, dropped: 0 };
+      const result: UnstartedJobSweep = { started: 0, dropped: 0, refused: 0 };
       for (const job of jobs) {
         if (job.status === 'moderating' && job.user) {
-          await startJobWorkflow(deps.temporal.client, job);
+          try {
+            await startJobWorkflow(deps.temporal.client, job);
+          } catch (err) {
+            // Temporal still not answering: the whole run is tried again. A start refused
+            // for this job alone stays recorded, for an operator, and holds up no other.
+            if (isTemporalUnavailable(err)) throw err;
+            result.refused++;
+            continue;
+          }
           result.started++;
         } else {
           result.dropped++;
