@@ -2,6 +2,7 @@
 // dev server (which registers the search attributes operators filter by). Declared once
 // here: workflows, their clients and the dev server all read them from this module.
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import { SECOND } from './time.ts';
 
 export const TASK_QUEUES = {
   /** Generation jobs and their provider calls. */
@@ -50,3 +51,6 @@ export const workflowIds = {
   parentalConsent: (userId: string) => `parental-consent-${userId}`,
   subscription: (subscriptionId: string) => `subscription-${subscriptionId}`,
 };
+
+/** How soon the API's client tries to reach Temporal again after losing it, at first and at most. */
+export const TEMPORAL_RECONNECT_BACKOFF_MS = { initial: SECOND, max: 5 * SECOND } as const;

@@ -1,6 +1,7 @@
 // The Temporal client used by the API and by activities that start or signal workflows.
 import { Client, Connection, ServiceError } from '@temporalio/client';
 import type { Config } from '../config/index.ts';
+import { TEMPORAL_RECONNECT_BACKOFF_MS } from '../domain/temporal.ts';
 
 export interface TemporalClients {
   connection: Connection;
@@ -15,6 +16,12 @@ export function createTemporalClient(temporal: Config['temporal']): TemporalClie
   const connection = Connection.lazy({
     address: temporal.address,
     connectTimeout: temporal.connectTimeoutMs,
+    channelArgs: {
+      // After an outage gRPC waits up to 2 minutes between reconnects (its default), and
+      // the API answered 503 that long after Temporal was back: 5 s at most.
+      'grpc.initial_reconnect_backoff_ms': TEMPORAL_RECONNECT_BACKOFF_MS.initial,
+      'grpc.max_reconnect_backoff_ms': TEMPORAL_RECONNECT_BACKOFF_MS.max,
+    },
   });
   const client = new Client({ connection, namespace: temporal.namespace });
   return { connection, client };

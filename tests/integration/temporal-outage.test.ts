@@ -10,10 +10,11 @@ import { Asset, CreditLedgerEntry, RightsRequest, UnstartedJob } from '../../db/
 import { GENERATION_SCHEDULE_IDS, UNSTARTED_JOB_SWEEP_INTERVAL_MS } from '../../domain/generation.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
+import { checkTemporal } from '../../platform/temporal.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount, signedIn } from '../support/accounts.ts';
-import { media, objectsUnder, uploadBytes } from '../support/assets.ts';
+import { eventually, media, objectsUnder, uploadBytes } from '../support/assets.ts';
 import {
   createJob,
   insertJobRow,
@@ -31,7 +32,19 @@ beforeAll(async () => {
   outage = await startOutage(inject('stackEnv').TEMPORAL_ADDRESS!);
   h = await startGenerationHarness({ TEMPORAL_ADDRESS: outage.address });
 });
-afterEach(() => outage.up());
+// Temporal back, and answering this platform's client again, before the next test.
+afterEach(async () => {
+  outage.up();
+  await eventually(
+    () =>
+      checkTemporal(h.platform.clients.temporal, 2_000).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    'Temporal answering again',
+  );
+});
 afterAll(async () => {
   outage?.up();
   await h?.stop();
@@ -76,7 +89,7 @@ describe('while Temporal does not answer', () => {
     expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'capture' })).toBe(1);
     expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
     // Another run finds nothing left to start, and the job had one workflow.
-    expect(await sweep()).toEqual({ started: 0, dropped: 0 });
+    expect(await sweep()).toEqual({ started: 0, dropped: 0, refused: 0 });
     expect(await runsOf(job.id)).toEqual(['COMPLETED']);
   }, 120_000);
 
