@@ -1,9 +1,11 @@
 // Errors reaching a user are JSON `{ "error": { "code", "message" } }` with the right
-// status; a mail the relay would not take now is a 503; anything unexpected is logged
-// with the request id and answered as a 500 without internals.
+// status; a mail the relay would not take now, or Temporal or the database not answering,
+// is a 503; anything unexpected is logged with the request id and answered as a 500
+// without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, badRequest } from '../domain/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { MailNotSent } from '../platform/mail.ts';
@@ -65,10 +67,14 @@ export const errorHandler =
         'mail_unavailable',
         'We could not send the email just now. Please try again in a few minutes.',
       );
-    } else if (isTemporalUnavailable(err)) {
-      // What the request needed started or told is not: the person may try again (a job is
-      // kept and started later instead; a rights request or an upload is not kept).
-      logger.warn({ err, reqId: req.id }, 'temporal unavailable');
+    } else if (isTemporalUnavailable(err) || isDatabaseUnavailable(err)) {
+      // What the request needed started, told or read is not: the person may try again (a
+      // job Temporal did not start is kept and started later instead; a rights request or
+      // an upload is not kept; the database's transactions keep all or nothing).
+      logger.warn(
+        { err, reqId: req.id },
+        isDatabaseUnavailable(err) ? 'database unavailable' : 'temporal unavailable',
+      );
       appError = new AppError(
         503,
         'service_unavailable',

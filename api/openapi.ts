@@ -31,7 +31,7 @@ function commonErrors(route: AnyRoute): ErrorDoc[] {
     {
       status: 503,
       code: 'service_unavailable',
-      when: 'the workflow engine does not answer; try again in a few minutes',
+      when: 'the workflow engine or the database does not answer; try again in a few minutes',
     },
   ];
   const validated = route.body || route.query || route.params || route.headers;

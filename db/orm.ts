@@ -5,15 +5,15 @@ import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config/index.ts';
 import { entities } from './entities/index.ts';
-import { PostgreSqlDriverWithoutValues } from './private-errors.ts';
+import { PlatformPostgreSqlDriver } from './driver.ts';
 import { routines } from './routines.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export function ormOptions(database: Config['database'], overrides: Partial<Options> = {}): Options {
   return defineConfig({
-    // Errors without the values PostgreSQL quotes in them (db/private-errors.ts).
-    driver: PostgreSqlDriverWithoutValues,
+    // Errors without the values PostgreSQL quotes in them, lost connections given back (db/driver.ts).
+    driver: PlatformPostgreSqlDriver,
     clientUrl: database.url,
     entities,
     routines,

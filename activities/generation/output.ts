@@ -16,6 +16,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { FAILURE_TYPES, failureType } from '../../domain/failures.ts';
 import {
   OUTPUT_COPY_ATTEMPTS,
@@ -85,15 +86,17 @@ export function createOutputActivities(deps: OutputDeps) {
 }
 
 /**
- * Whether a failed copy is tried again. While our own store does not answer, until the
- * store's wait is over, counted from the first attempt: the provider still has the video.
- * Any other failure (most often the provider's download) until the OUTPUT_COPY_ATTEMPTS-th
+ * Whether a failed copy is tried again. While our own store or database does not answer,
+ * until the store's wait is over, counted from the first attempt: the provider still has
+ * the video. Any other failure (most often the provider's download) until the OUTPUT_COPY_ATTEMPTS-th
  * attempt, as the retry policy once counted every failure.
  */
 function copyFailure(err: unknown, storeWaitMs: number): unknown {
   const { attempt, scheduledTimestampMs } = Context.current().info;
-  if (failureType(err) === FAILURE_TYPES.storageUnavailable) {
-    return Date.now() - scheduledTimestampMs < storeWaitMs ? err : finalFailure(err);
+  // The database not answering is waited out as the store is: both are our own storage.
+  const ours = isDatabaseUnavailable(err) ? storageFailure(err) : err;
+  if (failureType(ours) === FAILURE_TYPES.storageUnavailable) {
+    return Date.now() - scheduledTimestampMs < storeWaitMs ? ours : finalFailure(ours);
   }
   return attempt < OUTPUT_COPY_ATTEMPTS ? err : finalFailure(err);
 }

@@ -1,0 +1,68 @@
+// A transaction whose connection is lost gives that connection back to the pool. MikroORM
+// runs each transaction on one of Kysely's controlled transactions, which returns its
+// connection only once BEGIN, or the ROLLBACK after a failure, has succeeded: on a
+// connection the server dropped, neither ever does, so the connection stayed checked out
+// for good (kysely-org/kysely#1990, open). Ten such transactions, one database failover
+// for a busy process, and every later statement of that process waited on the pool until
+// it was restarted. Here the driver gives a connection back itself when BEGIN fails, or
+// when ROLLBACK fails twice; the pool then discards it, as it does any client that lost
+// its server.
+import { PostgreSqlConnection } from '@mikro-orm/postgresql';
+
+type Dialect = ReturnType<PostgreSqlConnection['createKyselyDialect']>;
+type Driver = ReturnType<Dialect['createDriver']>;
+type Held = Parameters<Driver['releaseConnection']>[0];
+
+/** `driver`, giving back the connection of a transaction that could not begin or end. */
+export function releasingLostConnections(driver: Driver): Driver {
+  const acquire = driver.acquireConnection.bind(driver);
+  const release = driver.releaseConnection.bind(driver);
+  const begin = driver.beginTransaction.bind(driver);
+  const rollback = driver.rollbackTransaction.bind(driver);
+  // Each acquisition is released once, whether by Kysely or here.
+  const held = new WeakSet<Held>();
+  driver.acquireConnection = async (options) => {
+    const connection = await acquire(options);
+    held.add(connection);
+    return connection;
+  };
+  driver.releaseConnection = async (connection, options) => {
+    if (held.delete(connection)) await release(connection, options);
+  };
+  driver.beginTransaction = async (connection, settings) => {
+    try {
+      await begin(connection, settings);
+    } catch (err) {
+      await driver.releaseConnection(connection);
+      throw err;
+    }
+  };
+  driver.rollbackTransaction = async (connection) => {
+    try {
+      await rollback(connection);
+    } catch (err) {
+      // A connection still up rolls back the second time (the first may have met a
+      // cancelled statement); one that lost its server fails again and is given back.
+      const second = await rollback(connection).then(
+        () => true,
+        () => false,
+      );
+      if (second) return;
+      await driver.releaseConnection(connection);
+      throw err;
+    }
+  };
+  return driver;
+}
+
+/** MikroORM's PostgreSQL connection, its transactions giving back a lost connection. */
+export class PostgreSqlConnectionReleasingLost extends PostgreSqlConnection {
+  override createKyselyDialect(
+    overrides: Parameters<PostgreSqlConnection['createKyselyDialect']>[0],
+  ): Dialect {
+    const dialect = super.createKyselyDialect(overrides);
+    const createDriver = dialect.createDriver.bind(dialect);
+    dialect.createDriver = () => releasingLostConnections(createDriver());
+    return dialect;
+  }
+}

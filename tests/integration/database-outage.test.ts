@@ -1,0 +1,178 @@
+// What the platform does while PostgreSQL does not answer: a failover, a restart, a
+// network partition. The platform here reaches the stack's database through a
+// pass-through that a test takes down (every connection reset) and brings back. Before,
+// every request answered 500 `internal`; a job whose video was made while the database
+// was down failed within 30 s as the provider's fault (`provider_failed`); and each
+// transaction cut by the outage kept its pooled connection for good, so after ten of them
+// every statement of the process waited on the pool until it was restarted.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreditLedgerEntry, GenerationJob } from '../../db/entities/index.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
+import { OUTPUT_COPY_ATTEMPTS } from '../../domain/generation.ts';
+import { workflowIds } from '../../domain/temporal.ts';
+import { signedIn, type TestAccount } from '../support/accounts.ts';
+import { eventually } from '../support/assets.ts';
+import { createJob, jobRequest, startGenerationHarness, waitForJob } from '../support/generation.ts';
+import type { GenerationHarness } from '../support/generation.ts';
+import { json } from '../support/http.ts';
+import { startOutage, type Outage } from '../support/outage.ts';
+
+let outage: Outage;
+let h: GenerationHarness;
+let creator: TestAccount;
+beforeAll(async () => {
+  const database = new URL(inject('stackEnv').DATABASE_URL!);
+  outage = await startOutage(`${database.hostname}:${database.port}`);
+  database.host = outage.address;
+  h = await startGenerationHarness({ DATABASE_URL: database.toString() });
+  creator = await signedIn(h.platform, { credits: 100 });
+});
+afterEach(() => outage.up());
+afterAll(async () => {
+  outage?.up();
+  await h?.stop();
+  await outage?.close();
+});
+const orm = () => h.platform.clients.orm;
+const answers = (ms: number) =>
+  Promise.race([
+    orm()
+      .em.getConnection()
+      .execute('select 1')
+      .then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
+
+describe('while the database does not answer', () => {
+  it('a request answers 503 service_unavailable at once, keeps nothing, and is answered again as soon as the database is back', async () => {
+    outage.down();
+    const listed = await creator.client.get('/api/jobs');
+    expect(listed.status).toBe(503);
+    expect(await json(listed)).toMatchObject({ error: { code: 'service_unavailable' } });
+    const key = randomUUID();
+    const created = await createJob(creator.client, jobRequest(), key);
+    expect(created.status).toBe(503);
+    expect(await json(created)).toMatchObject({ error: { code: 'service_unavailable' } });
+    const ready = await h.platform.fetch('/readyz');
+    expect(ready.status).toBe(503);
+    expect((await json(ready)).checks.postgres.ok).toBe(false);
+
+    outage.up();
+    expect((await creator.client.get('/api/jobs')).status).toBe(200);
+    // The create that failed kept no job, and the same key now makes one.
+    expect(await orm().em.fork().count(GenerationJob, { user: creator.user.id, idempotencyKey: key })).toBe(
+      0,
+    );
+    expect((await createJob(creator.client, jobRequest(), key)).status).toBe(201);
+  });
+
+  it('transactions cut by the outage give their connections back: more of them than the pool holds, and statements still answer', async () => {
+    // Cut mid-statement, or (an idle connection the cut left dead) at BEGIN: either kept
+    // its connection before.
+    let failed = 0;
+    while (failed < h.platform.config.database.poolMax + 2) {
+      let inFlight!: (value: 'started') => void;
+      const started = new Promise<'started'>((resolve) => (inFlight = resolve));
+      const cut = orm()
+        .em.fork()
+        .transactional(async (em) => {
+          inFlight('started');
+          await em.execute('select pg_sleep(1)');
+        });
+      const ended = cut.then(
+        () => 'committed' as const,
+        () => 'failed' as const,
+      );
+      if ((await Promise.race([started, ended])) === 'started') {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        outage.down();
+      }
+      expect(await ended).toBe('failed');
+      failed++;
+      outage.up();
+    }
+    expect(await answers(5_000)).toBe(true);
+    expect((await creator.client.get('/api/jobs')).status).toBe(200);
+  });
+
+  it('a connection the outage left dead fails its BEGIN and is given back: more of them than the pool holds, and statements still answer', async () => {
+    const { poolMax } = h.platform.config.database;
+    let failed = 0;
+    for (let round = 0; round < 10 && failed < poolMax + 2; round++) {
+      // The pool full of idle connections, all reset at once; transactions begun in the
+      // same tick take them before the pool has read the resets.
+      await Promise.all(
+        Array.from({ length: poolMax }, () => orm().em.getConnection().execute('select pg_sleep(0.05)')),
+      );
+      outage.down();
+      outage.up();
+      const begun = await Promise.allSettled(
+        Array.from({ length: poolMax }, () =>
+          orm()
+            .em.fork()
+            .transactional((em) => em.execute('select 1')),
+        ),
+      );
+      failed += begun.filter((b) => b.status === 'rejected').length;
+    }
+    expect(failed).toBeGreaterThan(poolMax);
+    expect(await answers(5_000)).toBe(true);
+    expect((await creator.client.get('/api/jobs')).status).toBe(200);
+  });
+
+  it('a connection the server ends (a restart, an administrator) is taken for the database not answering, and is given back', async () => {
+    const { poolMax } = h.platform.config.database;
+    for (let i = 0; i < poolMax + 2; i++) {
+      let backend!: (pid: number) => void;
+      const pid = new Promise<number>((resolve) => (backend = resolve));
+      const ended = orm()
+        .em.fork()
+        .transactional(async (em) => {
+          const [row] = await em.execute<Array<{ pid: number }>>('select pg_backend_pid() as pid');
+          backend(row!.pid);
+          await em.execute('select pg_sleep(5)');
+        })
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      await orm()
+        .em.getConnection()
+        .execute('select pg_terminate_backend(?)', [await pid]);
+      const err = await ended;
+      expect(err).toMatchObject({ code: '57P01' });
+      expect(isDatabaseUnavailable(err)).toBe(true);
+    }
+    expect(await answers(5_000)).toBe(true);
+  });
+
+  it('[R-OUT-7D] a video made while the database is down waits for it, past the attempts a download gets, and is stored and charged once it answers', async () => {
+    const created = await json(await createJob(creator.client, jobRequest({ durationSeconds: 8 })));
+    // The built-in renderer is at work: its video is made while the database is down.
+    await waitForJob(creator.client, created.id, { until: (job) => job.status === 'running' });
+    outage.down();
+    const workflow = h.platform.clients.temporal.client.workflow.getHandle(
+      workflowIds.generation(created.id),
+    );
+    await eventually(
+      async () => {
+        const pending = (await workflow.describe()).raw.pendingActivities ?? [];
+        return pending.some(
+          (a) => a.activityType?.name === 'storeOutput' && (a.attempt ?? 0) > OUTPUT_COPY_ATTEMPTS,
+        );
+      },
+      120_000,
+      `the copy's attempt ${OUTPUT_COPY_ATTEMPTS + 1}`,
+    );
+
+    outage.up();
+    const done = await waitForJob(creator.client, created.id, { timeoutMs: 90_000 });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      failure: null,
+      credits: { charged: created.credits.quoted },
+    });
+    expect(await orm().em.fork().count(CreditLedgerEntry, { jobId: created.id, kind: 'capture' })).toBe(1);
+  }, 240_000);
+});
