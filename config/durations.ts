@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PARENTAL_CONSENT_PERIOD_MS } from '../domain/accounts.ts';
 import { MAIL_DELIVERY_WINDOW_MS } from '../domain/consent.ts';
-import { OUTPUT_STORE_WAIT_MS } from '../domain/generation.ts';
+import { OUTPUT_STORE_WAIT_MS, RENDER_STORE_WAIT_MS } from '../domain/generation.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TAKEDOWN_ANSWER_WINDOW_MS } from '../domain/takedown.ts';
@@ -15,6 +15,7 @@ const DURATION_NAMES = [
   'takedownAnswer',
   'mailDelivery',
   'outputStoreWait',
+  'renderStoreWait',
 ] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
 export const durationOverrides = z
@@ -52,8 +53,10 @@ export function configuredDurations(overrides: Partial<Record<DurationName, numb
     takedownAnswerMs: overrides.takedownAnswer ?? TAKEDOWN_ANSWER_WINDOW_MS,
     /** How long a workflow's step keeps trying an email the relay defers. */
     mailDeliveryMs: overrides.mailDelivery ?? MAIL_DELIVERY_WINDOW_MS,
-    /** How long a job's output copy keeps trying while our store does not answer. */
+    /** How long a job's output copy keeps trying while our storage does not answer. */
     outputStoreWaitMs: overrides.outputStoreWait ?? OUTPUT_STORE_WAIT_MS,
+    /** How long a job's built-in render keeps trying while our storage does not answer. */
+    renderStoreWaitMs: overrides.renderStoreWait ?? RENDER_STORE_WAIT_MS,
   };
 }
 export type Durations = ReturnType<typeof configuredDurations>;

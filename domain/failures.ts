@@ -15,6 +15,8 @@ export const FAILURE_TYPES = {
   inputMissing: 'InputMissing',
   noProviderTask: 'NoProviderTask',
   outputDownloadFailed: 'OutputDownloadFailed',
+  /** The built-in renderer failed every attempt it gets. */
+  renderFailed: 'RenderFailed',
   /** Our own object store failed a read or a write: not the provider's fault. */
   storageUnavailable: 'StorageUnavailable',
   // rights requests

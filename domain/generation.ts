@@ -74,13 +74,14 @@ export const OUTPUT_COPY_TIMEOUT_MS = 10 * MINUTE;
  */
 export const OUTPUT_COPY_ATTEMPTS = 5;
 /**
- * How long an output copy keeps trying while our own store does not answer, from its
- * first attempt: a provider keeps its video at least an hour (providers.md), so the
- * video the person paid for is still there when the store answers again. Before, a store
- * down for 30 s failed the job after 5 attempts and lost the video.
+ * How long an output copy keeps trying while our own storage (the object store, the
+ * database) does not answer, from its first attempt: a provider keeps its video at least
+ * an hour (providers.md), so the video the person paid for is still there when storage
+ * answers again. Before, a store down for 30 s failed the job after 5 attempts and lost
+ * the video.
  */
 export const OUTPUT_STORE_WAIT_MS = 45 * MINUTE;
-/** The longest wait between two attempts at a copy, so one starts soon after the store is back. */
+/** The longest wait between two attempts at a copy or a render, so one starts soon after storage is back. */
 export const OUTPUT_COPY_RETRY_MAX_INTERVAL_MS = 30 * SECOND;
 /**
  * The retry policy's backstop: as many attempts as the store's wait holds. The copy
@@ -88,6 +89,22 @@ export const OUTPUT_COPY_RETRY_MAX_INTERVAL_MS = 30 * SECOND;
  */
 export const OUTPUT_COPY_MAX_ATTEMPTS =
   OUTPUT_COPY_ATTEMPTS + Math.ceil(OUTPUT_STORE_WAIT_MS / OUTPUT_COPY_RETRY_MAX_INTERVAL_MS);
+/**
+ * The built-in render's attempts when it fails (2 s apart at first, doubling); a failure
+ * of our own storage does not count against them.
+ */
+export const RENDER_ATTEMPTS = 3;
+/**
+ * How long the built-in render keeps trying while our own storage does not answer: long
+ * enough for a database failover or a store's restart (a minute or two), short enough
+ * that a longer outage ends the job with its credits back rather than leave the person
+ * waiting, as nothing paid for is at stake. Before, a database down for 10 s failed the
+ * render after its 3 attempts, as the provider's fault.
+ */
+export const RENDER_STORE_WAIT_MS = 5 * MINUTE;
+/** The render's retry policy's backstop, as the copy's. */
+export const RENDER_MAX_ATTEMPTS =
+  RENDER_ATTEMPTS + Math.ceil(RENDER_STORE_WAIT_MS / OUTPUT_COPY_RETRY_MAX_INTERVAL_MS);
 /**
  * The longest an output copy lasts, every attempt and the waits between them counted,
  * while workers are up to take its attempts: five attempts' downloads, or the store's

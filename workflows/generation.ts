@@ -32,6 +32,7 @@ import {
   OUTPUT_COPY_MAX_ATTEMPTS,
   OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
   OUTPUT_COPY_TIMEOUT_MS,
+  RENDER_MAX_ATTEMPTS,
   REVIEW_TIMEOUT_MS,
   isTerminal,
   type EndStatus,
@@ -109,12 +110,15 @@ const providers = proxyActivities<GenerationActivities>({
   startToCloseTimeout: 45 * SECOND,
   retry: { ...retryUntilAnswered, initialInterval: 2 * SECOND, maximumAttempts: 8 },
 });
+// The render, as the copy, says itself when to stop trying (activities/generation/render.ts).
 const rendering = proxyActivities<GenerationActivities>({
   startToCloseTimeout: 30 * MINUTE,
   heartbeatTimeout: 30 * SECOND,
   retry: {
     initialInterval: 2 * SECOND,
-    maximumAttempts: 3,
+    backoffCoefficient: 2,
+    maximumInterval: OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
+    maximumAttempts: RENDER_MAX_ATTEMPTS,
     nonRetryableErrorTypes: [...GENERATION_FAILURES],
   },
 });

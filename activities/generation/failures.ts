@@ -1,7 +1,11 @@
-// Provider errors and our own store's as Temporal failures: retryable ones keep the
-// provider's Retry-After, the others end the job (their types are listed in domain/failures.ts).
+// Provider errors and our own storage's as Temporal failures: retryable ones keep the
+// provider's Retry-After, the others end the job (their types are listed in
+// domain/failures.ts); the steps that store decide themselves when to stop trying.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE_TYPES, providerFailureType } from '../../domain/failures.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
+import { FAILURE_TYPES, failureType, providerFailureType } from '../../domain/failures.ts';
+import { OUTPUT_COPY_RETRY_MAX_INTERVAL_MS } from '../../domain/generation.ts';
 import { ProviderError } from '../../providers/types.ts';
 
 export const fail = (message: string, type: string, details?: unknown) =>
@@ -43,4 +47,46 @@ export function finalFailure(err: unknown): ApplicationFailure {
     ...(err instanceof ApplicationFailure && err.details ? { details: err.details } : {}),
     ...(err instanceof Error ? { cause: err instanceof ApplicationFailure ? err.cause : err } : {}),
   });
+}
+
+/**
+ * How many tries a step of a job that stores (the built-in render, the output copy) gets:
+ * `attempts` for its own failures; while our own storage (the object store, the
+ * database) does not answer, as many as fit in `storeWaitMs` from its first attempt, so
+ * an outage of ours does not end the job. Its retry policy's attempts are only a backstop.
+ */
+export interface StoringTries {
+  attempts: number;
+  storeWaitMs: number;
+  /** The failure type a step that ran out of timed-out attempts ends with. */
+  spentType: string;
+}
+
+/**
+ * Thrown at the start of an attempt when the tries are spent: attempts that timed out
+ * (a step that hung) leave no failure to read, so once `attempts` are behind and the
+ * store's wait is over too, no further attempt runs.
+ */
+export function assertTriesLeft(tries: StoringTries): void {
+  const { attempt, scheduledTimestampMs } = Context.current().info;
+  if (
+    attempt > tries.attempts &&
+    Date.now() - scheduledTimestampMs > tries.storeWaitMs + OUTPUT_COPY_RETRY_MAX_INTERVAL_MS
+  ) {
+    throw ApplicationFailure.create({
+      message: `did not finish in ${attempt - 1} attempts`,
+      type: tries.spentType,
+      nonRetryable: true,
+    });
+  }
+}
+
+/** The failure of one attempt, made final once the step's tries are spent. */
+export function storingFailure(err: unknown, tries: StoringTries): unknown {
+  const { attempt, scheduledTimestampMs } = Context.current().info;
+  const ours = isDatabaseUnavailable(err) ? storageFailure(err) : err;
+  if (failureType(ours) === FAILURE_TYPES.storageUnavailable) {
+    return Date.now() - scheduledTimestampMs < tries.storeWaitMs ? ours : finalFailure(ours);
+  }
+  return attempt < tries.attempts ? err : finalFailure(err);
 }

@@ -16,13 +16,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { startRetention, type RetainedAsset } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
-import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { FAILURE_TYPES, failureType } from '../../domain/failures.ts';
-import {
-  OUTPUT_COPY_ATTEMPTS,
-  OUTPUT_COPY_MAX_MS,
-  OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
-} from '../../domain/generation.ts';
+import { FAILURE_TYPES } from '../../domain/failures.ts';
+import { OUTPUT_COPY_ATTEMPTS, OUTPUT_COPY_MAX_MS } from '../../domain/generation.ts';
 import { judgeImage, type AssetModeration, type ImageVerdict } from '../../domain/moderation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { MINUTE } from '../../domain/time.ts';
@@ -35,7 +30,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
-import { finalFailure, storageFailure } from './failures.ts';
+import { assertTriesLeft, storageFailure, storingFailure } from './failures.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -62,43 +57,22 @@ export function createOutputActivities(deps: OutputDeps) {
      * person releases it; its review is opened and the job shows why it waits.
      */
     async storeOutput(input: { jobId: string; source: OutputSource }): Promise<StoredOutput> {
-      const storeWaitMs = deps.config.durations.outputStoreWaitMs;
-      const { attempt, scheduledTimestampMs } = Context.current().info;
-      // Attempts that timed out (a copy that hung) leave no failure to read: once five
-      // are behind and the store's wait is over too, no further attempt starts.
-      if (
-        attempt > OUTPUT_COPY_ATTEMPTS &&
-        Date.now() - scheduledTimestampMs > storeWaitMs + OUTPUT_COPY_RETRY_MAX_INTERVAL_MS
-      ) {
-        throw ApplicationFailure.create({
-          message: `the copy did not finish in ${attempt - 1} attempts`,
-          type: FAILURE_TYPES.outputDownloadFailed,
-          nonRetryable: true,
-        });
-      }
+      const tries = {
+        attempts: OUTPUT_COPY_ATTEMPTS,
+        storeWaitMs: deps.config.durations.outputStoreWaitMs,
+        spentType: FAILURE_TYPES.outputDownloadFailed,
+      };
+      assertTriesLeft(tries);
       try {
         return await storeOutputOnce(deps, input);
       } catch (err) {
-        throw copyFailure(err, storeWaitMs);
+        // The provider's download fails for good after its attempts; our store or
+        // database not answering, only once the store's wait is over: the provider still
+        // has the video.
+        throw storingFailure(err, tries);
       }
     },
   };
-}
-
-/**
- * Whether a failed copy is tried again. While our own store or database does not answer,
- * until the store's wait is over, counted from the first attempt: the provider still has
- * the video. Any other failure (most often the provider's download) until the OUTPUT_COPY_ATTEMPTS-th
- * attempt, as the retry policy once counted every failure.
- */
-function copyFailure(err: unknown, storeWaitMs: number): unknown {
-  const { attempt, scheduledTimestampMs } = Context.current().info;
-  // The database not answering is waited out as the store is: both are our own storage.
-  const ours = isDatabaseUnavailable(err) ? storageFailure(err) : err;
-  if (failureType(ours) === FAILURE_TYPES.storageUnavailable) {
-    return Date.now() - scheduledTimestampMs < storeWaitMs ? ours : finalFailure(ours);
-  }
-  return attempt < OUTPUT_COPY_ATTEMPTS ? err : finalFailure(err);
 }
 
 /** One attempt at the copy: a retry finds what an earlier one stored, by the job's output id. */

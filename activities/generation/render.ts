@@ -11,6 +11,8 @@ import { Context } from '@temporalio/activity';
 import { startRetention } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
+import { FAILURE_TYPES } from '../../domain/failures.ts';
+import { RENDER_ATTEMPTS } from '../../domain/generation.ts';
 import { assetDeleteAt, assetObjectKey } from '../../domain/retention.ts';
 import { SECOND } from '../../domain/time.ts';
 import { uploadFile } from '../../platform/objects.ts';
@@ -19,7 +21,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
-import { storageFailure } from './failures.ts';
+import { assertTriesLeft, storageFailure, storingFailure } from './failures.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;
@@ -78,27 +80,46 @@ export function createRenderActivities(deps: RenderDeps) {
     async renderLocal(input: {
       jobId: string;
     }): Promise<{ tempAssetId: string; objectKey: string; bytes: number }> {
-      const job = await loadJob(deps.orm, input.jobId);
-      const temp = await registerTempAsset(deps, {
-        assetId: tempAssetIdFor(job.id),
-        userId: job.user!,
-        jobId: job.id,
-      });
-      await recordLiveState(deps.orm.em.fork(), job.id, { status: 'running' });
-      const dir = await deps.scratch.folder('render-');
+      const tries = {
+        attempts: RENDER_ATTEMPTS,
+        storeWaitMs: deps.config.durations.renderStoreWaitMs,
+        spentType: FAILURE_TYPES.renderFailed,
+      };
+      assertTriesLeft(tries);
       try {
-        const file = path.join(dir, 'render.mp4');
-        await render(deps, job, file);
-        const { size } = await stat(file);
-        await uploadFile(deps.store, temp.objectKey, file, 'video/mp4').catch((err: unknown) => {
-          throw storageFailure(err);
-        });
-        return { tempAssetId: temp.assetId, objectKey: temp.objectKey, bytes: size };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+        return await renderOnce(deps, input.jobId);
+      } catch (err) {
+        // ffmpeg failing ends the job after its attempts; our store or database not
+        // answering, only once the store's wait is over.
+        throw storingFailure(err, tries);
       }
     },
   };
+}
+
+async function renderOnce(
+  deps: RenderDeps,
+  jobId: string,
+): Promise<{ tempAssetId: string; objectKey: string; bytes: number }> {
+  const job = await loadJob(deps.orm, jobId);
+  const temp = await registerTempAsset(deps, {
+    assetId: tempAssetIdFor(job.id),
+    userId: job.user!,
+    jobId: job.id,
+  });
+  await recordLiveState(deps.orm.em.fork(), job.id, { status: 'running' });
+  const dir = await deps.scratch.folder('render-');
+  try {
+    const file = path.join(dir, 'render.mp4');
+    await render(deps, job, file);
+    const { size } = await stat(file);
+    await uploadFile(deps.store, temp.objectKey, file, 'video/mp4').catch((err: unknown) => {
+      throw storageFailure(err);
+    });
+    return { tempAssetId: temp.assetId, objectKey: temp.objectKey, bytes: size };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function render(

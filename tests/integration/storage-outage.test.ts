@@ -6,7 +6,7 @@
 // still ends, with its credits given back, instead of waiting on the store to clean up.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, AuditEvent, CreditLedgerEntry, DeletionProof } from '../../db/entities/index.ts';
-import { FAILURE_MESSAGES, OUTPUT_COPY_ATTEMPTS } from '../../domain/generation.ts';
+import { FAILURE_MESSAGES, OUTPUT_COPY_ATTEMPTS, RENDER_ATTEMPTS } from '../../domain/generation.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
@@ -25,16 +25,24 @@ import { startOutage, type Outage } from '../support/outage.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
+// The same, but a render or a copy waits 1 ms for the store: how a job ends when an
+// outage outlasts the wait.
+let brief: GenerationHarness;
 let creator: TestAccount;
 beforeAll(async () => {
   outage = await startOutage(inject('stackEnv').S3_ENDPOINT!);
   h = await startGenerationHarness({ S3_ENDPOINT: outage.address });
+  brief = await startGenerationHarness({
+    S3_ENDPOINT: outage.address,
+    DURATION_OVERRIDES: 'outputStoreWait=1,renderStoreWait=1',
+  });
   creator = await signedIn(h.platform, { credits: 50 });
 });
 afterEach(() => outage.up());
 afterAll(async () => {
   outage?.up();
   await h?.stop();
+  await brief?.stop();
   await outage?.close();
 });
 const em = () => h.platform.clients.orm.em.fork();
@@ -102,8 +110,35 @@ describe('while the object store does not answer', () => {
     expect(await proofOf(asset.id)).toMatchObject({ reason: 'timer', objectExisted: true });
   }, 150_000);
 
-  it('[R-TEMP] a job the store failed ends at once with its credits given back; its temporary file is deleted with proof once the store answers', async () => {
+  it('a render whose upload the store fails waits for the store, past the attempts a render gets, and the job succeeds once it answers', async () => {
     const me = await signedIn(h.platform, { credits: 20 });
+    outage.down();
+    const created = await json(await createJob(me.client, jobRequest()));
+    const workflow = h.platform.clients.temporal.client.workflow.getHandle(`generation-${created.id}`);
+    await eventually(
+      async () => {
+        const pending = (await workflow.describe()).raw.pendingActivities ?? [];
+        return pending.some(
+          (a) => a.activityType?.name === 'renderLocal' && (a.attempt ?? 0) > RENDER_ATTEMPTS,
+        );
+      },
+      60_000,
+      `the render's attempt ${RENDER_ATTEMPTS + 1}`,
+    );
+    expect((await json(await me.client.get(`/api/jobs/${created.id}`))).status).toBe('running');
+
+    outage.up();
+    const done = await waitForJob(me.client, created.id, { timeoutMs: 90_000 });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      failure: null,
+      credits: { charged: created.credits.quoted },
+    });
+  }, 180_000);
+
+  it('[R-TEMP] a job the store failed for longer than its render waits ends with its credits given back; its temporary file is deleted with proof once the store answers', async () => {
+    const me = await signedIn(brief.platform, { credits: 20 });
+    const em = () => brief.platform.clients.orm.em.fork();
     const before = await creditBalance(em(), me.user.id);
     outage.down();
     const created = await createJob(me.client, jobRequest());
@@ -121,7 +156,7 @@ describe('while the object store does not answer', () => {
     expect(temp.status).toBe('deleting');
     expect(await proofOf(temp.id)).toBeNull();
     outage.up();
-    await waitForDeleted(h.platform, temp.id, 60_000);
+    await waitForDeleted(brief.platform, temp.id, 60_000);
     expect(await proofOf(temp.id)).toMatchObject({ reason: 'job_finished' });
   }, 150_000);
 
@@ -158,29 +193,19 @@ describe('while the object store does not answer', () => {
   }, 240_000);
 
   it("[R-OUT-7D] a copy gives up once the store's wait is over: the job says storage was the fault and gives the credits back", async () => {
-    // A platform whose copies wait 1 ms for the store, behind the same pass-through.
-    const brief = await startGenerationHarness({
-      S3_ENDPOINT: outage.address,
-      DURATION_OVERRIDES: 'outputStoreWait=1',
+    const me = await signedIn(brief.platform, { credits: 100 });
+    const before = await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id);
+    outage.down();
+    const created = await createJob(
+      me.client,
+      jobRequest({ modelId: 'luma-ray-flash-2', durationSeconds: 5 }),
+    );
+    const done = await waitForJob(me.client, (await json(created)).id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({
+      status: 'failed',
+      credits: { charged: 0 },
+      failure: { code: 'storage_unavailable' },
     });
-    try {
-      const me = await signedIn(brief.platform, { credits: 100 });
-      const before = await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id);
-      outage.down();
-      const created = await createJob(
-        me.client,
-        jobRequest({ modelId: 'luma-ray-flash-2', durationSeconds: 5 }),
-      );
-      const done = await waitForJob(me.client, (await json(created)).id, { timeoutMs: 60_000 });
-      expect(done).toMatchObject({
-        status: 'failed',
-        credits: { charged: 0 },
-        failure: { code: 'storage_unavailable' },
-      });
-      expect(await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id)).toBe(before);
-    } finally {
-      outage.up();
-      await brief.stop();
-    }
+    expect(await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id)).toBe(before);
   }, 120_000);
 });
