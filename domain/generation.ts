@@ -54,7 +54,7 @@ export const FAILURE_MESSAGES: Readonly<Record<FailureCode, string>> = {
   cancelled: 'You cancelled this job. Your credits were returned.',
   output_unavailable: "We could not copy the provider's video into storage. Your credits were returned.",
   storage_unavailable:
-    'Our storage did not answer, so the video could not be saved. Your credits were returned; please try again.',
+    'Our storage did not answer, so the video could not be finished. Your credits were returned; please try again.',
 };
 
 export const REVISION_KINDS = ['extend', 'variation', 'regenerate'] as const;

@@ -12,6 +12,7 @@ export const fail = (message: string, type: string, details?: unknown) =>
   ApplicationFailure.nonRetryable(message, type, ...(details === undefined ? [] : [details]));
 
 export function toFailure(err: unknown): unknown {
+  if (isDatabaseUnavailable(err)) return storageFailure(err);
   if (!(err instanceof ProviderError)) return err;
   if (err.retryable) {
     return ApplicationFailure.create({

@@ -5,6 +5,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob } from '../../db/entities/index.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { FAILURE_TYPES } from '../../domain/failures.ts';
 import { HOUR } from '../../domain/time.ts';
 import { findModel, type ProviderName } from '../../domain/models.ts';
@@ -52,7 +53,10 @@ export function createProviderActivities(deps: ProviderDeps) {
   };
 
   return {
-    submitToProvider: (jobId: string) => submitOnce(deps, adapterFor, jobId),
+    submitToProvider: (jobId: string) =>
+      submitOnce(deps, adapterFor, jobId).catch((err: unknown) => {
+        throw toFailure(err);
+      }),
 
     /**
      * The task's state, recorded on the job as it is (status, progress, queue, ETA). The
@@ -76,7 +80,12 @@ export function createProviderActivities(deps: ProviderDeps) {
               etaSeconds: task.etaSeconds ?? null,
             },
             success,
-          ),
+          ).catch((err: unknown) => {
+            // What a poll writes is for the person watching, and the next poll writes it
+            // again: the task is followed while the database does not answer, instead of
+            // failing the poll's attempts (a provider's video would be abandoned).
+            if (!isDatabaseUnavailable(err)) throw err;
+          }),
       );
     },
 

@@ -16,6 +16,7 @@ import { eventually } from '../support/assets.ts';
 import { createJob, jobRequest, startGenerationHarness, waitForJob } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
+import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
 
 let outage: Outage;
@@ -174,5 +175,59 @@ describe('while the database does not answer', () => {
       credits: { charged: created.credits.quoted },
     });
     expect(await orm().em.fork().count(CreditLedgerEntry, { jobId: created.id, kind: 'capture' })).toBe(1);
+  }, 240_000);
+
+  it("[R-OUT-7D] a provider's task is followed while the database does not answer, and its video stored and charged once it is back", async () => {
+    const prompt = `a slow tide ${randomUUID().slice(0, 6)} ${PROMPT_MARKERS.stuck}`;
+    const created = await json(
+      await createJob(
+        creator.client,
+        jobRequest({ modelId: 'luma-ray-flash-2', durationSeconds: 5, prompt }),
+      ),
+    );
+    await waitForJob(creator.client, created.id, { until: (job) => job.status === 'running' });
+    const task = h.simulator.tasks('luma').find((t) => t.prompt === prompt)!;
+    const workflow = h.platform.clients.temporal.client.workflow.getHandle(
+      workflowIds.generation(created.id),
+    );
+    const downAt = Date.now();
+    outage.down();
+    // Polls go on answering: their writes for the person watching wait for the next one.
+    await eventually(
+      async () => {
+        const events = (await workflow.fetchHistory()).events ?? [];
+        const polls = new Set(
+          events
+            .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollProviderTask')
+            .map((e) => Number(e.eventId)),
+        );
+        return events.some(
+          (e) =>
+            polls.has(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)) &&
+            Number(e.eventTime?.seconds) * 1000 > downAt,
+        );
+      },
+      60_000,
+      'a poll answered while the database is down',
+    );
+    // The video is made: the next poll finds it, and its copy waits for the database.
+    h.simulator.completeNow(task.id);
+    await eventually(
+      async () =>
+        ((await workflow.describe()).raw.pendingActivities ?? []).some(
+          (a) => a.activityType?.name === 'storeOutput',
+        ),
+      60_000,
+      'the copy started',
+    );
+
+    outage.up();
+    const done = await waitForJob(creator.client, created.id, { timeoutMs: 90_000 });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      failure: null,
+      credits: { charged: created.credits.quoted },
+    });
+    expect(h.simulator.tasks('luma').filter((t) => t.prompt === prompt)).toHaveLength(1);
   }, 240_000);
 });
