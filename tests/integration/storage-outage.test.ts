@@ -18,7 +18,13 @@ import {
   uploadBytes,
   waitForDeleted,
 } from '../support/assets.ts';
-import { createJob, jobRequest, startGenerationHarness, waitForJob } from '../support/generation.ts';
+import {
+  activityPending,
+  createJob,
+  jobRequest,
+  startGenerationHarness,
+  waitForJob,
+} from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
@@ -114,17 +120,7 @@ describe('while the object store does not answer', () => {
     const me = await signedIn(h.platform, { credits: 20 });
     outage.down();
     const created = await json(await createJob(me.client, jobRequest()));
-    const workflow = h.platform.clients.temporal.client.workflow.getHandle(`generation-${created.id}`);
-    await eventually(
-      async () => {
-        const pending = (await workflow.describe()).raw.pendingActivities ?? [];
-        return pending.some(
-          (a) => a.activityType?.name === 'renderLocal' && (a.attempt ?? 0) > RENDER_ATTEMPTS,
-        );
-      },
-      60_000,
-      `the render's attempt ${RENDER_ATTEMPTS + 1}`,
-    );
+    await activityPending(h.platform, created.id, 'renderLocal', RENDER_ATTEMPTS, 60_000);
     expect((await json(await me.client.get(`/api/jobs/${created.id}`))).status).toBe('running');
 
     outage.up();
@@ -169,18 +165,8 @@ describe('while the object store does not answer', () => {
     );
     expect(created.status).toBe(201);
     const { id, credits } = await json(created);
-    const copy = h.platform.clients.temporal.client.workflow.getHandle(`generation-${id}`);
     // The copy has failed more times than a failing download may, and still waits.
-    await eventually(
-      async () => {
-        const pending = (await copy.describe()).raw.pendingActivities ?? [];
-        return pending.some(
-          (a) => a.activityType?.name === 'storeOutput' && (a.attempt ?? 0) > OUTPUT_COPY_ATTEMPTS,
-        );
-      },
-      120_000,
-      `the copy's attempt ${OUTPUT_COPY_ATTEMPTS + 1}`,
-    );
+    await activityPending(h.platform, id, 'storeOutput', OUTPUT_COPY_ATTEMPTS);
     expect((await json(await me.client.get(`/api/jobs/${id}`))).status).toBe('saving');
 
     outage.up();

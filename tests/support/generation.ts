@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GenerationJob } from '../../db/entities/index.ts';
+import { workflowIds } from '../../domain/temporal.ts';
 import type { JobStatus } from '../../domain/generation.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { SIMULATOR_API_KEY, startProviderSimulator, type ProviderSimulator } from './simulator/index.ts';
 import type { TestClient } from './client.ts';
+import { eventually } from './assets.ts';
 import { startTestPlatform, type TestPlatform } from './platform.ts';
 
 export interface GenerationHarness {
@@ -106,4 +108,26 @@ export async function insertJobRow(
     createdAt: new Date(),
   });
   return id;
+}
+
+/**
+ * Waits until the job's workflow has `activity` pending past its `pastAttempt`-th attempt:
+ * a step that goes on trying (while a service of ours does not answer).
+ */
+export function activityPending(
+  platform: TestPlatform,
+  jobId: string,
+  activity: string,
+  pastAttempt = 0,
+  timeoutMs = 120_000,
+): Promise<true> {
+  const workflow = platform.clients.temporal.client.workflow.getHandle(workflowIds.generation(jobId));
+  return eventually(
+    async () =>
+      ((await workflow.describe()).raw.pendingActivities ?? []).some(
+        (a) => a.activityType?.name === activity && (a.attempt ?? 0) > pastAttempt,
+      ) || null,
+    timeoutMs,
+    `${activity}'s attempt ${pastAttempt + 1}`,
+  ).then(() => true);
 }
