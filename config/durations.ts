@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PARENTAL_CONSENT_PERIOD_MS } from '../domain/accounts.ts';
 import { MAIL_DELIVERY_WINDOW_MS } from '../domain/consent.ts';
 import { OUTPUT_STORE_WAIT_MS, RENDER_STORE_WAIT_MS } from '../domain/generation.ts';
+import { MEDIA_STORE_WAIT_MS } from '../domain/script.ts';
 import { UNVERIFIED_REQUEST_TTL_MS } from '../domain/rights-request.ts';
 import { RETENTION_SUBJECTS, retentionMs, type RetentionSubject } from '../domain/retention-policy.ts';
 import { TAKEDOWN_ANSWER_WINDOW_MS } from '../domain/takedown.ts';
@@ -16,6 +17,7 @@ const DURATION_NAMES = [
   'mailDelivery',
   'outputStoreWait',
   'renderStoreWait',
+  'mediaStoreWait',
 ] as const;
 type DurationName = (typeof DURATION_NAMES)[number];
 export const durationOverrides = z
@@ -57,6 +59,8 @@ export function configuredDurations(overrides: Partial<Record<DurationName, numb
     outputStoreWaitMs: overrides.outputStoreWait ?? OUTPUT_STORE_WAIT_MS,
     /** How long a job's built-in render keeps trying while our storage does not answer. */
     renderStoreWaitMs: overrides.renderStoreWait ?? RENDER_STORE_WAIT_MS,
+    /** How long a script run's voice track and composition keep trying while our storage does not answer. */
+    mediaStoreWaitMs: overrides.mediaStoreWait ?? MEDIA_STORE_WAIT_MS,
   };
 }
 export type Durations = ReturnType<typeof configuredDurations>;

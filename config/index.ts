@@ -181,8 +181,8 @@ const settings = {
   /**
    * Shorter retention durations for a test stack, `name=milliseconds` pairs separated by
    * commas (names: the policy table's subjects, `unverifiedRequest`, `parentalConsent`,
-   * `takedownAnswer`, `mailDelivery`, `outputStoreWait` and `renderStoreWait`). Refused in
-   * production, where the policy table's values always apply.
+   * `takedownAnswer`, `mailDelivery`, `outputStoreWait`, `renderStoreWait` and
+   * `mediaStoreWait`). Refused in production, where the policy table's values always apply.
    */
   DURATION_OVERRIDES: { schema: durationOverrides.optional() },
 } satisfies Record<string, Setting<unknown>>;

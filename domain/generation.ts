@@ -2,6 +2,7 @@
 // translated into it), the reasons a job ends without a video, and the job's limits.
 import type { InputRole } from './models.ts';
 import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
+import { storingMaxAttempts } from './storing.ts';
 
 export const JOB_STATUSES = [
   'moderating',
@@ -81,14 +82,11 @@ export const OUTPUT_COPY_ATTEMPTS = 5;
  * the video.
  */
 export const OUTPUT_STORE_WAIT_MS = 45 * MINUTE;
-/** The longest wait between two attempts at a copy or a render, so one starts soon after storage is back. */
-export const OUTPUT_COPY_RETRY_MAX_INTERVAL_MS = 30 * SECOND;
 /**
  * The retry policy's backstop: as many attempts as the store's wait holds. The copy
  * itself decides when to stop (activities/generation/output.ts).
  */
-export const OUTPUT_COPY_MAX_ATTEMPTS =
-  OUTPUT_COPY_ATTEMPTS + Math.ceil(OUTPUT_STORE_WAIT_MS / OUTPUT_COPY_RETRY_MAX_INTERVAL_MS);
+export const OUTPUT_COPY_MAX_ATTEMPTS = storingMaxAttempts(OUTPUT_COPY_ATTEMPTS, OUTPUT_STORE_WAIT_MS);
 /**
  * The built-in render's attempts when it fails (2 s apart at first, doubling); a failure
  * of our own storage does not count against them.
@@ -103,8 +101,7 @@ export const RENDER_ATTEMPTS = 3;
  */
 export const RENDER_STORE_WAIT_MS = 5 * MINUTE;
 /** The render's retry policy's backstop, as the copy's. */
-export const RENDER_MAX_ATTEMPTS =
-  RENDER_ATTEMPTS + Math.ceil(RENDER_STORE_WAIT_MS / OUTPUT_COPY_RETRY_MAX_INTERVAL_MS);
+export const RENDER_MAX_ATTEMPTS = storingMaxAttempts(RENDER_ATTEMPTS, RENDER_STORE_WAIT_MS);
 /**
  * The longest an output copy lasts, every attempt and the waits between them counted,
  * while workers are up to take its attempts: five attempts' downloads, or the store's

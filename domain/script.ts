@@ -2,6 +2,7 @@
 // scene rendered by a child generation job, a voice track, and ffmpeg's composition into
 // one video with subtitles; every composition a revision. The vocabulary, the limits and
 // the durations, stated once; pure, so the workflow, the API and the site share them.
+import { storingMaxAttempts } from './storing.ts';
 import { MINUTE, SECOND } from './time.ts';
 
 /** Where a project stands: being written, running, with a video, or stopped short of one. */
@@ -36,12 +37,17 @@ export const RUN_MESSAGES: Readonly<Record<Exclude<RunOutcome, 'composed'>, stri
     'The scenes were made but putting them together failed. Run again to retry: the scenes are kept and not charged again.',
 };
 
+/** What a failed run's message adds when our storage did not answer in its voice or composition. */
+export const STORAGE_UNAVAILABLE_DETAIL = 'our storage did not answer; nothing was lost';
+
 /** Failures of a run's own steps that no retry can mend: the run ends with what it has. */
 export const SCRIPT_FAILURE_TYPES = {
   projectNotFound: 'ProjectNotFound',
   clipMissing: 'ClipMissing',
   voiceUnavailable: 'VoiceUnavailable',
   mediaInvalid: 'MediaInvalid',
+  /** A voice track or composition that timed out in every attempt it had. */
+  mediaFailed: 'MediaFailed',
 } as const;
 
 export const SCRIPT_FORMATS = ['text', 'srt'] as const;
@@ -91,6 +97,20 @@ export const COMPOSE_TIMEOUT_MS = 30 * MINUTE;
  * is noticed this soon and the step retried on another (writing the same objects).
  */
 export const MEDIA_HEARTBEAT_TIMEOUT_MS = 20 * SECOND;
+/**
+ * The voice track's and the composition's attempts when they fail (2 s apart at first,
+ * doubling); a failure of our own storage does not count against them.
+ */
+export const MEDIA_ATTEMPTS = 5;
+/**
+ * How long they keep trying while our own storage (the object store, the database) does
+ * not answer: a failover or a store's restart, as the built-in render. The scenes are
+ * paid for and kept either way; a longer outage ends the run as failed, to be run again
+ * at no charge. Before, a store down for 30 s ended the run after 5 attempts.
+ */
+export const MEDIA_STORE_WAIT_MS = 5 * MINUTE;
+/** Their retry policy's backstop. */
+export const MEDIA_MAX_ATTEMPTS = storingMaxAttempts(MEDIA_ATTEMPTS, MEDIA_STORE_WAIT_MS);
 /** A language model splitting a script must answer within this. */
 export const LLM_REQUEST_TIMEOUT_MS = MINUTE;
 

@@ -53,7 +53,8 @@ export async function uploadFile(
   await uploadObject(store, key, createReadStream(file), contentType);
 }
 
-function isNotFound(err: unknown): boolean {
+/** The store answered that the object is not there (not that it failed). */
+export function isNotFound(err: unknown): boolean {
   return (
     err instanceof S3ServiceException &&
     (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey')

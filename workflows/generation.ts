@@ -30,7 +30,6 @@ import {
   JOB_TIMEOUT_MS,
   MAX_POLL_INTERVAL_MS,
   OUTPUT_COPY_MAX_ATTEMPTS,
-  OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
   OUTPUT_COPY_TIMEOUT_MS,
   RENDER_MAX_ATTEMPTS,
   REVIEW_TIMEOUT_MS,
@@ -41,6 +40,7 @@ import {
 } from '../domain/generation.ts';
 import { GENERATION_FAILURES, failureOf, isProviderDown } from '../domain/failures.ts';
 import { findModel, type ProviderName } from '../domain/models.ts';
+import { STORING_RETRY_MAX_INTERVAL_MS } from '../domain/storing.ts';
 import { searchAttributes } from '../domain/temporal.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 import type { ProviderTaskState } from '../providers/types.ts';
@@ -117,7 +117,7 @@ const rendering = proxyActivities<GenerationActivities>({
   retry: {
     initialInterval: 2 * SECOND,
     backoffCoefficient: 2,
-    maximumInterval: OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
+    maximumInterval: STORING_RETRY_MAX_INTERVAL_MS,
     maximumAttempts: RENDER_MAX_ATTEMPTS,
     nonRetryableErrorTypes: [...GENERATION_FAILURES],
   },
@@ -130,7 +130,7 @@ const copying = proxyActivities<GenerationActivities>({
   retry: {
     initialInterval: 2 * SECOND,
     backoffCoefficient: 2,
-    maximumInterval: OUTPUT_COPY_RETRY_MAX_INTERVAL_MS,
+    maximumInterval: STORING_RETRY_MAX_INTERVAL_MS,
     maximumAttempts: OUTPUT_COPY_MAX_ATTEMPTS,
     nonRetryableErrorTypes: ['OutputDownloadFailed', ...GENERATION_FAILURES],
   },

@@ -13,6 +13,7 @@
 // per run. A run arrives as a signal (signal-with-start), so an edit made after the
 // workflow ended starts it again under the same id; the workflow ends once no run waits.
 import {
+  ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
   condition,
@@ -30,12 +31,16 @@ import type { ScriptActivities, SceneRender } from '../activities/script/index.t
 import {
   COMPOSE_TIMEOUT_MS,
   MEDIA_HEARTBEAT_TIMEOUT_MS,
+  MEDIA_MAX_ATTEMPTS,
   SCENE_PARALLELISM,
   SCRIPT_FAILURE_TYPES,
   STATUS_AFTER_RUN,
+  STORAGE_UNAVAILABLE_DETAIL,
   VOICE_TIMEOUT_MS,
   type RunOutcome,
 } from '../domain/script.ts';
+import { FAILURE_TYPES } from '../domain/failures.ts';
+import { STORING_RETRY_MAX_INTERVAL_MS } from '../domain/storing.ts';
 import { searchAttributes, workflowIds } from '../domain/temporal.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 import { generationWorkflow } from './generation.ts';
@@ -77,10 +82,13 @@ const records = proxyLocalActivities<ScriptActivities>({
   startToCloseTimeout: 30 * SECOND,
   retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumInterval: MINUTE },
 });
+// The steps themselves decide when to stop (activities/storing.ts): after MEDIA_ATTEMPTS
+// of their own failures, or once our storage's wait is over; these attempts are a backstop.
 const mediaRetry = {
   initialInterval: 2 * SECOND,
   backoffCoefficient: 2,
-  maximumAttempts: 5,
+  maximumInterval: STORING_RETRY_MAX_INTERVAL_MS,
+  maximumAttempts: MEDIA_MAX_ATTEMPTS,
   nonRetryableErrorTypes: Object.values(SCRIPT_FAILURE_TYPES),
 };
 const voicing = proxyActivities<ScriptActivities>({
@@ -176,7 +184,15 @@ async function run(input: ScriptInput, state: ScriptState, flags: Flags, request
     } catch (err) {
       outcome = isCancellation(err) ? 'cancelled' : 'failed';
       const cause = err instanceof Error ? err.cause : undefined;
-      detail = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+      // Our storage's own error names our hosts: the person is told only that it did not answer.
+      detail =
+        cause instanceof ApplicationFailure && cause.type === FAILURE_TYPES.storageUnavailable
+          ? STORAGE_UNAVAILABLE_DETAIL
+          : cause instanceof Error
+            ? cause.message
+            : err instanceof Error
+              ? err.message
+              : String(err);
     }
   }
   state.phase = 'finishing';

@@ -1,12 +1,12 @@
-// Provider errors and our own storage's as Temporal failures: retryable ones keep the
+// Provider errors and our own database's as Temporal failures: retryable ones keep the
 // provider's Retry-After, the others end the job (their types are listed in
-// domain/failures.ts); the steps that store decide themselves when to stop trying.
-import { Context } from '@temporalio/activity';
+// domain/failures.ts); the steps that store decide themselves when to stop trying
+// (activities/storing.ts).
 import { ApplicationFailure } from '@temporalio/common';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { FAILURE_TYPES, failureType, providerFailureType } from '../../domain/failures.ts';
-import { OUTPUT_COPY_RETRY_MAX_INTERVAL_MS } from '../../domain/generation.ts';
+import { providerFailureType } from '../../domain/failures.ts';
 import { ProviderError } from '../../providers/types.ts';
+import { storageFailure } from '../storing.ts';
 
 export const fail = (message: string, type: string, details?: unknown) =>
   ApplicationFailure.nonRetryable(message, type, ...(details === undefined ? [] : [details]));
@@ -26,68 +26,4 @@ export function toFailure(err: unknown): unknown {
     code: err.code,
     outcomeUnknown: err.outcomeUnknown,
   });
-}
-
-/** Our own store failed a read or a write: retryable, and never taken for the provider's failure. */
-export function storageFailure(err: unknown): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: `our storage did not answer: ${err instanceof Error ? err.message : String(err)}`,
-    type: FAILURE_TYPES.storageUnavailable,
-    nonRetryable: false,
-    ...(err instanceof Error ? { cause: err } : {}),
-  });
-}
-
-/** The same failure, made final: the retry policy gives up on it. */
-export function finalFailure(err: unknown): ApplicationFailure {
-  if (err instanceof ApplicationFailure && err.nonRetryable) return err;
-  return ApplicationFailure.create({
-    message: err instanceof Error ? err.message : String(err),
-    type: (err instanceof ApplicationFailure ? err.type : err instanceof Error ? err.name : null) ?? 'Error',
-    nonRetryable: true,
-    ...(err instanceof ApplicationFailure && err.details ? { details: err.details } : {}),
-    ...(err instanceof Error ? { cause: err instanceof ApplicationFailure ? err.cause : err } : {}),
-  });
-}
-
-/**
- * How many tries a step of a job that stores (the built-in render, the output copy) gets:
- * `attempts` for its own failures; while our own storage (the object store, the
- * database) does not answer, as many as fit in `storeWaitMs` from its first attempt, so
- * an outage of ours does not end the job. Its retry policy's attempts are only a backstop.
- */
-export interface StoringTries {
-  attempts: number;
-  storeWaitMs: number;
-  /** The failure type a step that ran out of timed-out attempts ends with. */
-  spentType: string;
-}
-
-/**
- * Thrown at the start of an attempt when the tries are spent: attempts that timed out
- * (a step that hung) leave no failure to read, so once `attempts` are behind and the
- * store's wait is over too, no further attempt runs.
- */
-export function assertTriesLeft(tries: StoringTries): void {
-  const { attempt, scheduledTimestampMs } = Context.current().info;
-  if (
-    attempt > tries.attempts &&
-    Date.now() - scheduledTimestampMs > tries.storeWaitMs + OUTPUT_COPY_RETRY_MAX_INTERVAL_MS
-  ) {
-    throw ApplicationFailure.create({
-      message: `did not finish in ${attempt - 1} attempts`,
-      type: tries.spentType,
-      nonRetryable: true,
-    });
-  }
-}
-
-/** The failure of one attempt, made final once the step's tries are spent. */
-export function storingFailure(err: unknown, tries: StoringTries): unknown {
-  const { attempt, scheduledTimestampMs } = Context.current().info;
-  const ours = isDatabaseUnavailable(err) ? storageFailure(err) : err;
-  if (failureType(ours) === FAILURE_TYPES.storageUnavailable) {
-    return Date.now() - scheduledTimestampMs < tries.storeWaitMs ? ours : finalFailure(ours);
-  }
-  return attempt < tries.attempts ? err : finalFailure(err);
 }

@@ -30,7 +30,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
-import { assertTriesLeft, storageFailure, storingFailure } from './failures.ts';
+import { assertTriesLeft, storageFailure, storingFailure } from '../storing.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };

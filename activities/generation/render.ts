@@ -21,7 +21,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
-import { assertTriesLeft, storageFailure, storingFailure } from './failures.ts';
+import { assertTriesLeft, storageFailure, storingFailure } from '../storing.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;

@@ -25,7 +25,8 @@ import { SECOND } from '../../domain/time.ts';
 import { DEFAULT_FPS, resolutionSize } from '../../providers/local.ts';
 import { derivedAssetId, loadRevision, recordProjectLive } from '../../stores/script.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { storeFile, storedAsset, type FileDeps } from './files.ts';
+import { assertTriesLeft, storingFailure } from '../storing.ts';
+import { mediaTries, storeFile, storedAsset, type FileDeps } from './files.ts';
 import { downloadObject, runFfmpeg } from './media.ts';
 import { compositionArgs } from './composition.ts';
 
@@ -39,31 +40,44 @@ export function createComposeActivities(deps: FileDeps) {
     async composeRevision(input: {
       revisionId: string;
     }): Promise<{ finalAssetId: string; durationSeconds: number }> {
-      const loaded = await loadRevision(deps.orm, input.revisionId);
-      const { revision, project } = loaded;
-      const finalId = derivedAssetId('final', revision.id);
-      const subtitlesId = derivedAssetId('subtitles', revision.id);
-      await deps.orm.em
-        .fork()
-        .nativeUpdate(
-          ScriptProject,
-          { id: project.id, status: 'running' },
-          { phase: 'composing', phaseProgress: 0 },
-        );
-      const clips = await clipsOf(deps, loaded);
-      const total = loaded.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
-      if (!(await storedAsset(deps.orm, finalId))) {
-        const dir = await deps.scratch.folder('compose-');
-        try {
-          await composeInto(deps, loaded, clips, dir, { finalId, subtitlesId, total });
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+      const tries = mediaTries(deps.config);
+      assertTriesLeft(tries);
+      try {
+        return await composeRevision(deps, input.revisionId);
+      } catch (err) {
+        throw storingFailure(err, tries);
       }
-      await record(deps, loaded, clips, { finalId, subtitlesId, total });
-      return { finalAssetId: finalId, durationSeconds: total };
     },
   };
+}
+
+async function composeRevision(
+  deps: FileDeps,
+  revisionId: string,
+): Promise<{ finalAssetId: string; durationSeconds: number }> {
+  const loaded = await loadRevision(deps.orm, revisionId);
+  const { revision, project } = loaded;
+  const finalId = derivedAssetId('final', revision.id);
+  const subtitlesId = derivedAssetId('subtitles', revision.id);
+  await deps.orm.em
+    .fork()
+    .nativeUpdate(
+      ScriptProject,
+      { id: project.id, status: 'running' },
+      { phase: 'composing', phaseProgress: 0 },
+    );
+  const clips = await clipsOf(deps, loaded);
+  const total = loaded.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
+  if (!(await storedAsset(deps.orm, finalId))) {
+    const dir = await deps.scratch.folder('compose-');
+    try {
+      await composeInto(deps, loaded, clips, dir, { finalId, subtitlesId, total });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  await record(deps, loaded, clips, { finalId, subtitlesId, total });
+  return { finalAssetId: finalId, durationSeconds: total };
 }
 
 /** Each scene's clip: the video its job made (new in this run, or kept from an earlier one). */

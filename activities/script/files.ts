@@ -12,11 +12,12 @@ import { startRetention } from '../../clients/retention.ts';
 import type { Config } from '../../config/index.ts';
 import { Asset } from '../../db/entities/index.ts';
 import { assetDeleteAt, assetObjectKey, type AssetKind } from '../../domain/retention.ts';
-import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
+import { MEDIA_ATTEMPTS, SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
 import { abortUnfinishedUploads, uploadFile } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
+import { storageFailure, type StoringTries } from '../storing.ts';
 
 export interface FileDeps {
   orm: MikroORM;
@@ -30,6 +31,15 @@ export interface StoredFile {
   assetId: string;
   objectKey: string;
   deleteAt: Date;
+}
+
+/** How many tries the voice track and the composition get (activities/storing.ts). */
+export function mediaTries(config: Config): StoringTries {
+  return {
+    attempts: MEDIA_ATTEMPTS,
+    storeWaitMs: config.durations.mediaStoreWaitMs,
+    spentType: SCRIPT_FAILURE_TYPES.mediaFailed,
+  };
 }
 
 async function sha256Of(file: string): Promise<string> {
@@ -86,8 +96,12 @@ export async function storeFile(
       );
     }
     // A killed earlier attempt may have left an unfinished upload of this very key.
-    await abortUnfinishedUploads(deps.store, objectKey);
-    await uploadFile(deps.store, objectKey, input.file, input.contentType);
+    try {
+      await abortUnfinishedUploads(deps.store, objectKey);
+      await uploadFile(deps.store, objectKey, input.file, input.contentType);
+    } catch (err) {
+      throw storageFailure(err);
+    }
     const storedAt = new Date();
     await em.nativeUpdate(
       Asset,

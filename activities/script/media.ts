@@ -10,8 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { SCRIPT_FAILURE_TYPES } from '../../domain/script.ts';
+import { isNotFound } from '../../platform/objects.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import { defaultFfmpegPath } from '../../providers/local.ts';
+import { storageFailure } from '../storing.ts';
 
 /** How much of a program's stderr is kept for an error message. */
 const STDERR_TAIL_CHARS = 2000;
@@ -141,7 +143,23 @@ export function wavSeconds(wav: Buffer): number {
   return 0;
 }
 
+/**
+ * The object into `file`. The store failing, or cutting the body off, is our storage's
+ * failure (the step waits for it); an object that is not there, or the local file's own
+ * failure, is not.
+ */
 export async function downloadObject(store: ObjectStore, key: string, file: string): Promise<void> {
-  const got = await store.client.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }));
-  await pipeline(got.Body as Readable, createWriteStream(file));
+  const got = await store.client
+    .send(new GetObjectCommand({ Bucket: store.bucket, Key: key }))
+    .catch((err: unknown) => {
+      throw isNotFound(err) ? err : storageFailure(err);
+    });
+  const body = got.Body as Readable;
+  let bodyFailed = false;
+  body.once('error', () => {
+    bodyFailed = true;
+  });
+  await pipeline(body, createWriteStream(file)).catch((err: unknown) => {
+    throw bodyFailed ? storageFailure(err) : err;
+  });
 }

@@ -16,7 +16,8 @@ import {
 import { Context } from '@temporalio/activity';
 import { derivedAssetId, loadRevision } from '../../stores/script.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { storeFile, storedAsset, type FileDeps } from './files.ts';
+import { assertTriesLeft, storingFailure } from '../storing.ts';
+import { mediaTries, storeFile, storedAsset, type FileDeps } from './files.ts';
 import { downloadObject, runFfmpeg, speak } from './media.ts';
 
 /** AAC at 96 kb/s is plenty for a voice, mono; a recording and made speech end up alike. */
@@ -38,39 +39,49 @@ const cancellation = (): AbortSignal | undefined => {
 export function createVoiceActivities(deps: VoiceDeps) {
   return {
     async makeVoiceTrack(input: { revisionId: string }): Promise<{ assetId: string }> {
-      const { revision, project, scenes } = await loadRevision(deps.orm, input.revisionId);
-      const assetId = derivedAssetId('voice', revision.id);
-      const em = deps.orm.em.fork();
-      await em.nativeUpdate(
-        ScriptProject,
-        { id: project.id, status: 'running' },
-        { phase: 'voicing', phaseProgress: null },
-      );
-      if (!(await storedAsset(deps.orm, assetId))) {
-        const dir = await deps.scratch.folder('voice-');
-        try {
-          const file = path.join(dir, 'voice.m4a');
-          const durations = scenes.map((s) => s.durationSeconds);
-          if (revision.recordingAssetId) {
-            await transcodeRecording(deps, revision.recordingAssetId, project.user, durations, dir, file);
-          } else {
-            await synthesize(deps, revision.voiceLanguage, scenes, dir, file);
-          }
-          await storeFile(deps, {
-            assetId,
-            userId: project.user,
-            kind: 'intermediate',
-            file,
-            contentType: 'audio/mp4',
-          });
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+      const tries = mediaTries(deps.config);
+      assertTriesLeft(tries);
+      try {
+        return await makeVoiceTrack(deps, input.revisionId);
+      } catch (err) {
+        throw storingFailure(err, tries);
       }
-      await em.nativeUpdate(ScriptRevision, { id: revision.id }, { voiceTrackAssetId: assetId });
-      return { assetId };
     },
   };
+}
+
+async function makeVoiceTrack(deps: VoiceDeps, revisionId: string): Promise<{ assetId: string }> {
+  const { revision, project, scenes } = await loadRevision(deps.orm, revisionId);
+  const assetId = derivedAssetId('voice', revision.id);
+  const em = deps.orm.em.fork();
+  await em.nativeUpdate(
+    ScriptProject,
+    { id: project.id, status: 'running' },
+    { phase: 'voicing', phaseProgress: null },
+  );
+  if (!(await storedAsset(deps.orm, assetId))) {
+    const dir = await deps.scratch.folder('voice-');
+    try {
+      const file = path.join(dir, 'voice.m4a');
+      const durations = scenes.map((s) => s.durationSeconds);
+      if (revision.recordingAssetId) {
+        await transcodeRecording(deps, revision.recordingAssetId, project.user, durations, dir, file);
+      } else {
+        await synthesize(deps, revision.voiceLanguage, scenes, dir, file);
+      }
+      await storeFile(deps, {
+        assetId,
+        userId: project.user,
+        kind: 'intermediate',
+        file,
+        contentType: 'audio/mp4',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  await em.nativeUpdate(ScriptRevision, { id: revision.id }, { voiceTrackAssetId: assetId });
+  return { assetId };
 }
 
 async function transcodeRecording(

@@ -7,6 +7,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, AuditEvent, CreditLedgerEntry, DeletionProof } from '../../db/entities/index.ts';
 import { FAILURE_MESSAGES, OUTPUT_COPY_ATTEMPTS, RENDER_ATTEMPTS } from '../../domain/generation.ts';
+import type { ProjectView } from '../../domain/contracts/script.ts';
+import { MEDIA_ATTEMPTS, RUN_MESSAGES, STORAGE_UNAVAILABLE_DETAIL } from '../../domain/script.ts';
+import { workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import {
@@ -23,15 +26,17 @@ import {
   createJob,
   jobRequest,
   startGenerationHarness,
+  stepPending,
   waitForJob,
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
+import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
-// The same, but a render or a copy waits 1 ms for the store: how a job ends when an
+// The same, but a render, a copy or a script run's media step waits 1 ms for the store: how a job ends when an
 // outage outlasts the wait.
 let brief: GenerationHarness;
 let creator: TestAccount;
@@ -40,7 +45,7 @@ beforeAll(async () => {
   h = await startGenerationHarness({ S3_ENDPOINT: outage.address });
   brief = await startGenerationHarness({
     S3_ENDPOINT: outage.address,
-    DURATION_OVERRIDES: 'outputStoreWait=1,renderStoreWait=1',
+    DURATION_OVERRIDES: 'outputStoreWait=1,renderStoreWait=1,mediaStoreWait=1',
   });
   creator = await signedIn(h.platform, { credits: 50 });
 });
@@ -52,6 +57,12 @@ afterAll(async () => {
   await outage?.close();
 });
 const em = () => h.platform.clients.orm.em.fork();
+const TWO_SCENES = [
+  'A lighthouse keeper climbs the spiral stairs as the evening storm rolls in.',
+  'At the top he lights the lamp and watches its beam sweep across the waves.',
+].join('\n\n');
+const MEDIA_STEPS = ['makeVoiceTrack', 'composeRevision'];
+const mediaStep = (p: ProjectView) => p.phase === 'voicing' || p.phase === 'composing';
 const proofOf = (assetId: string) => em().findOne(DeletionProof, { assetId });
 
 describe('while the object store does not answer', () => {
@@ -155,6 +166,55 @@ describe('while the object store does not answer', () => {
     await waitForDeleted(brief.platform, temp.id, 60_000);
     expect(await proofOf(temp.id)).toMatchObject({ reason: 'job_finished' });
   }, 150_000);
+
+  it("a script run's voice track and composition wait for the store, past the attempts they get, and the run makes its one video once it answers", async () => {
+    const me = await signedIn(h.platform, { credits: 100 });
+    const project = await createProject(me.client, {
+      title: 'Outage',
+      script: TWO_SCENES,
+      resolution: '540p',
+    });
+    await quoteAndRun(me.client, project.id);
+    // Its scenes made: what follows reads and writes the store.
+    await waitForProject(me.client, project.id, { until: mediaStep, timeoutMs: 180_000 });
+    outage.down();
+    await stepPending(h.platform, workflowIds.script(project.id), MEDIA_STEPS, MEDIA_ATTEMPTS, 90_000);
+    expect((await json(await me.client.get(`/api/scripts/${project.id}`))).status).toBe('running');
+
+    outage.up();
+    const done = await waitForProject(me.client, project.id, { timeoutMs: 120_000 });
+    expect(done).toMatchObject({ status: 'ready', latestRevision: 1, message: null });
+    const outputs = await em().find(Asset, { user: me.user.id, kind: 'output', status: 'stored' });
+    expect(outputs.map((a) => a.id)).toContain(done.video!.assetId);
+    expect(
+      await objectExists(h.platform, (await loadAsset(h.platform, done.video!.assetId))!.objectKey),
+    ).toBe(true);
+  }, 300_000);
+
+  it('a script run whose store stays down past its wait ends failed, its scenes kept, and says only that our storage did not answer', async () => {
+    const me = await signedIn(brief.platform, { credits: 100 });
+    const project = await createProject(me.client, {
+      title: 'Gave up',
+      script: TWO_SCENES,
+      resolution: '540p',
+    });
+    await quoteAndRun(me.client, project.id);
+    await waitForProject(me.client, project.id, { until: mediaStep, timeoutMs: 180_000 });
+    const balance = await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id);
+    outage.down();
+    const done = await waitForProject(me.client, project.id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ status: 'incomplete', video: null, message: RUN_MESSAGES.failed });
+    const [revision] = (await json(await me.client.get(`/api/scripts/${project.id}/revisions`))).revisions;
+    expect(revision).toMatchObject({
+      status: 'failed',
+      message: `${RUN_MESSAGES.failed} (${STORAGE_UNAVAILABLE_DETAIL})`,
+    });
+    // The scenes were made and stay paid for: a new run keeps them at no charge.
+    expect(done.scenes.every((scene: { clipAssetId: string | null }) => scene.clipAssetId !== null)).toBe(
+      true,
+    );
+    expect(await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id)).toBe(balance);
+  }, 240_000);
 
   it("[R-OUT-7D] a provider's finished video waits for the store, past the attempts a download gets, and is stored and charged once it answers", async () => {
     const me = await signedIn(h.platform, { credits: 100 });

@@ -120,14 +120,25 @@ export function activityPending(
   activity: string,
   pastAttempt = 0,
   timeoutMs = 120_000,
-): Promise<true> {
-  const workflow = platform.clients.temporal.client.workflow.getHandle(workflowIds.generation(jobId));
+): Promise<string> {
+  return stepPending(platform, workflowIds.generation(jobId), [activity], pastAttempt, timeoutMs);
+}
+
+/** The same for any workflow, and whichever of `activities` gets there: the one that did. */
+export function stepPending(
+  platform: TestPlatform,
+  workflowId: string,
+  activities: readonly string[],
+  pastAttempt = 0,
+  timeoutMs = 120_000,
+): Promise<string> {
+  const workflow = platform.clients.temporal.client.workflow.getHandle(workflowId);
   return eventually(
     async () =>
-      ((await workflow.describe()).raw.pendingActivities ?? []).some(
-        (a) => a.activityType?.name === activity && (a.attempt ?? 0) > pastAttempt,
-      ) || null,
+      ((await workflow.describe()).raw.pendingActivities ?? []).find(
+        (a) => activities.includes(a.activityType?.name ?? '') && (a.attempt ?? 0) > pastAttempt,
+      )?.activityType?.name ?? null,
     timeoutMs,
-    `${activity}'s attempt ${pastAttempt + 1}`,
-  ).then(() => true);
+    `${activities.join(' or ')}'s attempt ${pastAttempt + 1}`,
+  );
 }
