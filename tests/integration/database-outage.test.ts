@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { CreditLedgerEntry, GenerationJob } from '../../db/entities/index.ts';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { OUTPUT_COPY_ATTEMPTS } from '../../domain/generation.ts';
+import { MEDIA_ATTEMPTS } from '../../domain/script.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { eventually } from '../support/assets.ts';
@@ -18,12 +19,14 @@ import {
   createJob,
   jobRequest,
   startGenerationHarness,
+  stepPending,
   waitForJob,
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
+import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
@@ -253,4 +256,34 @@ describe('while the database does not answer', () => {
     });
     expect(h.simulator.tasks('luma').filter((t) => t.prompt === prompt)).toHaveLength(1);
   }, 240_000);
+
+  it("a script run's voice track and composition wait for the database, past the attempts they get, and the run makes its video once it answers", async () => {
+    const project = await createProject(creator.client, {
+      title: 'Failover',
+      script: [
+        'The ferry leaves the harbour while gulls circle above the grey water.',
+        'On the far shore a child waves a red scarf at the passengers.',
+      ].join('\n\n'),
+      resolution: '540p',
+    });
+    await quoteAndRun(creator.client, project.id);
+    // Its scenes made: what follows reads and writes the database.
+    await waitForProject(creator.client, project.id, {
+      until: (p) => p.phase === 'voicing' || p.phase === 'composing',
+      timeoutMs: 180_000,
+    });
+    outage.down();
+    await stepPending(
+      h.platform,
+      workflowIds.script(project.id),
+      ['makeVoiceTrack', 'composeRevision'],
+      MEDIA_ATTEMPTS,
+      90_000,
+    );
+
+    outage.up();
+    const done = await waitForProject(creator.client, project.id, { timeoutMs: 120_000 });
+    expect(done).toMatchObject({ status: 'ready', latestRevision: 1, message: null });
+    expect(done.video).not.toBeNull();
+  }, 300_000);
 });

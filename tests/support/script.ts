@@ -37,7 +37,10 @@ export async function quoteAndRun(
   return { quote, started: await json(res), key };
 }
 
-/** Polls the project until it is no longer running (or `until` says so). */
+/**
+ * Polls the project until it is no longer running (or `until` says so). An answer other
+ * than 200 (the platform's database not answering) is asked again, as the site does.
+ */
 export async function waitForProject(
   client: TestClient,
   projectId: string,
@@ -45,10 +48,11 @@ export async function waitForProject(
 ): Promise<ProjectView> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const until = options.until ?? ((p: ProjectView) => p.status !== 'running');
-  let last: ProjectView | undefined;
+  let last: unknown;
   while (Date.now() < deadline) {
-    last = (await json(await client.get(`/api/scripts/${projectId}`))) as ProjectView;
-    if (until(last)) return last;
+    const res = await client.get(`/api/scripts/${projectId}`);
+    last = await json(res);
+    if (res.status === 200 && until(last as ProjectView)) return last as ProjectView;
     await sleep(200);
   }
   throw new Error(`project ${projectId} did not get there in time; last seen ${JSON.stringify(last)}`);
