@@ -26,7 +26,7 @@ import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
-import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
+import { MEDIA_STEPS, runToMediaSteps, waitForProject } from '../support/script.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
@@ -69,6 +69,27 @@ const answers = async (ms: number): Promise<boolean> => {
   return false;
 };
 
+/**
+ * A transaction that sleeps `seconds` in a statement: its backend's pid once it runs, and
+ * its end (null when it committed, else its error; a BEGIN that fails never gives a pid).
+ */
+const sleepingTransaction = (seconds: number) => {
+  let backend!: (pid: number) => void;
+  const pid = new Promise<number>((resolve) => (backend = resolve));
+  const ended = orm()
+    .em.fork()
+    .transactional(async (em) => {
+      const [row] = await em.execute<Array<{ pid: number }>>('select pg_backend_pid() as pid');
+      backend(row!.pid);
+      await em.execute('select pg_sleep(?)', [seconds]);
+    })
+    .then(
+      () => null,
+      (err: unknown) => err,
+    );
+  return { pid, ended };
+};
+
 // The api answering again. Right after the outage a request may still meet a pooled
 // connection the outage reset whose reset the pool has not read yet (503, once): the pool
 // drops it then.
@@ -103,20 +124,8 @@ describe('while the database does not answer', () => {
     // its connection before.
     let failed = 0;
     while (failed < h.platform.config.database.poolMax + 2) {
-      let inFlight!: (pid: number) => void;
-      const started = new Promise<number>((resolve) => (inFlight = resolve));
-      const cut = orm()
-        .em.fork()
-        .transactional(async (em) => {
-          const [row] = await em.execute<Array<{ pid: number }>>('select pg_backend_pid() as pid');
-          inFlight(row!.pid);
-          await em.execute('select pg_sleep(1)');
-        });
-      const ended = cut.then(
-        () => 'committed' as const,
-        () => 'failed' as const,
-      );
-      const pid = await Promise.race([started, ended]);
+      const transaction = sleepingTransaction(1);
+      const pid = await Promise.race([transaction.pid, transaction.ended]);
       if (typeof pid === 'number') {
         // Down once the statement runs on the server.
         await eventually(
@@ -134,7 +143,7 @@ describe('while the database does not answer', () => {
         );
         outage.down();
       }
-      expect(await ended).toBe('failed');
+      expect(await transaction.ended).toBeInstanceOf(Error);
       failed++;
       outage.up();
     }
@@ -170,19 +179,7 @@ describe('while the database does not answer', () => {
   it('a connection the server ends (a restart, an administrator) is taken for the database not answering, and is given back', async () => {
     const { poolMax } = h.platform.config.database;
     for (let i = 0; i < poolMax + 2; i++) {
-      let backend!: (pid: number) => void;
-      const pid = new Promise<number>((resolve) => (backend = resolve));
-      const ended = orm()
-        .em.fork()
-        .transactional(async (em) => {
-          const [row] = await em.execute<Array<{ pid: number }>>('select pg_backend_pid() as pid');
-          backend(row!.pid);
-          await em.execute('select pg_sleep(5)');
-        })
-        .then(
-          () => null,
-          (err: unknown) => err,
-        );
+      const { pid, ended } = sleepingTransaction(5);
       await orm()
         .em.getConnection()
         .execute('select pg_terminate_backend(?)', [await pid]);
@@ -258,28 +255,10 @@ describe('while the database does not answer', () => {
   }, 240_000);
 
   it("a script run's voice track and composition wait for the database, past the attempts they get, and the run makes its video once it answers", async () => {
-    const project = await createProject(creator.client, {
-      title: 'Failover',
-      script: [
-        'The ferry leaves the harbour while gulls circle above the grey water.',
-        'On the far shore a child waves a red scarf at the passengers.',
-      ].join('\n\n'),
-      resolution: '540p',
-    });
-    await quoteAndRun(creator.client, project.id);
     // Its scenes made: what follows reads and writes the database.
-    await waitForProject(creator.client, project.id, {
-      until: (p) => p.phase === 'voicing' || p.phase === 'composing',
-      timeoutMs: 180_000,
-    });
+    const project = await runToMediaSteps(creator.client, 'Failover');
     outage.down();
-    await stepPending(
-      h.platform,
-      workflowIds.script(project.id),
-      ['makeVoiceTrack', 'composeRevision'],
-      MEDIA_ATTEMPTS,
-      90_000,
-    );
+    await stepPending(h.platform, workflowIds.script(project.id), MEDIA_STEPS, MEDIA_ATTEMPTS, 90_000);
 
     outage.up();
     const done = await waitForProject(creator.client, project.id, { timeoutMs: 120_000 });

@@ -7,7 +7,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, AuditEvent, CreditLedgerEntry, DeletionProof } from '../../db/entities/index.ts';
 import { FAILURE_MESSAGES, OUTPUT_COPY_ATTEMPTS, RENDER_ATTEMPTS } from '../../domain/generation.ts';
-import type { ProjectView } from '../../domain/contracts/script.ts';
 import { MEDIA_ATTEMPTS, RUN_MESSAGES, STORAGE_UNAVAILABLE_DETAIL } from '../../domain/script.ts';
 import { workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
@@ -32,7 +31,7 @@ import {
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
-import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
+import { MEDIA_STEPS, runToMediaSteps, waitForProject } from '../support/script.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
@@ -57,12 +56,6 @@ afterAll(async () => {
   await outage?.close();
 });
 const em = () => h.platform.clients.orm.em.fork();
-const TWO_SCENES = [
-  'A lighthouse keeper climbs the spiral stairs as the evening storm rolls in.',
-  'At the top he lights the lamp and watches its beam sweep across the waves.',
-].join('\n\n');
-const MEDIA_STEPS = ['makeVoiceTrack', 'composeRevision'];
-const mediaStep = (p: ProjectView) => p.phase === 'voicing' || p.phase === 'composing';
 const proofOf = (assetId: string) => em().findOne(DeletionProof, { assetId });
 
 describe('while the object store does not answer', () => {
@@ -169,14 +162,8 @@ describe('while the object store does not answer', () => {
 
   it("a script run's voice track and composition wait for the store, past the attempts they get, and the run makes its one video once it answers", async () => {
     const me = await signedIn(h.platform, { credits: 100 });
-    const project = await createProject(me.client, {
-      title: 'Outage',
-      script: TWO_SCENES,
-      resolution: '540p',
-    });
-    await quoteAndRun(me.client, project.id);
     // Its scenes made: what follows reads and writes the store.
-    await waitForProject(me.client, project.id, { until: mediaStep, timeoutMs: 180_000 });
+    const project = await runToMediaSteps(me.client, 'Outage');
     outage.down();
     await stepPending(h.platform, workflowIds.script(project.id), MEDIA_STEPS, MEDIA_ATTEMPTS, 90_000);
     expect((await json(await me.client.get(`/api/scripts/${project.id}`))).status).toBe('running');
@@ -193,13 +180,7 @@ describe('while the object store does not answer', () => {
 
   it('a script run whose store stays down past its wait ends failed, its scenes kept, and says only that our storage did not answer', async () => {
     const me = await signedIn(brief.platform, { credits: 100 });
-    const project = await createProject(me.client, {
-      title: 'Gave up',
-      script: TWO_SCENES,
-      resolution: '540p',
-    });
-    await quoteAndRun(me.client, project.id);
-    await waitForProject(me.client, project.id, { until: mediaStep, timeoutMs: 180_000 });
+    const project = await runToMediaSteps(me.client, 'Gave up');
     const balance = await creditBalance(brief.platform.clients.orm.em.fork(), me.user.id);
     outage.down();
     const done = await waitForProject(me.client, project.id, { timeoutMs: 60_000 });

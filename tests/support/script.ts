@@ -58,6 +58,29 @@ export async function waitForProject(
   throw new Error(`project ${projectId} did not get there in time; last seen ${JSON.stringify(last)}`);
 }
 
+/** A short project of two scenes, quick to render. */
+export const TWO_SCENES = [
+  'A lighthouse keeper climbs the spiral stairs as the evening storm rolls in.',
+  'At the top he lights the lamp and watches its beam sweep across the waves.',
+].join('\n\n');
+
+/** The steps of a run after its scenes: the voice track, then the composition. */
+export const MEDIA_STEPS = ['makeVoiceTrack', 'composeRevision'] as const;
+
+/**
+ * A project of `script` run until its scenes are made: from there, its steps read and
+ * write the platform's own storage (the voice track, then the composition).
+ */
+export async function runToMediaSteps(client: TestClient, title: string, script = TWO_SCENES) {
+  const project = await createProject(client, { title, script, resolution: '540p' });
+  await quoteAndRun(client, project.id);
+  await waitForProject(client, project.id, {
+    until: (p) => p.phase === 'voicing' || p.phase === 'composing',
+    timeoutMs: 180_000,
+  });
+  return project;
+}
+
 export interface Probed {
   duration: number;
   streams: { codec_type: string; codec_name: string; duration?: string }[];
