@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreditLedgerEntry, GenerationJob } from '../../db/entities/index.ts';
+import { neverSent } from '../../db/lost-connections.ts';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { OUTPUT_COPY_ATTEMPTS } from '../../domain/generation.ts';
 import { MEDIA_ATTEMPTS } from '../../domain/script.ts';
@@ -47,8 +48,8 @@ afterAll(async () => {
 const orm = () => h.platform.clients.orm;
 // Whether statements are answered within `ms`. A pool that kept its connections never
 // answers; right after an outage, a statement may meet a pooled connection the outage
-// reset before the pool has read the reset: it fails at once, the pool drops it, and the
-// next one is tried.
+// reset before the pool has read the reset, and fail at once if it reached the server
+// (one that never did is sent again): the pool drops it, and the next one is tried.
 const answers = async (ms: number): Promise<boolean> => {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -90,9 +91,9 @@ const sleepingTransaction = (seconds: number) => {
   return { pid, ended };
 };
 
-// The api answering again. Right after the outage a request may still meet a pooled
-// connection the outage reset whose reset the pool has not read yet (503, once): the pool
-// drops it then.
+// The api answering again. Right after the outage a request's transaction may still
+// meet a pooled connection the outage reset whose reset the pool has not read yet (503,
+// once): the pool drops it then.
 const apiAnswers = () =>
   eventually(async () => (await creator.client.get('/api/jobs')).status === 200, 5_000, 'the api answering');
 
@@ -174,6 +175,39 @@ describe('while the database does not answer', () => {
     expect(failed).toBeGreaterThan(poolMax);
     expect(await answers(5_000)).toBe(true);
     await apiAnswers();
+  });
+
+  it('a statement outside a transaction that met a connection the outage left dead is sent again on another, and answers', async () => {
+    const { poolMax } = h.platform.config.database;
+    for (let round = 0; round < 5; round++) {
+      // As above: the pool full of idle connections, all reset at once, and taken in the
+      // same tick; a read and a write each, neither in a transaction.
+      await Promise.allSettled(
+        Array.from({ length: poolMax }, () => orm().em.getConnection().execute('select pg_sleep(0.05)')),
+      );
+      outage.down();
+      outage.up();
+      const sent = await Promise.allSettled(
+        Array.from({ length: poolMax }, (_, i) =>
+          i % 2 === 0
+            ? orm().em.getConnection().execute('select 1')
+            : orm().em.fork().nativeUpdate(GenerationJob, { id: randomUUID() }, { progress: 0 }),
+        ),
+      );
+      expect(sent.filter((s) => s.status === 'rejected')).toEqual([]);
+    }
+  });
+
+  it('neverSent tells a statement that never left from one that may have reached the server', () => {
+    const socket = (code: string, syscall: string) =>
+      Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    expect(neverSent(socket('ECONNRESET', 'write'))).toBe(true);
+    expect(neverSent(socket('EPIPE', 'write'))).toBe(true);
+    expect(neverSent(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+    // Read failures come after the statement was written: it may have run.
+    expect(neverSent(socket('ECONNRESET', 'read'))).toBe(false);
+    expect(neverSent(new Error('Connection terminated unexpectedly'))).toBe(false);
+    expect(neverSent(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(false);
   });
 
   it('a connection the server ends (a restart, an administrator) is taken for the database not answering, and is given back', async () => {
