@@ -112,6 +112,13 @@ export const OUTPUT_COPY_MAX_MS =
   MINUTE;
 
 /**
+ * How long a create waits for its job's workflow to start when Temporal does not answer:
+ * then the job is saved as unstarted and the person answered, instead of after the
+ * Temporal client's own retries (about 20 s). A start takes tens of milliseconds; one
+ * slower than this that did reach Temporal is found already started by the sweep.
+ */
+export const JOB_START_DEADLINE_MS = 5 * SECOND;
+/**
  * How often jobs saved while Temporal did not answer are started (activities/sweeps/
  * unstarted-jobs.ts): a job waits at most a minute once Temporal is back, for a few
  * Temporal actions a run (its start and one activity), a few thousand a day.

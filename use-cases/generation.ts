@@ -17,7 +17,12 @@ import type {
 } from '../domain/contracts/generation.ts';
 import { AppError, badRequest, conflict, notFound } from '../domain/errors.ts';
 import { QUOTE_TTL_MS } from '../domain/billing.ts';
-import { IDEMPOTENCY_KEY_PATTERN, isTerminal, type JobParameters } from '../domain/generation.ts';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  JOB_START_DEADLINE_MS,
+  isTerminal,
+  type JobParameters,
+} from '../domain/generation.ts';
 import { fallbackCandidates, validateGenerationParameters } from '../domain/generation-parameters.ts';
 import { MODELS, quoteCredits } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
@@ -135,10 +140,13 @@ export async function quoteJob(deps: UseCaseDeps, actor: Actor, body: JobRequest
  * credits reserved and is recorded as unstarted: the unstarted-jobs sweep starts it once
  * Temporal answers again (activities/sweeps/unstarted-jobs.ts). Before, the request
  * failed with a 500 and left the job `moderating` with its credits reserved, for good.
+ * The start is given JOB_START_DEADLINE_MS, so the person is answered within seconds.
  */
 export async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
   try {
-    await startJobWorkflow(deps.temporal.client, job);
+    await deps.temporal.connection.withDeadline(Date.now() + JOB_START_DEADLINE_MS, () =>
+      startJobWorkflow(deps.temporal.client, job),
+    );
   } catch (err) {
     // Only a Temporal that does not answer: a refusal would be refused again by the sweep.
     if (!isTemporalUnavailable(err)) throw err;

@@ -7,7 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Asset, CreditLedgerEntry, RightsRequest, UnstartedJob } from '../../db/entities/index.ts';
-import { GENERATION_SCHEDULE_IDS, UNSTARTED_JOB_SWEEP_INTERVAL_MS } from '../../domain/generation.ts';
+import {
+  GENERATION_SCHEDULE_IDS,
+  JOB_START_DEADLINE_MS,
+  UNSTARTED_JOB_SWEEP_INTERVAL_MS,
+} from '../../domain/generation.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
@@ -68,8 +72,12 @@ describe('while Temporal does not answer', () => {
   it('a job asked for is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
     const me = await signedIn(h.platform, { credits: 20 });
     outage.down();
+    const asked = Date.now();
     const created = await createJob(me.client, jobRequest());
     expect(created.status).toBe(201);
+    // Answered once the start's deadline passed, not after the Temporal client's own
+    // retries (about 20 s before).
+    expect(Date.now() - asked).toBeLessThan(JOB_START_DEADLINE_MS + 5_000);
     const job = await json(created);
     expect(job.status).toBe('moderating');
     expect(await em().findOne(UnstartedJob, { job: job.id })).toMatchObject({
