@@ -71,6 +71,21 @@ const answers = async (ms: number): Promise<boolean> => {
 };
 
 /**
+ * The pool filled with idle connections, all reset at once by the outage (up again at
+ * once), then `take` called as many times in one tick: each meets a connection whose
+ * reset the pool has not read yet. How each call ended.
+ */
+const afterIdleReset = async (take: (i: number) => Promise<unknown>) => {
+  const { poolMax } = h.platform.config.database;
+  await Promise.allSettled(
+    Array.from({ length: poolMax }, () => orm().em.getConnection().execute('select pg_sleep(0.05)')),
+  );
+  outage.down();
+  outage.up();
+  return Promise.allSettled(Array.from({ length: poolMax }, (_, i) => take(i)));
+};
+
+/**
  * A transaction that sleeps `seconds` in a statement: its backend's pid once it runs, and
  * its end (null when it committed, else its error; a BEGIN that fails never gives a pid).
  */
@@ -156,19 +171,10 @@ describe('while the database does not answer', () => {
     const { poolMax } = h.platform.config.database;
     let failed = 0;
     for (let round = 0; round < 10 && failed < poolMax + 2; round++) {
-      // The pool full of idle connections, all reset at once; transactions begun in the
-      // same tick take them before the pool has read the resets.
-      await Promise.allSettled(
-        Array.from({ length: poolMax }, () => orm().em.getConnection().execute('select pg_sleep(0.05)')),
-      );
-      outage.down();
-      outage.up();
-      const begun = await Promise.allSettled(
-        Array.from({ length: poolMax }, () =>
-          orm()
-            .em.fork()
-            .transactional((em) => em.execute('select 1')),
-        ),
+      const begun = await afterIdleReset(() =>
+        orm()
+          .em.fork()
+          .transactional((em) => em.execute('select 1')),
       );
       failed += begun.filter((b) => b.status === 'rejected').length;
     }
@@ -178,21 +184,12 @@ describe('while the database does not answer', () => {
   });
 
   it('a statement outside a transaction that met a connection the outage left dead is sent again on another, and answers', async () => {
-    const { poolMax } = h.platform.config.database;
     for (let round = 0; round < 5; round++) {
-      // As above: the pool full of idle connections, all reset at once, and taken in the
-      // same tick; a read and a write each, neither in a transaction.
-      await Promise.allSettled(
-        Array.from({ length: poolMax }, () => orm().em.getConnection().execute('select pg_sleep(0.05)')),
-      );
-      outage.down();
-      outage.up();
-      const sent = await Promise.allSettled(
-        Array.from({ length: poolMax }, (_, i) =>
-          i % 2 === 0
-            ? orm().em.getConnection().execute('select 1')
-            : orm().em.fork().nativeUpdate(GenerationJob, { id: randomUUID() }, { progress: 0 }),
-        ),
+      // Reads and writes, neither in a transaction.
+      const sent = await afterIdleReset((i) =>
+        i % 2 === 0
+          ? orm().em.getConnection().execute('select 1')
+          : orm().em.fork().nativeUpdate(GenerationJob, { id: randomUUID() }, { progress: 0 }),
       );
       expect(sent.filter((s) => s.status === 'rejected')).toEqual([]);
     }
