@@ -48,7 +48,7 @@ export interface StoringTries {
  * (a step that hung) leave no failure to read, so once `attempts` are behind and the
  * store's wait is over too, no further attempt runs.
  */
-export function assertTriesLeft(tries: StoringTries): void {
+function assertTriesLeft(tries: StoringTries): void {
   const { attempt, scheduledTimestampMs } = Context.current().info;
   if (
     attempt > tries.attempts &&
@@ -62,8 +62,21 @@ export function assertTriesLeft(tries: StoringTries): void {
   }
 }
 
+/**
+ * One attempt of a step that stores: none once its tries are spent, and its failure made
+ * final once they are (its own after `attempts`, our storage's after `storeWaitMs`).
+ */
+export async function storing<T>(tries: StoringTries, attempt: () => Promise<T>): Promise<T> {
+  assertTriesLeft(tries);
+  try {
+    return await attempt();
+  } catch (err) {
+    throw storingFailure(err, tries);
+  }
+}
+
 /** The failure of one attempt, made final once the step's tries are spent. */
-export function storingFailure(err: unknown, tries: StoringTries): unknown {
+function storingFailure(err: unknown, tries: StoringTries): unknown {
   const { attempt, scheduledTimestampMs } = Context.current().info;
   const ours = isDatabaseUnavailable(err) ? storageFailure(err) : err;
   if (failureType(ours) === FAILURE_TYPES.storageUnavailable) {

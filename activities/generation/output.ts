@@ -30,7 +30,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { beginSaving, recordLiveState, type SavingJob } from '../../stores/generation.ts';
 import { reportAssetVerdict, verdictColumns } from '../../stores/moderation.ts';
-import { assertTriesLeft, storageFailure, storingFailure } from '../storing.ts';
+import { storageFailure, storing } from '../storing.ts';
 
 /** Where the finished video is: the provider's (expiring) URL, or our own temporary render. */
 export type OutputSource = { kind: 'url'; url: string } | { kind: 'object'; objectKey: string };
@@ -62,15 +62,9 @@ export function createOutputActivities(deps: OutputDeps) {
         storeWaitMs: deps.config.durations.outputStoreWaitMs,
         spentType: FAILURE_TYPES.outputDownloadFailed,
       };
-      assertTriesLeft(tries);
-      try {
-        return await storeOutputOnce(deps, input);
-      } catch (err) {
-        // The provider's download fails for good after its attempts; our store or
-        // database not answering, only once the store's wait is over: the provider still
-        // has the video.
-        throw storingFailure(err, tries);
-      }
+      // The provider's download fails for good after its attempts; our store or database
+      // not answering, only once the store's wait is over: the provider still has the video.
+      return storing(tries, () => storeOutputOnce(deps, input));
     },
   };
 }

@@ -21,7 +21,7 @@ import type { Scratch } from '../../platform/scratch.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
 import { renderLocalVideo, resolutionSize } from '../../providers/local.ts';
 import { jobParameters, loadJob, recordLiveState } from '../../stores/generation.ts';
-import { assertTriesLeft, storageFailure, storingFailure } from '../storing.ts';
+import { storageFailure, storing } from '../storing.ts';
 
 /** Progress is written at most this often, in steps of at least this much. */
 const PROGRESS_WRITE_STEP = 0.05;
@@ -85,14 +85,9 @@ export function createRenderActivities(deps: RenderDeps) {
         storeWaitMs: deps.config.durations.renderStoreWaitMs,
         spentType: FAILURE_TYPES.renderFailed,
       };
-      assertTriesLeft(tries);
-      try {
-        return await renderOnce(deps, input.jobId);
-      } catch (err) {
-        // ffmpeg failing ends the job after its attempts; our store or database not
-        // answering, only once the store's wait is over.
-        throw storingFailure(err, tries);
-      }
+      // ffmpeg failing ends the job after its attempts; our store or database not
+      // answering, only once the store's wait is over.
+      return storing(tries, () => renderOnce(deps, input.jobId));
     },
   };
 }

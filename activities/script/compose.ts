@@ -25,7 +25,7 @@ import { SECOND } from '../../domain/time.ts';
 import { DEFAULT_FPS, resolutionSize } from '../../providers/local.ts';
 import { derivedAssetId, loadRevision, recordProjectLive } from '../../stores/script.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { assertTriesLeft, storingFailure } from '../storing.ts';
+import { storing } from '../storing.ts';
 import { mediaTries, storeFile, storedAsset, type FileDeps } from './files.ts';
 import { downloadObject, runFfmpeg } from './media.ts';
 import { compositionArgs } from './composition.ts';
@@ -40,13 +40,7 @@ export function createComposeActivities(deps: FileDeps) {
     async composeRevision(input: {
       revisionId: string;
     }): Promise<{ finalAssetId: string; durationSeconds: number }> {
-      const tries = mediaTries(deps.config);
-      assertTriesLeft(tries);
-      try {
-        return await composeRevision(deps, input.revisionId);
-      } catch (err) {
-        throw storingFailure(err, tries);
-      }
+      return storing(mediaTries(deps.config), () => composeRevision(deps, input.revisionId));
     },
   };
 }

@@ -16,7 +16,7 @@ import {
 import { Context } from '@temporalio/activity';
 import { derivedAssetId, loadRevision } from '../../stores/script.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { assertTriesLeft, storingFailure } from '../storing.ts';
+import { storing } from '../storing.ts';
 import { mediaTries, storeFile, storedAsset, type FileDeps } from './files.ts';
 import { downloadObject, runFfmpeg, speak } from './media.ts';
 
@@ -39,13 +39,7 @@ const cancellation = (): AbortSignal | undefined => {
 export function createVoiceActivities(deps: VoiceDeps) {
   return {
     async makeVoiceTrack(input: { revisionId: string }): Promise<{ assetId: string }> {
-      const tries = mediaTries(deps.config);
-      assertTriesLeft(tries);
-      try {
-        return await makeVoiceTrack(deps, input.revisionId);
-      } catch (err) {
-        throw storingFailure(err, tries);
-      }
+      return storing(mediaTries(deps.config), () => makeVoiceTrack(deps, input.revisionId));
     },
   };
 }
