@@ -119,13 +119,14 @@ export const OUTPUT_COPY_MAX_MS =
  */
 export const JOB_START_DEADLINE_MS = 5 * SECOND;
 /**
- * How often jobs saved while Temporal did not answer are started (activities/sweeps/
- * unstarted-jobs.ts): a job waits at most a minute once Temporal is back, for a few
- * Temporal actions a run (its start and one activity), a few thousand a day.
+ * How often jobs and script runs saved while Temporal did not answer are started
+ * (activities/sweeps/unstarted-jobs.ts, unstarted-script-runs.ts): one waits at most a
+ * minute once Temporal is back, for a few Temporal actions a run (its start and two
+ * activities), a few thousand a day.
  */
 export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
-/** Jobs started by one run of that sweep; the next run takes the rest. */
-export const UNSTARTED_JOB_SWEEP_BATCH_SIZE = 500;
+/** Jobs, and script runs, started by one run of that sweep; the next run takes the rest. */
+export const UNSTARTED_SWEEP_BATCH_SIZE = 500;
 export const GENERATION_SCHEDULE_IDS = { unstartedJobSweep: 'generation-sweep-unstarted-jobs' } as const;
 
 /** Circuit breaker per provider: this many failures in a row open it for the cool-down. */

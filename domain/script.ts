@@ -111,6 +111,14 @@ export const MEDIA_ATTEMPTS = 5;
 export const MEDIA_STORE_WAIT_MS = 5 * MINUTE;
 /** Their retry policy's backstop. */
 export const MEDIA_MAX_ATTEMPTS = storingMaxAttempts(MEDIA_ATTEMPTS, MEDIA_STORE_WAIT_MS);
+/**
+ * How long confirming a run waits for its workflow's start when Temporal does not answer,
+ * as a job's create: then the run is saved as unstarted (its scenes' credits reserved) and
+ * the person answered; the unstarted sweep starts it once Temporal answers. Before, the
+ * request waited the Temporal client's own retries (about 20 s), answered 503, and left
+ * the project running with its credits reserved until the same confirmation came again.
+ */
+export const RUN_START_DEADLINE_MS = 5 * SECOND;
 /** A language model splitting a script must answer within this. */
 export const LLM_REQUEST_TIMEOUT_MS = MINUTE;
 

@@ -20,10 +20,12 @@ import { AppError, badRequest, conflict, type FieldProblem } from '../domain/err
 import { IDEMPOTENCY_KEY_PATTERN, type JobParameters } from '../domain/generation.ts';
 import { validateGenerationParameters } from '../domain/generation-parameters.ts';
 import { findModel, quoteCredits, type InputRole, type ModelSpec } from '../domain/models.ts';
+import { RUN_START_DEADLINE_MS } from '../domain/script.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { configuredProviders } from '../providers/index.ts';
 import { InsufficientCredits, creditBalance, writeLedger } from '../stores/billing.ts';
-import { renderKey } from '../stores/script.ts';
+import { recordUnstartedRun, renderKey } from '../stores/script.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { idempotencyKeyMissing } from './generation.ts';
 import { processingRestricted } from './retention.ts';
@@ -216,8 +218,22 @@ export async function runProject(
   return { view: await getProject(deps, actor, project.id), replayed: false };
 }
 
+/**
+ * Starts the run's workflow, given RUN_START_DEADLINE_MS. When Temporal does not answer,
+ * the run stays saved with its credits reserved and is recorded as unstarted: the
+ * unstarted sweep starts it once Temporal answers (activities/sweeps/unstarted-script-runs.ts).
+ */
 async function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string): Promise<void> {
-  await startScriptRun(deps.temporal.client, { projectId: project.id, userId: project.user }, { revisionId });
+  try {
+    await deps.temporal.connection.withDeadline(Date.now() + RUN_START_DEADLINE_MS, () =>
+      startScriptRun(deps.temporal.client, { projectId: project.id, userId: project.user }, { revisionId }),
+    );
+  } catch (err) {
+    // Only a Temporal that does not answer: a refusal would be refused again by the sweep.
+    if (!isTemporalUnavailable(err)) throw err;
+    await recordUnstartedRun(deps.orm.em.fork(), revisionId, deps.config.temporal.namespace);
+    deps.logger.warn({ err, revisionId }, 'script run saved, its workflow not started: the sweep starts it');
+  }
 }
 
 /**

@@ -5,15 +5,15 @@
 // de-identified monthly totals (R-PAY-7Y), what account deletions kept past its end
 // dates, the reconciliation of the bucket with the asset rows (orphaned objects deleted
 // with proof, missing objects reported), and assets still stored well past their
-// delete-at because their retention workflow was lost; and jobs saved while Temporal did
-// not answer, started once it does.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+// delete-at because their retention workflow was lost; and jobs and script runs saved
+// while Temporal did not answer, started once it does.
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
-import type { UnstartedJobSweep } from '../activities/sweeps/unstarted-jobs.ts';
+import type { UnstartedSweep } from '../activities/sweeps/unstarted-jobs.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -35,9 +35,19 @@ export interface SessionLogSweepResult {
   cutoff: string;
 }
 
-/** Jobs saved while Temporal did not answer their start: started now that it does. */
-export async function unstartedJobSweepWorkflow(): Promise<UnstartedJobSweep> {
-  return sweeps.startUnstartedJobs();
+export interface UnstartedSweepResult {
+  jobs: UnstartedSweep;
+  scriptRuns: UnstartedSweep;
+}
+
+/** Jobs and script runs saved while Temporal did not answer their start: started now that it does. */
+export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
+  const jobs = await sweeps.startUnstartedJobs();
+  // Runs that began before script runs were swept too have none to start.
+  const scriptRuns = patched('unstarted-script-runs')
+    ? await sweeps.startUnstartedScriptRuns()
+    : { started: 0, dropped: 0, refused: 0 };
+  return { jobs, scriptRuns };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

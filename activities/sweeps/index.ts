@@ -1,8 +1,8 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
-// with the asset rows, assets whose retention workflow was lost, and jobs whose workflow
-// Temporal did not start.
+// with the asset rows, assets whose retention workflow was lost, and jobs and script runs
+// whose workflow Temporal did not start.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -15,6 +15,7 @@ import { createPrivacySweepActivities } from './privacy.ts';
 import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
+import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
 
 export function createSweepActivities(deps: {
   orm: MikroORM;
@@ -31,6 +32,7 @@ export function createSweepActivities(deps: {
     ...createSupportSweepActivities(deps),
     ...createKeptRecordSweepActivities(deps),
     ...createUnstartedJobActivities(deps),
+    ...createUnstartedScriptRunActivities(deps),
   };
 }
 

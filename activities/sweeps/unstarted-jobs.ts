@@ -7,13 +7,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { startJobWorkflow } from '../../clients/generation.ts';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob, UnstartedJob } from '../../db/entities/index.ts';
-import { UNSTARTED_JOB_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
+import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
 import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
 
-export interface UnstartedJobSweep {
+/** What one run of an unstarted sweep did (for jobs, or for script runs). */
+export interface UnstartedSweep {
   /** Workflows started, or found already started. */
   started: number;
-  /** Rows let go: the job had ended, or had no account. */
+  /** Rows let go: the job or run had ended, or had no account. */
   dropped: number;
   /** Starts Temporal refused (not for being down): their rows stay. */
   refused: number;
@@ -25,15 +26,15 @@ export function createUnstartedJobActivities(deps: {
   config: Config;
 }) {
   return {
-    async startUnstartedJobs(): Promise<UnstartedJobSweep> {
+    async startUnstartedJobs(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
       const waiting = await em.find(
         UnstartedJob,
         { namespace: deps.config.temporal.namespace },
-        { orderBy: { failedAt: 'asc' }, limit: UNSTARTED_JOB_SWEEP_BATCH_SIZE },
+        { orderBy: { failedAt: 'asc' }, limit: UNSTARTED_SWEEP_BATCH_SIZE },
       );
       const jobs = await em.find(GenerationJob, { id: { $in: waiting.map((w) => w.job) } });
-      const result: UnstartedJobSweep = { started: 0, dropped: 0, refused: 0 };
+      const result: UnstartedSweep = { started: 0, dropped: 0, refused: 0 };
       for (const job of jobs) {
         if (job.status === 'moderating' && job.user) {
           try {

@@ -24,6 +24,7 @@ export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { UnstartedJob } from './UnstartedJob.ts';
+export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
 export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
@@ -65,6 +66,7 @@ import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { UnstartedJob } from './UnstartedJob.ts';
+import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
 import { TakedownRequest } from './TakedownRequest.ts';
@@ -121,4 +123,5 @@ export const entities = [
   ScriptRevision,
   ScriptRevisionScene,
   UnstartedJob,
+  UnstartedScriptRun,
 ];

@@ -6,16 +6,25 @@
 // Schedule, every minute) starts it once Temporal answers.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Asset, CreditLedgerEntry, RightsRequest, UnstartedJob } from '../../db/entities/index.ts';
+import {
+  Asset,
+  CreditLedgerEntry,
+  RightsRequest,
+  ScriptRevision,
+  UnstartedJob,
+  UnstartedScriptRun,
+} from '../../db/entities/index.ts';
 import {
   GENERATION_SCHEDULE_IDS,
   JOB_START_DEADLINE_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
+import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
+import { recordUnstartedRun } from '../../stores/script.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount, signedIn } from '../support/accounts.ts';
 import { eventually, media, objectsUnder, uploadBytes } from '../support/assets.ts';
@@ -28,6 +37,7 @@ import {
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
+import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
 
 let outage: Outage;
@@ -61,9 +71,9 @@ const sweep = () =>
     taskQueue: TASK_QUEUES.system,
     workflowId: `test-unstarted-sweep-${randomUUID()}`,
   });
-const runsOf = async (jobId: string) => {
+const runsOf = async (workflowId: string) => {
   const runs: string[] = [];
-  const query = `WorkflowId = '${workflowIds.generation(jobId)}'`;
+  const query = `WorkflowId = '${workflowId}'`;
   for await (const run of temporal().workflow.list({ query })) runs.push(run.status.name);
   return runs;
 };
@@ -97,8 +107,8 @@ describe('while Temporal does not answer', () => {
     expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'capture' })).toBe(1);
     expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
     // Another run finds nothing left to start, and the job had one workflow.
-    expect(await sweep()).toEqual({ started: 0, dropped: 0, refused: 0 });
-    expect(await runsOf(job.id)).toEqual(['COMPLETED']);
+    expect((await sweep()).jobs).toEqual({ started: 0, dropped: 0, refused: 0 });
+    expect(await runsOf(workflowIds.generation(job.id))).toEqual(['COMPLETED']);
   }, 120_000);
 
   it('a job that ended before the sweep came is let go, not started', async () => {
@@ -110,8 +120,49 @@ describe('while Temporal does not answer', () => {
     // This run, or the schedule's if it came first, lets it go.
     await sweep();
     expect(await em().findOne(UnstartedJob, { job: jobId })).toBeNull();
-    expect(await runsOf(jobId)).toEqual([]);
+    expect(await runsOf(workflowIds.generation(jobId))).toEqual([]);
   });
+
+  it('a script run confirmed is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
+    const me = await signedIn(h.platform, { credits: 100 });
+    const project = await createProject(me.client, {
+      title: 'Unstarted',
+      script: TWO_SCENES,
+      resolution: '540p',
+    });
+    outage.down();
+    const asked = Date.now();
+    const { quote, started, key } = await quoteAndRun(me.client, project.id);
+    // Answered once the start's deadline passed; before, a 503 after about 20 s.
+    expect(Date.now() - asked).toBeLessThan(RUN_START_DEADLINE_MS + 5_000);
+    expect(started.status).toBe('running');
+    const revision = await em().findOneOrFail(ScriptRevision, { project: project.id, idempotencyKey: key });
+    expect(await em().findOne(UnstartedScriptRun, { revision: revision.id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+    expect(await creditBalance(em(), me.user.id)).toBe(100 - quote.credits);
+
+    outage.up();
+    await sweep();
+    const done = await waitForProject(me.client, project.id, { timeoutMs: 180_000 });
+    expect(done).toMatchObject({ status: 'ready', latestRevision: 1, message: null });
+    expect(await em().findOne(UnstartedScriptRun, { revision: revision.id })).toBeNull();
+    expect(await creditBalance(em(), me.user.id)).toBe(100 - quote.credits);
+    // The same confirmation again starts nothing more, and the project had one run.
+    const again = await me.client.request(
+      'POST',
+      `/api/scripts/${project.id}/runs`,
+      { quoteHash: quote.quoteHash },
+      { 'idempotency-key': key },
+    );
+    expect(again.status).toBe(200);
+    // Recorded again once it ended: let go, not started (this sweep, or the schedule's).
+    await recordUnstartedRun(em(), revision.id, h.platform.namespace);
+    await sweep();
+    expect(await em().findOne(UnstartedScriptRun, { revision: revision.id })).toBeNull();
+    expect(await runsOf(workflowIds.script(project.id))).toEqual(['COMPLETED']);
+    expect(await em().count(ScriptRevision, { project: project.id })).toBe(1);
+  }, 300_000);
 
   it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
     const me = await signedIn(h.platform);
