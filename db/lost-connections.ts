@@ -11,8 +11,9 @@
 // Right after an outage, a pooled connection the outage reset may be handed out before
 // the pool has read the reset: the statement fails as it is written, having never reached
 // the server. Outside a transaction such a statement is sent once more on another
-// connection, so the request it serves does not fail (it answered 503 before); in a
-// transaction, or once it may have reached the server, it is never sent again.
+// connection, and a transaction whose BEGIN met such a connection begins once more on
+// another, so the request it serves does not fail (it answered 503 before); a statement
+// in a transaction, or one that may have reached the server, is never sent again.
 import { PostgreSqlConnection } from '@mikro-orm/postgresql';
 
 type Dialect = ReturnType<PostgreSqlConnection['createKyselyDialect']>;
@@ -97,8 +98,24 @@ export function releasingLostConnections(driver: Driver): Driver {
   return driver;
 }
 
-/** MikroORM's PostgreSQL connection, its transactions giving back a lost connection. */
+/**
+ * MikroORM's PostgreSQL connection, its transactions giving back a lost connection, and
+ * beginning again on another when their BEGIN never left.
+ */
 export class PostgreSqlConnectionReleasingLost extends PostgreSqlConnection {
+  // A BEGIN that never reached the server began nothing, and none of the transaction's
+  // own statements has run: it begins once more, on another connection (the lost one is
+  // already given back). A request's transaction right after an outage answered 503 before.
+  override async begin(options: Parameters<PostgreSqlConnection['begin']>[0] = {}) {
+    if (options.ctx) return super.begin(options);
+    try {
+      return await super.begin(options);
+    } catch (err) {
+      if (!neverSent(err)) throw err;
+      return super.begin(options);
+    }
+  }
+
   override createKyselyDialect(
     overrides: Parameters<PostgreSqlConnection['createKyselyDialect']>[0],
   ): Dialect {
