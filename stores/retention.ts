@@ -300,16 +300,6 @@ async function recordDeferral(
   });
 }
 
-/** The assets a released hold was keeping from a deletion already asked for. */
-export async function deferredAssetIds(
-  em: EntityManager,
-  hold: { userId?: string | null; assetId?: string | null },
-): Promise<string[]> {
-  const where = hold.assetId ? { id: hold.assetId } : { user: hold.userId! };
-  const assets = await em.find(Asset, { ...where, status: 'deleting' }, { fields: ['id'] });
-  return assets.map((a) => a.id);
-}
-
 /**
  * Deletes an asset now, for a person (R-IN-EARLY), an account deletion or a finished
  * job, and lets its retention workflow end: the signal carries the proof, so the

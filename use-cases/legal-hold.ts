@@ -2,10 +2,10 @@
 // deletion it covers. Placing and releasing are recorded with their reasons and audited.
 // A placement needs to tell no workflow: every deletion checks the holds where it
 // happens. A release tells the retention workflows whose deletion it deferred, and the
-// person's account deletion, so they carry on at once.
+// person's account deletion, so they carry on at once. Either is made, and answered,
+// while Temporal does not answer: the workflows are told by the unstarted sweep.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { signalDeletionHoldChange } from '../clients/account-deletion.ts';
-import { signalHoldReleased } from '../clients/retention.ts';
+import { tellHoldChange } from '../clients/legal-hold.ts';
 import { Asset, LegalHold, User } from '../db/entities/index.ts';
 import type {
   HoldListQuery,
@@ -16,8 +16,10 @@ import type {
   ReleaseHoldBody,
 } from '../domain/contracts/legal-hold.ts';
 import { conflict, notFound } from '../domain/errors.ts';
+import { HOLD_CHANGE_TELL_DEADLINE_MS } from '../domain/retention.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { deferredAssetIds } from '../stores/retention.ts';
+import { isTemporalUnavailable } from '../platform/temporal.ts';
+import { holdChange, holdSubject, recordUntoldHoldChange } from '../stores/legal-hold.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 
 function holdView(hold: LegalHold): LegalHoldView {
@@ -37,21 +39,14 @@ function holdView(hold: LegalHold): LegalHoldView {
   };
 }
 
-/** The person a hold is about: its user, or the owner of its file. */
-async function subjectOf(em: EntityManager, hold: { userId?: string | null; assetId?: string | null }) {
-  if (!hold.assetId) return hold.userId ?? null;
-  const asset = await em.findOne(Asset, { id: hold.assetId }, { fields: ['user'] });
-  return asset?.user ?? null;
-}
-
-/** Records a hold placed or released, naming the person it is about; returns that person. */
+/** Records a hold placed or released, naming the person it is about. */
 async function auditHoldChange(
   em: EntityManager,
   staff: Actor,
   action: 'legal.hold_placed' | 'legal.hold_released',
   hold: LegalHold,
-): Promise<string | null> {
-  const subjectUserId = await subjectOf(em, hold);
+): Promise<void> {
+  const subjectUserId = await holdSubject(em, hold);
   await recordAudit(em, {
     action,
     actorId: staff.id,
@@ -61,13 +56,25 @@ async function auditHoldChange(
     subjectUserId,
     details: { scope: hold.assetId ? 'asset' : 'user', assetId: hold.assetId ?? null },
   });
-  return subjectUserId;
 }
 
-/** The pseudonym the person's deletion workflow is named by, if the account still exists. */
-async function pseudonymOf(em: EntityManager, userId: string | null): Promise<string | null> {
-  if (!userId) return null;
-  return (await em.findOne(User, { id: userId }, { fields: ['pseudonym'] }))?.pseudonym ?? null;
+/**
+ * Tells the workflows the hold's change concerns; the retention workflows signalled. The
+ * change is committed already: while Temporal does not answer, it is recorded as untold
+ * and the unstarted sweep tells them once it answers.
+ */
+async function tell(deps: UseCaseDeps, hold: LegalHold): Promise<number> {
+  const change = await holdChange(deps.orm.em.fork(), hold);
+  try {
+    return await deps.temporal.connection.withDeadline(Date.now() + HOLD_CHANGE_TELL_DEADLINE_MS, () =>
+      tellHoldChange(deps.temporal.client, change),
+    );
+  } catch (err) {
+    if (!isTemporalUnavailable(err)) throw err;
+    await recordUntoldHoldChange(deps.orm.em.fork(), hold.id, deps.config.temporal.namespace);
+    deps.logger.warn({ err, holdId: hold.id }, 'hold changed, its workflows not told: the sweep tells them');
+    return 0;
+  }
 }
 
 export async function placeHold(
@@ -91,9 +98,9 @@ export async function placeHold(
     placedAt: new Date(),
   });
   await em.flush();
-  const subjectUserId = await auditHoldChange(em, staff, 'legal.hold_placed', hold);
+  await auditHoldChange(em, staff, 'legal.hold_placed', hold);
   // An account deletion of the person pauses (R-HOLD); one that is not running ignores it.
-  await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));
+  await tell(deps, hold);
   return { ...holdView(hold), workflowsSignalled: 0 };
 }
 
@@ -113,11 +120,9 @@ export async function releaseHold(
   );
   if (released === 0) throw conflict('hold_released', 'This legal hold is already released.');
   const hold = await deps.orm.em.fork().findOneOrFail(LegalHold, { id: holdId });
-  const subjectUserId = await auditHoldChange(em, staff, 'legal.hold_released', hold);
+  await auditHoldChange(em, staff, 'legal.hold_released', hold);
   // Committed before signalling: the deletion that wakes up finds the hold released.
-  const signalled = await signalHoldReleased(deps.temporal.client, await deferredAssetIds(em, hold), hold.id);
-  await signalDeletionHoldChange(deps.temporal.client, await pseudonymOf(em, subjectUserId));
-  return { ...holdView(hold), workflowsSignalled: signalled };
+  return { ...holdView(hold), workflowsSignalled: await tell(deps, hold) };
 }
 
 export async function listHolds(deps: UseCaseDeps, query: HoldListQuery): Promise<LegalHoldList> {

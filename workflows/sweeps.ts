@@ -6,7 +6,7 @@
 // dates, the reconciliation of the bucket with the asset rows (orphaned objects deleted
 // with proof, missing objects reported), and assets still stored well past their
 // delete-at because their retention workflow was lost; and jobs and script runs saved
-// while Temporal did not answer, started once it does.
+// while Temporal did not answer, started once it does, and hold changes it was not told.
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
@@ -14,6 +14,7 @@ import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
 import type { UnstartedSweep } from '../activities/sweeps/unstarted-jobs.ts';
+import type { UntoldHoldChangeSweep } from '../activities/sweeps/untold-hold-changes.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -38,16 +39,23 @@ export interface SessionLogSweepResult {
 export interface UnstartedSweepResult {
   jobs: UnstartedSweep;
   scriptRuns: UnstartedSweep;
+  holdChanges: UntoldHoldChangeSweep;
 }
 
-/** Jobs and script runs saved while Temporal did not answer their start: started now that it does. */
+/**
+ * What Temporal did not take while it did not answer, now that it does: jobs and script
+ * runs whose start it missed, hold changes whose signals it missed.
+ */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   const jobs = await sweeps.startUnstartedJobs();
-  // Runs that began before script runs were swept too have none to start.
+  // Runs that began before script runs and hold changes were swept too have none of them.
   const scriptRuns = patched('unstarted-script-runs')
     ? await sweeps.startUnstartedScriptRuns()
     : { started: 0, dropped: 0, refused: 0 };
-  return { jobs, scriptRuns };
+  const holdChanges = patched('untold-hold-changes')
+    ? await sweeps.tellUntoldHoldChanges()
+    : { told: 0, signalled: 0 };
+  return { jobs, scriptRuns, holdChanges };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

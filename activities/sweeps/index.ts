@@ -1,8 +1,8 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
-// with the asset rows, assets whose retention workflow was lost, and jobs and script runs
-// whose workflow Temporal did not start.
+// with the asset rows, assets whose retention workflow was lost, jobs and script runs
+// whose workflow Temporal did not start, and hold changes it was not told.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -16,6 +16,7 @@ import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
+import { createUntoldHoldChangeActivities } from './untold-hold-changes.ts';
 
 export function createSweepActivities(deps: {
   orm: MikroORM;
@@ -33,6 +34,7 @@ export function createSweepActivities(deps: {
     ...createKeptRecordSweepActivities(deps),
     ...createUnstartedJobActivities(deps),
     ...createUnstartedScriptRunActivities(deps),
+    ...createUntoldHoldChangeActivities(deps),
   };
 }
 

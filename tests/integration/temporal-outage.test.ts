@@ -9,25 +9,37 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   Asset,
   CreditLedgerEntry,
+  LegalHold,
   RightsRequest,
   ScriptRevision,
   UnstartedJob,
   UnstartedScriptRun,
+  UntoldHoldChange,
 } from '../../db/entities/index.ts';
 import {
   GENERATION_SCHEDULE_IDS,
   JOB_START_DEADLINE_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
+import { HOLD_CHANGE_TELL_DEADLINE_MS } from '../../domain/retention.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
 import { recordUnstartedRun } from '../../stores/script.ts';
+import { retentionStateQuery } from '../../workflows/retention.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount, signedIn } from '../support/accounts.ts';
-import { eventually, media, objectsUnder, uploadBytes } from '../support/assets.ts';
+import {
+  eventually,
+  media,
+  objectExists,
+  objectsUnder,
+  storeAsset,
+  uploadBytes,
+  waitForDeleted,
+} from '../support/assets.ts';
 import {
   createJob,
   insertJobRow,
@@ -65,6 +77,7 @@ afterAll(async () => {
   await outage?.close();
 });
 const em = () => h.platform.clients.orm.em.fork();
+const HOLD_REASON = 'Litigation hold: matter 2026-CV-0042, preserve all media';
 const temporal = () => h.platform.clients.temporal.client;
 const sweep = () =>
   temporal().workflow.execute(unstartedJobSweepWorkflow, {
@@ -163,6 +176,47 @@ describe('while Temporal does not answer', () => {
     expect(await runsOf(workflowIds.script(project.id))).toEqual(['COMPLETED']);
     expect(await em().count(ScriptRevision, { project: project.id })).toBe(1);
   }, 300_000);
+
+  it('[R-HOLD] [R-IN-EARLY] holds placed and released are made and answered, and the deletion they deferred runs once Temporal answers', async () => {
+    const legal = await signedIn(h.platform, { role: 'legal', mfa: true });
+    const owner = await signedIn(h.platform);
+    const asset = await storeAsset(h.platform, owner.user.id, { kind: 'input' });
+    const first = await json(
+      await legal.client.post('/api/legal/holds', { assetId: asset.id, reason: HOLD_REASON }),
+    );
+    expect((await owner.client.delete(`/api/assets/${asset.id}`)).status).toBe(202);
+    await eventually(
+      async () =>
+        (await temporal().workflow.getHandle(workflowIds.retention(asset.id)).query(retentionStateQuery))
+          .deferrals === 1,
+      10_000,
+      'the deletion deferred',
+    );
+
+    outage.down();
+    const asked = Date.now();
+    const placed = await legal.client.post('/api/legal/holds', { assetId: asset.id, reason: HOLD_REASON });
+    expect(placed.status).toBe(201);
+    const second = await json(placed);
+    for (const hold of [first, second]) {
+      const released = await legal.client.post(`/api/legal/holds/${hold.id}/release`, { reason: 'Settled' });
+      expect(released.status).toBe(200);
+      expect(await json(released)).toMatchObject({ active: false, workflowsSignalled: 0 });
+    }
+    // Each answered once its signals' deadline passed; before, a 503 after about 20 s.
+    expect(Date.now() - asked).toBeLessThan(3 * (HOLD_CHANGE_TELL_DEADLINE_MS + 2_000));
+    expect(await em().count(LegalHold, { assetId: asset.id })).toBe(2);
+    expect(await em().count(UntoldHoldChange, { hold: { $in: [first.id, second.id] } })).toBe(2);
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(true);
+
+    outage.up();
+    await sweep();
+    // Deleted within the sweep's minute, not at the workflow's daily look at the holds.
+    const deleted = await waitForDeleted(h.platform, asset.id, 30_000);
+    expect(deleted.deletionReason).toBe('user');
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
+    expect(await em().count(UntoldHoldChange, { hold: { $in: [first.id, second.id] } })).toBe(0);
+  }, 120_000);
 
   it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
     const me = await signedIn(h.platform);
