@@ -1,11 +1,12 @@
 // The Temporal client side of `account-deletion-<pseudonym>` (D-ERASE, D-MINOR, R-HOLD): its
 // start, one per account at a time, and the message a legal hold's change sends it.
 // (The messages every rights request gets are sent through clients/rights-request.ts.)
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../domain/temporal.ts';
 import type { AccountDeletionInput, accountDeletionWorkflow } from '../workflows/account-deletion.ts';
 import { holdChangedSignal } from '../workflows/rights-request.ts';
 import { requestStartOptions } from './rights-request.ts';
+import { signalFor, type WorkflowSignal } from './signals.ts';
 
 export type { AccountDeletionInput } from '../workflows/account-deletion.ts';
 
@@ -38,13 +39,6 @@ export async function startAccountDeletion(
 }
 
 /** R-HOLD: a hold on the person changed; their deletion (if one is running) looks again. */
-export async function signalDeletionHoldChange(client: Client, pseudonym: string | null): Promise<boolean> {
-  if (!pseudonym) return false;
-  try {
-    await client.workflow.getHandle(accountDeletionWorkflowId(pseudonym)).signal(holdChangedSignal);
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
+export function deletionHoldChangeSignals(pseudonym: string | null): WorkflowSignal[] {
+  return pseudonym ? [signalFor(accountDeletionWorkflowId(pseudonym), holdChangedSignal)] : [];
 }

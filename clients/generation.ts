@@ -19,6 +19,7 @@ import {
   type ReviewDecision,
   type generationWorkflow,
 } from '../workflows/generation.ts';
+import { signalFor, type WorkflowSignal } from './signals.ts';
 import { startOnce } from './start.ts';
 
 /**
@@ -95,12 +96,9 @@ export async function signalProviderUpdate(
   }
 }
 
-export async function signalReviewDecision(
-  client: Client,
-  jobId: string,
-  decision: ReviewDecision,
-): Promise<void> {
-  await client.workflow.getHandle(workflowIds.generation(jobId)).signal(reviewDecisionSignal, decision);
+/** A person's decision on the job's review: the job goes on, or ends refunded. */
+export function reviewDecisionSignalFor(jobId: string, decision: ReviewDecision): WorkflowSignal {
+  return signalFor(workflowIds.generation(jobId), reviewDecisionSignal, decision);
 }
 
 /**

@@ -1,8 +1,8 @@
-// Telling the workflows a hold's change concerns: a release, the retention workflows whose
-// deletion it deferred; either, the person's account deletion, which pauses or goes on.
-import type { Client } from '@temporalio/client';
-import { signalDeletionHoldChange } from './account-deletion.ts';
-import { signalHoldReleased } from './retention.ts';
+// The signals a hold's change sends: a release, to the retention workflows whose deletion
+// it deferred; either, to the person's account deletion, which pauses or goes on.
+import { deletionHoldChangeSignals } from './account-deletion.ts';
+import { holdReleasedSignals } from './retention.ts';
+import type { WorkflowSignal } from './signals.ts';
 
 /** The workflows a hold's placement or release concerns, as the hold is now. */
 export interface HoldChange {
@@ -14,11 +14,9 @@ export interface HoldChange {
   subjectPseudonym: string | null;
 }
 
-/** Tells them; the number of retention workflows signalled. */
-export async function tellHoldChange(client: Client, change: HoldChange): Promise<number> {
-  const signalled = change.released
-    ? await signalHoldReleased(client, change.deferredAssetIds, change.holdId)
-    : 0;
-  await signalDeletionHoldChange(client, change.subjectPseudonym);
-  return signalled;
+export function holdChangeSignals(change: HoldChange): WorkflowSignal[] {
+  return [
+    ...(change.released ? holdReleasedSignals(change.deferredAssetIds, change.holdId) : []),
+    ...deletionHoldChangeSignals(change.subjectPseudonym),
+  ];
 }

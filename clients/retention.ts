@@ -2,9 +2,9 @@
 // messages the rest of the platform sends it. The API (uploads, deletions, holds) and
 // activities (outputs, exports, temporary renders) start it where they store the object,
 // so every stored object gets exactly one retention workflow.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
-import { HOLD_SIGNAL_CONCURRENCY, type AssetKind } from '../domain/retention.ts';
+import type { AssetKind } from '../domain/retention.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import {
   deleteNowSignal,
@@ -13,6 +13,7 @@ import {
   type DeleteNowRequest,
   type assetRetentionWorkflow,
 } from '../workflows/retention.ts';
+import { signalFor, type WorkflowSignal } from './signals.ts';
 import { startOnce } from './start.ts';
 
 /** The asset fields a retention workflow needs, as an Asset row carries them. */
@@ -101,28 +102,8 @@ export async function requestRetentionDeletion(
 
 /**
  * Tells the retention workflows whose deletion a hold deferred that it was released. A
- * workflow that has ended has nothing left to do and is skipped. Returns how many heard it.
+ * workflow that has ended has nothing left to do and is skipped.
  */
-export async function signalHoldReleased(
-  client: Client,
-  assetIds: readonly string[],
-  holdId: string,
-): Promise<number> {
-  let signalled = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < assetIds.length) {
-      const assetId = assetIds[next++]!;
-      try {
-        await client.workflow
-          .getHandle(workflowIds.retention(assetId))
-          .signal(holdReleasedSignal, { holdId });
-        signalled++;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(HOLD_SIGNAL_CONCURRENCY, assetIds.length) }, worker));
-  return signalled;
+export function holdReleasedSignals(assetIds: readonly string[], holdId: string): WorkflowSignal[] {
+  return assetIds.map((assetId) => signalFor(workflowIds.retention(assetId), holdReleasedSignal, { holdId }));
 }

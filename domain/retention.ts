@@ -2,7 +2,7 @@
 // and the housekeeping that keeps storage and its records in step. Pure: safe to import
 // from workflow code.
 import { retentionMs, type RetentionSubject } from './retention-policy.ts';
-import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
+import { DAY, HOUR, MINUTE } from './time.ts';
 
 /**
  * `intermediate`: a step of a multi-step generation (a script project's scene clips,
@@ -104,19 +104,6 @@ export const DUE_DELETION_LINGER_MS = 40;
  * release whose signal was lost (the API died between the two) still resumes deletion.
  */
 export const HOLD_RECHECK_INTERVAL_MS = DAY;
-
-/** How many retention workflows a hold placement or release signals at once. */
-export const HOLD_SIGNAL_CONCURRENCY = 16;
-
-/**
- * How long placing or releasing a hold waits for Temporal to take its signals: then the
- * change, already committed, is recorded as untold and the person answered; the unstarted
- * sweep tells the workflows once Temporal answers. Before, the request waited the Temporal
- * client's own retries (about 20 s) and answered 503 for a change that was made: placed
- * again, it made a second hold; released again, it was refused as already released, and
- * the deletions it deferred waited for their daily look (HOLD_RECHECK_INTERVAL_MS).
- */
-export const HOLD_CHANGE_TELL_DEADLINE_MS = 5 * SECOND;
 
 // ---------------------------------------------------------------- object keys
 

@@ -54,3 +54,15 @@ export const workflowIds = {
 
 /** How soon the API's client tries to reach Temporal again after losing it, at first and at most. */
 export const TEMPORAL_RECONNECT_BACKOFF_MS = { initial: SECOND, max: 5 * SECOND } as const;
+
+/**
+ * How long a request that made a change waits for Temporal to take the signals that tell
+ * its workflows (a review's decision, a hold's release): then the change, already made,
+ * is answered as made, and the signals not sent are recorded in `untold_signals` for the
+ * unstarted sweep to send once Temporal answers. Before, such a request waited the Temporal
+ * client's own retries (about 20 s) and answered 503 for a change it had made; sent again,
+ * it was refused (already decided, already released) and the workflow never heard of it.
+ */
+export const SIGNAL_DEADLINE_MS = 5 * SECOND;
+/** How many workflows one request signals at once (a hold's release, one per deferred file). */
+export const SIGNAL_CONCURRENCY = 16;

@@ -1,8 +1,7 @@
 // Legal holds as both sides read them (R-HOLD): the active holds that cover one asset
 // (placed on the asset itself or on its owner), and which of a person's assets a hold
 // covers. The API refuses or defers deletions with these; the deletion activity checks
-// them again where the deletion happens. And what a hold's change concerns, told at once
-// or, while Temporal does not answer, recorded for the unstarted sweep to tell.
+// them again where the deletion happens. And what a hold's change concerns.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HoldChange } from '../clients/legal-hold.ts';
 import { Asset, LegalHold, User } from '../db/entities/index.ts';
@@ -68,17 +67,4 @@ export async function holdChange(em: EntityManager, hold: LegalHold): Promise<Ho
     deferredAssetIds: hold.releasedAt ? await deferredAssetIds(em, hold) : [],
     subjectPseudonym: subject?.pseudonym ?? null,
   };
-}
-
-/** A hold change Temporal did not take: the unstarted sweep of its namespace tells it later. */
-export async function recordUntoldHoldChange(
-  em: EntityManager,
-  holdId: string,
-  namespace: string,
-): Promise<void> {
-  // Placed and released while Temporal is down: one row, told as the hold is then.
-  await em.execute(
-    'insert into untold_hold_changes (hold_id, namespace, failed_at) values (?, ?, now()) on conflict (hold_id) do nothing',
-    [holdId, namespace],
-  );
 }

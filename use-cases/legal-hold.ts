@@ -3,9 +3,9 @@
 // A placement needs to tell no workflow: every deletion checks the holds where it
 // happens. A release tells the retention workflows whose deletion it deferred, and the
 // person's account deletion, so they carry on at once. Either is made, and answered,
-// while Temporal does not answer: the workflows are told by the unstarted sweep.
+// while Temporal does not answer: its signals are sent by the unstarted sweep.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { tellHoldChange } from '../clients/legal-hold.ts';
+import { holdChangeSignals } from '../clients/legal-hold.ts';
 import { Asset, LegalHold, User } from '../db/entities/index.ts';
 import type {
   HoldListQuery,
@@ -16,11 +16,10 @@ import type {
   ReleaseHoldBody,
 } from '../domain/contracts/legal-hold.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import { HOLD_CHANGE_TELL_DEADLINE_MS } from '../domain/retention.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { isTemporalUnavailable } from '../platform/temporal.ts';
-import { holdChange, holdSubject, recordUntoldHoldChange } from '../stores/legal-hold.ts';
+import { holdChange, holdSubject } from '../stores/legal-hold.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 
 function holdView(hold: LegalHold): LegalHoldView {
   return {
@@ -58,23 +57,9 @@ async function auditHoldChange(
   });
 }
 
-/**
- * Tells the workflows the hold's change concerns; the retention workflows signalled. The
- * change is committed already: while Temporal does not answer, it is recorded as untold
- * and the unstarted sweep tells them once it answers.
- */
-async function tell(deps: UseCaseDeps, hold: LegalHold): Promise<number> {
-  const change = await holdChange(deps.orm.em.fork(), hold);
-  try {
-    return await deps.temporal.connection.withDeadline(Date.now() + HOLD_CHANGE_TELL_DEADLINE_MS, () =>
-      tellHoldChange(deps.temporal.client, change),
-    );
-  } catch (err) {
-    if (!isTemporalUnavailable(err)) throw err;
-    await recordUntoldHoldChange(deps.orm.em.fork(), hold.id, deps.config.temporal.namespace);
-    deps.logger.warn({ err, holdId: hold.id }, 'hold changed, its workflows not told: the sweep tells them');
-    return 0;
-  }
+/** Tells the workflows the hold's change concerns; the retention workflows that heard it. */
+async function tellHoldChange(deps: UseCaseDeps, hold: LegalHold): Promise<number> {
+  return tell(deps, holdChangeSignals(await holdChange(deps.orm.em.fork(), hold)));
 }
 
 export async function placeHold(
@@ -100,7 +85,7 @@ export async function placeHold(
   await em.flush();
   await auditHoldChange(em, staff, 'legal.hold_placed', hold);
   // An account deletion of the person pauses (R-HOLD); one that is not running ignores it.
-  await tell(deps, hold);
+  await tellHoldChange(deps, hold);
   return { ...holdView(hold), workflowsSignalled: 0 };
 }
 
@@ -122,7 +107,7 @@ export async function releaseHold(
   const hold = await deps.orm.em.fork().findOneOrFail(LegalHold, { id: holdId });
   await auditHoldChange(em, staff, 'legal.hold_released', hold);
   // Committed before signalling: the deletion that wakes up finds the hold released.
-  return { ...holdView(hold), workflowsSignalled: await tell(deps, hold) };
+  return { ...holdView(hold), workflowsSignalled: await tellHoldChange(deps, hold) };
 }
 
 export async function listHolds(deps: UseCaseDeps, query: HoldListQuery): Promise<LegalHoldList> {

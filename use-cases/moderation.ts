@@ -4,7 +4,7 @@
 // moderation changes here. The creator is emailed the decision and its reason; looking at
 // a held job or file is an access to the person's data, and every step is audited.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { signalReviewDecision } from '../clients/generation.ts';
+import { reviewDecisionSignalFor } from '../clients/generation.ts';
 import { Asset, GenerationJob, ModerationReview, User } from '../db/entities/index.ts';
 import type { HeldJob, ReviewDecisionBody } from '../domain/contracts/generation.ts';
 import type { HeldUpload } from '../domain/contracts/moderation.ts';
@@ -15,6 +15,7 @@ import { emails } from '../platform/emails.ts';
 import { presignDownload } from '../platform/objects.ts';
 import { sendLoggedMail } from '../stores/mail.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 
 const QUEUE_LIMIT = 100;
 
@@ -146,11 +147,10 @@ export async function decideReview(deps: UseCaseDeps, staff: Actor, jobId: strin
   if (review.subject === 'output' && body.approve && review.assetId) {
     await em.nativeUpdate(Asset, { id: review.assetId }, { moderation: 'approved' });
   }
-  await signalReviewDecision(deps.temporal.client, job.id, {
-    approved: body.approve,
-    reviewerId: staff.id,
-    reason: body.reason,
-  });
+  // Decided: answered as decided even while Temporal does not answer (use-cases/signals.ts).
+  await tell(deps, [
+    reviewDecisionSignalFor(job.id, { approved: body.approve, reviewerId: staff.id, reason: body.reason }),
+  ]);
   await recordAudit(em, {
     action: body.approve ? 'moderation.approved' : 'moderation.rejected',
     actorId: staff.id,

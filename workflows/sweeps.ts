@@ -6,7 +6,7 @@
 // dates, the reconciliation of the bucket with the asset rows (orphaned objects deleted
 // with proof, missing objects reported), and assets still stored well past their
 // delete-at because their retention workflow was lost; and jobs and script runs saved
-// while Temporal did not answer, started once it does, and hold changes it was not told.
+// while Temporal did not answer, started once it does, and signals it did not take.
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
@@ -14,7 +14,7 @@ import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
 import type { UnstartedSweep } from '../activities/sweeps/unstarted-jobs.ts';
-import type { UntoldHoldChangeSweep } from '../activities/sweeps/untold-hold-changes.ts';
+import type { UntoldSignalSweep } from '../activities/sweeps/untold-signals.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -39,23 +39,23 @@ export interface SessionLogSweepResult {
 export interface UnstartedSweepResult {
   jobs: UnstartedSweep;
   scriptRuns: UnstartedSweep;
-  holdChanges: UntoldHoldChangeSweep;
+  signals: UntoldSignalSweep;
 }
 
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs and script
- * runs whose start it missed, hold changes whose signals it missed.
+ * runs whose start it missed, signals for changes already made.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   const jobs = await sweeps.startUnstartedJobs();
-  // Runs that began before script runs and hold changes were swept too have none of them.
+  // Runs that began before script runs and signals were swept too have none of them.
   const scriptRuns = patched('unstarted-script-runs')
     ? await sweeps.startUnstartedScriptRuns()
     : { started: 0, dropped: 0, refused: 0 };
-  const holdChanges = patched('untold-hold-changes')
-    ? await sweeps.tellUntoldHoldChanges()
-    : { told: 0, signalled: 0 };
-  return { jobs, scriptRuns, holdChanges };
+  const signals = patched('untold-signals')
+    ? await sweeps.sendUntoldSignals()
+    : { sent: 0, dropped: 0, refused: 0 };
+  return { jobs, scriptRuns, signals };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

@@ -2,7 +2,7 @@
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
 // with the asset rows, assets whose retention workflow was lost, jobs and script runs
-// whose workflow Temporal did not start, and hold changes it was not told.
+// whose workflow Temporal did not start, and signals it did not take.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -16,7 +16,7 @@ import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
-import { createUntoldHoldChangeActivities } from './untold-hold-changes.ts';
+import { createUntoldSignalActivities } from './untold-signals.ts';
 
 export function createSweepActivities(deps: {
   orm: MikroORM;
@@ -34,7 +34,7 @@ export function createSweepActivities(deps: {
     ...createKeptRecordSweepActivities(deps),
     ...createUnstartedJobActivities(deps),
     ...createUnstartedScriptRunActivities(deps),
-    ...createUntoldHoldChangeActivities(deps),
+    ...createUntoldSignalActivities(deps),
   };
 }
 

@@ -25,7 +25,7 @@ export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { UnstartedJob } from './UnstartedJob.ts';
 export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
-export { UntoldHoldChange } from './UntoldHoldChange.ts';
+export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
 export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
@@ -68,7 +68,7 @@ import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { UnstartedJob } from './UnstartedJob.ts';
 import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
-import { UntoldHoldChange } from './UntoldHoldChange.ts';
+import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
 import { TakedownRequest } from './TakedownRequest.ts';
@@ -126,5 +126,5 @@ export const entities = [
   ScriptRevisionScene,
   UnstartedJob,
   UnstartedScriptRun,
-  UntoldHoldChange,
+  UntoldSignal,
 ];

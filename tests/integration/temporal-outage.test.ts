@@ -14,16 +14,15 @@ import {
   ScriptRevision,
   UnstartedJob,
   UnstartedScriptRun,
-  UntoldHoldChange,
+  UntoldSignal,
 } from '../../db/entities/index.ts';
 import {
   GENERATION_SCHEDULE_IDS,
   JOB_START_DEADLINE_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
-import { HOLD_CHANGE_TELL_DEADLINE_MS } from '../../domain/retention.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
-import { TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
+import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
@@ -204,9 +203,11 @@ describe('while Temporal does not answer', () => {
       expect(await json(released)).toMatchObject({ active: false, workflowsSignalled: 0 });
     }
     // Each answered once its signals' deadline passed; before, a 503 after about 20 s.
-    expect(Date.now() - asked).toBeLessThan(3 * (HOLD_CHANGE_TELL_DEADLINE_MS + 2_000));
+    expect(Date.now() - asked).toBeLessThan(3 * (SIGNAL_DEADLINE_MS + 2_000));
     expect(await em().count(LegalHold, { assetId: asset.id })).toBe(2);
-    expect(await em().count(UntoldHoldChange, { hold: { $in: [first.id, second.id] } })).toBe(2);
+    // Each release's signal to the file's retention workflow, kept to be sent.
+    const retention = { workflowId: workflowIds.retention(asset.id) };
+    expect(await em().count(UntoldSignal, retention)).toBe(2);
     expect(await objectExists(h.platform, asset.objectKey)).toBe(true);
 
     outage.up();
@@ -215,8 +216,42 @@ describe('while Temporal does not answer', () => {
     const deleted = await waitForDeleted(h.platform, asset.id, 30_000);
     expect(deleted.deletionReason).toBe('user');
     expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
-    expect(await em().count(UntoldHoldChange, { hold: { $in: [first.id, second.id] } })).toBe(0);
+    expect(await em().count(UntoldSignal, retention)).toBe(0);
   }, 120_000);
+
+  it("[D-ADM] a person's review decided is recorded and answered, and the job goes on once Temporal answers", async () => {
+    const support = await signedIn(h.platform, { role: 'support', mfa: true });
+    const { client } = await signedIn(h.platform, { credits: 100 });
+    const refused = await waitForJob(
+      client,
+      (
+        await json(
+          await createJob(client, jobRequest({ prompt: 'a deepfake of my neighbour giving a speech' })),
+        )
+      ).id,
+    );
+    expect(refused).toMatchObject({ status: 'rejected', reviewRequestable: true });
+    const asked = await client.post(`/api/jobs/${refused.id}/review-request`, {
+      note: 'my neighbour agreed',
+    });
+    const rerunId = (await json(asked)).review.jobId as string;
+    await waitForJob(client, rerunId, { until: (j) => j.status === 'awaiting_review' });
+
+    outage.down();
+    const decided = await support.client.post(`/api/moderation/jobs/${rerunId}/decision`, {
+      approve: true,
+      reason: 'consent shown; a harmless joke',
+    });
+    expect(decided.status).toBe(200);
+    expect(await em().count(UntoldSignal, { workflowId: workflowIds.generation(rerunId) })).toBe(1);
+
+    outage.up();
+    await sweep();
+    // Before, the workflow never heard the decision: it waited out the review and ended refused.
+    const done = await waitForJob(client, rerunId, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ status: 'succeeded', credits: { charged: refused.credits.quoted } });
+    expect(await em().count(UntoldSignal, { workflowId: workflowIds.generation(rerunId) })).toBe(0);
+  }, 150_000);
 
   it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
     const me = await signedIn(h.platform);

@@ -1,0 +1,18 @@
+// Signals Temporal did not take while it did not answer (db/entities/UntoldSignal.ts).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { WorkflowSignal } from '../clients/signals.ts';
+import { UntoldSignal } from '../db/entities/index.ts';
+
+/** Recorded in the order given: the unstarted sweep of `namespace` sends them in that order. */
+export async function recordUntoldSignals(
+  em: EntityManager,
+  namespace: string,
+  signals: readonly WorkflowSignal[],
+): Promise<void> {
+  if (signals.length === 0) return;
+  const failedAt = new Date();
+  await em.insertMany(
+    UntoldSignal,
+    signals.map((s) => ({ namespace, workflowId: s.workflowId, signal: s.signal, args: s.args, failedAt })),
+  );
+}
