@@ -1,9 +1,10 @@
 // The Temporal client side of `incident-<id>`: starting an incident's workflow when legal
 // staff record it (its deadline as the DueAt search attribute), and the authority's
 // notification as a signal.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import { authorityNotifiedSignal, type IncidentInput, type incidentWorkflow } from '../workflows/incident.ts';
+import { signalFor } from './signals.ts';
 import { startOnce } from './start.ts';
 
 export async function startIncident(client: Client, input: IncidentInput): Promise<string> {
@@ -17,10 +18,6 @@ export async function startIncident(client: Client, input: IncidentInput): Promi
   return workflowId;
 }
 
-export async function signalAuthorityNotified(client: Client, incidentId: string): Promise<void> {
-  try {
-    await client.workflow.getHandle(workflowIds.incident(incidentId)).signal(authorityNotifiedSignal);
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-}
+/** The authority was notified (already written on the row): the incident's reminders stop. */
+export const authorityNotifiedSignalFor = (incidentId: string) =>
+  signalFor(workflowIds.incident(incidentId), authorityNotifiedSignal);

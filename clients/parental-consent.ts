@@ -1,12 +1,13 @@
 // The Temporal client side of `parental-consent-<userId>` (D-MINOR): its timer starts at
 // sign-up, and the parent's confirmation ends it.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import {
   parentalConsentGivenSignal,
   type ParentalConsentInput,
   type parentalConsentWorkflow,
 } from '../workflows/parental-consent.ts';
+import { signalFor } from './signals.ts';
 import { startOnce } from './start.ts';
 
 export async function startParentalConsent(client: Client, input: ParentalConsentInput): Promise<void> {
@@ -22,10 +23,5 @@ export async function startParentalConsent(client: Client, input: ParentalConsen
 }
 
 /** The parent confirmed; a timer that already ended (or never started) has nothing to stop. */
-export async function signalParentalConsentGiven(client: Client, userId: string): Promise<void> {
-  try {
-    await client.workflow.getHandle(workflowIds.parentalConsent(userId)).signal(parentalConsentGivenSignal);
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-}
+export const parentalConsentGivenSignalFor = (userId: string) =>
+  signalFor(workflowIds.parentalConsent(userId), parentalConsentGivenSignal);

@@ -3,7 +3,7 @@
 // sends to any rights-request workflow, an account deletion included (verified,
 // cancelled, deadline moved). A signal to a workflow that has ended or never started is
 // dropped: the request's row already holds what it would say.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { isAccessRequest } from '../domain/rights-request.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
@@ -16,6 +16,7 @@ import {
   type VerifiedMessage,
   type rightsRequestWorkflow,
 } from '../workflows/rights-request.ts';
+import { signalFor } from './signals.ts';
 import { startOnce } from './start.ts';
 
 export type { RequestWorkflowInput, VerifiedMessage } from '../workflows/rights-request.ts';
@@ -53,28 +54,13 @@ export async function startRightsRequest(client: Client, input: RequestWorkflowI
   return options.workflowId;
 }
 
-async function signal(
-  client: Client,
-  workflowId: string,
-  send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
-) {
-  try {
-    await send(client.workflow.getHandle(workflowId));
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
-
 /** D-VERIFY: the code was right and the statutory clock runs (already written on the row). */
-export const signalVerified = (client: Client, workflowId: string, message: VerifiedMessage) =>
-  signal(client, workflowId, (h) => h.signal(verifiedSignal, message));
+export const verifiedSignalFor = (workflowId: string, message: VerifiedMessage) =>
+  signalFor(workflowId, verifiedSignal, message);
 
 /** The owner cancelled (already written on the row): the workflow wakes and ends. */
-export const signalCancelled = (client: Client, workflowId: string) =>
-  signal(client, workflowId, (h) => h.signal(cancelRequestSignal));
+export const cancelledSignalFor = (workflowId: string) => signalFor(workflowId, cancelRequestSignal);
 
 /** D-CLOCK: the legal team extended the deadline; the workflow's search attribute follows. */
-export const signalDeadlineChanged = (client: Client, workflowId: string, dueAt: Date) =>
-  signal(client, workflowId, (h) => h.signal(deadlineChangedSignal, { dueAt: dueAt.toISOString() }));
+export const deadlineChangedSignalFor = (workflowId: string, dueAt: Date) =>
+  signalFor(workflowId, deadlineChangedSignal, { dueAt: dueAt.toISOString() });

@@ -5,7 +5,7 @@
 // ends, the parent is told, and a deletion verified by support deletes everything.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountDeletionWorkflowId, startAccountDeletion } from '../clients/account-deletion.ts';
-import { signalVerified } from '../clients/rights-request.ts';
+import { verifiedSignalFor } from '../clients/rights-request.ts';
 import { DeletionCertificate, RightsRequest, Session, User } from '../db/entities/index.ts';
 import type {
   CertificateList,
@@ -22,6 +22,7 @@ import { verifyLink } from '../platform/links.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps } from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 
 const certificateSummaryOf = (certificate: DeletionCertificate): CertificateSummary => ({
   id: certificate.id,
@@ -107,10 +108,12 @@ async function takeOverOpenDeletion(
     },
   );
   if (wasWaiting > 0 && open.workflowId) {
-    await signalVerified(deps.temporal.client, open.workflowId, {
-      verifiedAt: verified.verifiedAt.toISOString(),
-      dueAt: verified.dueAt.toISOString(),
-    });
+    await tell(deps, [
+      verifiedSignalFor(open.workflowId, {
+        verifiedAt: verified.verifiedAt.toISOString(),
+        dueAt: verified.dueAt.toISOString(),
+      }),
+    ]);
   }
   return open.id;
 }

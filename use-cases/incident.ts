@@ -2,7 +2,7 @@
 // 72-hour clock for the supervisory authority, the affected people found and told), the
 // list and one incident with every step's time, and the authority's notification.
 import { randomUUID } from 'node:crypto';
-import { signalAuthorityNotified, startIncident } from '../clients/incident.ts';
+import { authorityNotifiedSignalFor, startIncident } from '../clients/incident.ts';
 import { Incident } from '../db/entities/index.ts';
 import type {
   AuthorityNotifiedBody,
@@ -15,6 +15,7 @@ import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { noticeCounts } from '../stores/incident.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -129,6 +130,6 @@ export async function recordAuthorityNotified(
     targetId: id,
     details: { reference: body.reference, late: incident.authorityNotifiedAt! > incident.deadlineAt },
   });
-  await signalAuthorityNotified(deps.temporal.client, id);
+  await tell(deps, [authorityNotifiedSignalFor(id)]);
   return viewOf(deps, incident);
 }

@@ -3,7 +3,7 @@
 // same time and ends with the confirmation. Without one in time, the account is deleted,
 // keeping nothing (workflows/parental-consent.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { signalParentalConsentGiven, startParentalConsent } from '../clients/parental-consent.ts';
+import { parentalConsentGivenSignalFor, startParentalConsent } from '../clients/parental-consent.ts';
 import { User } from '../db/entities/index.ts';
 import type { Accepted } from '../domain/contracts/accounts.ts';
 import { AppError } from '../domain/errors.ts';
@@ -13,6 +13,7 @@ import { emails } from '../platform/emails.ts';
 import { consumeToken, issueToken } from '../stores/accounts-credentials.ts';
 import { invalidLink, siteLink } from './accounts-links.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 import { sendAccountMailUnseen } from './unseen-mail.ts';
 
 /**
@@ -61,7 +62,7 @@ export async function confirmParentalConsent(deps: UseCaseDeps, token: string): 
     { status: 'active', parentalConsentAt: new Date(), updatedAt: new Date() },
   );
   if (updated === 0) throw new AppError(409, 'not_pending', 'This account no longer needs consent.');
-  await signalParentalConsentGiven(deps.temporal.client, userId);
+  await tell(deps, [parentalConsentGivenSignalFor(userId)]);
   await recordAudit(em, {
     action: 'account.parental_consent_given',
     subjectUserId: userId,

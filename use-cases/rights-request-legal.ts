@@ -2,7 +2,7 @@
 // extended once, within the first period, with a reason emailed to the person; and the
 // request's audit events exported as JSON (with the file deletions of an account
 // deletion). Both are audited.
-import { signalDeadlineChanged } from '../clients/rights-request.ts';
+import { deadlineChangedSignalFor } from '../clients/rights-request.ts';
 import { RightsRequest, User } from '../db/entities/index.ts';
 import type {
   ExtendDeadlineBody,
@@ -15,6 +15,7 @@ import { OPEN_REQUEST_STATUSES } from '../domain/rights-request.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { privacyEmails, sendLoggedMail, wasDelivered } from '../stores/mail.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 import { findRequest, freshView, legalViewOf } from './rights-request-view.ts';
 
 /** The extension the law allows now, or the reason it does not. */
@@ -86,8 +87,7 @@ export async function extendRequestDeadline(
       noticeSent: Boolean(user),
     },
   });
-  if (request.workflowId)
-    await signalDeadlineChanged(deps.temporal.client, request.workflowId, extendedDueAt);
+  if (request.workflowId) await tell(deps, [deadlineChangedSignalFor(request.workflowId, extendedDueAt)]);
   return legalViewOf(await freshView(deps, request.id), request);
 }
 

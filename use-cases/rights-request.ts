@@ -9,8 +9,8 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   rightsRequestWorkflowId,
-  signalCancelled,
-  signalVerified,
+  cancelledSignalFor,
+  verifiedSignalFor,
   startRightsRequest,
 } from '../clients/rights-request.ts';
 import { accountDeletionWorkflowId, startAccountDeletion } from '../clients/account-deletion.ts';
@@ -34,6 +34,7 @@ import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps, notStartedCondition, skipOpenSteps } from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 import { freshView, ownRequest, verificationMailKey } from './rights-request-view.ts';
 
 const codeHash = (secret: string, requestId: string, code: string) =>
@@ -264,10 +265,12 @@ export async function verifyRightsRequest(
   );
   if (verified === 0) throw conflict('not_awaiting_verification', 'This request changed meanwhile.');
   await audit(deps, owner, 'privacy.request_verified', request.id, { dueAt: due.toISOString() });
-  await signalVerified(deps.temporal.client, request.workflowId!, {
-    verifiedAt: verifiedAt.toISOString(),
-    dueAt: due.toISOString(),
-  });
+  await tell(deps, [
+    verifiedSignalFor(request.workflowId!, {
+      verifiedAt: verifiedAt.toISOString(),
+      dueAt: due.toISOString(),
+    }),
+  ]);
   return freshView(deps, request.id);
 }
 
@@ -307,6 +310,6 @@ export async function cancelRightsRequest(deps: UseCaseDeps, owner: Actor, id: s
     );
   }
   await audit(deps, owner, 'privacy.request_cancelled', request.id, { type: request.type });
-  if (request.workflowId) await signalCancelled(deps.temporal.client, request.workflowId);
+  if (request.workflowId) await tell(deps, [cancelledSignalFor(request.workflowId)]);
   return freshView(deps, request.id);
 }

@@ -2,7 +2,7 @@
 // times, one request's record, and the decision a person makes (written on the row, then
 // handed to the request's workflow). Reading a request is an access to the content
 // owner's data and is audited.
-import { signalTakedownDecision } from '../clients/takedown.ts';
+import { takedownDecisionSignalFor } from '../clients/takedown.ts';
 import { TakedownRequest } from '../db/entities/index.ts';
 import type {
   TakedownDecisionBody,
@@ -14,6 +14,7 @@ import { TAKEDOWN_DECISION_DUE_MS } from '../domain/takedown.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';
 import { noticeOf } from './takedown.ts';
 
@@ -99,6 +100,6 @@ export async function decideTakedown(
     subjectUserId: row.owner ?? null,
     details: { reason: body.reason },
   });
-  await signalTakedownDecision(deps.temporal.client, id, { upheld: body.uphold, decidedBy: staff.id });
+  await tell(deps, [takedownDecisionSignalFor(id, { upheld: body.uphold, decidedBy: staff.id })]);
   return recordOf(deps, row);
 }

@@ -4,7 +4,7 @@
 // notice and answers it here.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { signalTakedownAnswer, startTakedown } from '../clients/takedown.ts';
+import { takedownAnswerSignalFor, startTakedown } from '../clients/takedown.ts';
 import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type {
   FileTakedownBody,
@@ -16,6 +16,7 @@ import { badRequest, conflict, notFound } from '../domain/errors.ts';
 import { parseContentLink } from '../domain/takedown.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -145,6 +146,6 @@ export async function answerTakedown(
     targetId: row.id,
     subjectUserId: actor.id,
   });
-  await signalTakedownAnswer(deps.temporal.client, row.id);
+  await tell(deps, [takedownAnswerSignalFor(row.id)]);
   return noticeOf(await em.fork().findOneOrFail(TakedownRequest, { id: row.id }));
 }

@@ -253,6 +253,27 @@ describe('while Temporal does not answer', () => {
     expect(await em().count(UntoldSignal, { workflowId: workflowIds.generation(rerunId) })).toBe(0);
   }, 150_000);
 
+  it('[D-ACCESS] a rights request cancelled is cancelled and answered, and its workflow ends once Temporal answers', async () => {
+    const me = await signedIn(h.platform);
+    const created = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
+    expect(created.status).toBe(201);
+    const request = await json(created);
+    const workflowId = workflowIds.rightsRequest(request.id);
+
+    outage.down();
+    const cancelled = await me.client.post(`/api/privacy/requests/${request.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(await json(cancelled)).toMatchObject({ status: 'cancelled' });
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+
+    outage.up();
+    await sweep();
+    // Told within the sweep: before, it waited for the unverified request's expiry.
+    await temporal().workflow.getHandle(workflowId).result();
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
+    expect((await json(await me.client.get(`/api/privacy/requests/${request.id}`))).status).toBe('cancelled');
+  }, 90_000);
+
   it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
     const me = await signedIn(h.platform);
     outage.down();
