@@ -13,7 +13,7 @@ import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
-import type { UnstartedSweep } from '../activities/sweeps/unstarted-jobs.ts';
+import type { UnstartedSweep } from '../activities/sweeps/unstarted.ts';
 import type { UntoldSignalSweep } from '../activities/sweeps/untold-signals.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';

@@ -8,17 +8,8 @@ import { startJobWorkflow } from '../../clients/generation.ts';
 import type { Config } from '../../config/index.ts';
 import { GenerationJob, UnstartedJob } from '../../db/entities/index.ts';
 import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
-import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
-
-/** What one run of an unstarted sweep did (for jobs, or for script runs). */
-export interface UnstartedSweep {
-  /** Workflows started, or found already started. */
-  started: number;
-  /** Rows let go: the job or run had ended, or had no account. */
-  dropped: number;
-  /** Starts Temporal refused (not for being down): their rows stay. */
-  refused: number;
-}
+import type { TemporalClients } from '../../platform/temporal.ts';
+import { startEach, type UnstartedSweep } from './unstarted.ts';
 
 export function createUnstartedJobActivities(deps: {
   orm: MikroORM;
@@ -34,25 +25,11 @@ export function createUnstartedJobActivities(deps: {
         { orderBy: { failedAt: 'asc' }, limit: UNSTARTED_SWEEP_BATCH_SIZE },
       );
       const jobs = await em.find(GenerationJob, { id: { $in: waiting.map((w) => w.job) } });
-      const result: UnstartedSweep = { started: 0, dropped: 0, refused: 0 };
-      for (const job of jobs) {
-        if (job.status === 'moderating' && job.user) {
-          try {
-            await startJobWorkflow(deps.temporal.client, job);
-          } catch (err) {
-            // Temporal still not answering: the whole run is tried again. A start refused
-            // for this job alone stays recorded, for an operator, and holds up no other.
-            if (isTemporalUnavailable(err)) throw err;
-            result.refused++;
-            continue;
-          }
-          result.started++;
-        } else {
-          result.dropped++;
-        }
-        await em.nativeDelete(UnstartedJob, { job: job.id });
-      }
-      return result;
+      return startEach(jobs, {
+        waits: (job) => job.status === 'moderating' && Boolean(job.user),
+        start: (job) => startJobWorkflow(deps.temporal.client, job),
+        forget: (job) => em.nativeDelete(UnstartedJob, { job: job.id }),
+      });
     },
   };
 }

@@ -8,8 +8,8 @@ import { startScriptRun } from '../../clients/script.ts';
 import type { Config } from '../../config/index.ts';
 import { ScriptProject, ScriptRevision, UnstartedScriptRun } from '../../db/entities/index.ts';
 import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
-import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
-import type { UnstartedSweep } from './unstarted-jobs.ts';
+import type { TemporalClients } from '../../platform/temporal.ts';
+import { startEach, type UnstartedSweep } from './unstarted.ts';
 
 export function createUnstartedScriptRunActivities(deps: {
   orm: MikroORM;
@@ -30,30 +30,16 @@ export function createUnstartedScriptRunActivities(deps: {
           await em.find(ScriptProject, { id: { $in: revisions.map((r) => r.project) } }, { fields: ['user'] })
         ).map((p) => [p.id, p.user]),
       );
-      const result: UnstartedSweep = { started: 0, dropped: 0, refused: 0 };
-      for (const revision of revisions) {
-        const userId = owners.get(revision.project);
-        if (revision.status === 'running' && userId) {
-          try {
-            await startScriptRun(
-              deps.temporal.client,
-              { projectId: revision.project, userId },
-              { revisionId: revision.id },
-            );
-          } catch (err) {
-            // As for jobs: Temporal still down fails the whole run, to be tried again; a
-            // start refused for this run alone stays recorded, for an operator.
-            if (isTemporalUnavailable(err)) throw err;
-            result.refused++;
-            continue;
-          }
-          result.started++;
-        } else {
-          result.dropped++;
-        }
-        await em.nativeDelete(UnstartedScriptRun, { revision: revision.id });
-      }
-      return result;
+      return startEach(revisions, {
+        waits: (revision) => revision.status === 'running' && owners.has(revision.project),
+        start: (revision) =>
+          startScriptRun(
+            deps.temporal.client,
+            { projectId: revision.project, userId: owners.get(revision.project)! },
+            { revisionId: revision.id },
+          ),
+        forget: (revision) => em.nativeDelete(UnstartedScriptRun, { revision: revision.id }),
+      });
     },
   };
 }
