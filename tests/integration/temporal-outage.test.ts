@@ -135,6 +135,28 @@ describe('while Temporal does not answer', () => {
     expect(await runsOf(workflowIds.generation(jobId))).toEqual([]);
   });
 
+  it('a signal Temporal refuses stays recorded, for an operator, and the others are still sent', async () => {
+    const namespace = h.platform.namespace;
+    const failedAt = new Date();
+    const refusedWorkflow = ''; // Temporal refuses a signal to no workflow id.
+    const endedWorkflow = workflowIds.rightsRequest(randomUUID());
+    await em().insertMany(
+      UntoldSignal,
+      [refusedWorkflow, refusedWorkflow, endedWorkflow].map((workflowId) => ({
+        namespace,
+        workflowId,
+        signal: 'cancelRequest',
+        args: [],
+        failedAt,
+      })),
+    );
+    // This run, or the schedule's if it came first.
+    await sweep();
+    expect(await em().count(UntoldSignal, { workflowId: endedWorkflow })).toBe(0);
+    expect(await em().count(UntoldSignal, { workflowId: refusedWorkflow })).toBe(2);
+    await em().nativeDelete(UntoldSignal, { workflowId: refusedWorkflow });
+  });
+
   it('a script run confirmed is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
     const me = await signedIn(h.platform, { credits: 100 });
     const project = await createProject(me.client, {
