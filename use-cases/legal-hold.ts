@@ -1,9 +1,10 @@
 // The legal team's holds (R-HOLD): a hold on a person or on one file suspends every
 // deletion it covers. Placing and releasing are recorded with their reasons and audited.
-// A placement needs to tell no workflow: every deletion checks the holds where it
-// happens. A release tells the retention workflows whose deletion it deferred, and the
-// person's account deletion, so they carry on at once. Either is made, and answered,
-// while Temporal does not answer: its signals are sent by the unstarted sweep.
+// Every deletion checks the holds where it happens, so a placement tells only the
+// person's account deletion, which pauses visibly. A release tells the retention
+// workflows whose deletion it deferred, and the account deletion, so they carry on at
+// once. Either is made, and answered, while Temporal does not answer: its signals are
+// sent by the unstarted sweep.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdChangeSignals } from '../clients/legal-hold.ts';
 import { Asset, LegalHold, User } from '../db/entities/index.ts';
