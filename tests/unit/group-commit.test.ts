@@ -29,6 +29,7 @@ describe('group commit', () => {
     while (runner.batches.length === 0) await new Promise((r) => setImmediate(r));
     // Both calls of one tick went in the first batch, which is running; these five wait for it.
     const waiting = [3, 4, 5, 6, 7].map((n) => call(n));
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
     expect(runner.batches).toEqual([[1, 2]]);
     await runner.openNext();
     expect(await Promise.all(first)).toEqual([10, 20]);
@@ -68,6 +69,19 @@ describe('group commit', () => {
     await expect(Promise.all(failed)).rejects.toThrow('database gone');
     expect(await Promise.allSettled(failed)).toMatchObject([{ status: 'rejected' }, { status: 'rejected' }]);
     expect(await call2(3)).toBe(3);
+
+    // A batch that answers for fewer calls than it took answers none of them wrongly.
+    const short = groupCommit(
+      async (items: number[]) => items.slice(1).map(() => ({ status: 'fulfilled', value: 0 }) as const),
+      {
+        maxBatch: 10,
+      },
+    );
+    const shorted = await Promise.allSettled([short(1), short(2)]);
+    expect(shorted).toMatchObject([
+      { status: 'rejected', reason: { message: 'a batch of 2 answered 1 results' } },
+      { status: 'rejected' },
+    ]);
   });
 
   it('waits up to its linger for more calls, and starts at once when as many wait as start a batch', async () => {

@@ -175,8 +175,9 @@ describe('CCPA clock', () => {
   const dueAt = dueDate('CCPA', verifiedAt);
 
   it('[D-CLOCK] gives a CCPA request 45 days from verification', () => {
-    expect(iso(dueAt)).toBe('2026-02-15T10:00:00.000Z');
-    expect(dueAt.getTime() - verifiedAt.getTime()).toBe(45 * DAY);
+    const due = dueDate('CCPA', verifiedAt);
+    expect(iso(due)).toBe('2026-02-15T10:00:00.000Z');
+    expect(due.getTime() - verifiedAt.getTime()).toBe(45 * DAY);
   });
 
   it('[D-CLOCK] extends a CCPA request once by another 45 days, with a notice', () => {
@@ -304,6 +305,13 @@ describe('California access limit', () => {
       allowed: false,
       nextAllowedAt: at('2027-05-01T00:00:00.000Z'),
     });
+    // A request paused by a legal hold still answers later: it keeps its place.
+    const paused = [
+      ...notCounted,
+      req('2026-05-01T00:00:00.000Z', 'paused'),
+      req('2026-05-02T00:00:00.000Z'),
+    ];
+    expect(canMakeCaliforniaAccessRequest(paused, now).allowed).toBe(false);
   });
 
   it('[D-CCPA-2X] keeps the 12-month window in calendar months, 29 February included', () => {

@@ -177,5 +177,11 @@ describe('certificates', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
     expect(canonicalJson({ a: undefined, t: new Date(0) })).toBe('{"t":"1970-01-01T00:00:00.000Z"}');
+    // Sorted by code point whatever the order given, so a reader in another language agrees.
+    const keys = ['delta', 'alpha', 'Zulu', 'echo', 'charlie', 'bravo', 'alpha2'];
+    const sorted = '{"Zulu":0,"alpha":0,"alpha2":0,"bravo":0,"charlie":0,"delta":0,"echo":0}';
+    expect(canonicalJson(Object.fromEntries(keys.map((k) => [k, 0])))).toBe(sorted);
+    expect(canonicalJson(Object.fromEntries(keys.reverse().map((k) => [k, 0])))).toBe(sorted);
+    expect(canonicalJson([[1, 'x'], []])).toBe('[[1,"x"],[]]');
   });
 });
