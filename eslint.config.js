@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules',
       '.data',
       '.tools',
+      '.stryker-tmp',
       'dist',
       'web/.svelte-kit',
       'web/build',
