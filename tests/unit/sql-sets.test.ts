@@ -1,7 +1,7 @@
 // withCarried (stores/sql-sets.ts): a write carried ahead of another statement, whatever
 // shape that statement's own WITH takes.
 import { describe, expect, it } from 'vitest';
-import { withCarried } from '../../stores/sql-sets.ts';
+import { setGivenColumns, withCarried } from '../../stores/sql-sets.ts';
 
 const carried = {
   sql: 'reset as (update provider_health set failures = 0 where provider = ?)',
@@ -47,5 +47,26 @@ describe('withCarried', () => {
   it('does not take a name that starts with "with" for a WITH', () => {
     const { sql } = withCarried('withdrawals_view', [], carried);
     expect(sql).toBe(`with ${carried.sql} withdrawals_view`);
+  });
+
+  it('takes only a WITH that opens the statement, RECURSIVE after any spacing', () => {
+    const later = "select 'starts with ' || ? as label";
+    expect(withCarried(later, ['x'], carried).sql).toBe(`with ${carried.sql} ${later}`);
+    const { sql } = withCarried('with  recursive\tn(i) as (select 1) select * from n', [], carried);
+    expect(sql).toBe(`with recursive ${carried.sql}, n(i) as (select 1) select * from n`);
+  });
+});
+
+describe('setGivenColumns', () => {
+  it('sets each column given a value, null included, and keeps a column left undefined', () => {
+    const sets = ['updated_at = now()'];
+    const values: unknown[] = ['first'];
+    setGivenColumns(sets, values, [
+      ['status', 'running'],
+      ['error', undefined],
+      ['provider_job_id', null],
+    ]);
+    expect(sets).toEqual(['updated_at = now()', 'status = ?', 'provider_job_id = ?']);
+    expect(values).toEqual(['first', 'running', null]);
   });
 });
