@@ -3,27 +3,15 @@
 // same scheduled run as unstarted jobs, once Temporal answers again. A run that ended
 // meanwhile is only let go. Each row is removed once its start is answered; the workflow
 // ignores a run it was already given (its revision id), and one already ended.
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { startScriptRun } from '../../clients/script.ts';
-import type { Config } from '../../config/index.ts';
 import { ScriptProject, ScriptRevision, UnstartedScriptRun } from '../../db/entities/index.ts';
-import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
-import type { TemporalClients } from '../../platform/temporal.ts';
-import { startEach, type UnstartedSweep } from './unstarted.ts';
+import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
-export function createUnstartedScriptRunActivities(deps: {
-  orm: MikroORM;
-  temporal: TemporalClients;
-  config: Config;
-}) {
+export function createUnstartedScriptRunActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedScriptRuns(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await em.find(
-        UnstartedScriptRun,
-        { namespace: deps.config.temporal.namespace },
-        { orderBy: { failedAt: 'asc' }, limit: UNSTARTED_SWEEP_BATCH_SIZE },
-      );
+      const waiting = await waitingIn(em, UnstartedScriptRun, deps.config, { failedAt: 'asc' });
       const revisions = await em.find(ScriptRevision, { id: { $in: waiting.map((w) => w.revision) } });
       const owners = new Map(
         (

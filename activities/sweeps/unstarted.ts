@@ -1,7 +1,33 @@
-// The unstarted sweep's one rule, for jobs and script runs alike: each recorded start is
-// made if it still waits, let go if it does not, and its record removed once Temporal
-// answered it, so a retry, or the next run, starts nothing twice.
-import { isTemporalUnavailable } from '../../platform/temporal.ts';
+// What the unstarted sweep's three steps share: how each reads what is left for it (its
+// namespace's records, a batch at a time), and the rule for starts, jobs and script runs
+// alike: each recorded start is made if it still waits, let go if it does not, and its
+// record removed once Temporal answered it, so a retry, or the next run, starts nothing
+// twice.
+import type { EntityManager, EntityName, FilterQuery, MikroORM, QueryOrderMap } from '@mikro-orm/postgresql';
+import type { Config } from '../../config/index.ts';
+import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
+import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
+
+/** What an unstarted sweep reads, and starts or tells workflows with. */
+export interface UnstartedSweepDeps {
+  orm: MikroORM;
+  temporal: TemporalClients;
+  config: Config;
+}
+
+/**
+ * The records of `entity` left for the namespace this worker sweeps, in `order`, a batch
+ * at a time: the rest wait for the next run.
+ */
+export function waitingIn<T extends { namespace: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  config: Config,
+  order: QueryOrderMap<T>,
+) {
+  const here = { namespace: config.temporal.namespace } as FilterQuery<T>;
+  return em.find(entity, here, { orderBy: order, limit: UNSTARTED_SWEEP_BATCH_SIZE });
+}
 
 /** What one run of an unstarted sweep did (for jobs, or for script runs). */
 export interface UnstartedSweep {

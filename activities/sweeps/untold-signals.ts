@@ -4,12 +4,10 @@
 // or a hold released during an outage reaches its workflow within a minute of Temporal
 // answering: before, never (a held job waited out its review, a deferred deletion its
 // workflow's daily look at the holds).
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { sendSignal } from '../../clients/signals.ts';
-import type { Config } from '../../config/index.ts';
 import { UntoldSignal } from '../../db/entities/index.ts';
-import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
-import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
+import { isTemporalUnavailable } from '../../platform/temporal.ts';
+import { waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
 
 export interface UntoldSignalSweep {
   /** Signals a running workflow took. */
@@ -20,19 +18,11 @@ export interface UntoldSignalSweep {
   refused: number;
 }
 
-export function createUntoldSignalActivities(deps: {
-  orm: MikroORM;
-  temporal: TemporalClients;
-  config: Config;
-}) {
+export function createUntoldSignalActivities(deps: UnstartedSweepDeps) {
   return {
     async sendUntoldSignals(): Promise<UntoldSignalSweep> {
       const em = deps.orm.em.fork();
-      const untold = await em.find(
-        UntoldSignal,
-        { namespace: deps.config.temporal.namespace },
-        { orderBy: { id: 'asc' }, limit: UNSTARTED_SWEEP_BATCH_SIZE },
-      );
+      const untold = await waitingIn(em, UntoldSignal, deps.config, { id: 'asc' });
       const result: UntoldSignalSweep = { sent: 0, dropped: 0, refused: 0 };
       // A workflow one of whose signals was refused gets none of its later ones this run.
       const refusedWorkflows = new Set<string>();
