@@ -119,15 +119,16 @@ export const OUTPUT_COPY_MAX_MS =
  */
 export const JOB_START_DEADLINE_MS = 5 * SECOND;
 /**
- * How often jobs and script runs saved while Temporal did not answer are started, and
- * signals it did not take sent (activities/sweeps/unstarted-jobs.ts,
- * unstarted-script-runs.ts, untold-signals.ts): each waits at most a minute once Temporal
- * is back, for about four Temporal actions a run (its start and three activities), 5,800
- * a day. Three activities, not one, so an operator reads each one's result in the run's
- * history; one would save about 2,900 actions a day.
+ * How often jobs and script runs saved while Temporal did not answer are started,
+ * signals it did not take sent, and uploads' retention workflows started
+ * (activities/sweeps/unstarted-jobs.ts, unstarted-script-runs.ts, untold-signals.ts,
+ * unstarted-retentions.ts): each waits at most a minute once Temporal is back, for about
+ * five Temporal actions a run (its start and four activities), 7,200 a day. Four
+ * activities, not one, so an operator reads each one's result in the run's history; one
+ * would save about 4,300 actions a day.
  */
 export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
-/** Jobs, script runs and signals taken by one run of that sweep, each; the next run takes the rest. */
+/** Jobs, script runs, signals and uploads taken by one run of that sweep, each; the next run takes the rest. */
 export const UNSTARTED_SWEEP_BATCH_SIZE = 500;
 export const GENERATION_SCHEDULE_IDS = { unstartedJobSweep: 'generation-sweep-unstarted-jobs' } as const;
 

@@ -2,7 +2,7 @@
 // and the housekeeping that keeps storage and its records in step. Pure: safe to import
 // from workflow code.
 import { retentionMs, type RetentionSubject } from './retention-policy.ts';
-import { DAY, HOUR, MINUTE } from './time.ts';
+import { DAY, HOUR, MINUTE, SECOND } from './time.ts';
 
 /**
  * `intermediate`: a step of a multi-step generation (a script project's scene clips,
@@ -212,6 +212,14 @@ export const ASSET_LIST_MAX_LIMIT = 100;
 
 /** How often session logs past their retention are deleted (R-SESSION-30D). */
 export const SESSION_LOG_SWEEP_INTERVAL_MS = HOUR;
+/**
+ * How long an upload waits for its retention workflow's start when Temporal does not
+ * answer: then the file is kept, recorded as unstarted, and the person answered, instead
+ * of a 503 after the Temporal client's own retries (about 20 s) with nothing kept. The
+ * unstarted sweep starts the workflow within a minute of Temporal answering; should it
+ * never, the overdue sweep deletes the file an hour past its delete-at all the same.
+ */
+export const RETENTION_START_DEADLINE_MS = 5 * SECOND;
 /** How often storage and its records are reconciled (orphaned objects, missing objects). */
 export const ORPHAN_SWEEP_INTERVAL_MS = 6 * HOUR;
 /**

@@ -13,6 +13,7 @@ import { parseAssetObjectKey, type AssetKind, type DeletionReason } from '../dom
 import { recordAudit } from '../platform/audit.ts';
 import { ObjectNotDeleted, deleteObjectVerified, type VerifiedDeletion } from '../platform/objects.ts';
 import type { ObjectStore } from '../platform/s3.ts';
+import type { DeleteNowRequest } from '../workflows/retention.ts';
 import { activeHoldIds } from './legal-hold.ts';
 import {
   assetDedupeKey,
@@ -301,6 +302,13 @@ async function recordDeferral(
 }
 
 /**
+ * How a deletion reaches the asset's retention workflow: by default a signal-with-start
+ * (clients/retention.ts), which fails while Temporal does not answer; a person's request
+ * gives one that records the signal for later instead (use-cases/retention.ts).
+ */
+export type RetentionTeller = (asset: RetainedAsset, request: DeleteNowRequest) => Promise<unknown>;
+
+/**
  * Deletes an asset now, for a person (R-IN-EARLY), an account deletion or a finished
  * job, and lets its retention workflow end: the signal carries the proof, so the
  * workflow has nothing left to do. Under a legal hold nothing is deleted: the request
@@ -310,6 +318,7 @@ export async function deleteAssetNow(
   deps: { orm: MikroORM; store: ObjectStore; temporal: { client: Client } },
   asset: RetainedAsset,
   request: { reason: DeletionReason; requestedBy?: string | null },
+  tellRetention: RetentionTeller = (a, r) => requestRetentionDeletion(deps.temporal.client, a, r),
 ): Promise<AssetDeletion> {
   const outcome = await deleteAsset(deps, {
     assetId: asset.id,
@@ -320,7 +329,7 @@ export async function deleteAssetNow(
     requestedBy: request.requestedBy ?? null,
     requestedAt: new Date().toISOString(),
   });
-  await requestRetentionDeletion(deps.temporal.client, asset, {
+  await tellRetention(asset, {
     reason: request.reason,
     requestedBy: request.requestedBy ?? null,
     proofId: outcome.status === 'deleted' ? outcome.proofId : null,
@@ -342,15 +351,36 @@ export async function deleteAssetSoon(
   deps: { orm: MikroORM; store: ObjectStore; temporal: { client: Client } },
   asset: RetainedAsset,
   request: { reason: DeletionReason; requestedBy?: string | null },
+  tellRetention: RetentionTeller = (a, r) => requestRetentionDeletion(deps.temporal.client, a, r),
 ): Promise<SoonDeletion> {
   try {
-    return await deleteAssetNow(deps, asset, request);
+    return await deleteAssetNow(deps, asset, request, tellRetention);
   } catch (err) {
     if (!(err instanceof ObjectNotDeleted)) throw err;
-    await requestRetentionDeletion(deps.temporal.client, asset, {
+    await tellRetention(asset, {
       reason: request.reason,
       requestedBy: request.requestedBy ?? null,
     });
     return { status: 'waiting_for_store' };
   }
+}
+
+/**
+ * An asset whose retention workflow Temporal did not answer while it did not: an upload's
+ * start, or a person's deletion (which goes with the start, as a signal-with-start), for
+ * the unstarted sweep. A later deletion replaces an earlier one (it carries the proof, if
+ * there is one); an upload recorded again keeps the deletion it has.
+ */
+export async function recordUnstartedRetention(
+  em: EntityManager,
+  assetId: string,
+  namespace: string,
+  deletion: DeleteNowRequest | null = null,
+): Promise<void> {
+  await em.execute(
+    `insert into unstarted_retentions (asset_id, namespace, failed_at, deletion) values (?, ?, now(), ?)
+     on conflict (asset_id) do update
+       set deletion = coalesce(excluded.deletion, unstarted_retentions.deletion)`,
+    [assetId, namespace, deletion ? JSON.stringify(deletion) : null],
+  );
 }

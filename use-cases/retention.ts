@@ -5,7 +5,6 @@
 // files answer exactly like unknown ones.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { startRetention } from '../clients/retention.ts';
 import { Asset, DeletionProof, type ModerationReview } from '../db/entities/index.ts';
 import type {
   AssetListQuery,
@@ -33,6 +32,7 @@ import { deleteAssetSoon } from '../stores/retention.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { assetModerationViewOf, assetReviews } from './moderation-view.ts';
 import { temporalUiLinks } from './diagnostic.ts';
+import { startUploadRetention, tellRetention } from './retention-workflow.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -187,14 +187,7 @@ export async function storeUpload(
         ...(verdict ? verdictColumns(verdict) : {}),
       },
     );
-    // Stored only with its timer running: if the workflow cannot start, nothing is kept.
-    await startRetention(deps.temporal.client, {
-      id: assetId,
-      user: actor.id,
-      kind: 'input',
-      objectKey,
-      deleteAt,
-    });
+    await startUploadRetention(deps, { id: assetId, user: actor.id, kind: 'input', objectKey, deleteAt });
   } catch (err) {
     await deleteObjectQuietly(deps.store, objectKey);
     if (rowCreated) await deps.orm.em.fork().nativeDelete(Asset, { id: assetId });
@@ -301,7 +294,9 @@ export async function deleteOwnAsset(
   if (asset.status === 'pending' || !asset.deleteAt) {
     throw conflict('asset_not_ready', 'This file is still being stored. Try again in a moment.');
   }
-  const outcome = await deleteAssetSoon(deps, asset, { reason: 'user', requestedBy: actor.id });
+  const outcome = await deleteAssetSoon(deps, asset, { reason: 'user', requestedBy: actor.id }, (a, r) =>
+    tellRetention(deps, a, r),
+  );
   await recordAudit(em, {
     action: 'asset.deletion_requested',
     actorId: actor.id,

@@ -15,6 +15,7 @@ import { createPrivacySweepActivities } from './privacy.ts';
 import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
+import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
 import { createUntoldSignalActivities } from './untold-signals.ts';
 
@@ -34,6 +35,7 @@ export function createSweepActivities(deps: {
     ...createKeptRecordSweepActivities(deps),
     ...createUnstartedJobActivities(deps),
     ...createUnstartedScriptRunActivities(deps),
+    ...createUnstartedRetentionActivities(deps),
     ...createUntoldSignalActivities(deps),
   };
 }

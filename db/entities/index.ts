@@ -25,6 +25,7 @@ export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
 export { UnstartedJob } from './UnstartedJob.ts';
 export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
+export { UnstartedRetention } from './UnstartedRetention.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -68,6 +69,7 @@ import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
 import { UnstartedJob } from './UnstartedJob.ts';
 import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
+import { UnstartedRetention } from './UnstartedRetention.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -126,5 +128,6 @@ export const entities = [
   ScriptRevisionScene,
   UnstartedJob,
   UnstartedScriptRun,
+  UnstartedRetention,
   UntoldSignal,
 ];

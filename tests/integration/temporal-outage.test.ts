@@ -13,6 +13,7 @@ import {
   RightsRequest,
   ScriptRevision,
   UnstartedJob,
+  UnstartedRetention,
   UnstartedScriptRun,
   UntoldSignal,
 } from '../../db/entities/index.ts';
@@ -21,11 +22,13 @@ import {
   JOB_START_DEADLINE_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
+import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
+import { recordUnstartedRetention } from '../../stores/retention.ts';
 import { recordUnstartedRun } from '../../stores/script.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
@@ -34,7 +37,7 @@ import {
   eventually,
   media,
   objectExists,
-  objectsUnder,
+  retentionFirstTaskAt,
   storeAsset,
   uploadBytes,
   waitForDeleted,
@@ -296,14 +299,107 @@ describe('while Temporal does not answer', () => {
     expect((await json(await me.client.get(`/api/privacy/requests/${request.id}`))).status).toBe('cancelled');
   }, 90_000);
 
-  it('[R-IN-30D] an upload answers 503 and keeps nothing: no file is stored without its retention workflow', async () => {
+  it('[R-IN-30D] an upload is kept and answered within seconds, and its retention workflow starts once Temporal answers, due at its delete-at', async () => {
     const me = await signedIn(h.platform);
     outage.down();
-    const refused = await uploadBytes(h.platform, me.client, await media('png'), { filename: 'a.png' });
-    expect(refused.status).toBe(503);
-    expect(await em().count(Asset, { user: me.user.id })).toBe(0);
-    expect((await objectsUnder(h.platform, `users/${me.user.id}/`)).keys).toEqual([]);
+    const asked = Date.now();
+    const uploaded = await uploadBytes(h.platform, me.client, await media('png'), { filename: 'a.png' });
+    expect(uploaded.status).toBe(201);
+    // Before, a 503 after the Temporal client's own retries (about 20 s), and nothing kept.
+    expect(Date.now() - asked).toBeLessThan(RETENTION_START_DEADLINE_MS + 5_000);
+    const asset = await json(uploaded);
+    expect(asset).toMatchObject({ kind: 'input', status: 'stored' });
+    const stored = await em().findOneOrFail(Asset, { id: asset.id });
+    expect(await objectExists(h.platform, stored.objectKey)).toBe(true);
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+
+    outage.up();
+    await sweep();
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toBeNull();
+    // Started with the delete-at the upload was given, not one counted from the sweep.
+    const firstTaskAt = await retentionFirstTaskAt(h.platform, asset.id);
+    expect(Math.abs(firstTaskAt.getTime() - Date.parse(asset.deleteAt))).toBeLessThan(2_000);
+    expect(await runsOf(workflowIds.retention(asset.id))).toEqual(['RUNNING']);
+    expect((await sweep()).retentions).toEqual({ started: 0, dropped: 0, refused: 0 });
   }, 90_000);
+
+  it('[R-IN-EARLY] an upload deleted before the sweep came is let go, its retention not started', async () => {
+    const user = await createAccount(h.platform);
+    const asset = await storeAsset(h.platform, user.id, { kind: 'input', retention: false });
+    await em().nativeUpdate(Asset, { id: asset.id }, { status: 'deleted', deletedAt: new Date() });
+    await recordUnstartedRetention(em(), asset.id, h.platform.namespace);
+    // Recorded twice: still one row.
+    await recordUnstartedRetention(em(), asset.id, h.platform.namespace);
+    // This run, or the schedule's if it came first, lets it go.
+    await sweep();
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toBeNull();
+    expect(await runsOf(workflowIds.retention(asset.id))).toEqual([]);
+  }, 90_000);
+
+  it('[R-HOLD] [R-IN-EARLY] a deletion asked for under a hold is answered as deferred, and runs at the release once Temporal answers', async () => {
+    const legal = await signedIn(h.platform, { role: 'legal', mfa: true });
+    const owner = await signedIn(h.platform);
+    const asset = await storeAsset(h.platform, owner.user.id, { kind: 'input' });
+    const hold = await json(
+      await legal.client.post('/api/legal/holds', { assetId: asset.id, reason: HOLD_REASON }),
+    );
+
+    outage.down();
+    const asked = Date.now();
+    const deferred = await owner.client.delete(`/api/assets/${asset.id}`);
+    expect(deferred.status).toBe(202);
+    expect(await json(deferred)).toMatchObject({
+      status: 'deleting',
+      legalHold: true,
+      deletionDeferred: true,
+    });
+    // Before, a 503 after about 20 s, and the request forgotten by the retention workflow.
+    expect(Date.now() - asked).toBeLessThan(SIGNAL_DEADLINE_MS + 5_000);
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toMatchObject({
+      deletion: { reason: 'user', requestedBy: owner.user.id, proofId: null },
+    });
+
+    outage.up();
+    await sweep();
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toBeNull();
+    await eventually(
+      async () =>
+        (await temporal().workflow.getHandle(workflowIds.retention(asset.id)).query(retentionStateQuery))
+          .reason === 'user',
+      30_000,
+      "the person's request remembered by the retention workflow",
+    );
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(true);
+    await legal.client.post(`/api/legal/holds/${hold.id}/release`, { reason: 'Settled' });
+    // Deleted at the release, not at the file's delete-at 30 days on.
+    const deleted = await waitForDeleted(h.platform, asset.id, 30_000);
+    expect(deleted.deletionReason).toBe('user');
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
+  }, 120_000);
+
+  it('[R-IN-EARLY] a file deleted by its owner is deleted and answered, and its retention workflow ends once Temporal answers', async () => {
+    const owner = await signedIn(h.platform);
+    const asset = await storeAsset(h.platform, owner.user.id, { kind: 'input' });
+    outage.down();
+    const asked = Date.now();
+    const deleted = await owner.client.delete(`/api/assets/${asset.id}`);
+    expect(deleted.status).toBe(202);
+    expect(await json(deleted)).toMatchObject({ status: 'deleted', deletionReason: 'user' });
+    expect(Date.now() - asked).toBeLessThan(SIGNAL_DEADLINE_MS + 5_000);
+    expect(await objectExists(h.platform, asset.objectKey)).toBe(false);
+    const recorded = await em().findOneOrFail(UnstartedRetention, { asset: asset.id });
+    expect(recorded.deletion).toMatchObject({ reason: 'user', proofId: expect.any(String) });
+
+    outage.up();
+    await sweep();
+    expect(await em().findOne(UnstartedRetention, { asset: asset.id })).toBeNull();
+    // Told the proof, the workflow ends now, not at the delete-at it was sleeping until.
+    const ended = await temporal().workflow.getHandle(workflowIds.retention(asset.id)).result();
+    expect(ended).toMatchObject({ status: 'deleted', proofId: recorded.deletion!.proofId });
+    expect(await runsOf(workflowIds.retention(asset.id))).toEqual(['COMPLETED']);
+  }, 120_000);
 
   it('[D-ACCESS] a rights request answers 503 service_unavailable, not a 500, and keeps nothing to try again', async () => {
     const me = await signedIn(h.platform);
