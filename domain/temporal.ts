@@ -52,6 +52,17 @@ export const workflowIds = {
   subscription: (subscriptionId: string) => `subscription-${subscriptionId}`,
 };
 
+/**
+ * How many times a call to Temporal is made while its frontend does not answer, with the
+ * client's own waits between them (170 ms, growing 1.7 times a try, each within 20%): 7
+ * tries give up after about 5.6 s, where the client's default 10 took about 20 s (its
+ * last waits are 5 s each). So a request that needs a workflow started or told, and keeps
+ * nothing it cannot (a rights request, a take-down filed, a job's cancellation, a
+ * provider's callback), answers 503 within seconds. A call Temporal answers, however
+ * slowly, is never cut short: a deadline would leave a workflow started by a call that
+ * answered too late. A Temporal restart shorter than that is still ridden out.
+ */
+export const TEMPORAL_CALL_ATTEMPTS = 7;
 /** How soon the API's client tries to reach Temporal again after losing it, at first and at most. */
 export const TEMPORAL_RECONNECT_BACKOFF_MS = { initial: SECOND, max: 5 * SECOND } as const;
 

@@ -1,7 +1,13 @@
 // The Temporal client used by the API and by activities that start or signal workflows.
-import { Client, Connection, ServiceError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ServiceError,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import type { Config } from '../config/index.ts';
-import { TEMPORAL_RECONNECT_BACKOFF_MS } from '../domain/temporal.ts';
+import { TEMPORAL_CALL_ATTEMPTS, TEMPORAL_RECONNECT_BACKOFF_MS } from '../domain/temporal.ts';
 
 export interface TemporalClients {
   connection: Connection;
@@ -22,6 +28,10 @@ export function createTemporalClient(temporal: Config['temporal']): TemporalClie
       'grpc.initial_reconnect_backoff_ms': TEMPORAL_RECONNECT_BACKOFF_MS.initial,
       'grpc.max_reconnect_backoff_ms': TEMPORAL_RECONNECT_BACKOFF_MS.max,
     },
+    // The client's own retry, with its backoff, for fewer tries: a few seconds, not 20.
+    interceptors: [
+      makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: TEMPORAL_CALL_ATTEMPTS })),
+    ],
   });
   const client = new Client({ connection, namespace: temporal.namespace });
   return { connection, client };

@@ -404,8 +404,11 @@ describe('while Temporal does not answer', () => {
   it('[D-ACCESS] a rights request answers 503 service_unavailable, not a 500, and keeps nothing to try again', async () => {
     const me = await signedIn(h.platform);
     outage.down();
+    const asked = Date.now();
     const refused = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
     expect(refused.status).toBe(503);
+    // The client's TEMPORAL_CALL_ATTEMPTS tries take about 5.6 s; its default 10, about 20 s.
+    expect(Date.now() - asked).toBeLessThan(12_000);
     expect((await json(refused)).error).toMatchObject({
       code: 'service_unavailable',
       message: expect.stringContaining('try again in a few minutes'),
