@@ -26,11 +26,11 @@ import {
 import { fallbackCandidates, validateGenerationParameters } from '../domain/generation-parameters.ts';
 import { MODELS, quoteCredits } from '../domain/models.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { configuredProviders } from '../providers/index.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { jobViewOf, ownJob, viewOf } from './generation-view.ts';
 import { processingRestricted } from './retention.ts';
+import { callOrRecord } from './unanswered.ts';
 
 type Creator = Actor & { restrictedAt?: Date | null };
 
@@ -142,17 +142,16 @@ export async function quoteJob(deps: UseCaseDeps, actor: Actor, body: JobRequest
  * failed with a 500 and left the job `moderating` with its credits reserved, for good.
  * The start is given JOB_START_DEADLINE_MS, so the person is answered within seconds.
  */
-export async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
-  try {
-    await deps.temporal.connection.withDeadline(Date.now() + JOB_START_DEADLINE_MS, () =>
-      startJobWorkflow(deps.temporal.client, job),
-    );
-  } catch (err) {
-    // Only a Temporal that does not answer: a refusal would be refused again by the sweep.
-    if (!isTemporalUnavailable(err)) throw err;
-    await recordUnstarted(deps.orm.em.fork(), job.id, deps.config.temporal.namespace);
-    deps.logger.warn({ err, jobId: job.id }, 'job saved, its workflow not started: the sweep starts it');
-  }
+export function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
+  return callOrRecord(deps, {
+    deadlineMs: JOB_START_DEADLINE_MS,
+    call: () => startJobWorkflow(deps.temporal.client, job),
+    record: (em, namespace) => recordUnstarted(em, job.id, namespace),
+    warning: {
+      message: 'job saved, its workflow not started: the sweep starts it',
+      context: { jobId: job.id },
+    },
+  });
 }
 
 /** The price the job is created at: a fresh quote's, if one is given, else the list price. */

@@ -5,10 +5,10 @@
 import { requestRetentionDeletion, startRetention, type RetainedAsset } from '../clients/retention.ts';
 import { RETENTION_START_DEADLINE_MS } from '../domain/retention.ts';
 import { SIGNAL_DEADLINE_MS } from '../domain/temporal.ts';
-import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { recordUnstartedRetention } from '../stores/retention.ts';
 import type { DeleteNowRequest } from '../workflows/retention.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { callOrRecord } from './unanswered.ts';
 
 /**
  * Starts an upload's retention workflow, given RETENTION_START_DEADLINE_MS. When Temporal
@@ -18,19 +18,16 @@ import type { UseCaseDeps } from './deps.ts';
  * upload answered 503 after about 20 s and kept nothing. Any other failure to start still
  * keeps nothing.
  */
-export async function startUploadRetention(deps: UseCaseDeps, asset: RetainedAsset): Promise<void> {
-  try {
-    await deps.temporal.connection.withDeadline(Date.now() + RETENTION_START_DEADLINE_MS, () =>
-      startRetention(deps.temporal.client, asset),
-    );
-  } catch (err) {
-    if (!isTemporalUnavailable(err)) throw err;
-    await recordUnstartedRetention(deps.orm.em.fork(), asset.id, deps.config.temporal.namespace);
-    deps.logger.warn(
-      { err, assetId: asset.id },
-      'upload kept, its retention workflow not started: the sweep starts it',
-    );
-  }
+export function startUploadRetention(deps: UseCaseDeps, asset: RetainedAsset): Promise<void> {
+  return callOrRecord(deps, {
+    deadlineMs: RETENTION_START_DEADLINE_MS,
+    call: () => startRetention(deps.temporal.client, asset),
+    record: (em, namespace) => recordUnstartedRetention(em, asset.id, namespace),
+    warning: {
+      message: 'upload kept, its retention workflow not started: the sweep starts it',
+      context: { assetId: asset.id },
+    },
+  });
 }
 
 /**
@@ -43,17 +40,18 @@ export async function startUploadRetention(deps: UseCaseDeps, asset: RetainedAss
  * deleted, and under a hold a request forgotten: the file was kept past the release,
  * until its delete-at.
  */
-export async function tellRetention(deps: UseCaseDeps, asset: RetainedAsset, request: DeleteNowRequest) {
-  try {
-    await deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      requestRetentionDeletion(deps.temporal.client, asset, request),
-    );
-  } catch (err) {
-    if (!isTemporalUnavailable(err)) throw err;
-    await recordUnstartedRetention(deps.orm.em.fork(), asset.id, deps.config.temporal.namespace, request);
-    deps.logger.warn(
-      { err, assetId: asset.id },
-      'deletion made, its retention workflow not told: the unstarted sweep tells it',
-    );
-  }
+export function tellRetention(
+  deps: UseCaseDeps,
+  asset: RetainedAsset,
+  request: DeleteNowRequest,
+): Promise<void> {
+  return callOrRecord(deps, {
+    deadlineMs: SIGNAL_DEADLINE_MS,
+    call: () => requestRetentionDeletion(deps.temporal.client, asset, request),
+    record: (em, namespace) => recordUnstartedRetention(em, asset.id, namespace, request),
+    warning: {
+      message: 'deletion made, its retention workflow not told: the unstarted sweep tells it',
+      context: { assetId: asset.id },
+    },
+  });
 }

@@ -22,7 +22,6 @@ import { validateGenerationParameters } from '../domain/generation-parameters.ts
 import { findModel, quoteCredits, type InputRole, type ModelSpec } from '../domain/models.ts';
 import { RUN_START_DEADLINE_MS } from '../domain/script.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { configuredProviders } from '../providers/index.ts';
 import { InsufficientCredits, creditBalance, writeLedger } from '../stores/billing.ts';
 import { recordUnstartedRun, renderKey } from '../stores/script.ts';
@@ -31,6 +30,7 @@ import { idempotencyKeyMissing } from './generation.ts';
 import { processingRestricted } from './retention.ts';
 import { ensureEditable } from './script.ts';
 import { getProject, nextFor, ownProject, scenesWithJobs } from './script-view.ts';
+import { callOrRecord } from './unanswered.ts';
 
 type Creator = Actor & { restrictedAt?: Date | null };
 
@@ -223,17 +223,17 @@ export async function runProject(
  * the run stays saved with its credits reserved and is recorded as unstarted: the
  * unstarted sweep starts it once Temporal answers (activities/sweeps/unstarted-script-runs.ts).
  */
-async function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string): Promise<void> {
-  try {
-    await deps.temporal.connection.withDeadline(Date.now() + RUN_START_DEADLINE_MS, () =>
+function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string): Promise<void> {
+  return callOrRecord(deps, {
+    deadlineMs: RUN_START_DEADLINE_MS,
+    call: () =>
       startScriptRun(deps.temporal.client, { projectId: project.id, userId: project.user }, { revisionId }),
-    );
-  } catch (err) {
-    // Only a Temporal that does not answer: a refusal would be refused again by the sweep.
-    if (!isTemporalUnavailable(err)) throw err;
-    await recordUnstartedRun(deps.orm.em.fork(), revisionId, deps.config.temporal.namespace);
-    deps.logger.warn({ err, revisionId }, 'script run saved, its workflow not started: the sweep starts it');
-  }
+    record: (em, namespace) => recordUnstartedRun(em, revisionId, namespace),
+    warning: {
+      message: 'script run saved, its workflow not started: the sweep starts it',
+      context: { revisionId },
+    },
+  });
 }
 
 /**
