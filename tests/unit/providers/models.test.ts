@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_NEGATIVE_PROMPT_LENGTH,
+  MAX_SEED,
   MODELS,
   PROVIDER_NAMES,
   RUNWAY_MAX_PROMPT_LENGTH,
@@ -9,6 +11,7 @@ import {
 } from '../../../domain/models.ts';
 import type { ModelSpec } from '../../../domain/models.ts';
 import {
+  fallbackCandidates,
   listInWords,
   validateGenerationParameters,
   type GenerationParameters,
@@ -188,6 +191,39 @@ describe('validateGenerationParameters', () => {
     expect(problemsOf(valid(model('pika-2.2'), { negativePrompt: 'blur', seed: 42 }))).toEqual([]);
   });
 
+  it('holds each limit at its edge: the shortest prompt, the longest negative prompt, seeds from 0 to the largest', () => {
+    expect(problemsOf(valid(model('luma-ray-2'), { prompt: 'abc' }))).toEqual([]);
+    expect(problemsOf(valid(model('local-v1')))).toEqual([]);
+    const pika = model('pika-2.2');
+    expect(problemsOf(valid(pika, { negativePrompt: 'x'.repeat(MAX_NEGATIVE_PROMPT_LENGTH) }))).toEqual([]);
+    expect(problemsOf(valid(pika, { negativePrompt: 'x'.repeat(MAX_NEGATIVE_PROMPT_LENGTH + 1) }))).toEqual([
+      {
+        field: 'negativePrompt',
+        message: `Negative prompts can be up to ${MAX_NEGATIVE_PROMPT_LENGTH} characters.`,
+      },
+    ]);
+    // Spaces alone are no negative prompt, even for a model that takes none.
+    expect(problemsOf(valid(model('luma-ray-2'), { negativePrompt: '   ' }))).toEqual([]);
+    for (const seed of [0, MAX_SEED]) expect(problemsOf(valid(pika, { seed }))).toEqual([]);
+    expect(problemsOf(valid(pika, { seed: MAX_SEED + 1 }))).toEqual([
+      { field: 'seed', message: `A seed is a whole number from 0 to ${MAX_SEED}.` },
+    ]);
+  });
+
+  it('takes a first and a last frame together, frames without references, and one first frame only', () => {
+    const both = [{ role: 'first_frame' }, { role: 'last_frame' }] as const;
+    expect(problemsOf(valid(model('veo-3.1-fast'), { inputs: both }))).toEqual([]);
+    expect(problemsOf(valid(model('seedance-2.0'), { inputs: both }))).toEqual([]);
+    const twoFirst = [{ role: 'first_frame' }, { role: 'first_frame' }] as const;
+    expect(problemsOf(valid(model('luma-ray-2'), { inputs: twoFirst }))).toEqual([
+      { field: 'inputs', message: 'Only one image can be the first frame.' },
+    ]);
+    expect(problemsOf(valid(model('runway-gen4-turbo'), { inputs: twoFirst }))[0]).toEqual({
+      field: 'inputs',
+      message: 'Runway Gen-4 Turbo takes at most 1 image.',
+    });
+  });
+
   it('lists every problem at once', () => {
     const fields = problemsOf(
       valid(model('pika-2.2'), { durationSeconds: 3, aspectRatio: '7:3', resolution: '540p', prompt: '' }),
@@ -199,5 +235,42 @@ describe('validateGenerationParameters', () => {
     expect(listInWords([5])).toBe('5');
     expect(listInWords([5, 10])).toBe('5 or 10');
     expect(listInWords(['a', 'b', 'c'], 'and')).toBe('a, b and c');
+  });
+});
+
+describe('fallbackCandidates', () => {
+  const request = { durationSeconds: 5, aspectRatio: '16:9', resolution: '720p', inputs: [] };
+  const ids = (models: readonly ModelSpec[]) => models.map((m) => m.id);
+
+  it("offers other providers' models that take the same request, cheapest first, never dearer than the reservation nor the local renderer", () => {
+    // Luma's other model is the same provider's; Runway's Turbo needs a first frame; Veo makes no 5 s video.
+    expect(ids(fallbackCandidates(model('luma-ray-2'), request, 75))).toEqual([
+      'pika-2.2',
+      'seedance-2.0',
+      'runway-gen4.5',
+    ]);
+    expect(ids(fallbackCandidates(model('luma-ray-2'), request, 74))).toEqual(['pika-2.2', 'seedance-2.0']);
+    expect(ids(fallbackCandidates(model('luma-ray-2'), request, 24))).toEqual([]);
+    expect(ids(fallbackCandidates(model('local-v1'), request, 1_000))).not.toContain('local-v1');
+  });
+
+  it('keeps to what the request asks: its images, aspect ratio and resolution', () => {
+    const first = [{ role: 'first_frame' as const }];
+    expect(ids(fallbackCandidates(model('luma-ray-2'), { ...request, inputs: first }, 30))).toEqual(
+      expect.arrayContaining(['pika-2.2', 'runway-gen4-turbo', 'seedance-2.0']),
+    );
+    const frames = [{ role: 'first_frame' as const }, { role: 'last_frame' as const }];
+    expect(ids(fallbackCandidates(model('luma-ray-2'), { ...request, inputs: frames }, 1_000))).toEqual([
+      'seedance-2.0',
+    ]);
+    expect(ids(fallbackCandidates(model('seedance-2.0'), { ...request, aspectRatio: '4:5' }, 1_000))).toEqual(
+      ['pika-2.2'],
+    );
+    expect(ids(fallbackCandidates(model('luma-ray-2'), { ...request, resolution: '4k' }, 1_000))).toEqual([]);
+    // More images than a model takes: Runway and Pika take one.
+    const two = [{ role: 'first_frame' as const }, { role: 'first_frame' as const }];
+    expect(ids(fallbackCandidates(model('luma-ray-2'), { ...request, inputs: two }, 1_000))).toEqual([
+      'seedance-2.0',
+    ]);
   });
 });
