@@ -69,8 +69,9 @@ export const errorHandler =
       );
     } else if (isTemporalUnavailable(err) || isDatabaseUnavailable(err)) {
       // What the request needed started, told or read is not: the person may try again (a
-      // job Temporal did not start is kept and started later instead; a rights request or
-      // an upload is not kept; the database's transactions keep all or nothing).
+      // job, a script run or an upload Temporal did not start is kept and started later
+      // instead; a rights request is not kept; the database's transactions keep all or
+      // nothing).
       logger.warn(
         { err, reqId: req.id },
         isDatabaseUnavailable(err) ? 'database unavailable' : 'temporal unavailable',

@@ -304,7 +304,8 @@ async function recordDeferral(
 /**
  * How a deletion reaches the asset's retention workflow: by default a signal-with-start
  * (clients/retention.ts), which fails while Temporal does not answer; a person's request
- * gives one that records the signal for later instead (use-cases/retention.ts).
+ * gives one that, while Temporal does not answer, records the request for the unstarted
+ * sweep instead (use-cases/retention-workflow.ts).
  */
 export type RetentionTeller = (asset: RetainedAsset, request: DeleteNowRequest) => Promise<unknown>;
 

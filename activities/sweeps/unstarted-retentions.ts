@@ -1,8 +1,8 @@
 // Assets whose retention workflow Temporal did not answer while it did not
-// (use-cases/retention.ts records them in `unstarted_retentions`): uploads kept without
-// their workflow's start, and people's deletions not yet told. Here, in the same scheduled
-// run as unstarted jobs, once Temporal answers, an upload's workflow is started with the
-// delete-at the upload was given, and a deletion is sent with the start
+// (use-cases/retention-workflow.ts records them in `unstarted_retentions`): uploads kept
+// without their workflow's start, and people's deletions not yet told. Here, in the same
+// scheduled run as unstarted jobs, once Temporal answers, an upload's workflow is started
+// with the delete-at the upload was given, and a deletion is sent with the start
 // (signal-with-start): it wakes a workflow still waiting for its start delay, which a
 // plain signal does not, and ends with the proof one whose file is deleted. An upload
 // deleted meanwhile with nothing to tell is only let go. Each row is removed once
