@@ -6,6 +6,8 @@ import {
   ASSET_KINDS,
   assetDeleteAt,
   assetObjectKey,
+  describeAllowedUploads,
+  dueDeletionsAtOnce,
   parseAssetObjectKey,
   type AssetKind,
 } from '../../domain/retention.ts';
@@ -66,5 +68,19 @@ describe('object keys', () => {
     ]) {
       expect(parseAssetObjectKey(key), key).toBeNull();
     }
+  });
+});
+
+describe('what the refusal of an upload says, and how many due deletions run at once', () => {
+  it('names every accepted format once, by kind, with its limit in MB', () => {
+    expect(describeAllowedUploads()).toBe(
+      'JPEG, PNG, WebP images up to 20 MB; MP4, WebM, QuickTime videos up to 500 MB; ' +
+        'MP3, WAV, OGG, M4A audio up to 100 MB',
+    );
+  });
+
+  it('runs twice as many due deletions as the database pool has connections', () => {
+    expect(dueDeletionsAtOnce(10)).toBe(20);
+    expect(dueDeletionsAtOnce(3)).toBe(6);
   });
 });
