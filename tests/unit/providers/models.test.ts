@@ -7,6 +7,7 @@ import {
   RUNWAY_MAX_PROMPT_LENGTH,
   RUNWAY_MIN_POLL_INTERVAL_MS,
   findModel,
+  modelsOf,
   quoteCredits,
 } from '../../../domain/models.ts';
 import type { ModelSpec } from '../../../domain/models.ts';
@@ -89,10 +90,22 @@ describe('quoteCredits', () => {
     expect(at('720p')).toBeLessThan(at('1080p'));
   });
 
-  it('refuses a resolution the model has no price for', () => {
-    expect(() => quoteCredits(model('runway-gen4-turbo'), { durationSeconds: 5, resolution: '4k' })).toThrow(
-      RangeError,
-    );
+  it('refuses a resolution the model has no price for, naming both', () => {
+    const quote = () => quoteCredits(model('runway-gen4-turbo'), { durationSeconds: 5, resolution: '4k' });
+    expect(quote).toThrow(RangeError);
+    expect(quote).toThrow(/Gen-4 Turbo.* has no price at 4k/);
+  });
+});
+
+describe('modelsOf', () => {
+  it("lists exactly one provider's models, each of them", () => {
+    for (const provider of PROVIDER_NAMES) {
+      const listed = modelsOf(provider);
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.every((m) => m.provider === provider)).toBe(true);
+      expect(listed).toEqual(MODELS.filter((m) => m.provider === provider));
+    }
+    expect(PROVIDER_NAMES.flatMap((p) => modelsOf(p)).length).toBe(MODELS.length);
   });
 });
 
