@@ -43,6 +43,14 @@ export const VERIFICATION_MAX_ATTEMPTS = 3;
 /** A request nobody verified ends as `expired` this long after it was made (configurable in tests). */
 export const UNVERIFIED_REQUEST_TTL_MS = days(7);
 
+/**
+ * How long a new request waits for its workflow's start. While Temporal does not answer,
+ * the request is kept and answered as made, and the unstarted sweep starts its workflow
+ * once Temporal answers (activities/sweeps/unstarted-rights-requests.ts). Before, it
+ * waited out the Temporal client's tries (about 5.6 s) and was refused with a 503.
+ */
+export const REQUEST_START_DEADLINE_MS = 5 * SECOND;
+
 /** Types answered with a copy of the data (D-ACCESS, D-PORT): the data access workflow. */
 export const ACCESS_REQUEST_TYPES = ['access', 'portability'] as const satisfies readonly RequestType[];
 export const isAccessRequest = (type: RequestType): boolean =>

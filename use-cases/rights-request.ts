@@ -2,9 +2,10 @@
 // D-OBJECT, D-CONSENT): making one (at most two California access requests in 12
 // months, D-CCPA-2X; one account deletion at a time), confirming it with the emailed
 // 6-digit code (D-VERIFY: counted tries, the statutory clock starts, D-CLOCK), a new
-// code, and cancelling while nothing has started. A request whose workflow could not
-// start is removed again; every change is audited and the row's status and steps change
-// in one statement, before the workflow is told.
+// code, and cancelling while nothing has started. A request whose workflow Temporal
+// refused is removed again; one Temporal did not answer is kept for the unstarted sweep.
+// Every change is audited and the row's status and steps change in one statement, before
+// the workflow is told.
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -21,6 +22,7 @@ import { canMakeCaliforniaAccessRequest, dueDate } from '../domain/rights-reques
 import {
   CANCELLABLE_REQUEST_STATUSES,
   OPEN_REQUEST_STATUSES,
+  REQUEST_START_DEADLINE_MS,
   VERIFICATION_CODE_DIGITS,
   VERIFICATION_CODE_TTL_MS,
   VERIFICATION_MAX_ATTEMPTS,
@@ -32,10 +34,16 @@ import { MINUTE } from '../domain/time.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
-import { mergeSteps, notStartedCondition, skipOpenSteps } from '../stores/rights-request.ts';
+import {
+  mergeSteps,
+  notStartedCondition,
+  recordUnstartedRequest,
+  skipOpenSteps,
+} from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { freshView, ownRequest, verificationMailKey } from './rights-request-view.ts';
+import { callOrRecord } from './unanswered.ts';
 
 const codeHash = (secret: string, requestId: string, code: string) =>
   keyedHash(secret, 'privacy-verification', `${requestId}:${code}`);
@@ -134,7 +142,13 @@ async function accountPseudonym(em: EntityManager, userId: string): Promise<stri
   return (await em.findOneOrFail(User, { id: userId }, { fields: ['pseudonym'] })).pseudonym;
 }
 
-/** Starts the request's workflow; false when the account's deletion already runs. */
+/**
+ * Starts the request's workflow; false when the account's deletion already runs. While
+ * Temporal does not answer, a request other than an account deletion is kept for the
+ * unstarted sweep. An account deletion is refused instead: its workflow id is the
+ * person's, shared by every deletion of the account, so the sweep could not tell its own
+ * earlier start from another deletion's.
+ */
 async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsRequest): Promise<boolean> {
   const input = {
     requestId: request.id,
@@ -146,7 +160,15 @@ async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsReq
     const pseudonym = await accountPseudonym(deps.orm.em.fork(), owner.id);
     return startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' }, pseudonym);
   }
-  await startRightsRequest(deps.temporal.client, input);
+  await callOrRecord(deps, {
+    deadlineMs: REQUEST_START_DEADLINE_MS,
+    call: () => startRightsRequest(deps.temporal.client, input),
+    record: (em, namespace) => recordUnstartedRequest(em, request.id, namespace),
+    warning: {
+      message: 'rights request kept, its workflow not started: the unstarted sweep starts it',
+      context: { requestId: request.id },
+    },
+  });
   return true;
 }
 
@@ -183,7 +205,8 @@ export async function createRightsRequest(
     if (!(await startWorkflow(deps, owner, request)))
       throw conflict('deletion_already_requested', 'Your account deletion is already under way.');
   } catch (err) {
-    // Nothing is kept of a request whose workflow could not start.
+    // Nothing is kept of a request whose workflow's start was refused, or, for an account
+    // deletion, not answered.
     await deps.orm.em.fork().nativeDelete(RightsRequest, { id: request.id });
     throw err;
   }

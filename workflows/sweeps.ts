@@ -7,7 +7,7 @@
 // with proof, missing objects reported), and assets still stored well past their
 // delete-at because their retention workflow was lost; and jobs and script runs saved
 // while Temporal did not answer, started once it does, signals it did not take, and
-// the retention workflows of uploads kept meanwhile.
+// the retention workflows of uploads and the rights requests kept meanwhile.
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
@@ -43,11 +43,13 @@ export interface UnstartedSweepResult {
   signals: UntoldSignalSweep;
   /** Uploads' retention workflows. */
   retentions: UnstartedSweep;
+  rightsRequests: UnstartedSweep;
 }
 
 /**
- * What Temporal did not take while it did not answer, now that it does: jobs and script
- * runs whose start it missed, signals for changes already made, uploads' retentions.
+ * What Temporal did not take while it did not answer, now that it does: jobs, script
+ * runs and rights requests whose start it missed, signals for changes already made,
+ * uploads' retentions.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   const jobs = await sweeps.startUnstartedJobs();
@@ -55,14 +57,18 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
   const scriptRuns = patched('unstarted-script-runs')
     ? await sweeps.startUnstartedScriptRuns()
     : { started: 0, dropped: 0, refused: 0 };
-  // Uploads' retentions first, so the signals recorded meanwhile find their workflows.
+  // Uploads' retentions and rights requests first, so the signals recorded meanwhile
+  // find their workflows.
   const retentions = patched('unstarted-retentions')
     ? await sweeps.startUnstartedRetentions()
+    : { started: 0, dropped: 0, refused: 0 };
+  const rightsRequests = patched('unstarted-rights-requests')
+    ? await sweeps.startUnstartedRightsRequests()
     : { started: 0, dropped: 0, refused: 0 };
   const signals = patched('untold-signals')
     ? await sweeps.sendUntoldSignals()
     : { sent: 0, dropped: 0, refused: 0 };
-  return { jobs, scriptRuns, signals, retentions };
+  return { jobs, scriptRuns, signals, retentions, rightsRequests };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

@@ -1,8 +1,9 @@
 // The sweeps' activities: what Temporal Schedules run to remove what has outlived its
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
-// with the asset rows, assets whose retention workflow was lost, jobs and script runs
-// whose workflow Temporal did not start, and signals it did not take.
+// with the asset rows, assets whose retention workflow was lost, jobs, script runs,
+// uploads' retentions and rights requests whose workflow Temporal did not start, and
+// signals it did not take.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -16,6 +17,7 @@ import { createSessionSweepActivities } from './sessions.ts';
 import { createSupportSweepActivities } from './support.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
+import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
 import { createUntoldSignalActivities } from './untold-signals.ts';
 
@@ -36,6 +38,7 @@ export function createSweepActivities(deps: {
     ...createUnstartedJobActivities(deps),
     ...createUnstartedScriptRunActivities(deps),
     ...createUnstartedRetentionActivities(deps),
+    ...createUnstartedRightsRequestActivities(deps),
     ...createUntoldSignalActivities(deps),
   };
 }

@@ -26,6 +26,7 @@ export { EmailLog } from './EmailLog.ts';
 export { UnstartedJob } from './UnstartedJob.ts';
 export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 export { UnstartedRetention } from './UnstartedRetention.ts';
+export { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -70,6 +71,7 @@ import { EmailLog } from './EmailLog.ts';
 import { UnstartedJob } from './UnstartedJob.ts';
 import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 import { UnstartedRetention } from './UnstartedRetention.ts';
+import { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -129,5 +131,6 @@ export const entities = [
   UnstartedJob,
   UnstartedScriptRun,
   UnstartedRetention,
+  UnstartedRightsRequest,
   UntoldSignal,
 ];

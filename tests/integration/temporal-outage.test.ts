@@ -14,6 +14,7 @@ import {
   ScriptRevision,
   UnstartedJob,
   UnstartedRetention,
+  UnstartedRightsRequest,
   UnstartedScriptRun,
   UntoldSignal,
 } from '../../db/entities/index.ts';
@@ -23,10 +24,12 @@ import {
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
 import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
+import { REQUEST_START_DEADLINE_MS } from '../../domain/rights-request.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
+import { createUnstartedRightsRequestActivities } from '../../activities/sweeps/unstarted-rights-requests.ts';
 import { recordUnstarted } from '../../stores/generation.ts';
 import { recordUnstartedRetention } from '../../stores/retention.ts';
 import { recordUnstartedRun } from '../../stores/script.ts';
@@ -53,6 +56,13 @@ import type { GenerationHarness } from '../support/generation.ts';
 import { json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
+import {
+  CODE_SUBJECT,
+  codeFrom,
+  countMails,
+  nextMail,
+  waitForRequestStatus,
+} from './rights-request.support.ts';
 
 let outage: Outage;
 let h: GenerationHarness;
@@ -418,11 +428,102 @@ describe('while Temporal does not answer', () => {
     expect(await statusOf(workflowIds.retention(asset.id))).toBe('COMPLETED');
   }, 120_000);
 
-  it('[D-ACCESS] a rights request answers 503 service_unavailable, not a 500, and keeps nothing to try again', async () => {
+  it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow starts verified and the export is made', async () => {
+    const me = await signedIn(h.platform);
+    const seen = await countMails(me.user.email, CODE_SUBJECT);
+    outage.down();
+    const asked = Date.now();
+    const created = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
+    expect(created.status).toBe(201);
+    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
+    expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
+    const request = await json(created);
+    expect(request.status).toBe('awaiting_verification');
+    expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+
+    // Confirmed once Temporal answers, before the sweep: the signal finds no workflow and
+    // is let go, so only the row says the request is verified.
+    outage.up();
+    await answering();
+    const code = codeFrom(await nextMail(me.user.email, CODE_SUBJECT, seen));
+    const verified = await me.client.post(`/api/privacy/requests/${request.id}/verify`, { code });
+    expect(verified.status).toBe(200);
+    const workflowId = workflowIds.rightsRequest(request.id);
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
+
+    expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
+    // Started unverified, it would wait for the request's expiry (7 days) before reading the row.
+    const done = await waitForRequestStatus(h.platform, request.id, ['completed'], 60_000);
+    expect(done.dueAt).toBeTruthy();
+    expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
+    expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 0, refused: 0 });
+    expect(await runsOf(workflowId)).toEqual(['COMPLETED']);
+  }, 150_000);
+
+  it('[D-ACCESS] a rights request kept and cancelled before the sweep is let go: no workflow starts', async () => {
+    const me = await signedIn(h.platform);
+    outage.down();
+    const created = await me.client.post('/api/privacy/requests', {
+      type: 'rectification',
+      jurisdiction: 'GDPR',
+      corrections: { name: 'Ada Lovelace' },
+    });
+    expect(created.status).toBe(201);
+    const request = await json(created);
+    const cancelled = await me.client.post(`/api/privacy/requests/${request.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(await json(cancelled)).toMatchObject({ status: 'cancelled' });
+
+    outage.up();
+    expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 1, refused: 0 });
+    expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
+    expect(await runsOf(workflowIds.rightsRequest(request.id))).toEqual([]);
+    expect((await json(await me.client.get(`/api/privacy/requests/${request.id}`))).status).toBe('cancelled');
+  }, 120_000);
+
+  it('[D-VERIFY] a request confirmed while the sweep starts its workflow is told, not left to wait for its expiry', async () => {
+    const me = await signedIn(h.platform);
+    const seen = await countMails(me.user.email, CODE_SUBJECT);
+    outage.down();
+    const created = await me.client.post('/api/privacy/requests', {
+      type: 'objection',
+      jurisdiction: 'GDPR',
+    });
+    expect(created.status).toBe(201);
+    const request = await json(created);
+    outage.up();
+    await answering();
+    const code = codeFrom(await nextMail(me.user.email, CODE_SUBJECT, seen));
+
+    // The person confirms between the sweep's read of the row (unverified) and its start:
+    // the confirmation's signal finds no workflow yet.
+    const real = temporal();
+    const confirmingFirst = {
+      workflow: {
+        start: async (...args: Parameters<typeof real.workflow.start>) => {
+          const verified = await me.client.post(`/api/privacy/requests/${request.id}/verify`, { code });
+          expect(verified.status).toBe(200);
+          return real.workflow.start(...args);
+        },
+        getHandle: (id: string) => real.workflow.getHandle(id),
+      },
+    } as unknown as typeof real;
+    const sweepStep = createUnstartedRightsRequestActivities({
+      orm: h.platform.clients.orm,
+      temporal: { ...h.platform.clients.temporal, client: confirmingFirst },
+      config: h.platform.config,
+    });
+    expect(await sweepStep.startUnstartedRightsRequests()).toEqual({ started: 1, dropped: 0, refused: 0 });
+    await waitForRequestStatus(h.platform, request.id, ['completed'], 60_000);
+  }, 120_000);
+
+  it('[D-ERASE] an account deletion asked for answers 503 service_unavailable, not a 500, within seconds, and keeps nothing to try again', async () => {
     const me = await signedIn(h.platform);
     outage.down();
     const asked = Date.now();
-    const refused = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
+    const refused = await me.client.post('/api/privacy/requests', { type: 'deletion', jurisdiction: 'GDPR' });
     expect(refused.status).toBe(503);
     // The client's TEMPORAL_CALL_ATTEMPTS tries take about 5.6 s; its default 10, about 20 s.
     expect(Date.now() - asked).toBeLessThan(12_000);
