@@ -1,7 +1,7 @@
 // Take-down requests (S-TAKEDOWN): what anyone may report, why, how a request moves from
 // filing to a person's decision, the removal of the content and all that was made from
 // it, and the creator's answer. Pure: the workflow, the API and the site share it.
-import { DAY, HOUR } from './time.ts';
+import { DAY, HOUR, SECOND } from './time.ts';
 
 export const TAKEDOWN_REASONS = ['illegal_content', 'deepfake', 'copyright'] as const;
 export type TakedownReason = (typeof TAKEDOWN_REASONS)[number];
@@ -35,6 +35,14 @@ export type TakedownDecision = (typeof TAKEDOWN_DECISIONS)[number];
 export const TAKEDOWN_ANSWER_WINDOW_MS = 14 * DAY;
 /** When a decision is due after filing: shown on the legal dashboard. */
 export const TAKEDOWN_DECISION_DUE_MS = 24 * HOUR;
+
+/**
+ * How long a filed request waits for its workflow's start. While Temporal does not
+ * answer, the request is kept and answered as filed, and the unstarted sweep starts its
+ * workflow once Temporal answers (activities/sweeps/unstarted-takedowns.ts). Before, the
+ * request waited out the Temporal client's tries (about 5.6 s) and was refused with a 503.
+ */
+export const TAKEDOWN_START_DEADLINE_MS = 5 * SECOND;
 
 export const TAKEDOWN_DETAILS_MAX = 5000;
 export const TAKEDOWN_ANSWER_MAX = 5000;

@@ -1,6 +1,7 @@
 // Take-down requests from anyone (S-TAKEDOWN): filing one names content by a job id, a
-// file id or a link, with a reason; the request is recorded, its workflow started, and a
-// person of the legal team decides. The creator whose content was removed reads the
+// file id or a link, with a reason; the request is recorded, its workflow started (or,
+// while Temporal does not answer, kept for the unstarted sweep), and a person of the
+// legal team decides. The creator whose content was removed reads the
 // notice and answers it here.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -13,10 +14,12 @@ import type {
   TakedownNotice,
 } from '../domain/contracts/takedown.ts';
 import { badRequest, conflict, notFound } from '../domain/errors.ts';
-import { parseContentLink } from '../domain/takedown.ts';
+import { TAKEDOWN_START_DEADLINE_MS, parseContentLink } from '../domain/takedown.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { recordUnstartedTakedown } from '../stores/takedown.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
+import { callOrRecord } from './unanswered.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -75,12 +78,21 @@ export async function fileTakedown(
     details: { reason: body.reason, targetType: target.type, targetId: target.id },
   });
   try {
-    await startTakedown(deps.temporal.client, {
-      takedownId: id,
-      answerWindowMs: deps.config.durations.takedownAnswerMs,
+    await callOrRecord(deps, {
+      deadlineMs: TAKEDOWN_START_DEADLINE_MS,
+      call: () =>
+        startTakedown(deps.temporal.client, {
+          takedownId: id,
+          answerWindowMs: deps.config.durations.takedownAnswerMs,
+        }),
+      record: (em, namespace) => recordUnstartedTakedown(em, id, namespace),
+      warning: {
+        message: 'take-down kept, its workflow not started: the unstarted sweep starts it',
+        context: { takedownId: id },
+      },
     });
   } catch (err) {
-    // No workflow, no request: nothing would ever decide it.
+    // Refused: no workflow, no request, as nothing would ever decide it.
     await deps.orm.em.fork().nativeDelete(TakedownRequest, { id });
     throw err;
   }

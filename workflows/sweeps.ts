@@ -7,7 +7,7 @@
 // with proof, missing objects reported), and assets still stored well past their
 // delete-at because their retention workflow was lost; and jobs and script runs saved
 // while Temporal did not answer, started once it does, signals it did not take, and
-// the retention workflows of uploads and the rights requests kept meanwhile.
+// the retention workflows of uploads, the rights requests and take-downs kept meanwhile.
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
@@ -44,12 +44,13 @@ export interface UnstartedSweepResult {
   /** Uploads' retention workflows. */
   retentions: UnstartedSweep;
   rightsRequests: UnstartedSweep;
+  takedowns: UnstartedSweep;
 }
 
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs, script
- * runs and rights requests whose start it missed, signals for changes already made,
- * uploads' retentions.
+ * runs, rights requests and take-downs whose start it missed, signals for changes
+ * already made, uploads' retentions.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   const jobs = await sweeps.startUnstartedJobs();
@@ -57,18 +58,21 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
   const scriptRuns = patched('unstarted-script-runs')
     ? await sweeps.startUnstartedScriptRuns()
     : { started: 0, dropped: 0, refused: 0 };
-  // Uploads' retentions and rights requests first, so the signals recorded meanwhile
-  // find their workflows.
+  // Uploads' retentions, rights requests and take-downs first, so the signals recorded
+  // meanwhile find their workflows.
   const retentions = patched('unstarted-retentions')
     ? await sweeps.startUnstartedRetentions()
     : { started: 0, dropped: 0, refused: 0 };
   const rightsRequests = patched('unstarted-rights-requests')
     ? await sweeps.startUnstartedRightsRequests()
     : { started: 0, dropped: 0, refused: 0 };
+  const takedowns = patched('unstarted-takedowns')
+    ? await sweeps.startUnstartedTakedowns()
+    : { started: 0, dropped: 0, refused: 0 };
   const signals = patched('untold-signals')
     ? await sweeps.sendUntoldSignals()
     : { sent: 0, dropped: 0, refused: 0 };
-  return { jobs, scriptRuns, signals, retentions, rightsRequests };
+  return { jobs, scriptRuns, signals, retentions, rightsRequests, takedowns };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

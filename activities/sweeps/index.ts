@@ -2,8 +2,8 @@
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
 // with the asset rows, assets whose retention workflow was lost, jobs, script runs,
-// uploads' retentions and rights requests whose workflow Temporal did not start, and
-// signals it did not take.
+// uploads' retentions, rights requests and take-downs whose workflow Temporal did not
+// start, and signals it did not take.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -19,6 +19,7 @@ import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
 import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
+import { createUnstartedTakedownActivities } from './unstarted-takedowns.ts';
 import { createUntoldSignalActivities } from './untold-signals.ts';
 
 export function createSweepActivities(deps: {
@@ -39,6 +40,7 @@ export function createSweepActivities(deps: {
     ...createUnstartedScriptRunActivities(deps),
     ...createUnstartedRetentionActivities(deps),
     ...createUnstartedRightsRequestActivities(deps),
+    ...createUnstartedTakedownActivities(deps),
     ...createUntoldSignalActivities(deps),
   };
 }

@@ -27,6 +27,7 @@ export { UnstartedJob } from './UnstartedJob.ts';
 export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 export { UnstartedRetention } from './UnstartedRetention.ts';
 export { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
+export { UnstartedTakedown } from './UnstartedTakedown.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -72,6 +73,7 @@ import { UnstartedJob } from './UnstartedJob.ts';
 import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 import { UnstartedRetention } from './UnstartedRetention.ts';
 import { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
+import { UnstartedTakedown } from './UnstartedTakedown.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -132,5 +134,6 @@ export const entities = [
   UnstartedScriptRun,
   UnstartedRetention,
   UnstartedRightsRequest,
+  UnstartedTakedown,
   UntoldSignal,
 ];

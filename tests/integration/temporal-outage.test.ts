@@ -16,6 +16,8 @@ import {
   UnstartedRetention,
   UnstartedRightsRequest,
   UnstartedScriptRun,
+  UnstartedTakedown,
+  TakedownRequest,
   UntoldSignal,
 } from '../../db/entities/index.ts';
 import {
@@ -25,6 +27,7 @@ import {
 } from '../../domain/generation.ts';
 import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
 import { REQUEST_START_DEADLINE_MS } from '../../domain/rights-request.ts';
+import { TAKEDOWN_START_DEADLINE_MS } from '../../domain/takedown.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
@@ -53,6 +56,7 @@ import {
   waitForJob,
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
+import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
@@ -69,6 +73,18 @@ let h: GenerationHarness;
 beforeAll(async () => {
   outage = await startOutage(inject('stackEnv').TEMPORAL_ADDRESS!);
   h = await startGenerationHarness({ TEMPORAL_ADDRESS: outage.address });
+  // The tests run the sweep themselves and count what each run did: a run of its schedule
+  // in between would take their work first, by chance.
+  const schedule = temporal().schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep);
+  await eventually(
+    () =>
+      schedule.pause('the tests run the sweep themselves').then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    "the sweep's schedule paused",
+  );
 });
 /**
  * Resolves once Temporal answers this platform's client again: after an outage its
@@ -428,7 +444,7 @@ describe('while Temporal does not answer', () => {
     expect(await statusOf(workflowIds.retention(asset.id))).toBe('COMPLETED');
   }, 120_000);
 
-  it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow starts verified and the export is made', async () => {
+  it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow is told once started, and the export is made', async () => {
     const me = await signedIn(h.platform);
     const seen = await countMails(me.user.email, CODE_SUBJECT);
     outage.down();
@@ -454,7 +470,7 @@ describe('while Temporal does not answer', () => {
     expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
 
     expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
-    // Started unverified, it would wait for the request's expiry (7 days) before reading the row.
+    // Told nothing, it would wait for the request's expiry (7 days) before reading the row.
     const done = await waitForRequestStatus(h.platform, request.id, ['completed'], 60_000);
     expect(done.dueAt).toBeTruthy();
     expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
@@ -518,6 +534,53 @@ describe('while Temporal does not answer', () => {
     expect(await sweepStep.startUnstartedRightsRequests()).toEqual({ started: 1, dropped: 0, refused: 0 });
     await waitForRequestStatus(h.platform, request.id, ['completed'], 60_000);
   }, 120_000);
+
+  it('[S-TAKEDOWN] a take-down filed is kept and answered within seconds; decided before the sweep, its workflow is told the decision once started and removes the content', async () => {
+    const legal = await signedIn(h.platform, { role: 'legal', mfa: true });
+    const creator = await signedIn(h.platform);
+    const video = await storeAsset(h.platform, creator.user.id);
+    const reporter = new TestClient(h.platform.api.url);
+    await reporter.refreshCsrf();
+    outage.down();
+    const asked = Date.now();
+    const filed = await reporter.post('/api/takedowns', {
+      reason: 'deepfake',
+      content: video.id,
+      details: 'This video shows my face without my consent.',
+    });
+    expect(filed.status).toBe(201);
+    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
+    expect(Date.now() - asked).toBeLessThan(TAKEDOWN_START_DEADLINE_MS + 5_000);
+    const { id } = await json(filed);
+    expect(await em().findOne(UnstartedTakedown, { takedown: id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+
+    // Decided once Temporal answers, before the sweep: the decision's signal finds no
+    // workflow and is let go; the workflow, started without it, would wait for one forever.
+    outage.up();
+    await answering();
+    const decided = await legal.client.post(`/api/legal/takedowns/${id}/decision`, {
+      uphold: true,
+      reason: 'A real person, no consent: a deepfake.',
+    });
+    expect(decided.status).toBe(200);
+    expect(await em().count(UntoldSignal, { workflowId: workflowIds.takedown(id) })).toBe(0);
+
+    expect((await sweep()).takedowns).toEqual({ started: 1, dropped: 0, refused: 0 });
+    const removed = await eventually(
+      async () => {
+        const row = await em().findOneOrFail(TakedownRequest, { id });
+        return row.status === 'awaiting_answer' ? row : undefined;
+      },
+      30_000,
+      'the removal',
+    );
+    expect(removed.removed.map((r) => r.assetId)).toContain(video.id);
+    expect(await objectExists(h.platform, video.objectKey)).toBe(false);
+    expect(await em().findOne(UnstartedTakedown, { takedown: id })).toBeNull();
+    expect((await sweep()).takedowns).toEqual({ started: 0, dropped: 0, refused: 0 });
+  }, 150_000);
 
   it('[D-ERASE] an account deletion asked for answers 503 service_unavailable, not a 500, within seconds, and keeps nothing to try again', async () => {
     const me = await signedIn(h.platform);
