@@ -7,6 +7,15 @@ import { HOUR, SECOND } from './time.ts';
 export const AUTHORITY_DEADLINE_MS = 72 * HOUR;
 
 /**
+ * How long a recorded incident waits for its workflow's start. While Temporal does not
+ * answer, the incident is kept and answered as recorded, and the unstarted sweep starts
+ * its workflow once Temporal answers (activities/sweeps/unstarted-incidents.ts): its
+ * deadline is absolute, so a late start still watches the same 72 hours. Before, the
+ * record waited out the Temporal client's tries (about 5.6 s) and was refused with a 503.
+ */
+export const INCIDENT_START_DEADLINE_MS = 5 * SECOND;
+
+/**
  * The kinds of personal data an incident may concern; each finds the people whose data
  * of that kind existed during the incident's time window (stores/incident.ts).
  */

@@ -1,6 +1,7 @@
 // Breach incidents for the legal team (S-BREACH): recording one starts its workflow (the
-// 72-hour clock for the supervisory authority, the affected people found and told), the
-// list and one incident with every step's time, and the authority's notification.
+// 72-hour clock for the supervisory authority, the affected people found and told), or,
+// while Temporal does not answer, keeps it for the unstarted sweep; the list and one
+// incident with every step's time, and the authority's notification.
 import { randomUUID } from 'node:crypto';
 import { authorityNotifiedSignalFor, startIncident } from '../clients/incident.ts';
 import { Incident } from '../db/entities/index.ts';
@@ -10,13 +11,14 @@ import type {
   RecordIncidentBody,
 } from '../domain/contracts/incident.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import { authorityDeadline, authorityStatus } from '../domain/incident.ts';
+import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { noticeCounts } from '../stores/incident.ts';
+import { noticeCounts, recordUnstartedIncident } from '../stores/incident.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';
+import { callOrRecord } from './unanswered.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -84,8 +86,18 @@ export async function recordIncident(
     details: { categories: body.categories, deadlineAt: deadlineAt.toISOString() },
   });
   try {
-    await startIncident(deps.temporal.client, { incidentId: id, deadlineAt: deadlineAt.toISOString() });
+    await callOrRecord(deps, {
+      deadlineMs: INCIDENT_START_DEADLINE_MS,
+      call: () =>
+        startIncident(deps.temporal.client, { incidentId: id, deadlineAt: deadlineAt.toISOString() }),
+      record: (em, namespace) => recordUnstartedIncident(em, id, namespace),
+      warning: {
+        message: 'incident kept, its workflow not started: the unstarted sweep starts it',
+        context: { incidentId: id },
+      },
+    });
   } catch (err) {
+    // Refused: nothing would watch its deadline or tell the people affected.
     await deps.orm.em.fork().nativeDelete(Incident, { id });
     throw err;
   }

@@ -7,15 +7,15 @@
 // with proof, missing objects reported), and assets still stored well past their
 // delete-at because their retention workflow was lost; and jobs and script runs saved
 // while Temporal did not answer, started once it does, signals it did not take, and
-// the retention workflows of uploads, the rights requests and take-downs kept meanwhile.
+// the retention workflows of uploads, the rights requests, take-downs and incidents
+// kept meanwhile.
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
-import type { UnstartedSweep } from '../activities/sweeps/unstarted.ts';
-import type { UntoldSignalSweep } from '../activities/sweeps/untold-signals.ts';
+import type { UnstartedSweepResult } from '../activities/sweeps/unstarted-work.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
 
@@ -37,42 +37,30 @@ export interface SessionLogSweepResult {
   cutoff: string;
 }
 
-export interface UnstartedSweepResult {
-  jobs: UnstartedSweep;
-  scriptRuns: UnstartedSweep;
-  signals: UntoldSignalSweep;
-  /** Uploads' retention workflows. */
-  retentions: UnstartedSweep;
-  rightsRequests: UnstartedSweep;
-  takedowns: UnstartedSweep;
-}
-
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs, script
- * runs, rights requests and take-downs whose start it missed, signals for changes
- * already made, uploads' retentions.
+ * runs, uploads' retentions, rights requests, take-downs and incidents whose start it
+ * missed, then signals for changes already made.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
+  // One activity a run (activities/sweeps/unstarted-work.ts): it runs every minute, and
+  // each activity is a billed action. Runs begun before take one activity a kind.
+  if (patched('unstarted-work-in-one-activity')) return sweeps.startUnstartedWork();
+  const none = { started: 0, dropped: 0, refused: 0 };
   const jobs = await sweeps.startUnstartedJobs();
   // Runs that began before script runs and signals were swept too have none of them.
-  const scriptRuns = patched('unstarted-script-runs')
-    ? await sweeps.startUnstartedScriptRuns()
-    : { started: 0, dropped: 0, refused: 0 };
+  const scriptRuns = patched('unstarted-script-runs') ? await sweeps.startUnstartedScriptRuns() : none;
   // Uploads' retentions, rights requests and take-downs first, so the signals recorded
   // meanwhile find their workflows.
-  const retentions = patched('unstarted-retentions')
-    ? await sweeps.startUnstartedRetentions()
-    : { started: 0, dropped: 0, refused: 0 };
+  const retentions = patched('unstarted-retentions') ? await sweeps.startUnstartedRetentions() : none;
   const rightsRequests = patched('unstarted-rights-requests')
     ? await sweeps.startUnstartedRightsRequests()
-    : { started: 0, dropped: 0, refused: 0 };
-  const takedowns = patched('unstarted-takedowns')
-    ? await sweeps.startUnstartedTakedowns()
-    : { started: 0, dropped: 0, refused: 0 };
+    : none;
+  const takedowns = patched('unstarted-takedowns') ? await sweeps.startUnstartedTakedowns() : none;
   const signals = patched('untold-signals')
     ? await sweeps.sendUntoldSignals()
     : { sent: 0, dropped: 0, refused: 0 };
-  return { jobs, scriptRuns, signals, retentions, rightsRequests, takedowns };
+  return { jobs, scriptRuns, retentions, rightsRequests, takedowns, incidents: none, signals };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

@@ -2,8 +2,8 @@
 // retention (sessions, identifying analytics, the email log, payment records, support
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
 // with the asset rows, assets whose retention workflow was lost, jobs, script runs,
-// uploads' retentions, rights requests and take-downs whose workflow Temporal did not
-// start, and signals it did not take.
+// uploads' retentions, rights requests, take-downs and incidents whose workflow Temporal
+// did not start, and signals it did not take.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
@@ -21,6 +21,7 @@ import { createUnstartedRightsRequestActivities } from './unstarted-rights-reque
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
 import { createUnstartedTakedownActivities } from './unstarted-takedowns.ts';
 import { createUntoldSignalActivities } from './untold-signals.ts';
+import { createUnstartedWorkActivities } from './unstarted-work.ts';
 
 export function createSweepActivities(deps: {
   orm: MikroORM;
@@ -42,6 +43,7 @@ export function createSweepActivities(deps: {
     ...createUnstartedRightsRequestActivities(deps),
     ...createUnstartedTakedownActivities(deps),
     ...createUntoldSignalActivities(deps),
+    ...createUnstartedWorkActivities(deps),
   };
 }
 

@@ -7,6 +7,7 @@ import type { EntityManager, EntityName, FilterQuery, MikroORM, QueryOrderMap } 
 import type { Config } from '../../config/index.ts';
 import { UNSTARTED_SWEEP_BATCH_SIZE } from '../../domain/generation.ts';
 import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
+import { heartbeat } from '../heartbeat.ts';
 
 /** What an unstarted sweep reads, and starts or tells workflows with. */
 export interface UnstartedSweepDeps {
@@ -65,6 +66,8 @@ export async function startEach<T>(
       result.dropped++;
     }
     await step.forget(item);
+    // Every kind runs in the one activity of a sweep: alive while it works through them.
+    heartbeat(result);
   }
   return result;
 }

@@ -7,6 +7,7 @@
 import { sendSignal } from '../../clients/signals.ts';
 import { UntoldSignal } from '../../db/entities/index.ts';
 import { isTemporalUnavailable } from '../../platform/temporal.ts';
+import { heartbeat } from '../heartbeat.ts';
 import { waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
 
 export interface UntoldSignalSweep {
@@ -40,6 +41,7 @@ export function createUntoldSignalActivities(deps: UnstartedSweepDeps) {
           continue;
         }
         await em.nativeDelete(UntoldSignal, { id: row.id });
+        heartbeat(result);
       }
       return result;
     },

@@ -28,6 +28,7 @@ export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 export { UnstartedRetention } from './UnstartedRetention.ts';
 export { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 export { UnstartedTakedown } from './UnstartedTakedown.ts';
+export { UnstartedIncident } from './UnstartedIncident.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -74,6 +75,7 @@ import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 import { UnstartedRetention } from './UnstartedRetention.ts';
 import { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 import { UnstartedTakedown } from './UnstartedTakedown.ts';
+import { UnstartedIncident } from './UnstartedIncident.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -135,5 +137,6 @@ export const entities = [
   UnstartedRetention,
   UnstartedRightsRequest,
   UnstartedTakedown,
+  UnstartedIncident,
   UntoldSignal,
 ];

@@ -17,6 +17,8 @@ import {
   UnstartedRightsRequest,
   UnstartedScriptRun,
   UnstartedTakedown,
+  UnstartedIncident,
+  Incident,
   TakedownRequest,
   UntoldSignal,
 } from '../../db/entities/index.ts';
@@ -28,6 +30,7 @@ import {
 import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
 import { REQUEST_START_DEADLINE_MS } from '../../domain/rights-request.ts';
 import { TAKEDOWN_START_DEADLINE_MS } from '../../domain/takedown.ts';
+import { INCIDENT_START_DEADLINE_MS } from '../../domain/incident.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
@@ -582,6 +585,50 @@ describe('while Temporal does not answer', () => {
     expect((await sweep()).takedowns).toEqual({ started: 0, dropped: 0, refused: 0 });
   }, 150_000);
 
+  it('[S-BREACH] an incident recorded is kept and answered within seconds; its workflow, once started, is told of the authority notified meanwhile and closes', async () => {
+    const legal = await signedIn(h.platform, { role: 'legal', mfa: true });
+    outage.down();
+    const asked = Date.now();
+    const recorded = await legal.client.post('/api/legal/incidents', {
+      title: `backup exposed ${randomUUID()}`,
+      description: 'A misconfigured backup exposed uploaded images for a day.',
+      measures: 'The backup was removed and access logs reviewed. No action is needed from you.',
+      categories: ['uploads'],
+      discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      // A day with nobody's uploads in it: nobody to email.
+      windowStart: '2017-01-01T00:00:00.000Z',
+      windowEnd: '2017-01-02T00:00:00.000Z',
+    });
+    expect(recorded.status).toBe(201);
+    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
+    expect(Date.now() - asked).toBeLessThan(INCIDENT_START_DEADLINE_MS + 5_000);
+    const { id } = await json(recorded);
+    expect(await em().findOne(UnstartedIncident, { incident: id })).toMatchObject({
+      namespace: h.platform.namespace,
+    });
+
+    // The authority notified once Temporal answers, before the sweep: the signal finds no
+    // workflow; started without it, the workflow would wait for the 72 hours' end.
+    outage.up();
+    await answering();
+    const notified = await legal.client.post(`/api/legal/incidents/${id}/authority-notified`, {
+      reference: 'DPA-2026-0042',
+    });
+    expect(notified.status).toBe(200);
+
+    expect((await sweep()).incidents).toEqual({ started: 1, dropped: 0, refused: 0 });
+    const closed = await eventually(
+      async () => {
+        const row = await em().findOneOrFail(Incident, { id });
+        return row.closedAt ? row : undefined;
+      },
+      30_000,
+      'the close',
+    );
+    expect(closed).toMatchObject({ status: 'closed', deadlineMissedAt: null });
+    expect(await em().findOne(UnstartedIncident, { incident: id })).toBeNull();
+  }, 120_000);
+
   it('[D-ERASE] an account deletion asked for answers 503 service_unavailable, not a 500, within seconds, and keeps nothing to try again', async () => {
     const me = await signedIn(h.platform);
     outage.down();
@@ -596,6 +643,20 @@ describe('while Temporal does not answer', () => {
     });
     expect(await em().count(RightsRequest, { user: me.user.id })).toBe(0);
   }, 90_000);
+
+  it('a run of the sweep is one activity, whatever it finds: it runs every minute, and each activity is a billed action', async () => {
+    await answering();
+    const workflowId = `test-unstarted-sweep-${randomUUID()}`;
+    await temporal().workflow.execute(unstartedJobSweepWorkflow, {
+      taskQueue: TASK_QUEUES.system,
+      workflowId,
+    });
+    const history = await temporal().workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual([
+      'startUnstartedWork',
+    ]);
+  });
 
   it('the sweep is scheduled every minute on the system queue', async () => {
     const schedule = await temporal()

@@ -1,0 +1,49 @@
+// The unstarted sweep's work in one activity: every start Temporal missed while it did
+// not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
+// incidents), then the signals it did not take, last, so that they find their workflows.
+// One activity a run, not one a kind: the sweep runs every minute, and each activity is a
+// billed action on Temporal Cloud and a write on a cluster (one a kind were six a run,
+// 8,640 actions a day, seven with incidents; one is 1,440). Each kind's rows are removed as they are answered, so an
+// attempt after a failure goes on where the last one stopped.
+import { createUnstartedIncidentActivities } from './unstarted-incidents.ts';
+import { createUnstartedJobActivities } from './unstarted-jobs.ts';
+import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
+import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
+import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
+import { createUnstartedTakedownActivities } from './unstarted-takedowns.ts';
+import type { UnstartedSweep, UnstartedSweepDeps } from './unstarted.ts';
+import { createUntoldSignalActivities, type UntoldSignalSweep } from './untold-signals.ts';
+
+export interface UnstartedSweepResult {
+  jobs: UnstartedSweep;
+  scriptRuns: UnstartedSweep;
+  /** Uploads' retention workflows. */
+  retentions: UnstartedSweep;
+  rightsRequests: UnstartedSweep;
+  takedowns: UnstartedSweep;
+  incidents: UnstartedSweep;
+  signals: UntoldSignalSweep;
+}
+
+export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
+  const jobs = createUnstartedJobActivities(deps);
+  const scriptRuns = createUnstartedScriptRunActivities(deps);
+  const retentions = createUnstartedRetentionActivities(deps);
+  const rightsRequests = createUnstartedRightsRequestActivities(deps);
+  const takedowns = createUnstartedTakedownActivities(deps);
+  const incidents = createUnstartedIncidentActivities(deps);
+  const signals = createUntoldSignalActivities(deps);
+  return {
+    async startUnstartedWork(): Promise<UnstartedSweepResult> {
+      const started = {
+        jobs: await jobs.startUnstartedJobs(),
+        scriptRuns: await scriptRuns.startUnstartedScriptRuns(),
+        retentions: await retentions.startUnstartedRetentions(),
+        rightsRequests: await rightsRequests.startUnstartedRightsRequests(),
+        takedowns: await takedowns.startUnstartedTakedowns(),
+        incidents: await incidents.startUnstartedIncidents(),
+      };
+      return { ...started, signals: await signals.sendUntoldSignals() };
+    },
+  };
+}
