@@ -29,6 +29,8 @@ export async function startAccountDeletion(
     await client.workflow.start<typeof accountDeletionWorkflow>('accountDeletionWorkflow', {
       ...requestStartOptions(input),
       workflowId: accountDeletionWorkflowId(pseudonym),
+      // Which request the running deletion serves: the id is the person's, shared by all.
+      memo: { requestId: input.requestId },
       args: [input],
     });
     return true;
@@ -36,6 +38,19 @@ export async function startAccountDeletion(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw err;
   }
+}
+
+/**
+ * Whether the account's running deletion is this request's: a start tried again (its
+ * first answered, its answer lost) finds its own deletion running, not another's.
+ */
+export async function deletionRunsFor(
+  client: Client,
+  pseudonym: string,
+  requestId: string,
+): Promise<boolean> {
+  const { memo } = await client.workflow.getHandle(accountDeletionWorkflowId(pseudonym)).describe();
+  return memo?.requestId === requestId;
 }
 
 /** R-HOLD: a hold on the person changed; their deletion (if one is running) looks again. */

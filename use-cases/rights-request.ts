@@ -3,7 +3,8 @@
 // months, D-CCPA-2X; one account deletion at a time), confirming it with the emailed
 // 6-digit code (D-VERIFY: counted tries, the statutory clock starts, D-CLOCK), a new
 // code, and cancelling while nothing has started. A request whose workflow Temporal
-// refused is removed again; one Temporal did not answer is kept for the unstarted sweep.
+// refused is removed again; one Temporal did not answer (an account deletion included)
+// is kept for the unstarted sweep.
 // Every change is audited and the row's status and steps change in one statement, before
 // the workflow is told.
 import { randomInt } from 'node:crypto';
@@ -144,10 +145,9 @@ async function accountPseudonym(em: EntityManager, userId: string): Promise<stri
 
 /**
  * Starts the request's workflow; false when the account's deletion already runs. While
- * Temporal does not answer, a request other than an account deletion is kept for the
- * unstarted sweep. An account deletion is refused instead: its workflow id is the
- * person's, shared by every deletion of the account, so the sweep could not tell its own
- * earlier start from another deletion's.
+ * Temporal does not answer, the request is kept for the unstarted sweep, an account
+ * deletion included: the deletion's memo names its request, so the sweep tells its own
+ * earlier start from another deletion of the account.
  */
 async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsRequest): Promise<boolean> {
   const input = {
@@ -156,20 +156,22 @@ async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsReq
     type: request.type,
     expiresAt: request.expiresAt!.toISOString(),
   };
-  if (request.type === 'deletion') {
-    const pseudonym = await accountPseudonym(deps.orm.em.fork(), owner.id);
-    return startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' }, pseudonym);
-  }
+  const pseudonym = request.type === 'deletion' ? await accountPseudonym(deps.orm.em.fork(), owner.id) : null;
+  let started = true;
   await callOrRecord(deps, {
     deadlineMs: REQUEST_START_DEADLINE_MS,
-    call: () => startRightsRequest(deps.temporal.client, input),
+    call: async () => {
+      if (pseudonym === null) await startRightsRequest(deps.temporal.client, input);
+      else
+        started = await startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' }, pseudonym);
+    },
     record: (em, namespace) => recordUnstartedRequest(em, request.id, namespace),
     warning: {
       message: 'rights request kept, its workflow not started: the unstarted sweep starts it',
       context: { requestId: request.id },
     },
   });
-  return true;
+  return started;
 }
 
 export async function createRightsRequest(
@@ -205,8 +207,7 @@ export async function createRightsRequest(
     if (!(await startWorkflow(deps, owner, request)))
       throw conflict('deletion_already_requested', 'Your account deletion is already under way.');
   } catch (err) {
-    // Nothing is kept of a request whose workflow's start was refused, or, for an account
-    // deletion, not answered.
+    // Nothing is kept of a request whose workflow's start was refused.
     await deps.orm.em.fork().nativeDelete(RightsRequest, { id: request.id });
     throw err;
   }

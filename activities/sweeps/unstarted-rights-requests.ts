@@ -7,6 +7,14 @@
 // cancelled). A request cancelled before the sweep's read, or whose account went, is only
 // let go. Each row is removed once its start is answered; a start tried again finds the
 // workflow started under the request's own id, and a message told twice is taken once.
+// An account deletion's id is the person's: a start tried again finds a deletion running,
+// its own when the deletion's memo names the request; another's is refused, the row kept
+// for an operator.
+import {
+  accountDeletionWorkflowId,
+  deletionRunsFor,
+  startAccountDeletion,
+} from '../../clients/account-deletion.ts';
 import {
   cancelledSignalFor,
   startRightsRequest,
@@ -14,7 +22,7 @@ import {
   type RequestWorkflowInput,
 } from '../../clients/rights-request.ts';
 import { sendSignal } from '../../clients/signals.ts';
-import { RightsRequest, UnstartedRightsRequest } from '../../db/entities/index.ts';
+import { RightsRequest, UnstartedRightsRequest, User } from '../../db/entities/index.ts';
 import type { RequestStatus } from '../../domain/rights-request.ts';
 import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
@@ -41,6 +49,22 @@ export function createUnstartedRightsRequestActivities(deps: UnstartedSweepDeps)
     }
   }
 
+  /** Starts the account's deletion, or finds it running for this request; its workflow id. */
+  async function startDeletion(request: RightsRequest): Promise<string> {
+    const { pseudonym } = await deps.orm.em
+      .fork()
+      .findOneOrFail(User, { id: request.user! }, { fields: ['pseudonym'] });
+    const input = { ...inputOf(request), origin: request.origin };
+    const client = deps.temporal.client;
+    if (
+      !(await startAccountDeletion(client, input, pseudonym)) &&
+      !(await deletionRunsFor(client, pseudonym, request.id))
+    ) {
+      throw new Error(`another deletion of the account runs; request ${request.id} not started`);
+    }
+    return accountDeletionWorkflowId(pseudonym);
+  }
+
   return {
     async startUnstartedRightsRequests(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
@@ -49,7 +73,10 @@ export function createUnstartedRightsRequestActivities(deps: UnstartedSweepDeps)
       return startEach(requests, {
         waits: (request) => NOT_STARTED.includes(request.status) && Boolean(request.user),
         start: async (request) => {
-          const workflowId = await startRightsRequest(deps.temporal.client, inputOf(request));
+          const workflowId =
+            request.type === 'deletion'
+              ? await startDeletion(request)
+              : await startRightsRequest(deps.temporal.client, inputOf(request));
           await tellRow(request.id, workflowId);
         },
         forget: (request) => em.nativeDelete(UnstartedRightsRequest, { request: request.id }),
