@@ -387,12 +387,3 @@ export async function endJob(
     return true;
   });
 }
-
-/** A job whose workflow Temporal did not start: the sweep of its namespace starts it later. */
-export async function recordUnstarted(em: EntityManager, jobId: string, namespace: string): Promise<void> {
-  // A create retried with the same key may record it again: once is enough.
-  await em.execute(
-    'insert into unstarted_jobs (job_id, namespace, failed_at) values (?, ?, now()) on conflict (job_id) do nothing',
-    [jobId, namespace],
-  );
-}

@@ -134,12 +134,3 @@ export async function noticeCounts(
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
 }
-
-/** Keeps an incident whose workflow's start Temporal did not answer, for the unstarted sweep. */
-export async function recordUnstartedIncident(em: EntityManager, incidentId: string, namespace: string) {
-  await em.execute(
-    `insert into unstarted_incidents (incident_id, namespace, failed_at) values (?, ?, now())
-     on conflict (incident_id) do nothing`,
-    [incidentId, namespace],
-  );
-}

@@ -160,12 +160,3 @@ export async function auditOnce(em: EntityManager, key: string, input: AuditInpu
     return true;
   });
 }
-
-/** Keeps a request whose workflow's start Temporal did not answer, for the unstarted sweep. */
-export async function recordUnstartedRequest(em: EntityManager, requestId: string, namespace: string) {
-  await em.execute(
-    `insert into unstarted_rights_requests (request_id, namespace, failed_at) values (?, ?, now())
-     on conflict (request_id) do nothing`,
-    [requestId, namespace],
-  );
-}

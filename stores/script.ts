@@ -107,16 +107,3 @@ export async function composedClipIds(em: EntityManager, projectId: string): Pro
   );
   return new Set(rows.map((r) => r.clip_asset_id));
 }
-
-/** A run whose workflow Temporal did not start: the unstarted sweep of its namespace starts it later. */
-export async function recordUnstartedRun(
-  em: EntityManager,
-  revisionId: string,
-  namespace: string,
-): Promise<void> {
-  // The same confirmation sent again may record it again: once is enough.
-  await em.execute(
-    'insert into unstarted_script_runs (revision_id, namespace, failed_at) values (?, ?, now()) on conflict (revision_id) do nothing',
-    [revisionId, namespace],
-  );
-}

@@ -7,7 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cancelGeneration, startJobWorkflow } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
 import { InsufficientCredits } from '../stores/billing.ts';
-import { insertReservedJob, jobByIdempotencyKey, recordUnstarted } from '../stores/generation.ts';
+import { insertReservedJob, jobByIdempotencyKey } from '../stores/generation.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type {
   CreateJobBody,
   JobRequest,
@@ -146,7 +147,7 @@ export function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<vo
   return callOrRecord(deps, {
     deadlineMs: JOB_START_DEADLINE_MS,
     call: () => startJobWorkflow(deps.temporal.client, job),
-    record: (em, namespace) => recordUnstarted(em, job.id, namespace),
+    record: (em, namespace) => recordUnstartedStart(em, 'job', job.id, namespace),
     warning: {
       message: 'job saved, its workflow not started: the sweep starts it',
       context: { jobId: job.id },

@@ -14,7 +14,8 @@ import { conflict, notFound } from '../domain/errors.ts';
 import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { noticeCounts, recordUnstartedIncident } from '../stores/incident.ts';
+import { noticeCounts } from '../stores/incident.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';
@@ -90,7 +91,7 @@ export async function recordIncident(
       deadlineMs: INCIDENT_START_DEADLINE_MS,
       call: () =>
         startIncident(deps.temporal.client, { incidentId: id, deadlineAt: deadlineAt.toISOString() }),
-      record: (em, namespace) => recordUnstartedIncident(em, id, namespace),
+      record: (em, namespace) => recordUnstartedStart(em, 'incident', id, namespace),
       warning: {
         message: 'incident kept, its workflow not started: the unstarted sweep starts it',
         context: { incidentId: id },

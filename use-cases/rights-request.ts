@@ -35,13 +35,9 @@ import { MINUTE } from '../domain/time.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { keyedHash, safeEqual } from '../platform/crypto.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
-import {
-  mergeSteps,
-  notStartedCondition,
-  recordUnstartedRequest,
-  skipOpenSteps,
-} from '../stores/rights-request.ts';
+import { mergeSteps, notStartedCondition, skipOpenSteps } from '../stores/rights-request.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import { tell } from './signals.ts';
 import { freshView, ownRequest, verificationMailKey } from './rights-request-view.ts';
 import { callOrRecord } from './unanswered.ts';
@@ -165,7 +161,7 @@ async function startWorkflow(deps: UseCaseDeps, owner: Actor, request: RightsReq
       else
         started = await startAccountDeletion(deps.temporal.client, { ...input, origin: 'user' }, pseudonym);
     },
-    record: (em, namespace) => recordUnstartedRequest(em, request.id, namespace),
+    record: (em, namespace) => recordUnstartedStart(em, 'rightsRequest', request.id, namespace),
     warning: {
       message: 'rights request kept, its workflow not started: the unstarted sweep starts it',
       context: { requestId: request.id },

@@ -24,7 +24,8 @@ import { RUN_START_DEADLINE_MS } from '../domain/script.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { configuredProviders } from '../providers/index.ts';
 import { InsufficientCredits, creditBalance, writeLedger } from '../stores/billing.ts';
-import { recordUnstartedRun, renderKey } from '../stores/script.ts';
+import { renderKey } from '../stores/script.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { idempotencyKeyMissing } from './generation.ts';
 import { processingRestricted } from './retention.ts';
@@ -228,7 +229,7 @@ function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string)
     deadlineMs: RUN_START_DEADLINE_MS,
     call: () =>
       startScriptRun(deps.temporal.client, { projectId: project.id, userId: project.user }, { revisionId }),
-    record: (em, namespace) => recordUnstartedRun(em, revisionId, namespace),
+    record: (em, namespace) => recordUnstartedStart(em, 'scriptRun', revisionId, namespace),
     warning: {
       message: 'script run saved, its workflow not started: the sweep starts it',
       context: { revisionId },

@@ -16,7 +16,7 @@ import type {
 import { badRequest, conflict, notFound } from '../domain/errors.ts';
 import { TAKEDOWN_START_DEADLINE_MS, parseContentLink } from '../domain/takedown.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { recordUnstartedTakedown } from '../stores/takedown.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { callOrRecord } from './unanswered.ts';
@@ -85,7 +85,7 @@ export async function fileTakedown(
           takedownId: id,
           answerWindowMs: deps.config.durations.takedownAnswerMs,
         }),
-      record: (em, namespace) => recordUnstartedTakedown(em, id, namespace),
+      record: (em, namespace) => recordUnstartedStart(em, 'takedown', id, namespace),
       warning: {
         message: 'take-down kept, its workflow not started: the unstarted sweep starts it',
         context: { takedownId: id },

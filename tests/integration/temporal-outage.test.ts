@@ -31,7 +31,6 @@ import {
 import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
 import { REQUEST_START_DEADLINE_MS, initialSteps } from '../../domain/rights-request.ts';
 import { DAY } from '../../domain/time.ts';
-import { recordUnstartedRequest } from '../../stores/rights-request.ts';
 import { TAKEDOWN_START_DEADLINE_MS } from '../../domain/takedown.ts';
 import { INCIDENT_START_DEADLINE_MS } from '../../domain/incident.ts';
 import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
@@ -39,9 +38,8 @@ import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/tempo
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { createUnstartedRightsRequestActivities } from '../../activities/sweeps/unstarted-rights-requests.ts';
-import { recordUnstarted } from '../../stores/generation.ts';
+import { recordUnstartedStart } from '../../stores/unstarted.ts';
 import { recordUnstartedRetention } from '../../stores/retention.ts';
-import { recordUnstartedRun } from '../../stores/script.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount, signedIn } from '../support/accounts.ts';
@@ -172,9 +170,9 @@ describe('while Temporal does not answer', () => {
   it('a job that ended before the sweep came is let go, not started', async () => {
     const user = await createAccount(h.platform);
     const jobId = await insertJobRow(em(), { userId: user.id, status: 'cancelled' });
-    await recordUnstarted(em(), jobId, h.platform.namespace);
+    await recordUnstartedStart(em(), 'job', jobId, h.platform.namespace);
     // Recorded twice (a create retried with the same key): still one row.
-    await recordUnstarted(em(), jobId, h.platform.namespace);
+    await recordUnstartedStart(em(), 'job', jobId, h.platform.namespace);
     // This run, or the schedule's if it came first, lets it go.
     await sweep();
     expect(await em().findOne(UnstartedJob, { job: jobId })).toBeNull();
@@ -237,7 +235,7 @@ describe('while Temporal does not answer', () => {
     );
     expect(again.status).toBe(200);
     // Recorded again once it ended: let go, not started (this sweep, or the schedule's).
-    await recordUnstartedRun(em(), revision.id, h.platform.namespace);
+    await recordUnstartedStart(em(), 'scriptRun', revision.id, h.platform.namespace);
     await sweep();
     expect(await em().findOne(UnstartedScriptRun, { revision: revision.id })).toBeNull();
     expect(await runsOf(workflowIds.script(project.id))).toEqual(['COMPLETED']);
@@ -675,7 +673,7 @@ describe('while Temporal does not answer', () => {
     const workflowId = workflowIds.accountDeletion(pseudonym);
     // As if a start had reached Temporal past its deadline, its answer lost: the sweep
     // finds the deletion running, its own, and starts nothing twice.
-    await recordUnstartedRequest(em(), request.id, h.platform.namespace);
+    await recordUnstartedStart(em(), 'rightsRequest', request.id, h.platform.namespace);
     expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
     expect(await runsOf(workflowId)).toEqual(['RUNNING']);
 
@@ -697,7 +695,7 @@ describe('while Temporal does not answer', () => {
       workflowId,
     });
     await db.flush();
-    await recordUnstartedRequest(em(), other.id, h.platform.namespace);
+    await recordUnstartedStart(em(), 'rightsRequest', other.id, h.platform.namespace);
     try {
       expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 0, refused: 1 });
       expect(await em().findOne(UnstartedRightsRequest, { request: other.id })).not.toBeNull();
