@@ -6,15 +6,18 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
   type Client,
+  type WorkflowUpdateHandle,
 } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ProviderName } from '../domain/models.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import {
+  cancelRequestedSignal,
   cancelUpdate,
   providerUpdateSignal,
   reviewDecisionSignal,
   type GenerationInput,
+  type GenerationState,
   type ProviderUpdate,
   type ReviewDecision,
   type generationWorkflow,
@@ -70,18 +73,28 @@ export function startJobWorkflow(client: Client, job: JobToStart): Promise<void>
   );
 }
 
-/** Cancels the job and waits until it has ended; false when no such workflow exists. */
-export async function cancelGeneration(client: Client, jobId: string, requestedBy: string): Promise<boolean> {
+/**
+ * Asks the job to cancel, answered once its workflow took the cancel; the handle's result
+ * is the job's final state. Null when no such workflow exists.
+ */
+export async function askToCancelGeneration(
+  client: Client,
+  jobId: string,
+  requestedBy: string,
+): Promise<WorkflowUpdateHandle<GenerationState> | null> {
   try {
-    await client.workflow
+    return await client.workflow
       .getHandle(workflowIds.generation(jobId))
-      .executeUpdate(cancelUpdate, { args: [{ requestedBy }] });
-    return true;
+      .startUpdate(cancelUpdate, { args: [{ requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
+    if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
 }
+
+/** A cancel Temporal did not take in time, for the untold-signals sweep to tell. */
+export const cancelRequestedSignalFor = (jobId: string, requestedBy: string): WorkflowSignal =>
+  signalFor(workflowIds.generation(jobId), cancelRequestedSignal, { requestedBy });
 
 /** A provider's callback: a hint to look now. One for a job that has ended is dropped. */
 export async function signalProviderUpdate(

@@ -119,13 +119,18 @@ export const OUTPUT_COPY_MAX_MS =
  */
 export const JOB_START_DEADLINE_MS = 5 * SECOND;
 /**
- * How often jobs and script runs saved while Temporal did not answer are started,
- * signals it did not take sent, and uploads' retention workflows started
- * (activities/sweeps/unstarted-jobs.ts, unstarted-script-runs.ts, untold-signals.ts,
- * unstarted-retentions.ts): each waits at most a minute once Temporal is back, for about
- * five Temporal actions a run (its start and four activities), 7,200 a day. Four
- * activities, not one, so an operator reads each one's result in the run's history; one
- * would save about 4,300 actions a day.
+ * How long a cancel waits for the job's workflow to take it: then, Temporal not
+ * answering, the cancel is recorded for the untold-signals sweep and the person answered.
+ * Taking it needs a workflow task on the generation worker (milliseconds; more on a
+ * worker busy with many jobs), so twice a start's deadline.
+ */
+export const JOB_CANCEL_DEADLINE_MS = 2 * JOB_START_DEADLINE_MS;
+/**
+ * How often what was kept while Temporal did not answer is started or told: jobs, script
+ * runs, uploads' retentions, rights requests, take-downs, incidents, and the signals it
+ * did not take (activities/sweeps/unstarted-work.ts). Each waits at most a minute once
+ * Temporal is back; a run is two Temporal actions (its start and one activity), 2,880 a
+ * day.
  */
 export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
 /** Jobs, script runs, signals and uploads taken by one run of that sweep, each; the next run takes the rest. */

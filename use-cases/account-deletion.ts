@@ -16,13 +16,20 @@ import type {
 } from '../domain/contracts/account-deletion.ts';
 import { AppError, conflict, notFound } from '../domain/errors.ts';
 import { dueDate } from '../domain/rights-request-clock.ts';
-import { OPEN_REQUEST_STATUSES, initialSteps, verifiedSteps } from '../domain/rights-request.ts';
+import {
+  OPEN_REQUEST_STATUSES,
+  REQUEST_START_DEADLINE_MS,
+  initialSteps,
+  verifiedSteps,
+} from '../domain/rights-request.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { verifyLink } from '../platform/links.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps } from '../stores/rights-request.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
+import { callOrRecord } from './unanswered.ts';
 
 const certificateSummaryOf = (certificate: DeletionCertificate): CertificateSummary => ({
   id: certificate.id,
@@ -144,18 +151,29 @@ async function startMinorDeletion(
   });
   request.workflowId = accountDeletionWorkflowId(user.pseudonym);
   await em.flush();
-  await startAccountDeletion(
-    deps.temporal.client,
-    {
-      requestId: request.id,
-      userId: user.id,
-      type: 'deletion',
-      origin: 'minor',
-      expiresAt: request.expiresAt!.toISOString(),
-      verified: { verifiedAt: verified.verifiedAt.toISOString(), dueAt: verified.dueAt.toISOString() },
+  // The account is already stopped: while Temporal does not answer, the deletion is kept
+  // for the unstarted sweep, which starts it and tells it the row's verification.
+  await callOrRecord(deps, {
+    deadlineMs: REQUEST_START_DEADLINE_MS,
+    call: () =>
+      startAccountDeletion(
+        deps.temporal.client,
+        {
+          requestId: request.id,
+          userId: user.id,
+          type: 'deletion',
+          origin: 'minor',
+          expiresAt: request.expiresAt!.toISOString(),
+          verified: { verifiedAt: verified.verifiedAt.toISOString(), dueAt: verified.dueAt.toISOString() },
+        },
+        user.pseudonym,
+      ),
+    record: (em, namespace) => recordUnstartedStart(em, 'rightsRequest', request.id, namespace),
+    warning: {
+      message: "minor's deletion kept, its workflow not started: the unstarted sweep starts it",
+      context: { requestId: request.id },
     },
-    user.pseudonym,
-  );
+  });
   return request.id;
 }
 

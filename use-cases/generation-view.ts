@@ -55,6 +55,7 @@ export type JobFields = Pick<
   | 'startedAt'
   | 'finishedAt'
   | 'statusChangedAt'
+  | 'cancelRequestedAt'
 >;
 
 export function jobViewOf(job: JobFields, extras: JobViewExtras = {}): JobView {
@@ -95,6 +96,7 @@ export function jobViewOf(job: JobFields, extras: JobViewExtras = {}): JobView {
     review: extras.review ?? null,
     reviewRequestable: refusedAutomatically(job) && !extras.review,
     reviewOfJobId: job.reviewOfJobId ?? null,
+    cancelRequestedAt: isTerminal(job.status) ? null : iso(job.cancelRequestedAt),
     takenDown: job.takedownId
       ? {
           at: iso(job.statusChangedAt) ?? job.createdAt.toISOString(),

@@ -1,10 +1,10 @@
 // Generation jobs: the models offered here, price quotes, job creation that is safe to
 // retry (the same Idempotency-Key gives the same job, never a second one; the credits
-// are reserved in the same transaction that creates it), and cancellation that answers
-// with the final state.
+// are reserved in the same transaction that creates it). Cancellation is in
+// generation-cancel.ts.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { cancelGeneration, startJobWorkflow } from '../clients/generation.ts';
+import { startJobWorkflow } from '../clients/generation.ts';
 import { Asset, GenerationJob, PriceQuote } from '../db/entities/index.ts';
 import { InsufficientCredits } from '../stores/billing.ts';
 import { insertReservedJob, jobByIdempotencyKey } from '../stores/generation.ts';
@@ -16,17 +16,11 @@ import type {
   OfferedModel,
   Quote,
 } from '../domain/contracts/generation.ts';
-import { AppError, badRequest, conflict, notFound } from '../domain/errors.ts';
+import { AppError, badRequest, conflict } from '../domain/errors.ts';
 import { QUOTE_TTL_MS } from '../domain/billing.ts';
-import {
-  IDEMPOTENCY_KEY_PATTERN,
-  JOB_START_DEADLINE_MS,
-  isTerminal,
-  type JobParameters,
-} from '../domain/generation.ts';
+import { IDEMPOTENCY_KEY_PATTERN, JOB_START_DEADLINE_MS, type JobParameters } from '../domain/generation.ts';
 import { fallbackCandidates, validateGenerationParameters } from '../domain/generation-parameters.ts';
 import { MODELS, quoteCredits } from '../domain/models.ts';
-import { recordAudit } from '../platform/audit.ts';
 import { configuredProviders } from '../providers/index.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { jobViewOf, ownJob, viewOf } from './generation-view.ts';
@@ -286,28 +280,4 @@ function insertJob(
       },
     ),
   );
-}
-
-/** Cancels the job (its provider task, its credits released) and answers with the final state. */
-export async function cancelJob(deps: UseCaseDeps, actor: Actor, id: string): Promise<JobView> {
-  const em = deps.orm.em.fork();
-  const job = await ownJob(em, actor, id);
-  if (isTerminal(job.status)) throw conflict('job_finished', `This job has already ${job.status}.`);
-  try {
-    if (!(await cancelGeneration(deps.temporal.client, job.id, actor.id))) throw notFound('No such job.');
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    const fresh = await em.fork().findOneOrFail(GenerationJob, { id: job.id });
-    if (isTerminal(fresh.status)) throw conflict('job_finished', `This job has already ${fresh.status}.`);
-    throw err;
-  }
-  await recordAudit(em, {
-    action: 'job.cancel_requested',
-    actorId: actor.id,
-    actorRole: actor.role,
-    targetType: 'job',
-    targetId: job.id,
-    subjectUserId: actor.id,
-  });
-  return viewOf(em, await em.fork().findOneOrFail(GenerationJob, { id: job.id }));
 }

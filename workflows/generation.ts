@@ -89,6 +89,11 @@ export const providerUpdateSignal = defineSignal<[ProviderUpdate]>('providerUpda
 export const reviewDecisionSignal = defineSignal<[ReviewDecision]>('reviewDecision');
 /** Cancels the job (and its provider task) and answers with the final state. */
 export const cancelUpdate = defineUpdate<GenerationState, [{ requestedBy: string }]>('cancel');
+/**
+ * A cancel asked for while Temporal did not answer, told later by the untold-signals
+ * sweep: the same cancel, with no one waiting for its answer.
+ */
+export const cancelRequestedSignal = defineSignal<[{ requestedBy: string }]>('cancelRequested');
 
 // ---------------------------------------------------------------- activities
 
@@ -206,6 +211,9 @@ function listen(run: Run): void {
   });
   setHandler(reviewDecisionSignal, (decision) => {
     if (state.status === 'awaiting_review') flags.review ??= decision;
+  });
+  setHandler(cancelRequestedSignal, (_request) => {
+    if (!isTerminal(state.status)) flags.cancelRequested = true;
   });
   setHandler(
     cancelUpdate,

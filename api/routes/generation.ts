@@ -15,7 +15,8 @@ import {
   quote,
   revisionChain,
 } from '../../domain/contracts/generation.ts';
-import { cancelJob, createJob, offeredModels, quoteJob } from '../../use-cases/generation.ts';
+import { createJob, offeredModels, quoteJob } from '../../use-cases/generation.ts';
+import { cancelJob } from '../../use-cases/generation-cancel.ts';
 import {
   getJob,
   listJobs,
@@ -121,7 +122,7 @@ export const generationRoutes = [
     method: 'post',
     path: '/api/jobs/:id/cancel',
     summary:
-      'Cancel a job: its provider task is cancelled and the credits released; answers with the final state',
+      'Cancel a job: its provider task is cancelled and the credits released; answers with the final state, or, while part of the platform does not answer, with the job as it stands and `cancelRequestedAt` set (the cancel is made once it answers)',
     tags: ['generation'],
     access: 'signed-in',
     params: idParams,

@@ -60,6 +60,11 @@ export const GenerationJob = defineEntity({
     outputAssetId: p.uuid().nullable(),
     /** D-ADM: the refused job this one re-runs, at its quoted price, for a person's review. */
     reviewOfJobId: p.uuid().nullable().unique(),
+    /**
+     * A cancel its owner asked for while Temporal did not answer: the untold-signals sweep
+     * tells the workflow once it does (the views say so until the job ends).
+     */
+    cancelRequestedAt: p.datetime().nullable(),
     /** S-TAKEDOWN: the take-down that removed this job's video from every view. */
     takedownId: p.uuid().nullable(),
     /** The script project this job renders a scene of: its video is an intermediate asset. */

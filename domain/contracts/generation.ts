@@ -138,6 +138,11 @@ export const jobView = z.object({
   reviewRequestable: z.boolean(),
   /** For a job that re-runs a refused one for a person's review: that job. */
   reviewOfJobId: z.uuid().nullable(),
+  /**
+   * A cancel asked for while part of the platform did not answer: it is made once it
+   * answers (a job that ends first ends as it would have). Null once the job has ended.
+   */
+  cancelRequestedAt: z.string().nullable(),
   /** S-TAKEDOWN: removed after an upheld take-down request; its video is gone. */
   takenDown: z.object({ at: z.string(), reason: z.string() }).nullable(),
 });

@@ -25,6 +25,7 @@ import {
 } from '../../db/entities/index.ts';
 import {
   GENERATION_SCHEDULE_IDS,
+  JOB_CANCEL_DEADLINE_MS,
   JOB_START_DEADLINE_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
@@ -64,6 +65,7 @@ import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
+import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import {
   CODE_SUBJECT,
   codeFrom,
@@ -115,6 +117,8 @@ afterAll(async () => {
   await outage?.close();
 });
 const em = () => h.platform.clients.orm.em.fork();
+/** A provider's simulator whose task never ends for a prompt with the stuck marker. */
+const STUCK_ON_LUMA = { modelId: 'luma-ray-flash-2', durationSeconds: 5, resolution: '720p' };
 const HOLD_REASON = 'Litigation hold: matter 2026-CV-0042, preserve all media';
 const temporal = () => h.platform.clients.temporal.client;
 /** One run of the unstarted sweep, as its schedule starts it, once Temporal answers again. */
@@ -663,6 +667,30 @@ describe('while Temporal does not answer', () => {
     expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
   }, 180_000);
 
+  it("[D-MINOR] an under-age account stopped by support is answered within seconds, its deletion kept, and deleted as a minor's once Temporal answers", async () => {
+    const me = await signedIn(h.platform);
+    const support = await signedIn(h.platform, { role: 'support', mfa: true });
+    outage.down();
+    const asked = Date.now();
+    const res = await support.client.post(`/api/staff/users/${me.user.id}/minor`, {
+      reason: 'Profile says 14; no parental consent on file',
+    });
+    // Before, a 503 after the account was stopped, its deletion's row left verified with
+    // no workflow: never deleted, and any later deletion refused as already requested.
+    expect(res.status).toBe(202);
+    expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
+    const answer = await json(res);
+    expect(answer).toMatchObject({ status: 'suspended_minor' });
+    expect(await em().findOne(UnstartedRightsRequest, { request: answer.requestId })).not.toBeNull();
+
+    outage.up();
+    expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
+    // Told nothing, it would wait for a code nobody is sent, until the request's expiry.
+    const done = await waitForRequestStatus(h.platform, answer.requestId, ['completed'], 120_000);
+    expect(done.origin).toBe('minor');
+    expect(await em().findOne(User, { id: me.user.id })).toBeNull();
+  }, 180_000);
+
   it("[D-ERASE] the sweep takes an account's running deletion for its request's own only when the deletion names the request", async () => {
     const me = await signedIn(h.platform);
     await answering();
@@ -704,6 +732,62 @@ describe('while Temporal does not answer', () => {
       await em().nativeDelete(UnstartedRightsRequest, { request: other.id });
     }
   }, 120_000);
+
+  it('a job cancelled is answered within seconds with its cancel kept, and is cancelled, its credits back, once Temporal answers', async () => {
+    const { user, client } = await signedIn(h.platform, { credits: 100 });
+    const job = await json(
+      await createJob(client, jobRequest({ ...STUCK_ON_LUMA, prompt: `a river ${PROMPT_MARKERS.stuck}` })),
+    );
+    await waitForJob(client, job.id, { until: (j) => j.status === 'running' });
+    const workflowId = workflowIds.generation(job.id);
+
+    outage.down();
+    const asked = Date.now();
+    const answer = await client.post(`/api/jobs/${job.id}/cancel`);
+    expect(answer.status).toBe(200);
+    // Before, a 503 after the Temporal client's tries (about 5.6 s), and the cancel lost.
+    expect(Date.now() - asked).toBeLessThan(JOB_CANCEL_DEADLINE_MS + 5_000);
+    const kept = await json(answer);
+    expect(kept).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+    // Asked again, it is kept once.
+    expect((await client.post(`/api/jobs/${job.id}/cancel`)).status).toBe(200);
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+
+    outage.up();
+    await sweep();
+    // Never told, the stuck job would run to its deadline and fail.
+    const done = await waitForJob(client, job.id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({
+      status: 'cancelled',
+      cancelRequestedAt: null,
+      failure: { code: 'cancelled' },
+    });
+    expect(await creditBalance(em(), user.id)).toBe(100);
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
+  }, 150_000);
+
+  it('a job saved while Temporal did not answer and cancelled before the sweep is started and cancelled by it, its credits back', async () => {
+    const { user, client } = await signedIn(h.platform, { credits: 100 });
+    outage.down();
+    const created = await createJob(
+      client,
+      jobRequest({ ...STUCK_ON_LUMA, prompt: `a lake ${PROMPT_MARKERS.stuck}` }),
+    );
+    expect(created.status).toBe(201);
+    const job = await json(created);
+    outage.up();
+    await answering();
+    // Its workflow not started yet, the cancel found none: before, a 404 "No such job."
+    const answer = await client.post(`/api/jobs/${job.id}/cancel`);
+    expect(answer.status).toBe(200);
+    expect(await json(answer)).toMatchObject({ cancelRequestedAt: expect.any(String) });
+
+    const swept = await sweep();
+    expect(swept.jobs).toMatchObject({ started: 1 });
+    const done = await waitForJob(client, job.id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ status: 'cancelled', cancelRequestedAt: null });
+    expect(await creditBalance(em(), user.id)).toBe(100);
+  }, 150_000);
 
   it('a run of the sweep is one activity, whatever it finds: it runs every minute, and each activity is a billed action', async () => {
     await answering();
