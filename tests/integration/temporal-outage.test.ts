@@ -129,6 +129,24 @@ const sweep = async () => {
     workflowId: `test-unstarted-sweep-${randomUUID()}`,
   });
 };
+/**
+ * A rights request asked for while Temporal does not answer (it is left down): answered
+ * within seconds, as usual, and kept for the sweep.
+ */
+async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Record<string, unknown>) {
+  outage.down();
+  const asked = Date.now();
+  const created = await me.client.post('/api/privacy/requests', body);
+  expect(created.status).toBe(201);
+  // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
+  expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
+  const request = await json(created);
+  expect(request.status).toBe('awaiting_verification');
+  expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toMatchObject({
+    namespace: h.platform.namespace,
+  });
+  return request;
+}
 const statusOf = async (workflowId: string) =>
   (await temporal().workflow.getHandle(workflowId).describe()).status.name;
 const runsOf = async (workflowId: string) => {
@@ -455,17 +473,7 @@ describe('while Temporal does not answer', () => {
   it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow is told once started, and the export is made', async () => {
     const me = await signedIn(h.platform);
     const seen = await countMails(me.user.email, CODE_SUBJECT);
-    outage.down();
-    const asked = Date.now();
-    const created = await me.client.post('/api/privacy/requests', { type: 'access', jurisdiction: 'GDPR' });
-    expect(created.status).toBe(201);
-    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
-    expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
-    const request = await json(created);
-    expect(request.status).toBe('awaiting_verification');
-    expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toMatchObject({
-      namespace: h.platform.namespace,
-    });
+    const request = await keptRequest(me, { type: 'access', jurisdiction: 'GDPR' });
 
     // Confirmed once Temporal answers, before the sweep: the signal finds no workflow and
     // is let go, so only the row says the request is verified.
@@ -638,17 +646,7 @@ describe('while Temporal does not answer', () => {
     const me = await signedIn(h.platform);
     const { pseudonym } = await em().findOneOrFail(User, { id: me.user.id });
     const seen = await countMails(me.user.email, CODE_SUBJECT);
-    outage.down();
-    const asked = Date.now();
-    const created = await me.client.post('/api/privacy/requests', { type: 'deletion', jurisdiction: 'GDPR' });
-    expect(created.status).toBe(201);
-    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
-    expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
-    const request = await json(created);
-    expect(request.status).toBe('awaiting_verification');
-    expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toMatchObject({
-      namespace: h.platform.namespace,
-    });
+    const request = await keptRequest(me, { type: 'deletion', jurisdiction: 'GDPR' });
     // Still one deletion at a time.
     const again = await me.client.post('/api/privacy/requests', { type: 'deletion', jurisdiction: 'GDPR' });
     expect((await json(again)).error.code).toBe('deletion_already_requested');
