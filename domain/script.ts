@@ -119,6 +119,13 @@ export const MEDIA_MAX_ATTEMPTS = storingMaxAttempts(MEDIA_ATTEMPTS, MEDIA_STORE
  * the project running with its credits reserved until the same confirmation came again.
  */
 export const RUN_START_DEADLINE_MS = 5 * SECOND;
+/**
+ * How long a run's cancel waits for its workflow to take it. Not taken by then (Temporal
+ * not answering), the cancel is kept on the run's revision, for the untold-signals sweep,
+ * and the person answered. Taking it needs a workflow task on the generation worker, as a
+ * job's cancel does: twice a start's deadline.
+ */
+export const RUN_CANCEL_DEADLINE_MS = 2 * RUN_START_DEADLINE_MS;
 /** A language model splitting a script must answer within this. */
 export const LLM_REQUEST_TIMEOUT_MS = MINUTE;
 

@@ -6,7 +6,7 @@
 // workflow is told to run it. Safe to retry with the same Idempotency-Key.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { cancelScriptRun, startScriptRun } from '../clients/script.ts';
+import { startScriptRun } from '../clients/script.ts';
 import {
   Asset,
   GenerationJob,
@@ -347,25 +347,4 @@ async function createSceneJob(
     scene.id,
   ]);
   return jobId;
-}
-
-/** Cancels the running run: running scenes cancel themselves (and refund), no more start. */
-export async function cancelProject(deps: UseCaseDeps, actor: Actor, id: string): Promise<ProjectView> {
-  const em = deps.orm.em.fork();
-  const project = await ownProject(em, actor, id);
-  if (project.status !== 'running') throw conflict('project_not_running', 'This project is not running.');
-  if (!(await cancelScriptRun(deps.temporal.client, project.id, actor.id))) {
-    const fresh = await em.fork().findOneOrFail(ScriptProject, { id: project.id });
-    if (fresh.status !== 'running') throw conflict('project_not_running', 'This project is not running.');
-    throw new AppError(503, 'cancel_unavailable', 'The project could not be cancelled just now. Try again.');
-  }
-  await recordAudit(em, {
-    action: 'script.cancel_requested',
-    actorId: actor.id,
-    actorRole: actor.role,
-    targetType: 'script_project',
-    targetId: project.id,
-    subjectUserId: actor.id,
-  });
-  return getProject(deps, actor, project.id);
 }

@@ -104,6 +104,10 @@ export async function getProject(deps: UseCaseDeps, actor: Actor, id: string): P
     ? await em.findOne(Asset, { id: latest.finalAssetId, status: 'stored' }, { fields: ['deleteAt'] })
     : null;
   const splitMethods: SplitMethod[] = deps.config.llm ? ['local', 'llm'] : ['local'];
+  const running =
+    project.status === 'running' && project.runningRevisionId
+      ? await em.findOne(ScriptRevision, { id: project.runningRevisionId }, { fields: ['cancelRequestedAt'] })
+      : null;
   return {
     id: project.id,
     title: project.title,
@@ -120,6 +124,7 @@ export async function getProject(deps: UseCaseDeps, actor: Actor, id: string): P
     phaseProgress: project.phaseProgress == null ? null : Number(project.phaseProgress),
     message: project.statusMessage ?? null,
     latestRevision: project.latestRevision ?? null,
+    cancelRequestedAt: iso(running?.cancelRequestedAt),
     video:
       latest && video
         ? {

@@ -73,6 +73,14 @@ export interface ScriptState {
 export const runSignal = defineSignal<[RunRequest]>('run');
 /** Cancels the running run (its running scenes through their own cancellation); answers when it ended. */
 export const cancelUpdate = defineUpdate<ScriptState, [{ requestedBy: string }]>('cancel');
+/**
+ * A run's cancel Temporal did not take when asked (kept on its revision, told by the
+ * untold-signals sweep). It names its run: told late, it must not stop a later one, and
+ * told before its run began (a run saved while Temporal did not answer), the run begins
+ * cancelled.
+ */
+export const cancelRequestedSignal =
+  defineSignal<[{ requestedBy: string; revisionId: string }]>('cancelRequested');
 export const progressQuery = defineQuery<ScriptState>('progress');
 
 // ---------------------------------------------------------------- activities
@@ -108,6 +116,8 @@ interface Flags {
   queue: RunRequest[];
   seen: Set<string>;
   cancelRequested: boolean;
+  /** The runs whose cancel was told by signal, begun or not. */
+  cancelledRuns: Set<string>;
   running: boolean;
 }
 
@@ -120,14 +130,20 @@ export async function scriptWorkflow(input: ScriptInput): Promise<ScriptState> {
     outcome: null,
     runs: 0,
   };
-  const flags: Flags = { queue: [], seen: new Set(), cancelRequested: false, running: false };
+  const flags: Flags = {
+    queue: [],
+    seen: new Set(),
+    cancelRequested: false,
+    cancelledRuns: new Set(),
+    running: false,
+  };
   listen(state, flags);
   // The run that started the workflow arrives with it; later ones while a run goes on.
   await condition(() => flags.queue.length > 0);
   while (flags.queue.length > 0) {
     const request = flags.queue.shift()!;
     flags.running = true;
-    flags.cancelRequested = false;
+    flags.cancelRequested = flags.cancelledRuns.has(request.revisionId);
     try {
       await run(input, state, flags, request);
     } finally {
@@ -145,6 +161,10 @@ function listen(state: ScriptState, flags: Flags): void {
     if (flags.seen.has(request.revisionId)) return;
     flags.seen.add(request.revisionId);
     flags.queue.push(request);
+  });
+  setHandler(cancelRequestedSignal, ({ revisionId }) => {
+    flags.cancelledRuns.add(revisionId);
+    if (flags.running && state.revisionId === revisionId) flags.cancelRequested = true;
   });
   setHandler(
     cancelUpdate,

@@ -31,7 +31,8 @@ import {
   splitProject,
   updateProject,
 } from '../../use-cases/script.ts';
-import { cancelProject, quoteProject, runProject } from '../../use-cases/script-run.ts';
+import { cancelProject } from '../../use-cases/script-cancel.ts';
+import { quoteProject, runProject } from '../../use-cases/script-run.ts';
 import {
   compareRevisions,
   getProject,
@@ -191,7 +192,8 @@ export const scriptRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/scripts/:id/cancel',
-    summary: 'Cancel the running run: running scenes are cancelled and refunded, no more start',
+    summary:
+      'Cancel the running run: running scenes are cancelled and refunded, no more start; answers once the run ended, or, while part of the platform does not answer, with the project as it stands and `cancelRequestedAt` set (the cancel is made once it answers)',
     tags,
     access: 'signed-in',
     params: idParams,

@@ -37,6 +37,11 @@ export const ScriptRevision = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     composedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
+    /**
+     * A cancel its owner asked for while Temporal did not answer: the untold-signals sweep
+     * tells the workflow once it does (the project's views say so until the run ends).
+     */
+    cancelRequestedAt: p.datetime().nullable(),
   },
 });
 export type ScriptRevision = InferEntity<typeof ScriptRevision>;

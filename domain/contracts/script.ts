@@ -126,6 +126,11 @@ export const projectView = z.object({
   phaseProgress: z.number().nullable(),
   message: z.string().nullable(),
   latestRevision: z.number().nullable(),
+  /**
+   * When the running run's cancel was asked for while part of the platform did not
+   * answer (the cancel is made once it answers); null otherwise, and once the run ended.
+   */
+  cancelRequestedAt: z.string().nullable(),
   /** The newest video still stored. */
   video: videoRef.nullable(),
   scenes: z.array(sceneView),

@@ -34,12 +34,14 @@ import { REQUEST_START_DEADLINE_MS, initialSteps } from '../../domain/rights-req
 import { DAY } from '../../domain/time.ts';
 import { TAKEDOWN_START_DEADLINE_MS } from '../../domain/takedown.ts';
 import { INCIDENT_START_DEADLINE_MS } from '../../domain/incident.ts';
-import { RUN_START_DEADLINE_MS } from '../../domain/script.ts';
+import { RUN_CANCEL_DEADLINE_MS, RUN_START_DEADLINE_MS } from '../../domain/script.ts';
 import { SIGNAL_DEADLINE_MS, TASK_QUEUES, workflowIds } from '../../domain/temporal.ts';
 import { creditBalance } from '../../stores/billing.ts';
 import { checkTemporal } from '../../platform/temporal.ts';
 import { createUnstartedRightsRequestActivities } from '../../activities/sweeps/unstarted-rights-requests.ts';
 import { recordUnstartedStart } from '../../stores/unstarted.ts';
+import { recordUntoldSignals } from '../../stores/untold-signals.ts';
+import { cancelRequestedSignalFor as runCancelSignalFor } from '../../clients/script.ts';
 import { recordUnstartedRetention } from '../../stores/retention.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
@@ -147,6 +149,19 @@ async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Recor
   });
   return request;
 }
+/** A project whose scenes' provider tasks never end: its run goes on until cancelled. */
+const stuckProject = (client: TestClient, title: string) =>
+  createProject(client, {
+    title,
+    script: [
+      `A ferry waits in the fog ${PROMPT_MARKERS.stuck}`,
+      `Its horn sounds twice ${PROMPT_MARKERS.stuck}`,
+    ].join('\n\n'),
+    modelId: STUCK_ON_LUMA.modelId,
+    resolution: STUCK_ON_LUMA.resolution,
+  });
+const sceneRunning = (p: { scenes: { job?: { status: string } | null }[] }) =>
+  p.scenes.some((s) => s.job?.status === 'running');
 const statusOf = async (workflowId: string) =>
   (await temporal().workflow.getHandle(workflowId).describe()).status.name;
 const runsOf = async (workflowId: string) => {
@@ -785,6 +800,90 @@ describe('while Temporal does not answer', () => {
     const done = await waitForJob(client, job.id, { timeoutMs: 60_000 });
     expect(done).toMatchObject({ status: 'cancelled', cancelRequestedAt: null });
     expect(await creditBalance(em(), user.id)).toBe(100);
+  }, 150_000);
+
+  it('a script run cancelled is answered within seconds with its cancel kept, and is cancelled, its credits back, once Temporal answers; told late, the cancel leaves the next run going', async () => {
+    const { user, client } = await signedIn(h.platform, { credits: 500 });
+    const project = await stuckProject(client, 'Kept cancel');
+    const first = await quoteAndRun(client, project.id);
+    await waitForProject(client, project.id, { until: sceneRunning });
+    const workflowId = workflowIds.script(project.id);
+
+    outage.down();
+    const asked = Date.now();
+    const answer = await client.post(`/api/scripts/${project.id}/cancel`);
+    expect(answer.status).toBe(200);
+    // Before, a 503 "could not be cancelled just now" after about 5.6 s, and the cancel lost.
+    expect(Date.now() - asked).toBeLessThan(RUN_CANCEL_DEADLINE_MS + 5_000);
+    expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+    // Asked again, it is kept once.
+    expect((await client.post(`/api/scripts/${project.id}/cancel`)).status).toBe(200);
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+
+    outage.up();
+    expect((await sweep()).signals).toMatchObject({ sent: 1 });
+    // Never told, its stuck scenes would run to their deadline.
+    const cancelled = await waitForProject(client, project.id, { timeoutMs: 60_000 });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelRequestedAt: null });
+    expect(await creditBalance(em(), user.id)).toBe(500);
+
+    // The next run, then the first run's cancel told late (a sweep cut off and run again):
+    // its workflow takes it, and the run it does not name goes on.
+    await quoteAndRun(client, project.id);
+    await waitForProject(client, project.id, { until: sceneRunning });
+    const revision = await em().findOneOrFail(ScriptRevision, {
+      project: project.id,
+      idempotencyKey: first.key,
+    });
+    await recordUntoldSignals(em(), h.platform.namespace, [
+      runCancelSignalFor(project.id, revision.id, user.id),
+    ]);
+    expect((await sweep()).signals).toMatchObject({ sent: 1 });
+    const handle = temporal().workflow.getHandle(workflowId);
+    const events = await eventually(
+      async () => {
+        const all = (await handle.fetchHistory()).events ?? [];
+        const told = all.findLastIndex(
+          (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'cancelRequested',
+        );
+        return told >= 0 && all.slice(told).some((e) => e.workflowTaskCompletedEventAttributes)
+          ? all.slice(told)
+          : null;
+      },
+      30_000,
+      'the late cancel taken by the workflow',
+    );
+    // Cancelling its scenes would have been commands of that task.
+    expect(events.filter((e) => e.requestCancelExternalWorkflowExecutionInitiatedEventAttributes)).toEqual(
+      [],
+    );
+    expect(await json(await client.get(`/api/scripts/${project.id}`))).toMatchObject({
+      status: 'running',
+      cancelRequestedAt: null,
+    });
+    const ended = await client.post(`/api/scripts/${project.id}/cancel`);
+    expect(await json(ended)).toMatchObject({ status: 'cancelled' });
+    expect(await creditBalance(em(), user.id)).toBe(500);
+  }, 180_000);
+
+  it('a script run saved while Temporal did not answer and cancelled before the sweep is started and cancelled by it, its credits back', async () => {
+    const { user, client } = await signedIn(h.platform, { credits: 500 });
+    const project = await stuckProject(client, 'Cancelled unstarted');
+    outage.down();
+    await quoteAndRun(client, project.id);
+    outage.up();
+    await answering();
+    // Its workflow not started yet, the cancel found none: before, a 503.
+    const answer = await client.post(`/api/scripts/${project.id}/cancel`);
+    expect(answer.status).toBe(200);
+    expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+
+    const swept = await sweep();
+    expect(swept.scriptRuns).toMatchObject({ started: 1 });
+    expect(swept.signals).toMatchObject({ sent: 1 });
+    const done = await waitForProject(client, project.id, { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ status: 'cancelled', cancelRequestedAt: null });
+    expect(await creditBalance(em(), user.id)).toBe(500);
   }, 150_000);
 
   it('a run of the sweep is one activity, whatever it finds: it runs every minute, and each activity is a billed action', async () => {

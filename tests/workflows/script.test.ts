@@ -1,8 +1,9 @@
 // The script project workflow (workflows/script.ts; R-INTERMEDIATE): scenes as child
 // generation workflows, at most SCENE_PARALLELISM at once; a failed scene refunded by its
 // own job while the others are charged, and no composition; a cancellation that cancels
-// the running scenes (each refunds itself) and ends the ones never started; an edit
-// whose run renders only the changed scene, queued behind a run in progress.
+// the running scenes (each refunds itself) and ends the ones never started; a cancel
+// kept while Temporal did not answer, which names its run; an edit whose run renders only
+// the changed scene, queued behind a run in progress.
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,7 +12,13 @@ import type { RunPlan } from '../../activities/script/index.ts';
 import { SCENE_PARALLELISM } from '../../domain/script.ts';
 import { DAY } from '../../domain/time.ts';
 import { assetRetentionWorkflow } from '../../workflows/retention.ts';
-import { cancelUpdate, progressQuery, runSignal, scriptWorkflow } from '../../workflows/script.ts';
+import {
+  cancelRequestedSignal,
+  cancelUpdate,
+  progressQuery,
+  runSignal,
+  scriptWorkflow,
+} from '../../workflows/script.ts';
 import { withWorkflowEnv, type ActivityStubs } from '../support/workflow-env.ts';
 
 const wf = withWorkflowEnv();
@@ -195,6 +202,44 @@ describe('script project workflow', () => {
       unstartedJobIds: never,
     });
     expect(run.order()).not.toContain('composeRevision');
+  });
+
+  it('a cancel told by signal names its run: told late, it leaves the run going on; told before its run began, that run begins cancelled', async () => {
+    const first = plan(2);
+    const queued = plan(2, 3);
+    const s = stubs({ r1: first, r2: queued });
+    // The first run's scenes wait until the signals below were taken.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const render = s.all.renderLocal!;
+    s.all.renderLocal = async (request) => {
+      await released;
+      return render(request);
+    };
+    const run = await wf.start(scriptWorkflow, { args: [input()], activities: s.all });
+    await run.handle.signal(runSignal, { revisionId: 'r1' });
+    await run.waitFor(progressQuery, (p) => p.scenes.some((sc) => sc.status === 'running'));
+    // A cancel of a run that ended before (the sweep told it late), then the next run
+    // and its own cancel, kept before that run began.
+    await run.handle.signal(cancelRequestedSignal, { requestedBy: 'creator', revisionId: 'r0' });
+    await run.handle.signal(runSignal, { revisionId: 'r2' });
+    await run.handle.signal(cancelRequestedSignal, { requestedBy: 'creator', revisionId: 'r2' });
+    await vi.waitFor(async () => {
+      const events = (await run.handle.fetchHistory()).events ?? [];
+      const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes);
+      expect(events.slice(lastSignal).some((e) => e.workflowTaskCompletedEventAttributes)).toBe(true);
+    });
+    release();
+    await run.result();
+
+    expect(run.callsTo('finishScriptRun').map(([f]) => [f.revisionId, f.outcome])).toEqual([
+      ['r1', 'composed'],
+      ['r2', 'cancelled'],
+    ]);
+    // The cancelled run started none of its scenes: the run's end refunds them all.
+    expect(run.callsTo('renderLocal').map(([r]) => r.jobId)).toHaveLength(2);
+    expect(run.callsTo('finishScriptRun')[1]![0].unstartedJobIds).toEqual(queued.renders.map((r) => r.jobId));
+    expect(run.callsTo('composeRevision').map(([c]) => c.revisionId)).toEqual(['r1']);
   });
 
   it('an edit sent while a run goes on waits for it, then renders only the changed scene and composes again', async () => {
