@@ -1,13 +1,7 @@
 // The Temporal client side of `generation-<jobId>`: starting a job's workflow, and the
 // messages the API sends it (a person's cancellation, a reviewer's decision, a
 // provider's webhook). Reading a job's state is not here: PostgreSQL holds it.
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type Client,
-  type WorkflowUpdateHandle,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowUpdateHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ProviderName } from '../domain/models.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
@@ -24,6 +18,7 @@ import {
 } from '../workflows/generation.ts';
 import { signalFor, type WorkflowSignal } from './signals.ts';
 import { startOnce } from './start.ts';
+import { startUpdateIfRunning } from './updates.ts';
 
 /**
  * Starts the job's workflow; one already started (a retried create) is left as it is. A
@@ -77,20 +72,12 @@ export function startJobWorkflow(client: Client, job: JobToStart): Promise<void>
  * Asks the job to cancel, answered once its workflow took the cancel; the handle's result
  * is the job's final state. Null when no such workflow exists.
  */
-export async function askToCancelGeneration(
+export const askToCancelGeneration = (
   client: Client,
   jobId: string,
   requestedBy: string,
-): Promise<WorkflowUpdateHandle<GenerationState> | null> {
-  try {
-    return await client.workflow
-      .getHandle(workflowIds.generation(jobId))
-      .startUpdate(cancelUpdate, { args: [{ requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
-}
+): Promise<WorkflowUpdateHandle<GenerationState> | null> =>
+  startUpdateIfRunning(client, workflowIds.generation(jobId), cancelUpdate, { requestedBy });
 
 /** A cancel Temporal did not take in time, for the untold-signals sweep to tell. */
 export const cancelRequestedSignalFor = (jobId: string, requestedBy: string): WorkflowSignal =>
@@ -116,21 +103,17 @@ export function reviewDecisionSignalFor(jobId: string, decision: ReviewDecision)
 
 /**
  * Asks the job to cancel without waiting for it to end (an account deletion polls the
- * jobs' rows instead). 'ended' when the job had already ended or never started.
+ * jobs' rows instead). 'ended' when the job never started or its workflow has closed; a
+ * job that ended with its workflow still open refuses the cancel in its validator,
+ * which this does not wait to hear: its row already says it ended.
  */
 export async function requestGenerationCancel(
   client: Client,
   jobId: string,
   requestedBy: string,
 ): Promise<'asked' | 'ended'> {
-  try {
-    await client.workflow
-      .getHandle(workflowIds.generation(jobId))
-      .startUpdate(cancelUpdate, { args: [{ requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    return 'asked';
-  } catch (err) {
-    // The validator refuses a job that has ended; a job never started has nothing to cancel.
-    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return 'ended';
-    throw err;
-  }
+  const asked = await startUpdateIfRunning(client, workflowIds.generation(jobId), cancelUpdate, {
+    requestedBy,
+  });
+  return asked ? 'asked' : 'ended';
 }

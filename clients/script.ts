@@ -3,13 +3,7 @@
 // run ended starts it again under the same id), and the creator's cancellation: asked,
 // or, while Temporal does not answer, a signal kept for the sweep. Reading a project's
 // state is not here: PostgreSQL holds it.
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type Client,
-  type WorkflowUpdateHandle,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowUpdateHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
 import {
@@ -22,6 +16,7 @@ import {
   type scriptWorkflow,
 } from '../workflows/script.ts';
 import { signalFor, type WorkflowSignal } from './signals.ts';
+import { startUpdateIfRunning } from './updates.ts';
 
 /** Tells the project's workflow to make this run, starting the workflow if needed. */
 export async function startScriptRun(client: Client, input: ScriptInput, request: RunRequest): Promise<void> {
@@ -44,20 +39,12 @@ export async function startScriptRun(client: Client, input: ScriptInput, request
  * Asks the project's running run to cancel, answered once its workflow took the cancel:
  * the handle's result is the state once the run ended. Null when no such workflow runs.
  */
-export async function askToCancelScriptRun(
+export const askToCancelScriptRun = (
   client: Client,
   projectId: string,
   requestedBy: string,
-): Promise<WorkflowUpdateHandle<ScriptState> | null> {
-  try {
-    return await client.workflow
-      .getHandle(workflowIds.script(projectId))
-      .startUpdate(cancelUpdate, { args: [{ requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
-}
+): Promise<WorkflowUpdateHandle<ScriptState> | null> =>
+  startUpdateIfRunning(client, workflowIds.script(projectId), cancelUpdate, { requestedBy });
 
 /** Waits for the run's end; false when the workflow refused the cancel: no run goes on. */
 export async function scriptRunCancelled(cancelling: WorkflowUpdateHandle<ScriptState>): Promise<boolean> {

@@ -7,6 +7,7 @@ import { Asset, CreditLedgerEntry, DeletionProof, GenerationJob, User } from '..
 import { creditBalance, jobCredits } from '../../stores/billing.ts';
 import { findModel, quoteCredits } from '../../domain/models.ts';
 import { RATE_LIMITS } from '../../domain/accounts.ts';
+import { workflowIds } from '../../domain/temporal.ts';
 import { createJobBody } from '../../domain/contracts/generation.ts';
 import { createJob as createJobFor } from '../../use-cases/generation.ts';
 import { signIn, signedIn } from '../support/accounts.ts';
@@ -20,6 +21,7 @@ import {
 import { json } from '../support/http.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import { scaledDurations } from '../support/durations.ts';
+import { endedRuns } from '../support/workflow-runs.ts';
 
 const run = promisify(execFile);
 const ffprobe = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
@@ -122,11 +124,9 @@ describe('generation with the local renderer', () => {
     const late = await createJob(client, body, key);
     expect(late.status).toBe(200);
     expect((await json(late)).status).toBe('succeeded');
-    const runs: string[] = [];
-    const query = `WorkflowId = 'generation-${a.id}'`;
-    for await (const run of h.platform.clients.temporal.client.workflow.list({ query }))
-      runs.push(run.status.name);
-    expect(runs).toEqual(['COMPLETED']);
+    expect(await endedRuns(h.platform.clients.temporal.client, workflowIds.generation(a.id))).toEqual([
+      'COMPLETED',
+    ]);
   });
 
   it('makes one job of simultaneous requests with the same Idempotency-Key, reserved and audited once', async () => {

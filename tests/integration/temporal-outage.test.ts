@@ -67,6 +67,7 @@ import { TestClient } from '../support/client.ts';
 import { json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
+import { endedRuns, listedRuns } from '../support/workflow-runs.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import {
   CODE_SUBJECT,
@@ -132,21 +133,37 @@ const sweep = async () => {
   });
 };
 /**
- * A rights request asked for while Temporal does not answer (it is left down): answered
- * within seconds, as usual, and kept for the sweep.
+ * A record filed while Temporal does not answer (it is left down): answered 201 within
+ * seconds, as usual, and its workflow's start kept for the sweep (`unstarted` finds its
+ * row). The record as answered.
  */
-async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Record<string, unknown>) {
+async function keptFiling(
+  client: TestClient,
+  path: string,
+  body: Record<string, unknown>,
+  startDeadlineMs: number,
+  unstarted: (id: string) => Promise<{ namespace: string } | null>,
+) {
   outage.down();
   const asked = Date.now();
-  const created = await me.client.post('/api/privacy/requests', body);
-  expect(created.status).toBe(201);
+  const filed = await client.post(path, body);
+  expect(filed.status).toBe(201);
   // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
-  expect(Date.now() - asked).toBeLessThan(REQUEST_START_DEADLINE_MS + 5_000);
-  const request = await json(created);
+  expect(Date.now() - asked).toBeLessThan(startDeadlineMs + 5_000);
+  const record = await json(filed);
+  expect(await unstarted(record.id)).toMatchObject({ namespace: h.platform.namespace });
+  return record;
+}
+/** A rights request asked for while Temporal does not answer, kept for the sweep. */
+async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Record<string, unknown>) {
+  const request = await keptFiling(
+    me.client,
+    '/api/privacy/requests',
+    body,
+    REQUEST_START_DEADLINE_MS,
+    (id) => em().findOne(UnstartedRightsRequest, { request: id }),
+  );
   expect(request.status).toBe('awaiting_verification');
-  expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toMatchObject({
-    namespace: h.platform.namespace,
-  });
   return request;
 }
 /** A project whose scenes' provider tasks never end: its run goes on until cancelled. */
@@ -164,12 +181,8 @@ const sceneRunning = (p: { scenes: { job?: { status: string } | null }[] }) =>
   p.scenes.some((s) => s.job?.status === 'running');
 const statusOf = async (workflowId: string) =>
   (await temporal().workflow.getHandle(workflowId).describe()).status.name;
-const runsOf = async (workflowId: string) => {
-  const runs: string[] = [];
-  const query = `WorkflowId = '${workflowId}'`;
-  for await (const run of temporal().workflow.list({ query })) runs.push(run.status.name);
-  return runs;
-};
+const runsOf = (workflowId: string) => listedRuns(temporal(), workflowId);
+const endedRunsOf = (workflowId: string) => endedRuns(temporal(), workflowId);
 
 describe('while Temporal does not answer', () => {
   it('a job asked for is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
@@ -201,7 +214,7 @@ describe('while Temporal does not answer', () => {
     expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
     // Another run finds nothing left to start, and the job had one workflow.
     expect((await sweep()).jobs).toEqual({ started: 0, dropped: 0, refused: 0 });
-    expect(await runsOf(workflowIds.generation(job.id))).toEqual(['COMPLETED']);
+    expect(await endedRunsOf(workflowIds.generation(job.id))).toEqual(['COMPLETED']);
   }, 120_000);
 
   it('a job that ended before the sweep came is let go, not started', async () => {
@@ -275,7 +288,7 @@ describe('while Temporal does not answer', () => {
     await recordUnstartedStart(em(), 'scriptRun', revision.id, h.platform.namespace);
     await sweep();
     expect(await em().findOne(UnstartedScriptRun, { revision: revision.id })).toBeNull();
-    expect(await runsOf(workflowIds.script(project.id))).toEqual(['COMPLETED']);
+    expect(await endedRunsOf(workflowIds.script(project.id))).toEqual(['COMPLETED']);
     expect(await em().count(ScriptRevision, { project: project.id })).toBe(1);
   }, 300_000);
 
@@ -506,7 +519,7 @@ describe('while Temporal does not answer', () => {
     expect(done.dueAt).toBeTruthy();
     expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
     expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 0, refused: 0 });
-    expect(await runsOf(workflowId)).toEqual(['COMPLETED']);
+    expect(await endedRunsOf(workflowId)).toEqual(['COMPLETED']);
   }, 150_000);
 
   it('[D-ACCESS] a rights request kept and cancelled before the sweep is let go: no workflow starts', async () => {
@@ -572,20 +585,17 @@ describe('while Temporal does not answer', () => {
     const video = await storeAsset(h.platform, creator.user.id);
     const reporter = new TestClient(h.platform.api.url);
     await reporter.refreshCsrf();
-    outage.down();
-    const asked = Date.now();
-    const filed = await reporter.post('/api/takedowns', {
-      reason: 'deepfake',
-      content: video.id,
-      details: 'This video shows my face without my consent.',
-    });
-    expect(filed.status).toBe(201);
-    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
-    expect(Date.now() - asked).toBeLessThan(TAKEDOWN_START_DEADLINE_MS + 5_000);
-    const { id } = await json(filed);
-    expect(await em().findOne(UnstartedTakedown, { takedown: id })).toMatchObject({
-      namespace: h.platform.namespace,
-    });
+    const { id } = await keptFiling(
+      reporter,
+      '/api/takedowns',
+      {
+        reason: 'deepfake',
+        content: video.id,
+        details: 'This video shows my face without my consent.',
+      },
+      TAKEDOWN_START_DEADLINE_MS,
+      (id) => em().findOne(UnstartedTakedown, { takedown: id }),
+    );
 
     // Decided once Temporal answers, before the sweep: the decision's signal finds no
     // workflow and is let go; the workflow, started without it, would wait for one forever.
@@ -615,25 +625,22 @@ describe('while Temporal does not answer', () => {
 
   it('[S-BREACH] an incident recorded is kept and answered within seconds; its workflow, once started, is told of the authority notified meanwhile and closes', async () => {
     const legal = await signedIn(h.platform, { role: 'legal', mfa: true });
-    outage.down();
-    const asked = Date.now();
-    const recorded = await legal.client.post('/api/legal/incidents', {
-      title: `backup exposed ${randomUUID()}`,
-      description: 'A misconfigured backup exposed uploaded images for a day.',
-      measures: 'The backup was removed and access logs reviewed. No action is needed from you.',
-      categories: ['uploads'],
-      discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
-      // A day with nobody's uploads in it: nobody to email.
-      windowStart: '2017-01-01T00:00:00.000Z',
-      windowEnd: '2017-01-02T00:00:00.000Z',
-    });
-    expect(recorded.status).toBe(201);
-    // Before, a 503 after the Temporal client's tries (about 5.6 s), and nothing kept.
-    expect(Date.now() - asked).toBeLessThan(INCIDENT_START_DEADLINE_MS + 5_000);
-    const { id } = await json(recorded);
-    expect(await em().findOne(UnstartedIncident, { incident: id })).toMatchObject({
-      namespace: h.platform.namespace,
-    });
+    const { id } = await keptFiling(
+      legal.client,
+      '/api/legal/incidents',
+      {
+        title: `backup exposed ${randomUUID()}`,
+        description: 'A misconfigured backup exposed uploaded images for a day.',
+        measures: 'The backup was removed and access logs reviewed. No action is needed from you.',
+        categories: ['uploads'],
+        discoveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        // A day with nobody's uploads in it: nobody to email.
+        windowStart: '2017-01-01T00:00:00.000Z',
+        windowEnd: '2017-01-02T00:00:00.000Z',
+      },
+      INCIDENT_START_DEADLINE_MS,
+      (id) => em().findOne(UnstartedIncident, { incident: id }),
+    );
 
     // The authority notified once Temporal answers, before the sweep: the signal finds no
     // workflow; started without it, the workflow would wait for the 72 hours' end.
@@ -676,7 +683,7 @@ describe('while Temporal does not answer', () => {
     // Told nothing, it would wait for the request's expiry (7 days) before reading the row.
     await waitForRequestStatus(h.platform, request.id, ['completed'], 120_000);
     expect(await em().findOne(User, { id: me.user.id })).toBeNull();
-    expect(await runsOf(workflowIds.accountDeletion(pseudonym))).toEqual(['COMPLETED']);
+    expect(await endedRunsOf(workflowIds.accountDeletion(pseudonym))).toEqual(['COMPLETED']);
     expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
   }, 180_000);
 
