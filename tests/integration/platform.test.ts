@@ -74,8 +74,10 @@ describe('platform wiring', () => {
     const content = JSON.parse(await object.Body!.transformToString());
     expect(content.checkId).toBe(started.id);
 
-    // Temporal: the workflow's history, found through the client.
+    // Temporal: the workflow's history, found through the client, once it ended (the row
+    // says passed from its last activity, a moment before).
     const handle = platform.clients.temporal.client.workflow.getHandle(started.workflowId);
+    await handle.result();
     const history = await handle.fetchHistory();
     const activityTypes = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)

@@ -93,7 +93,9 @@ export interface HistoryActions {
   activityTypes: string[];
 }
 
+/** Counted once the workflow ended: its row says done from its last activity, a moment before. */
 export async function historyActions(handle: WorkflowHandle): Promise<HistoryActions> {
+  await handle.result();
   const history = await handle.fetchHistory();
   const counted = { started: 0, activities: 0, timers: 0, signals: 0, upserts: 0 };
   const activityTypes: string[] = [];

@@ -216,7 +216,9 @@ describe('take-down requests', () => {
         'takedown.closed',
       ]),
     );
+    // The row says closed from the workflow's last activity; the workflow then ends.
     const workflow = platform.clients.temporal.client.workflow.getHandle(`takedown-${id}`);
+    await workflow.result();
     expect((await workflow.describe()).status.name).toBe('COMPLETED');
   }, 120_000);
 
