@@ -2,8 +2,9 @@
 // (use-cases/rights-request.ts records them in `unstarted_rights_requests`): started here,
 // in the same scheduled run as unstarted jobs, once Temporal answers. A confirmation or a
 // cancellation made before the start found no workflow and was let go, and the workflow
-// would read the row only at the request's expiry, days later: so once started, it is
-// told what the row says then (verified, its statutory clock as the row has it, or
+// would read the row only at the request's expiry, days later: so a request verified
+// when the sweep reads it starts verified (its statutory clock as the row has it), and
+// once started, the workflow is told what changed since (verified meanwhile, or
 // cancelled). A request cancelled before the sweep's read, or whose account went, is only
 // let go. Each row is removed once its start is answered; a start tried again finds the
 // workflow started under the request's own id, and a message told twice is taken once.
@@ -20,6 +21,7 @@ import {
   startRightsRequest,
   verifiedSignalFor,
   type RequestWorkflowInput,
+  type VerifiedMessage,
 } from '../../clients/rights-request.ts';
 import { sendSignal } from '../../clients/signals.ts';
 import { RightsRequest, UnstartedRightsRequest, User } from '../../db/entities/index.ts';
@@ -29,21 +31,36 @@ import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } fr
 /** What a request may be before its workflow runs: made, or confirmed by its code. */
 const NOT_STARTED: readonly RequestStatus[] = ['awaiting_verification', 'verified'];
 
+/** The row's verification, its statutory clock as the row has it; null while unverified. */
+function verificationOf(row: RightsRequest): VerifiedMessage | null {
+  const dueAt = row.extendedDueAt ?? row.dueAt;
+  return row.status === 'verified' && row.verifiedAt && dueAt
+    ? { verifiedAt: row.verifiedAt.toISOString(), dueAt: dueAt.toISOString() }
+    : null;
+}
+
+/**
+ * Verified when the sweep read it (a code confirmed, or support's finding of a minor),
+ * the workflow starts verified: no timer to wait for a confirmation, no signal to tell it.
+ */
 const inputOf = (request: RightsRequest): RequestWorkflowInput => ({
   requestId: request.id,
   userId: request.user!,
   type: request.type,
   expiresAt: request.expiresAt!.toISOString(),
+  verified: verificationOf(request),
 });
 
 export function createUnstartedRightsRequestActivities(deps: UnstartedSweepDeps) {
-  /** Tells the workflow just started what its row says now: confirmed, or cancelled. */
-  async function tellRow(requestId: string, workflowId: string) {
-    const row = await deps.orm.em.fork().findOne(RightsRequest, { id: requestId });
-    const dueAt = row?.extendedDueAt ?? row?.dueAt;
-    if (row?.status === 'verified' && row.verifiedAt && dueAt) {
-      const message = { verifiedAt: row.verifiedAt.toISOString(), dueAt: dueAt.toISOString() };
-      await sendSignal(deps.temporal.client, verifiedSignalFor(workflowId, message));
+  /**
+   * Tells the workflow just started what its row says now, if it changed since the read
+   * its start was made from: confirmed meanwhile, or cancelled.
+   */
+  async function tellRow(request: RightsRequest, workflowId: string) {
+    const row = await deps.orm.em.fork().findOne(RightsRequest, { id: request.id });
+    const verified = row && verificationOf(row);
+    if (verified && !verificationOf(request)) {
+      await sendSignal(deps.temporal.client, verifiedSignalFor(workflowId, verified));
     } else if (row?.status === 'cancelled') {
       await sendSignal(deps.temporal.client, cancelledSignalFor(workflowId));
     }
@@ -77,7 +94,7 @@ export function createUnstartedRightsRequestActivities(deps: UnstartedSweepDeps)
             request.type === 'deletion'
               ? await startDeletion(request)
               : await startRightsRequest(deps.temporal.client, inputOf(request));
-          await tellRow(request.id, workflowId);
+          await tellRow(request, workflowId);
         },
         forget: (request) => em.nativeDelete(UnstartedRightsRequest, { request: request.id }),
       });

@@ -73,6 +73,7 @@ import {
   CODE_SUBJECT,
   codeFrom,
   countMails,
+  historyActions,
   nextMail,
   waitForRequestStatus,
 } from './rights-request.support.ts';
@@ -498,7 +499,7 @@ describe('while Temporal does not answer', () => {
     expect(await statusOf(workflowIds.retention(asset.id))).toBe('COMPLETED');
   }, 120_000);
 
-  it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow is told once started, and the export is made', async () => {
+  it('[D-ACCESS] [D-VERIFY] a rights request is kept and answered within seconds; confirmed before the sweep, its workflow starts verified, and the export is made', async () => {
     const me = await signedIn(h.platform);
     const seen = await countMails(me.user.email, CODE_SUBJECT);
     const request = await keptRequest(me, { type: 'access', jurisdiction: 'GDPR' });
@@ -514,9 +515,14 @@ describe('while Temporal does not answer', () => {
     expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
 
     expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
-    // Told nothing, it would wait for the request's expiry (7 days) before reading the row.
+    // Started unverified, it would wait for the request's expiry (7 days) before reading the row.
     const done = await waitForRequestStatus(h.platform, request.id, ['completed'], 60_000);
     expect(done.dueAt).toBeTruthy();
+    // Verified when the sweep read it, it started verified: no timer, no signal.
+    expect(await historyActions(temporal().workflow.getHandle(workflowId))).toMatchObject({
+      signals: 0,
+      timers: 0,
+    });
     expect(await em().findOne(UnstartedRightsRequest, { request: request.id })).toBeNull();
     expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 0, refused: 0 });
     expect(await endedRunsOf(workflowId)).toEqual(['COMPLETED']);
@@ -664,7 +670,7 @@ describe('while Temporal does not answer', () => {
     expect(await em().findOne(UnstartedIncident, { incident: id })).toBeNull();
   }, 120_000);
 
-  it('[D-ERASE] [D-VERIFY] an account deletion asked for is kept and answered within seconds; confirmed before the sweep, its workflow is told once started, and the account is deleted', async () => {
+  it('[D-ERASE] [D-VERIFY] an account deletion asked for is kept and answered within seconds; confirmed before the sweep, its workflow starts verified, and the account is deleted', async () => {
     const me = await signedIn(h.platform);
     const { pseudonym } = await em().findOneOrFail(User, { id: me.user.id });
     const seen = await countMails(me.user.email, CODE_SUBJECT);
@@ -680,7 +686,7 @@ describe('while Temporal does not answer', () => {
     expect(verified.status).toBe(200);
 
     expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
-    // Told nothing, it would wait for the request's expiry (7 days) before reading the row.
+    // Started unverified, it would wait for the request's expiry (7 days) before reading the row.
     await waitForRequestStatus(h.platform, request.id, ['completed'], 120_000);
     expect(await em().findOne(User, { id: me.user.id })).toBeNull();
     expect(await endedRunsOf(workflowIds.accountDeletion(pseudonym))).toEqual(['COMPLETED']);
@@ -702,13 +708,17 @@ describe('while Temporal does not answer', () => {
     const answer = await json(res);
     expect(answer).toMatchObject({ status: 'suspended_minor' });
     expect(await em().findOne(UnstartedRightsRequest, { request: answer.requestId })).not.toBeNull();
+    const { pseudonym } = await em().findOneOrFail(User, { id: me.user.id });
 
     outage.up();
     expect((await sweep()).rightsRequests).toEqual({ started: 1, dropped: 0, refused: 0 });
-    // Told nothing, it would wait for a code nobody is sent, until the request's expiry.
+    // Started unverified, it would wait for a code nobody is sent, until the request's expiry.
     const done = await waitForRequestStatus(h.platform, answer.requestId, ['completed'], 120_000);
     expect(done.origin).toBe('minor');
     expect(await em().findOne(User, { id: me.user.id })).toBeNull();
+    // Started verified, as support's finding is: no timer for a code, no signal to tell it.
+    const deletion = temporal().workflow.getHandle(workflowIds.accountDeletion(pseudonym));
+    expect(await historyActions(deletion)).toMatchObject({ signals: 0, timers: 0 });
   }, 180_000);
 
   it("[D-ERASE] the sweep takes an account's running deletion for its request's own only when the deletion names the request", async () => {
