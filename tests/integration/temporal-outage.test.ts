@@ -167,6 +167,22 @@ async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Recor
   expect(request.status).toBe('awaiting_verification');
   return request;
 }
+/**
+ * A cancel asked for while Temporal does not answer (it is left down): answered 200
+ * within its deadline, with the work still running and the cancel shown as asked for;
+ * asked again, kept once (one untold signal for `workflowId`).
+ */
+async function keptCancel(client: TestClient, path: string, deadlineMs: number, workflowId: string) {
+  outage.down();
+  const asked = Date.now();
+  const answer = await client.post(path);
+  expect(answer.status).toBe(200);
+  // Before, a 503 after the Temporal client's tries (about 5.6 s), and the cancel lost.
+  expect(Date.now() - asked).toBeLessThan(deadlineMs + 5_000);
+  expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+  expect((await client.post(path)).status).toBe(200);
+  expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+}
 /** A project whose scenes' provider tasks never end: its run goes on until cancelled. */
 const stuckProject = (client: TestClient, title: string) =>
   createProject(client, {
@@ -770,18 +786,7 @@ describe('while Temporal does not answer', () => {
     );
     await waitForJob(client, job.id, { until: (j) => j.status === 'running' });
     const workflowId = workflowIds.generation(job.id);
-
-    outage.down();
-    const asked = Date.now();
-    const answer = await client.post(`/api/jobs/${job.id}/cancel`);
-    expect(answer.status).toBe(200);
-    // Before, a 503 after the Temporal client's tries (about 5.6 s), and the cancel lost.
-    expect(Date.now() - asked).toBeLessThan(JOB_CANCEL_DEADLINE_MS + 5_000);
-    const kept = await json(answer);
-    expect(kept).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
-    // Asked again, it is kept once.
-    expect((await client.post(`/api/jobs/${job.id}/cancel`)).status).toBe(200);
-    expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+    await keptCancel(client, `/api/jobs/${job.id}/cancel`, JOB_CANCEL_DEADLINE_MS, workflowId);
 
     outage.up();
     await sweep();
@@ -825,17 +830,7 @@ describe('while Temporal does not answer', () => {
     const first = await quoteAndRun(client, project.id);
     await waitForProject(client, project.id, { until: sceneRunning });
     const workflowId = workflowIds.script(project.id);
-
-    outage.down();
-    const asked = Date.now();
-    const answer = await client.post(`/api/scripts/${project.id}/cancel`);
-    expect(answer.status).toBe(200);
-    // Before, a 503 "could not be cancelled just now" after about 5.6 s, and the cancel lost.
-    expect(Date.now() - asked).toBeLessThan(RUN_CANCEL_DEADLINE_MS + 5_000);
-    expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
-    // Asked again, it is kept once.
-    expect((await client.post(`/api/scripts/${project.id}/cancel`)).status).toBe(200);
-    expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
+    await keptCancel(client, `/api/scripts/${project.id}/cancel`, RUN_CANCEL_DEADLINE_MS, workflowId);
 
     outage.up();
     expect((await sweep()).signals).toMatchObject({ sent: 1 });
