@@ -183,6 +183,20 @@ async function keptCancel(client: TestClient, path: string, deadlineMs: number, 
   expect((await client.post(path)).status).toBe(200);
   expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
 }
+/**
+ * Brings Temporal back and cancels, at `path`, work saved during the outage whose
+ * workflow the sweep has not started yet: the cancel is kept for the sweep (200), where
+ * it found no workflow before (a job's 404, a script run's 503).
+ */
+async function cancelledBeforeSweep(client: TestClient, path: string) {
+  outage.up();
+  await answering();
+  const answer = await client.post(path);
+  expect(answer.status).toBe(200);
+  const body = await json(answer);
+  expect(body).toMatchObject({ cancelRequestedAt: expect.any(String) });
+  return body;
+}
 /** A project whose scenes' provider tasks never end: its run goes on until cancelled. */
 const stuckProject = (client: TestClient, title: string) =>
   createProject(client, {
@@ -810,12 +824,7 @@ describe('while Temporal does not answer', () => {
     );
     expect(created.status).toBe(201);
     const job = await json(created);
-    outage.up();
-    await answering();
-    // Its workflow not started yet, the cancel found none: before, a 404 "No such job."
-    const answer = await client.post(`/api/jobs/${job.id}/cancel`);
-    expect(answer.status).toBe(200);
-    expect(await json(answer)).toMatchObject({ cancelRequestedAt: expect.any(String) });
+    await cancelledBeforeSweep(client, `/api/jobs/${job.id}/cancel`);
 
     const swept = await sweep();
     expect(swept.jobs).toMatchObject({ started: 1 });
@@ -883,12 +892,9 @@ describe('while Temporal does not answer', () => {
     const project = await stuckProject(client, 'Cancelled unstarted');
     outage.down();
     await quoteAndRun(client, project.id);
-    outage.up();
-    await answering();
-    // Its workflow not started yet, the cancel found none: before, a 503.
-    const answer = await client.post(`/api/scripts/${project.id}/cancel`);
-    expect(answer.status).toBe(200);
-    expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+    expect(await cancelledBeforeSweep(client, `/api/scripts/${project.id}/cancel`)).toMatchObject({
+      status: 'running',
+    });
 
     const swept = await sweep();
     expect(swept.scriptRuns).toMatchObject({ started: 1 });
