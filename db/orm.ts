@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config/index.ts';
+import { DATABASE_CONNECT_TIMEOUT_MS, DATABASE_KEEPALIVE_IDLE_MS } from '../domain/database.ts';
 import { entities } from './entities/index.ts';
 import { PlatformPostgreSqlDriver } from './driver.ts';
 import { routines } from './routines.ts';
@@ -19,9 +20,11 @@ export function ormOptions(database: Config['database'], overrides: Partial<Opti
     routines,
     extensions: [Migrator],
     pool: { min: 0, max: database.poolMax },
-    // Waiting for a pooled connection under load is normal; a database that is down is
-    // reported by the readiness probe's own, shorter deadline.
-    driverOptions: { connectionTimeoutMillis: 10_000 },
+    driverOptions: {
+      connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: DATABASE_KEEPALIVE_IDLE_MS,
+    },
     migrations: {
       path: MIGRATIONS_DIR,
       glob: '!(*.d).ts',

@@ -6,6 +6,7 @@
 // it is back, however long that takes; then every subscriber is told to read again,
 // since notices sent meanwhile were missed.
 import pg from 'pg';
+import { DATABASE_KEEPALIVE_IDLE_MS } from '../domain/database.ts';
 import type { Logger } from './logger.ts';
 
 type Listener = () => void;
@@ -118,6 +119,12 @@ function oneAtATime() {
   };
 }
 
+/**
+ * The LISTEN connection is idle whenever nothing changes: probed, one dropped on the way
+ * (a NAT that forgot the flow) ends and is reopened instead of going deaf.
+ */
+const PROBED_WHEN_IDLE = { keepAlive: true, keepAliveInitialDelayMillis: DATABASE_KEEPALIVE_IDLE_MS };
+
 /** The one LISTEN connection: opened on demand, reopened after a loss until it is back. */
 function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'info'>, subs: Subscribers) {
   let client: pg.Client | null = null;
@@ -146,7 +153,7 @@ function listenConnection(databaseUrl: string, logger: Pick<Logger, 'warn' | 'in
   }
 
   async function connect(): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString: databaseUrl });
+    const c = new pg.Client({ connectionString: databaseUrl, ...PROBED_WHEN_IDLE });
     let lost = false;
     const onLost = (why: string) => {
       if (lost) return;
