@@ -17,7 +17,7 @@ export const GenerationJob = defineEntity({
       events: ['update'],
       forEach: 'row',
       // One line, as PostgreSQL stores it: the schema check compares the text.
-      body: `if row(old.status, old.progress, old.queue_position, old.eta_seconds, old.status_message, old.output_asset_id, old.credits_charged, old.model) is distinct from row(new.status, new.progress, new.queue_position, new.eta_seconds, new.status_message, new.output_asset_id, new.credits_charged, new.model) then perform pg_notify('generation_job', new.id::text); end if; return null;`,
+      body: `if row(old.status, old.progress, old.queue_position, old.eta_seconds, old.status_message, old.output_asset_id, old.credits_charged, old.model, old.cancel_requested_at) is distinct from row(new.status, new.progress, new.queue_position, new.eta_seconds, new.status_message, new.output_asset_id, new.credits_charged, new.model, new.cancel_requested_at) then perform pg_notify('generation_job', new.id::text); end if; return null;`,
     },
   ],
   properties: {

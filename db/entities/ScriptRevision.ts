@@ -12,6 +12,18 @@ export const ScriptRevision = defineEntity({
   name: 'ScriptRevision',
   tableName: 'script_revisions',
   uniques: [{ properties: ['project', 'number'] }, { properties: ['project', 'idempotencyKey'] }],
+  // A cancel kept while Temporal did not answer shows on the project's live view: it is
+  // announced on the project's channel (stores/script.ts SCRIPT_CHANNEL).
+  triggers: [
+    {
+      name: 'script_revision_cancel_requested',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      // One line, as PostgreSQL stores it: the schema check compares the text.
+      body: `if old.cancel_requested_at is distinct from new.cancel_requested_at then perform pg_notify('script_project', new.project_id::text); end if; return null;`,
+    },
+  ],
   properties: {
     id: p
       .uuid()

@@ -64,7 +64,7 @@ import {
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { TestClient } from '../support/client.ts';
-import { json } from '../support/http.ts';
+import { heardEvent, json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { startOutage, type Outage } from '../support/outage.ts';
 import { endedRuns, listedRuns } from '../support/workflow-runs.ts';
@@ -168,19 +168,25 @@ async function keptRequest(me: Awaited<ReturnType<typeof signedIn>>, body: Recor
   return request;
 }
 /**
- * A cancel asked for while Temporal does not answer (it is left down): answered 200
- * within its deadline, with the work still running and the cancel shown as asked for;
+ * A cancel asked for, at `${view}/cancel`, while Temporal does not answer (it is left
+ * down): answered 200 within its deadline, with the work still running and the cancel
+ * shown as asked for, to the caller and to a live view already open (`${view}/events`);
  * asked again, kept once (one untold signal for `workflowId`).
  */
-async function keptCancel(client: TestClient, path: string, deadlineMs: number, workflowId: string) {
+async function keptCancel(client: TestClient, view: string, deadlineMs: number, workflowId: string) {
+  const live = await client.get(`${view}/events`);
   outage.down();
   const asked = Date.now();
-  const answer = await client.post(path);
+  const answer = await client.post(`${view}/cancel`);
   expect(answer.status).toBe(200);
   // Before, a 503 after the Temporal client's tries (about 5.6 s), and the cancel lost.
   expect(Date.now() - asked).toBeLessThan(deadlineMs + 5_000);
   expect(await json(answer)).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
-  expect((await client.post(path)).status).toBe(200);
+  // Before, an open page went on offering the cancel: the change was not announced.
+  expect(await heardEvent(live, 'progress', (v) => v.cancelRequestedAt !== null)).toMatchObject({
+    status: 'running',
+  });
+  expect((await client.post(`${view}/cancel`)).status).toBe(200);
   expect(await em().count(UntoldSignal, { workflowId })).toBe(1);
 }
 /**
@@ -800,7 +806,7 @@ describe('while Temporal does not answer', () => {
     );
     await waitForJob(client, job.id, { until: (j) => j.status === 'running' });
     const workflowId = workflowIds.generation(job.id);
-    await keptCancel(client, `/api/jobs/${job.id}/cancel`, JOB_CANCEL_DEADLINE_MS, workflowId);
+    await keptCancel(client, `/api/jobs/${job.id}`, JOB_CANCEL_DEADLINE_MS, workflowId);
 
     outage.up();
     await sweep();
@@ -839,7 +845,7 @@ describe('while Temporal does not answer', () => {
     const first = await quoteAndRun(client, project.id);
     await waitForProject(client, project.id, { until: sceneRunning });
     const workflowId = workflowIds.script(project.id);
-    await keptCancel(client, `/api/scripts/${project.id}/cancel`, RUN_CANCEL_DEADLINE_MS, workflowId);
+    await keptCancel(client, `/api/scripts/${project.id}`, RUN_CANCEL_DEADLINE_MS, workflowId);
 
     outage.up();
     expect((await sweep()).signals).toMatchObject({ sent: 1 });
