@@ -1,10 +1,12 @@
-// The staff pages in a real browser (S-MOD, S-MFA, S-RBAC): a prompt the automatic check
-// holds waits on its job page with an explanation; a support agent, signed in with a
-// two-factor code, approves it from the review queue with a reason, and the creator's page
-// goes on to the finished video. An operator looks the job and its video up and gets the
-// links into the Temporal UI, and runs an end-to-end diagnostic. Staff pages stay closed
-// to other roles and to staff without two-factor authentication. Each test signs in the
-// people it needs and makes its own held or finished job, so it passes alone and in any order.
+// The staff pages in a real browser (S-MOD, S-MFA, S-RBAC): a prompt the automatic
+// check holds waits on its job page with an explanation; a support agent, signed in
+// with a two-factor code, approves it from the review queue with a reason, and the
+// creator's page goes on to the finished video; a held job's cancel kept while Temporal
+// does not answer shows on its open page, and the job ends cancelled once told. An
+// operator looks the job and its video up and gets the links into the Temporal UI, and
+// runs an end-to-end diagnostic. Staff pages stay closed to other roles and to staff
+// without two-factor authentication. Each test signs in the people it needs and makes
+// its own held or finished job, so it passes alone and in any order.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +17,12 @@ import {
   screenshot,
   skipBrowserValidation,
 } from '../support/e2e-browser.ts';
+import { GENERATION_SCHEDULE_IDS } from '../../domain/generation.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createTemporalClient } from '../../platform/temporal.ts';
+import { freePort } from '../../scripts/stack/process.ts';
+import { cancelJob } from '../../use-cases/generation-cancel.ts';
+import type { UseCaseDeps } from '../../use-cases/deps.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
 import { createVideo, finishedVideo, signedInVisitor } from '../support/e2e-fixtures.ts';
 import { staffApi } from '../support/e2e-rights-request.ts';
@@ -107,6 +115,46 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
       '2 credits were returned to your balance.',
     );
     expect(await page.getByTestId('failure').textContent()).toContain('Your credits were returned.');
+  });
+
+  it('a cancel kept while Temporal does not answer shows on the open page in place of the button, and the job ends cancelled once the sweep tells it', async () => {
+    const { page, account } = await signedInCreator();
+    const jobId = await heldJob(page, 'a famous singer bowing on an empty stage');
+    // The platform's own cancel, given a Temporal that does not answer (nothing listens
+    // at its address): the stack's own Temporal serves every test and stays up.
+    const unanswered = createTemporalClient({
+      ...db.config.temporal,
+      address: `127.0.0.1:${await freePort()}`,
+    });
+    try {
+      const deps = {
+        config: db.config,
+        orm: db.orm,
+        logger: createLogger({ level: 'silent', name: 'e2e' }),
+        temporal: unanswered,
+      } as unknown as UseCaseDeps;
+      const kept = await cancelJob(deps, { id: account.id, role: 'creator' }, jobId);
+      expect(kept).toMatchObject({ status: 'awaiting_review', cancelRequestedAt: expect.any(String) });
+    } finally {
+      await unanswered.connection.close();
+    }
+    // The page, open all along, hears it.
+    await page.getByTestId('cancel-requested').waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel this video' }).count()).toBe(0);
+    await screenshot(page, 'job-cancel-requested');
+
+    // The sweep, run now rather than at its next minute, tells the job's workflow.
+    const temporal = createTemporalClient(db.config.temporal);
+    try {
+      await temporal.client.schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep).trigger();
+    } finally {
+      await temporal.connection.close();
+    }
+    await page.locator('[data-testid="job-live"][data-status="cancelled"]').waitFor({ timeout: 75_000 });
+    expect(await page.getByTestId('credits-returned').innerText()).toBe(
+      '2 credits were returned to your balance.',
+    );
+    expect(await page.getByTestId('cancel-requested').count()).toBe(0);
   });
 
   it('the operator looks up the job and its video, with links into the Temporal UI', async () => {
