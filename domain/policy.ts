@@ -6,6 +6,15 @@ import { SECOND } from './time.ts';
 /** How long an API process keeps the newest version that needs consent before reading it again. */
 export const POLICY_CACHE_MS = 10 * SECOND;
 
+/**
+ * How long publishing a material change waits for Temporal to start its announcement.
+ * Not started in time, the version is published all the same and the announcement kept
+ * for the unstarted sweep (activities/sweeps/unstarted-policy-announcements.ts). Before,
+ * the version was published, the request answered 503 after the Temporal client's tries
+ * (about 5.6 s), and publishing it again answered 409: the change was never announced.
+ */
+export const POLICY_ANNOUNCEMENT_START_DEADLINE_MS = 5 * SECOND;
+
 /** The newest published version that needs consent, as the gate compares it. */
 export interface ConsentVersion {
   version: string;

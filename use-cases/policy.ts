@@ -3,9 +3,10 @@
 // every account; one that needs consent must be accepted before further use). The
 // newest version that needs consent is cached briefly per process for the gate every
 // route passes (a publication here clears the cache at once; other API processes follow
-// within POLICY_CACHE_MS).
+// within POLICY_CACHE_MS). While Temporal does not answer, a material change is
+// published all the same and its announcement kept for the unstarted sweep.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { startAnnouncement } from '../clients/announcement.ts';
+import { policyAnnouncementId, startPolicyAnnouncement } from '../clients/announcement.ts';
 import { Consent, PolicyVersion, User } from '../db/entities/index.ts';
 import type {
   AcceptPolicyBody,
@@ -15,9 +16,16 @@ import type {
   PublishPolicyBody,
 } from '../domain/contracts/policy.ts';
 import { AppError, badRequest, conflict } from '../domain/errors.ts';
-import { POLICY_CACHE_MS, policyAcceptanceRequired, type ConsentVersion } from '../domain/policy.ts';
+import {
+  POLICY_ANNOUNCEMENT_START_DEADLINE_MS,
+  POLICY_CACHE_MS,
+  policyAcceptanceRequired,
+  type ConsentVersion,
+} from '../domain/policy.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
+import { callOrRecord } from './unanswered.ts';
 
 /** The account fields the acceptance rule reads. */
 export type PolicySubject = Parameters<typeof policyAcceptanceRequired>[0];
@@ -128,6 +136,27 @@ export async function acceptPolicy(
   return { status: 'accepted', version: current.version, acceptedAt: acceptedAt.toISOString() };
 }
 
+/**
+ * Starts the material change's announcement to every account, or keeps it for the
+ * unstarted sweep while Temporal does not answer (`kept`); either way its workflow id.
+ */
+async function announce(deps: UseCaseDeps, version: string): Promise<{ workflowId: string; kept: boolean }> {
+  let kept = false;
+  await callOrRecord(deps, {
+    deadlineMs: POLICY_ANNOUNCEMENT_START_DEADLINE_MS,
+    call: () => startPolicyAnnouncement(deps.temporal.client, version),
+    record: (em, namespace) => {
+      kept = true;
+      return recordUnstartedStart(em, 'policyAnnouncement', version, namespace);
+    },
+    warning: {
+      message: 'policy announcement kept, its workflow not started: the unstarted sweep starts it',
+      context: { version },
+    },
+  });
+  return { workflowId: policyAnnouncementId(version), kept };
+}
+
 export async function publishPolicyVersion(
   deps: UseCaseDeps,
   staff: Actor,
@@ -147,12 +176,7 @@ export async function publishPolicyVersion(
   });
   await em.flush();
   clearPolicyCache();
-  const announcementWorkflowId = body.material
-    ? await startAnnouncement(deps.temporal.client, `policy-${body.version}`, {
-        kind: 'policy',
-        version: body.version,
-      })
-    : null;
+  const announcement = body.material ? await announce(deps, body.version) : null;
   await recordAudit(em, {
     action: 'privacy.policy_published',
     actorId: staff.id,
@@ -164,6 +188,7 @@ export async function publishPolicyVersion(
     publishedAt: version.publishedAt.toISOString(),
     material: version.material,
     requiresConsent: version.requiresConsent,
-    announcementWorkflowId,
+    announcementWorkflowId: announcement?.workflowId ?? null,
+    announcementKept: announcement?.kept ?? false,
   };
 }

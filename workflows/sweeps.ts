@@ -60,7 +60,16 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
   const signals = patched('untold-signals')
     ? await sweeps.sendUntoldSignals()
     : { sent: 0, dropped: 0, refused: 0 };
-  return { jobs, scriptRuns, retentions, rightsRequests, takedowns, incidents: none, signals };
+  return {
+    jobs,
+    scriptRuns,
+    retentions,
+    rightsRequests,
+    takedowns,
+    incidents: none,
+    policyAnnouncements: none,
+    signals,
+  };
 }
 
 export async function sessionLogSweepWorkflow(): Promise<SessionLogSweepResult> {

@@ -1,12 +1,14 @@
 // The unstarted sweep's work in one activity: every start Temporal missed while it did
 // not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
-// incidents), then the signals it did not take, last, so that they find their workflows.
-// One activity a run, not one a kind: the sweep runs every minute, and each activity is a
-// billed action on Temporal Cloud and a write on a cluster (one a kind were six a run,
-// 8,640 actions a day, seven with incidents; one is 1,440). Each kind's rows are removed as they are answered, so an
-// attempt after a failure goes on where the last one stopped.
+// incidents, policy announcements), then the signals it did not take, last, so that they
+// find their workflows. One activity a run, not one a kind: the sweep runs every minute,
+// and each activity is a billed action on Temporal Cloud and a write on a cluster (one a
+// kind would be eight a run, 11,520 actions a day; one is 1,440). Each kind's rows are
+// removed as they are answered, so an attempt after a failure goes on where the last one
+// stopped.
 import { createUnstartedIncidentActivities } from './unstarted-incidents.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
+import { createUnstartedPolicyAnnouncementActivities } from './unstarted-policy-announcements.ts';
 import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
 import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
@@ -22,6 +24,7 @@ export interface UnstartedSweepResult {
   rightsRequests: UnstartedSweep;
   takedowns: UnstartedSweep;
   incidents: UnstartedSweep;
+  policyAnnouncements: UnstartedSweep;
   signals: UntoldSignalSweep;
 }
 
@@ -32,6 +35,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
   const rightsRequests = createUnstartedRightsRequestActivities(deps);
   const takedowns = createUnstartedTakedownActivities(deps);
   const incidents = createUnstartedIncidentActivities(deps);
+  const policyAnnouncements = createUnstartedPolicyAnnouncementActivities(deps);
   const signals = createUntoldSignalActivities(deps);
   return {
     async startUnstartedWork(): Promise<UnstartedSweepResult> {
@@ -42,6 +46,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
         rightsRequests: await rightsRequests.startUnstartedRightsRequests(),
         takedowns: await takedowns.startUnstartedTakedowns(),
         incidents: await incidents.startUnstartedIncidents(),
+        policyAnnouncements: await policyAnnouncements.startUnstartedPolicyAnnouncements(),
       };
       return { ...started, signals: await signals.sendUntoldSignals() };
     },

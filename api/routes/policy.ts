@@ -39,7 +39,7 @@ export const policyRoutes = [
     method: 'post',
     path: '/api/legal/policy-versions',
     summary:
-      'Publish a privacy policy version; a material change is emailed to every user, and one that needs consent must be accepted before further use',
+      'Publish a privacy policy version; a material change is emailed to every user (while part of the platform does not answer, the version is published and its email starts once it answers: `announcementKept`), and one that needs consent must be accepted before further use',
     tags: ['legal'],
     access: ['legal', 'admin'],
     status: 201,

@@ -29,6 +29,7 @@ export { UnstartedRetention } from './UnstartedRetention.ts';
 export { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 export { UnstartedTakedown } from './UnstartedTakedown.ts';
 export { UnstartedIncident } from './UnstartedIncident.ts';
+export { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -76,6 +77,7 @@ import { UnstartedRetention } from './UnstartedRetention.ts';
 import { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 import { UnstartedTakedown } from './UnstartedTakedown.ts';
 import { UnstartedIncident } from './UnstartedIncident.ts';
+import { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -138,5 +140,6 @@ export const entities = [
   UnstartedRightsRequest,
   UnstartedTakedown,
   UnstartedIncident,
+  UnstartedPolicyAnnouncement,
   UntoldSignal,
 ];

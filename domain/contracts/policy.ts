@@ -46,5 +46,10 @@ export type PublishPolicyBody = z.infer<typeof publishPolicyBody>;
 export const policyPublished = policyVersionView.omit({ summary: true }).extend({
   /** The announcement emailing every account of a material change. */
   announcementWorkflowId: z.string().nullable(),
+  /**
+   * Temporal did not answer in time: the version is published, and its announcement
+   * starts once Temporal answers (the unstarted sweep, every minute).
+   */
+  announcementKept: z.boolean(),
 });
 export type PolicyPublished = z.infer<typeof policyPublished>;

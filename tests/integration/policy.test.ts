@@ -8,14 +8,18 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { Consent, EmailLog, User } from '../../db/entities/index.ts';
+import { Consent, EmailLog, UnstartedPolicyAnnouncement, User } from '../../db/entities/index.ts';
 import { migrate, ormOptions } from '../../db/orm.ts';
 import { freePort } from '../../scripts/stack/process.ts';
 import { ANNOUNCEMENT_BATCH_SIZE } from '../../domain/announcement.ts';
+import { POLICY_ANNOUNCEMENT_START_DEADLINE_MS } from '../../domain/policy.ts';
+import { TASK_QUEUES } from '../../domain/temporal.ts';
+import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { recipientHash } from '../../stores/mail.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { mailsTo, waitForMail } from '../support/mail.ts';
+import { startOutage } from '../support/outage.ts';
 import { startTestPlatform, testConfig, type TestPlatform } from '../support/platform.ts';
 import { CODE_SUBJECT, codeFrom, createRequest } from './rights-request.support.ts';
 
@@ -217,5 +221,61 @@ describe('marketing email', () => {
     // Transactional email continues after unsubscribing.
     await createRequest(optedIn.client, { type: 'access', jurisdiction: 'GDPR' });
     expect(codeFrom(await waitForMail(optedIn.user.email, CODE_SUBJECT))).toMatch(/^\d{6}$/);
+  }, 120_000);
+});
+
+describe('[D-POLICY] while Temporal does not answer', () => {
+  it('a material change is published and answered within seconds, and announced by the unstarted sweep once Temporal answers', async () => {
+    // An api of the same deployment (database, namespace) whose Temporal is cut.
+    const outage = await startOutage(inject('stackEnv').TEMPORAL_ADDRESS!);
+    const cut = await startTestPlatform({
+      workers: false,
+      env: {
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: outage.address,
+        TEMPORAL_NAMESPACE: platform.namespace,
+      },
+    });
+    try {
+      const [publisher, reader] = await Promise.all([
+        signedIn(cut, { role: 'legal', mfa: true }),
+        signedIn(platform),
+      ]);
+      const version = '2027-06-01';
+      const body = {
+        version,
+        summary: 'We now name our video providers.',
+        material: true,
+        requiresConsent: false,
+      };
+      outage.down();
+      const asked = Date.now();
+      const res = await publisher.client.post('/api/legal/policy-versions', body);
+      expect(res.status).toBe(201);
+      // Before, a 503 after the Temporal client's tries (about 5.6 s), the version
+      // published all the same, and never announced: publishing it again is refused.
+      expect(Date.now() - asked).toBeLessThan(POLICY_ANNOUNCEMENT_START_DEADLINE_MS + 5_000);
+      const published = await json(res);
+      expect(published).toMatchObject({ version, announcementKept: true });
+      expect(await em().findOne(UnstartedPolicyAnnouncement, { version })).toMatchObject({
+        namespace: platform.namespace,
+      });
+      expect((await publisher.client.post('/api/legal/policy-versions', body)).status).toBe(409);
+
+      outage.up();
+      const swept = await platform.clients.temporal.client.workflow.execute(unstartedJobSweepWorkflow, {
+        taskQueue: TASK_QUEUES.system,
+        workflowId: `test-unstarted-sweep-${randomUUID()}`,
+      });
+      expect(swept.policyAnnouncements).toEqual({ started: 1, dropped: 0, refused: 0 });
+      expect(await em().count(UnstartedPolicyAnnouncement, { version })).toBe(0);
+      const result = await announcementDone(published.announcementWorkflowId);
+      expect(result.sent).toBeGreaterThan(0);
+      expect(await em().count(EmailLog, { dedupeKey: `policy:${version}:${reader.user.id}` })).toBe(1);
+    } finally {
+      outage.up();
+      await cut.stop();
+      await outage.close();
+    }
   }, 120_000);
 });
