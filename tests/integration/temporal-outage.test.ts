@@ -873,7 +873,7 @@ describe('while Temporal does not answer', () => {
         const told = all.findLastIndex(
           (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'cancelRequested',
         );
-        return told >= 0 && all.slice(told).some((e) => e.workflowTaskCompletedEventAttributes)
+        return told !== -1 && all.slice(told).some((e) => e.workflowTaskCompletedEventAttributes)
           ? all.slice(told)
           : null;
       },
