@@ -7,13 +7,14 @@ import { TASK_QUEUES, workflowIds } from '../domain/temporal.ts';
 import type { announcementWorkflow } from '../workflows/announcement.ts';
 import { startOnce } from './start.ts';
 
-/** The announcement of a material policy change (D-POLICY): one per version. */
-export const policyAnnouncementId = (version: string): string =>
-  workflowIds.announcement(`policy-${version}`);
+/** A material policy change is announced once per version (D-POLICY). */
+const policyKey = (version: string): string => `policy-${version}`;
+
+export const policyAnnouncementId = (version: string): string => workflowIds.announcement(policyKey(version));
 
 /** Starts the announcement of a material policy change; answers its workflow id. */
 export const startPolicyAnnouncement = (client: Client, version: string): Promise<string> =>
-  startAnnouncement(client, `policy-${version}`, { kind: 'policy', version });
+  startAnnouncement(client, policyKey(version), { kind: 'policy', version });
 
 /** Starts the announcement; answers its workflow id (the running one's, if started before). */
 export async function startAnnouncement(
