@@ -1,6 +1,6 @@
 // Announcements over HTTP (D-CONSENT, D-OBJECT, D-UNSUB): an admin's marketing campaign,
 // sent to everyone who opted in and did not object.
-import { campaignBody, campaignStarted } from '../../domain/contracts/announcement.ts';
+import { campaignBody, campaignHeaders, campaignStarted } from '../../domain/contracts/announcement.ts';
 import { startMarketingCampaign } from '../../use-cases/announcement.ts';
 import { caller } from '../auth/access.ts';
 import { defineRoute } from '../route.ts';
@@ -10,12 +10,14 @@ export const announcementRoutes = [
     method: 'post',
     path: '/api/admin/marketing/campaigns',
     summary:
-      'Send a marketing email to everyone who opted in and did not object, each with a one-click unsubscribe link',
+      'Send a marketing email to everyone who opted in and did not object, each with a one-click unsubscribe link (with an Idempotency-Key, a request sent again answers with the campaign the first started)',
     tags: ['staff'],
     access: ['admin'],
     status: 202,
+    headers: campaignHeaders,
     body: campaignBody,
     response: campaignStarted,
-    handler: ({ deps, body, req }) => startMarketingCampaign(deps, caller(req).user, body),
+    handler: ({ deps, headers, body, req }) =>
+      startMarketingCampaign(deps, caller(req).user, body, headers['Idempotency-Key']),
   }),
 ];

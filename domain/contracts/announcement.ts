@@ -2,11 +2,29 @@
 // marketing campaign sent to everyone who opted in and did not object. One schema for
 // the API and the site (`z.infer`).
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN } from '../generation.ts';
 
 export const campaignBody = z
   .object({ subject: z.string().trim().min(3).max(200), body: z.string().trim().min(3).max(20_000) })
   .strict();
 export type CampaignBody = z.infer<typeof campaignBody>;
+
+/**
+ * A campaign is sent once per key and email: a request sent again (its answer lost, a
+ * button pressed twice) answers with the campaign the first one started, and nobody gets
+ * the email twice. Without it, each request is a campaign of its own.
+ */
+export const campaignHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Must be 8 to 128 letters, digits, . _ : -.' })
+    .optional()
+    .meta({
+      description:
+        'A unique key per campaign, reused when retrying: the same key answers with the same campaign.',
+      example: 'campaign-2026-12-summer',
+    }),
+});
 
 export const campaignStarted = z.object({ campaignId: z.uuid(), workflowId: z.string() });
 export type CampaignStarted = z.infer<typeof campaignStarted>;

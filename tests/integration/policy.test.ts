@@ -222,6 +222,37 @@ describe('marketing email', () => {
     await createRequest(optedIn.client, { type: 'access', jurisdiction: 'GDPR' });
     expect(codeFrom(await waitForMail(optedIn.user.email, CODE_SUBJECT))).toMatch(/^\d{6}$/);
   }, 120_000);
+
+  it('[D-CONSENT] sent again with its Idempotency-Key, is the campaign the first request started: nobody gets it twice', async () => {
+    const subject = `Autumn news ${randomUUID().slice(0, 6)}`;
+    const send = (key: string, body = 'Three new voices.') =>
+      admin.client.request(
+        'POST',
+        '/api/admin/marketing/campaigns',
+        { subject, body },
+        { 'Idempotency-Key': key },
+      );
+    const key = `campaign-${randomUUID()}`;
+    const first = await send(key);
+    expect(first.status).toBe(202);
+    const campaign = await json(first);
+    // Its answer lost, say, and sent again: before, a second campaign, everyone mailed twice.
+    const again = await send(key);
+    expect(again.status).toBe(202);
+    expect(await json(again)).toEqual(campaign);
+    await announcementDone(campaign.workflowId);
+    // Another key, or the same key with another email, is another campaign.
+    const other = await json(await send(`campaign-${randomUUID()}`));
+    const changed = await json(await send(key, 'Four new voices.'));
+    expect(new Set([campaign.campaignId, other.campaignId, changed.campaignId]).size).toBe(3);
+    await Promise.all([announcementDone(other.workflowId), announcementDone(changed.workflowId)]);
+    const bad = await send('not a key!');
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toMatchObject({
+      code: 'invalid_request',
+      message: 'Invalid headers: check Idempotency-Key.',
+    });
+  }, 120_000);
 });
 
 describe('[D-POLICY] while Temporal does not answer', () => {
