@@ -15,7 +15,9 @@ export async function heardEvent(
   timeoutMs = 15_000,
 ): Promise<any> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const timer = setTimeout(() => void reader.cancel(new Error('timed out')), timeoutMs);
+  // Past the deadline the read ends (done), and the wait fails saying what it awaited.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  deadline.addEventListener('abort', () => void reader.cancel(deadline.reason));
   let buffered = '';
   try {
     for (;;) {
@@ -32,7 +34,6 @@ export async function heardEvent(
       }
     }
   } finally {
-    clearTimeout(timer);
     await reader.cancel().catch(() => {});
   }
 }
