@@ -1,5 +1,6 @@
 // Email announcements to many users (D-POLICY, D-UNSUB): what is announced, and how
 // many people one batch reaches. Pure: the workflow, its activity and its client share it.
+import { SECOND } from './time.ts';
 
 /** A material policy change (to every account) or marketing (to those who opted in). */
 export type Announcement =
@@ -16,3 +17,11 @@ export const ANNOUNCEMENT_BATCH_SIZE = 200;
  * refusing the connection) fails the batch, which Temporal retries.
  */
 export const ANNOUNCEMENT_DEFERRED_MAX = 1000;
+
+/**
+ * How long sending a marketing campaign waits for Temporal to start its announcement. Not
+ * started in time, the campaign is kept (it is stored before its start) and the unstarted
+ * sweep starts it (activities/sweeps/unstarted-marketing-campaigns.ts). Before, the
+ * request answered 503 after the Temporal client's tries (about 5.6 s) and kept nothing.
+ */
+export const CAMPAIGN_START_DEADLINE_MS = 5 * SECOND;

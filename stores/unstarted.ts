@@ -1,6 +1,6 @@
 // What the API keeps of a start Temporal did not answer, for the unstarted sweep
 // (activities/sweeps/unstarted*.ts): one table a kind, each row keyed by what it starts,
-// so a deleted job, request, incident or policy version takes its row with it. A request sent again may
+// so a deleted job, request, incident, policy version or campaign takes its row with it. A request sent again may
 // record the same start again: once is enough. (An upload's retention keeps more: see
 // stores/retention.ts.)
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -13,6 +13,7 @@ const UNSTARTED_TABLES = {
   takedown: { table: 'unstarted_takedowns', key: 'takedown_id' },
   incident: { table: 'unstarted_incidents', key: 'incident_id' },
   policyAnnouncement: { table: 'unstarted_policy_announcements', key: 'version' },
+  marketingCampaign: { table: 'unstarted_marketing_campaigns', key: 'campaign_id' },
 } as const;
 
 export type UnstartedKind = keyof typeof UNSTARTED_TABLES;

@@ -39,8 +39,9 @@ export interface SessionLogSweepResult {
 
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs, script
- * runs, uploads' retentions, rights requests, take-downs and incidents whose start it
- * missed, then signals for changes already made.
+ * runs, uploads' retentions, rights requests, take-downs, incidents, policy
+ * announcements and marketing campaigns whose start it missed, then signals for changes
+ * already made.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   // One activity a run (activities/sweeps/unstarted-work.ts): it runs every minute, and
@@ -68,6 +69,7 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
     takedowns,
     incidents: none,
     policyAnnouncements: none,
+    marketingCampaigns: none,
     signals,
   };
 }

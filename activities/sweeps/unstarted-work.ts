@@ -1,13 +1,14 @@
 // The unstarted sweep's work in one activity: every start Temporal missed while it did
 // not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
-// incidents, policy announcements), then the signals it did not take, last, so that they
+// incidents, policy announcements, marketing campaigns), then the signals it did not take, last, so that they
 // find their workflows. One activity a run, not one a kind: the sweep runs every minute,
 // and each activity is a billed action on Temporal Cloud and a write on a cluster (one a
-// kind would be eight a run, 11,520 actions a day; one is 1,440). Each kind's rows are
+// kind would be nine a run, 12,960 actions a day; one is 1,440). Each kind's rows are
 // removed as they are answered, so an attempt after a failure goes on where the last one
 // stopped.
 import { createUnstartedIncidentActivities } from './unstarted-incidents.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
+import { createUnstartedMarketingCampaignActivities } from './unstarted-marketing-campaigns.ts';
 import { createUnstartedPolicyAnnouncementActivities } from './unstarted-policy-announcements.ts';
 import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
 import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
@@ -25,6 +26,7 @@ export interface UnstartedSweepResult {
   takedowns: UnstartedSweep;
   incidents: UnstartedSweep;
   policyAnnouncements: UnstartedSweep;
+  marketingCampaigns: UnstartedSweep;
   signals: UntoldSignalSweep;
 }
 
@@ -36,6 +38,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
   const takedowns = createUnstartedTakedownActivities(deps);
   const incidents = createUnstartedIncidentActivities(deps);
   const policyAnnouncements = createUnstartedPolicyAnnouncementActivities(deps);
+  const marketingCampaigns = createUnstartedMarketingCampaignActivities(deps);
   const signals = createUntoldSignalActivities(deps);
   return {
     async startUnstartedWork(): Promise<UnstartedSweepResult> {
@@ -47,6 +50,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
         takedowns: await takedowns.startUnstartedTakedowns(),
         incidents: await incidents.startUnstartedIncidents(),
         policyAnnouncements: await policyAnnouncements.startUnstartedPolicyAnnouncements(),
+        marketingCampaigns: await marketingCampaigns.startUnstartedMarketingCampaigns(),
       };
       return { ...started, signals: await signals.sendUntoldSignals() };
     },

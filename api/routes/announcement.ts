@@ -10,13 +10,20 @@ export const announcementRoutes = [
     method: 'post',
     path: '/api/admin/marketing/campaigns',
     summary:
-      'Send a marketing email to everyone who opted in and did not object, each with a one-click unsubscribe link (with an Idempotency-Key, a request sent again answers with the campaign the first started)',
+      'Send a marketing email to everyone who opted in and did not object, each with a one-click unsubscribe link (with an Idempotency-Key, a request sent again answers with the campaign the first started; while Temporal does not answer, the campaign is kept and sent once it does)',
     tags: ['staff'],
     access: ['admin'],
     status: 202,
     headers: campaignHeaders,
     body: campaignBody,
     response: campaignStarted,
+    errors: [
+      {
+        status: 409,
+        code: 'idempotency_key_reused',
+        when: 'the key was used for a campaign with another email',
+      },
+    ],
     handler: ({ deps, headers, body, req }) =>
       startMarketingCampaign(deps, caller(req).user, body, headers['Idempotency-Key']),
   }),

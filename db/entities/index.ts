@@ -23,6 +23,7 @@ export { DataRecipient } from './DataRecipient.ts';
 export { DeletionCertificate } from './DeletionCertificate.ts';
 export { PolicyVersion } from './PolicyVersion.ts';
 export { EmailLog } from './EmailLog.ts';
+export { MarketingCampaign } from './MarketingCampaign.ts';
 export { UnstartedJob } from './UnstartedJob.ts';
 export { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 export { UnstartedRetention } from './UnstartedRetention.ts';
@@ -30,6 +31,7 @@ export { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 export { UnstartedTakedown } from './UnstartedTakedown.ts';
 export { UnstartedIncident } from './UnstartedIncident.ts';
 export { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
+export { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -71,6 +73,7 @@ import { DataRecipient } from './DataRecipient.ts';
 import { DeletionCertificate } from './DeletionCertificate.ts';
 import { PolicyVersion } from './PolicyVersion.ts';
 import { EmailLog } from './EmailLog.ts';
+import { MarketingCampaign } from './MarketingCampaign.ts';
 import { UnstartedJob } from './UnstartedJob.ts';
 import { UnstartedScriptRun } from './UnstartedScriptRun.ts';
 import { UnstartedRetention } from './UnstartedRetention.ts';
@@ -78,6 +81,7 @@ import { UnstartedRightsRequest } from './UnstartedRightsRequest.ts';
 import { UnstartedTakedown } from './UnstartedTakedown.ts';
 import { UnstartedIncident } from './UnstartedIncident.ts';
 import { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
+import { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -120,6 +124,7 @@ export const entities = [
   DeletionCertificate,
   PolicyVersion,
   EmailLog,
+  MarketingCampaign,
   AnalyticsDailyTotal,
   ModerationReview,
   TakedownRequest,
@@ -141,5 +146,6 @@ export const entities = [
   UnstartedTakedown,
   UnstartedIncident,
   UnstartedPolicyAnnouncement,
+  UnstartedMarketingCampaign,
   UntoldSignal,
 ];

@@ -10,9 +10,10 @@ export const campaignBody = z
 export type CampaignBody = z.infer<typeof campaignBody>;
 
 /**
- * A campaign is sent once per key and email: a request sent again (its answer lost, a
- * button pressed twice) answers with the campaign the first one started, and nobody gets
- * the email twice. Without it, each request is a campaign of its own.
+ * A campaign is sent once per key: a request sent again (its answer lost, a button
+ * pressed twice) answers with the campaign the first one started, and nobody gets the
+ * email twice; the same key with another email is refused (409). Without it, each
+ * request is a campaign of its own.
  */
 export const campaignHeaders = z.object({
   'Idempotency-Key': z
@@ -26,5 +27,12 @@ export const campaignHeaders = z.object({
     }),
 });
 
-export const campaignStarted = z.object({ campaignId: z.uuid(), workflowId: z.string() });
+export const campaignStarted = z.object({
+  campaignId: z.uuid(),
+  workflowId: z.string(),
+  kept: z.boolean().meta({
+    description:
+      'True when Temporal did not answer in time: the campaign is kept and its email starts once Temporal answers.',
+  }),
+});
 export type CampaignStarted = z.infer<typeof campaignStarted>;
