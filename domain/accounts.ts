@@ -101,6 +101,22 @@ export const TOKEN_TTL_MS: Readonly<Record<TokenPurpose, number>> = {
  */
 export const PARENTAL_CONSENT_PERIOD_MS = TOKEN_TTL_MS.parental_consent;
 
+/**
+ * How long a minor's sign-up waits for Temporal to start the account's timer. Not started
+ * in time, the account is created all the same and the timer's start kept for the
+ * unstarted sweep (activities/sweeps/unstarted-parental-consents.ts). Before, the account
+ * was removed and the person asked to try again, after the Temporal client's tries (about
+ * 5.6 s), with the email confirming their address already sent.
+ */
+export const PARENTAL_CONSENT_START_DEADLINE_MS = 5 * SECOND;
+
+/**
+ * What is left of the parent's period for an account created at `createdAt`: a timer
+ * started late (after an outage) ends when one started at sign-up would have.
+ */
+export const parentalConsentLeftMs = (createdAt: Date, now: Date, periodMs: number): number =>
+  Math.max(0, createdAt.getTime() + periodMs - now.getTime());
+
 // ---------------------------------------------------------------- MFA (S-MFA)
 
 export const RECOVERY_CODE_COUNT = 10;

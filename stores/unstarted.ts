@@ -1,8 +1,8 @@
 // What the API keeps of a start Temporal did not answer, for the unstarted sweep
 // (activities/sweeps/unstarted*.ts): one table a kind, each row keyed by what it starts,
-// so a deleted job, request, incident, policy version or campaign takes its row with it. A request sent again may
-// record the same start again: once is enough. (An upload's retention keeps more: see
-// stores/retention.ts.)
+// so a deleted job, request, incident, policy version, campaign or account takes its row
+// with it. A request sent again may record the same start again: once is enough. (An
+// upload's retention keeps more: see stores/retention.ts.)
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Each kind's table and the column naming what its workflow is started for. */
@@ -14,6 +14,7 @@ const UNSTARTED_TABLES = {
   incident: { table: 'unstarted_incidents', key: 'incident_id' },
   policyAnnouncement: { table: 'unstarted_policy_announcements', key: 'version' },
   marketingCampaign: { table: 'unstarted_marketing_campaigns', key: 'campaign_id' },
+  parentalConsent: { table: 'unstarted_parental_consents', key: 'user_id' },
 } as const;
 
 export type UnstartedKind = keyof typeof UNSTARTED_TABLES;

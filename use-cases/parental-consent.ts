@@ -6,21 +6,26 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parentalConsentGivenSignalFor, startParentalConsent } from '../clients/parental-consent.ts';
 import { User } from '../db/entities/index.ts';
 import type { Accepted } from '../domain/contracts/accounts.ts';
+import { PARENTAL_CONSENT_START_DEADLINE_MS } from '../domain/accounts.ts';
 import { AppError } from '../domain/errors.ts';
 import { POLICY_VERSION } from '../domain/retention-policy.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { emails } from '../platform/emails.ts';
 import { consumeToken, issueToken } from '../stores/accounts-credentials.ts';
+import { recordUnstartedStart } from '../stores/unstarted.ts';
 import { invalidLink, siteLink } from './accounts-links.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
+import { callOrRecord } from './unanswered.ts';
 import { sendAccountMailUnseen } from './unseen-mail.ts';
 
 /**
  * Asks a minor's parent or guardian to confirm the account (D-MINOR), with what we keep
  * and why. The account's timer (`parental-consent-<userId>`) starts first: without a
- * parent's confirmation within the period, the account is deleted, keeping nothing. If
- * the timer cannot start, the account is removed at once rather than wait for ever.
+ * parent's confirmation within the period, the account is deleted, keeping nothing.
+ * While Temporal does not answer, the timer's start is kept for the unstarted sweep,
+ * which starts it for what is left of the period. If Temporal refuses it, the account is
+ * removed at once rather than wait for ever.
  */
 export async function askParentalConsent(
   deps: UseCaseDeps,
@@ -29,9 +34,18 @@ export async function askParentalConsent(
   parentEmail: string,
 ): Promise<void> {
   try {
-    await startParentalConsent(deps.temporal.client, {
-      userId: user.id,
-      periodMs: deps.config.durations.parentalConsentMs,
+    await callOrRecord(deps, {
+      deadlineMs: PARENTAL_CONSENT_START_DEADLINE_MS,
+      call: () =>
+        startParentalConsent(deps.temporal.client, {
+          userId: user.id,
+          periodMs: deps.config.durations.parentalConsentMs,
+        }),
+      record: (tx, namespace) => recordUnstartedStart(tx, 'parentalConsent', user.id, namespace),
+      warning: {
+        message: "parental consent's timer kept, not started: the unstarted sweep starts it",
+        context: { userId: user.id },
+      },
     });
   } catch (err) {
     await deps.orm.em.fork().nativeDelete(User, { id: user.id });

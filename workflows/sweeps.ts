@@ -40,8 +40,8 @@ export interface SessionLogSweepResult {
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs, script
  * runs, uploads' retentions, rights requests, take-downs, incidents, policy
- * announcements and marketing campaigns whose start it missed, then signals for changes
- * already made.
+ * announcements, marketing campaigns and minors' timers whose start it missed, then
+ * signals for changes already made.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   // One activity a run (activities/sweeps/unstarted-work.ts): it runs every minute, and
@@ -70,6 +70,7 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
     incidents: none,
     policyAnnouncements: none,
     marketingCampaigns: none,
+    parentalConsents: none,
     signals,
   };
 }

@@ -1,14 +1,15 @@
 // The unstarted sweep's work in one activity: every start Temporal missed while it did
 // not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
-// incidents, policy announcements, marketing campaigns), then the signals it did not take, last, so that they
+// incidents, policy announcements, marketing campaigns, minors' timers), then the signals it did not take, last, so that they
 // find their workflows. One activity a run, not one a kind: the sweep runs every minute,
 // and each activity is a billed action on Temporal Cloud and a write on a cluster (one a
-// kind would be nine a run, 12,960 actions a day; one is 1,440). Each kind's rows are
+// kind would be ten a run, 14,400 actions a day; one is 1,440). Each kind's rows are
 // removed as they are answered, so an attempt after a failure goes on where the last one
 // stopped.
 import { createUnstartedIncidentActivities } from './unstarted-incidents.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
 import { createUnstartedMarketingCampaignActivities } from './unstarted-marketing-campaigns.ts';
+import { createUnstartedParentalConsentActivities } from './unstarted-parental-consents.ts';
 import { createUnstartedPolicyAnnouncementActivities } from './unstarted-policy-announcements.ts';
 import { createUnstartedRetentionActivities } from './unstarted-retentions.ts';
 import { createUnstartedRightsRequestActivities } from './unstarted-rights-requests.ts';
@@ -27,6 +28,8 @@ export interface UnstartedSweepResult {
   incidents: UnstartedSweep;
   policyAnnouncements: UnstartedSweep;
   marketingCampaigns: UnstartedSweep;
+  /** Minors' accounts' timers (D-MINOR). */
+  parentalConsents: UnstartedSweep;
   signals: UntoldSignalSweep;
 }
 
@@ -39,6 +42,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
   const incidents = createUnstartedIncidentActivities(deps);
   const policyAnnouncements = createUnstartedPolicyAnnouncementActivities(deps);
   const marketingCampaigns = createUnstartedMarketingCampaignActivities(deps);
+  const parentalConsents = createUnstartedParentalConsentActivities(deps);
   const signals = createUntoldSignalActivities(deps);
   return {
     async startUnstartedWork(): Promise<UnstartedSweepResult> {
@@ -51,6 +55,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
         incidents: await incidents.startUnstartedIncidents(),
         policyAnnouncements: await policyAnnouncements.startUnstartedPolicyAnnouncements(),
         marketingCampaigns: await marketingCampaigns.startUnstartedMarketingCampaigns(),
+        parentalConsents: await parentalConsents.startUnstartedParentalConsents(),
       };
       return { ...started, signals: await signals.sendUntoldSignals() };
     },

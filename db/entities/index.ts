@@ -32,6 +32,7 @@ export { UnstartedTakedown } from './UnstartedTakedown.ts';
 export { UnstartedIncident } from './UnstartedIncident.ts';
 export { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 export { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
+export { UnstartedParentalConsent } from './UnstartedParentalConsent.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
@@ -82,6 +83,7 @@ import { UnstartedTakedown } from './UnstartedTakedown.ts';
 import { UnstartedIncident } from './UnstartedIncident.ts';
 import { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 import { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
+import { UnstartedParentalConsent } from './UnstartedParentalConsent.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
@@ -147,5 +149,6 @@ export const entities = [
   UnstartedIncident,
   UnstartedPolicyAnnouncement,
   UnstartedMarketingCampaign,
+  UnstartedParentalConsent,
   UntoldSignal,
 ];

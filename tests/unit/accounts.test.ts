@@ -1,7 +1,17 @@
 // The account rules that are pure arithmetic (domain/accounts.ts): the age gate counts
-// whole years by the calendar, and a sign-in lock doubles past the free failures.
+// whole years by the calendar, a sign-in lock doubles past the free failures, and a
+// minor's timer started late keeps the parent's period from sign-up.
 import { describe, expect, it } from 'vitest';
-import { ADULT_AGE, MINIMUM_AGE, SIGN_IN_LOCKOUT, ageBand, ageOn, lockoutMs } from '../../domain/accounts.ts';
+import {
+  ADULT_AGE,
+  MINIMUM_AGE,
+  PARENTAL_CONSENT_PERIOD_MS,
+  SIGN_IN_LOCKOUT,
+  ageBand,
+  ageOn,
+  lockoutMs,
+  parentalConsentLeftMs,
+} from '../../domain/accounts.ts';
 
 const day = (iso: string) => new Date(`${iso}T12:00:00.000Z`);
 
@@ -36,6 +46,22 @@ describe('the age gate [D-MINOR]', () => {
     expect(ageBand('2008-06-16', on)).toBe('minor');
     expect(ageBand('2008-06-15', on)).toBe('adult');
     expect(ageBand('1950-01-01', on)).toBe('adult');
+  });
+});
+
+describe("a minor's timer started late [D-MINOR]", () => {
+  it("gets what is left of the parent's period from sign-up, and none once it has passed", () => {
+    const signedUp = day('2026-12-01');
+    const later = (ms: number) => new Date(signedUp.getTime() + ms);
+    expect(parentalConsentLeftMs(signedUp, signedUp, PARENTAL_CONSENT_PERIOD_MS)).toBe(
+      PARENTAL_CONSENT_PERIOD_MS,
+    );
+    expect(parentalConsentLeftMs(signedUp, later(3_600_000), PARENTAL_CONSENT_PERIOD_MS)).toBe(
+      PARENTAL_CONSENT_PERIOD_MS - 3_600_000,
+    );
+    expect(
+      parentalConsentLeftMs(signedUp, later(PARENTAL_CONSENT_PERIOD_MS + 1), PARENTAL_CONSENT_PERIOD_MS),
+    ).toBe(0);
   });
 });
 
