@@ -2,7 +2,9 @@
 // with the built-in renderer: write a script with a voice recording, review the scenes,
 // see the whole run's price, run it and watch every scene's progress live, get the video;
 // then change one scene, see that only it is priced and made again, and open version 2
-// with what changed. Screenshots at each step (test-artifacts/screenshots/script-*.png).
+// with what changed. A run's cancel kept while Temporal does not answer shows on the
+// project's open page, and the run ends cancelled once told. Screenshots at each step
+// (test-artifacts/screenshots/script-*.png).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { media } from '../support/assets.ts';
@@ -15,6 +17,12 @@ import {
   type Visitor,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
+import { signedInVisitor, sweepUnstartedNow, withTemporalUnanswered } from '../support/e2e-fixtures.ts';
+import { staffApi } from '../support/e2e-rights-request.ts';
+import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
+import { PROMPT_MARKERS } from '../support/simulator/index.ts';
+import { cancelProject } from '../../use-cases/script-cancel.ts';
+import { creditBalance } from '../../stores/billing.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;
@@ -154,5 +162,47 @@ describe('a creator makes a video from a script', () => {
     expect(rendered).toEqual(['false', 'true', 'false', 'false']);
     await page.getByTestId('revision-video').waitFor();
     await screenshot(page, 'script-revision-2');
+  });
+});
+
+describe("a script run's cancel kept while Temporal does not answer", () => {
+  it('shows on the open project page in place of the button, and the run ends cancelled once the sweep tells it, nothing charged', async () => {
+    const { page, account } = await signedInVisitor(browser, db, { name: 'Kim Kept', credits: 500 });
+    // Scenes a provider never finishes, so the run is still going when the cancel comes.
+    const api = await staffApi(account);
+    const project = await createProject(api, {
+      title: 'The ferry',
+      script: [
+        `A ferry waits in the fog ${PROMPT_MARKERS.stuck}`,
+        `Its horn sounds twice ${PROMPT_MARKERS.stuck}`,
+      ].join('\n\n'),
+      modelId: 'luma-ray-flash-2',
+      resolution: '720p',
+    });
+    await quoteAndRun(api, project.id);
+    await waitForProject(api, project.id, {
+      until: (p) => p.scenes.some((s) => s.job?.status === 'running'),
+    });
+    await page.goto(`/scripts/${project.id}`);
+    await hydrated(page);
+    const cancelButton = page.getByRole('button', { name: 'Cancel this run' });
+    await cancelButton.waitFor();
+
+    // The platform's own cancel, given a Temporal that does not answer.
+    const kept = await withTemporalUnanswered(db, (deps) =>
+      cancelProject(deps, { id: account.id, role: 'creator' }, project.id),
+    );
+    expect(kept).toMatchObject({ status: 'running', cancelRequestedAt: expect.any(String) });
+    // The page, open all along, hears it.
+    await page.getByTestId('cancel-requested').waitFor();
+    expect(await cancelButton.count()).toBe(0);
+    await screenshot(page, 'script-cancel-requested');
+
+    // The sweep, run now rather than at its next minute, tells the project's workflow.
+    await sweepUnstartedNow(db);
+    await page.locator('[data-testid="project-live"][data-status="cancelled"]').waitFor({ timeout: 75_000 });
+    expect(await page.getByTestId('project-message').textContent()).toContain('You cancelled this run.');
+    expect(await page.getByTestId('cancel-requested').count()).toBe(0);
+    expect(await creditBalance(db.orm.em.fork(), account.id)).toBe(500);
   });
 });

@@ -17,14 +17,15 @@ import {
   screenshot,
   skipBrowserValidation,
 } from '../support/e2e-browser.ts';
-import { GENERATION_SCHEDULE_IDS } from '../../domain/generation.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { createTemporalClient } from '../../platform/temporal.ts';
-import { freePort } from '../../scripts/stack/process.ts';
 import { cancelJob } from '../../use-cases/generation-cancel.ts';
-import type { UseCaseDeps } from '../../use-cases/deps.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
-import { createVideo, finishedVideo, signedInVisitor } from '../support/e2e-fixtures.ts';
+import {
+  createVideo,
+  finishedVideo,
+  signedInVisitor,
+  sweepUnstartedNow,
+  withTemporalUnanswered,
+} from '../support/e2e-fixtures.ts';
 import { staffApi } from '../support/e2e-rights-request.ts';
 import { signInThroughPages } from '../support/e2e-studio.ts';
 
@@ -120,36 +121,18 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
   it('a cancel kept while Temporal does not answer shows on the open page in place of the button, and the job ends cancelled once the sweep tells it', async () => {
     const { page, account } = await signedInCreator();
     const jobId = await heldJob(page, 'a famous singer bowing on an empty stage');
-    // The platform's own cancel, given a Temporal that does not answer (nothing listens
-    // at its address): the stack's own Temporal serves every test and stays up.
-    const unanswered = createTemporalClient({
-      ...db.config.temporal,
-      address: `127.0.0.1:${await freePort()}`,
-    });
-    try {
-      const deps = {
-        config: db.config,
-        orm: db.orm,
-        logger: createLogger({ level: 'silent', name: 'e2e' }),
-        temporal: unanswered,
-      } as unknown as UseCaseDeps;
-      const kept = await cancelJob(deps, { id: account.id, role: 'creator' }, jobId);
-      expect(kept).toMatchObject({ status: 'awaiting_review', cancelRequestedAt: expect.any(String) });
-    } finally {
-      await unanswered.connection.close();
-    }
+    // The platform's own cancel, given a Temporal that does not answer.
+    const kept = await withTemporalUnanswered(db, (deps) =>
+      cancelJob(deps, { id: account.id, role: 'creator' }, jobId),
+    );
+    expect(kept).toMatchObject({ status: 'awaiting_review', cancelRequestedAt: expect.any(String) });
     // The page, open all along, hears it.
     await page.getByTestId('cancel-requested').waitFor();
     expect(await page.getByRole('button', { name: 'Cancel this video' }).count()).toBe(0);
     await screenshot(page, 'job-cancel-requested');
 
     // The sweep, run now rather than at its next minute, tells the job's workflow.
-    const temporal = createTemporalClient(db.config.temporal);
-    try {
-      await temporal.client.schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep).trigger();
-    } finally {
-      await temporal.connection.close();
-    }
+    await sweepUnstartedNow(db);
     await page.locator('[data-testid="job-live"][data-status="cancelled"]').waitFor({ timeout: 75_000 });
     expect(await page.getByTestId('credits-returned').innerText()).toBe(
       '2 credits were returned to your balance.',

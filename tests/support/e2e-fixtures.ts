@@ -1,9 +1,15 @@
 // Per-test fixtures for the browser tests, so that each test stands alone and passes in
 // any order: a window that closes when its test ends, a person with an account of their
 // own signed in on such a window, and videos that person makes on the create page
-// (one just asked for, or one already finished).
+// (one just asked for, or one already finished); and the platform's own use cases run
+// with a Temporal that does not answer, then its unstarted sweep run at once.
 import type { Browser, Page } from 'playwright-core';
 import { onTestFinished } from 'vitest';
+import { GENERATION_SCHEDULE_IDS } from '../../domain/generation.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createTemporalClient } from '../../platform/temporal.ts';
+import { freePort } from '../../scripts/stack/process.ts';
+import type { UseCaseDeps } from '../../use-cases/deps.ts';
 import { hydrated, leave, newVisitor, type Visitor } from './e2e-browser.ts';
 import type { E2eDb } from './e2e-db.ts';
 import { answerCookieBanner, signInThroughPages } from './e2e-studio.ts';
@@ -75,4 +81,40 @@ export async function finishedVideo(
     output: { assetId: string };
   };
   return { jobId, outputId: job.output.assetId };
+}
+
+/**
+ * Runs one of the platform's use cases given a Temporal that does not answer (nothing
+ * listens at its address), on the stack's database: the stack's own Temporal serves
+ * every test and stays up.
+ */
+export async function withTemporalUnanswered<T>(
+  db: E2eDb,
+  run: (deps: UseCaseDeps) => Promise<T>,
+): Promise<T> {
+  const unanswered = createTemporalClient({
+    ...db.config.temporal,
+    address: `127.0.0.1:${await freePort()}`,
+  });
+  try {
+    const deps = {
+      config: db.config,
+      orm: db.orm,
+      logger: createLogger({ level: 'silent', name: 'e2e' }),
+      temporal: unanswered,
+    } as unknown as UseCaseDeps;
+    return await run(deps);
+  } finally {
+    await unanswered.connection.close();
+  }
+}
+
+/** Runs the unstarted sweep now rather than at its next minute, through its Schedule. */
+export async function sweepUnstartedNow(db: E2eDb): Promise<void> {
+  const temporal = createTemporalClient(db.config.temporal);
+  try {
+    await temporal.client.schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep).trigger();
+  } finally {
+    await temporal.connection.close();
+  }
 }
