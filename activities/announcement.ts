@@ -8,7 +8,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/index.ts';
-import { PolicyVersion, User } from '../db/entities/index.ts';
+import { MarketingCampaign, PolicyVersion, User } from '../db/entities/index.ts';
 import { ANNOUNCEMENT_BATCH_SIZE, type Announcement } from '../domain/announcement.ts';
 import { MailNotSent, type Mailer } from '../platform/mail.ts';
 import { privacyEmails, sendLoggedMail, sendMarketingMail } from '../stores/mail.ts';
@@ -69,6 +69,20 @@ export function createAnnouncementActivities(deps: AnnouncementDeps) {
         skipped: users.length - sending.sent - sending.deferred.length,
         deferred: sending.deferred,
       };
+    },
+
+    /**
+     * A marketing campaign's last email went: its row records when, and how many were
+     * sent, once (a retry finds it recorded).
+     */
+    async recordCampaignSent(input: { campaignId: string; sent: number }): Promise<void> {
+      await deps.orm.em
+        .fork()
+        .nativeUpdate(
+          MarketingCampaign,
+          { id: input.campaignId, finishedAt: null },
+          { finishedAt: new Date(), sent: input.sent },
+        );
     },
 
     /**

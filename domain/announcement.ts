@@ -25,3 +25,6 @@ export const ANNOUNCEMENT_DEFERRED_MAX = 1000;
  * request answered 503 after the Temporal client's tries (about 5.6 s) and kept nothing.
  */
 export const CAMPAIGN_START_DEADLINE_MS = 5 * SECOND;
+
+/** The newest campaigns an admin's page lists. */
+export const CAMPAIGN_LIST_LIMIT = 20;

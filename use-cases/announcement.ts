@@ -5,9 +5,9 @@
 // unstarted sweep. Storing it is audited, once.
 import { createHash, randomUUID } from 'node:crypto';
 import { campaignAnnouncementId, startCampaignAnnouncement } from '../clients/announcement.ts';
-import { MarketingCampaign } from '../db/entities/index.ts';
-import { CAMPAIGN_START_DEADLINE_MS } from '../domain/announcement.ts';
-import type { CampaignBody, CampaignStarted } from '../domain/contracts/announcement.ts';
+import { MarketingCampaign, UnstartedMarketingCampaign } from '../db/entities/index.ts';
+import { CAMPAIGN_LIST_LIMIT, CAMPAIGN_START_DEADLINE_MS } from '../domain/announcement.ts';
+import type { CampaignBody, CampaignList, CampaignStarted } from '../domain/contracts/announcement.ts';
 import { conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
@@ -94,4 +94,29 @@ export async function startMarketingCampaign(
     },
   });
   return { campaignId: campaign.id, workflowId: campaignAnnouncementId(campaign.id), kept };
+}
+
+/** The newest campaigns, each kept, sending or sent (from PostgreSQL alone). */
+export async function listMarketingCampaigns(deps: UseCaseDeps): Promise<CampaignList> {
+  const em = deps.orm.em.fork();
+  const rows = await em.find(
+    MarketingCampaign,
+    {},
+    { orderBy: { createdAt: 'desc' }, limit: CAMPAIGN_LIST_LIMIT },
+  );
+  const kept = new Set(
+    (await em.find(UnstartedMarketingCampaign, { campaign: { $in: rows.map((r) => r.id) } })).map(
+      (k) => k.campaign,
+    ),
+  );
+  return {
+    campaigns: rows.map((row) => ({
+      campaignId: row.id,
+      subject: row.subject,
+      createdAt: row.createdAt.toISOString(),
+      state: row.finishedAt ? 'sent' : kept.has(row.id) ? 'kept' : 'sending',
+      sent: row.sent ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+    })),
+  };
 }

@@ -33,6 +33,8 @@ export interface AnnouncementResult {
 
 /** Patch id: deferred recipients are named by the batches and tried again at the end. */
 const DEFERRED_TRIED_AGAIN = 'announcement-deferred-tried-again';
+/** Patch id: a marketing campaign's end and count are recorded on its row. */
+const CAMPAIGN_END_RECORDED = 'announcement-campaign-end-recorded';
 
 export async function announcementWorkflow(input: AnnouncementInput): Promise<AnnouncementResult> {
   const startedAt = input.startedAt ?? workflowInfo().startTime.toISOString();
@@ -76,5 +78,10 @@ export async function announcementWorkflow(input: AnnouncementInput): Promise<An
     }
   }
   if (deferred.length && patched(DEFERRED_TRIED_AGAIN)) await tryDeferredAgain();
+  // The admin's page reads a campaign's end from PostgreSQL, not from this history: one
+  // action a campaign. Runs begun before do not record it.
+  if (input.announcement.kind === 'marketing' && patched(CAMPAIGN_END_RECORDED)) {
+    await batches.recordCampaignSent({ campaignId: input.announcement.campaignId, sent });
+  }
   return { sent, skipped };
 }

@@ -1,11 +1,25 @@
 // Announcements over HTTP (D-CONSENT, D-OBJECT, D-UNSUB): an admin's marketing campaign,
 // sent to everyone who opted in and did not object.
-import { campaignBody, campaignHeaders, campaignStarted } from '../../domain/contracts/announcement.ts';
-import { startMarketingCampaign } from '../../use-cases/announcement.ts';
+import {
+  campaignBody,
+  campaignHeaders,
+  campaignList,
+  campaignStarted,
+} from '../../domain/contracts/announcement.ts';
+import { listMarketingCampaigns, startMarketingCampaign } from '../../use-cases/announcement.ts';
 import { caller } from '../auth/access.ts';
 import { defineRoute } from '../route.ts';
 
 export const announcementRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/admin/marketing/campaigns',
+    summary: 'The newest marketing campaigns, newest first: kept, sending, or sent with how many emails went',
+    tags: ['staff'],
+    access: ['admin'],
+    response: campaignList,
+    handler: ({ deps }) => listMarketingCampaigns(deps),
+  }),
   defineRoute({
     method: 'post',
     path: '/api/admin/marketing/campaigns',

@@ -19,6 +19,9 @@ export const MarketingCampaign = defineEntity({
     subject: p.string().length(200),
     body: p.text(),
     createdAt: createdNow(),
+    /** When its last email went (or was given up on), with how many were sent; null while sending. */
+    finishedAt: p.datetime().nullable(),
+    sent: p.integer().nullable(),
   },
 });
 export type MarketingCampaign = InferEntity<typeof MarketingCampaign>;

@@ -36,3 +36,20 @@ export const campaignStarted = z.object({
   }),
 });
 export type CampaignStarted = z.infer<typeof campaignStarted>;
+
+/**
+ * A campaign as its admin's page shows it: kept (Temporal did not answer its start yet),
+ * sending, or sent, with how many emails went.
+ */
+export const campaignSummary = z.object({
+  campaignId: z.uuid(),
+  subject: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['kept', 'sending', 'sent']),
+  sent: z.number().int().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type CampaignSummary = z.infer<typeof campaignSummary>;
+
+export const campaignList = z.object({ campaigns: z.array(campaignSummary) });
+export type CampaignList = z.infer<typeof campaignList>;

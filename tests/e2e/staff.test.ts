@@ -4,9 +4,10 @@
 // creator's page goes on to the finished video; a held job's cancel kept while Temporal
 // does not answer shows on its open page, and the job ends cancelled once told. An
 // operator looks the job and its video up and gets the links into the Temporal UI, and
-// runs an end-to-end diagnostic. Staff pages stay closed to other roles and to staff
-// without two-factor authentication. Each test signs in the people it needs and makes
-// its own held or finished job, so it passes alone and in any order.
+// runs an end-to-end diagnostic; an admin sends a marketing campaign and sees it sent.
+// Staff pages stay closed to other roles and to staff without two-factor
+// authentication. Each test signs in the people it needs and makes its own held or
+// finished job, so it passes alone and in any order.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -196,6 +197,8 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
     expect(await operator.page.getByRole('heading', { level: 1 }).textContent()).toBe('That did not work');
     await support.page.goto('/staff/ops');
     await support.page.getByText('Operations are for operators.').waitFor();
+    await operator.page.goto('/staff/marketing');
+    await operator.page.getByText('Marketing is for admins.').waitFor();
     await creator.page.goto('/staff');
     await creator.page.getByText('This area is for Clipwise staff.').waitFor();
     expect(
@@ -204,6 +207,43 @@ describe('[S-MOD] a held request, reviewed by a person', () => {
         .getByRole('link', { name: 'Staff' })
         .count(),
     ).toBe(0);
+  });
+});
+
+describe('[D-CONSENT] marketing, sent by an admin', () => {
+  it('sends a campaign from the marketing page and sees it listed as sent, with how many emails went', async () => {
+    const [optedIn, admin] = await Promise.all([
+      signedInCreator(),
+      signedInVisitor(browser, db, { name: 'Ada Admin', role: 'admin', mfa: true }),
+    ]);
+    const api = await staffApi(optedIn.account);
+    expect((await api.put('/api/consents', { marketingEmail: true, source: 'settings' })).status).toBe(200);
+    const { page } = admin;
+    await page.goto('/staff');
+    await page.getByRole('link', { name: 'Marketing' }).first().click();
+    await page.waitForURL('**/staff/marketing');
+    await hydrated(page);
+    const subject = `Winter voices ${Date.now()}`;
+    const form = page.getByTestId('send-campaign');
+    await form.getByLabel('Subject', { exact: true }).fill(subject);
+    await form.getByLabel('Text', { exact: true }).fill('Three new voices are ready to try.');
+    await form.getByRole('button', { name: 'Send to everyone who opted in' }).click();
+    expect(await page.getByTestId('campaign-done').textContent()).toContain(
+      'Sending to everyone who opted in.',
+    );
+    const row = page.getByTestId('campaigns').locator('tr', { hasText: subject });
+    // Sent in the background: the page, looked at again, reads its end from the database.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return row.getAttribute('data-state');
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe('sent');
+    expect(await row.textContent()).toMatch(/Sent: [1-9]\d* emails?/);
+    await screenshot(page, 'marketing');
   });
 });
 

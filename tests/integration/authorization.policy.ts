@@ -179,6 +179,7 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/legal/policy-versions': { allow: ['legal', 'admin'] },
   'POST /api/staff/users/:id/minor': { allow: ['support', 'legal', 'admin'], ownerRecord: 'user' },
   'POST /api/admin/marketing/campaigns': { allow: ['admin'] },
+  'GET /api/admin/marketing/campaigns': { allow: ['admin'] },
 
   'GET /api/billing/packs': { allow: 'public' },
   'POST /api/billing/checkout': { allow: 'verified' },

@@ -71,6 +71,13 @@ async function publish(body: Record<string, unknown>) {
 async function announcementDone(workflowId: string) {
   return platform.clients.temporal.client.workflow.getHandle(workflowId).result();
 }
+/** A campaign as the admins' list shows it. */
+async function listedCampaign(campaignId: string) {
+  const res = await admin.client.get('/api/admin/marketing/campaigns');
+  expect(res.status).toBe(200);
+  const { campaigns } = await json(res);
+  return campaigns.find((c: { campaignId: string }) => c.campaignId === campaignId);
+}
 
 describe('policy versions', () => {
   it('[D-POLICY] announces a material change by email to every account, in batches, and gates use until a change needing consent is accepted', async () => {
@@ -251,7 +258,14 @@ describe('marketing email', () => {
     const again = await send(key);
     expect(again.status).toBe(202);
     expect(await json(again)).toEqual(campaign);
-    await announcementDone(campaign.workflowId);
+    const { sent } = await announcementDone(campaign.workflowId);
+    // Its end and count recorded by the workflow, listed for admins from PostgreSQL.
+    expect(await listedCampaign(campaign.campaignId)).toMatchObject({
+      subject,
+      state: 'sent',
+      sent,
+      finishedAt: expect.any(String),
+    });
     // The same key with another email is refused: before, it was another campaign.
     const changed = await send(key, 'Four new voices.');
     expect(changed.status).toBe(409);
@@ -374,12 +388,14 @@ describe('while Temporal does not answer', () => {
       expect(again.status).toBe(202);
       expect(await json(again)).toEqual(campaign);
       expect(await em().count(UnstartedMarketingCampaign, { campaign: campaign.campaignId })).toBe(1);
+      expect(await listedCampaign(campaign.campaignId)).toMatchObject({ state: 'kept', sent: null });
 
       outage.up();
       const swept = await sweepUnstarted();
       expect(swept.marketingCampaigns).toEqual({ started: 1, dropped: 0, refused: 0 });
       expect(await em().count(UnstartedMarketingCampaign, { campaign: campaign.campaignId })).toBe(0);
-      await announcementDone(campaign.workflowId);
+      const { sent } = await announcementDone(campaign.workflowId);
+      expect(await listedCampaign(campaign.campaignId)).toMatchObject({ state: 'sent', sent });
       const mailed = { dedupeKey: `marketing:${campaign.campaignId}:${optedIn.user.id}` };
       expect(await em().count(EmailLog, mailed)).toBe(1);
       const audited = { action: 'marketing.campaign_started', details: { campaignId: campaign.campaignId } };

@@ -1,7 +1,8 @@
 // Announcements (workflows/announcement.ts; D-POLICY, D-CONSENT, D-UNSUB): batch after
 // batch until every user was reached, each batch asked for once, the figures summed; a
 // run continued as new starts where the previous one stopped; the users whose relay
-// deferred their email are tried again, together, after the last batch.
+// deferred their email are tried again, together, after the last batch; a campaign's
+// end is recorded for the admin's page.
 import { describe, expect, it } from 'vitest';
 import type { Announcement } from '../../activities/announcement.ts';
 import { ANNOUNCEMENT_DEFERRED_MAX } from '../../domain/announcement.ts';
@@ -35,19 +36,26 @@ describe('announcements', () => {
       [{ announcement: policy, afterId: 'user-400', startedAt: STARTED }],
     ]);
     expect(run.callsTo('sendDeferredAnnouncement')).toEqual([]);
+    // A policy change has no campaign to record.
+    expect(run.callsTo('recordCampaignSent')).toEqual([]);
   });
 
   it('[D-CONSENT] [D-UNSUB] a marketing run carried over by continue-as-new resumes after its last user', async () => {
     const marketing: Announcement = { kind: 'marketing', campaignId: 'c-1', subject: 'New', body: 'Hello' };
     const run = await wf.start(announcementWorkflow, {
       args: [{ announcement: marketing, afterId: 'user-600', sent: 590, skipped: 10 }],
-      activities: { sendAnnouncementBatch: inTurn({ nextAfterId: null, sent: 12, skipped: 3 }) },
+      activities: {
+        sendAnnouncementBatch: inTurn({ nextAfterId: null, sent: 12, skipped: 3 }),
+        recordCampaignSent: async () => {},
+      },
     });
 
     expect(await run.result()).toEqual({ sent: 602, skipped: 13 });
     expect(run.callsTo('sendAnnouncementBatch')).toEqual([
       [{ announcement: marketing, afterId: 'user-600', startedAt: STARTED }],
     ]);
+    // Its end and the whole count, across both runs, recorded once for the admin's page.
+    expect(run.callsTo('recordCampaignSent')).toEqual([[{ campaignId: 'c-1', sent: 602 }]]);
   });
 
   it('a batch that fails is retried, and no other batch is sent twice', async () => {

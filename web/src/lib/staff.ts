@@ -4,7 +4,7 @@ import type { Role } from '../../../domain/accounts.ts';
 
 export interface StaffSection {
   /** As `resolve` takes it: `staff/ops` for /staff/ops. */
-  route: 'staff/moderation' | 'staff/support' | 'staff/ops' | 'staff/legal';
+  route: 'staff/moderation' | 'staff/support' | 'staff/ops' | 'staff/legal' | 'staff/marketing';
   label: string;
   description: string;
   roles: readonly Role[];
@@ -35,5 +35,11 @@ export const STAFF_SECTIONS: readonly StaffSection[] = [
     description:
       'Rights requests by deadline, extensions with a reason, audit exports, legal holds and deletion certificates.',
     roles: ['legal', 'admin'],
+  },
+  {
+    route: 'staff/marketing',
+    label: 'Marketing',
+    description: 'Send a campaign to everyone who opted in, and see how the newest went.',
+    roles: ['admin'],
   },
 ];

@@ -7,6 +7,7 @@
 // the feature's word: `api.generation.job(id)`, `api.retention.downloadLink(id)`.
 import { accountDeletionCalls } from '../account-deletion/api.ts';
 import { accountsCalls } from '../accounts/api.ts';
+import { announcementCalls } from '../announcement/api.ts';
 import { billingCalls } from '../billing/api.ts';
 import { consentCalls } from '../consent/api.ts';
 import { diagnosticCalls } from '../diagnostic/api.ts';
@@ -55,6 +56,7 @@ export class ApiClient {
   readonly takedown = takedownCalls(this);
   readonly incident = incidentCalls(this);
   readonly support = supportCalls(this);
+  readonly announcement = announcementCalls(this);
 
   constructor(transport: Transport) {
     this.#transport = transport;
