@@ -27,7 +27,7 @@ import { recipientHash } from '../../stores/mail.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { json } from '../support/http.ts';
 import { mailsTo, waitForMail } from '../support/mail.ts';
-import { startOutage, type Outage } from '../support/outage.ts';
+import { pauseUnstartedSweep, startOutage, temporalAnswering, type Outage } from '../support/outage.ts';
 import { startTestPlatform, testConfig, type TestPlatform } from '../support/platform.ts';
 import { CODE_SUBJECT, codeFrom, createRequest } from './rights-request.support.ts';
 
@@ -320,6 +320,8 @@ const sweepUnstarted = () =>
   });
 
 describe('while Temporal does not answer', () => {
+  beforeAll(() => pauseUnstartedSweep(platform.clients.temporal.client));
+
   it('[D-POLICY] a material change is published and answered within seconds, and announced by the unstarted sweep once Temporal answers', async () => {
     await withTemporalCut(async (cut, outage) => {
       const [publisher, reader] = await Promise.all([
@@ -401,6 +403,7 @@ describe('while Temporal does not answer', () => {
       const audited = { action: 'marketing.campaign_started', details: { campaignId: campaign.campaignId } };
       expect(await em().count(AuditEvent, audited)).toBe(1);
       // Sent again once it ended: the same campaign, not run again over every account.
+      await temporalAnswering(cut.clients.temporal);
       const handle = platform.clients.temporal.client.workflow.getHandle(campaign.workflowId);
       const { runId } = await handle.describe();
       expect(await json(await send())).toEqual({ ...campaign, kept: false });

@@ -41,7 +41,6 @@ import { SIGNAL_DEADLINE_MS, TASK_QUEUES, searchAttributes, workflowIds } from '
 import { PARENTAL_CONSENT_PERIOD_MS, PARENTAL_CONSENT_START_DEADLINE_MS } from '../../domain/accounts.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { creditBalance } from '../../stores/billing.ts';
-import { checkTemporal } from '../../platform/temporal.ts';
 import { createUnstartedRightsRequestActivities } from '../../activities/sweeps/unstarted-rights-requests.ts';
 import { recordUnstartedStart } from '../../stores/unstarted.ts';
 import { recordUntoldSignals } from '../../stores/untold-signals.ts';
@@ -71,7 +70,7 @@ import type { GenerationHarness } from '../support/generation.ts';
 import { TestClient } from '../support/client.ts';
 import { heardEvent, json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
-import { startOutage, type Outage } from '../support/outage.ts';
+import { pauseUnstartedSweep, startOutage, temporalAnswering, type Outage } from '../support/outage.ts';
 import { endedRuns, listedRuns } from '../support/workflow-runs.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import {
@@ -88,33 +87,10 @@ let h: GenerationHarness;
 beforeAll(async () => {
   outage = await startOutage(inject('stackEnv').TEMPORAL_ADDRESS!);
   h = await startGenerationHarness({ TEMPORAL_ADDRESS: outage.address });
-  // The tests run the sweep themselves and count what each run did: a run of its schedule
-  // in between would take their work first, by chance.
-  const schedule = temporal().schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep);
-  await eventually(
-    () =>
-      schedule.pause('the tests run the sweep themselves').then(
-        () => true,
-        () => false,
-      ),
-    30_000,
-    "the sweep's schedule paused",
-  );
+  await pauseUnstartedSweep(temporal());
 });
-/**
- * Resolves once Temporal answers this platform's client again: after an outage its
- * connection waits up to TEMPORAL_RECONNECT_BACKOFF_MS before trying again.
- */
-const answering = () =>
-  eventually(
-    () =>
-      checkTemporal(h.platform.clients.temporal, 2_000).then(
-        () => true,
-        () => false,
-      ),
-    30_000,
-    'Temporal answering again',
-  );
+/** Resolves once Temporal answers this platform's client again. */
+const answering = () => temporalAnswering(h.platform.clients.temporal);
 // Temporal back, and answering this platform's client again, before the next test.
 afterEach(async () => {
   outage.up();

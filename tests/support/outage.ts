@@ -2,9 +2,15 @@
 // store, Temporal), which a test can take down and bring back. Down, it resets every open
 // connection and every new one, as a load balancer does when nothing behind it is
 // healthy. A platform given its address (S3_ENDPOINT, TEMPORAL_ADDRESS) loses that
-// service; every other test keeps the stack's.
+// service; every other test keeps the stack's. With it, what tests of a Temporal outage
+// share: waiting for a client to reach Temporal again, and keeping the unstarted sweep's
+// Schedule from running while a test runs the sweep itself.
 import { once } from 'node:events';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { GENERATION_SCHEDULE_IDS } from '../../domain/generation.ts';
+import { checkTemporal, type TemporalClients } from '../../platform/temporal.ts';
+import { eventually } from './assets.ts';
 
 export interface Outage {
   /** The service's address through the pass-through, written as the one given was. */
@@ -64,4 +70,37 @@ export async function startOutage(service: string): Promise<Outage> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Resolves once Temporal answers `temporal` again: after an outage its connection waits up
+ * to TEMPORAL_RECONNECT_BACKOFF_MS before trying again.
+ */
+export const temporalAnswering = (temporal: TemporalClients) =>
+  eventually(
+    () =>
+      checkTemporal(temporal, 2_000).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    'Temporal answering again',
+  );
+
+/**
+ * Pauses the unstarted sweep's Schedule in `client`'s namespace, for tests that run the
+ * sweep themselves and count what each run did: a run of its Schedule in between would
+ * take their work first, by chance.
+ */
+export async function pauseUnstartedSweep(client: Client): Promise<void> {
+  const schedule = client.schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep);
+  await eventually(
+    () =>
+      schedule.pause('the tests run the sweep themselves').then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    "the sweep's schedule paused",
+  );
 }
