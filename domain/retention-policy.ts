@@ -95,7 +95,7 @@ export const RETENTION_POLICY: Readonly<Record<RetentionSubject, RetentionRule>>
     subject: 'emailCommunication',
     promise: 'R-SUPPORT-3Y',
     keepMs: days(2 * 365),
-    what: 'Email communications',
+    what: 'Email communications (the record of each email sent to you, and the marketing emails sent)',
     period: '2 years',
   },
   paymentRecord: {

@@ -14,6 +14,7 @@ import type { PaymentRecordSweep } from '../activities/sweeps/billing.ts';
 import type { KeptRecordSweep } from '../activities/sweeps/kept-records.ts';
 import type { SweepActivities } from '../activities/sweeps/index.ts';
 import type { SupportTicketSweep } from '../activities/sweeps/support.ts';
+import type { EmailSweep } from '../activities/sweeps/privacy.ts';
 import type { OverdueAssetsResult } from '../activities/sweeps/overdue.ts';
 import type { UnstartedSweepResult } from '../activities/sweeps/unstarted-work.ts';
 import { ASSET_KEY_PREFIX, ORPHAN_GRACE_MS, OVERDUE_GRACE_MS } from '../domain/retention.ts';
@@ -126,7 +127,8 @@ export async function analyticsSweepWorkflow(): Promise<{ aggregated: number; cu
   return sweeps.aggregateOldAnalytics();
 }
 
-export async function emailLogSweepWorkflow(): Promise<{ deleted: number; cutoff: string }> {
+/** R-SUPPORT-3Y: email communications (the log, marketing campaigns) older than 2 years. */
+export async function emailLogSweepWorkflow(): Promise<EmailSweep> {
   return sweeps.deleteOldEmailLog();
 }
 

@@ -1,12 +1,32 @@
 // The privacy sweeps, run by Temporal Schedules: identifying analytics older than 12
-// months become de-identified daily totals and are deleted (R-ANALYTICS-12M); the email
-// log older than 2 years is deleted (R-SUPPORT-3Y). Each batch is one transaction, so a
-// retry repeats nothing: rows are counted into the totals and deleted together.
+// months become de-identified daily totals and are deleted (R-ANALYTICS-12M); email
+// communications older than 2 years are deleted (R-SUPPORT-3Y): the email log, and the
+// marketing campaigns admins sent, counted from when their last email went. Each batch is
+// one transaction, so a retry repeats nothing: rows are counted into the totals and
+// deleted together.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
 import { PRIVACY_SWEEP_BATCH_SIZE } from '../../domain/sweeps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { heartbeat } from '../heartbeat.ts';
+
+/** What one run of the email sweep deleted: log rows, and campaigns with their text. */
+export interface EmailSweep {
+  deleted: number;
+  campaigns: number;
+  cutoff: string;
+}
+
+/** One batch of rows older than the cutoff, deleted by the statement given; how many went. */
+async function deleteInBatches(orm: MikroORM, sql: string, cutoff: Date, progress: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const rows = await orm.em.fork().execute<{ id: string }[]>(sql, [cutoff, PRIVACY_SWEEP_BATCH_SIZE]);
+    deleted += rows.length;
+    heartbeat({ [progress]: deleted });
+    if (rows.length < PRIVACY_SWEEP_BATCH_SIZE) return deleted;
+  }
+}
 
 export function createPrivacySweepActivities(deps: { orm: MikroORM; config: Config }) {
   const { orm, config } = deps;
@@ -52,28 +72,30 @@ export function createPrivacySweepActivities(deps: { orm: MikroORM; config: Conf
       return { aggregated, cutoff: cutoff.toISOString() };
     },
 
-    async deleteOldEmailLog(): Promise<{ deleted: number; cutoff: string }> {
+    async deleteOldEmailLog(): Promise<EmailSweep> {
       const cutoff = new Date(Date.now() - config.durations.retentionMs('emailCommunication'));
-      let deleted = 0;
-      for (;;) {
-        const rows = await orm.em
-          .fork()
-          .execute<{ id: string }[]>(
-            `delete from email_log where id in (select id from email_log where sent_at < ? limit ?) returning id`,
-            [cutoff, PRIVACY_SWEEP_BATCH_SIZE],
-          );
-        deleted += rows.length;
-        heartbeat({ deleted });
-        if (rows.length < PRIVACY_SWEEP_BATCH_SIZE) break;
-      }
-      if (deleted > 0) {
+      const deleted = await deleteInBatches(
+        orm,
+        `delete from email_log where id in (select id from email_log where sent_at < ? limit ?) returning id`,
+        cutoff,
+        'deleted',
+      );
+      // A campaign that never ended (its run failed) is counted from when it was sent.
+      const campaigns = await deleteInBatches(
+        orm,
+        `delete from marketing_campaigns where id in (select id from marketing_campaigns
+           where coalesce(finished_at, created_at) < ? limit ?) returning id`,
+        cutoff,
+        'campaigns',
+      );
+      if (deleted + campaigns > 0) {
         await recordAudit(orm.em.fork(), {
           action: 'email.log_swept',
           actorRole: 'system',
-          details: { deleted, cutoff: cutoff.toISOString(), policy: 'R-SUPPORT-3Y' },
+          details: { deleted, campaigns, cutoff: cutoff.toISOString(), policy: 'R-SUPPORT-3Y' },
         });
       }
-      return { deleted, cutoff: cutoff.toISOString() };
+      return { deleted, campaigns, cutoff: cutoff.toISOString() };
     },
   };
 }

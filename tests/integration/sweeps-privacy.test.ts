@@ -1,7 +1,8 @@
 // The privacy sweeps as Temporal Schedules next to the storage ones: identifying
 // analytics older than 12 months become de-identified daily totals and are deleted
-// (R-ANALYTICS-12M); the email log is kept 2 years (R-SUPPORT-3Y). Production durations:
-// old rows are written with old dates, so the shared database's fresh rows are untouched.
+// (R-ANALYTICS-12M); the email log and marketing campaigns are kept 2 years
+// (R-SUPPORT-3Y). Production durations: old rows are written with old dates, so the
+// shared database's fresh rows are untouched.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   AnalyticsEvent,
   EmailLog,
   LegalHold,
+  MarketingCampaign,
   RightsRequest,
 } from '../../db/entities/index.ts';
 import { LEGAL_HOLD_RECORD_KEEP_MS, RIGHTS_REQUEST_RECORD_KEEP_MS } from '../../domain/account-deletion.ts';
@@ -98,7 +100,7 @@ describe('privacy sweeps', () => {
     expect((await em().findOneOrFail(AnalyticsDailyTotal, { name, type: 'page_view' })).events).toBe(3);
   });
 
-  it('[R-SUPPORT-3Y] keeps the email log 2 years, then deletes it', async () => {
+  it('[R-SUPPORT-3Y] keeps the email log and marketing campaigns 2 years, then deletes them', async () => {
     expect(RETENTION_POLICY.emailCommunication.keepMs).toBe(2 * 365 * DAY);
     expect(RETENTION_POLICY.supportTicket.keepMs).toBe(3 * 365 * DAY);
     expect(await scheduleEvery(PRIVACY_SCHEDULE_IDS.emailLogSweep)).toBe(EMAIL_LOG_SWEEP_INTERVAL_MS);
@@ -119,10 +121,29 @@ describe('privacy sweeps', () => {
         sentAt: ago(2 * 365 * DAY - DAY),
       },
     ]);
-    const result = (await run('emailLogSweepWorkflow')) as { deleted: number };
+    // A campaign is counted from when its last email went, or from when it was sent if
+    // its run never ended.
+    const campaign = (createdAt: Date, finishedAt: Date | null) => ({
+      id: randomUUID(),
+      sentBy: randomUUID(),
+      subject: `Campaign ${key}`,
+      body: 'News for everyone who opted in.',
+      createdAt,
+      finishedAt,
+      sent: finishedAt ? 3 : null,
+    });
+    const ended = campaign(ago(2 * 365 * DAY + 3 * DAY), ago(2 * 365 * DAY + DAY));
+    const endedLate = campaign(ago(2 * 365 * DAY + 3 * DAY), ago(2 * 365 * DAY - DAY));
+    const neverEnded = campaign(ago(2 * 365 * DAY + DAY), null);
+    await em().insertMany(MarketingCampaign, [ended, endedLate, neverEnded]);
+
+    const result = (await run('emailLogSweepWorkflow')) as { deleted: number; campaigns: number };
     expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(result.campaigns).toBeGreaterThanOrEqual(2);
     expect(await em().count(EmailLog, { dedupeKey: `${key}:old` })).toBe(0);
     expect(await em().count(EmailLog, { dedupeKey: `${key}:young` })).toBe(1);
+    const left = await em().find(MarketingCampaign, { subject: `Campaign ${key}` });
+    expect(left.map((c) => c.id)).toEqual([endedLate.id]);
   });
 
   it('[D-ERASE] removes what an account deletion kept at its end date: rights requests after 2 years, released holds after 7', async () => {

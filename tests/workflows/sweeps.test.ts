@@ -115,11 +115,11 @@ describe('privacy sweeps', () => {
       activities: {
         deleteOldEmailLog: async () => {
           if (++attempts === 1) throw new Error('database unavailable');
-          return { deleted: 9, cutoff: CUTOFF };
+          return { deleted: 9, campaigns: 1, cutoff: CUTOFF };
         },
       },
     });
-    expect(await run.result()).toEqual({ deleted: 9, cutoff: CUTOFF });
+    expect(await run.result()).toEqual({ deleted: 9, campaigns: 1, cutoff: CUTOFF });
     expect(run.order()).toEqual(['deleteOldEmailLog', 'deleteOldEmailLog']);
   });
 });
