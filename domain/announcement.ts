@@ -26,5 +26,6 @@ export const ANNOUNCEMENT_DEFERRED_MAX = 1000;
  */
 export const CAMPAIGN_START_DEADLINE_MS = 5 * SECOND;
 
-/** The newest campaigns an admin's page lists. */
+/** The campaigns an admin's page lists at a time, newest first; and the most one page may ask. */
 export const CAMPAIGN_LIST_LIMIT = 20;
+export const CAMPAIGN_LIST_MAX_LIMIT = 100;

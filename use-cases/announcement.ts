@@ -6,10 +6,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { campaignAnnouncementId, startCampaignAnnouncement } from '../clients/announcement.ts';
 import { MarketingCampaign, UnstartedMarketingCampaign } from '../db/entities/index.ts';
-import { CAMPAIGN_LIST_LIMIT, CAMPAIGN_START_DEADLINE_MS } from '../domain/announcement.ts';
-import type { CampaignBody, CampaignList, CampaignStarted } from '../domain/contracts/announcement.ts';
+import { CAMPAIGN_START_DEADLINE_MS } from '../domain/announcement.ts';
+import type {
+  CampaignBody,
+  CampaignList,
+  CampaignListQuery,
+  CampaignStarted,
+} from '../domain/contracts/announcement.ts';
+import { pageOf } from '../domain/contracts/page.ts';
 import { conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { callOrRecord } from './unanswered.ts';
@@ -96,21 +103,24 @@ export async function startMarketingCampaign(
   return { campaignId: campaign.id, workflowId: campaignAnnouncementId(campaign.id), kept };
 }
 
-/** The newest campaigns, each kept, sending or sent (from PostgreSQL alone). */
-export async function listMarketingCampaigns(deps: UseCaseDeps): Promise<CampaignList> {
+/** A page of campaigns, newest first, each kept, sending or sent (from PostgreSQL alone). */
+export async function listMarketingCampaigns(
+  deps: UseCaseDeps,
+  query: CampaignListQuery,
+): Promise<CampaignList> {
   const em = deps.orm.em.fork();
-  const rows = await em.find(
-    MarketingCampaign,
-    {},
-    { orderBy: { createdAt: 'desc' }, limit: CAMPAIGN_LIST_LIMIT },
-  );
+  const rows = await em.find(MarketingCampaign, after(query.cursor), {
+    orderBy: NEWEST_FIRST,
+    limit: query.limit + 1,
+  });
+  const { page, nextCursor } = pageOf(rows, query.limit);
   const kept = new Set(
-    (await em.find(UnstartedMarketingCampaign, { campaign: { $in: rows.map((r) => r.id) } })).map(
+    (await em.find(UnstartedMarketingCampaign, { campaign: { $in: page.map((r) => r.id) } })).map(
       (k) => k.campaign,
     ),
   );
   return {
-    campaigns: rows.map((row) => ({
+    campaigns: page.map((row) => ({
       campaignId: row.id,
       subject: row.subject,
       createdAt: row.createdAt.toISOString(),
@@ -118,5 +128,6 @@ export async function listMarketingCampaigns(deps: UseCaseDeps): Promise<Campaig
       sent: row.sent ?? null,
       finishedAt: row.finishedAt?.toISOString() ?? null,
     })),
+    nextCursor,
   };
 }

@@ -6,13 +6,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
 import type { ReviewView } from '../domain/contracts/moderation.ts';
+import { pageOf } from '../domain/contracts/page.ts';
 import { TAKEDOWN_REASON_WORDS } from '../domain/takedown.ts';
-import { badRequest, notFound } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { FAILURE_MESSAGES, isTerminal, type FailureCode } from '../domain/generation.ts';
 import { findModel } from '../domain/models.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
+import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
 import { plainRow } from '../stores/plain-rows.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';
@@ -167,30 +169,14 @@ export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQu
   const where: Record<string, unknown> = { user: actor.id };
   if (query.status) where.status = query.status;
   if (query.modelId) where.model = query.modelId;
-  if (query.cursor) {
-    const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-    const when = new Date(at ?? '');
-    if (!id || Number.isNaN(when.getTime())) {
-      throw badRequest('Invalid cursor.', [
-        { field: 'cursor', message: 'Use the cursor from the previous page.' },
-      ]);
-    }
-    where.$or = [{ createdAt: { $lt: when } }, { createdAt: when, id: { $lt: id } }];
-  }
-  const jobs = await em.find(GenerationJob, where, {
-    orderBy: { createdAt: 'desc', id: 'desc' },
-    limit: query.limit + 1,
-  });
-  const page = jobs.slice(0, query.limit);
-  const last = page.at(-1);
+  const jobs = await em.find(
+    GenerationJob,
+    { ...where, ...after(query.cursor) },
+    { orderBy: NEWEST_FIRST, limit: query.limit + 1 },
+  );
+  const { page, nextCursor } = pageOf(jobs, query.limit);
   const extrasOf = await jobExtras(em, page);
-  return {
-    jobs: page.map((j) => jobViewOf(j, extrasOf(j))),
-    nextCursor:
-      jobs.length > query.limit && last
-        ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
-        : null,
-  };
+  return { jobs: page.map((j) => jobViewOf(j, extrasOf(j))), nextCursor };
 }
 
 /** The chain of revisions a job belongs to, oldest first. */

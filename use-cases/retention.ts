@@ -13,6 +13,7 @@ import type {
   DownloadLink,
   OpsAssetView,
 } from '../domain/contracts/retention.ts';
+import { pageOf } from '../domain/contracts/page.ts';
 import { AppError, conflict, notFound } from '../domain/errors.ts';
 import {
   DOWNLOAD_URL_TTL_SECONDS,
@@ -26,6 +27,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { UndecodableMedia } from '../platform/undecodable.ts';
 import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
+import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';
 import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../stores/moderation.ts';
 import { deleteAssetSoon } from '../stores/retention.ts';
@@ -220,35 +222,20 @@ async function scoreUpload(deps: UseCaseDeps, objectKey: string): Promise<ImageV
   }
 }
 
-const cursorOf = (asset: Asset) =>
-  Buffer.from(`${asset.createdAt.toISOString()}|${asset.id}`).toString('base64url');
-
 export async function listAssets(deps: UseCaseDeps, actor: Actor, query: AssetListQuery): Promise<AssetPage> {
   const em = deps.orm.em.fork();
-  const { cursor } = query;
   const rows = await em.find(
     Asset,
-    {
-      user: actor.id,
-      ...(query.kind ? { kind: query.kind } : {}),
-      ...(cursor
-        ? {
-            $or: [
-              { createdAt: { $lt: cursor.createdAt } },
-              { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
-            ],
-          }
-        : {}),
-    },
-    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
+    { user: actor.id, ...(query.kind ? { kind: query.kind } : {}), ...after(query.cursor) },
+    { orderBy: NEWEST_FIRST, limit: query.limit + 1 },
   );
-  const page = rows.slice(0, query.limit);
+  const { page, nextCursor } = pageOf(rows, query.limit);
   const ids = page.map((a) => a.id);
   const held = await heldAssetIds(em, actor.id, ids);
   const reviews = await assetReviews(em, ids);
   return {
     assets: page.map((a) => assetViewOf(a, held.has(a.id), reviews.get(a.id))),
-    nextCursor: rows.length > query.limit ? cursorOf(page.at(-1)!) : null,
+    nextCursor,
   };
 }
 

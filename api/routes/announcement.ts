@@ -4,6 +4,7 @@ import {
   campaignBody,
   campaignHeaders,
   campaignList,
+  campaignListQuery,
   campaignStarted,
 } from '../../domain/contracts/announcement.ts';
 import { listMarketingCampaigns, startMarketingCampaign } from '../../use-cases/announcement.ts';
@@ -14,11 +15,13 @@ export const announcementRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/admin/marketing/campaigns',
-    summary: 'The newest marketing campaigns, newest first: kept, sending, or sent with how many emails went',
+    summary:
+      'Marketing campaigns, newest first, a page at a time: kept, sending, or sent with how many emails went',
     tags: ['staff'],
     access: ['admin'],
+    query: campaignListQuery,
     response: campaignList,
-    handler: ({ deps }) => listMarketingCampaigns(deps),
+    handler: ({ deps, query }) => listMarketingCampaigns(deps, query),
   }),
   defineRoute({
     method: 'post',

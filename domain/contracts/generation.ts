@@ -6,6 +6,7 @@ import { IDEMPOTENCY_KEY_PATTERN, JOB_PAGE_SIZE_MAX, JOB_STATUSES, REVISION_KIND
 import { REVIEW_KINDS, REVIEW_SUBJECTS } from '../moderation.ts';
 import { INPUT_ROLES, MAX_SEED } from '../models.ts';
 import { heldUpload, imageScores, reviewView } from './moderation.ts';
+import { pageCursor } from './page.ts';
 
 export const offeredModel = z.object({
   id: z.string(),
@@ -152,9 +153,11 @@ export const jobListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   modelId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(JOB_PAGE_SIZE_MAX).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: pageCursor.optional(),
 });
 export type JobListQuery = z.infer<typeof jobListQuery>;
+/** The same query as a client sends it (the cursor still a string). */
+export type JobListParams = Partial<Omit<JobListQuery, 'cursor'>> & { cursor?: string };
 
 export const jobPage = z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() });
 export type JobPage = z.infer<typeof jobPage>;

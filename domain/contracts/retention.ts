@@ -2,6 +2,7 @@
 // R-OUT-7D, R-IN-EARLY, R-HOLD): one schema for the API's validation and OpenAPI
 // document, and the site's types (`z.infer`).
 import { z } from 'zod';
+import { pageCursor } from './page.ts';
 import {
   ASSET_KINDS,
   ASSET_LIST_DEFAULT_LIMIT,
@@ -42,24 +43,10 @@ export const assetView = z.object({
 });
 export type AssetView = z.infer<typeof assetView>;
 
-/** `<createdAt ISO>|<id>`, base64url: where the next page starts. */
-export const assetCursor = z
-  .string()
-  .max(200)
-  .transform((value, ctx) => {
-    const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-    const createdAt = new Date(at ?? '');
-    if (!id || Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) {
-      ctx.addIssue({ code: 'custom', message: 'Not a page cursor from this list.' });
-      return z.NEVER;
-    }
-    return { createdAt, id };
-  });
-
 export const assetListQuery = z.object({
   kind: z.enum(ASSET_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(ASSET_LIST_MAX_LIMIT).default(ASSET_LIST_DEFAULT_LIMIT),
-  cursor: assetCursor.optional(),
+  cursor: pageCursor.optional(),
 });
 export type AssetListQuery = z.infer<typeof assetListQuery>;
 

@@ -4,10 +4,12 @@
 // creator's page goes on to the finished video; a held job's cancel kept while Temporal
 // does not answer shows on its open page, and the job ends cancelled once told. An
 // operator looks the job and its video up and gets the links into the Temporal UI, and
-// runs an end-to-end diagnostic; an admin sends a marketing campaign and sees it sent.
+// runs an end-to-end diagnostic; an admin sends a marketing campaign and sees it sent
+// (once, the form sent twice at once), and pages back to older campaigns.
 // Staff pages stay closed to other roles and to staff without two-factor
 // authentication. Each test signs in the people it needs and makes its own held or
 // finished job, so it passes alone and in any order.
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +20,8 @@ import {
   screenshot,
   skipBrowserValidation,
 } from '../support/e2e-browser.ts';
+import { MarketingCampaign } from '../../db/entities/index.ts';
+import { CAMPAIGN_LIST_LIMIT } from '../../domain/announcement.ts';
 import { cancelJob } from '../../use-cases/generation-cancel.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
 import {
@@ -244,6 +248,59 @@ describe('[D-CONSENT] marketing, sent by an admin', () => {
       .toBe('sent');
     expect(await row.textContent()).toMatch(/Sent: [1-9]\d* emails?/);
     await screenshot(page, 'marketing');
+  });
+
+  it('makes one campaign of a form sent twice at once, and pages to older campaigns', async () => {
+    const { page, account } = await signedInVisitor(browser, db, {
+      name: 'Ada Admin',
+      role: 'admin',
+      mfa: true,
+    });
+    // More campaigns than a page shows, sent before this one.
+    const before = new Date(Date.now() - 60_000);
+    await db.orm.em.fork().insertMany(
+      MarketingCampaign,
+      Array.from({ length: CAMPAIGN_LIST_LIMIT }, (_, i) => ({
+        id: randomUUID(),
+        sentBy: account.id,
+        subject: `Earlier news ${i}`,
+        body: 'Older news for everyone who opted in.',
+        createdAt: new Date(before.getTime() - i * 1000),
+        finishedAt: before,
+        sent: 0,
+      })),
+    );
+    await page.goto('/staff/marketing');
+    await hydrated(page);
+    const subject = `Twice sent ${Date.now()}`;
+    const form = page.getByTestId('send-campaign');
+    await form.getByLabel('Subject', { exact: true }).fill(subject);
+    await form.getByLabel('Text', { exact: true }).fill('Sent once, whatever the button saw.');
+    // Both posts reach the site, as a double click or a resend would make them.
+    const posts: Promise<number>[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/staff/marketing?/send')) {
+        posts.push(request.response().then((response) => response?.status() ?? 0));
+      }
+    });
+    await form.evaluate((element: { requestSubmit(): void }) => {
+      element.requestSubmit();
+      element.requestSubmit();
+    });
+    await expect.poll(() => posts.length).toBe(2);
+    expect(await Promise.all(posts)).toEqual([200, 200]);
+    expect(await db.orm.em.fork().count(MarketingCampaign, { subject })).toBe(1);
+
+    await page.goto('/staff/marketing');
+    const campaigns = page.getByTestId('campaigns');
+    expect(await campaigns.locator('tr', { hasText: subject }).count()).toBe(1);
+    expect(await campaigns.locator('tbody tr').count()).toBe(CAMPAIGN_LIST_LIMIT);
+    await page.getByRole('link', { name: 'Older campaigns' }).click();
+    await page.waitForURL('**/staff/marketing?cursor=*');
+    await campaigns.locator('tr', { hasText: 'Earlier news 19' }).waitFor();
+    expect(await campaigns.locator('tr', { hasText: subject }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Newest campaigns' }).click();
+    await campaigns.locator('tr', { hasText: subject }).waitFor();
   });
 });
 

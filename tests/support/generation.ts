@@ -92,7 +92,14 @@ export async function waitForJob(
  */
 export async function insertJobRow(
   em: EntityManager,
-  job: { userId: string; status: JobStatus; model?: string; provider?: string; prompt?: string },
+  job: {
+    userId: string;
+    status: JobStatus;
+    model?: string;
+    provider?: string;
+    prompt?: string;
+    createdAt?: Date;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await em.insert(GenerationJob, {
@@ -105,7 +112,7 @@ export async function insertJobRow(
     status: job.status,
     creditsQuoted: 4,
     requestHash: '0'.repeat(64),
-    createdAt: new Date(),
+    createdAt: job.createdAt ?? new Date(),
   });
   return id;
 }

@@ -2,7 +2,7 @@
 // #lib/moderation/api.ts) on the site's API client; shapes from the generation contract.
 import type {
   CreateJobInput,
-  JobListQuery,
+  JobListParams,
   JobPage,
   JobRequestInput,
   JobView,
@@ -25,7 +25,7 @@ export function generationCalls(api: ApiClient) {
         csrfToken,
         headers: { 'idempotency-key': idempotencyKey },
       }),
-    jobs: (query: Partial<JobListQuery> = {}) => api.call<JobPage>('GET', `/api/jobs${queryString(query)}`),
+    jobs: (query: JobListParams = {}) => api.call<JobPage>('GET', `/api/jobs${queryString(query)}`),
     job: (id: string) => api.call<JobView>('GET', `/api/jobs/${seg(id)}`),
     cancelJob: (id: string, csrfToken: string) =>
       api.call<JobView>('POST', `/api/jobs/${seg(id)}/cancel`, { body: {}, csrfToken }),

@@ -1,7 +1,7 @@
 // Marketing for admins (D-CONSENT, D-OBJECT, D-UNSUB): send a campaign to everyone who
-// opted in and did not object, and see the newest ones, kept, sending or sent. Each load
-// draws the key the form sends, so the same form sent twice is one campaign. Audited by
-// the API.
+// opted in and did not object, and see them, newest first a page at a time, kept,
+// sending or sent. Each load draws the key the form sends, so the same form sent twice is
+// one campaign. Audited by the API.
 import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { friendlyMessage } from '#lib/api/errors.ts';
@@ -11,11 +11,15 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { staff, needsMfa } = await event.parent();
-  if (needsMfa) return { campaigns: [], listError: null, key: '' };
+  if (needsMfa) return { campaigns: [], nextCursor: null, older: false, listError: null, key: '' };
   if (staff.role !== 'admin') error(403, 'Marketing is for admins.');
-  const result = await serverApi(event).announcement.campaigns();
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
+  const result = await serverApi(event).announcement.campaigns({ cursor });
   return {
     campaigns: result.ok ? result.data.campaigns : [],
+    nextCursor: result.ok ? result.data.nextCursor : null,
+    /** An older page: it links back to the newest. */
+    older: Boolean(cursor),
     listError: result.ok ? null : friendlyMessage(result.problem),
     key: randomUUID(),
   };

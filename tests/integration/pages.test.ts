@@ -1,0 +1,121 @@
+// Newest-first lists a page at a time (domain/contracts/page.ts): a creator's jobs and
+// the admins' marketing campaigns (stored files: assets.test.ts). Walking the pages shows
+// every row once, newest first, rows made in the same millisecond in order of id; a
+// cursor the list did not give is refused, naming the field.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MarketingCampaign } from '../../db/entities/index.ts';
+import { signedIn, type TestAccount } from '../support/accounts.ts';
+import { insertJobRow } from '../support/generation.ts';
+import { json } from '../support/http.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let platform: TestPlatform;
+let admin: TestAccount;
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  admin = await signedIn(platform, { role: 'admin', mfa: true });
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+const em = () => platform.clients.orm.em.fork();
+
+/** The order a newest-first list promises: newest first, then the larger id first. */
+const newestFirst = (rows: { id: string; createdAt: Date }[]) =>
+  [...rows]
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+    .map((r) => r.id);
+
+/** Every id the list shows, page after page, until it ends or `enough` of them are seen. */
+async function walk(
+  get: (cursor: string | null) => Promise<Response>,
+  idsOf: (page: Record<string, unknown>) => string[],
+  limit: number,
+  enough: (seen: string[]) => boolean = () => false,
+): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await get(cursor);
+    expect(res.status).toBe(200);
+    const page = await json(res);
+    const ids = idsOf(page);
+    expect(ids.length).toBeLessThanOrEqual(limit);
+    seen.push(...ids);
+    cursor = page.nextCursor;
+  } while (cursor && !enough(seen));
+  return seen;
+}
+
+describe('newest-first pages', () => {
+  it("walk a creator's jobs two at a time: every job once, newest first, jobs of the same millisecond in order", async () => {
+    const creator = await signedIn(platform);
+    const same = new Date(Date.now() - 60_000);
+    const times = [same, same, same, new Date(same.getTime() + 1), new Date(same.getTime() - 1)];
+    const jobs = [];
+    for (const createdAt of times) {
+      const id = await insertJobRow(em(), { userId: creator.user.id, status: 'succeeded', createdAt });
+      jobs.push({ id, createdAt });
+    }
+    await insertJobRow(em(), { userId: admin.user.id, status: 'succeeded', createdAt: same });
+
+    const seen = await walk(
+      (cursor) => creator.client.get(`/api/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.jobs as { id: string }[]).map((j) => j.id),
+      2,
+    );
+    expect(seen).toEqual(newestFirst(jobs));
+  });
+
+  it('walk the marketing campaigns two at a time: every campaign once, newest first, those of the same millisecond in order', async () => {
+    const same = new Date(Date.now() - 3_600_000);
+    const subject = `Paged ${randomUUID()}`;
+    const campaigns = [same, same, same, new Date(same.getTime() + 1)].map((createdAt) => ({
+      id: randomUUID(),
+      sentBy: admin.user.id,
+      subject,
+      body: 'News for everyone who opted in.',
+      createdAt,
+      finishedAt: createdAt,
+      sent: 0,
+    }));
+    await em().insertMany(MarketingCampaign, campaigns);
+
+    const ours = new Set<string>(campaigns.map((c) => c.id));
+    const seen = await walk(
+      (cursor) =>
+        admin.client.get(`/api/admin/marketing/campaigns?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.campaigns as { campaignId: string }[]).map((c) => c.campaignId),
+      2,
+      (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+    );
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => ours.has(id))).toEqual(newestFirst(campaigns));
+    // Without a limit, a page is the admin page's 20.
+    const first = await json(await admin.client.get('/api/admin/marketing/campaigns'));
+    expect(first.campaigns.length).toBeLessThanOrEqual(20);
+  });
+
+  it('refuse a cursor the list did not give, naming the field', async () => {
+    const creator = await signedIn(platform);
+    const forged = [
+      'bm9wZQ', // "nope"
+      Buffer.from(`${new Date().toISOString()}|not-an-id`).toString('base64url'),
+      Buffer.from(`yesterday|${randomUUID()}`).toString('base64url'),
+    ];
+    for (const [client, path] of [
+      [creator.client, '/api/jobs'],
+      [creator.client, '/api/assets'],
+      [admin.client, '/api/admin/marketing/campaigns'],
+    ] as const) {
+      for (const cursor of forged) {
+        const res = await client.get(`${path}?cursor=${cursor}`);
+        expect(res.status, `${path} ${cursor}`).toBe(400);
+        const { error } = await json(res);
+        expect(error.code).toBe('invalid_request');
+        expect(JSON.stringify(error)).toContain('cursor');
+      }
+    }
+  });
+});
