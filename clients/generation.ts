@@ -1,7 +1,7 @@
 // The Temporal client side of `generation-<jobId>`: starting a job's workflow, and the
 // messages the API sends it (a person's cancellation, a reviewer's decision, a
 // provider's webhook). Reading a job's state is not here: PostgreSQL holds it.
-import { WorkflowNotFoundError, type Client, type WorkflowUpdateHandle } from '@temporalio/client';
+import type { Client, WorkflowUpdateHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ProviderName } from '../domain/models.ts';
 import { TASK_QUEUES, searchAttributes, workflowIds } from '../domain/temporal.ts';
@@ -83,18 +83,12 @@ export const askToCancelGeneration = (
 export const cancelRequestedSignalFor = (jobId: string, requestedBy: string): WorkflowSignal =>
   signalFor(workflowIds.generation(jobId), cancelRequestedSignal, { requestedBy });
 
-/** A provider's callback: a hint to look now. One for a job that has ended is dropped. */
-export async function signalProviderUpdate(
-  client: Client,
-  jobId: string,
-  update: ProviderUpdate,
-): Promise<void> {
-  try {
-    await client.workflow.getHandle(workflowIds.generation(jobId)).signal(providerUpdateSignal, update);
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-}
+/**
+ * A provider's callback: a hint to look now. One for a job that has ended is dropped;
+ * one Temporal did not take in time is told by the untold-signals sweep.
+ */
+export const providerUpdateSignalFor = (jobId: string, update: ProviderUpdate): WorkflowSignal =>
+  signalFor(workflowIds.generation(jobId), providerUpdateSignal, update);
 
 /** A person's decision on the job's review: the job goes on, or ends refunded. */
 export function reviewDecisionSignalFor(jobId: string, decision: ReviewDecision): WorkflowSignal {

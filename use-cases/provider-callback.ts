@@ -2,13 +2,14 @@
 // provider and job) and, for fal, only with fal's own ED25519 signature over the exact
 // bytes it sent. Even then it is only ever a hint for the job's workflow to look now:
 // the result itself is always read back from the provider's API.
-import { signalProviderUpdate } from '../clients/generation.ts';
+import { providerUpdateSignalFor } from '../clients/generation.ts';
 import { AppError, badRequest, notFound } from '../domain/errors.ts';
 import type { ProviderName } from '../domain/models.ts';
 import { createProviderAdapters } from '../providers/index.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import { createProviderWebhookVerifier, type ProviderWebhookVerifier } from '../providers/webhooks.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { tell } from './signals.ts';
 
 interface CallbackTools {
   adapters: Partial<Record<ProviderName, ProviderAdapter>>;
@@ -69,10 +70,14 @@ export async function receiveProviderCallback(
   }
   const update = adapters[callback.provider]?.parseWebhook?.(body) ?? null;
   // A callback for a job that has ended is normal (a late or repeated delivery): dropped.
-  await signalProviderUpdate(deps.temporal.client, callback.jobId, {
-    taskId: update?.taskId ?? 'unknown',
-    status: update?.status,
-    progress: update?.progress,
-  });
+  // While Temporal does not answer, it is kept and told later, and the delivery is
+  // answered as received: not every provider sends a refused callback again.
+  await tell(deps, [
+    providerUpdateSignalFor(callback.jobId, {
+      taskId: update?.taskId ?? 'unknown',
+      status: update?.status,
+      progress: update?.progress,
+    }),
+  ]);
   return { received: true };
 }

@@ -47,6 +47,8 @@ import { recordUntoldSignals } from '../../stores/untold-signals.ts';
 import { cancelRequestedSignalFor as runCancelSignalFor } from '../../clients/script.ts';
 import { recordUnstartedRetention } from '../../stores/retention.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
+import { providerUpdateSignal } from '../../workflows/generation.ts';
+import { webhookUrlFor } from '../../providers/webhooks.ts';
 import { unstartedJobSweepWorkflow } from '../../workflows/sweeps.ts';
 import { TEST_PASSWORD, createAccount, signedIn, uniqueEmail } from '../support/accounts.ts';
 import { tokenFrom, waitForMail } from '../support/mail.ts';
@@ -852,6 +854,44 @@ describe('while Temporal does not answer', () => {
     });
     expect(await creditBalance(em(), user.id)).toBe(100);
     expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
+  }, 150_000);
+
+  it("a provider's callback is answered within seconds and kept, and the job's workflow told once Temporal answers", async () => {
+    const { client } = await signedIn(h.platform, { credits: 100 });
+    const job = await json(
+      await createJob(client, jobRequest({ ...STUCK_ON_LUMA, prompt: `a canal ${PROMPT_MARKERS.stuck}` })),
+    );
+    await waitForJob(client, job.id, { until: (j) => j.status === 'running' });
+    const workflowId = workflowIds.generation(job.id);
+    const hints = async () =>
+      ((await temporal().workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === providerUpdateSignal.name,
+      ).length;
+    const before = await hints();
+    const callback = new URL(webhookUrlFor(h.platform.config, 'luma', job.id));
+
+    outage.down();
+    const asked = Date.now();
+    const delivered = await h.platform.fetch(`${callback.pathname}${callback.search}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: randomUUID(), state: 'dreaming' }),
+    });
+    // Before, a 503 after the Temporal client's tries (about 5.6 s), and the hint lost to
+    // a provider that does not send a refused callback again.
+    expect(delivered.status).toBe(200);
+    expect(Date.now() - asked).toBeLessThan(SIGNAL_DEADLINE_MS + 5_000);
+    expect(await em().find(UntoldSignal, { workflowId })).toMatchObject([
+      { signal: providerUpdateSignal.name },
+    ]);
+
+    outage.up();
+    await sweep();
+    expect(await em().count(UntoldSignal, { workflowId })).toBe(0);
+    expect(await hints()).toBe(before + 1);
+    // The stuck job is cancelled, its credits back.
+    expect((await client.post(`/api/jobs/${job.id}/cancel`)).status).toBe(200);
+    expect(await waitForJob(client, job.id, { timeoutMs: 60_000 })).toMatchObject({ status: 'cancelled' });
   }, 150_000);
 
   it('a job saved while Temporal did not answer and cancelled before the sweep is started and cancelled by it, its credits back', async () => {
