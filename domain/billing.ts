@@ -65,6 +65,12 @@ export const QUOTE_TTL_MS = 10 * MINUTE;
 export const LEDGER_PAGE_SIZE = 50;
 export const LEDGER_PAGE_SIZE_MAX = 100;
 
+/**
+ * Credit packs the purchase history lists, newest first. Every payment, older ones too,
+ * is in the account's export (D-PORT) and behind each ledger entry.
+ */
+export const PURCHASE_LIST_LIMIT = 100;
+
 // ---------------------------------------------------------------- buying credits
 
 export const CURRENCIES = ['usd'] as const;

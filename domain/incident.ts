@@ -95,3 +95,6 @@ export function authorityStatus(
   if (notifiedAt) return new Date(notifiedAt).getTime() <= deadline ? 'notified' : 'notified_late';
   return now > deadline ? 'overdue' : 'due';
 }
+
+/** Incidents the legal team's list shows, newest first; any one is read at `GET /api/legal/incidents/:id`. */
+export const INCIDENT_LIST_LIMIT = 100;

@@ -34,3 +34,6 @@ export function policyAcceptanceRequired(
   const since = Math.max(user.createdAt.getTime(), user.policyAcceptedAt?.getTime() ?? 0);
   return since < latestRequiringConsent.publishedAt.getTime();
 }
+
+/** Published versions the policy page lists, newest first (one or two a year). */
+export const POLICY_VERSION_LIST_LIMIT = 50;

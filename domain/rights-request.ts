@@ -194,3 +194,6 @@ export function requestDaysLeft(
   if (!due) return null;
   return Math.floor((due.getTime() - now.getTime()) / DAY);
 }
+
+/** A person's own requests listed, newest first (California allows two access requests a year). */
+export const REQUEST_LIST_LIMIT = 100;

@@ -308,3 +308,6 @@ function releaseGrants(state: SubscriptionState, effects: Effects) {
 
 /** A plan's label, for notes and the site. */
 export const planLabel = (planId: PlanId | null): string => findPlan(planId)?.label ?? 'subscription';
+
+/** Invoices a subscription's page lists, newest first: more than 7 years of monthly ones (R-PAY-7Y). */
+export const INVOICE_LIST_LIMIT = 100;

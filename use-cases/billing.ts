@@ -10,7 +10,7 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Payment } from '../db/entities/index.ts';
-import { CREDIT_PACKS, findPack } from '../domain/billing.ts';
+import { CREDIT_PACKS, PURCHASE_LIST_LIMIT, findPack } from '../domain/billing.ts';
 import type {
   Checkout,
   CheckoutBody,
@@ -206,11 +206,15 @@ export async function receiveStripeEvent(
   return handled.outcome ? { received: true, outcome: handled.outcome } : { received: true };
 }
 
-/** My purchase history: every credit pack I paid for, newest first. */
+/** My purchase history: the credit packs I paid for, newest first. */
 export async function myPayments(deps: UseCaseDeps, actor: Actor): Promise<PaymentList> {
   const payments = await deps.orm.em
     .fork()
-    .find(Payment, { user: actor.id, status: 'paid' }, { orderBy: { createdAt: 'desc' }, limit: 100 });
+    .find(
+      Payment,
+      { user: actor.id, status: 'paid' },
+      { orderBy: { createdAt: 'desc' }, limit: PURCHASE_LIST_LIMIT },
+    );
   return { payments: payments.map(paymentView) };
 }
 

@@ -11,7 +11,12 @@ import type {
   RecordIncidentBody,
 } from '../domain/contracts/incident.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
+import {
+  INCIDENT_LIST_LIMIT,
+  INCIDENT_START_DEADLINE_MS,
+  authorityDeadline,
+  authorityStatus,
+} from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { noticeCounts } from '../stores/incident.ts';
@@ -109,7 +114,9 @@ export async function listIncidents(
   deps: UseCaseDeps,
   _staff: Actor,
 ): Promise<{ incidents: IncidentView[] }> {
-  const rows = await deps.orm.em.fork().find(Incident, {}, { orderBy: { recordedAt: 'desc' }, limit: 100 });
+  const rows = await deps.orm.em
+    .fork()
+    .find(Incident, {}, { orderBy: { recordedAt: 'desc' }, limit: INCIDENT_LIST_LIMIT });
   return { incidents: await Promise.all(rows.map((row) => viewOf(deps, row))) };
 }
 

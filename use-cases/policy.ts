@@ -21,6 +21,7 @@ import {
   POLICY_CACHE_MS,
   policyAcceptanceRequired,
   type ConsentVersion,
+  POLICY_VERSION_LIST_LIMIT,
 } from '../domain/policy.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
@@ -83,7 +84,7 @@ export async function getPolicyInfo(deps: UseCaseDeps, reader: PolicySubject | n
     .find(
       PolicyVersion,
       { publishedAt: { $lte: new Date() } },
-      { orderBy: { publishedAt: 'desc' }, limit: 50 },
+      { orderBy: { publishedAt: 'desc' }, limit: POLICY_VERSION_LIST_LIMIT },
     );
   const latest = await latestConsentVersion(deps.orm);
   return {

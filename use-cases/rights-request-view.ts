@@ -21,6 +21,7 @@ import {
   isFinished,
   orderedSteps,
   requestDaysLeft,
+  REQUEST_LIST_LIMIT,
 } from '../domain/rights-request.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
@@ -128,7 +129,7 @@ export async function listMyRequests(deps: UseCaseDeps, owner: Actor): Promise<R
   const requests = await em.find(
     RightsRequest,
     { user: owner.id },
-    { orderBy: { createdAt: 'desc' }, limit: 100 },
+    { orderBy: { createdAt: 'desc' }, limit: REQUEST_LIST_LIMIT },
   );
   return { requests: await requestViews(em, requests) };
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { Invoice, Subscription } from '../db/entities/index.ts';
 import { SUBSCRIPTION_PLANS, findPlan, type SubscriptionPlan } from '../domain/billing.ts';
+import { INVOICE_LIST_LIMIT } from '../domain/subscription.ts';
 import type { Checkout } from '../domain/contracts/billing.ts';
 import type {
   BillingPortal,
@@ -98,7 +99,7 @@ export async function mySubscription(deps: UseCaseDeps, actor: Actor): Promise<S
   const invoices = await em.find(
     Invoice,
     { user: actor.id, status: { $ne: null } },
-    { orderBy: { createdAt: 'desc' }, limit: 100 },
+    { orderBy: { createdAt: 'desc' }, limit: INVOICE_LIST_LIMIT },
   );
   return {
     subscription: sub ? subscriptionView(sub) : null,
