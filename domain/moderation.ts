@@ -261,3 +261,6 @@ export type ReviewKind = (typeof REVIEW_KINDS)[number];
 /** What a person reviews: a job's prompt (and inputs), a generated video, an uploaded image. */
 export const REVIEW_SUBJECTS = ['prompt', 'output', 'upload'] as const;
 export type ReviewSubject = (typeof REVIEW_SUBJECTS)[number];
+
+/** Open reviews the staff queue shows, oldest first: a decided one leaves it, and the next comes in. */
+export const REVIEW_QUEUE_LIMIT = 100;

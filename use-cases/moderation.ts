@@ -9,6 +9,7 @@ import { Asset, GenerationJob, ModerationReview, User } from '../db/entities/ind
 import type { HeldJob, ReviewDecisionBody } from '../domain/contracts/generation.ts';
 import type { HeldUpload } from '../domain/contracts/moderation.ts';
 import { conflict, notFound } from '../domain/errors.ts';
+import { REVIEW_QUEUE_LIMIT } from '../domain/moderation.ts';
 import { DOWNLOAD_URL_TTL_SECONDS } from '../domain/retention.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { emails } from '../platform/emails.ts';
@@ -16,8 +17,6 @@ import { presignDownload } from '../platform/objects.ts';
 import { sendLoggedMail } from '../stores/mail.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
-
-const QUEUE_LIMIT = 100;
 
 async function audited(em: EntityManager, staff: Actor, review: ModerationReview) {
   await recordAudit(em, {
@@ -40,7 +39,7 @@ export async function reviewQueue(
     ModerationReview,
     // Decided ones leave the queue at once, before a workflow moves on.
     { decidedAt: null },
-    { orderBy: { createdAt: 'asc' }, limit: QUEUE_LIMIT },
+    { orderBy: { createdAt: 'asc' }, limit: REVIEW_QUEUE_LIMIT },
   );
   const jobIds = open.filter((r) => r.jobId && r.subject !== 'upload').map((r) => r.jobId!);
   const jobs = new Map(
