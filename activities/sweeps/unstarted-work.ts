@@ -1,10 +1,11 @@
 // The unstarted sweep's work in one activity: every start Temporal missed while it did
 // not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
-// incidents, policy announcements, marketing campaigns, minors' timers), then the signals it did not take, last, so that they
-// find their workflows. One activity a run, not one a kind: the sweep runs every minute,
-// and each activity is a billed action on Temporal Cloud and a write on a cluster (one a
-// kind would be ten a run, 14,400 actions a day; one is 1,440). Each kind's rows are
-// removed as they are answered, so an attempt after a failure goes on where the last one
+// incidents, policy announcements, marketing campaigns, minors' timers), then the
+// signals it did not take (a provider's callback among them), last, so that they find
+// their workflows. One activity a run, not one a kind: the sweep runs every minute, and
+// each activity is a billed action on Temporal Cloud and a write on a cluster (one a kind
+// would be ten a run, 14,400 actions a day; one is 1,440). Each kind's rows are removed
+// as they are answered, so an attempt after a failure goes on where the last one
 // stopped.
 import { createUnstartedIncidentActivities } from './unstarted-incidents.ts';
 import { createUnstartedJobActivities } from './unstarted-jobs.ts';
