@@ -133,7 +133,8 @@ export async function decideReview(deps: UseCaseDeps, staff: Actor, jobId: strin
     { jobId: job.id, decidedAt: null, subject: { $in: ['prompt', 'output'] } },
     { orderBy: { createdAt: 'desc' } },
   );
-  if (!review || job.status !== 'awaiting_review') {
+  // An upload's review is never the job's: the query leaves it out, the check says so to the types.
+  if (!review || review.subject === 'upload' || job.status !== 'awaiting_review') {
     throw conflict('not_awaiting_review', 'This job is not waiting for a review.');
   }
   await closeReview(em, review, staff, body);
@@ -148,7 +149,12 @@ export async function decideReview(deps: UseCaseDeps, staff: Actor, jobId: strin
   }
   // Decided: answered as decided even while Temporal does not answer (use-cases/signals.ts).
   await tell(deps, [
-    reviewDecisionSignalFor(job.id, { approved: body.approve, reviewerId: staff.id, reason: body.reason }),
+    reviewDecisionSignalFor(job.id, {
+      approved: body.approve,
+      reviewerId: staff.id,
+      reason: body.reason,
+      subject: review.subject,
+    }),
   ]);
   await recordAudit(em, {
     action: body.approve ? 'moderation.approved' : 'moderation.rejected',

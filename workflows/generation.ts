@@ -19,6 +19,7 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -78,11 +79,21 @@ export interface GenerationState {
 
 /** A provider's webhook: a hint to look now. */
 export type ProviderUpdate = Partial<ProviderTaskState> & { taskId: string };
+/** What a person reviews in a job: its request before any work, or its finished video. */
+export type ReviewSubject = 'prompt' | 'output';
 export interface ReviewDecision {
   approved: boolean;
   reviewerId: string;
   reason: string;
+  /** Absent from decisions sent before it was added: those count only while a review is open. */
+  subject?: ReviewSubject;
 }
+
+/**
+ * Decisions kept by what they decide, whenever they come. Workflows started by the code
+ * before it heard a decision only while its review was open (their histories replay so).
+ */
+const DECISIONS_BY_SUBJECT = 'review-decisions-by-subject';
 
 export const progressQuery = defineQuery<GenerationState>('progress');
 export const providerUpdateSignal = defineSignal<[ProviderUpdate]>('providerUpdate');
@@ -147,7 +158,12 @@ const copying = proxyActivities<GenerationActivities>({
 interface Run {
   input: GenerationInput;
   state: GenerationState;
-  flags: { cancelRequested: boolean; hints: number; review: ReviewDecision | undefined };
+  flags: {
+    cancelRequested: boolean;
+    hints: number;
+    review: ReviewDecision | undefined;
+    decisions: Partial<Record<ReviewSubject, ReviewDecision>>;
+  };
   deadline: number;
 }
 type Ended = { ended: true };
@@ -169,7 +185,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       message: null,
       fellBack: false,
     },
-    flags: { cancelRequested: false, hints: 0, review: undefined },
+    flags: { cancelRequested: false, hints: 0, review: undefined, decisions: {} },
     deadline: Date.now() + JOB_TIMEOUT_MS,
   };
   listen(run);
@@ -210,7 +226,11 @@ function listen(run: Run): void {
     flags.hints++;
   });
   setHandler(reviewDecisionSignal, (decision) => {
-    if (state.status === 'awaiting_review') flags.review ??= decision;
+    // The job's row says it waits for a person as soon as the review opens, which can be
+    // before this workflow has run (a re-run) or in the task that opens it here: a decision
+    // that quick is kept for its review, not dropped (D-ADM).
+    if (decision.subject && patched(DECISIONS_BY_SUBJECT)) flags.decisions[decision.subject] ??= decision;
+    else if (state.status === 'awaiting_review') flags.review ??= decision;
   });
   setHandler(cancelRequestedSignal, (_request) => {
     if (!isTerminal(state.status)) flags.cancelRequested = true;
@@ -255,17 +275,17 @@ function useChoice(run: Run, start: Admitted): Admitted {
 }
 
 /** Waits for a person's decision (or a cancellation, or the review's time running out). */
-async function reviewed(run: Run, reason: string | null): Promise<Ended | undefined> {
+async function reviewed(run: Run, subject: ReviewSubject, reason: string | null): Promise<Ended | undefined> {
   const { state, flags } = run;
   state.status = 'awaiting_review';
   state.message = reason;
   flags.review = undefined;
   const decided = await condition(
-    () => flags.review !== undefined || flags.cancelRequested,
+    () => flags.review !== undefined || flags.decisions[subject] !== undefined || flags.cancelRequested,
     REVIEW_TIMEOUT_MS,
   );
-  // Set by the signal handler while waiting: read it as the handler left it.
-  const decision = flags.review as ReviewDecision | undefined;
+  // Set by the signal handler, maybe while waiting: read it as the handler left it.
+  const decision = (flags.decisions[subject] ?? flags.review) as ReviewDecision | undefined;
   if (flags.cancelRequested) return end(run, 'cancelled', 'cancelled');
   if (!decided || !decision) return end(run, 'rejected', 'review_expired');
   if (!decision.approved) return end(run, 'rejected', 'review_rejected', decision.reason);
@@ -275,7 +295,7 @@ async function reviewed(run: Run, reason: string | null): Promise<Ended | undefi
 
 /** A video whose frames the classifier held is released only by a person (S-MOD). */
 async function awaitRelease(run: Run, reason: string | null): Promise<Ended | { released: true }> {
-  return (await reviewed(run, reason)) ?? { released: true };
+  return (await reviewed(run, 'output', reason)) ?? { released: true };
 }
 
 /**
@@ -289,7 +309,7 @@ async function admit(run: Run): Promise<Admitted | Ended> {
   if (start.verdict === 'refuse')
     return end(run, 'rejected', 'moderation_refused', start.reason ?? undefined);
   if (start.verdict === 'review') {
-    const ended = await reviewed(run, start.reason);
+    const ended = await reviewed(run, 'prompt', start.reason);
     if (ended) return ended;
     start = await records.startJob({ jobId: run.input.jobId, reviewed: true });
   }

@@ -19,10 +19,16 @@
 //   });
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
+import type {
+  WorkflowHandleWithFirstExecutionRunId,
+  WorkflowSignalWithStartOptions,
+  WorkflowStartOptions,
+} from '@temporalio/client';
 import {
   ApplicationFailure,
   type QueryDefinition,
+  type SignalDefinition,
+  type WithWorkflowArgs,
   type Workflow,
   type WorkflowResultType,
 } from '@temporalio/common';
@@ -54,6 +60,11 @@ export interface StartOptions<W extends Workflow> {
   activities?: ActivityStubs;
   /** Defaults to a fresh unique id. */
   workflowId?: string;
+  /**
+   * A signal sent with the start (signal-with-start): the workflow's first task holds it,
+   * before any of its own code has run.
+   */
+  signal?: { definition: SignalDefinition<any[]>; args: unknown[] };
 }
 
 export interface WorkflowRun<W extends Workflow> {
@@ -164,7 +175,16 @@ export function withWorkflowEnv(): WorkflowTestEnv {
     latest = entry;
     // The SDK's conditional type for `args` does not narrow on a generic W: checked by StartOptions.
     const startOptions = { taskQueue, workflowId, args: options.args } as unknown as WorkflowStartOptions<W>;
-    const handle = await client.workflow.start(workflow, startOptions);
+    const handle = options.signal
+      ? await client.workflow
+          // Cast as `startOptions` is, for the same reason.
+          .signalWithStart(workflow, {
+            ...startOptions,
+            signal: options.signal.definition,
+            signalArgs: options.signal.args,
+          } as unknown as WithWorkflowArgs<W, WorkflowSignalWithStartOptions<unknown[]>>)
+          .then((signaled) => Object.assign(signaled, { firstExecutionRunId: signaled.signaledRunId }))
+      : await client.workflow.start(workflow, startOptions);
     cleanups.push(async () => {
       // A test that ended early leaves its workflow open: close it so its timers go too.
       await handle.terminate('test over').catch(() => {});

@@ -224,4 +224,41 @@ describe('generation: moderation of the finished video', () => {
     expect(await run.result()).toMatchObject({ status: 'succeeded' });
     expect(run.callsTo('startJob')).toEqual([[{ jobId: 'j-4', reviewed: true }]]);
   });
+
+  // The re-run's row says it waits for a person before its workflow has run at all: a
+  // reviewer quick enough decides before the workflow's first task, which holds the signal.
+  const promptApproved = {
+    approved: true,
+    reviewerId: 's-1',
+    reason: 'consent shown',
+    subject: 'prompt' as const,
+  };
+  const approvedWithItsStart = (jobId: string, moderation: 'passed' | 'held') =>
+    wf.start(generationWorkflow, {
+      args: [{ ...job, jobId, reviewRequested: true }],
+      activities: generationStubs(moderation),
+      signal: { definition: reviewDecisionSignal, args: [promptApproved] },
+    });
+
+  it('[D-ADM] a decision that reaches the re-run with its start is kept, not dropped for the review not yet open', async () => {
+    const run = await approvedWithItsStart('j-5', 'passed');
+    expect(await run.result()).toMatchObject({ status: 'succeeded' });
+    expect(run.callsTo('startJob')).toEqual([[{ jobId: 'j-5', reviewed: true }]]);
+  });
+
+  it("[S-MOD] the prompt's decision does not release the video held after it", async () => {
+    const run = await approvedWithItsStart('j-6', 'held');
+    await run.waitFor(progressQuery, (s) => s.status === 'awaiting_review' && s.outputAssetId === 'a-1');
+    // The prompt's decision told again (a retried request) is not the video's.
+    await run.handle.signal(reviewDecisionSignal, promptApproved);
+    await wf.env.sleep(HOUR);
+    await run.waitFor(progressQuery, (s) => s.status === 'awaiting_review');
+    await run.handle.signal(reviewDecisionSignal, {
+      approved: false,
+      reviewerId: 's-2',
+      reason: 'explicit',
+      subject: 'output',
+    });
+    expect(await run.result()).toMatchObject({ status: 'rejected', failureCode: 'review_rejected' });
+  });
 });
