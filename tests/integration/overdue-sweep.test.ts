@@ -11,24 +11,16 @@ import { DAY, MINUTE } from '../../domain/time.ts';
 import { verifyDeletionProof } from '../../stores/retention-proof.ts';
 import { overdueAssetSweepWorkflow } from '../../workflows/sweeps.ts';
 import { createAccount } from '../support/accounts.ts';
-import { eventually, objectExists, storeAsset } from '../support/assets.ts';
+import { objectExists, storeAsset } from '../support/assets.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { pauseSchedule } from '../support/schedules.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
   platform = await startTestPlatform();
   // This file's namespace has its own hourly sweep; paused, it cannot run between a
   // test's rows and the test's own run of the sweep.
-  const schedule = platform.clients.temporal.client.schedule.getHandle(SCHEDULE_IDS.overdueSweep);
-  await eventually(
-    () =>
-      schedule.pause('the tests run the sweep themselves').then(
-        () => true,
-        () => false,
-      ),
-    15_000,
-    'the overdue sweep schedule',
-  );
+  await pauseSchedule(platform.clients.temporal.client, SCHEDULE_IDS.overdueSweep);
 });
 afterAll(async () => {
   await platform?.stop();

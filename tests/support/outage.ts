@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import { GENERATION_SCHEDULE_IDS } from '../../domain/generation.ts';
 import { checkTemporal, type TemporalClients } from '../../platform/temporal.ts';
 import { eventually } from './assets.ts';
+import { pauseSchedule } from './schedules.ts';
 
 export interface Outage {
   /** The service's address through the pass-through, written as the one given was. */
@@ -89,18 +90,7 @@ export const temporalAnswering = (temporal: TemporalClients) =>
 
 /**
  * Pauses the unstarted sweep's Schedule in `client`'s namespace, for tests that run the
- * sweep themselves and count what each run did: a run of its Schedule in between would
- * take their work first, by chance.
+ * sweep themselves and count what each run did.
  */
-export async function pauseUnstartedSweep(client: Client): Promise<void> {
-  const schedule = client.schedule.getHandle(GENERATION_SCHEDULE_IDS.unstartedJobSweep);
-  await eventually(
-    () =>
-      schedule.pause('the tests run the sweep themselves').then(
-        () => true,
-        () => false,
-      ),
-    30_000,
-    "the sweep's schedule paused",
-  );
-}
+export const pauseUnstartedSweep = (client: Client): Promise<void> =>
+  pauseSchedule(client, GENERATION_SCHEDULE_IDS.unstartedJobSweep);
