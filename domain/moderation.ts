@@ -261,6 +261,8 @@ export type ReviewKind = (typeof REVIEW_KINDS)[number];
 /** What a person reviews: a job's prompt (and inputs), a generated video, an uploaded image. */
 export const REVIEW_SUBJECTS = ['prompt', 'output', 'upload'] as const;
 export type ReviewSubject = (typeof REVIEW_SUBJECTS)[number];
+/** What a person reviews in a job: its request before any work, or its finished video. */
+export type JobReviewSubject = Exclude<ReviewSubject, 'upload'>;
 
 /** Open reviews the staff queue shows, oldest first: a decided one leaves it, and the next comes in. */
 export const REVIEW_QUEUE_LIMIT = 100;

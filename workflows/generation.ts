@@ -41,6 +41,7 @@ import {
 } from '../domain/generation.ts';
 import { GENERATION_FAILURES, failureOf, isProviderDown } from '../domain/failures.ts';
 import { findModel, type ProviderName } from '../domain/models.ts';
+import type { JobReviewSubject } from '../domain/moderation.ts';
 import { STORING_RETRY_MAX_INTERVAL_MS } from '../domain/storing.ts';
 import { searchAttributes } from '../domain/temporal.ts';
 import { MINUTE, SECOND } from '../domain/time.ts';
@@ -79,14 +80,12 @@ export interface GenerationState {
 
 /** A provider's webhook: a hint to look now. */
 export type ProviderUpdate = Partial<ProviderTaskState> & { taskId: string };
-/** What a person reviews in a job: its request before any work, or its finished video. */
-export type ReviewSubject = 'prompt' | 'output';
 export interface ReviewDecision {
   approved: boolean;
   reviewerId: string;
   reason: string;
   /** Absent from decisions sent before it was added: those count only while a review is open. */
-  subject?: ReviewSubject;
+  subject?: JobReviewSubject;
 }
 
 /**
@@ -162,7 +161,7 @@ interface Run {
     cancelRequested: boolean;
     hints: number;
     review: ReviewDecision | undefined;
-    decisions: Partial<Record<ReviewSubject, ReviewDecision>>;
+    decisions: Partial<Record<JobReviewSubject, ReviewDecision>>;
   };
   deadline: number;
 }
@@ -275,7 +274,11 @@ function useChoice(run: Run, start: Admitted): Admitted {
 }
 
 /** Waits for a person's decision (or a cancellation, or the review's time running out). */
-async function reviewed(run: Run, subject: ReviewSubject, reason: string | null): Promise<Ended | undefined> {
+async function reviewed(
+  run: Run,
+  subject: JobReviewSubject,
+  reason: string | null,
+): Promise<Ended | undefined> {
   const { state, flags } = run;
   state.status = 'awaiting_review';
   state.message = reason;
