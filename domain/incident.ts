@@ -96,5 +96,9 @@ export function authorityStatus(
   return now > deadline ? 'overdue' : 'due';
 }
 
-/** Incidents the legal team's list shows, newest first; any one is read at `GET /api/legal/incidents/:id`. */
-export const INCIDENT_LIST_LIMIT = 100;
+/**
+ * Incidents the legal team's page lists at a time, newest first (an open one is at most 72
+ * hours old, so on the first page); and the most one page may ask.
+ */
+export const INCIDENT_LIST_LIMIT = 20;
+export const INCIDENT_LIST_MAX_LIMIT = 100;

@@ -7,19 +7,18 @@ import { authorityNotifiedSignalFor, startIncident } from '../clients/incident.t
 import { Incident } from '../db/entities/index.ts';
 import type {
   AuthorityNotifiedBody,
+  IncidentList,
+  IncidentListQuery,
   IncidentView,
   RecordIncidentBody,
 } from '../domain/contracts/incident.ts';
+import { pageOf } from '../domain/contracts/page.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import {
-  INCIDENT_LIST_LIMIT,
-  INCIDENT_START_DEADLINE_MS,
-  authorityDeadline,
-  authorityStatus,
-} from '../domain/incident.ts';
+import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { noticeCounts } from '../stores/incident.ts';
+import { after, NEWEST_RECORDED_FIRST } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
@@ -110,14 +109,21 @@ export async function recordIncident(
   return viewOf(deps, await em.fork().findOneOrFail(Incident, { id }));
 }
 
+/** A page of incidents, newest recorded first; the next starts at its `nextCursor`. */
 export async function listIncidents(
   deps: UseCaseDeps,
   _staff: Actor,
-): Promise<{ incidents: IncidentView[] }> {
-  const rows = await deps.orm.em
-    .fork()
-    .find(Incident, {}, { orderBy: { recordedAt: 'desc' }, limit: INCIDENT_LIST_LIMIT });
-  return { incidents: await Promise.all(rows.map((row) => viewOf(deps, row))) };
+  query: IncidentListQuery,
+): Promise<IncidentList> {
+  const rows = await deps.orm.em.fork().find(Incident, after(query.cursor, 'recordedAt'), {
+    orderBy: NEWEST_RECORDED_FIRST,
+    limit: query.limit + 1,
+  });
+  const { page, nextCursor } = pageOf(
+    rows.map((row) => ({ row, id: row.id, createdAt: row.recordedAt })),
+    query.limit,
+  );
+  return { incidents: await Promise.all(page.map(({ row }) => viewOf(deps, row))), nextCursor };
 }
 
 export async function getIncident(deps: UseCaseDeps, _staff: Actor, id: string): Promise<IncidentView> {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   authorityNotifiedBody,
   incidentList,
+  incidentListQuery,
   incidentView,
   recordIncidentBody,
 } from '../../domain/contracts/incident.ts';
@@ -38,11 +39,12 @@ export const incidentRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/legal/incidents',
-    summary: 'Breach incidents, newest first, with their deadlines and notices',
+    summary: 'Breach incidents, newest first a page at a time, with their deadlines and notices',
     tags: ['legal'],
     access: LEGAL,
+    query: incidentListQuery,
     response: incidentList,
-    handler: ({ deps, req }) => listIncidents(deps, caller(req).user),
+    handler: ({ deps, query, req }) => listIncidents(deps, caller(req).user, query),
   }),
 
   defineRoute({

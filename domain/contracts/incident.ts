@@ -2,7 +2,14 @@
 // the incident with its 72-hour clock and every step's time, and the authority's
 // notification. One schema for validation, the OpenAPI document and the site's types.
 import { z } from 'zod';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, NOTICE_STATUSES } from '../incident.ts';
+import {
+  INCIDENT_CATEGORIES,
+  INCIDENT_LIST_LIMIT,
+  INCIDENT_LIST_MAX_LIMIT,
+  INCIDENT_STATUSES,
+  NOTICE_STATUSES,
+} from '../incident.ts';
+import { pageCursor } from './page.ts';
 
 const when = z.iso.datetime({ offset: true });
 
@@ -58,7 +65,14 @@ export const incidentView = z.object({
   temporalUiUrl: z.url(),
 });
 export type IncidentView = z.infer<typeof incidentView>;
-export const incidentList = z.object({ incidents: z.array(incidentView) });
+export const incidentListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(INCIDENT_LIST_MAX_LIMIT).default(INCIDENT_LIST_LIMIT),
+  cursor: pageCursor.optional(),
+});
+export type IncidentListQuery = z.infer<typeof incidentListQuery>;
+
+export const incidentList = z.object({ incidents: z.array(incidentView), nextCursor: z.string().nullable() });
+export type IncidentList = z.infer<typeof incidentList>;
 
 export const authorityNotifiedBody = z.object({
   /** The authority's case number or the submission's reference. */

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Asset, GenerationJob } from '../../db/entities/index.ts';
+import { Asset, GenerationJob, Incident } from '../../db/entities/index.ts';
+import { INCIDENT_LIST_LIMIT } from '../../domain/incident.ts';
 import { DAY } from '../../domain/time.ts';
 import {
   hydrated,
@@ -25,9 +26,11 @@ import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts
 let browser: Browser;
 let db: E2eDb;
 let legal: Visitor;
+let lawyerId: string;
 beforeAll(async () => {
   [browser, db] = await Promise.all([launchChromium(), openE2eDb()]);
   const lawyer = await db.account({ name: 'Lena Legal', role: 'legal', mfa: true });
+  lawyerId = lawyer.id;
   legal = await newVisitor(browser);
   await signInThroughPages(legal.page, lawyer);
   await answerCookieBanner(legal.page, 'essential');
@@ -205,6 +208,41 @@ describe('trust and safety pages', () => {
     expect(await page.locator(`[data-testid="incident"]:has(h3:text("${title}"))`).textContent()).toContain(
       'DPA-2026-0042',
     );
+  });
+
+  it('[S-BREACH] the legal team pages to older incidents and back', async () => {
+    const { page } = legal;
+    // More incidents than a page shows, recorded before any other of this file's.
+    const before = new Date(Date.now() - 30 * DAY);
+    await db.orm.em.fork().insertMany(
+      Incident,
+      Array.from({ length: INCIDENT_LIST_LIMIT }, (_, i) => {
+        const recordedAt = new Date(before.getTime() - i * 60_000);
+        return {
+          id: randomUUID(),
+          title: `Earlier incident ${i}`,
+          description: 'A log file was readable by anyone.',
+          measures: 'We removed the file.',
+          categories: ['account' as const],
+          discoveredAt: recordedAt,
+          windowStart: recordedAt,
+          windowEnd: recordedAt,
+          recordedBy: lawyerId,
+          recordedAt,
+          deadlineAt: recordedAt,
+        };
+      }),
+    );
+    await page.goto('/staff/legal/incidents');
+    const incidents = page.getByTestId('incident');
+    expect(await incidents.count()).toBe(INCIDENT_LIST_LIMIT);
+    expect(await page.getByRole('link', { name: 'Newest incidents' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Older incidents' }).click();
+    await page.waitForURL('**/staff/legal/incidents?cursor=*');
+    await incidents.filter({ hasText: `Earlier incident ${INCIDENT_LIST_LIMIT - 1}` }).waitFor();
+    expect(await incidents.filter({ hasText: 'Earlier incident 0' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Newest incidents' }).click();
+    await incidents.filter({ hasText: 'Earlier incident 0' }).waitFor();
   });
 
   it("[D-ADM] a creator refused by the automatic check asks for a person's review from the job page", async () => {

@@ -1,10 +1,11 @@
-// Newest-first lists a page at a time (domain/contracts/page.ts): a creator's jobs and
-// the admins' marketing campaigns (stored files: assets.test.ts). Walking the pages shows
+// Newest-first lists a page at a time (domain/contracts/page.ts): a creator's jobs, the
+// admins' marketing campaigns and the legal team's incidents (stored files:
+// assets.test.ts). Walking the pages shows
 // every row once, newest first, rows made in the same millisecond in order of id; a
 // cursor the list did not give is refused, naming the field.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MarketingCampaign } from '../../db/entities/index.ts';
+import { Incident, MarketingCampaign } from '../../db/entities/index.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { json } from '../support/http.ts';
@@ -97,8 +98,40 @@ describe('newest-first pages', () => {
     expect(first.campaigns.length).toBeLessThanOrEqual(20);
   });
 
+  it("walk the legal team's incidents two at a time: every incident once, newest recorded first, those of the same millisecond in order", async () => {
+    const legal = await signedIn(platform, { role: 'legal', mfa: true });
+    const same = new Date(Date.now() - 7_200_000);
+    const incidents = [same, same, same, new Date(same.getTime() - 1)].map((recordedAt) => ({
+      id: randomUUID(),
+      title: `Paged ${randomUUID()}`,
+      description: 'A misconfigured backup exposed uploaded images for a day.',
+      measures: 'The backup was removed.',
+      categories: ['uploads' as const],
+      discoveredAt: recordedAt,
+      windowStart: recordedAt,
+      windowEnd: recordedAt,
+      recordedBy: legal.user.id,
+      recordedAt,
+      deadlineAt: recordedAt,
+    }));
+    await em().insertMany(Incident, incidents);
+
+    const ours = new Set<string>(incidents.map((i) => i.id));
+    const seen = await walk(
+      (cursor) => legal.client.get(`/api/legal/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.incidents as { id: string }[]).map((i) => i.id),
+      2,
+      (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+    );
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => ours.has(id))).toEqual(
+      newestFirst(incidents.map((i) => ({ id: i.id, createdAt: i.recordedAt }))),
+    );
+  });
+
   it('refuse a cursor the list did not give, naming the field', async () => {
     const creator = await signedIn(platform);
+    const legal = await signedIn(platform, { role: 'legal', mfa: true });
     const forged = [
       'bm9wZQ', // "nope"
       Buffer.from(`${new Date().toISOString()}|not-an-id`).toString('base64url'),
@@ -108,6 +141,7 @@ describe('newest-first pages', () => {
       [creator.client, '/api/jobs'],
       [creator.client, '/api/assets'],
       [admin.client, '/api/admin/marketing/campaigns'],
+      [legal.client, '/api/legal/incidents'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

@@ -1,6 +1,7 @@
-// Breach incidents (S-BREACH) for the legal team: each with the authority's 72-hour clock,
-// the affected people found and the notices sent (the incident-<id> workflow does both);
-// recording one, and recording the authority's notification. Audited by the API.
+// Breach incidents (S-BREACH) for the legal team, newest first a page at a time: each
+// with the authority's 72-hour clock, the affected people found and the notices sent (the
+// incident-<id> workflow does both); recording one, and recording the authority's
+// notification. Audited by the API.
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
@@ -10,10 +11,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { needsMfa } = await event.parent();
-  if (needsMfa) return { incidents: [], listError: null };
-  const result = await serverApi(event).incident.list();
+  if (needsMfa) return { incidents: [], nextCursor: null, older: false, listError: null };
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
+  const result = await serverApi(event).incident.list({ cursor });
   return {
     incidents: result.ok ? result.data.incidents : [],
+    nextCursor: result.ok ? result.data.nextCursor : null,
+    /** An older page: it links back to the newest. */
+    older: Boolean(cursor),
     listError: result.ok ? null : friendlyMessage(result.problem),
   };
 };
