@@ -161,3 +161,10 @@ export function lockoutMs(failures: number): number {
   if (over < 0) return 0;
   return Math.min(SIGN_IN_LOCKOUT.firstLockMs * 2 ** over, SIGN_IN_LOCKOUT.maxLockMs);
 }
+
+/**
+ * Accounts a staff search shows (by email or role): a search narrows, so one page is
+ * enough; and the most one search may ask.
+ */
+export const STAFF_USER_SEARCH_LIMIT = 25;
+export const STAFF_USER_SEARCH_MAX_LIMIT = 100;

@@ -267,3 +267,10 @@ export const SCRATCH_HEARTBEAT_MS = MINUTE;
  * never taken for dead.
  */
 export const SCRATCH_ABANDONED_AFTER_MS = 5 * SCRATCH_HEARTBEAT_MS;
+
+/**
+ * Legal holds the legal team's list shows, newest placed first (filtered by person, file
+ * or state; holds are few); and the most one list may ask.
+ */
+export const HOLD_LIST_LIMIT = 50;
+export const HOLD_LIST_MAX_LIMIT = 200;

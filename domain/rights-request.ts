@@ -197,3 +197,10 @@ export function requestDaysLeft(
 
 /** A person's own requests listed, newest first (California allows two access requests a year). */
 export const REQUEST_LIST_LIMIT = 100;
+
+/**
+ * Requests the legal team's list shows, soonest due first (filtered by status, type or
+ * person); and the most one list may ask.
+ */
+export const LEGAL_REQUEST_LIST_LIMIT = 50;
+export const LEGAL_REQUEST_LIST_MAX_LIMIT = 200;

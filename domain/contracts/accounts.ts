@@ -11,6 +11,8 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   ROLES,
+  STAFF_USER_SEARCH_LIMIT,
+  STAFF_USER_SEARCH_MAX_LIMIT,
   THEMES,
 } from '../accounts.ts';
 import { POLICY_VERSION } from '../retention-policy.ts';
@@ -192,7 +194,7 @@ export const idParams = z.object({ id: z.uuid() });
 export const staffUserQuery = z.object({
   email: z.string().trim().toLowerCase().max(EMAIL_MAX_LENGTH).optional(),
   role: z.enum(ROLES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z.coerce.number().int().min(1).max(STAFF_USER_SEARCH_MAX_LIMIT).default(STAFF_USER_SEARCH_LIMIT),
 });
 export type StaffUserQuery = z.infer<typeof staffUserQuery>;
 export const userList = z.object({ users: z.array(userView) });

@@ -1,6 +1,7 @@
 // What the API takes and gives for legal holds (R-HOLD): one schema for the API's
 // validation and OpenAPI document, and the site's types (`z.infer`).
 import { z } from 'zod';
+import { HOLD_LIST_LIMIT, HOLD_LIST_MAX_LIMIT } from '../retention.ts';
 
 const reason = z.string().trim().min(3).max(2000);
 
@@ -21,7 +22,7 @@ export const holdListQuery = z
     userId: z.uuid().optional(),
     assetId: z.uuid().optional(),
     active: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: z.coerce.number().int().min(1).max(HOLD_LIST_MAX_LIMIT).default(HOLD_LIST_LIMIT),
   })
   .refine((q) => !(q.userId && q.assetId), {
     message: 'Filter by userId or assetId, not both.',

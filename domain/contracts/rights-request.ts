@@ -7,6 +7,8 @@ import { DELETION_ORIGINS } from '../account-deletion.ts';
 import { CONSENT_PURPOSES, OBJECTION_PURPOSES } from '../consent.ts';
 import {
   JURISDICTIONS,
+  LEGAL_REQUEST_LIST_LIMIT,
+  LEGAL_REQUEST_LIST_MAX_LIMIT,
   PAUSE_REASONS,
   REQUEST_STATUSES,
   REQUEST_TYPES,
@@ -113,7 +115,7 @@ export const legalRequestQuery = z.object({
   status: z.enum(['open', 'all', ...REQUEST_STATUSES]).default('open'),
   type: z.enum(REQUEST_TYPES).optional(),
   userId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(LEGAL_REQUEST_LIST_MAX_LIMIT).default(LEGAL_REQUEST_LIST_LIMIT),
 });
 export type LegalRequestQuery = z.infer<typeof legalRequestQuery>;
 /** What a caller sends (the defaults fill the rest). */
