@@ -95,6 +95,13 @@ export const KEPT_AFTER_DELETION: readonly KeptRecord[] = [
 export const CERTIFICATE_LINK_TTL_MS = days(30);
 
 /**
+ * Certificates the legal team's page lists at a time, newest first (one per deleted
+ * account: many a day at scale); and the most one page may ask.
+ */
+export const CERTIFICATE_LIST_LIMIT = 50;
+export const CERTIFICATE_LIST_MAX_LIMIT = 200;
+
+/**
  * The certificate's hash is taken over one canonical form of its contents: JSON with the
  * keys of every object sorted, so anyone can recompute it from the stored contents.
  */

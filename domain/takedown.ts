@@ -37,6 +37,13 @@ export const TAKEDOWN_ANSWER_WINDOW_MS = 14 * DAY;
 export const TAKEDOWN_DECISION_DUE_MS = 24 * HOUR;
 
 /**
+ * Requests the legal team's page lists at a time, newest filed first (anyone may file
+ * one, so there can be many); and the most one page may ask.
+ */
+export const TAKEDOWN_LIST_LIMIT = 50;
+export const TAKEDOWN_LIST_MAX_LIMIT = 100;
+
+/**
  * How long a filed request waits for its workflow's start. While Temporal does not
  * answer, the request is kept and answered as filed, and the unstarted sweep starts its
  * workflow once Temporal answers (activities/sweeps/unstarted-takedowns.ts). Before, the

@@ -9,6 +9,7 @@ import { verifiedSignalFor } from '../clients/rights-request.ts';
 import { DeletionCertificate, RightsRequest, Session, User } from '../db/entities/index.ts';
 import type {
   CertificateList,
+  CertificateListQuery,
   CertificateSummary,
   CertificateView,
   MarkMinorBody,
@@ -26,6 +27,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { verifyLink } from '../platform/links.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps } from '../stores/rights-request.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
@@ -67,11 +69,14 @@ export async function legalCertificate(deps: UseCaseDeps, requestId: string): Pr
   return certificateViewOf(certificate);
 }
 
-export async function listCertificates(deps: UseCaseDeps, limit: number): Promise<CertificateList> {
-  const certificates = await deps.orm.em
-    .fork()
-    .find(DeletionCertificate, {}, { orderBy: { issuedAt: 'desc' }, limit });
-  return { certificates: certificates.map(certificateSummaryOf) };
+/** A page of certificates, newest issued first; the next starts at its `nextCursor`. */
+export async function listCertificates(
+  deps: UseCaseDeps,
+  query: CertificateListQuery,
+): Promise<CertificateList> {
+  const em = deps.orm.em.fork();
+  const { page, nextCursor } = await newestPage(em, DeletionCertificate, {}, query, 'issuedAt');
+  return { certificates: page.map(certificateSummaryOf), nextCursor };
 }
 
 // ---------------------------------------------------------------- minors (D-MINOR)

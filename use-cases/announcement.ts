@@ -13,10 +13,9 @@ import type {
   CampaignListQuery,
   CampaignStarted,
 } from '../domain/contracts/announcement.ts';
-import { pageOf } from '../domain/contracts/page.ts';
 import { conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { callOrRecord } from './unanswered.ts';
@@ -109,11 +108,7 @@ export async function listMarketingCampaigns(
   query: CampaignListQuery,
 ): Promise<CampaignList> {
   const em = deps.orm.em.fork();
-  const rows = await em.find(MarketingCampaign, after(query.cursor), {
-    orderBy: NEWEST_FIRST,
-    limit: query.limit + 1,
-  });
-  const { page, nextCursor } = pageOf(rows, query.limit);
+  const { page, nextCursor } = await newestPage(em, MarketingCampaign, {}, query);
   const kept = new Set(
     (await em.find(UnstartedMarketingCampaign, { campaign: { $in: page.map((r) => r.id) } })).map(
       (k) => k.campaign,

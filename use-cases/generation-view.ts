@@ -6,7 +6,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, GenerationJob, TakedownRequest } from '../db/entities/index.ts';
 import type { JobListQuery, JobPage, JobView, OpsJobView } from '../domain/contracts/generation.ts';
 import type { ReviewView } from '../domain/contracts/moderation.ts';
-import { pageOf } from '../domain/contracts/page.ts';
 import { TAKEDOWN_REASON_WORDS } from '../domain/takedown.ts';
 import { notFound } from '../domain/errors.ts';
 import { FAILURE_MESSAGES, isTerminal, type FailureCode } from '../domain/generation.ts';
@@ -14,7 +13,7 @@ import { findModel } from '../domain/models.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
-import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { plainRow } from '../stores/plain-rows.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';
@@ -169,12 +168,7 @@ export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQu
   const where: Record<string, unknown> = { user: actor.id };
   if (query.status) where.status = query.status;
   if (query.modelId) where.model = query.modelId;
-  const jobs = await em.find(
-    GenerationJob,
-    { ...where, ...after(query.cursor) },
-    { orderBy: NEWEST_FIRST, limit: query.limit + 1 },
-  );
-  const { page, nextCursor } = pageOf(jobs, query.limit);
+  const { page, nextCursor } = await newestPage(em, GenerationJob, where, query);
   const extrasOf = await jobExtras(em, page);
   return { jobs: page.map((j) => jobViewOf(j, extrasOf(j))), nextCursor };
 }

@@ -12,13 +12,12 @@ import type {
   IncidentView,
   RecordIncidentBody,
 } from '../domain/contracts/incident.ts';
-import { pageOf } from '../domain/contracts/page.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { noticeCounts } from '../stores/incident.ts';
-import { after, NEWEST_RECORDED_FIRST } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
@@ -115,15 +114,9 @@ export async function listIncidents(
   _staff: Actor,
   query: IncidentListQuery,
 ): Promise<IncidentList> {
-  const rows = await deps.orm.em.fork().find(Incident, after(query.cursor, 'recordedAt'), {
-    orderBy: NEWEST_RECORDED_FIRST,
-    limit: query.limit + 1,
-  });
-  const { page, nextCursor } = pageOf(
-    rows.map((row) => ({ row, id: row.id, createdAt: row.recordedAt })),
-    query.limit,
-  );
-  return { incidents: await Promise.all(page.map(({ row }) => viewOf(deps, row))), nextCursor };
+  const em = deps.orm.em.fork();
+  const { page, nextCursor } = await newestPage(em, Incident, {}, query, 'recordedAt');
+  return { incidents: await Promise.all(page.map((row) => viewOf(deps, row))), nextCursor };
 }
 
 export async function getIncident(deps: UseCaseDeps, _staff: Actor, id: string): Promise<IncidentView> {

@@ -13,7 +13,6 @@ import type {
   DownloadLink,
   OpsAssetView,
 } from '../domain/contracts/retention.ts';
-import { pageOf } from '../domain/contracts/page.ts';
 import { AppError, conflict, notFound } from '../domain/errors.ts';
 import {
   DOWNLOAD_URL_TTL_SECONDS,
@@ -27,7 +26,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { UndecodableMedia } from '../platform/undecodable.ts';
 import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
-import { after, NEWEST_FIRST } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';
 import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../stores/moderation.ts';
 import { deleteAssetSoon } from '../stores/retention.ts';
@@ -224,12 +223,12 @@ async function scoreUpload(deps: UseCaseDeps, objectKey: string): Promise<ImageV
 
 export async function listAssets(deps: UseCaseDeps, actor: Actor, query: AssetListQuery): Promise<AssetPage> {
   const em = deps.orm.em.fork();
-  const rows = await em.find(
+  const { page, nextCursor } = await newestPage(
+    em,
     Asset,
-    { user: actor.id, ...(query.kind ? { kind: query.kind } : {}), ...after(query.cursor) },
-    { orderBy: NEWEST_FIRST, limit: query.limit + 1 },
+    { user: actor.id, ...(query.kind ? { kind: query.kind } : {}) },
+    query,
   );
-  const { page, nextCursor } = pageOf(rows, query.limit);
   const ids = page.map((a) => a.id);
   const held = await heldAssetIds(em, actor.id, ids);
   const reviews = await assetReviews(em, ids);

@@ -6,6 +6,7 @@ import { takedownDecisionSignalFor } from '../clients/takedown.ts';
 import { TakedownRequest } from '../db/entities/index.ts';
 import type {
   TakedownDecisionBody,
+  TakedownList,
   TakedownListQuery,
   TakedownRecord,
 } from '../domain/contracts/takedown.ts';
@@ -13,6 +14,7 @@ import { conflict, notFound } from '../domain/errors.ts';
 import { TAKEDOWN_DECISION_DUE_MS } from '../domain/takedown.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';
@@ -42,16 +44,17 @@ function recordOf(deps: UseCaseDeps, row: TakedownRequest): TakedownRecord {
   };
 }
 
+/** A page of requests, newest filed first; `open`: those not closed yet, however old. */
 export async function listTakedowns(
   deps: UseCaseDeps,
   _staff: Actor,
   query: TakedownListQuery,
-): Promise<{ takedowns: TakedownRecord[] }> {
-  const rows = await deps.orm.em.fork().find(TakedownRequest, query.status ? { status: query.status } : {}, {
-    orderBy: { filedAt: 'desc' },
-    limit: query.limit,
-  });
-  return { takedowns: rows.map((row) => recordOf(deps, row)) };
+): Promise<TakedownList> {
+  const { status } = query;
+  const where = status === 'open' ? { status: { $ne: 'closed' as const } } : status ? { status } : {};
+  const em = deps.orm.em.fork();
+  const { page, nextCursor } = await newestPage(em, TakedownRequest, where, query, 'filedAt');
+  return { takedowns: page.map((row) => recordOf(deps, row)), nextCursor };
 }
 
 export async function getTakedown(deps: UseCaseDeps, staff: Actor, id: string): Promise<TakedownRecord> {

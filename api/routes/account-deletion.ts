@@ -52,12 +52,12 @@ export const accountDeletionRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/legal/certificates',
-    summary: 'Deletion certificates, newest first',
+    summary: 'Deletion certificates, newest first a page at a time',
     tags: ['legal'],
     access: ['legal', 'admin'],
     query: certificateListQuery,
     response: certificateList,
-    handler: ({ deps, query }) => listCertificates(deps, query.limit),
+    handler: ({ deps, query }) => listCertificates(deps, query),
   }),
 
   defineRoute({

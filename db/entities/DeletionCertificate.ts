@@ -12,6 +12,8 @@ import { DELETION_ORIGINS } from '../../domain/account-deletion.ts';
 export const DeletionCertificate = defineEntity({
   name: 'DeletionCertificate',
   tableName: 'deletion_certificates',
+  // The legal team's list, newest first a page at a time (one certificate per deleted account).
+  indexes: [{ name: 'deletion_certificates_newest_index', properties: ['issuedAt', 'id'] }],
   properties: {
     id: uuidKey(),
     requestId: p.uuid().unique(),

@@ -4,7 +4,13 @@
 // site (`z.infer`).
 import { z } from 'zod';
 import { EMAIL_MAX_LENGTH } from '../accounts.ts';
-import { DELETION_ORIGINS, ERASURE_OUTCOMES } from '../account-deletion.ts';
+import {
+  CERTIFICATE_LIST_LIMIT,
+  CERTIFICATE_LIST_MAX_LIMIT,
+  DELETION_ORIGINS,
+  ERASURE_OUTCOMES,
+} from '../account-deletion.ts';
+import { pageCursor } from './page.ts';
 
 export const certificateSummary = z.object({
   id: z.uuid(),
@@ -89,11 +95,15 @@ export type CertificateContents = z.infer<typeof certificateContents>;
 export const certificateView = certificateSummary.extend({ contents: certificateContents });
 export type CertificateView = z.infer<typeof certificateView>;
 
-export const certificateList = z.object({ certificates: z.array(certificateSummary) });
+export const certificateList = z.object({
+  certificates: z.array(certificateSummary),
+  nextCursor: z.string().nullable(),
+});
 export type CertificateList = z.infer<typeof certificateList>;
 
 export const certificateListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(CERTIFICATE_LIST_MAX_LIMIT).default(CERTIFICATE_LIST_LIMIT),
+  cursor: pageCursor.optional(),
 });
 export type CertificateListQuery = z.infer<typeof certificateListQuery>;
 

@@ -5,9 +5,12 @@ import {
   TAKEDOWN_ANSWER_MAX,
   TAKEDOWN_DECISIONS,
   TAKEDOWN_DETAILS_MAX,
+  TAKEDOWN_LIST_LIMIT,
+  TAKEDOWN_LIST_MAX_LIMIT,
   TAKEDOWN_REASONS,
   TAKEDOWN_STATUSES,
 } from '../takedown.ts';
+import { pageCursor } from './page.ts';
 
 export const fileTakedownBody = z.object({
   reason: z.enum(TAKEDOWN_REASONS),
@@ -75,11 +78,19 @@ export const takedownRecord = takedownNotice.extend({
 export type TakedownRecord = z.infer<typeof takedownRecord>;
 
 export const takedownListQuery = z.object({
-  status: z.enum(TAKEDOWN_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  status: z
+    .enum(['open', ...TAKEDOWN_STATUSES])
+    .optional()
+    .meta({ description: '`open`: every one not closed yet. Without it, all.' }),
+  limit: z.coerce.number().int().min(1).max(TAKEDOWN_LIST_MAX_LIMIT).default(TAKEDOWN_LIST_LIMIT),
+  cursor: pageCursor.optional(),
 });
 export type TakedownListQuery = z.infer<typeof takedownListQuery>;
-export const takedownList = z.object({ takedowns: z.array(takedownRecord) });
+export const takedownList = z.object({
+  takedowns: z.array(takedownRecord),
+  nextCursor: z.string().nullable(),
+});
+export type TakedownList = z.infer<typeof takedownList>;
 
 export const takedownDecisionBody = z.object({
   uphold: z.boolean(),

@@ -1,11 +1,16 @@
 // Newest-first lists a page at a time (domain/contracts/page.ts): a creator's jobs, the
-// admins' marketing campaigns and the legal team's incidents (stored files:
-// assets.test.ts). Walking the pages shows
+// admins' marketing campaigns, the legal team's incidents, deletion certificates and
+// take-down requests (stored files: assets.test.ts). Walking the pages shows
 // every row once, newest first, rows made in the same millisecond in order of id; a
 // cursor the list did not give is refused, naming the field.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Incident, MarketingCampaign } from '../../db/entities/index.ts';
+import {
+  DeletionCertificate,
+  Incident,
+  MarketingCampaign,
+  TakedownRequest,
+} from '../../db/entities/index.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { json } from '../support/http.ts';
@@ -13,9 +18,11 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 let admin: TestAccount;
+let legal: TestAccount;
 beforeAll(async () => {
   platform = await startTestPlatform();
   admin = await signedIn(platform, { role: 'admin', mfa: true });
+  legal = await signedIn(platform, { role: 'legal', mfa: true });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -47,6 +54,30 @@ async function walk(
     cursor = page.nextCursor;
   } while (cursor && !enough(seen));
   return seen;
+}
+
+/**
+ * Walks a list others add to, two at a time, until `rows` are all seen: each must be seen
+ * once, in the list's order among them. `idOf` reads a row's id from the list's item.
+ */
+async function expectWalked(
+  client: TestAccount['client'],
+  path: string,
+  list: string,
+  rows: { id: string; at: Date }[],
+  idOf: (item: Record<string, string>) => string = (item) => item.id!,
+): Promise<void> {
+  const ours = new Set<string>(rows.map((r) => r.id));
+  const seen = await walk(
+    (cursor) => client.get(`${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+    (page) => (page[list] as Record<string, string>[]).map(idOf),
+    2,
+    (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+  );
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.filter((id) => ours.has(id))).toEqual(
+    newestFirst(rows.map((r) => ({ id: r.id, createdAt: r.at }))),
+  );
 }
 
 describe('newest-first pages', () => {
@@ -83,23 +114,19 @@ describe('newest-first pages', () => {
     }));
     await em().insertMany(MarketingCampaign, campaigns);
 
-    const ours = new Set<string>(campaigns.map((c) => c.id));
-    const seen = await walk(
-      (cursor) =>
-        admin.client.get(`/api/admin/marketing/campaigns?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.campaigns as { campaignId: string }[]).map((c) => c.campaignId),
-      2,
-      (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+    await expectWalked(
+      admin.client,
+      '/api/admin/marketing/campaigns',
+      'campaigns',
+      campaigns.map((c) => ({ id: c.id, at: c.createdAt })),
+      (item) => item.campaignId!,
     );
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => ours.has(id))).toEqual(newestFirst(campaigns));
     // Without a limit, a page is the admin page's 20.
     const first = await json(await admin.client.get('/api/admin/marketing/campaigns'));
     expect(first.campaigns.length).toBeLessThanOrEqual(20);
   });
 
   it("walk the legal team's incidents two at a time: every incident once, newest recorded first, those of the same millisecond in order", async () => {
-    const legal = await signedIn(platform, { role: 'legal', mfa: true });
     const same = new Date(Date.now() - 7_200_000);
     const incidents = [same, same, same, new Date(same.getTime() - 1)].map((recordedAt) => ({
       id: randomUUID(),
@@ -116,22 +143,72 @@ describe('newest-first pages', () => {
     }));
     await em().insertMany(Incident, incidents);
 
-    const ours = new Set<string>(incidents.map((i) => i.id));
-    const seen = await walk(
-      (cursor) => legal.client.get(`/api/legal/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.incidents as { id: string }[]).map((i) => i.id),
+    await expectWalked(
+      legal.client,
+      '/api/legal/incidents',
+      'incidents',
+      incidents.map((i) => ({ id: i.id, at: i.recordedAt })),
+    );
+  });
+
+  it("walk the legal team's deletion certificates two at a time: every one once, newest issued first, those of the same millisecond in order", async () => {
+    const same = new Date(Date.now() - 10_800_000);
+    const certificates = [same, new Date(same.getTime() + 1), same, same].map((issuedAt) => ({
+      id: randomUUID(),
+      requestId: randomUUID(),
+      subjectId: randomUUID(),
+      origin: 'user' as const,
+      issuedAt,
+      contents: {},
+      certificateHash: '0'.repeat(64),
+    }));
+    await em().insertMany(DeletionCertificate, certificates);
+
+    await expectWalked(
+      legal.client,
+      '/api/legal/certificates',
+      'certificates',
+      certificates.map((c) => ({ id: c.id, at: c.issuedAt })),
+    );
+  });
+
+  it("walk the legal team's take-down requests two at a time, and find an open one however many closed ones came after it", async () => {
+    const same = new Date(Date.now() - 14_400_000);
+    const times = [same, same, new Date(same.getTime() + 1), same];
+    const takedowns = times.map((filedAt, i) => ({
+      id: randomUUID(),
+      reason: 'deepfake' as const,
+      details: 'A video of me I never agreed to.',
+      named: `https://clipwise.example/v/${randomUUID()}`,
+      targetType: 'job' as const,
+      targetId: randomUUID(),
+      // The oldest-listed one is open; the three after it are closed.
+      status: i === 3 ? ('awaiting_decision' as const) : ('closed' as const),
+      filedAt,
+    }));
+    await em().insertMany(TakedownRequest, takedowns);
+
+    await expectWalked(
+      legal.client,
+      '/api/legal/takedowns',
+      'takedowns',
+      takedowns.map((t) => ({ id: t.id, at: t.filedAt })),
+    );
+    // Open ones only: ours is found, and none of the closed ones filed after it is shown.
+    const open = takedowns[3]!.id;
+    const openSeen = await walk(
+      (cursor) =>
+        legal.client.get(`/api/legal/takedowns?status=open&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.takedowns as { id: string; status: string }[]).map((t) => t.id),
       2,
-      (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+      (ids) => ids.includes(open),
     );
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => ours.has(id))).toEqual(
-      newestFirst(incidents.map((i) => ({ id: i.id, createdAt: i.recordedAt }))),
-    );
+    expect(openSeen).toContain(open);
+    expect(openSeen.filter((id) => takedowns.some((t) => t.id === id && t.status === 'closed'))).toEqual([]);
   });
 
   it('refuse a cursor the list did not give, naming the field', async () => {
     const creator = await signedIn(platform);
-    const legal = await signedIn(platform, { role: 'legal', mfa: true });
     const forged = [
       'bm9wZQ', // "nope"
       Buffer.from(`${new Date().toISOString()}|not-an-id`).toString('base64url'),
@@ -142,6 +219,8 @@ describe('newest-first pages', () => {
       [creator.client, '/api/assets'],
       [admin.client, '/api/admin/marketing/campaigns'],
       [legal.client, '/api/legal/incidents'],
+      [legal.client, '/api/legal/certificates'],
+      [legal.client, '/api/legal/takedowns'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

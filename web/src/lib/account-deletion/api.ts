@@ -3,7 +3,7 @@
 // request (#lib/rights-request/api.ts).
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
-import type { CertificateSummary, CertificateView } from './types.ts';
+import type { CertificateList, CertificateView } from './types.ts';
 
 export function accountDeletionCalls(api: ApiClient) {
   return {
@@ -15,10 +15,8 @@ export function accountDeletionCalls(api: ApiClient) {
       ),
     legalCertificate: (requestId: string) =>
       api.call<CertificateView>('GET', `/api/legal/requests/${seg(requestId)}/certificate`),
-    certificates: (limit?: number) =>
-      api.call<{ certificates: CertificateSummary[] }>(
-        'GET',
-        `/api/legal/certificates${queryString({ limit })}`,
-      ),
+    /** A page of certificates, newest first; the next starts at its `nextCursor`. */
+    certificates: (query: { cursor?: string } = {}) =>
+      api.call<CertificateList>('GET', `/api/legal/certificates${queryString(query)}`),
   };
 }

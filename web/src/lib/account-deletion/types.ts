@@ -1,6 +1,7 @@
 // What a deletion certificate holds, from its contract (domain/contracts/account-deletion.ts).
 export type {
   CertificateContents,
+  CertificateList,
   CertificateSummary,
   CertificateView,
   DeletionProofEntry,

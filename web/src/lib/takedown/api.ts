@@ -5,6 +5,7 @@ import type {
   TakedownAnswerBody,
   TakedownDecisionBody,
   TakedownFiled,
+  TakedownList,
   TakedownListQuery,
   TakedownNotice,
   TakedownRecord,
@@ -20,8 +21,9 @@ export function takedownCalls(api: ApiClient) {
     notice: (id: string) => api.call<TakedownNotice>('GET', `/api/takedowns/${seg(id)}`),
     answer: (id: string, body: TakedownAnswerBody, csrfToken: string) =>
       api.call<TakedownNotice>('POST', `/api/takedowns/${seg(id)}/answer`, { body, csrfToken }),
-    list: (query: Partial<TakedownListQuery> = {}) =>
-      api.call<{ takedowns: TakedownRecord[] }>('GET', `/api/legal/takedowns${queryString(query)}`),
+    /** A page of requests, newest filed first; the next starts at its `nextCursor`. */
+    list: (query: { status?: TakedownListQuery['status']; cursor?: string } = {}) =>
+      api.call<TakedownList>('GET', `/api/legal/takedowns${queryString(query)}`),
     decide: (id: string, body: TakedownDecisionBody, csrfToken: string) =>
       api.call<TakedownRecord>('POST', `/api/legal/takedowns/${seg(id)}/decision`, { body, csrfToken }),
   };

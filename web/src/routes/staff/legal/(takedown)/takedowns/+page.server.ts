@@ -1,6 +1,7 @@
-// Take-down requests (S-TAKEDOWN) for the legal team: open ones first by default, each with
-// its steps and times; upholding one removes the content and all made from it at once (the
-// takedown-<id> workflow receives the decision), rejecting closes it. Audited by the API.
+// Take-down requests (S-TAKEDOWN) for the legal team, newest first a page at a time: the
+// open ones by default, each with its steps and times; upholding one removes the content
+// and all made from it at once (the takedown-<id> workflow receives the decision),
+// rejecting closes it. Audited by the API.
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, invalid, raw, text } from '#lib/server/forms.ts';
@@ -9,11 +10,18 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const { needsMfa } = await event.parent();
   const show = event.url.searchParams.get('show') === 'all' ? 'all' : 'open';
-  if (needsMfa) return { takedowns: [], listError: null, show };
-  const result = await serverApi(event).takedown.list({ limit: 100 });
-  const all = result.ok ? result.data.takedowns : [];
+  if (needsMfa) return { takedowns: [], nextCursor: null, older: false, listError: null, show };
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
+  // Open ones asked for as such: one is listed however many closed ones came after it.
+  const result = await serverApi(event).takedown.list({
+    status: show === 'all' ? undefined : 'open',
+    cursor,
+  });
   return {
-    takedowns: show === 'all' ? all : all.filter((t) => t.status !== 'closed'),
+    takedowns: result.ok ? result.data.takedowns : [],
+    nextCursor: result.ok ? result.data.nextCursor : null,
+    /** An older page: it links back to the newest. */
+    older: Boolean(cursor),
     listError: result.ok ? null : friendlyMessage(result.problem),
     show,
   };
