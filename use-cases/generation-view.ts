@@ -168,6 +168,7 @@ export async function listJobs(deps: UseCaseDeps, actor: Actor, query: JobListQu
   const where: Record<string, unknown> = { user: actor.id };
   if (query.status) where.status = query.status;
   if (query.modelId) where.model = query.modelId;
+  if (query.ids) where.id = { $in: query.ids };
   const { page, nextCursor } = await newestPage(em, GenerationJob, where, query);
   const extrasOf = await jobExtras(em, page);
   return { jobs: page.map((j) => jobViewOf(j, extrasOf(j))), nextCursor };

@@ -152,12 +152,18 @@ export type JobView = z.infer<typeof jobView>;
 export const jobListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   modelId: z.string().max(64).optional(),
+  ids: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(z.uuid()).max(JOB_PAGE_SIZE_MAX))
+    .optional()
+    .meta({ description: 'Only these jobs (comma-separated ids): those that made a page of videos.' }),
   limit: z.coerce.number().int().min(1).max(JOB_PAGE_SIZE_MAX).default(20),
   cursor: pageCursor.optional(),
 });
 export type JobListQuery = z.infer<typeof jobListQuery>;
-/** The same query as a client sends it (the cursor still a string). */
-export type JobListParams = Partial<Omit<JobListQuery, 'cursor'>> & { cursor?: string };
+/** The same query as a client sends it (the cursor and the ids still strings). */
+export type JobListParams = Partial<Omit<JobListQuery, 'cursor' | 'ids'>> & { cursor?: string; ids?: string };
 
 export const jobPage = z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() });
 export type JobPage = z.infer<typeof jobPage>;

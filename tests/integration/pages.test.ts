@@ -100,6 +100,28 @@ describe('newest-first pages', () => {
     expect(seen).toEqual(newestFirst(jobs));
   });
 
+  it("list a creator's jobs by their ids, however old: the library's videos with their prompts", async () => {
+    const creator = await signedIn(platform);
+    const old = await insertJobRow(em(), {
+      userId: creator.user.id,
+      status: 'succeeded',
+      createdAt: new Date(Date.now() - 86_400_000),
+    });
+    const newer = [];
+    for (let i = 0; i < 3; i++)
+      newer.push(await insertJobRow(em(), { userId: creator.user.id, status: 'succeeded' }));
+    const someoneElses = await insertJobRow(em(), { userId: admin.user.id, status: 'succeeded' });
+
+    const res = await creator.client.get(`/api/jobs?ids=${[old, newer[0], someoneElses].join(',')}&limit=2`);
+    expect(res.status).toBe(200);
+    const listed = (await json(res)).jobs.map((j: { id: string }) => j.id);
+    expect(listed).toEqual([newer[0], old]);
+
+    const bad = await creator.client.get(`/api/jobs?ids=${old},not-an-id`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify((await json(bad)).error)).toContain('ids');
+  });
+
   it('walk the marketing campaigns two at a time: every campaign once, newest first, those of the same millisecond in order', async () => {
     const same = new Date(Date.now() - 3_600_000);
     const subject = `Paged ${randomUUID()}`;

@@ -13,14 +13,19 @@ export const load: PageServerLoad = async (event) => {
   await requireUser(event);
   const api = serverApi(event);
   const q = event.url.searchParams;
-  const [videos, uploads, jobs] = await Promise.all([
+  const [videos, uploads] = await Promise.all([
     api.retention.assets({ kind: 'output', limit: PAGE, cursor: q.get('videos') ?? undefined }),
     api.retention.assets({ kind: 'input', limit: PAGE, cursor: q.get('uploads') ?? undefined }),
-    // Which job made each video, for its prompt and a link back.
-    api.generation.jobs({ status: 'succeeded', limit: 100 }),
   ]);
+  // Which job made each video on this page, for its prompt and a link back, however old.
+  const jobIds = [
+    ...new Set((videos.ok ? videos.data.assets : []).flatMap((a) => (a.jobId ? [a.jobId] : []))),
+  ];
+  const jobs = jobIds.length
+    ? await api.generation.jobs({ ids: jobIds.join(','), limit: jobIds.length })
+    : null;
   const byOutput: Record<string, { jobId: string; prompt: string; durationSeconds?: number }> = {};
-  for (const job of jobs.ok ? jobs.data.jobs : []) {
+  for (const job of jobs?.ok ? jobs.data.jobs : []) {
     if (job.output) {
       byOutput[job.output.assetId] = {
         jobId: job.id,
