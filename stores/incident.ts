@@ -126,11 +126,29 @@ export async function noticeCounts(
   em: EntityManager,
   incidentId: string,
 ): Promise<Record<NoticeStatus, number>> {
-  const rows = await em.execute<{ status: NoticeStatus; n: number }[]>(
-    `select status, count(*)::int as n from incident_notices where incident_id = ? group by status`,
-    [incidentId],
+  return (await noticeCountsByIncident(em, [incidentId])).get(incidentId)!;
+}
+
+/** How many notices of each incident are in each status: one query for a whole page. */
+export async function noticeCountsByIncident(
+  em: EntityManager,
+  incidentIds: readonly string[],
+): Promise<Map<string, Record<NoticeStatus, number>>> {
+  const counts = new Map(
+    incidentIds.map((id) => [
+      id,
+      { pending: 0, sending: 0, sent: 0, unconfirmed: 0, no_address: 0, refused: 0 },
+    ]),
   );
-  const counts = { pending: 0, sending: 0, sent: 0, unconfirmed: 0, no_address: 0, refused: 0 };
-  for (const row of rows) counts[row.status] = Number(row.n);
+  if (incidentIds.length === 0) return counts;
+  const rows = await em.execute<{ incident_id: string; status: NoticeStatus; n: number }[]>(
+    `select incident_id, status, count(*)::int as n from incident_notices
+      where incident_id in (?) group by incident_id, status`,
+    [incidentIds],
+  );
+  for (const row of rows) {
+    const of = counts.get(row.incident_id);
+    if (of) of[row.status] = Number(row.n);
+  }
   return counts;
 }

@@ -16,7 +16,7 @@ import { conflict, notFound } from '../domain/errors.ts';
 import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '../domain/incident.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { noticeCounts } from '../stores/incident.ts';
+import { noticeCountsByIncident } from '../stores/incident.ts';
 import { newestPage } from '../stores/newest-first.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
@@ -26,7 +26,21 @@ import { callOrRecord } from './unanswered.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-async function viewOf(deps: UseCaseDeps, incident: Incident): Promise<IncidentView> {
+/** The incidents as the legal team sees them, their notices counted in one query. */
+async function viewsOf(deps: UseCaseDeps, incidents: readonly Incident[]): Promise<IncidentView[]> {
+  const notices = await noticeCountsByIncident(
+    deps.orm.em.fork(),
+    incidents.map((incident) => incident.id),
+  );
+  return incidents.map((incident) => viewOf(deps, incident, notices.get(incident.id)!));
+}
+
+async function viewOne(deps: UseCaseDeps, incident: Incident): Promise<IncidentView> {
+  const [view] = await viewsOf(deps, [incident]);
+  return view!;
+}
+
+function viewOf(deps: UseCaseDeps, incident: Incident, notices: IncidentView['notices']): IncidentView {
   const workflowId = workflowIds.incident(incident.id);
   return {
     id: incident.id,
@@ -51,7 +65,7 @@ async function viewOf(deps: UseCaseDeps, incident: Incident): Promise<IncidentVi
     affectedCount: incident.affectedCount ?? null,
     noticesStartedAt: iso(incident.noticesStartedAt),
     noticesCompletedAt: iso(incident.noticesCompletedAt),
-    notices: await noticeCounts(deps.orm.em.fork(), incident.id),
+    notices,
     closedAt: iso(incident.closedAt),
     workflowId,
     temporalUiUrl: temporalUiLinks(deps.config, workflowId).workflow,
@@ -105,7 +119,7 @@ export async function recordIncident(
     await deps.orm.em.fork().nativeDelete(Incident, { id });
     throw err;
   }
-  return viewOf(deps, await em.fork().findOneOrFail(Incident, { id }));
+  return viewOne(deps, await em.fork().findOneOrFail(Incident, { id }));
 }
 
 /** A page of incidents, newest recorded first; the next starts at its `nextCursor`. */
@@ -116,13 +130,13 @@ export async function listIncidents(
 ): Promise<IncidentList> {
   const em = deps.orm.em.fork();
   const { page, nextCursor } = await newestPage(em, Incident, {}, query, 'recordedAt');
-  return { incidents: await Promise.all(page.map((row) => viewOf(deps, row))), nextCursor };
+  return { incidents: await viewsOf(deps, page), nextCursor };
 }
 
 export async function getIncident(deps: UseCaseDeps, _staff: Actor, id: string): Promise<IncidentView> {
   const incident = await deps.orm.em.fork().findOne(Incident, { id });
   if (!incident) throw notFound('No such incident.');
-  return viewOf(deps, incident);
+  return viewOne(deps, incident);
 }
 
 /** The legal team notified the supervisory authority (GDPR art. 33): recorded once, with its reference. */
@@ -150,5 +164,5 @@ export async function recordAuthorityNotified(
     details: { reference: body.reference, late: incident.authorityNotifiedAt! > incident.deadlineAt },
   });
   await tell(deps, [authorityNotifiedSignalFor(id)]);
-  return viewOf(deps, incident);
+  return viewOne(deps, incident);
 }

@@ -1,7 +1,7 @@
 // Newest-first lists split into pages (jobs, stored files, marketing campaigns, incidents,
-// deletion certificates): a page ends with a cursor naming its last row, and the next
-// page starts after that row. The row's id breaks ties between rows of the same
-// millisecond, so no row is skipped or shown twice, even while newer rows arrive.
+// deletion certificates, take-down requests): a page ends with a cursor naming its last
+// row, and the next page starts after that row. The row's id breaks ties between rows of
+// the same millisecond, so no row is skipped or shown twice, even while newer rows arrive.
 import { z } from 'zod';
 
 /** The row a page ended on: its time in the list's order, and its id. */

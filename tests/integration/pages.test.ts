@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DeletionCertificate,
   Incident,
+  IncidentNotice,
   MarketingCampaign,
   TakedownRequest,
 } from '../../db/entities/index.ts';
@@ -171,6 +172,45 @@ describe('newest-first pages', () => {
       'incidents',
       incidents.map((i) => ({ id: i.id, at: i.recordedAt })),
     );
+  });
+
+  it("a page of incidents counts each incident's own notices", async () => {
+    const recordedAt = new Date(Date.now() + 86_400_000);
+    const incidents = [0, 1].map((n) => ({
+      id: randomUUID(),
+      title: `Counted ${n}`,
+      description: 'A misconfigured backup exposed uploaded images for a day.',
+      measures: 'The backup was removed.',
+      categories: ['uploads' as const],
+      discoveredAt: recordedAt,
+      windowStart: recordedAt,
+      windowEnd: recordedAt,
+      recordedBy: legal.user.id,
+      recordedAt: new Date(recordedAt.getTime() + n),
+      deadlineAt: recordedAt,
+    }));
+    await em().insertMany(Incident, incidents);
+    const [first, second] = incidents.map((i) => i.id);
+    const statuses = {
+      [first!]: ['sent', 'sent', 'refused'],
+      [second!]: ['pending', 'unconfirmed'],
+    } as const;
+    await em().insertMany(
+      IncidentNotice,
+      Object.entries(statuses).flatMap(([incident, list]) =>
+        list.map((status) => ({ incident, user: null, status })),
+      ),
+    );
+
+    const page = await json(await legal.client.get('/api/legal/incidents?limit=2'));
+    const notices = Object.fromEntries(
+      (page.incidents as { id: string; notices: unknown }[]).map((i) => [i.id, i.notices]),
+    );
+    const none = { pending: 0, sending: 0, sent: 0, unconfirmed: 0, no_address: 0, refused: 0 };
+    expect(notices).toEqual({
+      [first!]: { ...none, sent: 2, refused: 1 },
+      [second!]: { ...none, pending: 1, unconfirmed: 1 },
+    });
   });
 
   it("walk the legal team's deletion certificates two at a time: every one once, newest issued first, those of the same millisecond in order", async () => {
