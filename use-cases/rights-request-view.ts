@@ -6,12 +6,13 @@
 // access to a person's request is audited (S-RBAC).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, EmailLog, RightsRequest } from '../db/entities/index.ts';
-import type {
-  LegalRequestList,
-  LegalRequestQuery,
-  LegalRequestView,
-  RequestList,
-  RequestView,
+import {
+  dueCursorOf,
+  type LegalRequestList,
+  type LegalRequestQuery,
+  type LegalRequestView,
+  type RequestList,
+  type RequestView,
 } from '../domain/contracts/rights-request.ts';
 import { notFound } from '../domain/errors.ts';
 import {
@@ -153,7 +154,10 @@ export const legalViewOf = (view: RequestView, request: RightsRequest): LegalReq
   userId: request.user ?? null,
 });
 
-/** Rights requests, fewest days left first (the deadline in force, then the oldest). */
+/**
+ * A page of rights requests, fewest days left first: the deadline in force, those not
+ * confirmed yet last, then the oldest, then by id; the next starts at its `nextCursor`.
+ */
 export async function listLegalRequests(
   deps: UseCaseDeps,
   staff: Actor,
@@ -163,12 +167,18 @@ export async function listLegalRequests(
   const statuses =
     query.status === 'open' ? [...OPEN_REQUEST_STATUSES] : query.status === 'all' ? null : [query.status];
   const list = statuses ? `{${statuses.join(',')}}` : null;
+  const { cursor } = query;
+  // 'infinity' puts the requests without a deadline after every deadline, in one row
+  // comparison with the cursor's.
+  const after = cursor ? [cursor.dueAt?.toISOString() ?? 'infinity', cursor.createdAt, cursor.id] : null;
   const ids = await em.execute<{ id: string }[]>(
     `select id from rights_requests
       where (?::text[] is null or status = any(?::text[]))
         and (?::text is null or type = ?::text)
         and (?::uuid is null or user_id = ?::uuid)
-      order by coalesce(extended_due_at, due_at) asc nulls last, created_at asc
+        and (?::timestamptz is null
+          or (coalesce(extended_due_at, due_at, 'infinity'), created_at, id) > (?::timestamptz, ?::timestamptz, ?::uuid))
+      order by coalesce(extended_due_at, due_at, 'infinity') asc, created_at asc, id asc
       limit ?`,
     [
       list,
@@ -177,12 +187,16 @@ export async function listLegalRequests(
       query.type ?? null,
       query.userId ?? null,
       query.userId ?? null,
-      query.limit,
+      after?.[0] ?? null,
+      ...(after ?? [null, null, null]),
+      query.limit + 1,
     ],
   );
   const rows = await em.find(RightsRequest, { id: { $in: ids.map((r) => r.id) } });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const ordered = ids.map((r) => byId.get(r.id)).filter((r): r is RightsRequest => Boolean(r));
+  const found = ids.map((r) => byId.get(r.id)).filter((r): r is RightsRequest => Boolean(r));
+  const ordered = found.slice(0, query.limit);
+  const last = ordered.at(-1);
   const views = await requestViews(em, ordered);
   await recordAudit(em, {
     action: 'legal.requests_listed',
@@ -190,7 +204,17 @@ export async function listLegalRequests(
     actorRole: staff.role,
     details: { status: query.status, count: views.length },
   });
-  return { requests: views.map((view, i) => legalViewOf(view, ordered[i]!)) };
+  return {
+    requests: views.map((view, i) => legalViewOf(view, ordered[i]!)),
+    nextCursor:
+      ids.length > query.limit && last
+        ? dueCursorOf({
+            dueAt: last.extendedDueAt ?? last.dueAt ?? null,
+            createdAt: last.createdAt,
+            id: last.id,
+          })
+        : null,
+  };
 }
 
 /** One request for the legal team; the access is audited. */

@@ -10,25 +10,51 @@ export interface PageCursor {
   id: string;
 }
 
-/** `<at ISO>|<id>`, base64url: opaque to clients, read back by `pageCursor`. */
-export function cursorOf(row: PageCursor): string {
-  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
+/** A cursor's fields joined by `|`, base64url: opaque to clients. */
+export function encodeCursor(fields: readonly string[]): string {
+  return Buffer.from(fields.join('|')).toString('base64url');
 }
 
-/** A cursor from this list's `nextCursor`; anything else is refused as a bad request. */
-export const pageCursor = z
-  .string()
-  .max(200)
-  .transform((value, ctx): PageCursor => {
-    const [time, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-    const at = new Date(time ?? '');
-    if (!id || Number.isNaN(at.getTime()) || !z.uuid().safeParse(id).success) {
-      ctx.addIssue({ code: 'custom', message: 'Not a page cursor from this list.' });
-      return z.NEVER;
-    }
-    return { at, id };
-  })
-  .meta({ description: 'The `nextCursor` of the page before; without it, the newest page.' });
+/** A time written by `encodeCursor`, or undefined. */
+export function cursorTime(field: string | undefined): Date | undefined {
+  const at = new Date(field ?? '');
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/** A row id written by `encodeCursor`, or undefined. */
+export const cursorId = (field: string | undefined): string | undefined =>
+  z.uuid().safeParse(field).success ? field : undefined;
+
+/**
+ * A cursor from a list's `nextCursor`, its fields read back by `read`; anything `read`
+ * cannot read is refused as a bad request.
+ */
+export function cursorSchema<T>(read: (fields: string[]) => T | undefined) {
+  return z
+    .string()
+    .max(200)
+    .transform((value, ctx): T => {
+      const cursor = read(Buffer.from(value, 'base64url').toString('utf8').split('|'));
+      if (cursor === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'Not a page cursor from this list.' });
+        return z.NEVER;
+      }
+      return cursor;
+    })
+    .meta({ description: 'The `nextCursor` of the page before; without it, the first page.' });
+}
+
+/** `<at ISO>|<id>`, read back by `pageCursor`. */
+export function cursorOf(row: PageCursor): string {
+  return encodeCursor([row.at.toISOString(), row.id]);
+}
+
+/** A cursor from a newest-first list's `nextCursor`. */
+export const pageCursor = cursorSchema(([time, id]): PageCursor | undefined => {
+  const at = cursorTime(time);
+  const rowId = cursorId(id);
+  return at && rowId ? { at, id: rowId } : undefined;
+});
 
 /**
  * A page from the rows a query returned, asked for one more than the page holds: the

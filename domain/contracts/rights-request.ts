@@ -15,6 +15,7 @@ import {
   STEP_STATES,
   VERIFICATION_CODE_DIGITS,
 } from '../rights-request.ts';
+import { cursorId, cursorSchema, cursorTime, encodeCursor } from './page.ts';
 
 export const requestIdParams = z.object({ id: z.uuid() });
 
@@ -111,17 +112,44 @@ export type VerifyRequestBody = z.infer<typeof verifyRequestBody>;
 export const legalRequestView = requestView.extend({ userId: z.uuid().nullable() });
 export type LegalRequestView = z.infer<typeof legalRequestView>;
 
+/**
+ * Where a page of the legal team's requests ended, in their order: the deadline in force
+ * (none before the person confirms: those come last), then when the request was made,
+ * then its id.
+ */
+export interface DueCursor {
+  dueAt: Date | null;
+  createdAt: Date;
+  id: string;
+}
+
+/** `<due ISO or nothing>|<created ISO>|<id>`, read back by `dueCursor`. */
+export const dueCursorOf = (row: DueCursor): string =>
+  encodeCursor([row.dueAt?.toISOString() ?? '', row.createdAt.toISOString(), row.id]);
+
+export const dueCursor = cursorSchema(([due, created, id]): DueCursor | undefined => {
+  const dueAt = due === '' ? null : cursorTime(due);
+  const createdAt = cursorTime(created);
+  const rowId = cursorId(id);
+  return dueAt !== undefined && createdAt && rowId ? { dueAt, createdAt, id: rowId } : undefined;
+});
+
 export const legalRequestQuery = z.object({
   status: z.enum(['open', 'all', ...REQUEST_STATUSES]).default('open'),
   type: z.enum(REQUEST_TYPES).optional(),
   userId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(LEGAL_REQUEST_LIST_MAX_LIMIT).default(LEGAL_REQUEST_LIST_LIMIT),
+  cursor: dueCursor.optional(),
 });
 export type LegalRequestQuery = z.infer<typeof legalRequestQuery>;
 /** What a caller sends (the defaults fill the rest). */
 export type LegalRequestQueryInput = z.input<typeof legalRequestQuery>;
 
-export const legalRequestList = z.object({ requests: z.array(legalRequestView) });
+export const legalRequestList = z.object({
+  requests: z.array(legalRequestView),
+  /** The next page's cursor; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export type LegalRequestList = z.infer<typeof legalRequestList>;
 
 export const extendDeadlineBody = z

@@ -1,12 +1,14 @@
 // The legal team's dashboard in a real browser (D-CLOCK, R-HOLD, R-PROOF, S-MFA): a legal
 // user, signed in with a two-factor code, sees the rights requests fewest days left first,
-// overdue ones red and nearly-due ones amber; extends one deadline with a reason (offered
-// only where the law allows it), which the person is emailed, and downloads its audit
-// events; places a legal hold on a creator whose account deletion then shows as paused on
-// both sides, and releases it, after which the deletion finishes with its certificate.
+// a page at a time, overdue ones red and nearly-due ones amber; extends one deadline with
+// a reason (offered only where the law allows it), which the person is emailed, and
+// downloads its audit events; places a legal hold on a creator whose account deletion
+// then shows as paused on both sides, and releases it, after which the deletion finishes
+// with its certificate.
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGAL_REQUEST_LIST_LIMIT } from '../../domain/rights-request.ts';
 import { addCalendarMonths, daysLeft } from '../../domain/rights-request-clock.ts';
 import { RightsRequest } from '../../db/entities/index.ts';
 import {
@@ -132,6 +134,47 @@ describe('the legal dashboard', () => {
     const { scrollWidth, viewport } = await documentWidth(phone.page);
     expect(scrollWidth).toBeLessThanOrEqual(viewport);
     await leave(phone);
+  });
+
+  it('[D-CLOCK] shows the requests a page at a time: more days left on the next page, the filter kept, and back to the fewest', async () => {
+    const person = await db.account({ name: 'Pat Paged' });
+    const ids: string[] = [];
+    // One more than a page, all further off than any other request of the type.
+    for (let i = 0; i <= LEGAL_REQUEST_LIST_LIMIT; i++) {
+      ids.push(
+        await seedVerifiedRequest(db, {
+          userId: person.id,
+          type: 'objection',
+          jurisdiction: 'GDPR',
+          daysLeft: 300 + i,
+        }),
+      );
+    }
+    const [nearest, furthest] = [ids[0]!, ids.at(-1)!];
+    const { page } = legal;
+    const shown = () =>
+      page
+        .getByTestId('legal-request')
+        .evaluateAll((trs: any[]) => trs.map((tr) => tr.dataset.request as string));
+    await page.goto('/staff/legal?status=open&type=objection');
+    await page.getByTestId('legal-request').first().waitFor();
+    const first = await shown();
+    expect(first).toHaveLength(LEGAL_REQUEST_LIST_LIMIT);
+    expect(first).toContain(nearest);
+    expect(first).not.toContain(furthest);
+    expect(await page.getByTestId('urgency-summary').textContent()).toContain('on this page');
+
+    await page.getByRole('link', { name: 'More days left' }).click();
+    await page.waitForURL(/cursor=/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('type')).toBe('objection');
+    expect(url.searchParams.get('status')).toBe('open');
+    await page.locator(`[data-request="${furthest}"]`).waitFor();
+    expect((await shown()).filter((id) => first.includes(id))).toEqual([]);
+
+    await page.getByRole('link', { name: 'Fewest days left' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('cursor'));
+    await page.locator(`[data-request="${nearest}"]`).waitFor();
   });
 
   it('[D-CLOCK] extends a deadline once, only where allowed, with a reason the person is emailed; the audit exports as JSON', async () => {

@@ -1,8 +1,9 @@
-// Newest-first lists a page at a time (domain/contracts/page.ts): a creator's jobs, the
+// Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs, the
 // admins' marketing campaigns, the legal team's incidents, deletion certificates and
-// take-down requests (stored files: assets.test.ts). Walking the pages shows
-// every row once, newest first, rows made in the same millisecond in order of id; a
-// cursor the list did not give is refused, naming the field.
+// take-down requests (stored files: assets.test.ts); and the legal team's rights
+// requests, fewest days left first. Walking the pages shows every row once, in the list's
+// order, rows of the same millisecond in order of id; a cursor the list did not give is
+// refused, naming the field.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   Incident,
   IncidentNotice,
   MarketingCampaign,
+  RightsRequest,
   TakedownRequest,
 } from '../../db/entities/index.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
@@ -269,6 +271,52 @@ describe('newest-first pages', () => {
     expect(openSeen.filter((id) => takedowns.some((t) => t.id === id && t.status === 'closed'))).toEqual([]);
   });
 
+  it("walk the legal team's rights requests two at a time: every one once, fewest days left first, those not confirmed last", async () => {
+    const person = await signedIn(platform);
+    const due = new Date(Date.now() + 10 * 86_400_000);
+    const made = new Date(Date.now() - 86_400_000);
+    const later = (d: Date, ms: number) => new Date(d.getTime() + ms);
+    // [deadline, extended deadline, made]: two of the same deadline and millisecond made,
+    // one whose extension puts it last of those with a deadline, two not confirmed yet.
+    const shapes: [Date | null, Date | null, Date][] = [
+      [due, null, made],
+      [due, null, made],
+      [due, null, later(made, -1)],
+      [later(due, -86_400_000), later(due, 30 * 86_400_000), made],
+      [later(due, 1), null, made],
+      [null, null, made],
+      [null, null, later(made, 1)],
+    ];
+    const requests = shapes.map(([dueAt, extendedDueAt, createdAt]) => ({
+      id: randomUUID(),
+      user: person.user.id,
+      type: 'access' as const,
+      jurisdiction: 'GDPR' as const,
+      status: dueAt ? ('in_progress' as const) : ('awaiting_verification' as const),
+      createdAt,
+      dueAt,
+      extendedDueAt,
+    }));
+    await em().insertMany(RightsRequest, requests);
+    const inForce = (r: (typeof requests)[number]) => (r.extendedDueAt ?? r.dueAt)?.getTime() ?? Infinity;
+    const expected = [...requests]
+      .sort(
+        (a, b) =>
+          inForce(a) - inForce(b) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1),
+      )
+      .map((r) => r.id);
+
+    const seen = await walk(
+      (cursor) =>
+        legal.client.get(
+          `/api/legal/requests?status=all&userId=${person.user.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        ),
+      (page) => (page.requests as { id: string }[]).map((r) => r.id),
+      2,
+    );
+    expect(seen).toEqual(expected);
+  });
+
   it('refuse a cursor the list did not give, naming the field', async () => {
     const creator = await signedIn(platform);
     const forged = [
@@ -283,6 +331,7 @@ describe('newest-first pages', () => {
       [legal.client, '/api/legal/incidents'],
       [legal.client, '/api/legal/certificates'],
       [legal.client, '/api/legal/takedowns'],
+      [legal.client, '/api/legal/requests'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);
