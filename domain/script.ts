@@ -69,6 +69,8 @@ export const MAX_SCRIPT_LENGTH = 20_000;
 export const MAX_SCRIPT_FILE_BYTES = 256 * 1024;
 export const MAX_SCENES = 24;
 export const MAX_SCENE_TEXT_LENGTH = 500;
+/** A creator's script projects a page at a time, last changed first. */
+export const PROJECT_PAGE_SIZE = 20;
 export const PROJECT_PAGE_SIZE_MAX = 50;
 
 /**

@@ -3,8 +3,8 @@
 import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
 import { pageOf, type PageCursor } from '../domain/contracts/page.ts';
 
-/** The column a list is ordered by: when its rows were made (recorded, issued, filed). */
-type TimeColumn = 'createdAt' | 'recordedAt' | 'issuedAt' | 'filedAt';
+/** The column a list is ordered by: when its rows were made (recorded, issued, filed), or last changed. */
+type TimeColumn = 'createdAt' | 'recordedAt' | 'issuedAt' | 'filedAt' | 'updatedAt';
 
 /** Rows older than the cursor's row, or as old with a smaller id. */
 function after(cursor: PageCursor | undefined, at: TimeColumn) {

@@ -13,6 +13,7 @@ import {
 } from '../db/entities/index.ts';
 import type {
   CompareQuery,
+  ProjectListQuery,
   ProjectPage,
   ProjectView,
   RevisionComparison,
@@ -24,6 +25,7 @@ import { FAILURE_MESSAGES, type FailureCode } from '../domain/generation.ts';
 import { findModel } from '../domain/models.ts';
 import { compareScenes, type SplitMethod } from '../domain/script.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
+import { newestPage } from '../stores/newest-first.ts';
 import { SCRIPT_CHANNEL, renderKey } from '../stores/script.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { streamLiveView } from './live-view.ts';
@@ -142,20 +144,21 @@ export async function getProject(deps: UseCaseDeps, actor: Actor, id: string): P
   };
 }
 
+/** A page of the creator's projects, last changed first; the next starts at its `nextCursor`. */
 export async function listProjects(
   deps: UseCaseDeps,
   actor: Actor,
-  query: { limit: number },
+  query: ProjectListQuery,
 ): Promise<ProjectPage> {
-  const projects = await deps.orm.em
-    .fork()
-    .find(
-      ScriptProject,
-      { user: actor.id },
-      { orderBy: { updatedAt: 'desc', id: 'desc' }, limit: query.limit },
-    );
+  const { page, nextCursor } = await newestPage(
+    deps.orm.em.fork(),
+    ScriptProject,
+    { user: actor.id },
+    query,
+    'updatedAt',
+  );
   return {
-    projects: projects.map((p) => ({
+    projects: page.map((p) => ({
       id: p.id,
       title: p.title,
       status: p.status,
@@ -163,6 +166,7 @@ export async function listProjects(
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
     })),
+    nextCursor,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   MAX_SCENE_TEXT_LENGTH,
   MAX_SCRIPT_LENGTH,
   MAX_TITLE_LENGTH,
+  PROJECT_PAGE_SIZE,
   PROJECT_PAGE_SIZE_MAX,
   REVISION_STATUSES,
   RUN_PHASES,
@@ -17,6 +18,7 @@ import {
   SPLIT_METHODS,
   VOICE_LANGUAGES,
 } from '../script.ts';
+import { pageCursor } from './page.ts';
 
 const settings = {
   title: z.string().trim().min(1).max(MAX_TITLE_LENGTH),
@@ -151,9 +153,15 @@ export const projectSummary = projectView.pick({
   createdAt: true,
 });
 export const projectListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(PROJECT_PAGE_SIZE_MAX).default(20),
+  limit: z.coerce.number().int().min(1).max(PROJECT_PAGE_SIZE_MAX).default(PROJECT_PAGE_SIZE),
+  cursor: pageCursor.optional(),
 });
-export const projectPage = z.object({ projects: z.array(projectSummary) });
+export type ProjectListQuery = z.infer<typeof projectListQuery>;
+export const projectPage = z.object({
+  projects: z.array(projectSummary),
+  /** The next page's cursor; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export type ProjectPage = z.infer<typeof projectPage>;
 
 export const projectQuote = z.object({

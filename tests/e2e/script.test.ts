@@ -2,9 +2,9 @@
 // with the built-in renderer: write a script with a voice recording, review the scenes,
 // see the whole run's price, run it and watch every scene's progress live, get the video;
 // then change one scene, see that only it is priced and made again, and open version 2
-// with what changed. A run's cancel kept while Temporal does not answer shows on the
-// project's open page, and the run ends cancelled once told. Screenshots at each step
-// (test-artifacts/screenshots/script-*.png).
+// with what changed. Many projects are listed a page at a time. A run's cancel kept
+// while Temporal does not answer shows on the project's open page, and the run ends
+// cancelled once told. Screenshots at each step (test-artifacts/screenshots/script-*.png).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { media } from '../support/assets.ts';
@@ -19,10 +19,12 @@ import {
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
 import { signedInVisitor, sweepUnstartedNow, withTemporalUnanswered } from '../support/e2e-fixtures.ts';
 import { staffApi } from '../support/e2e-rights-request.ts';
-import { createProject, quoteAndRun, waitForProject } from '../support/script.ts';
+import { createProject, projectRow, quoteAndRun, waitForProject } from '../support/script.ts';
 import { PROMPT_MARKERS } from '../support/simulator/index.ts';
 import { cancelProject } from '../../use-cases/script-cancel.ts';
 import { creditBalance } from '../../stores/billing.ts';
+import { ScriptProject } from '../../db/entities/index.ts';
+import { PROJECT_PAGE_SIZE } from '../../domain/script.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 
 let browser: Browser;
@@ -204,5 +206,44 @@ describe("a script run's cancel kept while Temporal does not answer", () => {
     expect(await page.getByTestId('project-message').textContent()).toContain('You cancelled this run.');
     expect(await page.getByTestId('cancel-requested').count()).toBe(0);
     expect(await creditBalance(db.orm.em.fork(), account.id)).toBe(500);
+  });
+});
+
+describe("a creator's many script projects", () => {
+  it('are listed last changed first, a page at a time, the earlier ones a link away', async () => {
+    const visitor = await signedInVisitor(browser, db, { name: 'Pia Paged' });
+    const now = Date.now();
+    // One more than a page; the first made is the one changed longest ago.
+    const projects = Array.from({ length: PROJECT_PAGE_SIZE + 1 }, (_, n) =>
+      projectRow(visitor.account.id, {
+        title: `Draft ${n}`,
+        createdAt: new Date(now - 3_600_000),
+        updatedAt: new Date(now - 60_000 * (PROJECT_PAGE_SIZE + 1 - n)),
+      }),
+    );
+    await db.orm.em.fork().insertMany(ScriptProject, projects);
+    const [earliest, latest] = [projects[0]!.title, projects.at(-1)!.title];
+    const { page } = visitor;
+    const titles = () =>
+      page
+        .getByTestId('project-row')
+        .locator('a')
+        .evaluateAll((links) => links.map((a) => (a as { textContent: string }).textContent));
+
+    await page.goto('/scripts');
+    await page.getByTestId('project-row').first().waitFor();
+    const first = await titles();
+    expect(first).toHaveLength(PROJECT_PAGE_SIZE);
+    expect(first[0]).toBe(latest);
+    expect(first).not.toContain(earliest);
+
+    await page.getByRole('link', { name: 'Changed earlier' }).click();
+    await page.waitForURL(/cursor=/);
+    await page.getByRole('link', { name: earliest, exact: true }).waitFor();
+    expect(await titles()).toEqual([earliest]);
+
+    await page.getByRole('link', { name: 'Latest changed' }).click();
+    await page.getByRole('link', { name: latest, exact: true }).waitFor();
+    await leave(visitor);
   });
 });

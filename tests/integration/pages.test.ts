@@ -1,7 +1,7 @@
-// Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs, the
-// admins' marketing campaigns, the legal team's incidents, deletion certificates and
-// take-down requests (stored files: assets.test.ts); and the legal team's rights
-// requests, fewest days left first. Walking the pages shows every row once, in the list's
+// Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs and
+// script projects (last changed first), the admins' marketing campaigns, the legal team's
+// incidents, deletion certificates and take-down requests (stored files:
+// assets.test.ts); and the legal team's rights requests, fewest days left first. Walking the pages shows every row once, in the list's
 // order, rows of the same millisecond in order of id; a cursor the list did not give is
 // refused, naming the field.
 import { randomUUID } from 'node:crypto';
@@ -12,11 +12,13 @@ import {
   IncidentNotice,
   MarketingCampaign,
   RightsRequest,
+  ScriptProject,
   TakedownRequest,
 } from '../../db/entities/index.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { json } from '../support/http.ts';
+import { projectRow } from '../support/script.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -149,6 +151,29 @@ describe('newest-first pages', () => {
     // Without a limit, a page is the admin page's 20.
     const first = await json(await admin.client.get('/api/admin/marketing/campaigns'));
     expect(first.campaigns.length).toBeLessThanOrEqual(20);
+  });
+
+  it("walk a creator's script projects two at a time: every one once, last changed first, those changed in the same millisecond in order", async () => {
+    const creator = await signedIn(platform);
+    const same = new Date(Date.now() - 30_000);
+    const changed = [same, same, new Date(same.getTime() - 1), same, new Date(same.getTime() + 1)];
+    // Made in the order listed; the list goes by the last change.
+    const projects = changed.map((updatedAt, n) =>
+      projectRow(creator.user.id, {
+        title: `Paged ${n}`,
+        createdAt: new Date(same.getTime() - 60_000 + n),
+        updatedAt,
+      }),
+    );
+    await em().insertMany(ScriptProject, projects);
+    await em().insertMany(ScriptProject, [{ ...projects[0]!, id: randomUUID(), user: admin.user.id }]);
+
+    const seen = await walk(
+      (cursor) => creator.client.get(`/api/scripts?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.projects as { id: string }[]).map((p) => p.id),
+      2,
+    );
+    expect(seen).toEqual(newestFirst(projects.map((p) => ({ id: p.id, createdAt: p.updatedAt }))));
   });
 
   it("walk the legal team's incidents two at a time: every incident once, newest recorded first, those of the same millisecond in order", async () => {
@@ -327,6 +352,7 @@ describe('newest-first pages', () => {
     for (const [client, path] of [
       [creator.client, '/api/jobs'],
       [creator.client, '/api/assets'],
+      [creator.client, '/api/scripts'],
       [admin.client, '/api/admin/marketing/campaigns'],
       [legal.client, '/api/legal/incidents'],
       [legal.client, '/api/legal/certificates'],

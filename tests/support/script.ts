@@ -18,6 +18,19 @@ export async function createProject(client: TestClient, body: CreateScriptInput)
   return json(res);
 }
 
+/** A script project's row written straight to the database, for lists of many projects. */
+export const projectRow = (user: string, row: { title: string; createdAt: Date; updatedAt: Date }) => ({
+  id: randomUUID(),
+  user,
+  script: 'A fox runs through the snow.',
+  scriptFormat: 'text' as const,
+  splitMethod: 'local' as const,
+  aspectRatio: '16:9',
+  resolution: '720p',
+  voiceLanguage: 'en',
+  ...row,
+});
+
 /** Quotes the next run and confirms it; the quote and the project as the run started it. */
 export async function quoteAndRun(
   client: TestClient,

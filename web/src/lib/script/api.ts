@@ -2,6 +2,7 @@
 // site's server with the browser's cookies, or the browser itself). Kept apart from
 // #lib/api/client.ts so the script pages add their calls without touching the shared one.
 import type { ApiClient } from '../api/client.ts';
+import { queryString } from '../api/query.ts';
 import type {
   CreateScriptInput,
   ProjectPage,
@@ -17,7 +18,8 @@ const enc = encodeURIComponent;
 export function scriptApi(api: ApiClient) {
   const project = (id: string) => `/api/scripts/${enc(id)}`;
   return {
-    projects: () => api.call<ProjectPage>('GET', '/api/scripts?limit=50'),
+    /** A page of the creator's projects, last changed first; `cursor` is the page before's `nextCursor`. */
+    projects: (cursor?: string) => api.call<ProjectPage>('GET', `/api/scripts${queryString({ cursor })}`),
 
     project: (id: string) => api.call<ProjectView>('GET', project(id)),
 

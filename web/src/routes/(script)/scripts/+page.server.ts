@@ -1,6 +1,7 @@
-// Script projects: the creator's projects, and a new one from a script written here or
-// uploaded as a .txt or .srt file (judged by its bytes on this server, as the API judges
-// them), with a voice recording from their uploads or speech made for them.
+// Script projects: the creator's projects, last changed first, a page at a time; and a
+// new one from a script written here or uploaded as a .txt or .srt file (judged by its
+// bytes on this server, as the API judges them), with a voice recording from their
+// uploads or speech made for them.
 import { redirect } from '@sveltejs/kit';
 import { readScriptFile } from '../../../../../domain/script-text.ts';
 import { MAX_SCRIPT_FILE_BYTES, SCRIPT_FORMATS, type ScriptFormat } from '../../../../../domain/script.ts';
@@ -14,13 +15,17 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
   const api = serverApi(event);
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
   const [projects, models, uploads] = await Promise.all([
-    scriptApi(api).projects(),
+    scriptApi(api).projects(cursor),
     api.generation.models(),
     api.retention.assets({ kind: 'input', limit: 100 }),
   ]);
   return {
     projects: projects.ok ? projects.data.projects : [],
+    nextCursor: projects.ok ? projects.data.nextCursor : null,
+    /** A page of projects changed earlier: it links back to the first. */
+    earlier: Boolean(cursor),
     models: models.ok ? models.data.models : [],
     recordings: uploads.ok
       ? uploads.data.assets.filter((a) => a.status === 'stored' && a.contentType?.startsWith('audio/'))
