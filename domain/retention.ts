@@ -23,6 +23,10 @@ export const ASSET_STATUSES = [
 ] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
+/** What a stored file holds, by its content type's first part (`audio/mpeg`: audio). */
+export const ASSET_MEDIA = ['image', 'audio', 'video'] as const;
+export type AssetMedia = (typeof ASSET_MEDIA)[number];
+
 /** Rows whose object may exist: an object under one of them is never an orphan. */
 export const LIVE_ASSET_STATUSES = [
   'pending',

@@ -226,7 +226,12 @@ export async function listAssets(deps: UseCaseDeps, actor: Actor, query: AssetLi
   const { page, nextCursor } = await newestPage(
     em,
     Asset,
-    { user: actor.id, ...(query.kind ? { kind: query.kind } : {}) },
+    {
+      user: actor.id,
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.media ? { contentType: { $like: `${query.media}/%` } } : {}),
+    },
     query,
   );
   const ids = page.map((a) => a.id);

@@ -7,6 +7,7 @@ import {
   ASSET_KINDS,
   ASSET_LIST_DEFAULT_LIMIT,
   ASSET_LIST_MAX_LIMIT,
+  ASSET_MEDIA,
   ASSET_STATUSES,
   DELETION_REASONS,
   RETENTION_STATUSES,
@@ -45,6 +46,10 @@ export type AssetView = z.infer<typeof assetView>;
 
 export const assetListQuery = z.object({
   kind: z.enum(ASSET_KINDS).optional(),
+  /** Only files in this state (a picker asks for `stored`: the ones a job or ticket can use). */
+  status: z.enum(ASSET_STATUSES).optional(),
+  /** Only images, sounds or videos, by the type read from the file's own bytes. */
+  media: z.enum(ASSET_MEDIA).optional(),
   limit: z.coerce.number().int().min(1).max(ASSET_LIST_MAX_LIMIT).default(ASSET_LIST_DEFAULT_LIMIT),
   cursor: pageCursor.optional(),
 });

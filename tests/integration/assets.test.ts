@@ -376,6 +376,45 @@ describe('listing', () => {
     );
     expect((await client.get('/api/assets?cursor=bm9wZQ')).status).toBe(400);
   });
+
+  it('lists only the files a picker can use: stored ones of the media asked for, however many others came after', async () => {
+    const { user, client } = await signedIn(platform);
+    const at = Date.now() - 60_000;
+    const row = (contentType: string, status: 'stored' | 'deleted' | 'pending', n: number) => ({
+      id: randomUUID(),
+      user: user.id,
+      kind: 'input' as const,
+      status,
+      objectKey: `test/${randomUUID()}`,
+      contentType,
+      createdAt: new Date(at + n),
+    });
+    const recording = row('audio/mpeg', 'stored', 0);
+    const image = row('image/png', 'stored', 1);
+    // Newer than the recording, and more than a page of them: a picker of the newest
+    // uploads would not reach it.
+    const others = [
+      row('audio/wav', 'deleted', 2),
+      row('audio/mpeg', 'pending', 3),
+      ...Array.from({ length: 3 }, (_, n) => row('image/jpeg', 'stored', 4 + n)),
+    ];
+    await platform.clients.orm.em.fork().insertMany(Asset, [recording, image, ...others]);
+
+    const ids = async (query: string) =>
+      ((await json(await client.get(`/api/assets?${query}`))).assets as { id: string }[]).map((a) => a.id);
+    expect(await ids('kind=input&status=stored&media=audio&limit=2')).toEqual([recording.id]);
+    expect(await ids('kind=input&media=audio')).toEqual([others[1]!.id, others[0]!.id, recording.id]);
+    expect(await ids('status=stored&media=image&limit=10')).toEqual([
+      ...others
+        .slice(2)
+        .map((a) => a.id)
+        .reverse(),
+      image.id,
+    ]);
+    const refused = await client.get('/api/assets?media=text');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify((await json(refused)).error)).toContain('media');
+  });
 });
 
 describe('temporary processing files', () => {

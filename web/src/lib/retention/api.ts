@@ -6,14 +6,21 @@ import type {
   DownloadLink,
   OpsAssetView,
 } from '../../../../domain/contracts/retention.ts';
-import type { AssetKind } from '../../../../domain/retention.ts';
+import type { AssetKind, AssetMedia, AssetStatus } from '../../../../domain/retention.ts';
 import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
 
 export function retentionCalls(api: ApiClient) {
   return {
-    assets: (query: { kind?: AssetKind; cursor?: string; limit?: number } = {}) =>
-      api.call<AssetPage>('GET', `/api/assets${queryString(query)}`),
+    assets: (
+      query: {
+        kind?: AssetKind;
+        status?: AssetStatus;
+        media?: AssetMedia;
+        cursor?: string;
+        limit?: number;
+      } = {},
+    ) => api.call<AssetPage>('GET', `/api/assets${queryString(query)}`),
     asset: (id: string) => api.call<AssetView>('GET', `/api/assets/${seg(id)}`),
     /** A short-lived link to the file itself (the owner's only). */
     downloadLink: (id: string) => api.call<DownloadLink>('GET', `/api/assets/${seg(id)}/download`),

@@ -11,6 +11,7 @@ import { requireUser } from '#lib/server/guards.ts';
 import { scriptApi } from '#lib/script/api.ts';
 import type { CreateScriptInput } from '#lib/script/types.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { ASSET_LIST_MAX_LIMIT } from '../../../../../domain/retention.ts';
 
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
   const [projects, models, uploads] = await Promise.all([
     scriptApi(api).projects(cursor),
     api.generation.models(),
-    api.retention.assets({ kind: 'input', limit: 100 }),
+    api.retention.assets({ kind: 'input', status: 'stored', media: 'audio', limit: ASSET_LIST_MAX_LIMIT }),
   ]);
   return {
     projects: projects.ok ? projects.data.projects : [],
@@ -27,9 +28,7 @@ export const load: PageServerLoad = async (event) => {
     /** A page of projects changed earlier: it links back to the first. */
     earlier: Boolean(cursor),
     models: models.ok ? models.data.models : [],
-    recordings: uploads.ok
-      ? uploads.data.assets.filter((a) => a.status === 'stored' && a.contentType?.startsWith('audio/'))
-      : [],
+    recordings: uploads.ok ? uploads.data.assets : [],
   };
 };
 

@@ -7,18 +7,19 @@ import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, raw, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { ASSET_LIST_MAX_LIMIT } from '../../../../../domain/retention.ts';
 
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
   const api = serverApi(event);
   const [tickets, uploads] = await Promise.all([
     api.support.tickets(),
-    api.retention.assets({ kind: 'input', limit: 50 }),
+    api.retention.assets({ kind: 'input', status: 'stored', limit: ASSET_LIST_MAX_LIMIT }),
   ]);
   return {
     tickets: tickets.ok ? tickets.data.tickets : [],
     ticketsError: tickets.ok ? null : friendlyMessage(tickets.problem),
-    uploads: uploads.ok ? uploads.data.assets.filter((a) => a.status === 'stored') : [],
+    uploads: uploads.ok ? uploads.data.assets : [],
   };
 };
 

@@ -11,6 +11,7 @@ import { requireUser } from '#lib/server/guards.ts';
 import { scriptApi } from '#lib/script/api.ts';
 import type { SplitMethod } from '#lib/script/types.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { ASSET_LIST_MAX_LIMIT } from '../../../../../../domain/retention.ts';
 
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
     scripts.project(id),
     scripts.revisions(id),
     api.generation.models(),
-    api.retention.assets({ kind: 'input', limit: 100 }),
+    api.retention.assets({ kind: 'input', status: 'stored', media: 'audio', limit: ASSET_LIST_MAX_LIMIT }),
   ]);
   if (!project.ok) {
     if (project.problem.status === 401) toSignIn(event.url);
@@ -34,9 +35,7 @@ export const load: PageServerLoad = async (event) => {
     project: project.data,
     revisions: revisions.ok ? revisions.data.revisions : [],
     models: models.ok ? models.data.models : [],
-    recordings: uploads.ok
-      ? uploads.data.assets.filter((a) => a.status === 'stored' && a.contentType?.startsWith('audio/'))
-      : [],
+    recordings: uploads.ok ? uploads.data.assets : [],
     videoUrl: link?.ok ? link.data.url : null,
     runKey: randomUUID(),
   };
