@@ -27,7 +27,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { verifyLink } from '../platform/links.ts';
 import { privacyEmails, sendLoggedMail } from '../stores/mail.ts';
 import { mergeSteps } from '../stores/rights-request.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';

@@ -15,7 +15,7 @@ import type {
 } from '../domain/contracts/announcement.ts';
 import { conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { callOrRecord } from './unanswered.ts';

@@ -13,7 +13,7 @@ import { findModel } from '../domain/models.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { plainRow } from '../stores/plain-rows.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { temporalUiLinks } from './diagnostic.ts';

@@ -17,7 +17,7 @@ import { INCIDENT_START_DEADLINE_MS, authorityDeadline, authorityStatus } from '
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { noticeCountsByIncident } from '../stores/incident.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { recordUnstartedStart } from '../stores/unstarted.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';

@@ -26,7 +26,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { UndecodableMedia } from '../platform/undecodable.ts';
 import { deleteObjectQuietly, presignDownload } from '../platform/objects.ts';
 import { activeHoldIds, heldAssetIds } from '../stores/legal-hold.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { assetDedupeKey } from '../stores/retention-proof.ts';
 import { judgeStoredObject, reportAssetVerdict, verdictColumns } from '../stores/moderation.ts';
 import { deleteAssetSoon } from '../stores/retention.ts';

@@ -25,7 +25,7 @@ import { FAILURE_MESSAGES, type FailureCode } from '../domain/generation.ts';
 import { findModel } from '../domain/models.ts';
 import { compareScenes, type SplitMethod } from '../domain/script.ts';
 import { JOB_CHANNEL } from '../stores/generation.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { SCRIPT_CHANNEL, renderKey } from '../stores/script.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { streamLiveView } from './live-view.ts';

@@ -19,6 +19,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { presignDownload } from '../platform/objects.ts';
 import { sendLoggedMail, wasDelivered } from '../stores/mail.ts';
 import { supportEmails, ticketThread } from '../stores/support.ts';
+import { newestPage, oldestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { assetGone } from './retention.ts';
 import { addMessage, closeTicket, messageCounts, namesOf, summaryOf, threadView } from './support.ts';
@@ -36,13 +37,20 @@ function filterOf(filter: QueueFilter, staff: Actor) {
   }
 }
 
+/**
+ * A page of the queue: the tickets waiting longest first, closed ones the latest first;
+ * the next starts at its `nextCursor`.
+ */
 export async function supportQueue(deps: UseCaseDeps, staff: Actor, query: QueueQuery): Promise<QueueList> {
   const em = deps.orm.em.fork();
-  const tickets = await em.find(SupportTicket, filterOf(query.filter, staff), {
-    // Waiting longest first; closed ones newest first.
-    orderBy: { lastMessageAt: query.filter === 'closed' ? 'desc' : 'asc' },
-    limit: query.limit,
-  });
+  const inOrder = query.filter === 'closed' ? newestPage : oldestPage;
+  const { page: tickets, nextCursor } = await inOrder(
+    em,
+    SupportTicket,
+    filterOf(query.filter, staff),
+    query,
+    'lastMessageAt',
+  );
   const counts = await messageCounts(em, tickets);
   const names = await namesOf(
     em,
@@ -61,6 +69,7 @@ export async function supportQueue(deps: UseCaseDeps, staff: Actor, query: Queue
       requester: requesters.get(t.user ?? '') ?? null,
     })),
     counts: totals,
+    nextCursor,
   };
 }
 

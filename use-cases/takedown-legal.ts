@@ -14,7 +14,7 @@ import { conflict, notFound } from '../domain/errors.ts';
 import { TAKEDOWN_DECISION_DUE_MS } from '../domain/takedown.ts';
 import { workflowIds } from '../domain/temporal.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { newestPage } from '../stores/newest-first.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 import { temporalUiLinks } from './diagnostic.ts';

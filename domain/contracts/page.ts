@@ -1,7 +1,9 @@
-// Newest-first lists split into pages (jobs, stored files, marketing campaigns, incidents,
-// deletion certificates, take-down requests): a page ends with a cursor naming its last
-// row, and the next page starts after that row. The row's id breaks ties between rows of
-// the same millisecond, so no row is skipped or shown twice, even while newer rows arrive.
+// Lists split into pages by a time (jobs, stored files, script projects, marketing
+// campaigns, incidents, deletion certificates, take-down requests newest first; the
+// support queue oldest first): a page ends with a cursor naming its last row, and the
+// next page starts after that row. The row's id breaks ties between rows of the same
+// millisecond, so no row is skipped or shown twice, even while newer rows arrive. The
+// legal team's rights requests have a cursor of their own (contracts/rights-request.ts).
 import { z } from 'zod';
 
 /** The row a page ended on: its time in the list's order, and its id. */
@@ -49,7 +51,7 @@ export function cursorOf(row: PageCursor): string {
   return encodeCursor([row.at.toISOString(), row.id]);
 }
 
-/** A cursor from a newest-first list's `nextCursor`. */
+/** A cursor from a list's `nextCursor` (its last row's time and id). */
 export const pageCursor = cursorSchema(([time, id]): PageCursor | undefined => {
   const at = cursorTime(time);
   const rowId = cursorId(id);

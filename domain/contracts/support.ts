@@ -12,6 +12,7 @@ import {
   TICKET_STATUSES,
   TICKET_SUBJECT_MAX_LENGTH,
 } from '../support.ts';
+import { pageCursor } from './page.ts';
 
 const text = (max: number, what: string) =>
   z
@@ -49,6 +50,7 @@ export const attachmentQuery = z.object({ assetId: z.uuid() });
 export const queueQuery = z.object({
   filter: z.enum(QUEUE_FILTERS).default('open'),
   limit: z.coerce.number().int().min(1).max(TICKET_PAGE_SIZE).default(TICKET_PAGE_SIZE),
+  cursor: pageCursor.optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 
@@ -101,6 +103,8 @@ export type StaffTicketView = z.infer<typeof staffTicketView>;
 export const queueList = z.object({
   tickets: z.array(staffTicketSummary),
   counts: z.record(z.enum(QUEUE_FILTERS), z.number()),
+  /** The next page's cursor; null on the last page. */
+  nextCursor: z.string().nullable(),
 });
 export type QueueList = z.infer<typeof queueList>;
 

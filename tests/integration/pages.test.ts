@@ -1,7 +1,8 @@
 // Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs and
 // script projects (last changed first), the admins' marketing campaigns, the legal team's
 // incidents, deletion certificates and take-down requests (stored files:
-// assets.test.ts); and the legal team's rights requests, fewest days left first. Walking the pages shows every row once, in the list's
+// assets.test.ts); the support queue, waiting longest first; and the legal team's rights
+// requests, fewest days left first. Walking the pages shows every row once, in the list's
 // order, rows of the same millisecond in order of id; a cursor the list did not give is
 // refused, naming the field.
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import {
   MarketingCampaign,
   RightsRequest,
   ScriptProject,
+  SupportTicket,
   TakedownRequest,
 } from '../../db/entities/index.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
@@ -85,7 +87,7 @@ async function expectWalked(
   );
 }
 
-describe('newest-first pages', () => {
+describe('pages by time', () => {
   it("walk a creator's jobs two at a time: every job once, newest first, jobs of the same millisecond in order", async () => {
     const creator = await signedIn(platform);
     const same = new Date(Date.now() - 60_000);
@@ -296,6 +298,35 @@ describe('newest-first pages', () => {
     expect(openSeen.filter((id) => takedowns.some((t) => t.id === id && t.status === 'closed'))).toEqual([]);
   });
 
+  it('walk the support queue two at a time: the tickets waiting longest first, closed ones the latest first, each once', async () => {
+    const creator = await signedIn(platform);
+    const same = new Date(Date.now() - 3_600_000);
+    const ms = (n: number) => new Date(same.getTime() + n);
+    const ticket = (status: 'open' | 'closed', lastMessageAt: Date) => ({
+      id: randomUUID(),
+      user: creator.user.id,
+      subject: 'My video stopped halfway',
+      status,
+      lastMessageAt,
+      createdAt: lastMessageAt,
+      closedAt: status === 'closed' ? lastMessageAt : null,
+    });
+    const open = [ms(0), ms(0), ms(-1), ms(1), ms(0)].map((at) => ticket('open', at));
+    const closed = [ms(0), ms(1), ms(0)].map((at) => ticket('closed', at));
+    await em().insertMany(SupportTicket, [...open, ...closed]);
+
+    const walkQueue = (filter: string) =>
+      walk(
+        (cursor) =>
+          admin.client.get(`/api/support/queue?filter=${filter}&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+        (page) => (page.tickets as { id: string }[]).map((t) => t.id),
+        2,
+      );
+    const rows = (list: typeof open) => list.map((t) => ({ id: t.id, createdAt: t.lastMessageAt }));
+    expect(await walkQueue('open')).toEqual(newestFirst(rows(open)).reverse());
+    expect(await walkQueue('closed')).toEqual(newestFirst(rows(closed)));
+  });
+
   it("walk the legal team's rights requests two at a time: every one once, fewest days left first, those not confirmed last", async () => {
     const person = await signedIn(platform);
     const due = new Date(Date.now() + 10 * 86_400_000);
@@ -358,6 +389,7 @@ describe('newest-first pages', () => {
       [legal.client, '/api/legal/certificates'],
       [legal.client, '/api/legal/takedowns'],
       [legal.client, '/api/legal/requests'],
+      [admin.client, '/api/support/queue'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

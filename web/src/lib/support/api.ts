@@ -15,8 +15,9 @@ export function supportCalls(api: ApiClient) {
       api.call<TicketView>('POST', `/api/support/tickets/${seg(id)}/messages`, { body, csrfToken }),
     close: (id: string, csrfToken: string) =>
       api.call<TicketView>('POST', `/api/support/tickets/${seg(id)}/close`, { csrfToken }),
-    queue: (filter: QueueFilter) =>
-      api.call<QueueList>('GET', `/api/support/queue${queryString({ filter })}`),
+    /** A page of the queue; `cursor` is the page before's `nextCursor`. */
+    queue: (filter: QueueFilter, cursor?: string) =>
+      api.call<QueueList>('GET', `/api/support/queue${queryString({ filter, cursor })}`),
     queueTicket: (id: string) => api.call<StaffTicketView>('GET', `/api/support/queue/${seg(id)}`),
     /** Assigns the ticket to the caller. */
     assign: (id: string, csrfToken: string) =>
