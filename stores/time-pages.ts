@@ -5,10 +5,11 @@ import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mik
 import { pageOf, type PageCursor } from '../domain/contracts/page.ts';
 
 /**
- * The column a list is ordered by: when its rows were made (recorded, issued, filed),
- * last changed, or last written to.
+ * The column a list is ordered by: when its rows were made (recorded, issued, filed,
+ * placed), last changed, or last written to.
  */
-type TimeColumn = 'createdAt' | 'recordedAt' | 'issuedAt' | 'filedAt' | 'updatedAt' | 'lastMessageAt';
+type TimeColumn =
+  'createdAt' | 'recordedAt' | 'issuedAt' | 'filedAt' | 'placedAt' | 'updatedAt' | 'lastMessageAt';
 
 type Order = 'desc' | 'asc';
 

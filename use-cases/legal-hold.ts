@@ -19,6 +19,7 @@ import type {
 import { conflict, notFound } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { holdChange, holdSubject } from '../stores/legal-hold.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 
@@ -111,8 +112,10 @@ export async function releaseHold(
   return { ...holdView(hold), workflowsSignalled: await tellHoldChange(deps, hold) };
 }
 
+/** A page of holds, the latest placed first; the next starts at its `nextCursor`. */
 export async function listHolds(deps: UseCaseDeps, query: HoldListQuery): Promise<LegalHoldList> {
-  const holds = await deps.orm.em.fork().find(
+  const { page, nextCursor } = await newestPage(
+    deps.orm.em.fork(),
     LegalHold,
     {
       ...(query.userId ? { userId: query.userId } : {}),
@@ -120,7 +123,8 @@ export async function listHolds(deps: UseCaseDeps, query: HoldListQuery): Promis
       ...(query.active === 'true' ? { releasedAt: null } : {}),
       ...(query.active === 'false' ? { releasedAt: { $ne: null } } : {}),
     },
-    { orderBy: { placedAt: 'desc', id: 'desc' }, limit: query.limit },
+    query,
+    'placedAt',
   );
-  return { holds: holds.map(holdView) };
+  return { holds: page.map(holdView), nextCursor };
 }

@@ -2,6 +2,7 @@
 // validation and OpenAPI document, and the site's types (`z.infer`).
 import { z } from 'zod';
 import { HOLD_LIST_LIMIT, HOLD_LIST_MAX_LIMIT } from '../retention.ts';
+import { pageCursor } from './page.ts';
 
 const reason = z.string().trim().min(3).max(2000);
 
@@ -23,6 +24,7 @@ export const holdListQuery = z
     assetId: z.uuid().optional(),
     active: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(HOLD_LIST_MAX_LIMIT).default(HOLD_LIST_LIMIT),
+    cursor: pageCursor.optional(),
   })
   .refine((q) => !(q.userId && q.assetId), {
     message: 'Filter by userId or assetId, not both.',
@@ -51,5 +53,9 @@ export type LegalHoldView = z.infer<typeof legalHoldView>;
 export const legalHoldChange = legalHoldView.extend({ workflowsSignalled: z.number() });
 export type LegalHoldChange = z.infer<typeof legalHoldChange>;
 
-export const legalHoldList = z.object({ holds: z.array(legalHoldView) });
+export const legalHoldList = z.object({
+  holds: z.array(legalHoldView),
+  /** The next page's cursor; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export type LegalHoldList = z.infer<typeof legalHoldList>;

@@ -1,6 +1,6 @@
 // Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs and
 // script projects (last changed first), the admins' marketing campaigns, the legal team's
-// incidents, deletion certificates and take-down requests (stored files:
+// incidents, deletion certificates, holds and take-down requests (stored files:
 // assets.test.ts); the support queue, waiting longest first; and the legal team's rights
 // requests, fewest days left first. Walking the pages shows every row once, in the list's
 // order, rows of the same millisecond in order of id; a cursor the list did not give is
@@ -11,6 +11,7 @@ import {
   DeletionCertificate,
   Incident,
   IncidentNotice,
+  LegalHold,
   MarketingCampaign,
   RightsRequest,
   ScriptProject,
@@ -298,6 +299,33 @@ describe('pages by time', () => {
     expect(openSeen.filter((id) => takedowns.some((t) => t.id === id && t.status === 'closed'))).toEqual([]);
   });
 
+  it("walk the legal team's holds two at a time: every one once, the latest placed first, those of the same millisecond in order", async () => {
+    const person = await signedIn(platform);
+    const same = new Date(Date.now() - 5_400_000);
+    const holds = [same, same, new Date(same.getTime() + 1), same, new Date(same.getTime() - 1)].map(
+      (placedAt, n) => ({
+        id: randomUUID(),
+        userId: person.user.id,
+        reason: `Litigation ${n}`,
+        placedBy: legal.user.id,
+        placedAt,
+        ...(n === 0 ? { releasedAt: placedAt, releasedBy: legal.user.id, releaseReason: 'Settled.' } : {}),
+      }),
+    );
+    await em().insertMany(LegalHold, holds);
+
+    const seen = await walk(
+      (cursor) =>
+        legal.client.get(
+          `/api/legal/holds?userId=${person.user.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        ),
+      (page) => (page.holds as { id: string }[]).map((h) => h.id),
+      2,
+    );
+    const rows = holds.map((h) => ({ id: h.id, createdAt: h.placedAt }));
+    expect(seen).toEqual(newestFirst(rows));
+  });
+
   it('walk the support queue two at a time: the tickets waiting longest first, closed ones the latest first, each once', async () => {
     const creator = await signedIn(platform);
     const same = new Date(Date.now() - 3_600_000);
@@ -390,6 +418,7 @@ describe('pages by time', () => {
       [legal.client, '/api/legal/takedowns'],
       [legal.client, '/api/legal/requests'],
       [admin.client, '/api/support/queue'],
+      [legal.client, '/api/legal/holds'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

@@ -13,6 +13,8 @@ export interface HoldFilter {
   assetId?: string;
   active?: 'true' | 'false';
   limit?: number;
+  /** The page before's `nextCursor`. */
+  cursor?: string;
 }
 
 export function legalHoldCalls(api: ApiClient) {

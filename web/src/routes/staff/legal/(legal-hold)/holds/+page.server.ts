@@ -1,6 +1,7 @@
-// Legal holds (R-HOLD): the list (active first by default), placing one on a person or on
-// one file with a reason, and releasing one with a reason. Deletions a hold covers wait,
-// and go on by themselves when it is released; each change is audited by the API.
+// Legal holds (R-HOLD): the list, the latest placed first, a page at a time (the active
+// ones by default); placing one on a person or on one file with a reason, and releasing
+// one with a reason. Deletions a hold covers wait, and go on by themselves when it is
+// released; each change is audited by the API.
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { reasonOf, releaseHold } from '#lib/legal-hold/actions.server.ts';
 import { serverApi } from '#lib/server/api.ts';
@@ -12,11 +13,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const load: PageServerLoad = async (event) => {
   const { needsMfa } = await event.parent();
   const show = event.url.searchParams.get('show') === 'all' ? 'all' : 'active';
-  if (needsMfa) return { holds: [], listError: null, show };
+  if (needsMfa) return { holds: [], nextCursor: null, older: false, listError: null, show };
   const filter = show === 'active' ? { active: 'true' as const } : {};
-  const result = await serverApi(event).legalHold.holds({ ...filter, limit: 200 });
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
+  const result = await serverApi(event).legalHold.holds({ ...filter, cursor });
   return {
     holds: result.ok ? result.data.holds : [],
+    nextCursor: result.ok ? result.data.nextCursor : null,
+    /** An older page: it links back to the newest. */
+    older: Boolean(cursor),
     listError: result.ok ? null : friendlyMessage(result.problem),
     show,
   };
