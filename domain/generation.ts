@@ -142,6 +142,8 @@ export const CIRCUIT_BREAKER = { failureThreshold: 5, coolDownMs: 2 * MINUTE } a
 
 /** Idempotency keys: what clients may send in `Idempotency-Key`. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** A creator's jobs a page at a time, newest first. */
+export const JOB_PAGE_SIZE = 20;
 export const JOB_PAGE_SIZE_MAX = 100;
 
 /** What a job was asked to make, as stored on the job (besides its model and prompt). */

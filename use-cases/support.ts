@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Asset, SupportMessage, SupportTicket, User } from '../db/entities/index.ts';
 import type {
   OpenTicketBody,
+  MyTicketsQuery,
   TicketList,
   TicketMessage,
   TicketMessageBody,
@@ -18,6 +19,7 @@ import { badRequest, conflict, notFound } from '../domain/errors.ts';
 import type { TicketAuthorRole } from '../domain/support.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { ticketDeleteAt, ticketThread, type TicketThread } from '../stores/support.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -152,15 +154,22 @@ export async function openTicket(deps: UseCaseDeps, actor: Actor, body: OpenTick
   return ownView(deps, em, actor, ticket);
 }
 
-export async function myTickets(deps: UseCaseDeps, actor: Actor): Promise<TicketList> {
+/** A page of the person's tickets, the latest activity first; the next starts at its `nextCursor`. */
+export async function myTickets(deps: UseCaseDeps, actor: Actor, query: MyTicketsQuery): Promise<TicketList> {
   const em = deps.orm.em.fork();
-  const tickets = await em.find(SupportTicket, { user: actor.id }, { orderBy: { lastMessageAt: 'desc' } });
+  const { page: tickets, nextCursor } = await newestPage(
+    em,
+    SupportTicket,
+    { user: actor.id },
+    query,
+    'lastMessageAt',
+  );
   const counts = await messageCounts(em, tickets);
   const names = await namesOf(
     em,
     tickets.map((t) => t.assignedTo),
   );
-  return { tickets: tickets.map((t) => summaryOf(deps, t, counts.get(t.id) ?? 0, names)) };
+  return { tickets: tickets.map((t) => summaryOf(deps, t, counts.get(t.id) ?? 0, names)), nextCursor };
 }
 
 export async function messageCounts(

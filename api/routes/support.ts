@@ -6,6 +6,7 @@ import {
   assignBody,
   attachmentLink,
   attachmentQuery,
+  myTicketsQuery,
   openTicketBody,
   queueList,
   queueQuery,
@@ -51,8 +52,9 @@ export const supportRoutes = [
     summary: 'My support tickets, the latest activity first',
     tags: ['support'],
     access: 'signed-in',
+    query: myTicketsQuery,
     response: ticketList,
-    handler: ({ deps, req }) => myTickets(deps, caller(req).user),
+    handler: ({ deps, query, req }) => myTickets(deps, caller(req).user, query),
   }),
 
   defineRoute({

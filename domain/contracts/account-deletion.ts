@@ -10,7 +10,7 @@ import {
   DELETION_ORIGINS,
   ERASURE_OUTCOMES,
 } from '../account-deletion.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 export const certificateSummary = z.object({
   id: z.uuid(),
@@ -97,13 +97,12 @@ export type CertificateView = z.infer<typeof certificateView>;
 
 export const certificateList = z.object({
   certificates: z.array(certificateSummary),
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type CertificateList = z.infer<typeof certificateList>;
 
 export const certificateListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(CERTIFICATE_LIST_MAX_LIMIT).default(CERTIFICATE_LIST_LIMIT),
-  cursor: pageCursor.optional(),
+  ...pageQuery(CERTIFICATE_LIST_LIMIT, CERTIFICATE_LIST_MAX_LIMIT),
 });
 export type CertificateListQuery = z.infer<typeof certificateListQuery>;
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CAMPAIGN_LIST_LIMIT, CAMPAIGN_LIST_MAX_LIMIT } from '../announcement.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '../generation.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 export const campaignBody = z
   .object({ subject: z.string().trim().min(3).max(200), body: z.string().trim().min(3).max(20_000) })
@@ -54,13 +54,12 @@ export const campaignSummary = z.object({
 export type CampaignSummary = z.infer<typeof campaignSummary>;
 
 export const campaignListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(CAMPAIGN_LIST_MAX_LIMIT).default(CAMPAIGN_LIST_LIMIT),
-  cursor: pageCursor.optional(),
+  ...pageQuery(CAMPAIGN_LIST_LIMIT, CAMPAIGN_LIST_MAX_LIMIT),
 });
 export type CampaignListQuery = z.infer<typeof campaignListQuery>;
 
 export const campaignList = z.object({
   campaigns: z.array(campaignSummary),
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type CampaignList = z.infer<typeof campaignList>;

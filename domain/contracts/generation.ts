@@ -2,11 +2,17 @@
 // view and the review queue. One schema for the API's validation and OpenAPI document,
 // and the site's types (`z.infer`).
 import { z } from 'zod';
-import { IDEMPOTENCY_KEY_PATTERN, JOB_PAGE_SIZE_MAX, JOB_STATUSES, REVISION_KINDS } from '../generation.ts';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  JOB_PAGE_SIZE,
+  JOB_PAGE_SIZE_MAX,
+  JOB_STATUSES,
+  REVISION_KINDS,
+} from '../generation.ts';
 import { REVIEW_KINDS, REVIEW_SUBJECTS } from '../moderation.ts';
 import { INPUT_ROLES, MAX_SEED } from '../models.ts';
 import { heldUpload, imageScores, reviewView } from './moderation.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 export const offeredModel = z.object({
   id: z.string(),
@@ -158,14 +164,13 @@ export const jobListQuery = z.object({
     .pipe(z.array(z.uuid()).max(JOB_PAGE_SIZE_MAX))
     .optional()
     .meta({ description: 'Only these jobs (comma-separated ids): those that made a page of videos.' }),
-  limit: z.coerce.number().int().min(1).max(JOB_PAGE_SIZE_MAX).default(20),
-  cursor: pageCursor.optional(),
+  ...pageQuery(JOB_PAGE_SIZE, JOB_PAGE_SIZE_MAX),
 });
 export type JobListQuery = z.infer<typeof jobListQuery>;
 /** The same query as a client sends it (the cursor and the ids still strings). */
 export type JobListParams = Partial<Omit<JobListQuery, 'cursor' | 'ids'>> & { cursor?: string; ids?: string };
 
-export const jobPage = z.object({ jobs: z.array(jobView), nextCursor: z.string().nullable() });
+export const jobPage = z.object({ jobs: z.array(jobView), nextCursor });
 export type JobPage = z.infer<typeof jobPage>;
 
 export const revisionChain = z.object({ jobs: z.array(jobView) });

@@ -9,7 +9,7 @@ import {
   INCIDENT_STATUSES,
   NOTICE_STATUSES,
 } from '../incident.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 const when = z.iso.datetime({ offset: true });
 
@@ -66,12 +66,11 @@ export const incidentView = z.object({
 });
 export type IncidentView = z.infer<typeof incidentView>;
 export const incidentListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(INCIDENT_LIST_MAX_LIMIT).default(INCIDENT_LIST_LIMIT),
-  cursor: pageCursor.optional(),
+  ...pageQuery(INCIDENT_LIST_LIMIT, INCIDENT_LIST_MAX_LIMIT),
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 
-export const incidentList = z.object({ incidents: z.array(incidentView), nextCursor: z.string().nullable() });
+export const incidentList = z.object({ incidents: z.array(incidentView), nextCursor });
 export type IncidentList = z.infer<typeof incidentList>;
 
 export const authorityNotifiedBody = z.object({

@@ -2,7 +2,7 @@
 // validation and OpenAPI document, and the site's types (`z.infer`).
 import { z } from 'zod';
 import { HOLD_LIST_LIMIT, HOLD_LIST_MAX_LIMIT } from '../retention.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 const reason = z.string().trim().min(3).max(2000);
 
@@ -23,8 +23,7 @@ export const holdListQuery = z
     userId: z.uuid().optional(),
     assetId: z.uuid().optional(),
     active: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(HOLD_LIST_MAX_LIMIT).default(HOLD_LIST_LIMIT),
-    cursor: pageCursor.optional(),
+    ...pageQuery(HOLD_LIST_LIMIT, HOLD_LIST_MAX_LIMIT),
   })
   .refine((q) => !(q.userId && q.assetId), {
     message: 'Filter by userId or assetId, not both.',
@@ -55,7 +54,6 @@ export type LegalHoldChange = z.infer<typeof legalHoldChange>;
 
 export const legalHoldList = z.object({
   holds: z.array(legalHoldView),
-  /** The next page's cursor; null on the last page. */
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type LegalHoldList = z.infer<typeof legalHoldList>;

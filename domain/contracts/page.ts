@@ -59,6 +59,21 @@ export const pageCursor = cursorSchema(([time, id]): PageCursor | undefined => {
 });
 
 /**
+ * A paged list's query fields: how many rows a page holds (`size` unless asked for, at
+ * most `max`), and the cursor it starts after.
+ */
+export const pageQuery = (size: number, max: number) => ({
+  limit: z.coerce.number().int().min(1).max(max).default(size),
+  cursor: pageCursor.optional(),
+});
+
+/** A paged list's answer field: the next page's cursor, null on the last page. */
+export const nextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: "The next page's cursor; null on the last page." });
+
+/**
  * A page from the rows a query returned, asked for one more than the page holds: the
  * extra row only tells that there is a next page. `timeOf` is the time the list is
  * ordered by (when a row was made, an incident recorded, a certificate issued).

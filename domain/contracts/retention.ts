@@ -2,7 +2,7 @@
 // R-OUT-7D, R-IN-EARLY, R-HOLD): one schema for the API's validation and OpenAPI
 // document, and the site's types (`z.infer`).
 import { z } from 'zod';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 import {
   ASSET_KINDS,
   ASSET_LIST_DEFAULT_LIMIT,
@@ -50,12 +50,11 @@ export const assetListQuery = z.object({
   status: z.enum(ASSET_STATUSES).optional(),
   /** Only images, sounds or videos, by the type read from the file's own bytes. */
   media: z.enum(ASSET_MEDIA).optional(),
-  limit: z.coerce.number().int().min(1).max(ASSET_LIST_MAX_LIMIT).default(ASSET_LIST_DEFAULT_LIMIT),
-  cursor: pageCursor.optional(),
+  ...pageQuery(ASSET_LIST_DEFAULT_LIMIT, ASSET_LIST_MAX_LIMIT),
 });
 export type AssetListQuery = z.infer<typeof assetListQuery>;
 
-export const assetPage = z.object({ assets: z.array(assetView), nextCursor: z.string().nullable() });
+export const assetPage = z.object({ assets: z.array(assetView), nextCursor });
 export type AssetPage = z.infer<typeof assetPage>;
 
 export const downloadLink = z.object({ url: z.url(), expiresAt: z.string() });

@@ -15,7 +15,7 @@ import {
   STEP_STATES,
   VERIFICATION_CODE_DIGITS,
 } from '../rights-request.ts';
-import { cursorId, cursorSchema, cursorTime, encodeCursor } from './page.ts';
+import { cursorId, cursorSchema, cursorTime, encodeCursor, nextCursor } from './page.ts';
 
 export const requestIdParams = z.object({ id: z.uuid() });
 
@@ -147,8 +147,7 @@ export type LegalRequestQueryInput = z.input<typeof legalRequestQuery>;
 
 export const legalRequestList = z.object({
   requests: z.array(legalRequestView),
-  /** The next page's cursor; null on the last page. */
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type LegalRequestList = z.infer<typeof legalRequestList>;
 

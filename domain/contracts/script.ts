@@ -18,7 +18,7 @@ import {
   SPLIT_METHODS,
   VOICE_LANGUAGES,
 } from '../script.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 const settings = {
   title: z.string().trim().min(1).max(MAX_TITLE_LENGTH),
@@ -153,14 +153,12 @@ export const projectSummary = projectView.pick({
   createdAt: true,
 });
 export const projectListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(PROJECT_PAGE_SIZE_MAX).default(PROJECT_PAGE_SIZE),
-  cursor: pageCursor.optional(),
+  ...pageQuery(PROJECT_PAGE_SIZE, PROJECT_PAGE_SIZE_MAX),
 });
 export type ProjectListQuery = z.infer<typeof projectListQuery>;
 export const projectPage = z.object({
   projects: z.array(projectSummary),
-  /** The next page's cursor; null on the last page. */
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type ProjectPage = z.infer<typeof projectPage>;
 

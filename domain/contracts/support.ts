@@ -12,7 +12,7 @@ import {
   TICKET_STATUSES,
   TICKET_SUBJECT_MAX_LENGTH,
 } from '../support.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 const text = (max: number, what: string) =>
   z
@@ -49,8 +49,7 @@ export const attachmentQuery = z.object({ assetId: z.uuid() });
 
 export const queueQuery = z.object({
   filter: z.enum(QUEUE_FILTERS).default('open'),
-  limit: z.coerce.number().int().min(1).max(TICKET_PAGE_SIZE).default(TICKET_PAGE_SIZE),
-  cursor: pageCursor.optional(),
+  ...pageQuery(TICKET_PAGE_SIZE, TICKET_PAGE_SIZE),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 
@@ -91,7 +90,14 @@ export type TicketSummary = z.infer<typeof ticketSummary>;
 
 export const ticketView = ticketSummary.extend({ messages: z.array(ticketMessage) });
 export type TicketView = z.infer<typeof ticketView>;
-export const ticketList = z.object({ tickets: z.array(ticketSummary) });
+export const myTicketsQuery = z.object({
+  ...pageQuery(TICKET_PAGE_SIZE, TICKET_PAGE_SIZE),
+});
+export type MyTicketsQuery = z.infer<typeof myTicketsQuery>;
+export const ticketList = z.object({
+  tickets: z.array(ticketSummary),
+  nextCursor,
+});
 export type TicketList = z.infer<typeof ticketList>;
 
 /** Who asked: shown to support staff only. */
@@ -103,8 +109,7 @@ export type StaffTicketView = z.infer<typeof staffTicketView>;
 export const queueList = z.object({
   tickets: z.array(staffTicketSummary),
   counts: z.record(z.enum(QUEUE_FILTERS), z.number()),
-  /** The next page's cursor; null on the last page. */
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type QueueList = z.infer<typeof queueList>;
 

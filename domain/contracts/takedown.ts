@@ -10,7 +10,7 @@ import {
   TAKEDOWN_REASONS,
   TAKEDOWN_STATUSES,
 } from '../takedown.ts';
-import { pageCursor } from './page.ts';
+import { nextCursor, pageQuery } from './page.ts';
 
 export const fileTakedownBody = z.object({
   reason: z.enum(TAKEDOWN_REASONS),
@@ -82,13 +82,12 @@ export const takedownListQuery = z.object({
     .enum(['open', ...TAKEDOWN_STATUSES])
     .optional()
     .meta({ description: '`open`: every one not closed yet. Without it, all.' }),
-  limit: z.coerce.number().int().min(1).max(TAKEDOWN_LIST_MAX_LIMIT).default(TAKEDOWN_LIST_LIMIT),
-  cursor: pageCursor.optional(),
+  ...pageQuery(TAKEDOWN_LIST_LIMIT, TAKEDOWN_LIST_MAX_LIMIT),
 });
 export type TakedownListQuery = z.infer<typeof takedownListQuery>;
 export const takedownList = z.object({
   takedowns: z.array(takedownRecord),
-  nextCursor: z.string().nullable(),
+  nextCursor,
 });
 export type TakedownList = z.infer<typeof takedownList>;
 

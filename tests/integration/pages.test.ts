@@ -1,10 +1,10 @@
 // Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs and
 // script projects (last changed first), the admins' marketing campaigns, the legal team's
 // incidents, deletion certificates, holds and take-down requests (stored files:
-// assets.test.ts); the support queue, waiting longest first; and the legal team's rights
-// requests, fewest days left first. Walking the pages shows every row once, in the list's
-// order, rows of the same millisecond in order of id; a cursor the list did not give is
-// refused, naming the field.
+// assets.test.ts), a creator's support tickets; the support queue, waiting longest
+// first; and the legal team's rights requests, fewest days left first. Walking the pages
+// shows every row once, in the list's order, rows of the same millisecond in order of
+// id; a cursor the list did not give is refused, naming the field.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -326,7 +326,7 @@ describe('pages by time', () => {
     expect(seen).toEqual(newestFirst(rows));
   });
 
-  it('walk the support queue two at a time: the tickets waiting longest first, closed ones the latest first, each once', async () => {
+  it("walk the support queue two at a time: the tickets waiting longest first, closed ones the latest first, each once; and the creator's own, the latest first", async () => {
     const creator = await signedIn(platform);
     const same = new Date(Date.now() - 3_600_000);
     const ms = (n: number) => new Date(same.getTime() + n);
@@ -343,16 +343,30 @@ describe('pages by time', () => {
     const closed = [ms(0), ms(1), ms(0)].map((at) => ticket('closed', at));
     await em().insertMany(SupportTicket, [...open, ...closed]);
 
-    const walkQueue = (filter: string) =>
-      walk(
+    // Other tests' tickets share the queue: ours are found among them, each once.
+    const walkQueue = async (filter: string, list: typeof open) => {
+      const ours = new Set<string>(list.map((t) => t.id));
+      const seen = await walk(
         (cursor) =>
           admin.client.get(`/api/support/queue?filter=${filter}&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
         (page) => (page.tickets as { id: string }[]).map((t) => t.id),
         2,
+        (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
       );
+      expect(new Set(seen).size).toBe(seen.length);
+      return seen.filter((id) => ours.has(id));
+    };
     const rows = (list: typeof open) => list.map((t) => ({ id: t.id, createdAt: t.lastMessageAt }));
-    expect(await walkQueue('open')).toEqual(newestFirst(rows(open)).reverse());
-    expect(await walkQueue('closed')).toEqual(newestFirst(rows(closed)));
+    expect(await walkQueue('open', open)).toEqual(newestFirst(rows(open)).reverse());
+    expect(await walkQueue('closed', closed)).toEqual(newestFirst(rows(closed)));
+
+    // The creator's own list: every ticket, the latest activity first.
+    const mine = await walk(
+      (cursor) => creator.client.get(`/api/support/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (page) => (page.tickets as { id: string }[]).map((t) => t.id),
+      2,
+    );
+    expect(mine).toEqual(newestFirst(rows([...open, ...closed])));
   });
 
   it("walk the legal team's rights requests two at a time: every one once, fewest days left first, those not confirmed last", async () => {

@@ -7,7 +7,9 @@ import type { QueueList, ReplyResult, StaffTicketView, TicketList, TicketView } 
 
 export function supportCalls(api: ApiClient) {
   return {
-    tickets: () => api.call<TicketList>('GET', '/api/support/tickets'),
+    /** A page of my tickets; `cursor` is the page before's `nextCursor`. */
+    tickets: (cursor?: string) =>
+      api.call<TicketList>('GET', `/api/support/tickets${queryString({ cursor })}`),
     ticket: (id: string) => api.call<TicketView>('GET', `/api/support/tickets/${seg(id)}`),
     open: (body: { subject: string; message: string; attachmentAssetId?: string }, csrfToken: string) =>
       api.call<TicketView>('POST', '/api/support/tickets', { body, csrfToken }),

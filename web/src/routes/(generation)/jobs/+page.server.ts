@@ -2,10 +2,8 @@
 // plain GET form, so the address says what is shown and works without JavaScript.
 import { serverApi } from '#lib/server/api.ts';
 import { requireUser } from '#lib/server/guards.ts';
-import { JOB_STATUSES, type JobStatus } from '../../../../../domain/generation.ts';
+import { JOB_PAGE_SIZE, JOB_STATUSES, type JobStatus } from '../../../../../domain/generation.ts';
 import type { PageServerLoad } from './$types';
-
-const PAGE = 20;
 
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
@@ -22,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
       status: status || undefined,
       modelId: modelId || undefined,
       cursor: cursor || undefined,
-      limit: PAGE,
+      limit: JOB_PAGE_SIZE,
     }),
     api.models(),
   ]);

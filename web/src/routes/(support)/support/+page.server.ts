@@ -1,6 +1,7 @@
-// Support (R-SUPPORT-3Y): my tickets, the latest activity first, and a new one: a subject,
-// a message and, optionally, one of my uploads to show (a screenshot), which keeps an
-// upload's 30 days (R-IN-30D). A ticket is deleted 3 years after it is closed.
+// Support (R-SUPPORT-3Y): my tickets, the latest activity first, a page at a time; and a
+// new one: a subject, a message and, optionally, one of my uploads to show (a
+// screenshot), which keeps an upload's 30 days (R-IN-30D). A ticket is deleted 3 years
+// after it is closed.
 import { redirect } from '@sveltejs/kit';
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
@@ -12,12 +13,16 @@ import { ASSET_LIST_MAX_LIMIT } from '../../../../../domain/retention.ts';
 export const load: PageServerLoad = async (event) => {
   await requireUser(event);
   const api = serverApi(event);
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
   const [tickets, uploads] = await Promise.all([
-    api.support.tickets(),
+    api.support.tickets(cursor),
     api.retention.assets({ kind: 'input', status: 'stored', limit: ASSET_LIST_MAX_LIMIT }),
   ]);
   return {
     tickets: tickets.ok ? tickets.data.tickets : [],
+    nextCursor: tickets.ok ? tickets.data.nextCursor : null,
+    /** An older page: it links back to the newest. */
+    older: Boolean(cursor),
     ticketsError: tickets.ok ? null : friendlyMessage(tickets.problem),
     uploads: uploads.ok ? uploads.data.assets : [],
   };
