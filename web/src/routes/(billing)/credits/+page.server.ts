@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const paged = Number.isInteger(before) && before > 0;
   const paid = event.url.searchParams.get('paid');
   const [credits, packs, payment, subscription, payments] = await Promise.all([
-    api.credits({ limit: 50, before: paged ? before : undefined }),
+    api.credits({ before: paged ? before : undefined }),
     api.packs(),
     paid ? api.payment(paid) : Promise.resolve(null),
     api.subscription(),
