@@ -204,3 +204,5 @@ export const REQUEST_LIST_LIMIT = 100;
  */
 export const LEGAL_REQUEST_LIST_LIMIT = 50;
 export const LEGAL_REQUEST_LIST_MAX_LIMIT = 200;
+/** A request with fewer days than this left is due soon (the legal dashboard's amber). */
+export const DUE_SOON_DAYS = 7;

@@ -16,6 +16,7 @@ import {
 } from '../domain/contracts/rights-request.ts';
 import { notFound } from '../domain/errors.ts';
 import {
+  DUE_SOON_DAYS,
   OPEN_REQUEST_STATUSES,
   VERIFICATION_MAX_ATTEMPTS,
   isCancellable,
@@ -24,6 +25,7 @@ import {
   requestDaysLeft,
   REQUEST_LIST_LIMIT,
 } from '../domain/rights-request.ts';
+import { DAY } from '../domain/time.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 
@@ -168,30 +170,47 @@ export async function listLegalRequests(
     query.status === 'open' ? [...OPEN_REQUEST_STATUSES] : query.status === 'all' ? null : [query.status];
   const list = statuses ? `{${statuses.join(',')}}` : null;
   const { cursor } = query;
+  const matching = `(?::text[] is null or status = any(?::text[]))
+        and (?::text is null or type = ?::text)
+        and (?::uuid is null or user_id = ?::uuid)`;
+  const matchingParams = [
+    list,
+    list,
+    query.type ?? null,
+    query.type ?? null,
+    query.userId ?? null,
+    query.userId ?? null,
+  ];
   // 'infinity' puts the requests without a deadline after every deadline, in one row
   // comparison with the cursor's.
   const after = cursor ? [cursor.dueAt?.toISOString() ?? 'infinity', cursor.createdAt, cursor.id] : null;
-  const ids = await em.execute<{ id: string }[]>(
-    `select id from rights_requests
-      where (?::text[] is null or status = any(?::text[]))
-        and (?::text is null or type = ?::text)
-        and (?::uuid is null or user_id = ?::uuid)
-        and (?::timestamptz is null
-          or (coalesce(extended_due_at, due_at, 'infinity'), created_at, id) > (?::timestamptz, ?::timestamptz, ?::uuid))
-      order by coalesce(extended_due_at, due_at, 'infinity') asc, created_at asc, id asc
-      limit ?`,
-    [
-      list,
-      list,
-      query.type ?? null,
-      query.type ?? null,
-      query.userId ?? null,
-      query.userId ?? null,
-      after?.[0] ?? null,
-      ...(after ?? [null, null, null]),
-      query.limit + 1,
-    ],
-  );
+  const now = new Date();
+  const [ids, [counts]] = await Promise.all([
+    em.execute<{ id: string }[]>(
+      `select id from rights_requests
+        where ${matching}
+          and (?::timestamptz is null
+            or (coalesce(extended_due_at, due_at, 'infinity'), created_at, id) > (?::timestamptz, ?::timestamptz, ?::uuid))
+        order by coalesce(extended_due_at, due_at, 'infinity') asc, created_at asc, id asc
+        limit ?`,
+      [...matchingParams, after?.[0] ?? null, ...(after ?? [null, null, null]), query.limit + 1],
+    ),
+    // Of every request the filter matches and that is not finished, as `daysLeft` counts.
+    em.execute<{ overdue: number; due_soon: number }[]>(
+      `select count(*) filter (where coalesce(extended_due_at, due_at) < ?)::int as overdue,
+              count(*) filter (where coalesce(extended_due_at, due_at) >= ?
+                                 and coalesce(extended_due_at, due_at) < ?)::int as due_soon
+         from rights_requests
+        where ${matching} and status = any(?::text[])`,
+      [
+        now,
+        now,
+        new Date(now.getTime() + DUE_SOON_DAYS * DAY),
+        ...matchingParams,
+        `{${OPEN_REQUEST_STATUSES.join(',')}}`,
+      ],
+    ),
+  ]);
   const rows = await em.find(RightsRequest, { id: { $in: ids.map((r) => r.id) } });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const found = ids.map((r) => byId.get(r.id)).filter((r): r is RightsRequest => Boolean(r));
@@ -214,6 +233,7 @@ export async function listLegalRequests(
             id: last.id,
           })
         : null,
+    counts: { overdue: Number(counts?.overdue ?? 0), dueSoon: Number(counts?.due_soon ?? 0) },
   };
 }
 

@@ -148,6 +148,8 @@ export type LegalRequestQueryInput = z.input<typeof legalRequestQuery>;
 export const legalRequestList = z.object({
   requests: z.array(legalRequestView),
   nextCursor,
+  /** Of every request the filter matches, not only this page's: how many are overdue, and due soon. */
+  counts: z.object({ overdue: z.number(), dueSoon: z.number() }),
 });
 export type LegalRequestList = z.infer<typeof legalRequestList>;
 

@@ -18,6 +18,7 @@ import {
   SupportTicket,
   TakedownRequest,
 } from '../../db/entities/index.ts';
+import type { RequestStatus } from '../../domain/rights-request.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { json } from '../support/http.ts';
@@ -384,13 +385,22 @@ describe('pages by time', () => {
       [later(due, 1), null, made],
       [null, null, made],
       [null, null, later(made, 1)],
+      // Overdue by an hour, and due in six days: counted as such however it is paged.
+      [new Date(Date.now() - 3_600_000), null, made],
+      [new Date(Date.now() + 6 * 86_400_000), null, made],
+      // Answered past its deadline: listed, but no longer overdue.
+      [new Date(Date.now() - 7_200_000), null, made],
     ];
-    const requests = shapes.map(([dueAt, extendedDueAt, createdAt]) => ({
+    const requests = shapes.map(([dueAt, extendedDueAt, createdAt], n) => ({
       id: randomUUID(),
       user: person.user.id,
       type: 'access' as const,
       jurisdiction: 'GDPR' as const,
-      status: dueAt ? ('in_progress' as const) : ('awaiting_verification' as const),
+      status: (!dueAt
+        ? 'awaiting_verification'
+        : n === shapes.length - 1
+          ? 'completed'
+          : 'in_progress') as RequestStatus,
       createdAt,
       dueAt,
       extendedDueAt,
@@ -413,6 +423,11 @@ describe('pages by time', () => {
       2,
     );
     expect(seen).toEqual(expected);
+
+    const first = await json(
+      await legal.client.get(`/api/legal/requests?status=all&userId=${person.user.id}&limit=2`),
+    );
+    expect(first.counts).toEqual({ overdue: 1, dueSoon: 1 });
   });
 
   it('refuse a cursor the list did not give, naming the field', async () => {

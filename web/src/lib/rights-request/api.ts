@@ -4,6 +4,7 @@ import type { ApiClient } from '../api/client.ts';
 import { queryString, seg } from '../api/query.ts';
 import type {
   LegalRequestQuery,
+  LegalRequestList,
   LegalRequestView,
   CreateRequestBody,
   RequestAudit,
@@ -24,10 +25,7 @@ export function rightsRequestCalls(api: ApiClient) {
     cancel: (id: string, csrfToken: string) => api.post<RequestView>(`${mine(id)}/cancel`, {}, csrfToken),
 
     legalRequests: (query: LegalRequestQuery = {}) =>
-      api.call<{ requests: LegalRequestView[]; nextCursor: string | null }>(
-        'GET',
-        `/api/legal/requests${queryString({ ...query })}`,
-      ),
+      api.call<LegalRequestList>('GET', `/api/legal/requests${queryString({ ...query })}`),
     legalRequest: (id: string) => api.call<LegalRequestView>('GET', legal(id)),
     extend: (id: string, body: { reason: string; months?: number }, csrfToken: string) =>
       api.post<LegalRequestView>(`${legal(id)}/extend`, body, csrfToken),

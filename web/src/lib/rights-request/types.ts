@@ -5,6 +5,7 @@ import type { LegalRequestQueryInput } from '../../../../domain/contracts/rights
 
 export type {
   CreateRequestBody,
+  LegalRequestList,
   LegalRequestView,
   RequestAudit,
   RequestStep,

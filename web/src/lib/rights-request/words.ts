@@ -2,6 +2,7 @@
 // each step of a workflow is, how much time is left. Records keyed by the domain's
 // vocabularies, so a new type, step or jurisdiction is a type error until it has words.
 import {
+  DUE_SOON_DAYS,
   JURISDICTIONS,
   REQUEST_STATUSES,
   type DeletionStep,
@@ -167,12 +168,11 @@ export function dueWords(daysLeft: number | null): string | null {
 }
 
 export type Urgency = 'overdue' | 'soon' | 'ok' | 'none';
-/** The legal dashboard's colours: overdue red, fewer than 7 days amber. */
-export const SOON_DAYS = 7;
+/** The legal dashboard's colours: overdue red, fewer than `DUE_SOON_DAYS` days amber. */
 export function urgency(daysLeft: number | null): Urgency {
   if (daysLeft === null) return 'none';
   if (daysLeft < 0) return 'overdue';
-  if (daysLeft < SOON_DAYS) return 'soon';
+  if (daysLeft < DUE_SOON_DAYS) return 'soon';
   return 'ok';
 }
 

@@ -15,7 +15,16 @@ export const load: PageServerLoad = async (event) => {
   const status = LEGAL_STATUS_FILTERS.find((s) => s === askedStatus) ?? 'open';
   const type = REQUEST_TYPES.find((t) => t === askedType) ?? '';
   if (needsMfa) {
-    return { requests: [], nextCursor: null, later: false, listError: null, status, type, now: Date.now() };
+    return {
+      requests: [],
+      nextCursor: null,
+      counts: null,
+      later: false,
+      listError: null,
+      status,
+      type,
+      now: Date.now(),
+    };
   }
   const cursor = event.url.searchParams.get('cursor') ?? undefined;
   const result = await serverApi(event).rightsRequest.legalRequests({
@@ -26,6 +35,8 @@ export const load: PageServerLoad = async (event) => {
   return {
     requests: result.ok ? result.data.requests : [],
     nextCursor: result.ok ? result.data.nextCursor : null,
+    /** Overdue and due soon among all the filter matches. */
+    counts: result.ok ? result.data.counts : null,
     /** A later page (more days left): it links back to the first. */
     later: Boolean(cursor),
     listError: result.ok ? null : friendlyMessage(result.problem),
