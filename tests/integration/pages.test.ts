@@ -44,26 +44,54 @@ const newestFirst = (rows: { id: string; createdAt: Date }[]) =>
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
     .map((r) => r.id);
 
-/** Every id the list shows, page after page, until it ends or `enough` of them are seen. */
+/** A page of two rows: `path` with its own query, the limit and the cursor added. */
+const pageAt = (path: string, cursor: string | null) =>
+  `${path}${path.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+
+/**
+ * Every id the list at `path` shows (the items under `list`), two at a time, page after
+ * page, until it ends or `enough` of them are seen. `idOf` reads an item's id.
+ */
 async function walk(
-  get: (cursor: string | null) => Promise<Response>,
-  idsOf: (page: Record<string, unknown>) => string[],
-  limit: number,
-  enough: (seen: string[]) => boolean = () => false,
+  client: TestAccount['client'],
+  path: string,
+  list: string,
+  {
+    idOf = (item) => item.id!,
+    enough = () => false,
+  }: {
+    idOf?: (item: Record<string, string>) => string;
+    enough?: (seen: string[]) => boolean;
+  } = {},
 ): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const res = await get(cursor);
+    const res = await client.get(pageAt(path, cursor));
     expect(res.status).toBe(200);
     const page = await json(res);
-    const ids = idsOf(page);
-    expect(ids.length).toBeLessThanOrEqual(limit);
+    const ids = (page[list] as Record<string, string>[]).map(idOf);
+    expect(ids.length).toBeLessThanOrEqual(2);
     seen.push(...ids);
     cursor = page.nextCursor;
   } while (cursor && !enough(seen));
   return seen;
 }
+
+/** An incident's row written straight to the database, recorded by the legal team at `recordedAt`. */
+const incidentRow = (title: string, recordedAt: Date) => ({
+  id: randomUUID(),
+  title,
+  description: 'A misconfigured backup exposed uploaded images for a day.',
+  measures: 'The backup was removed.',
+  categories: ['uploads' as const],
+  discoveredAt: recordedAt,
+  windowStart: recordedAt,
+  windowEnd: recordedAt,
+  recordedBy: legal.user.id,
+  recordedAt,
+  deadlineAt: recordedAt,
+});
 
 /**
  * Walks a list others add to, two at a time, until `rows` are all seen: each must be seen
@@ -77,12 +105,10 @@ async function expectWalked(
   idOf: (item: Record<string, string>) => string = (item) => item.id!,
 ): Promise<void> {
   const ours = new Set<string>(rows.map((r) => r.id));
-  const seen = await walk(
-    (cursor) => client.get(`${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-    (page) => (page[list] as Record<string, string>[]).map(idOf),
-    2,
-    (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
-  );
+  const seen = await walk(client, path, list, {
+    idOf,
+    enough: (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+  });
   expect(new Set(seen).size).toBe(seen.length);
   expect(seen.filter((id) => ours.has(id))).toEqual(
     newestFirst(rows.map((r) => ({ id: r.id, createdAt: r.at }))),
@@ -101,11 +127,7 @@ describe('pages by time', () => {
     }
     await insertJobRow(em(), { userId: admin.user.id, status: 'succeeded', createdAt: same });
 
-    const seen = await walk(
-      (cursor) => creator.client.get(`/api/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.jobs as { id: string }[]).map((j) => j.id),
-      2,
-    );
+    const seen = await walk(creator.client, '/api/jobs', 'jobs');
     expect(seen).toEqual(newestFirst(jobs));
   });
 
@@ -172,29 +194,15 @@ describe('pages by time', () => {
     await em().insertMany(ScriptProject, projects);
     await em().insertMany(ScriptProject, [{ ...projects[0]!, id: randomUUID(), user: admin.user.id }]);
 
-    const seen = await walk(
-      (cursor) => creator.client.get(`/api/scripts?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.projects as { id: string }[]).map((p) => p.id),
-      2,
-    );
+    const seen = await walk(creator.client, '/api/scripts', 'projects');
     expect(seen).toEqual(newestFirst(projects.map((p) => ({ id: p.id, createdAt: p.updatedAt }))));
   });
 
   it("walk the legal team's incidents two at a time: every incident once, newest recorded first, those of the same millisecond in order", async () => {
     const same = new Date(Date.now() - 7_200_000);
-    const incidents = [same, same, same, new Date(same.getTime() - 1)].map((recordedAt) => ({
-      id: randomUUID(),
-      title: `Paged ${randomUUID()}`,
-      description: 'A misconfigured backup exposed uploaded images for a day.',
-      measures: 'The backup was removed.',
-      categories: ['uploads' as const],
-      discoveredAt: recordedAt,
-      windowStart: recordedAt,
-      windowEnd: recordedAt,
-      recordedBy: legal.user.id,
-      recordedAt,
-      deadlineAt: recordedAt,
-    }));
+    const incidents = [same, same, same, new Date(same.getTime() - 1)].map((recordedAt) =>
+      incidentRow(`Paged ${randomUUID()}`, recordedAt),
+    );
     await em().insertMany(Incident, incidents);
 
     await expectWalked(
@@ -207,19 +215,7 @@ describe('pages by time', () => {
 
   it("a page of incidents counts each incident's own notices", async () => {
     const recordedAt = new Date(Date.now() + 86_400_000);
-    const incidents = [0, 1].map((n) => ({
-      id: randomUUID(),
-      title: `Counted ${n}`,
-      description: 'A misconfigured backup exposed uploaded images for a day.',
-      measures: 'The backup was removed.',
-      categories: ['uploads' as const],
-      discoveredAt: recordedAt,
-      windowStart: recordedAt,
-      windowEnd: recordedAt,
-      recordedBy: legal.user.id,
-      recordedAt: new Date(recordedAt.getTime() + n),
-      deadlineAt: recordedAt,
-    }));
+    const incidents = [0, 1].map((n) => incidentRow(`Counted ${n}`, new Date(recordedAt.getTime() + n)));
     await em().insertMany(Incident, incidents);
     const [first, second] = incidents.map((i) => i.id);
     const statuses = {
@@ -289,13 +285,9 @@ describe('pages by time', () => {
     );
     // Open ones only: ours is found, and none of the closed ones filed after it is shown.
     const open = takedowns[3]!.id;
-    const openSeen = await walk(
-      (cursor) =>
-        legal.client.get(`/api/legal/takedowns?status=open&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.takedowns as { id: string; status: string }[]).map((t) => t.id),
-      2,
-      (ids) => ids.includes(open),
-    );
+    const openSeen = await walk(legal.client, '/api/legal/takedowns?status=open', 'takedowns', {
+      enough: (ids) => ids.includes(open),
+    });
     expect(openSeen).toContain(open);
     expect(openSeen.filter((id) => takedowns.some((t) => t.id === id && t.status === 'closed'))).toEqual([]);
   });
@@ -315,14 +307,7 @@ describe('pages by time', () => {
     );
     await em().insertMany(LegalHold, holds);
 
-    const seen = await walk(
-      (cursor) =>
-        legal.client.get(
-          `/api/legal/holds?userId=${person.user.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-        ),
-      (page) => (page.holds as { id: string }[]).map((h) => h.id),
-      2,
-    );
+    const seen = await walk(legal.client, `/api/legal/holds?userId=${person.user.id}`, 'holds');
     const rows = holds.map((h) => ({ id: h.id, createdAt: h.placedAt }));
     expect(seen).toEqual(newestFirst(rows));
   });
@@ -347,13 +332,9 @@ describe('pages by time', () => {
     // Other tests' tickets share the queue: ours are found among them, each once.
     const walkQueue = async (filter: string, list: typeof open) => {
       const ours = new Set<string>(list.map((t) => t.id));
-      const seen = await walk(
-        (cursor) =>
-          admin.client.get(`/api/support/queue?filter=${filter}&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-        (page) => (page.tickets as { id: string }[]).map((t) => t.id),
-        2,
-        (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
-      );
+      const seen = await walk(admin.client, `/api/support/queue?filter=${filter}`, 'tickets', {
+        enough: (ids) => ids.filter((id) => ours.has(id)).length === ours.size,
+      });
       expect(new Set(seen).size).toBe(seen.length);
       return seen.filter((id) => ours.has(id));
     };
@@ -362,11 +343,7 @@ describe('pages by time', () => {
     expect(await walkQueue('closed', closed)).toEqual(newestFirst(rows(closed)));
 
     // The creator's own list: every ticket, the latest activity first.
-    const mine = await walk(
-      (cursor) => creator.client.get(`/api/support/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
-      (page) => (page.tickets as { id: string }[]).map((t) => t.id),
-      2,
-    );
+    const mine = await walk(creator.client, '/api/support/tickets', 'tickets');
     expect(mine).toEqual(newestFirst(rows([...open, ...closed])));
   });
 
@@ -415,12 +392,9 @@ describe('pages by time', () => {
       .map((r) => r.id);
 
     const seen = await walk(
-      (cursor) =>
-        legal.client.get(
-          `/api/legal/requests?status=all&userId=${person.user.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-        ),
-      (page) => (page.requests as { id: string }[]).map((r) => r.id),
-      2,
+      legal.client,
+      `/api/legal/requests?status=all&userId=${person.user.id}`,
+      'requests',
     );
     expect(seen).toEqual(expected);
 
