@@ -66,10 +66,12 @@ export const LEDGER_PAGE_SIZE = 50;
 export const LEDGER_PAGE_SIZE_MAX = 100;
 
 /**
- * Credit packs the purchase history lists, newest first. Every payment, older ones too,
- * is in the account's export (D-PORT) and behind each ledger entry.
+ * Credit packs a page of the purchase history lists, newest first, and the most one page
+ * may ask; older ones are on the pages after it, in the account's export (D-PORT) and
+ * behind each ledger entry.
  */
-export const PURCHASE_LIST_LIMIT = 100;
+export const PURCHASE_PAGE_SIZE = 20;
+export const PURCHASE_LIST_MAX_LIMIT = 100;
 
 // ---------------------------------------------------------------- buying credits
 

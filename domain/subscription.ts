@@ -309,5 +309,9 @@ function releaseGrants(state: SubscriptionState, effects: Effects) {
 /** A plan's label, for notes and the site. */
 export const planLabel = (planId: PlanId | null): string => findPlan(planId)?.label ?? 'subscription';
 
-/** Invoices a subscription's page lists, newest first: more than 7 years of monthly ones (R-PAY-7Y). */
-export const INVOICE_LIST_LIMIT = 100;
+/**
+ * Invoices a page lists, newest first: two years of monthly ones; every older one, kept 7
+ * years (R-PAY-7Y), is on the pages after it. And the most one page may ask.
+ */
+export const INVOICE_PAGE_SIZE = 24;
+export const INVOICE_LIST_MAX_LIMIT = 100;

@@ -10,7 +10,7 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Payment } from '../db/entities/index.ts';
-import { CREDIT_PACKS, PURCHASE_LIST_LIMIT, findPack } from '../domain/billing.ts';
+import { CREDIT_PACKS, findPack } from '../domain/billing.ts';
 import type {
   Checkout,
   CheckoutBody,
@@ -18,6 +18,7 @@ import type {
   Credits,
   CreditsQuery,
   PaymentList,
+  PaymentListQuery,
   PaymentView,
   StripeOutcome,
   StripeReceipt,
@@ -25,6 +26,7 @@ import type {
 import { AppError, badRequest, notFound } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { addPaidCredits, creditBalance, ledgerPage } from '../stores/billing.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import { reverseForCharge, reverseForDispute } from './billing-reversals.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { SUBSCRIPTION_EVENT_TYPES, receiveSubscriptionEvent } from './subscription-events.ts';
@@ -207,15 +209,19 @@ export async function receiveStripeEvent(
 }
 
 /** My purchase history: the credit packs I paid for, newest first. */
-export async function myPayments(deps: UseCaseDeps, actor: Actor): Promise<PaymentList> {
-  const payments = await deps.orm.em
-    .fork()
-    .find(
-      Payment,
-      { user: actor.id, status: 'paid' },
-      { orderBy: { createdAt: 'desc' }, limit: PURCHASE_LIST_LIMIT },
-    );
-  return { payments: payments.map(paymentView) };
+/** A page of my paid credit packs, newest first. */
+export async function myPayments(
+  deps: UseCaseDeps,
+  actor: Actor,
+  query: PaymentListQuery,
+): Promise<PaymentList> {
+  const { page, nextCursor } = await newestPage(
+    deps.orm.em.fork(),
+    Payment,
+    { user: actor.id, status: 'paid' },
+    query,
+  );
+  return { payments: page.map(paymentView), nextCursor };
 }
 
 function paymentView(payment: Payment): PaymentView {

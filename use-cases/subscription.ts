@@ -6,13 +6,16 @@
 // subscription's workflow (use-cases/subscription-events.ts); views read the rows that
 // workflow writes, never the workflow.
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import Stripe from 'stripe';
 import { Invoice, Subscription } from '../db/entities/index.ts';
 import { SUBSCRIPTION_PLANS, findPlan, type SubscriptionPlan } from '../domain/billing.ts';
-import { INVOICE_LIST_LIMIT } from '../domain/subscription.ts';
+import { INVOICE_PAGE_SIZE } from '../domain/subscription.ts';
 import type { Checkout } from '../domain/contracts/billing.ts';
 import type {
   BillingPortal,
+  InvoiceList,
+  InvoiceListQuery,
   InvoiceView,
   PlanBody,
   PlanList,
@@ -22,6 +25,7 @@ import type {
 import { AppError, badRequest, conflict } from '../domain/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { liveSubscriptionOf } from '../stores/subscription.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -96,17 +100,28 @@ export async function mySubscription(deps: UseCaseDeps, actor: Actor): Promise<S
       { user: actor.id, status: { $nin: ['expired'] } },
       { orderBy: { createdAt: 'desc' } },
     ));
-  const invoices = await em.find(
-    Invoice,
-    { user: actor.id, status: { $ne: null } },
-    { orderBy: { createdAt: 'desc' }, limit: INVOICE_LIST_LIMIT },
-  );
+  const invoices = await invoicePage(em, actor, { limit: INVOICE_PAGE_SIZE });
   return {
     subscription: sub ? subscriptionView(sub) : null,
-    invoices: invoices.map(invoiceView),
+    invoices: invoices.invoices,
+    invoicesNextCursor: invoices.nextCursor,
     plans: offeredPlans(deps).plans,
   };
 }
+
+/** A page of my invoices Stripe has reported a status for, newest first. */
+async function invoicePage(em: EntityManager, actor: Actor, query: InvoiceListQuery): Promise<InvoiceList> {
+  const { page, nextCursor } = await newestPage(
+    em,
+    Invoice,
+    { user: actor.id, status: { $ne: null } },
+    query,
+  );
+  return { invoices: page.map(invoiceView), nextCursor };
+}
+
+export const myInvoices = (deps: UseCaseDeps, actor: Actor, query: InvoiceListQuery): Promise<InvoiceList> =>
+  invoicePage(deps.orm.em.fork(), actor, query);
 
 /** A Checkout page in subscription mode for a plan; its webhook starts the subscription's workflow. */
 export async function startSubscription(deps: UseCaseDeps, actor: Actor, body: PlanBody): Promise<Checkout> {

@@ -9,6 +9,7 @@ import {
   credits,
   creditsQuery,
   paymentList,
+  paymentListQuery,
   paymentParams,
   paymentView,
   stripeReceipt,
@@ -77,11 +78,12 @@ export const billingRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/billing/payments',
-    summary: 'My purchase history: the credit packs I paid for, newest first',
+    summary: 'My purchase history: the credit packs I paid for, newest first, a page at a time',
     tags: ['billing'],
     access: 'signed-in',
+    query: paymentListQuery,
     response: paymentList,
-    handler: ({ deps, req }) => myPayments(deps, caller(req).user),
+    handler: ({ deps, query, req }) => myPayments(deps, caller(req).user, query),
   }),
 
   defineRoute({

@@ -1,10 +1,12 @@
 // Subscriptions over HTTP (D-SUBSCRIPTION): the plans, subscribing through Stripe
-// Checkout (R-NOCARD), my subscription with its invoices, a plan change, cancelling at
+// Checkout (R-NOCARD), my subscription with its invoices (a page at a time), a plan change, cancelling at
 // period end, and Stripe's customer portal. Stripe's events arrive at the billing
 // webhook. The rules are in use-cases/subscription.ts.
 import { checkout } from '../../domain/contracts/billing.ts';
 import {
   billingPortal,
+  invoiceList,
+  invoiceListQuery,
   planBody,
   planList,
   subscriptionOverview,
@@ -13,6 +15,7 @@ import {
 import {
   cancelMySubscription,
   changeMyPlan,
+  myInvoices,
   mySubscription,
   offeredPlans,
   openBillingPortal,
@@ -44,11 +47,22 @@ export const subscriptionRoutes = [
     method: 'get',
     path: '/api/billing/subscription',
     summary:
-      'My subscription (running, or the last one), its invoices with Stripe’s invoice pages, and the plans',
+      'My subscription (running, or the last one), the first page of my invoices with Stripe’s invoice pages, and the plans',
     tags: ['subscription'],
     access: 'signed-in',
     response: subscriptionOverview,
     handler: ({ deps, req }) => mySubscription(deps, caller(req).user),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/billing/invoices',
+    summary: 'My invoices, newest first, a page at a time (kept 7 years)',
+    tags: ['subscription'],
+    access: 'signed-in',
+    query: invoiceListQuery,
+    response: invoiceList,
+    handler: ({ deps, query, req }) => myInvoices(deps, caller(req).user, query),
   }),
 
   defineRoute({

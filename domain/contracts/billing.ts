@@ -9,7 +9,10 @@ import {
   LEDGER_PAGE_SIZE,
   LEDGER_PAGE_SIZE_MAX,
   PAYMENT_STATUSES,
+  PURCHASE_LIST_MAX_LIMIT,
+  PURCHASE_PAGE_SIZE,
 } from '../billing.ts';
+import { nextCursor, pageQuery, stripePageCursor } from './page.ts';
 
 export const creditsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(LEDGER_PAGE_SIZE_MAX).default(LEDGER_PAGE_SIZE),
@@ -70,8 +73,12 @@ export const paymentView = z.object({
 });
 export type PaymentView = z.infer<typeof paymentView>;
 
-/** `GET /api/billing/payments`: my credit pack purchases, newest first (my purchase history). */
-export const paymentList = z.object({ payments: z.array(paymentView) });
+/** `GET /api/billing/payments`: a page of my credit pack purchases, newest first (my purchase history). */
+export const paymentListQuery = z.object(
+  pageQuery(PURCHASE_PAGE_SIZE, PURCHASE_LIST_MAX_LIMIT, stripePageCursor),
+);
+export type PaymentListQuery = z.infer<typeof paymentListQuery>;
+export const paymentList = z.object({ payments: z.array(paymentView), nextCursor });
 export type PaymentList = z.infer<typeof paymentList>;
 
 /**

@@ -28,6 +28,13 @@ export const cursorId = (field: string | undefined): string | undefined =>
   z.uuid().safeParse(field).success ? field : undefined;
 
 /**
+ * Stripe's id of a row a payment or invoice list ended on (`cs_…`, `in_…`), or
+ * undefined: those rows are keyed by the id Stripe gave them, not a UUID.
+ */
+export const stripeCursorId = (field: string | undefined): string | undefined =>
+  field !== undefined && /^[A-Za-z0-9_]{1,255}$/.test(field) ? field : undefined;
+
+/**
  * A cursor from a list's `nextCursor`, its fields read back by `read`; anything `read`
  * cannot read is refused as a bad request.
  */
@@ -51,20 +58,27 @@ export function cursorOf(row: PageCursor): string {
   return encodeCursor([row.at.toISOString(), row.id]);
 }
 
-/** A cursor from a list's `nextCursor` (its last row's time and id). */
-export const pageCursor = cursorSchema(([time, id]): PageCursor | undefined => {
-  const at = cursorTime(time);
-  const rowId = cursorId(id);
-  return at && rowId ? { at, id: rowId } : undefined;
-});
+/** A cursor from a list's `nextCursor` (its last row's time, and its id read by `readId`). */
+const timeCursor = (readId: (field: string | undefined) => string | undefined) =>
+  cursorSchema(([time, id]): PageCursor | undefined => {
+    const at = cursorTime(time);
+    const rowId = readId(id);
+    return at && rowId ? { at, id: rowId } : undefined;
+  });
+
+/** A cursor from a list's `nextCursor`, its rows keyed by UUID. */
+export const pageCursor = timeCursor(cursorId);
+
+/** A cursor from a list's `nextCursor`, its rows keyed by Stripe's id (payments, invoices). */
+export const stripePageCursor = timeCursor(stripeCursorId);
 
 /**
  * A paged list's query fields: how many rows a page holds (`size` unless asked for, at
- * most `max`), and the cursor it starts after.
+ * most `max`), and the cursor it starts after (`cursor` reads it).
  */
-export const pageQuery = (size: number, max: number) => ({
+export const pageQuery = (size: number, max: number, cursor = pageCursor) => ({
   limit: z.coerce.number().int().min(1).max(max).default(size),
-  cursor: pageCursor.optional(),
+  cursor: cursor.optional(),
 });
 
 /** A paged list's answer field: the next page's cursor, null on the last page. */

@@ -10,7 +10,10 @@ import {
   INVOICE_STATUSES,
   SUBSCRIPTION_END_REASONS,
   SUBSCRIPTION_STATUSES,
+  INVOICE_LIST_MAX_LIMIT,
+  INVOICE_PAGE_SIZE,
 } from '../subscription.ts';
+import { nextCursor, pageQuery, stripePageCursor } from './page.ts';
 
 export const subscriptionPlan = z.object({
   id: z.enum(PLAN_IDS),
@@ -66,13 +69,26 @@ export const invoiceView = z.object({
 });
 export type InvoiceView = z.infer<typeof invoiceView>;
 
-/** `GET /api/billing/subscription`: my current (or last) subscription, its invoices, the plans. */
+/**
+ * `GET /api/billing/subscription`: my current (or last) subscription, the first page of my
+ * invoices, the plans.
+ */
 export const subscriptionOverview = z.object({
   subscription: subscriptionView.nullable(),
   invoices: z.array(invoiceView),
+  /** The next page of invoices, from `GET /api/billing/invoices`; null when these are all. */
+  invoicesNextCursor: nextCursor,
   plans: z.array(subscriptionPlan),
 });
 export type SubscriptionOverview = z.infer<typeof subscriptionOverview>;
+
+/** `GET /api/billing/invoices`: a page of my invoices, newest first (R-PAY-7Y keeps them 7 years). */
+export const invoiceListQuery = z.object(
+  pageQuery(INVOICE_PAGE_SIZE, INVOICE_LIST_MAX_LIMIT, stripePageCursor),
+);
+export type InvoiceListQuery = z.infer<typeof invoiceListQuery>;
+export const invoiceList = z.object({ invoices: z.array(invoiceView), nextCursor });
+export type InvoiceList = z.infer<typeof invoiceList>;
 
 /** Stripe's customer portal (payment methods, invoices, cancellation), for this visit. */
 export const billingPortal = z.object({ url: z.string() });

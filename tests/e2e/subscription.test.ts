@@ -5,8 +5,9 @@
 // credits; opens Stripe's customer portal, switches plan, and cancels at period end.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Subscription } from '../../db/entities/index.ts';
-import { findPlan } from '../../domain/billing.ts';
+import { Invoice, Payment, Subscription } from '../../db/entities/index.ts';
+import { PURCHASE_PAGE_SIZE, findPlan } from '../../domain/billing.ts';
+import { INVOICE_PAGE_SIZE } from '../../domain/subscription.ts';
 import {
   hydrated,
   launchChromium,
@@ -16,6 +17,7 @@ import {
   type Visitor,
 } from '../support/e2e-browser.ts';
 import { openE2eDb, type E2eDb } from '../support/e2e-db.ts';
+import { signedInVisitor } from '../support/e2e-fixtures.ts';
 import { answerCookieBanner, signInThroughPages } from '../support/e2e-studio.ts';
 import type { TestPlatform } from '../support/platform.ts';
 import { StripeSubscription, delivered } from '../support/stripe.ts';
@@ -135,5 +137,65 @@ describe('[D-SUBSCRIPTION] a plan, from the site', () => {
     const row = await db.orm.em.fork().findOneOrFail(Subscription, { id: sub.subscriptionId });
     expect(row.cancelRequestedAt).not.toBeNull();
     await screenshot(page, 'subscription-cancelled');
+  });
+});
+
+describe("a creator's purchases and invoices, years of them", () => {
+  it('show their newest page on the credits page, the older ones a link away', async () => {
+    const visitor = await signedInVisitor(browser, db, { name: 'Olga Older' });
+    const now = Date.now();
+    const stripeId = (prefix: string, n: number) => `${prefix}_test_${visitor.account.id.slice(0, 8)}_${n}`;
+    // One more than a page of each; the first is the oldest, and shows on the second page alone.
+    const payments = Array.from({ length: PURCHASE_PAGE_SIZE + 1 }, (_, n) => {
+      const createdAt = new Date(now - 86_400_000 * (PURCHASE_PAGE_SIZE + 1 - n));
+      return {
+        id: stripeId('cs', n),
+        user: visitor.account.id,
+        pack: 'starter',
+        credits: 1000 + n,
+        amount: 500,
+        currency: 'usd',
+        status: 'paid' as const,
+        createdAt,
+        paidAt: createdAt,
+      };
+    });
+    const invoices = Array.from({ length: INVOICE_PAGE_SIZE + 1 }, (_, n) => {
+      const createdAt = new Date(now - 30 * 86_400_000 * (INVOICE_PAGE_SIZE + 1 - n));
+      return {
+        id: stripeId('in', n),
+        user: visitor.account.id,
+        number: `OLD-${n}`,
+        status: 'paid' as const,
+        createdAt,
+        updatedAt: createdAt,
+      };
+    });
+    await db.orm.em.fork().insertMany(Payment, payments);
+    await db.orm.em.fork().insertMany(Invoice, invoices);
+    const { page } = visitor;
+    const rows = (testid: string) => page.getByTestId(testid).locator('tbody tr');
+
+    await page.goto('/credits');
+    await page.getByTestId('purchases').waitFor();
+    expect(await rows('purchases').count()).toBe(PURCHASE_PAGE_SIZE);
+    expect(await rows('invoices').count()).toBe(INVOICE_PAGE_SIZE);
+    await expect.poll(() => page.getByTestId('invoices').textContent()).not.toContain('OLD-0');
+
+    await page.getByRole('link', { name: 'Older purchases' }).click();
+    await page.waitForURL(/\/credits\/purchases\?cursor=/);
+    await page.getByTestId('purchases').getByText('1,000', { exact: true }).waitFor();
+    expect(await rows('purchases').count()).toBe(1);
+    await page.getByRole('link', { name: 'Newest purchases' }).click();
+    await page.waitForURL(/\/credits\/purchases$/);
+    await page.getByTestId('purchases').getByText('1,020', { exact: true }).waitFor();
+    expect(await rows('purchases').count()).toBe(PURCHASE_PAGE_SIZE);
+
+    await page.goto('/credits');
+    await page.getByRole('link', { name: 'Older invoices' }).click();
+    await page.waitForURL(/\/credits\/invoices\?cursor=/);
+    await page.getByTestId('invoices').getByText('OLD-0').waitFor();
+    expect(await rows('invoices').count()).toBe(1);
+    await leave(visitor);
   });
 });

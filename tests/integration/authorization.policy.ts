@@ -185,6 +185,7 @@ export const ACCESS_POLICY: Record<string, Intended> = {
   'POST /api/billing/checkout': { allow: 'verified' },
   'POST /api/webhooks/stripe': { allow: 'public' },
   'GET /api/billing/payments': { allow: 'signed-in' },
+  'GET /api/billing/invoices': { allow: 'signed-in' },
   'GET /api/billing/payments/:id': { allow: 'signed-in', ownerRecord: 'payment' },
   'GET /api/billing/plans': { allow: 'public' },
   'GET /api/billing/subscription': { allow: 'signed-in' },

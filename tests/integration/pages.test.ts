@@ -1,7 +1,8 @@
 // Lists a page at a time (domain/contracts/page.ts): newest first, a creator's jobs and
 // script projects (last changed first), the admins' marketing campaigns, the legal team's
 // incidents, deletion certificates, holds and take-down requests (stored files:
-// assets.test.ts), a creator's support tickets; the support queue, waiting longest
+// assets.test.ts), a creator's support tickets, purchases and invoices (keyed by Stripe's
+// ids); the support queue, waiting longest
 // first; and the legal team's rights requests, fewest days left first. Walking the pages
 // shows every row once, in the list's order, rows of the same millisecond in order of
 // id; a cursor the list did not give is refused, naming the field.
@@ -11,14 +12,17 @@ import {
   DeletionCertificate,
   Incident,
   IncidentNotice,
+  Invoice,
   LegalHold,
   MarketingCampaign,
+  Payment,
   RightsRequest,
   ScriptProject,
   SupportTicket,
   TakedownRequest,
 } from '../../db/entities/index.ts';
 import type { RequestStatus } from '../../domain/rights-request.ts';
+import { INVOICE_PAGE_SIZE } from '../../domain/subscription.ts';
 import { signedIn, type TestAccount } from '../support/accounts.ts';
 import { insertJobRow } from '../support/generation.ts';
 import { json } from '../support/http.ts';
@@ -404,6 +408,58 @@ describe('pages by time', () => {
     expect(first.counts).toEqual({ overdue: 1, dueSoon: 1 });
   });
 
+  it("walk a creator's purchases and invoices two at a time: every paid one once, newest first, those of the same millisecond in order of Stripe's id", async () => {
+    const creator = await signedIn(platform);
+    const same = new Date(Date.now() - 90_000);
+    const stripeId = (prefix: string) => `${prefix}_test_${randomUUID().replaceAll('-', '')}`;
+    const times = [same, same, new Date(same.getTime() + 1), same, new Date(same.getTime() - 1)];
+    const payments = times.map((createdAt) => ({
+      id: stripeId('cs'),
+      user: creator.user.id,
+      pack: 'starter',
+      credits: 500,
+      amount: 500,
+      currency: 'usd',
+      status: 'paid' as const,
+      createdAt,
+      paidAt: createdAt,
+    }));
+    await em().insertMany(Payment, [
+      ...payments,
+      // Not paid, or someone else's: not in my history.
+      { ...payments[0]!, id: stripeId('cs'), status: 'pending' as const, paidAt: null },
+      { ...payments[0]!, id: stripeId('cs'), user: admin.user.id },
+    ]);
+    const seen = await walk(creator.client, '/api/billing/payments', 'payments');
+    expect(seen).toEqual(newestFirst(payments));
+
+    // A page more than the subscription's overview shows, the last two in the same millisecond.
+    const invoices = Array.from({ length: INVOICE_PAGE_SIZE + 1 }, (_, n) => {
+      const createdAt = new Date(same.getTime() - Math.min(n, INVOICE_PAGE_SIZE - 1) * 86_400_000);
+      return {
+        id: stripeId('in'),
+        user: creator.user.id,
+        status: 'paid' as const,
+        createdAt,
+        updatedAt: createdAt,
+      };
+    });
+    await em().insertMany(Invoice, [
+      ...invoices,
+      // Not reported by Stripe yet: not listed.
+      { ...invoices[0]!, id: stripeId('in'), status: null },
+    ]);
+    const order = newestFirst(invoices);
+    expect(await walk(creator.client, '/api/billing/invoices', 'invoices')).toEqual(order);
+    const overview = await json(await creator.client.get('/api/billing/subscription'));
+    expect(overview.invoices.map((i: { id: string }) => i.id)).toEqual(order.slice(0, INVOICE_PAGE_SIZE));
+    const rest = await json(
+      await creator.client.get(`/api/billing/invoices?cursor=${overview.invoicesNextCursor}`),
+    );
+    expect(rest.invoices.map((i: { id: string }) => i.id)).toEqual(order.slice(INVOICE_PAGE_SIZE));
+    expect(rest.nextCursor).toBeNull();
+  });
+
   it('refuse a cursor the list did not give, naming the field', async () => {
     const creator = await signedIn(platform);
     const forged = [
@@ -422,6 +478,8 @@ describe('pages by time', () => {
       [legal.client, '/api/legal/requests'],
       [admin.client, '/api/support/queue'],
       [legal.client, '/api/legal/holds'],
+      [creator.client, '/api/billing/payments'],
+      [creator.client, '/api/billing/invoices'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

@@ -9,6 +9,7 @@ import type {
   Checkout,
   CreditPack,
   Credits,
+  InvoiceList,
   PaymentList,
   PaymentView,
   PlanList,
@@ -25,8 +26,12 @@ export function billingCalls(api: ApiClient) {
     checkout: (packId: string, csrfToken: string) =>
       api.call<Checkout>('POST', '/api/billing/checkout', { body: { packId }, csrfToken }),
     payment: (id: string) => api.call<PaymentView>('GET', `/api/billing/payments/${seg(id)}`),
-    /** My purchase history (D-SUBSCRIPTION). */
-    payments: () => api.call<PaymentList>('GET', '/api/billing/payments'),
+    /** A page of my purchase history (D-SUBSCRIPTION); `cursor` is the page before's `nextCursor`. */
+    payments: (cursor?: string) =>
+      api.call<PaymentList>('GET', `/api/billing/payments${queryString({ cursor })}`),
+    /** A page of my invoices; `cursor` is the page before's `nextCursor`. */
+    invoices: (cursor?: string) =>
+      api.call<InvoiceList>('GET', `/api/billing/invoices${queryString({ cursor })}`),
     plans: () => api.call<PlanList>('GET', '/api/billing/plans'),
     /** My subscription (running, or the last one), its invoices and the plans. */
     subscription: () => api.call<SubscriptionOverview>('GET', '/api/billing/subscription'),

@@ -10,6 +10,7 @@ export type {
 } from '../../../../domain/contracts/billing.ts';
 export type {
   BillingPortal,
+  InvoiceList,
   InvoiceView,
   PlanList,
   SubscriptionOverview,

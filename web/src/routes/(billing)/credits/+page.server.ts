@@ -3,7 +3,7 @@
 // and the page Stripe sends the buyer back to (`?paid=<session>`), which says whether the
 // payment has been confirmed yet. My plan (D-SUBSCRIPTION): its status, its invoices with
 // Stripe's pages, Stripe's customer portal and cancelling at period end; and my purchase
-// history. Stripe sends a new subscriber back here (`?subscribed=<session>`).
+// history (the newest of each list here, older ones on their own pages). Stripe sends a new subscriber back here (`?subscribed=<session>`).
 import { error, redirect } from '@sveltejs/kit';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, text } from '#lib/server/forms.ts';
@@ -31,7 +31,9 @@ export const load: PageServerLoad = async (event) => {
     paymentMissing: Boolean(paid) && !payment?.ok,
     subscription: subscription.ok ? subscription.data.subscription : null,
     invoices: subscription.ok ? subscription.data.invoices : [],
+    invoicesNextCursor: subscription.ok ? subscription.data.invoicesNextCursor : null,
     purchases: payments.ok ? payments.data.payments : [],
+    purchasesNextCursor: payments.ok ? payments.data.nextCursor : null,
     subscribed: event.url.searchParams.has('subscribed'),
     changed: event.url.searchParams.has('changed'),
   };
