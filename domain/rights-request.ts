@@ -195,8 +195,12 @@ export function requestDaysLeft(
   return Math.floor((due.getTime() - now.getTime()) / DAY);
 }
 
-/** A person's own requests listed, newest first (California allows two access requests a year). */
-export const REQUEST_LIST_LIMIT = 100;
+/**
+ * A person's own requests a page lists, newest first (California allows two access
+ * requests a year, so a page is years of them); and the most one page may ask.
+ */
+export const REQUEST_PAGE_SIZE = 20;
+export const REQUEST_LIST_MAX_LIMIT = 100;
 
 /**
  * Requests the legal team's list shows, soonest due first (filtered by status, type or

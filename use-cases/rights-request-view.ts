@@ -4,13 +4,14 @@
 // steps, written together by the statements that change them, so a view answers at once
 // (even with no worker running) and its status and steps never disagree. Every staff
 // access to a person's request is audited (S-RBAC).
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Asset, EmailLog, RightsRequest } from '../db/entities/index.ts';
 import {
   dueCursorOf,
   type LegalRequestList,
   type LegalRequestQuery,
   type LegalRequestView,
+  type MyRequestQuery,
   type RequestList,
   type RequestView,
 } from '../domain/contracts/rights-request.ts';
@@ -23,10 +24,10 @@ import {
   isFinished,
   orderedSteps,
   requestDaysLeft,
-  REQUEST_LIST_LIMIT,
 } from '../domain/rights-request.ts';
 import { DAY } from '../domain/time.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { newestPage } from '../stores/time-pages.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -127,14 +128,20 @@ export async function ownRequest(em: EntityManager, owner: Actor, id: string): P
   return request;
 }
 
-export async function listMyRequests(deps: UseCaseDeps, owner: Actor): Promise<RequestList> {
+/** A page of my requests, newest first: all of them, or the open ones, of any type or one. */
+export async function listMyRequests(
+  deps: UseCaseDeps,
+  owner: Actor,
+  query: MyRequestQuery,
+): Promise<RequestList> {
   const em = deps.orm.em.fork();
-  const requests = await em.find(
-    RightsRequest,
-    { user: owner.id },
-    { orderBy: { createdAt: 'desc' }, limit: REQUEST_LIST_LIMIT },
-  );
-  return { requests: await requestViews(em, requests) };
+  const where: FilterQuery<RightsRequest> = {
+    user: owner.id,
+    ...(query.status === 'open' ? { status: { $in: [...OPEN_REQUEST_STATUSES] } } : {}),
+    ...(query.type ? { type: query.type } : {}),
+  };
+  const { page, nextCursor } = await newestPage(em, RightsRequest, where, query);
+  return { requests: await requestViews(em, page), nextCursor };
 }
 
 export async function getMyRequest(deps: UseCaseDeps, owner: Actor, id: string): Promise<RequestView> {

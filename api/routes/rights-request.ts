@@ -7,6 +7,7 @@
 import {
   createRequestBody,
   requestIdParams,
+  myRequestQuery,
   requestList,
   requestView,
   verifyRequestBody,
@@ -56,9 +57,10 @@ export const rightsRequestRoutes = [
     ...OWNER,
     method: 'get',
     path: '/api/privacy/requests',
-    summary: 'My rights requests, newest first, with their deadlines and steps',
+    summary: 'My rights requests, newest first, a page at a time, with their deadlines and steps',
+    query: myRequestQuery,
     response: requestList,
-    handler: ({ deps, req }) => listMyRequests(deps, caller(req).user),
+    handler: ({ deps, query, req }) => listMyRequests(deps, caller(req).user, query),
   }),
 
   defineRoute({

@@ -10,12 +10,14 @@ import {
   LEGAL_REQUEST_LIST_LIMIT,
   LEGAL_REQUEST_LIST_MAX_LIMIT,
   PAUSE_REASONS,
+  REQUEST_LIST_MAX_LIMIT,
+  REQUEST_PAGE_SIZE,
   REQUEST_STATUSES,
   REQUEST_TYPES,
   STEP_STATES,
   VERIFICATION_CODE_DIGITS,
 } from '../rights-request.ts';
-import { cursorId, cursorSchema, cursorTime, encodeCursor, nextCursor } from './page.ts';
+import { cursorId, cursorSchema, cursorTime, encodeCursor, nextCursor, pageQuery } from './page.ts';
 
 export const requestIdParams = z.object({ id: z.uuid() });
 
@@ -57,7 +59,20 @@ export const requestView = z.object({
 });
 export type RequestView = z.infer<typeof requestView>;
 
-export const requestList = z.object({ requests: z.array(requestView) });
+/**
+ * `GET /api/privacy/requests`: a page of my requests, newest first; only the open ones
+ * (`status=open`), or of one type.
+ */
+export const myRequestQuery = z.object({
+  ...pageQuery(REQUEST_PAGE_SIZE, REQUEST_LIST_MAX_LIMIT),
+  status: z.enum(['open', 'all']).default('all'),
+  type: z.enum(REQUEST_TYPES).optional(),
+});
+export type MyRequestQuery = z.infer<typeof myRequestQuery>;
+/** What a caller sends (the defaults fill the rest). */
+export type MyRequestQueryInput = z.input<typeof myRequestQuery>;
+
+export const requestList = z.object({ requests: z.array(requestView), nextCursor });
 export type RequestList = z.infer<typeof requestList>;
 
 export const createRequestBody = z

@@ -2,8 +2,8 @@
 // script projects (last changed first), the admins' marketing campaigns, the legal team's
 // incidents, deletion certificates, holds and take-down requests (stored files:
 // assets.test.ts), a creator's support tickets, purchases and invoices (keyed by Stripe's
-// ids); the support queue, waiting longest
-// first; and the legal team's rights requests, fewest days left first. Walking the pages
+// ids) and rights requests; the support queue, waiting longest first; and the legal
+// team's rights requests, fewest days left first. Walking the pages
 // shows every row once, in the list's order, rows of the same millisecond in order of
 // id; a cursor the list did not give is refused, naming the field.
 import { randomUUID } from 'node:crypto';
@@ -460,6 +460,48 @@ describe('pages by time', () => {
     expect(rest.nextCursor).toBeNull();
   });
 
+  it("walk a person's own rights requests two at a time: every one once, newest first; the open deletion found however many came after it", async () => {
+    const person = await signedIn(platform);
+    const same = new Date(Date.now() - 120_000);
+    const times = [same, same, new Date(same.getTime() - 1), same, new Date(same.getTime() + 1)];
+    const requests = times.map((createdAt, n) => ({
+      id: randomUUID(),
+      user: person.user.id,
+      // The oldest is the open deletion; the others finished, or not about the account.
+      type: n === 2 ? ('deletion' as const) : ('access' as const),
+      jurisdiction: 'GDPR' as const,
+      status: (n === 2 ? 'paused' : n === 3 ? 'in_progress' : 'completed') as RequestStatus,
+      createdAt,
+    }));
+    const finishedDeletion = {
+      ...requests[0]!,
+      id: randomUUID(),
+      type: 'deletion' as const,
+      status: 'cancelled' as const,
+    };
+    await em().insertMany(RightsRequest, [
+      ...requests,
+      finishedDeletion,
+      { ...requests[2]!, id: randomUUID(), user: admin.user.id },
+    ]);
+
+    const mine = [...requests, finishedDeletion];
+    expect(await walk(person.client, '/api/privacy/requests', 'requests')).toEqual(newestFirst(mine));
+    expect(await walk(person.client, '/api/privacy/requests?status=open', 'requests')).toEqual(
+      newestFirst([requests[3]!, requests[2]!]),
+    );
+    expect(await walk(person.client, '/api/privacy/requests?status=open&type=deletion', 'requests')).toEqual([
+      requests[2]!.id,
+    ]);
+    // Without a limit, a page is the privacy center's 20.
+    const first = await json(await person.client.get('/api/privacy/requests'));
+    expect(first).toMatchObject({ nextCursor: null });
+    expect(first.requests).toHaveLength(mine.length);
+    const bad = await person.client.get('/api/privacy/requests?status=finished');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify((await json(bad)).error)).toContain('status');
+  });
+
   it('refuse a cursor the list did not give, naming the field', async () => {
     const creator = await signedIn(platform);
     const forged = [
@@ -480,6 +522,7 @@ describe('pages by time', () => {
       [legal.client, '/api/legal/holds'],
       [creator.client, '/api/billing/payments'],
       [creator.client, '/api/billing/invoices'],
+      [creator.client, '/api/privacy/requests'],
     ] as const) {
       for (const cursor of forged) {
         const res = await client.get(`${path}?cursor=${cursor}`);

@@ -7,7 +7,9 @@ import type {
   LegalRequestList,
   LegalRequestView,
   CreateRequestBody,
+  MyRequestQuery,
   RequestAudit,
+  RequestList,
   RequestView,
 } from './types.ts';
 
@@ -15,7 +17,17 @@ export function rightsRequestCalls(api: ApiClient) {
   const mine = (id: string) => `/api/privacy/requests/${seg(id)}`;
   const legal = (id: string) => `/api/legal/requests/${seg(id)}`;
   return {
-    requests: () => api.call<{ requests: RequestView[] }>('GET', '/api/privacy/requests'),
+    /** A page of my requests; `cursor` is the page before's `nextCursor`. */
+    requests: (query: MyRequestQuery = {}) =>
+      api.call<RequestList>('GET', `/api/privacy/requests${queryString({ ...query })}`),
+    /** My account deletion that has not finished, if any (one at a time). */
+    openDeletion: async () => {
+      const open = await api.call<RequestList>(
+        'GET',
+        `/api/privacy/requests${queryString({ status: 'open', type: 'deletion', limit: 1 })}`,
+      );
+      return open.ok ? { ...open, data: open.data.requests[0] ?? null } : open;
+    },
     request: (id: string) => api.call<RequestView>('GET', mine(id)),
     create: (body: CreateRequestBody, csrfToken: string) =>
       api.post<RequestView>('/api/privacy/requests', body, csrfToken),

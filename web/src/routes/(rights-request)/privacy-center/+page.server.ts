@@ -1,6 +1,6 @@
 // The privacy center: the person's consents, the restriction and objection switches
 // (D-CONSENT, D-RESTRICT, D-OBJECT), the policy version they accepted (D-POLICY) and their
-// rights requests with deadlines (D-CLOCK). Every switch is a form action calling the API.
+// rights requests with deadlines (D-CLOCK), newest first, a page at a time. Every switch is a form action calling the API.
 import { friendlyMessage } from '#lib/api/errors.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
@@ -11,12 +11,21 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const me = await requireUser(event);
   const api = serverApi(event);
-  const [settings, requests] = await Promise.all([api.consent.settings(), api.rightsRequest.requests()]);
+  const cursor = event.url.searchParams.get('cursor') ?? undefined;
+  const [settings, requests, openDeletion] = await Promise.all([
+    api.consent.settings(),
+    api.rightsRequest.requests({ cursor }),
+    api.rightsRequest.openDeletion(),
+  ]);
   return {
     me,
     settings: must(settings),
     requests: requests.ok ? requests.data.requests : [],
+    nextCursor: requests.ok ? requests.data.nextCursor : null,
+    /** An older page of requests: it links back to the newest. */
+    older: Boolean(cursor),
     requestsError: requests.ok ? null : friendlyMessage(requests.problem),
+    openDeletion: openDeletion.ok ? openDeletion.data : null,
   };
 };
 

@@ -3,7 +3,6 @@
 // confirmed with an emailed code (D-VERIFY) on its own page, which then shows the progress.
 import { redirect } from '@sveltejs/kit';
 import type { ApiClient } from '#lib/api/client.ts';
-import { isFinished } from '#lib/rights-request/words.ts';
 import { serverApi } from '#lib/server/api.ts';
 import { failure, formAction, invalid, text } from '#lib/server/forms.ts';
 import { requireUser } from '#lib/server/guards.ts';
@@ -14,10 +13,8 @@ const isJurisdiction = (v: string): v is Jurisdiction => (JURISDICTIONS as reado
 
 /** The person's deletion that has not finished, if any. */
 async function openDeletion(api: ApiClient) {
-  const requests = await api.rightsRequest.requests();
-  return requests.ok
-    ? (requests.data.requests.find((r) => r.type === 'deletion' && !isFinished(r.status)) ?? null)
-    : null;
+  const open = await api.rightsRequest.openDeletion();
+  return open.ok ? open.data : null;
 }
 
 export const load: PageServerLoad = async (event) => {
