@@ -148,15 +148,23 @@ export function takenFrom(row: TakenColumns | undefined): Taken {
   };
 }
 
-async function takeChain(tx: EntityManager, input: AuditInput): Promise<Taken> {
-  const taking = chainTaking(input);
-  const [row] = await tx.execute<TakenColumns[]>(`select ${taking.columns}`, taking.params);
-  return takenFrom(row);
-}
-
 /** Appends an event; inside the caller's transaction when `em` is a transactional fork. */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<string> {
-  const append = async (tx: EntityManager) => appendAudit(tx, input, await takeChain(tx, input));
+  const [hash] = await recordAudits(em, [input]);
+  return hash!;
+}
+
+/**
+ * Appends events, in the order given, to one chain: a transaction of two statements
+ * however many there are (a staff list that shows 100 people's records audits each look).
+ */
+export async function recordAudits(em: EntityManager, inputs: AuditInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const append = async (tx: EntityManager) => {
+    const taking = chainTaking(...inputs);
+    const [row] = await tx.execute<TakenColumns[]>(`select ${taking.columns}`, taking.params);
+    return appendAuditEvents(tx, inputs, takenFrom(row));
+  };
   return em.isInTransaction() ? append(em) : em.fork().transactional(append);
 }
 

@@ -21,7 +21,7 @@ import type {
   UserList,
 } from '../domain/contracts/accounts.ts';
 import { AppError, conflict, notFound } from '../domain/errors.ts';
-import { recordAudit, verifyAuditChain, type AuditInput } from '../platform/audit.ts';
+import { recordAudit, recordAudits, verifyAuditChain, type AuditInput } from '../platform/audit.ts';
 import { hashPassword, verifyPassword } from '../platform/passwords.ts';
 import {
   createSession,
@@ -231,7 +231,10 @@ export async function findAccounts(
     },
     { limit: query.limit, orderBy: { createdAt: 'desc' } },
   );
-  for (const user of users) await recordAudit(em, viewed(staff, user, { via: 'search' }));
+  await recordAudits(
+    em,
+    users.map((user) => viewed(staff, user, { via: 'search' })),
+  );
   return { users: users.map((u) => userView(u)) };
 }
 

@@ -11,24 +11,23 @@ import type { HeldUpload } from '../domain/contracts/moderation.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { REVIEW_QUEUE_LIMIT } from '../domain/moderation.ts';
 import { DOWNLOAD_URL_TTL_SECONDS } from '../domain/retention.ts';
-import { recordAudit } from '../platform/audit.ts';
+import { recordAudit, recordAudits, type AuditInput } from '../platform/audit.ts';
 import { emails } from '../platform/emails.ts';
 import { presignDownload } from '../platform/objects.ts';
 import { sendLoggedMail } from '../stores/mail.ts';
 import type { Actor, UseCaseDeps } from './deps.ts';
 import { tell } from './signals.ts';
 
-async function audited(em: EntityManager, staff: Actor, review: ModerationReview) {
-  await recordAudit(em, {
-    action: review.assetId && review.subject === 'upload' ? 'staff.viewed_asset' : 'staff.viewed_job',
-    actorId: staff.id,
-    actorRole: staff.role,
-    targetType: review.subject === 'upload' ? 'asset' : 'job',
-    targetId: review.subject === 'upload' ? review.assetId : review.jobId,
-    subjectUserId: review.user,
-    details: { via: 'moderation_queue', reviewId: review.id },
-  });
-}
+/** A staff member's look at a held job or file, for the person's audit trail. */
+const viewedReview = (staff: Actor, review: ModerationReview): AuditInput => ({
+  action: review.assetId && review.subject === 'upload' ? 'staff.viewed_asset' : 'staff.viewed_job',
+  actorId: staff.id,
+  actorRole: staff.role,
+  targetType: review.subject === 'upload' ? 'asset' : 'job',
+  targetId: review.subject === 'upload' ? review.assetId : review.jobId,
+  subjectUserId: review.user,
+  details: { via: 'moderation_queue', reviewId: review.id },
+});
 
 export async function reviewQueue(
   deps: UseCaseDeps,
@@ -45,10 +44,14 @@ export async function reviewQueue(
   const jobs = new Map(
     (jobIds.length ? await em.find(GenerationJob, { id: { $in: jobIds } }) : []).map((j) => [j.id, j]),
   );
+  // Every record the queue shows is a look at a person's data: one append for all of them.
+  await recordAudits(
+    em,
+    open.map((review) => viewedReview(staff, review)),
+  );
   const held: HeldJob[] = [];
   const uploads: HeldUpload[] = [];
   for (const review of open) {
-    await audited(em, staff, review);
     const common = {
       reviewId: review.id,
       kind: review.kind,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientHash } from '../../stores/mail.ts';
+import { verifyAuditChain } from '../../platform/audit.ts';
 import { AccountToken, AuditEvent, EmailLog, Session, User } from '../../db/entities/index.ts';
 import { POLICY_VERSION } from '../../domain/retention-policy.ts';
 import { RATE_LIMITS, SESSION_IDLE_TIMEOUT_MS, SIGN_IN_LOCKOUT } from '../../domain/accounts.ts';
@@ -509,6 +510,30 @@ describe('roles and staff access [S-RBAC]', () => {
     const events = await em().find(AuditEvent, { subjectUserId: person.id, action: 'staff.viewed_user' });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: support.user.id, actorRole: 'support' });
+  });
+
+  it('records a look at each account a staff search finds, in the order listed, on a chain that verifies', async () => {
+    const found = [];
+    for (let i = 0; i < 3; i++)
+      found.push((await signedIn(platform, { role: 'operator', mfa: true })).user.id);
+    const support = await signedIn(platform, { role: 'support', mfa: true });
+    const res = await support.client.get('/api/staff/users?role=operator&limit=3');
+    expect(res.status).toBe(200);
+    const listed: string[] = (await json(res)).users.map((u: { id: string }) => u.id);
+    // Newest first: the three just made.
+    expect([...listed].sort()).toEqual([...found].sort());
+    const events = await em().find(
+      AuditEvent,
+      { actorId: support.user.id, action: 'staff.viewed_user' },
+      { orderBy: { id: 'asc' } },
+    );
+    expect(events.map((e) => e.subjectUserId)).toEqual(listed);
+    expect(events.every((e) => e.details?.via === 'search')).toBe(true);
+    // One chain, each event linked to the one before it.
+    for (const [n, event] of events.entries()) {
+      if (n > 0) expect(event).toMatchObject({ chain: events[0]!.chain, prevHash: events[n - 1]!.hash });
+    }
+    expect((await verifyAuditChain(em())).ok).toBe(true);
   });
 
   it('lets only an admin change a role, which ends the person’s sessions and is audited', async () => {

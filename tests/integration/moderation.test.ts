@@ -164,6 +164,15 @@ describe('uploaded images', () => {
     const item = queue.uploads.find((u: { assetId: string }) => u.assetId === refused.id);
     expect(item).toMatchObject({ kind: 'requested', note: 'an abstract painting of mine' });
     expect(item.scores.Porn).toBeGreaterThanOrEqual(IMAGE_THRESHOLDS.upload.refuse.Porn!);
+    // Seeing it in the queue is a look at the person's file, in their audit trail.
+    expect(
+      await em().count(AuditEvent, {
+        action: 'staff.viewed_asset',
+        targetId: refused.id,
+        actorId: support.user.id,
+        subjectUserId: user.id,
+      }),
+    ).toBeGreaterThanOrEqual(1);
     const media = await json(await support.client.get(`/api/moderation/reviews/${item.reviewId}/media`));
     expect((await fetch(media.url)).status).toBe(200);
 
