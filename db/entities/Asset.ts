@@ -10,10 +10,17 @@ export const Asset = defineEntity({
   tableName: 'assets',
   // The overdue sweep's scan (activities/sweeps/overdue.ts): the rows still to delete, in
   // delete-at order, without the deleted rows of years past.
-  indexes: [{ name: 'assets_overdue_index', properties: ['deleteAt', 'id'], where: "status <> 'deleted'" }],
+  indexes: [
+    { name: 'assets_overdue_index', properties: ['deleteAt', 'id'], where: "status <> 'deleted'" },
+    // A creator's files of one kind, newest first, a page at a time (the library, the
+    // pickers): read in order from the index, where the creator's rows were sorted, 30 ms
+    // for a studio's 200,000 (migration 20261207050000). It leads with the owner, so it
+    // serves every lookup by owner too.
+    { name: 'assets_owner_newest_index', properties: ['user', 'kind', 'createdAt', 'id'] },
+  ],
   properties: {
     id: uuidKey(),
-    user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
+    user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null'),
     kind: p.enum(ASSET_KINDS),
     status: p.enum(ASSET_STATUSES).default('pending'),
     objectKey: p.string().length(512).unique(),
