@@ -14,7 +14,7 @@ export const Asset = defineEntity({
     { name: 'assets_overdue_index', properties: ['deleteAt', 'id'], where: "status <> 'deleted'" },
     // A creator's files of one kind, newest first, a page at a time (the library, the
     // pickers): read in order from the index, where the creator's rows were sorted, 30 ms
-    // for a studio's 200,000 (migration 20261207050000). It leads with the owner, so it
+    // for a studio's 200,000 (migration 20261207131218). It leads with the owner, so it
     // serves every lookup by owner too.
     { name: 'assets_owner_newest_index', properties: ['user', 'kind', 'createdAt', 'id'] },
   ],

@@ -8,7 +8,7 @@ export const GenerationJob = defineEntity({
   tableName: 'generation_jobs',
   uniques: [{ properties: ['user', 'idempotencyKey'] }],
   // A creator's jobs newest first, a page at a time: read in order from the index
-  // (migration 20261207050000). It leads with the owner, so it serves every lookup by owner.
+  // (migration 20261207131218). It leads with the owner, so it serves every lookup by owner.
   indexes: [{ name: 'generation_jobs_owner_newest_index', properties: ['user', 'createdAt', 'id'] }],
   // Every change to what a live view shows is announced on the `generation_job` channel
   // with the job's id (stores/generation.ts JOB_CHANNEL), so the API pushes it to whoever

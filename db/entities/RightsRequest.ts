@@ -3,6 +3,7 @@ import { createdNow, uuidKey } from './columns.ts';
 import { DELETION_ORIGINS } from '../../domain/account-deletion.ts';
 import {
   JURISDICTIONS,
+  OPEN_REQUEST_STATUSES,
   PAUSE_REASONS,
   REQUEST_STATUSES,
   REQUEST_TYPES,
@@ -20,6 +21,17 @@ import { User } from './User.ts';
 export const RightsRequest = defineEntity({
   name: 'RightsRequest',
   tableName: 'rights_requests',
+  // The legal team's list of open requests, fewest days left first
+  // (use-cases/rights-request-view.ts listLegalRequests, and its counts): read in order
+  // from the open ones alone, where every request ever made was scanned and sorted, 85 ms
+  // a page among 1,000,000 (migration 20261207131507). A status added to
+  // OPEN_REQUEST_STATUSES changes the index: the schema test asks for its migration.
+  indexes: [
+    {
+      name: 'rights_requests_open_due_index',
+      expression: `create index "rights_requests_open_due_index" on "rights_requests" ((coalesce(extended_due_at, due_at, 'infinity'::timestamptz)), created_at, id) where status in (${OPEN_REQUEST_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+    },
+  ],
   properties: {
     id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null').index(),
