@@ -13,6 +13,12 @@ export const ModerationReview = defineEntity({
   tableName: 'moderation_reviews',
   // One review of each thing: a job's prompt, its video, an uploaded file.
   uniques: [{ properties: ['jobId', 'subject'] }, { properties: ['assetId'] }],
+  // The review queue, oldest first, reads the undecided ones alone: among 1,000,000
+  // reviews, 200 open, 86 ms through the decided ones, 0.1 ms from this
+  // (migration 20261207131809).
+  indexes: [
+    { name: 'moderation_reviews_open_index', properties: ['createdAt', 'id'], where: 'decided_at is null' },
+  ],
   properties: {
     id: uuidKey(),
     kind: p.enum(REVIEW_KINDS),

