@@ -208,8 +208,7 @@ export async function receiveStripeEvent(
   return handled.outcome ? { received: true, outcome: handled.outcome } : { received: true };
 }
 
-/** My purchase history: the credit packs I paid for, newest first. */
-/** A page of my paid credit packs, newest first. */
+/** My purchase history: a page of the credit packs I paid for, newest first. */
 export async function myPayments(
   deps: UseCaseDeps,
   actor: Actor,
