@@ -1,10 +1,12 @@
 // Subscriptions as both sides read them: a person's current subscription (the API's
 // views and checks, the account deletion), and cancelling one at Stripe, which the
-// account deletion does before anything is erased (D-SUBSCRIPTION, D-ERASE).
+// account deletion does before anything is erased (D-SUBSCRIPTION, D-ERASE), and one
+// Stripe started at the last moment for a deleted person.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import Stripe from 'stripe';
 import { Subscription } from '../db/entities/index.ts';
-import { LIVE_SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
+import { LIVE_SUBSCRIPTION_STATUSES, type SubscriptionEvent } from '../domain/subscription.ts';
+import { recordAudit } from '../platform/audit.ts';
 
 /** The person's subscription that runs (or runs until its period ends), if any. */
 export function liveSubscriptionOf(em: EntityManager, userId: string): Promise<Subscription | null> {
@@ -60,4 +62,35 @@ export async function expireCheckout(stripe: Stripe, checkoutSessionId: string):
     if (err instanceof Stripe.errors.StripeInvalidRequestError) return 'already_ended';
     throw err;
   }
+}
+
+/** The person's account deletion ended it: its workflow takes no more of Stripe's events. */
+export const endedByAccountDeletion = (sub: Subscription) => sub.endReason === 'account_deleted';
+
+/**
+ * The person's account was deleted (its subscriptions ended first): a subscription Stripe
+ * started from a Checkout page completed at the last moment is cancelled there at once,
+ * and audited.
+ */
+export async function cancelStartedAfterDeletion(
+  em: EntityManager,
+  stripe: Stripe,
+  sub: Subscription,
+  event: SubscriptionEvent,
+): Promise<void> {
+  const stripeId =
+    event.kind === 'checkout_completed'
+      ? event.stripeSubscriptionId
+      : 'snapshot' in event && event.kind !== 'subscription_ended'
+        ? event.snapshot.stripeSubscriptionId
+        : null;
+  if (!stripeId || stripeId === sub.stripeSubscriptionId) return;
+  const outcome = await cancelAtStripe(stripe, stripeId);
+  await recordAudit(em, {
+    action: 'billing.subscription_cancelled',
+    actorRole: 'system',
+    targetType: 'subscription',
+    targetId: sub.id,
+    details: { reason: 'account_deletion', atStripe: outcome, late: true },
+  });
 }

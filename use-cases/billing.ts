@@ -151,7 +151,7 @@ async function handleStripeEvent(
 ): Promise<Handled> {
   const object = event.data.object as { object?: string; mode?: string };
   if (object.object === 'checkout.session' && object.mode === 'subscription') {
-    return { outcome: await receiveSubscriptionEvent(deps, event) };
+    return { outcome: await receiveSubscriptionEvent(deps, tx, event) };
   }
   switch (event.type) {
     case 'checkout.session.completed':
@@ -167,7 +167,7 @@ async function handleStripeEvent(
       return { outcome: await reverseForDispute(deps, event.type, event.data.object) };
     default:
       return SUBSCRIPTION_EVENT_TYPES.has(event.type)
-        ? { outcome: await receiveSubscriptionEvent(deps, event) }
+        ? { outcome: await receiveSubscriptionEvent(deps, tx, event) }
         : {};
   }
 }

@@ -4,7 +4,10 @@
 // prices are mapped to plans by the configured price ids (STRIPE_PLAN_PRICES). Two
 // events are handled here without the workflow: an abandoned Checkout page marks the
 // subscription expired (it never started), and `invoice_payment.paid` links an invoice to
-// the PaymentIntent that paid it, which a refund or dispute later names.
+// the PaymentIntent that paid it, which a refund or dispute later names. While Temporal
+// does not answer, an event is kept for the unstarted sweep
+// (activities/sweeps/untold-subscription-events.ts) and Stripe answered as usual.
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import { sendSubscriptionEvent } from '../clients/subscription.ts';
 import type { Config } from '../config/index.ts';
@@ -12,8 +15,10 @@ import { Subscription } from '../db/entities/index.ts';
 import type { InvoiceLine, PlanId } from '../domain/billing.ts';
 import type { StripeOutcome } from '../domain/contracts/billing.ts';
 import type { InvoiceFacts, SubscriptionEvent, SubscriptionSnapshot } from '../domain/subscription.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { cancelAtStripe } from '../stores/subscription.ts';
+import { SIGNAL_DEADLINE_MS } from '../domain/temporal.ts';
+import { isTemporalUnavailable } from '../platform/temporal.ts';
+import { cancelStartedAfterDeletion, endedByAccountDeletion } from '../stores/subscription.ts';
+import { recordUntoldSubscriptionEvent } from '../stores/untold-signals.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 /** The events the platform subscribes to for subscriptions (besides Checkout's). */
@@ -154,9 +159,14 @@ async function linkInvoicePayment(deps: UseCaseDeps, payment: Stripe.InvoicePaym
   return 'linked';
 }
 
-/** Sends one of Stripe's subscription events to its subscription's workflow. */
+/**
+ * Sends one of Stripe's subscription events to its subscription's workflow, within
+ * SIGNAL_DEADLINE_MS; while Temporal does not answer, keeps it in `tx`, the transaction
+ * that records the event's receipt.
+ */
 export async function receiveSubscriptionEvent(
   deps: UseCaseDeps,
+  tx: EntityManager,
   event: Stripe.Event,
 ): Promise<StripeOutcome> {
   if (event.type === 'invoice_payment.paid') return linkInvoicePayment(deps, event.data.object);
@@ -172,39 +182,22 @@ export async function receiveSubscriptionEvent(
   }
   if (event.type !== 'checkout.session.completed' && event.type.startsWith('checkout.session'))
     return 'ignored';
-  if (sub.endReason === 'account_deleted' || !sub.user) return endedByDeletion(deps, sub, reduced.event);
-  const sent = await sendSubscriptionEvent(
-    deps.temporal.client,
-    { subscriptionId: sub.id, userId: sub.user, planId: sub.planId },
-    reduced.event,
-  );
-  return sent === 'delivered' ? 'forwarded' : 'ended';
-}
-
-/**
- * The person's account was deleted (its subscriptions ended first): a subscription Stripe
- * started from a Checkout page completed at the last moment is cancelled there at once.
- */
-async function endedByDeletion(
-  deps: UseCaseDeps,
-  sub: Subscription,
-  event: SubscriptionEvent,
-): Promise<StripeOutcome> {
-  const stripeId =
-    event.kind === 'checkout_completed'
-      ? event.stripeSubscriptionId
-      : 'snapshot' in event && event.kind !== 'subscription_ended'
-        ? event.snapshot.stripeSubscriptionId
-        : null;
-  if (stripeId && stripeId !== sub.stripeSubscriptionId) {
-    const outcome = await cancelAtStripe(deps.stripe, stripeId);
-    await recordAudit(deps.orm.em.fork(), {
-      action: 'billing.subscription_cancelled',
-      actorRole: 'system',
-      targetType: 'subscription',
-      targetId: sub.id,
-      details: { reason: 'account_deletion', atStripe: outcome, late: true },
-    });
+  if (!sub.user || endedByAccountDeletion(sub)) {
+    await cancelStartedAfterDeletion(deps.orm.em.fork(), deps.stripe, sub, reduced.event);
+    return 'ended';
   }
-  return 'ended';
+  const input = { subscriptionId: sub.id, userId: sub.user, planId: sub.planId };
+  try {
+    const sent = await deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      sendSubscriptionEvent(deps.temporal.client, input, reduced.event),
+    );
+    return sent === 'delivered' ? 'forwarded' : 'ended';
+  } catch (err) {
+    if (!isTemporalUnavailable(err)) throw err;
+    // Kept with the event's receipt, in the webhook's transaction: Stripe is answered,
+    // and the unstarted sweep gives the event to the workflow once Temporal answers.
+    await recordUntoldSubscriptionEvent(tx, deps.config.temporal.namespace, sub.id, reduced.event);
+    deps.logger.warn({ err, eventId: event.id }, 'Stripe event kept: the unstarted sweep delivers it');
+    return 'kept';
+  }
 }

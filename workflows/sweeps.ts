@@ -41,8 +41,8 @@ export interface SessionLogSweepResult {
 /**
  * What Temporal did not take while it did not answer, now that it does: jobs, script
  * runs, uploads' retentions, rights requests, take-downs, incidents, policy
- * announcements, marketing campaigns and minors' timers whose start it missed, then
- * signals for changes already made.
+ * announcements, marketing campaigns and minors' timers whose start it missed, Stripe's
+ * subscription events, then signals for changes already made.
  */
 export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult> {
   // One activity a run (activities/sweeps/unstarted-work.ts): it runs every minute, and
@@ -72,6 +72,7 @@ export async function unstartedJobSweepWorkflow(): Promise<UnstartedSweepResult>
     policyAnnouncements: none,
     marketingCampaigns: none,
     parentalConsents: none,
+    subscriptionEvents: { sent: 0, dropped: 0, refused: 0 },
     signals,
   };
 }

@@ -3,8 +3,9 @@
 // tickets, what account deletions kept), expired ephemera, the bucket's reconciliation
 // with the asset rows, assets whose retention workflow was lost, jobs, script runs,
 // uploads' retentions, rights requests, take-downs and incidents whose workflow Temporal
-// did not start, and signals it did not take.
+// did not start, and signals and Stripe's subscription events it did not take.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
 import type { Config } from '../../config/index.ts';
 import type { ObjectStore } from '../../platform/s3.ts';
 import type { TemporalClients } from '../../platform/temporal.ts';
@@ -28,6 +29,8 @@ export function createSweepActivities(deps: {
   store: ObjectStore;
   config: Config;
   temporal: TemporalClients;
+  /** Cancels at Stripe a subscription started for a deleted person (a kept event's). */
+  stripe: Stripe;
 }) {
   return {
     ...createSessionSweepActivities(deps),

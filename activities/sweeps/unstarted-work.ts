@@ -1,7 +1,8 @@
 // The unstarted sweep's work in one activity: every start Temporal missed while it did
 // not answer (jobs, script runs, uploads' retentions, rights requests, take-downs,
-// incidents, policy announcements, marketing campaigns, minors' timers), then the
-// signals it did not take (a provider's callback among them), last, so that they find
+// incidents, policy announcements, marketing campaigns, minors' timers), Stripe's
+// subscription events the webhook kept (each a signal-with-start), then the signals it
+// did not take (a provider's callback among them), last, so that they find
 // their workflows. One activity a run, not one a kind: the sweep runs every minute, and
 // each activity is a billed action on Temporal Cloud and a write on a cluster (one a kind
 // would be ten a run, 14,400 actions a day; one is 1,440). Each kind's rows are removed
@@ -17,7 +18,9 @@ import { createUnstartedRightsRequestActivities } from './unstarted-rights-reque
 import { createUnstartedScriptRunActivities } from './unstarted-script-runs.ts';
 import { createUnstartedTakedownActivities } from './unstarted-takedowns.ts';
 import type { UnstartedSweep, UnstartedSweepDeps } from './unstarted.ts';
+import type Stripe from 'stripe';
 import { createUntoldSignalActivities, type UntoldSignalSweep } from './untold-signals.ts';
+import { createUntoldSubscriptionEventActivities } from './untold-subscription-events.ts';
 
 export interface UnstartedSweepResult {
   jobs: UnstartedSweep;
@@ -31,10 +34,12 @@ export interface UnstartedSweepResult {
   marketingCampaigns: UnstartedSweep;
   /** Minors' accounts' timers (D-MINOR). */
   parentalConsents: UnstartedSweep;
+  /** Stripe's subscription events, given to their workflows (the first one starts it). */
+  subscriptionEvents: UntoldSignalSweep;
   signals: UntoldSignalSweep;
 }
 
-export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
+export function createUnstartedWorkActivities(deps: UnstartedSweepDeps & { stripe: Stripe }) {
   const jobs = createUnstartedJobActivities(deps);
   const scriptRuns = createUnstartedScriptRunActivities(deps);
   const retentions = createUnstartedRetentionActivities(deps);
@@ -44,6 +49,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
   const policyAnnouncements = createUnstartedPolicyAnnouncementActivities(deps);
   const marketingCampaigns = createUnstartedMarketingCampaignActivities(deps);
   const parentalConsents = createUnstartedParentalConsentActivities(deps);
+  const subscriptionEvents = createUntoldSubscriptionEventActivities(deps);
   const signals = createUntoldSignalActivities(deps);
   return {
     async startUnstartedWork(): Promise<UnstartedSweepResult> {
@@ -57,6 +63,7 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps) {
         policyAnnouncements: await policyAnnouncements.startUnstartedPolicyAnnouncements(),
         marketingCampaigns: await marketingCampaigns.startUnstartedMarketingCampaigns(),
         parentalConsents: await parentalConsents.startUnstartedParentalConsents(),
+        subscriptionEvents: await subscriptionEvents.sendUntoldSubscriptionEvents(),
       };
       return { ...started, signals: await signals.sendUntoldSignals() };
     },

@@ -19,31 +19,45 @@ export interface UntoldSignalSweep {
   refused: number;
 }
 
+/**
+ * Tells each of `untold` in order, and forgets it once Temporal answered: `tell` is true
+ * when its workflow heard it, false when it was let go. One refused (not for Temporal
+ * being down) stays recorded, for an operator, and the later ones for the same workflow
+ * (`workflowOf`) wait with it, so they are never heard before it.
+ */
+export async function tellEach<T>(
+  untold: readonly T[],
+  step: { workflowOf(item: T): string; tell(item: T): Promise<boolean>; forget(item: T): Promise<unknown> },
+): Promise<UntoldSignalSweep> {
+  const result: UntoldSignalSweep = { sent: 0, dropped: 0, refused: 0 };
+  const refusedWorkflows = new Set<string>();
+  for (const item of untold) {
+    if (refusedWorkflows.has(step.workflowOf(item))) continue;
+    try {
+      result[(await step.tell(item)) ? 'sent' : 'dropped']++;
+    } catch (err) {
+      // Temporal still not answering fails the whole run, to be tried again (a signal
+      // sent twice is read again by its workflow, which acts on it once).
+      if (isTemporalUnavailable(err)) throw err;
+      refusedWorkflows.add(step.workflowOf(item));
+      result.refused++;
+      continue;
+    }
+    await step.forget(item);
+    heartbeat(result);
+  }
+  return result;
+}
+
 export function createUntoldSignalActivities(deps: UnstartedSweepDeps) {
   return {
     async sendUntoldSignals(): Promise<UntoldSignalSweep> {
       const em = deps.orm.em.fork();
-      const untold = await waitingIn(em, UntoldSignal, deps.config, { id: 'asc' });
-      const result: UntoldSignalSweep = { sent: 0, dropped: 0, refused: 0 };
-      // A workflow one of whose signals was refused gets none of its later ones this run.
-      const refusedWorkflows = new Set<string>();
-      for (const row of untold) {
-        if (refusedWorkflows.has(row.workflowId)) continue;
-        try {
-          const heard = await sendSignal(deps.temporal.client, row);
-          result[heard ? 'sent' : 'dropped']++;
-        } catch (err) {
-          // Temporal still not answering fails the whole run, to be tried again (a signal
-          // sent twice is read again by its workflow, which acts on it once).
-          if (isTemporalUnavailable(err)) throw err;
-          refusedWorkflows.add(row.workflowId);
-          result.refused++;
-          continue;
-        }
-        await em.nativeDelete(UntoldSignal, { id: row.id });
-        heartbeat(result);
-      }
-      return result;
+      return tellEach(await waitingIn(em, UntoldSignal, deps.config, { id: 'asc' }), {
+        workflowOf: (row) => row.workflowId,
+        tell: (row) => sendSignal(deps.temporal.client, row),
+        forget: (row) => em.nativeDelete(UntoldSignal, { id: row.id }),
+      });
     },
   };
 }

@@ -34,6 +34,7 @@ export { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 export { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
 export { UnstartedParentalConsent } from './UnstartedParentalConsent.ts';
 export { UntoldSignal } from './UntoldSignal.ts';
+export { UntoldSubscriptionEvent } from './UntoldSubscriptionEvent.ts';
 export { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 export { ModerationReview } from './ModerationReview.ts';
 export { TakedownRequest, type TakedownRemoval } from './TakedownRequest.ts';
@@ -85,6 +86,7 @@ import { UnstartedPolicyAnnouncement } from './UnstartedPolicyAnnouncement.ts';
 import { UnstartedMarketingCampaign } from './UnstartedMarketingCampaign.ts';
 import { UnstartedParentalConsent } from './UnstartedParentalConsent.ts';
 import { UntoldSignal } from './UntoldSignal.ts';
+import { UntoldSubscriptionEvent } from './UntoldSubscriptionEvent.ts';
 import { AnalyticsDailyTotal } from './AnalyticsDailyTotal.ts';
 import { ModerationReview } from './ModerationReview.ts';
 import { TakedownRequest } from './TakedownRequest.ts';
@@ -151,4 +153,5 @@ export const entities = [
   UnstartedMarketingCampaign,
   UnstartedParentalConsent,
   UntoldSignal,
+  UntoldSubscriptionEvent,
 ];

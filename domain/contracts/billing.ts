@@ -82,7 +82,8 @@ export const paymentList = z.object({ payments: z.array(paymentView), nextCursor
 export type PaymentList = z.infer<typeof paymentList>;
 
 /**
- * What a Stripe event did: a pack credited, a subscription's workflow told, a payment's
+ * What a Stripe event did: a pack credited, a subscription's workflow told (or, while
+ * Temporal does not answer, its event kept for the unstarted sweep), a payment's
  * credits taken back or given back, a payment linked to its invoice, or nothing (a repeat,
  * an unpaid session, something not ours, a subscription that has ended).
  */
@@ -91,6 +92,7 @@ export const STRIPE_OUTCOMES = [
   'unpaid',
   'unknown',
   'forwarded',
+  'kept',
   'ended',
   'expired',
   'linked',

@@ -9,6 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Asset,
+  AuditEvent,
   CreditLedgerEntry,
   LegalHold,
   RightsRequest,
@@ -23,8 +24,11 @@ import {
   Incident,
   TakedownRequest,
   UntoldSignal,
+  UntoldSubscriptionEvent,
+  Subscription,
   User,
 } from '../../db/entities/index.ts';
+import { findPlan } from '../../domain/billing.ts';
 import {
   GENERATION_SCHEDULE_IDS,
   JOB_CANCEL_DEADLINE_MS,
@@ -70,6 +74,7 @@ import {
 } from '../support/generation.ts';
 import type { GenerationHarness } from '../support/generation.ts';
 import { TestClient } from '../support/client.ts';
+import { StripeSubscription, delivered } from '../support/stripe.ts';
 import { heardEvent, json } from '../support/http.ts';
 import { createProject, quoteAndRun, TWO_SCENES, waitForProject } from '../support/script.ts';
 import { pauseUnstartedSweep, startOutage, temporalAnswering, type Outage } from '../support/outage.ts';
@@ -201,6 +206,16 @@ const sceneRunning = (p: { scenes: { job?: { status: string } | null }[] }) =>
   p.scenes.some((s) => s.job?.status === 'running');
 const statusOf = async (workflowId: string) =>
   (await temporal().workflow.getHandle(workflowId).describe()).status.name;
+/** A creator who went through Checkout for the basic plan, and its Stripe ids. */
+async function subscribedOnStripe() {
+  const account = await signedIn(h.platform);
+  const res = await account.client.post('/api/billing/subscription', { planId: 'basic' });
+  expect(res.status).toBe(201);
+  const { sessionId } = await json(res);
+  const row = await em().findOneOrFail(Subscription, { checkoutSessionId: sessionId });
+  return { ...account, sub: new StripeSubscription(h.platform, row.id, sessionId, 'basic') };
+}
+const basicPlan = findPlan('basic')!;
 const runsOf = (workflowId: string) => listedRuns(temporal(), workflowId);
 const endedRunsOf = (workflowId: string) => endedRuns(temporal(), workflowId);
 
@@ -895,6 +910,88 @@ describe('while Temporal does not answer', () => {
     // The stuck job is cancelled, its credits back.
     expect((await client.post(`/api/jobs/${job.id}/cancel`)).status).toBe(200);
     expect(await waitForJob(client, job.id, { timeoutMs: 60_000 })).toMatchObject({ status: 'cancelled' });
+  }, 150_000);
+
+  it("[D-SUBSCRIPTION] Stripe's subscription events are answered within seconds and kept with their receipt; the sweep starts the subscription's workflow with them once Temporal answers, and its credits are granted once", async () => {
+    const account = await subscribedOnStripe();
+    const { sub } = account;
+    const workflowId = workflowIds.subscription(sub.subscriptionId);
+    const invoice = sub.invoice('paid', `in_kept_${sub.subscriptionId.slice(0, 8)}`, 0);
+
+    outage.down();
+    const asked = Date.now();
+    // Before, each answered 503 after the Temporal client's tries (about 5.6 s), and
+    // waited for Stripe's next delivery, which backs off for up to three days.
+    for (const event of [sub.checkoutCompleted(), sub.subscription('created', 0), invoice]) {
+      expect(await delivered(h.platform, event)).toBe('kept');
+    }
+    expect(Date.now() - asked).toBeLessThan(3 * (SIGNAL_DEADLINE_MS + 5_000));
+    // Its receipt was recorded with it: the same delivery again is a repeat.
+    expect(await delivered(h.platform, invoice)).toBe('duplicate');
+    const kept = await em().find(
+      UntoldSubscriptionEvent,
+      { subscription: sub.subscriptionId },
+      { orderBy: { id: 'asc' } },
+    );
+    expect(kept.map((k) => [k.namespace, k.event.kind])).toEqual([
+      [h.platform.namespace, 'checkout_completed'],
+      [h.platform.namespace, 'subscription_changed'],
+      [h.platform.namespace, 'invoice_paid'],
+    ]);
+
+    outage.up();
+    await answering();
+    // Nothing started it but the sweep.
+    await expect(statusOf(workflowId)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect((await sweep()).subscriptionEvents).toEqual({ sent: 3, dropped: 0, refused: 0 });
+    expect(await em().count(UntoldSubscriptionEvent, { subscription: sub.subscriptionId })).toBe(0);
+    await eventually(
+      async () => (await creditBalance(em(), account.user.id)) === basicPlan.credits,
+      30_000,
+      "the first month's credits",
+    );
+    const start = new Date(sub.period(0).start * 1000);
+    expect(await em().findOneOrFail(Subscription, { id: sub.subscriptionId })).toMatchObject({
+      status: 'active',
+      stripeSubscriptionId: sub.stripeId,
+      currentPeriodStart: start,
+    });
+    // A second run finds nothing; the invoice, reported again, grants nothing twice.
+    expect((await sweep()).subscriptionEvents).toEqual({ sent: 0, dropped: 0, refused: 0 });
+    expect(await delivered(h.platform, { ...invoice, id: `${invoice.id}_again` })).toBe('forwarded');
+    expect(await delivered(h.platform, sub.subscription('updated', 1))).toBe('forwarded');
+    const end = new Date(sub.period(1).end * 1000);
+    await eventually(
+      async () =>
+        (await em().findOneOrFail(Subscription, { id: sub.subscriptionId })).currentPeriodEnd?.getTime() ===
+        end.getTime(),
+      30_000,
+      'the later events handled',
+    );
+    expect(await creditBalance(em(), account.user.id)).toBe(basicPlan.credits);
+  }, 150_000);
+
+  it('[D-SUBSCRIPTION] [D-ERASE] a Checkout completed while Temporal did not answer, for an account deleted before the sweep, is cancelled at Stripe and its workflow never started', async () => {
+    const { sub } = await subscribedOnStripe();
+    outage.down();
+    expect(await delivered(h.platform, sub.checkoutCompleted())).toBe('kept');
+    outage.up();
+    await answering();
+    // The account's deletion ends its subscriptions and detaches them (R-PAY-7Y): it knew
+    // no Stripe subscription for this one, whose Checkout it had not heard of.
+    await em().nativeUpdate(
+      Subscription,
+      { id: sub.subscriptionId },
+      { user: null, status: 'canceled', endReason: 'account_deleted', endedAt: new Date() },
+    );
+    expect((await sweep()).subscriptionEvents).toEqual({ sent: 0, dropped: 1, refused: 0 });
+    expect(await em().count(UntoldSubscriptionEvent, { subscription: sub.subscriptionId })).toBe(0);
+    expect(
+      await em().find(AuditEvent, { action: 'billing.subscription_cancelled', targetId: sub.subscriptionId }),
+    ).toMatchObject([{ details: { reason: 'account_deletion', atStripe: 'cancelled', late: true } }]);
+    await expect(statusOf(workflowIds.subscription(sub.subscriptionId))).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
   }, 150_000);
 
   it('a job saved while Temporal did not answer and cancelled before the sweep is started and cancelled by it, its credits back', async () => {
