@@ -137,8 +137,8 @@ export async function quoteJob(deps: UseCaseDeps, actor: Actor, body: JobRequest
  * failed with a 500 and left the job `moderating` with its credits reserved, for good.
  * The start is given JOB_START_DEADLINE_MS, so the person is answered within seconds.
  */
-export function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
-  return callOrRecord(deps, {
+export async function startWorkflow(deps: UseCaseDeps, job: GenerationJob): Promise<void> {
+  await callOrRecord(deps, {
     deadlineMs: JOB_START_DEADLINE_MS,
     call: () => startJobWorkflow(deps.temporal.client, job),
     record: (em, namespace) => recordUnstartedStart(em, 'job', job.id, namespace),

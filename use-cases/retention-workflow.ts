@@ -18,8 +18,8 @@ import { callOrRecord } from './unanswered.ts';
  * upload answered 503 after about 20 s and kept nothing. Any other failure to start still
  * keeps nothing.
  */
-export function startUploadRetention(deps: UseCaseDeps, asset: RetainedAsset): Promise<void> {
-  return callOrRecord(deps, {
+export async function startUploadRetention(deps: UseCaseDeps, asset: RetainedAsset): Promise<void> {
+  await callOrRecord(deps, {
     deadlineMs: RETENTION_START_DEADLINE_MS,
     call: () => startRetention(deps.temporal.client, asset),
     record: (em, namespace) => recordUnstartedRetention(em, asset.id, namespace),
@@ -40,12 +40,12 @@ export function startUploadRetention(deps: UseCaseDeps, asset: RetainedAsset): P
  * deleted, and under a hold a request forgotten: the file was kept past the release,
  * until its delete-at.
  */
-export function tellRetention(
+export async function tellRetention(
   deps: UseCaseDeps,
   asset: RetainedAsset,
   request: DeleteNowRequest,
 ): Promise<void> {
-  return callOrRecord(deps, {
+  await callOrRecord(deps, {
     deadlineMs: SIGNAL_DEADLINE_MS,
     call: () => requestRetentionDeletion(deps.temporal.client, asset, request),
     record: (em, namespace) => recordUnstartedRetention(em, asset.id, namespace, request),

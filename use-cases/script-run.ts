@@ -224,8 +224,8 @@ export async function runProject(
  * the run stays saved with its credits reserved and is recorded as unstarted: the
  * unstarted sweep starts it once Temporal answers (activities/sweeps/unstarted-script-runs.ts).
  */
-function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string): Promise<void> {
-  return callOrRecord(deps, {
+async function startRun(deps: UseCaseDeps, project: ScriptProject, revisionId: string): Promise<void> {
+  await callOrRecord(deps, {
     deadlineMs: RUN_START_DEADLINE_MS,
     call: () =>
       startScriptRun(deps.temporal.client, { projectId: project.id, userId: project.user }, { revisionId }),

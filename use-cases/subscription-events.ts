@@ -16,10 +16,10 @@ import type { InvoiceLine, PlanId } from '../domain/billing.ts';
 import type { StripeOutcome } from '../domain/contracts/billing.ts';
 import type { InvoiceFacts, SubscriptionEvent, SubscriptionSnapshot } from '../domain/subscription.ts';
 import { SIGNAL_DEADLINE_MS } from '../domain/temporal.ts';
-import { isTemporalUnavailable } from '../platform/temporal.ts';
 import { cancelStartedAfterDeletion, endedByAccountDeletion } from '../stores/subscription.ts';
 import { recordUntoldSubscriptionEvent } from '../stores/untold-signals.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { callOrRecord } from './unanswered.ts';
 
 /** The events the platform subscribes to for subscriptions (besides Checkout's). */
 export const SUBSCRIPTION_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -187,17 +187,21 @@ export async function receiveSubscriptionEvent(
     return 'ended';
   }
   const input = { subscriptionId: sub.id, userId: sub.user, planId: sub.planId };
-  try {
-    const sent = await deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      sendSubscriptionEvent(deps.temporal.client, input, reduced.event),
-    );
-    return sent === 'delivered' ? 'forwarded' : 'ended';
-  } catch (err) {
-    if (!isTemporalUnavailable(err)) throw err;
-    // Kept with the event's receipt, in the webhook's transaction: Stripe is answered,
-    // and the unstarted sweep gives the event to the workflow once Temporal answers.
-    await recordUntoldSubscriptionEvent(tx, deps.config.temporal.namespace, sub.id, reduced.event);
-    deps.logger.warn({ err, eventId: event.id }, 'Stripe event kept: the unstarted sweep delivers it');
-    return 'kept';
-  }
+  // Kept with the event's receipt, in the webhook's transaction: Stripe is answered, and
+  // the unstarted sweep gives the event to the workflow once Temporal answers.
+  const sent = await callOrRecord(
+    deps,
+    {
+      deadlineMs: SIGNAL_DEADLINE_MS,
+      call: () => sendSubscriptionEvent(deps.temporal.client, input, reduced.event),
+      record: (em, namespace) => recordUntoldSubscriptionEvent(em, namespace, sub.id, reduced.event),
+      warning: {
+        message: 'Stripe event kept: the unstarted sweep delivers it',
+        context: { eventId: event.id },
+      },
+    },
+    tx,
+  );
+  if (!sent) return 'kept';
+  return sent.answer === 'delivered' ? 'forwarded' : 'ended';
 }
