@@ -1,13 +1,14 @@
 // The API's metrics for operators, in the Prometheus format on GET /metrics: every
 // request timed by route pattern, method and status (never the URL itself, which holds
-// ids, nor anything else about the caller), the PostgreSQL pool, and Node's own process
-// figures. Only a direct loopback connection may read them, or a scraper that sends
+// ids, nor anything else about the caller), the PostgreSQL pool, the work kept for
+// Temporal while it did not answer, and Node's own process figures. Only a direct loopback connection may read them, or a scraper that sends
 // METRICS_TOKEN as a bearer token.
 import type { Request, RequestHandler } from 'express';
 import { Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { safeEqual, sha256Hex } from '../platform/crypto.ts';
 import { poolStats } from '../platform/metrics.ts';
+import { keptWork, type KeptWork } from '../stores/kept-work.ts';
 import { AppError } from './errors.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -43,7 +44,7 @@ function mayRead(req: Request, token: string | undefined): boolean {
 
 export function createApiMetrics(deps: {
   orm: MikroORM;
-  config: { metrics: { token?: string } };
+  config: { metrics: { token?: string }; temporal: { namespace: string } };
 }): ApiMetrics {
   // One registry per app, so several apps in one process (tests) never share counters.
   const registry = new Registry();
@@ -69,6 +70,7 @@ export function createApiMetrics(deps: {
     },
   });
   void pool;
+  registerKeptWork(registry, deps);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
@@ -99,4 +101,47 @@ export function createApiMetrics(deps: {
   };
 
   return { registry, middleware, handler };
+}
+
+/**
+ * The work kept while Temporal did not answer (stores/kept-work.ts): by kind, how much
+ * waits for the unstarted sweep, and the oldest one's age. Read from PostgreSQL at each
+ * scrape, one query for both figures (the registry collects them together); every api
+ * reports the same ones (graph their max). None while the database does not answer,
+ * never a stale figure.
+ */
+function registerKeptWork(
+  registry: Registry,
+  deps: { orm: MikroORM; config: { temporal: { namespace: string } } },
+): void {
+  let kept: Promise<KeptWork[] | undefined> | undefined;
+  const readKept = () =>
+    (kept ??= keptWork(deps.orm.em.fork(), deps.config.temporal.namespace)
+      .catch(() => undefined)
+      .finally(() => {
+        kept = undefined;
+      }));
+  const gauge = (name: string, help: string, figure: (row: KeptWork, now: number) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await readKept();
+        this.reset();
+        const now = Date.now();
+        for (const row of rows ?? []) this.set({ kind: row.kind }, figure(row, now));
+      },
+    });
+  gauge(
+    'clipwise_kept_work',
+    'Work kept while Temporal did not answer, waiting for the unstarted sweep to give it to Temporal, by kind',
+    (row) => row.waiting,
+  );
+  gauge(
+    'clipwise_kept_work_oldest_seconds',
+    'How long the oldest kept work of each kind has waited for the unstarted sweep (0 when none waits)',
+    (row, now) => (row.oldestAt ? Math.max(0, (now - row.oldestAt.getTime()) / 1000) : 0),
+  );
 }

@@ -48,6 +48,7 @@ import { creditBalance } from '../../stores/billing.ts';
 import { createUnstartedRightsRequestActivities } from '../../activities/sweeps/unstarted-rights-requests.ts';
 import { recordUnstartedStart } from '../../stores/unstarted.ts';
 import { recordUntoldSignals } from '../../stores/untold-signals.ts';
+import { KEPT_WORK, type KeptWorkKind } from '../../stores/kept-work.ts';
 import { cancelRequestedSignalFor as runCancelSignalFor } from '../../clients/script.ts';
 import { recordUnstartedRetention } from '../../stores/retention.ts';
 import { retentionStateQuery } from '../../workflows/retention.ts';
@@ -113,6 +114,27 @@ const em = () => h.platform.clients.orm.em.fork();
 const STUCK_ON_LUMA = { modelId: 'luma-ray-flash-2', durationSeconds: 5, resolution: '720p' };
 const HOLD_REASON = 'Litigation hold: matter 2026-CV-0042, preserve all media';
 const temporal = () => h.platform.clients.temporal.client;
+/**
+ * The work kept for Temporal, by kind, as this platform's api reports it to operators
+ * (/metrics, read on loopback): how many wait, and the oldest one's age in seconds.
+ */
+async function keptMetrics(): Promise<Record<KeptWorkKind, { waiting: number; oldestS: number }>> {
+  const text = await (await h.platform.fetch('/metrics')).text();
+  const figure = (name: string, kind: string) => {
+    const found = new RegExp(`^${name}\\{kind="${kind}"\\} ([0-9.e+-]+)$`, 'm').exec(text);
+    if (!found) throw new Error(`no ${name} for ${kind} in /metrics`);
+    return Number(found[1]);
+  };
+  return Object.fromEntries(
+    (Object.keys(KEPT_WORK) as KeptWorkKind[]).map((kind) => [
+      kind,
+      {
+        waiting: figure('clipwise_kept_work', kind),
+        oldestS: figure('clipwise_kept_work_oldest_seconds', kind),
+      },
+    ]),
+  ) as Record<KeptWorkKind, { waiting: number; oldestS: number }>;
+}
 /** One run of the unstarted sweep, as its schedule starts it, once Temporal answers again. */
 const sweep = async () => {
   await answering();
@@ -222,6 +244,7 @@ const endedRunsOf = (workflowId: string) => endedRuns(temporal(), workflowId);
 describe('while Temporal does not answer', () => {
   it('a job asked for is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
     const me = await signedIn(h.platform, { credits: 20 });
+    const keptBefore = (await keptMetrics()).jobs.waiting;
     outage.down();
     const asked = Date.now();
     const created = await createJob(me.client, jobRequest());
@@ -234,6 +257,11 @@ describe('while Temporal does not answer', () => {
     expect(await em().findOne(UnstartedJob, { job: job.id })).toMatchObject({
       namespace: h.platform.namespace,
     });
+    // Operators see it waiting, and for how long, while Temporal does not answer.
+    const waiting = await keptMetrics();
+    expect(waiting.jobs.waiting).toBe(keptBefore + 1);
+    expect(waiting.jobs.oldestS).toBeGreaterThan(0);
+    expect(waiting.jobs.oldestS).toBeLessThanOrEqual((Date.now() - asked) / 1000);
     expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
     // What PostgreSQL knows is still read while Temporal is down.
     expect((await json(await me.client.get('/api/jobs'))).jobs.map((j: { id: string }) => j.id)).toContain(
@@ -245,6 +273,7 @@ describe('while Temporal does not answer', () => {
     const done = await waitForJob(me.client, job.id, { timeoutMs: 60_000 });
     expect(done).toMatchObject({ status: 'succeeded', credits: { charged: job.credits.quoted } });
     expect(await em().findOne(UnstartedJob, { job: job.id })).toBeNull();
+    expect((await keptMetrics()).jobs).toEqual({ waiting: 0, oldestS: 0 });
     expect(await em().count(CreditLedgerEntry, { jobId: job.id, kind: 'capture' })).toBe(1);
     expect(await creditBalance(em(), me.user.id)).toBe(20 - job.credits.quoted);
     // Another run finds nothing left to start, and the job had one workflow.
@@ -283,7 +312,15 @@ describe('while Temporal does not answer', () => {
     await sweep();
     expect(await em().count(UntoldSignal, { workflowId: endedWorkflow })).toBe(0);
     expect(await em().count(UntoldSignal, { workflowId: refusedWorkflow })).toBe(2);
+    // An operator sees them stay, and since when they wait; another deployment's (its
+    // own namespace, its own sweep) are not counted here.
+    const elsewhere = { namespace: `elsewhere-${randomUUID()}`, workflowId: endedWorkflow };
+    await em().insert(UntoldSignal, { ...elsewhere, signal: 'cancelRequest', args: [], failedAt });
+    const kept = (await keptMetrics()).signals;
+    expect(kept.waiting).toBe(2);
+    expect(kept.oldestS).toBeGreaterThanOrEqual((Date.now() - failedAt.getTime()) / 1000 - 1);
     await em().nativeDelete(UntoldSignal, { workflowId: refusedWorkflow });
+    await em().nativeDelete(UntoldSignal, elsewhere);
   });
 
   it('a script run confirmed is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
