@@ -3,10 +3,12 @@
 // ids, nor anything else about the caller), the PostgreSQL pool, the work kept for
 // Temporal while it did not answer, and Node's own process figures. Only a direct loopback connection may read them, or a scraper that sends
 // METRICS_TOKEN as a bearer token.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Request, RequestHandler } from 'express';
 import { Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { safeEqual, sha256Hex } from '../platform/crypto.ts';
+import { KEPT_WORK_READ_TIMEOUT_MS } from '../domain/generation.ts';
 import { poolStats } from '../platform/metrics.ts';
 import { keptWork, type KeptWork } from '../stores/kept-work.ts';
 import { AppError } from './errors.ts';
@@ -107,20 +109,33 @@ export function createApiMetrics(deps: {
  * The work kept while Temporal did not answer (stores/kept-work.ts): by kind, how much
  * waits for the unstarted sweep, and the oldest one's age. Read from PostgreSQL at each
  * scrape, one query for both figures (the registry collects them together); every api
- * reports the same ones (graph their max). None while the database does not answer,
- * never a stale figure.
+ * reports the same ones (graph their max). Left out of a scrape when the read takes
+ * longer than `KEPT_WORK_READ_TIMEOUT_MS` (every connection of the pool lent, or the
+ * database not answering), so the scrape itself still answers; never a stale figure.
  */
 function registerKeptWork(
   registry: Registry,
   deps: { orm: MikroORM; config: { temporal: { namespace: string } } },
 ): void {
   let kept: Promise<KeptWork[] | undefined> | undefined;
+  const read = async (): Promise<KeptWork[] | undefined> => {
+    const waited = new AbortController();
+    const tooLong = delay(KEPT_WORK_READ_TIMEOUT_MS, undefined, { signal: waited.signal }).catch(
+      () => undefined,
+    );
+    try {
+      return await Promise.race([
+        keptWork(deps.orm.em.fork(), deps.config.temporal.namespace).catch(() => undefined),
+        tooLong,
+      ]);
+    } finally {
+      waited.abort();
+    }
+  };
   const readKept = () =>
-    (kept ??= keptWork(deps.orm.em.fork(), deps.config.temporal.namespace)
-      .catch(() => undefined)
-      .finally(() => {
-        kept = undefined;
-      }));
+    (kept ??= read().finally(() => {
+      kept = undefined;
+    }));
   const gauge = (name: string, help: string, figure: (row: KeptWork, now: number) => number) =>
     new Gauge({
       name,

@@ -135,6 +135,13 @@ export const JOB_CANCEL_DEADLINE_MS = 2 * JOB_START_DEADLINE_MS;
 export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
 /** Jobs, script runs, signals and uploads taken by one run of that sweep, each; the next run takes the rest. */
 export const UNSTARTED_SWEEP_BATCH_SIZE = 500;
+/**
+ * How long a metrics scrape waits for the count of what waits for that sweep (the api's
+ * `clipwise_kept_work`): past it, that scrape leaves the figure out rather than wait for
+ * a pool whose connections are all lent, or a database that does not answer. Its query
+ * takes under a millisecond with nothing kept, 21 ms with 100,000 rows waiting.
+ */
+export const KEPT_WORK_READ_TIMEOUT_MS = SECOND;
 export const GENERATION_SCHEDULE_IDS = { unstartedJobSweep: 'generation-sweep-unstarted-jobs' } as const;
 
 /** Circuit breaker per provider: this many failures in a row open it for the cool-down. */

@@ -6,6 +6,7 @@
 // Schedule, every minute) starts it once Temporal answers.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Asset,
@@ -33,6 +34,7 @@ import {
   GENERATION_SCHEDULE_IDS,
   JOB_CANCEL_DEADLINE_MS,
   JOB_START_DEADLINE_MS,
+  KEPT_WORK_READ_TIMEOUT_MS,
   UNSTARTED_JOB_SWEEP_INTERVAL_MS,
 } from '../../domain/generation.ts';
 import { RETENTION_START_DEADLINE_MS } from '../../domain/retention.ts';
@@ -321,6 +323,26 @@ describe('while Temporal does not answer', () => {
     expect(kept.oldestS).toBeGreaterThanOrEqual((Date.now() - failedAt.getTime()) / 1000 - 1);
     await em().nativeDelete(UntoldSignal, { workflowId: refusedWorkflow });
     await em().nativeDelete(UntoldSignal, elsewhere);
+  });
+
+  it("the kept work's figures are left out of a scrape, not waited for, while every pooled connection is lent", async () => {
+    const pool = (await h.platform.clients.orm.em.getConnection().getNativeClient()) as Pool;
+    const lent = await Promise.all(
+      Array.from({ length: h.platform.config.database.poolMax }, () => pool.connect()),
+    );
+    try {
+      const asked = Date.now();
+      // Before the read had its limit, this waited for a connection (up to the pool's 10 s).
+      const res = await h.platform.fetch('/metrics', { signal: AbortSignal.timeout(5_000) });
+      expect(res.status).toBe(200);
+      expect(Date.now() - asked).toBeGreaterThanOrEqual(KEPT_WORK_READ_TIMEOUT_MS - 50);
+      const text = await res.text();
+      expect(text).not.toMatch(/^clipwise_kept_work(_oldest_seconds)?\{/m);
+      expect(text).toMatch(/^clipwise_db_pool_connections\{state="waiting"\} [1-9]/m);
+    } finally {
+      for (const connection of lent) connection.release();
+    }
+    expect((await keptMetrics()).jobs.waiting).toBeGreaterThanOrEqual(0);
   });
 
   it('a script run confirmed is saved with its credits reserved, and runs once Temporal answers, charged exactly once', async () => {
