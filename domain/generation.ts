@@ -136,6 +136,13 @@ export const UNSTARTED_JOB_SWEEP_INTERVAL_MS = MINUTE;
 /** Jobs, script runs, signals and uploads taken by one run of that sweep, each; the next run takes the rest. */
 export const UNSTARTED_SWEEP_BATCH_SIZE = 500;
 /**
+ * Batches one run reads of each kind at most. A batch is read past the records that stay
+ * (Temporal refused them), so up to this many batches of refused records do not hold up
+ * the rest; past that, a run stops, rather than ask Temporal again for thousands of
+ * records it refuses (an operator sees them: `clipwise_kept_work_oldest_seconds`).
+ */
+export const UNSTARTED_SWEEP_MAX_BATCHES = 10;
+/**
  * How long a metrics scrape waits for the count of what waits for that sweep (the api's
  * `clipwise_kept_work`): past it, that scrape leaves the figure out rather than wait for
  * a pool whose connections are all lent, or a database that does not answer. Its query

@@ -10,7 +10,7 @@
 import { authorityNotifiedSignalFor, startIncident } from '../../clients/incident.ts';
 import { sendSignal } from '../../clients/signals.ts';
 import { Incident, UnstartedIncident } from '../../db/entities/index.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedIncidentActivities(deps: UnstartedSweepDeps) {
   /** Tells the workflow just started of the authority's notification, if its row holds one. */
@@ -23,19 +23,20 @@ export function createUnstartedIncidentActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedIncidents(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedIncident, deps.config, { failedAt: 'asc' });
-      const incidents = await em.find(Incident, { id: { $in: waiting.map((w) => w.incident) } });
-      return startEach(incidents, {
-        waits: (row) => row.status !== 'closed',
-        start: async (row) => {
-          await startIncident(deps.temporal.client, {
-            incidentId: row.id,
-            deadlineAt: row.deadlineAt.toISOString(),
-          });
-          await tellNotified(row.id);
+      return startEach(
+        namedIn(em, UnstartedIncident, deps.config, (w) => w.incident, Incident),
+        {
+          waits: (row) => row.status !== 'closed',
+          start: async (row) => {
+            await startIncident(deps.temporal.client, {
+              incidentId: row.id,
+              deadlineAt: row.deadlineAt.toISOString(),
+            });
+            await tellNotified(row.id);
+          },
+          forget: (row) => em.nativeDelete(UnstartedIncident, { incident: row.id }),
         },
-        forget: (row) => em.nativeDelete(UnstartedIncident, { incident: row.id }),
-      });
+      );
     },
   };
 }

@@ -5,19 +5,20 @@
 // run, starts nothing twice (a workflow already started is left as it is).
 import { startJobWorkflow } from '../../clients/generation.ts';
 import { GenerationJob, UnstartedJob } from '../../db/entities/index.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedJobActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedJobs(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedJob, deps.config, { failedAt: 'asc' });
-      const jobs = await em.find(GenerationJob, { id: { $in: waiting.map((w) => w.job) } });
-      return startEach(jobs, {
-        waits: (job) => job.status === 'moderating' && Boolean(job.user),
-        start: (job) => startJobWorkflow(deps.temporal.client, job),
-        forget: (job) => em.nativeDelete(UnstartedJob, { job: job.id }),
-      });
+      return startEach(
+        namedIn(em, UnstartedJob, deps.config, (w) => w.job, GenerationJob),
+        {
+          waits: (job) => job.status === 'moderating' && Boolean(job.user),
+          start: (job) => startJobWorkflow(deps.temporal.client, job),
+          forget: (job) => em.nativeDelete(UnstartedJob, { job: job.id }),
+        },
+      );
     },
   };
 }

@@ -6,19 +6,20 @@
 // id, and sends nobody a second email (each batch sends to each account at most once).
 import { startCampaignAnnouncement } from '../../clients/announcement.ts';
 import { MarketingCampaign, UnstartedMarketingCampaign } from '../../db/entities/index.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedMarketingCampaignActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedMarketingCampaigns(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedMarketingCampaign, deps.config, { failedAt: 'asc' });
-      const campaigns = await em.find(MarketingCampaign, { id: { $in: waiting.map((w) => w.campaign) } });
-      return startEach(campaigns, {
-        waits: () => true,
-        start: (row) => startCampaignAnnouncement(deps.temporal.client, row),
-        forget: (row) => em.nativeDelete(UnstartedMarketingCampaign, { campaign: row.id }),
-      });
+      return startEach(
+        namedIn(em, UnstartedMarketingCampaign, deps.config, (w) => w.campaign, MarketingCampaign),
+        {
+          waits: () => true,
+          start: (row) => startCampaignAnnouncement(deps.temporal.client, row),
+          forget: (row) => em.nativeDelete(UnstartedMarketingCampaign, { campaign: row.id }),
+        },
+      );
     },
   };
 }

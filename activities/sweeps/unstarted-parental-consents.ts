@@ -9,27 +9,28 @@
 import { startParentalConsent } from '../../clients/parental-consent.ts';
 import { UnstartedParentalConsent, User } from '../../db/entities/index.ts';
 import { parentalConsentLeftMs } from '../../domain/accounts.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedParentalConsentActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedParentalConsents(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedParentalConsent, deps.config, { failedAt: 'asc' });
-      const accounts = await em.find(User, { id: { $in: waiting.map((w) => w.user) } });
-      return startEach(accounts, {
-        waits: (user) => user.status === 'awaiting_parental_consent',
-        start: (user) =>
-          startParentalConsent(deps.temporal.client, {
-            userId: user.id,
-            periodMs: parentalConsentLeftMs(
-              user.createdAt,
-              new Date(),
-              deps.config.durations.parentalConsentMs,
-            ),
-          }),
-        forget: (user) => em.nativeDelete(UnstartedParentalConsent, { user: user.id }),
-      });
+      return startEach(
+        namedIn(em, UnstartedParentalConsent, deps.config, (w) => w.user, User),
+        {
+          waits: (user) => user.status === 'awaiting_parental_consent',
+          start: (user) =>
+            startParentalConsent(deps.temporal.client, {
+              userId: user.id,
+              periodMs: parentalConsentLeftMs(
+                user.createdAt,
+                new Date(),
+                deps.config.durations.parentalConsentMs,
+              ),
+            }),
+          forget: (user) => em.nativeDelete(UnstartedParentalConsent, { user: user.id }),
+        },
+      );
     },
   };
 }

@@ -13,8 +13,9 @@ export function createUnstartedPolicyAnnouncementActivities(deps: UnstartedSweep
   return {
     async startUnstartedPolicyAnnouncements(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedPolicyAnnouncement, deps.config, { failedAt: 'asc' });
-      return startEach(waiting, {
+      const read = (offset: number) =>
+        waitingIn(em, UnstartedPolicyAnnouncement, deps.config, { failedAt: 'asc' }, offset);
+      return startEach(read, {
         waits: () => true,
         start: (row) => startPolicyAnnouncement(deps.temporal.client, row.version),
         forget: (row) => em.nativeDelete(UnstartedPolicyAnnouncement, { version: row.version }),

@@ -15,11 +15,15 @@ export function createUnstartedRetentionActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedRetentions(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedRetention, deps.config, { failedAt: 'asc' });
-      const assets = new Map(
-        (await em.find(Asset, { id: { $in: waiting.map((w) => w.asset) } })).map((a) => [a.id, a]),
-      );
-      return startEach(waiting, {
+      // The assets the records of the batch being read name.
+      const assets = new Map<string, Asset>();
+      const read = async (offset: number) => {
+        const waiting = await waitingIn(em, UnstartedRetention, deps.config, { failedAt: 'asc' }, offset);
+        for (const asset of await em.find(Asset, { id: { $in: waiting.map((w) => w.asset) } }))
+          assets.set(asset.id, asset);
+        return waiting;
+      };
+      return startEach(read, {
         waits: (row) => {
           const asset = assets.get(row.asset);
           return Boolean(asset?.deleteAt) && (row.deletion !== null || asset?.status !== 'deleted');

@@ -26,7 +26,7 @@ import {
 import { sendSignal } from '../../clients/signals.ts';
 import { RightsRequest, UnstartedRightsRequest, User } from '../../db/entities/index.ts';
 import type { RequestStatus } from '../../domain/rights-request.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 /** What a request may be before its workflow runs: made, or confirmed by its code. */
 const NOT_STARTED: readonly RequestStatus[] = ['awaiting_verification', 'verified'];
@@ -85,19 +85,20 @@ export function createUnstartedRightsRequestActivities(deps: UnstartedSweepDeps)
   return {
     async startUnstartedRightsRequests(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedRightsRequest, deps.config, { failedAt: 'asc' });
-      const requests = await em.find(RightsRequest, { id: { $in: waiting.map((w) => w.request) } });
-      return startEach(requests, {
-        waits: (request) => NOT_STARTED.includes(request.status) && Boolean(request.user),
-        start: async (request) => {
-          const workflowId =
-            request.type === 'deletion'
-              ? await startDeletion(request)
-              : await startRightsRequest(deps.temporal.client, inputOf(request));
-          await tellRow(request, workflowId);
+      return startEach(
+        namedIn(em, UnstartedRightsRequest, deps.config, (w) => w.request, RightsRequest),
+        {
+          waits: (request) => NOT_STARTED.includes(request.status) && Boolean(request.user),
+          start: async (request) => {
+            const workflowId =
+              request.type === 'deletion'
+                ? await startDeletion(request)
+                : await startRightsRequest(deps.temporal.client, inputOf(request));
+            await tellRow(request, workflowId);
+          },
+          forget: (request) => em.nativeDelete(UnstartedRightsRequest, { request: request.id }),
         },
-        forget: (request) => em.nativeDelete(UnstartedRightsRequest, { request: request.id }),
-      });
+      );
     },
   };
 }

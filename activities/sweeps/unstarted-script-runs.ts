@@ -5,20 +5,23 @@
 // ignores a run it was already given (its revision id), and one already ended.
 import { startScriptRun } from '../../clients/script.ts';
 import { ScriptProject, ScriptRevision, UnstartedScriptRun } from '../../db/entities/index.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedScriptRunActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedScriptRuns(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedScriptRun, deps.config, { failedAt: 'asc' });
-      const revisions = await em.find(ScriptRevision, { id: { $in: waiting.map((w) => w.revision) } });
-      const owners = new Map(
-        (
-          await em.find(ScriptProject, { id: { $in: revisions.map((r) => r.project) } }, { fields: ['user'] })
-        ).map((p) => [p.id, p.user]),
-      );
-      return startEach(revisions, {
+      // The owners of the projects whose runs were read so far.
+      const owners = new Map<string, string>();
+      const revisionsFrom = namedIn(em, UnstartedScriptRun, deps.config, (w) => w.revision, ScriptRevision);
+      const read = async (offset: number) => {
+        const revisions = await revisionsFrom(offset);
+        const projects = { id: { $in: revisions.map((r) => r.project) } };
+        for (const project of await em.find(ScriptProject, projects, { fields: ['user'] }))
+          owners.set(project.id, project.user);
+        return revisions;
+      };
+      return startEach(read, {
         waits: (revision) => revision.status === 'running' && owners.has(revision.project),
         start: (revision) =>
           startScriptRun(

@@ -9,7 +9,7 @@
 import { sendSignal } from '../../clients/signals.ts';
 import { startTakedown, takedownDecisionSignalFor } from '../../clients/takedown.ts';
 import { TakedownRequest, UnstartedTakedown } from '../../db/entities/index.ts';
-import { startEach, waitingIn, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
+import { namedIn, startEach, type UnstartedSweep, type UnstartedSweepDeps } from './unstarted.ts';
 
 export function createUnstartedTakedownActivities(deps: UnstartedSweepDeps) {
   /** Tells the workflow just started the decision its row holds now, if a person made one. */
@@ -23,17 +23,18 @@ export function createUnstartedTakedownActivities(deps: UnstartedSweepDeps) {
   return {
     async startUnstartedTakedowns(): Promise<UnstartedSweep> {
       const em = deps.orm.em.fork();
-      const waiting = await waitingIn(em, UnstartedTakedown, deps.config, { failedAt: 'asc' });
-      const takedowns = await em.find(TakedownRequest, { id: { $in: waiting.map((w) => w.takedown) } });
-      return startEach(takedowns, {
-        waits: (row) => row.status !== 'closed',
-        start: async (row) => {
-          const answerWindowMs = deps.config.durations.takedownAnswerMs;
-          await startTakedown(deps.temporal.client, { takedownId: row.id, answerWindowMs });
-          await tellDecision(row.id);
+      return startEach(
+        namedIn(em, UnstartedTakedown, deps.config, (w) => w.takedown, TakedownRequest),
+        {
+          waits: (row) => row.status !== 'closed',
+          start: async (row) => {
+            const answerWindowMs = deps.config.durations.takedownAnswerMs;
+            await startTakedown(deps.temporal.client, { takedownId: row.id, answerWindowMs });
+            await tellDecision(row.id);
+          },
+          forget: (row) => em.nativeDelete(UnstartedTakedown, { takedown: row.id }),
         },
-        forget: (row) => em.nativeDelete(UnstartedTakedown, { takedown: row.id }),
-      });
+      );
     },
   };
 }

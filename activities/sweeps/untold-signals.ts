@@ -8,7 +8,7 @@ import { sendSignal } from '../../clients/signals.ts';
 import { UntoldSignal } from '../../db/entities/index.ts';
 import { isTemporalUnavailable } from '../../platform/temporal.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
+import { batchByBatch, waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
 
 export interface UntoldSignalSweep {
   /** Signals a running workflow took. */
@@ -20,32 +20,43 @@ export interface UntoldSignalSweep {
 }
 
 /**
- * Tells each of `untold` in order, and forgets it once Temporal answered: `tell` is true
- * when its workflow heard it, false when it was let go. One refused (not for Temporal
- * being down) stays recorded, for an operator, and the later ones for the same workflow
- * (`workflowOf`) wait with it, so they are never heard before it.
+ * Tells each waiting item in order, batch by batch (`read`), and forgets it once Temporal
+ * answered: `tell` is true when its workflow heard it, false when it was let go. One
+ * refused (not for Temporal being down) stays recorded, for an operator, and the later
+ * ones for the same workflow (`workflowOf`) stay with it, so they are never heard before
+ * it; the next batch is read past them.
  */
 export async function tellEach<T>(
-  untold: readonly T[],
+  read: (offset: number) => Promise<readonly T[]>,
   step: { workflowOf(item: T): string; tell(item: T): Promise<boolean>; forget(item: T): Promise<unknown> },
 ): Promise<UntoldSignalSweep> {
   const result: UntoldSignalSweep = { sent: 0, dropped: 0, refused: 0 };
   const refusedWorkflows = new Set<string>();
-  for (const item of untold) {
-    if (refusedWorkflows.has(step.workflowOf(item))) continue;
-    try {
-      result[(await step.tell(item)) ? 'sent' : 'dropped']++;
-    } catch (err) {
-      // Temporal still not answering fails the whole run, to be tried again (a signal
-      // sent twice is read again by its workflow, which acts on it once).
-      if (isTemporalUnavailable(err)) throw err;
-      refusedWorkflows.add(step.workflowOf(item));
-      result.refused++;
-      continue;
+  let heldBehind = 0;
+  const each = async (untold: readonly T[]) => {
+    for (const item of untold) {
+      if (refusedWorkflows.has(step.workflowOf(item))) {
+        heldBehind++;
+        continue;
+      }
+      try {
+        result[(await step.tell(item)) ? 'sent' : 'dropped']++;
+      } catch (err) {
+        // Temporal still not answering fails the whole run, to be tried again (a signal
+        // sent twice is read again by its workflow, which acts on it once).
+        if (isTemporalUnavailable(err)) throw err;
+        refusedWorkflows.add(step.workflowOf(item));
+        result.refused++;
+        continue;
+      }
+      await step.forget(item);
+      heartbeat(result);
     }
-    await step.forget(item);
-    heartbeat(result);
-  }
+  };
+  await batchByBatch(read, each, {
+    answered: () => result.sent + result.dropped,
+    stayed: () => result.refused + heldBehind,
+  });
   return result;
 }
 
@@ -53,7 +64,7 @@ export function createUntoldSignalActivities(deps: UnstartedSweepDeps) {
   return {
     async sendUntoldSignals(): Promise<UntoldSignalSweep> {
       const em = deps.orm.em.fork();
-      return tellEach(await waitingIn(em, UntoldSignal, deps.config, { id: 'asc' }), {
+      return tellEach((offset) => waitingIn(em, UntoldSignal, deps.config, { id: 'asc' }, offset), {
         workflowOf: (row) => row.workflowId,
         tell: (row) => sendSignal(deps.temporal.client, row),
         forget: (row) => em.nativeDelete(UntoldSignal, { id: row.id }),

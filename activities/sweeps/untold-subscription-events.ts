@@ -29,7 +29,9 @@ export function createUntoldSubscriptionEventActivities(deps: UnstartedSweepDeps
   return {
     async sendUntoldSubscriptionEvents(): Promise<UntoldSignalSweep> {
       const em = deps.orm.em.fork();
-      return tellEach(await waitingIn(em, UntoldSubscriptionEvent, deps.config, { id: 'asc' }), {
+      const read = (offset: number) =>
+        waitingIn(em, UntoldSubscriptionEvent, deps.config, { id: 'asc' }, offset);
+      return tellEach(read, {
         workflowOf: (row) => row.subscription,
         tell: (row) => tell(em, row),
         forget: (row) => em.nativeDelete(UntoldSubscriptionEvent, { id: row.id }),
