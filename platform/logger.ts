@@ -27,6 +27,9 @@ export const REDACTED_KEYS = [
   'totp',
   'recoveryCode',
   'secretAccessKey',
+  // The Temporal SDK adds an activity's task token to each of its lines: whoever holds it
+  // and reaches Temporal can complete, fail or heartbeat that activity.
+  'taskToken',
 ] as const;
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
