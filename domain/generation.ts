@@ -143,6 +143,12 @@ export const UNSTARTED_SWEEP_BATCH_SIZE = 500;
  */
 export const UNSTARTED_SWEEP_MAX_BATCHES = 10;
 /**
+ * The most of Temporal's answer to a refused start or signal that a sweep's result (its
+ * workflow's history) and its warning keep: enough for a reason and the record it names
+ * (Temporal's messages run to about 150 characters), while a run's result stays small.
+ */
+export const UNSTARTED_REFUSAL_MAX_CHARS = 300;
+/**
  * How long a metrics scrape waits for the count of what waits for that sweep (the api's
  * `clipwise_kept_work`): past it, that scrape leaves the figure out rather than wait for
  * a pool whose connections are all lent, or a database that does not answer. Its query

@@ -20,6 +20,7 @@ import { createUnstartedTakedownActivities } from './unstarted-takedowns.ts';
 import type { UnstartedSweep, UnstartedSweepDeps } from './unstarted.ts';
 import type Stripe from 'stripe';
 import type { KeptWorkKind } from '../../stores/kept-work.ts';
+import { warn } from '../log.ts';
 import { createUntoldSignalActivities, type UntoldSignalSweep } from './untold-signals.ts';
 import { createUntoldSubscriptionEventActivities } from './untold-subscription-events.ts';
 
@@ -49,6 +50,17 @@ type SameKinds<A extends string, B extends string> = [A] extends [B]
   : false;
 export const EVERY_KIND_COUNTED: SameKinds<keyof UnstartedSweepResult, KeptWorkKind> = true;
 
+/**
+ * One warning a kind a run for the records Temporal refused, with why the first was: they
+ * stay, and an operator alerted by their age (`clipwise_kept_work_oldest_seconds`) finds the
+ * reason here, and in the sweep's history, without reading Temporal's own logs.
+ */
+export function warnOfRefusals(result: UnstartedSweepResult): void {
+  for (const [kind, { refused, firstRefusal }] of Object.entries(result)) {
+    if (refused > 0) warn('kept records Temporal refused stay', { kind, refused, firstRefusal });
+  }
+}
+
 export function createUnstartedWorkActivities(deps: UnstartedSweepDeps & { stripe: Stripe }) {
   const jobs = createUnstartedJobActivities(deps);
   const scriptRuns = createUnstartedScriptRunActivities(deps);
@@ -75,7 +87,9 @@ export function createUnstartedWorkActivities(deps: UnstartedSweepDeps & { strip
         parentalConsents: await parentalConsents.startUnstartedParentalConsents(),
         subscriptionEvents: await subscriptionEvents.sendUntoldSubscriptionEvents(),
       };
-      return { ...started, signals: await signals.sendUntoldSignals() };
+      const result = { ...started, signals: await signals.sendUntoldSignals() };
+      warnOfRefusals(result);
+      return result;
     },
   };
 }

@@ -5,7 +5,11 @@
 // twice.
 import type { EntityManager, EntityName, FilterQuery, MikroORM, QueryOrderMap } from '@mikro-orm/postgresql';
 import type { Config } from '../../config/index.ts';
-import { UNSTARTED_SWEEP_BATCH_SIZE, UNSTARTED_SWEEP_MAX_BATCHES } from '../../domain/generation.ts';
+import {
+  UNSTARTED_REFUSAL_MAX_CHARS,
+  UNSTARTED_SWEEP_BATCH_SIZE,
+  UNSTARTED_SWEEP_MAX_BATCHES,
+} from '../../domain/generation.ts';
 import { isTemporalUnavailable, type TemporalClients } from '../../platform/temporal.ts';
 import { heartbeat } from '../heartbeat.ts';
 
@@ -84,6 +88,20 @@ export interface UnstartedSweep {
   dropped: number;
   /** Starts Temporal refused (not for being down): their rows stay. */
   refused: number;
+  /** Why the first of them was refused (Temporal's answer), when one was. */
+  firstRefusal?: string;
+}
+
+/**
+ * Why a start or a signal was refused, as an operator reads it in the sweep's history and
+ * its warning: the error's message and, when the client wrapped Temporal's answer (a
+ * `ServiceError`), that answer too.
+ */
+export function refusalOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
+  const reason = cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+  return reason.slice(0, UNSTARTED_REFUSAL_MAX_CHARS);
 }
 
 export async function startEach<T>(
@@ -106,6 +124,7 @@ export async function startEach<T>(
           // for this one alone stays recorded, for an operator, and holds up no other.
           if (isTemporalUnavailable(err)) throw err;
           result.refused++;
+          result.firstRefusal ??= refusalOf(err);
           continue;
         }
         result.started++;

@@ -8,7 +8,7 @@ import { sendSignal } from '../../clients/signals.ts';
 import { UntoldSignal } from '../../db/entities/index.ts';
 import { isTemporalUnavailable } from '../../platform/temporal.ts';
 import { heartbeat } from '../heartbeat.ts';
-import { batchByBatch, waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
+import { batchByBatch, refusalOf, waitingIn, type UnstartedSweepDeps } from './unstarted.ts';
 
 export interface UntoldSignalSweep {
   /** Signals a running workflow took. */
@@ -17,6 +17,8 @@ export interface UntoldSignalSweep {
   dropped: number;
   /** Signals Temporal refused (not for being down): their rows stay, for an operator. */
   refused: number;
+  /** Why the first of them was refused (Temporal's answer), when one was. */
+  firstRefusal?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function tellEach<T>(
         if (isTemporalUnavailable(err)) throw err;
         refusedWorkflows.add(step.workflowOf(item));
         result.refused++;
+        result.firstRefusal ??= refusalOf(err);
         continue;
       }
       await step.forget(item);

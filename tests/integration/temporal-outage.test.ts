@@ -314,8 +314,13 @@ describe('while Temporal does not answer', () => {
         failedAt,
       })),
     );
-    // This run, or the schedule's if it came first.
-    await sweep();
+    // This run, or the schedule's if it came first; either way this one is refused again,
+    // and its history (and the worker's warning) says why.
+    const { signals } = await sweep();
+    expect(signals).toMatchObject({
+      refused: 1,
+      firstRefusal: expect.stringMatching(/INVALID_ARGUMENT: WorkflowId is not set/),
+    });
     expect(await em().count(UntoldSignal, { workflowId: endedWorkflow })).toBe(0);
     expect(await em().count(UntoldSignal, { workflowId: refusedWorkflow })).toBe(staying);
     // An operator sees them stay, and since when they wait; another deployment's (its
@@ -905,7 +910,12 @@ describe('while Temporal does not answer', () => {
     await db.flush();
     await recordUnstartedStart(em(), 'rightsRequest', other.id, h.platform.namespace);
     try {
-      expect((await sweep()).rightsRequests).toEqual({ started: 0, dropped: 0, refused: 1 });
+      expect((await sweep()).rightsRequests).toEqual({
+        started: 0,
+        dropped: 0,
+        refused: 1,
+        firstRefusal: `another deletion of the account runs; request ${other.id} not started`,
+      });
       expect(await em().findOne(UnstartedRightsRequest, { request: other.id })).not.toBeNull();
       expect(await runsOf(workflowId)).toEqual(['RUNNING']);
     } finally {

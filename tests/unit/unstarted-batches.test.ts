@@ -2,9 +2,17 @@
 // answered for it: records Temporal refuses stay first in their order, and the next batch
 // is read past them, so that however many there are they never hold up the rest.
 import { describe, expect, it } from 'vitest';
-import { startEach } from '../../activities/sweeps/unstarted.ts';
+import { ServiceError } from '@temporalio/client';
+import type { LogLevel, LogMetadata } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { refusalOf, startEach } from '../../activities/sweeps/unstarted.ts';
+import { warnOfRefusals, type UnstartedSweepResult } from '../../activities/sweeps/unstarted-work.ts';
 import { tellEach } from '../../activities/sweeps/untold-signals.ts';
-import { UNSTARTED_SWEEP_BATCH_SIZE, UNSTARTED_SWEEP_MAX_BATCHES } from '../../domain/generation.ts';
+import {
+  UNSTARTED_REFUSAL_MAX_CHARS,
+  UNSTARTED_SWEEP_BATCH_SIZE,
+  UNSTARTED_SWEEP_MAX_BATCHES,
+} from '../../domain/generation.ts';
 
 interface Kept {
   id: number;
@@ -47,7 +55,12 @@ describe('the unstarted sweep, batch by batch', () => {
       start: table.answer,
       forget: table.forget,
     });
-    expect(result).toEqual({ started: 10, dropped: 0, refused: refused.length });
+    expect(result).toEqual({
+      started: 10,
+      dropped: 0,
+      refused: refused.length,
+      firstRefusal: 'Temporal refused 0',
+    });
     expect(table.rows).toEqual(refused);
   });
 
@@ -87,9 +100,83 @@ describe('the unstarted sweep, batch by batch', () => {
       tell: async (record) => (await table.answer(record), true),
       forget: table.forget,
     });
-    expect(result).toEqual({ sent: others.length, dropped: 0, refused: 1 });
+    expect(result).toEqual({
+      sent: others.length,
+      dropped: 0,
+      refused: 1,
+      firstRefusal: 'Temporal refused 0',
+    });
     // Temporal was asked for the refused one and the others, never for one held behind it.
     expect(table.asked).toEqual([first.id, ...others.map((r) => r.id)]);
     expect(table.rows).toEqual([first, ...behind]);
+  });
+});
+
+describe('why a kept record stays', () => {
+  it('gives Temporal’s answer the client wrapped, bounded in length', () => {
+    const grpc = new Error('3 INVALID_ARGUMENT: WorkflowId is not set on request.');
+    expect(refusalOf(new ServiceError('Failed to signal Workflow', { cause: grpc }))).toBe(
+      'Failed to signal Workflow: 3 INVALID_ARGUMENT: WorkflowId is not set on request.',
+    );
+    expect(refusalOf(new Error('another deletion of the account runs'))).toBe(
+      'another deletion of the account runs',
+    );
+    expect(refusalOf(new Error('x'.repeat(2 * UNSTARTED_REFUSAL_MAX_CHARS)))).toHaveLength(
+      UNSTARTED_REFUSAL_MAX_CHARS,
+    );
+  });
+
+  it('warns once a run for each kind with refused records, with the first one’s reason', async () => {
+    const lines: { level: LogLevel; message: string; meta?: LogMetadata }[] = [];
+    const logger = {
+      log: (level: LogLevel, message: string, meta?: LogMetadata) => lines.push({ level, message, meta }),
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string, meta?: LogMetadata) => lines.push({ level: 'WARN', message, meta }),
+      error: () => undefined,
+    };
+    const none = { started: 0, dropped: 0, refused: 0 };
+    const result: UnstartedSweepResult = {
+      jobs: { started: 3, dropped: 0, refused: 0 },
+      scriptRuns: none,
+      retentions: none,
+      rightsRequests: { started: 0, dropped: 0, refused: 2, firstRefusal: 'another deletion runs' },
+      takedowns: none,
+      incidents: none,
+      policyAnnouncements: none,
+      marketingCampaigns: none,
+      parentalConsents: none,
+      subscriptionEvents: { sent: 0, dropped: 0, refused: 0 },
+      signals: { sent: 1, dropped: 0, refused: 1, firstRefusal: 'no such workflow id' },
+    };
+    await new MockActivityEnvironment({}, { logger }).run(async () => warnOfRefusals(result));
+    // Each line also carries the activity's own (its workflow, type and task queue).
+    const seen = lines.map(({ level, message, meta }) => ({
+      level,
+      message,
+      kind: meta?.kind,
+      refused: meta?.refused,
+      firstRefusal: meta?.firstRefusal,
+      workflowType: meta?.workflowType,
+    }));
+    expect(seen).toEqual([
+      {
+        level: 'WARN',
+        message: 'kept records Temporal refused stay',
+        kind: 'rightsRequests',
+        refused: 2,
+        firstRefusal: 'another deletion runs',
+        workflowType: 'test',
+      },
+      {
+        level: 'WARN',
+        message: 'kept records Temporal refused stay',
+        kind: 'signals',
+        refused: 1,
+        firstRefusal: 'no such workflow id',
+        workflowType: 'test',
+      },
+    ]);
   });
 });
