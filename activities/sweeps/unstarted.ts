@@ -45,7 +45,8 @@ export function waitingIn<T extends { namespace: string }>(
 
 /**
  * What the records waiting in `waiting` name (by `named`): `entity`'s rows, read a batch
- * at a time from `offset` as `waitingIn` reads the records, oldest first.
+ * at a time from `offset` as `waitingIn` reads the records, in the records' order, oldest
+ * first: the job kept first is started first, not where the database's `in` puts it.
  */
 export function namedIn<W extends { namespace: string; failedAt: Date }, T extends { id: string }>(
   em: EntityManager,
@@ -56,7 +57,9 @@ export function namedIn<W extends { namespace: string; failedAt: Date }, T exten
 ): (offset: number) => Promise<T[]> {
   return async (offset) => {
     const records = await waitingIn(em, waiting, config, { failedAt: 'asc' } as QueryOrderMap<W>, offset);
-    return em.find(entity, { id: { $in: records.map(named) } } as unknown as FilterQuery<T>);
+    const rows = await em.find(entity, { id: { $in: records.map(named) } } as unknown as FilterQuery<T>);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return records.flatMap((record) => byId.get(named(record)) ?? []);
   };
 }
 

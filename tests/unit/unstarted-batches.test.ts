@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '@temporalio/client';
 import type { LogLevel, LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { refusalOf, startEach } from '../../activities/sweeps/unstarted.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { namedIn, refusalOf, startEach } from '../../activities/sweeps/unstarted.ts';
+import type { Config } from '../../config/index.ts';
+import { GenerationJob, UnstartedJob } from '../../db/entities/index.ts';
 import { warnOfRefusals, type UnstartedSweepResult } from '../../activities/sweeps/unstarted-work.ts';
 import { tellEach } from '../../activities/sweeps/untold-signals.ts';
 import {
@@ -178,5 +181,27 @@ describe('why a kept record stays', () => {
         workflowType: 'test',
       },
     ]);
+  });
+});
+
+describe('what kept records name', () => {
+  it('are handed on in the records’ order, whatever order the database gives the rows in', async () => {
+    const config = { temporal: { namespace: 'here' } } as Config;
+    const ids = Array.from({ length: 5 }, (_, i) => `job-${i}`);
+    const records = ids.map((job, i) => ({ job, namespace: 'here', failedAt: new Date(1_000 * i) }));
+    const asked: unknown[] = [];
+    // As `in (…)` may: the rows in another order than their ids were listed.
+    const em = {
+      getMetadata: () => ({ find: () => ({ primaryKeys: ['job'] }) }),
+      find: async (entity: unknown, where: unknown, options?: { offset?: number }) => {
+        asked.push(where);
+        if (entity === UnstartedJob) return records.slice(options?.offset ?? 0);
+        return [...ids].reverse().map((id) => ({ id }));
+      },
+    } as unknown as EntityManager;
+    const read = namedIn(em, UnstartedJob, config, (record) => record.job, GenerationJob);
+    expect((await read(0)).map((row) => row.id)).toEqual(ids);
+    expect(asked).toEqual([{ namespace: 'here' }, { id: { $in: ids } }]);
+    expect((await read(3)).map((row) => row.id)).toEqual(ids.slice(3));
   });
 });
